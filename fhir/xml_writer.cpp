@@ -1,0 +1,144 @@
+// Node -> FHIR XML. Children are written in definition order (XML is ordered, JSON is not),
+// Element.id and Extension.url become attributes, contained resources are wrapped in an element
+// named by their type, and Narrative.div is copied through as the XHTML markup it holds.
+#include <algorithm>
+
+#include "fhir/codec.hpp"
+
+namespace hidewire::fhir {
+namespace {
+
+constexpr std::uint32_t kUnknownOrder = 0xFFFFFFFFu;
+
+std::uint32_t order_of(const Node& n) { return n.def ? n.def->order : kUnknownOrder; }
+
+class XmlEmitter {
+ public:
+  XmlEmitter(std::string& out, bool pretty) : out_(out), pretty_(pretty) {}
+
+  void resource(const Node& n, int depth, bool root) {
+    indent(depth);
+    out_ += '<';
+    out_ += n.resource_type();
+    if (root) out_ += " xmlns=\"http://hl7.org/fhir\"";
+    out_ += '>';
+    newline();
+    children(n, depth + 1);
+    indent(depth);
+    out_ += "</";
+    out_ += n.resource_type();
+    out_ += '>';
+    newline();
+  }
+
+ private:
+  void children(const Node& n, int depth) {
+    // Children are almost always in order already; sort a pointer list only when they are not.
+    bool sorted = true;
+    for (std::size_t i = 1; i < n.children.size() && sorted; ++i)
+      sorted = order_of(n.children[i - 1]) <= order_of(n.children[i]);
+    if (sorted) {
+      for (const Node& c : n.children) element(c, depth);
+      return;
+    }
+    std::vector<const Node*> kids;
+    kids.reserve(n.children.size());
+    for (const Node& c : n.children) kids.push_back(&c);
+    std::stable_sort(kids.begin(), kids.end(), [](const Node* a, const Node* b) { return order_of(*a) < order_of(*b); });
+    for (const Node* c : kids) element(*c, depth);
+  }
+
+  static bool is_attr(const Node& c) { return c.def && c.def->xml_attr && c.is_primitive; }
+
+  void element(const Node& n, int depth) {
+    if (is_attr(n)) return;  // written on the parent's start tag
+    if (n.is_xhtml) {
+      indent(depth);
+      out_ += n.value;
+      newline();
+      return;
+    }
+    indent(depth);
+    out_ += '<';
+    out_ += n.name;
+    bool has_content = false;
+    for (const Node& c : n.children) {
+      if (is_attr(c) && c.has_value) {
+        out_ += ' ';
+        out_ += c.name;
+        out_ += "=\"";
+        escape_attr(c.value);
+        out_ += '"';
+      } else {
+        has_content = true;
+      }
+    }
+    if (n.is_primitive && n.has_value) {
+      out_ += " value=\"";
+      escape_attr(n.value);
+      out_ += '"';
+    }
+    if (!has_content && !n.is_resource) {
+      out_ += "/>";
+      newline();
+      return;
+    }
+    out_ += '>';
+    newline();
+    if (n.is_resource)
+      resource(n, depth + 1, false);
+    else
+      children(n, depth + 1);
+    indent(depth);
+    out_ += "</";
+    out_ += n.name;
+    out_ += '>';
+    newline();
+  }
+
+  // Whitespace other than the space is written as character references: a literal tab or
+  // newline inside an attribute would be normalised to a space by every XML parser.
+  void escape_attr(std::string_view s) {
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const char* rep = nullptr;
+      switch (s[i]) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\n': rep = "&#10;"; break;
+        case '\r': rep = "&#13;"; break;
+        case '\t': rep = "&#9;"; break;
+        default: continue;
+      }
+      out_.append(s.data() + start, i - start);
+      out_ += rep;
+      start = i + 1;
+    }
+    out_.append(s.data() + start, s.size() - start);
+  }
+
+  void indent(int depth) {
+    if (pretty_) out_.append(static_cast<std::size_t>(depth) * 2, ' ');
+  }
+  void newline() {
+    if (pretty_) out_ += '\n';
+  }
+
+  std::string& out_;
+  bool pretty_;
+};
+
+}  // namespace
+
+std::string write_xml(const Node& resource, const WriteOptions& opts) {
+  std::string out;
+  out.reserve(4096);
+  out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+  if (opts.pretty) out += '\n';
+  XmlEmitter(out, opts.pretty).resource(resource, 0, true);
+  return out;
+}
+
+}  // namespace hidewire::fhir

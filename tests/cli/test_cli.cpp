@@ -1,0 +1,119 @@
+// The hidewire command as a user runs it: exit codes, messages, outputs.
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "tests/fhir/canonical.hpp"
+#include "tests/fhir/test_support.hpp"
+
+namespace {
+
+struct Run {
+  int code = -1;
+  std::string out;  // stdout and stderr together
+};
+
+Run run(const std::string& args) {
+  Run r;
+  std::string cmd = std::string(HIDEWIRE_BIN) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p);
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string temp_file(const std::string& name, const std::string& content) {
+  auto dir = std::filesystem::temp_directory_path() / ("hidewire-cli-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string path = (dir / name).string();
+  std::ofstream(path, std::ios::binary) << content;
+  return path;
+}
+
+const std::string kExamples = hw_test::data_path("fhir-r4-examples");
+
+}  // namespace
+
+TEST_CASE("validate: valid files exit 0") {
+  Run r = run("validate " + kExamples + "/patient-example.json " + kExamples + "/patient-example.xml");
+  CHECK_MESSAGE(r.code == 0, r.out);
+  CHECK(r.out.find("patient-example.json: valid (0 errors") != std::string::npos);
+  CHECK(r.out.find("patient-example.xml: valid (0 errors") != std::string::npos);
+}
+
+TEST_CASE("validate: invalid content exits 1 and names the problem") {
+  std::string f = temp_file("bad-patient.json",
+                            R"({"resourceType":"Patient","birthDate":"1974-02-30","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765918"}]})");
+  Run r = run("validate " + f);
+  CHECK(r.code == 1);
+  CHECK_MESSAGE(r.out.find("INVALID") != std::string::npos, r.out);
+  CHECK_MESSAGE(r.out.find("error Patient.birthDate: not a valid date") != std::string::npos, r.out);
+  CHECK_MESSAGE(r.out.find("Patient.identifier[0].value") != std::string::npos, r.out);
+  CHECK_MESSAGE(r.out.find("[nhs-number]") != std::string::npos, r.out);
+  Run j = run("validate --format json " + f);
+  CHECK(j.code == 1);
+  CHECK(j.out.find("\"resourceType\": \"OperationOutcome\"") != std::string::npos);
+  CHECK(j.out.find("\"expression\"") != std::string::npos);
+}
+
+TEST_CASE("validate: unreadable input exits 3 with a message") {
+  Run missing = run("validate /nonexistent/file.json");
+  CHECK(missing.code == 3);
+  CHECK(missing.out.find("No such file or directory") != std::string::npos);
+  Run broken = run("validate " + temp_file("broken.json", "{\"resourceType\": \"Patient\", }"));
+  CHECK(broken.code == 3);
+  CHECK_MESSAGE(broken.out.find("invalid JSON") != std::string::npos, broken.out);
+  Run unknown = run("validate " + temp_file("unknown.xml", "<Patinet xmlns=\"http://hl7.org/fhir\"/>"));
+  CHECK(unknown.code == 3);
+  CHECK(unknown.out.find("unknown resourceType 'Patinet'") != std::string::npos);
+  Run big = run("validate --max-bytes 1k " + kExamples + "/patient-example.json");
+  CHECK(big.code == 3);
+  CHECK(big.out.find("over the size limit of 1024 bytes") != std::string::npos);
+}
+
+TEST_CASE("validate: worst result wins across files") {
+  Run r = run("validate " + kExamples + "/patient-example.json /nonexistent.json");
+  CHECK(r.code == 3);
+}
+
+TEST_CASE("convert: JSON to XML and back") {
+  std::string out_xml = temp_file("out.xml", "");
+  Run x = run("convert --to xml -o " + out_xml + " " + kExamples + "/observation-example.json");
+  CHECK_MESSAGE(x.code == 0, x.out);
+  std::string xml = hw_test::read_file(out_xml);
+  CHECK(xml.find("<Observation xmlns=\"http://hl7.org/fhir\">") != std::string::npos);
+  Run j = run("convert --to json " + out_xml);
+  CHECK_MESSAGE(j.code == 0, j.out);
+  CHECK(hw_test::canonical_json(j.out) == hw_test::canonical_json(hw_test::read_file(kExamples + "/observation-example.json")));
+  Run pretty = run("convert --to json --pretty " + kExamples + "/patient-example.xml");
+  CHECK(pretty.code == 0);
+  CHECK(pretty.out.find("\n  \"resourceType\": \"Patient\"") != std::string::npos);
+}
+
+TEST_CASE("convert: reads standard input") {
+  Run r = run("convert --to xml - < " + kExamples + "/patient-example.json");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("<Patient xmlns=\"http://hl7.org/fhir\">") != std::string::npos);
+}
+
+TEST_CASE("convert: refuses structurally broken input and bad usage") {
+  Run r = run("convert --to xml " + temp_file("arr.json", R"({"resourceType":"Patient","gender":["male"]})"));
+  CHECK(r.code == 1);
+  CHECK_MESSAGE(r.out.find("not converted") != std::string::npos, r.out);
+  CHECK(r.out.find("OperationOutcome") != std::string::npos);
+  Run deep = run("convert --to xml --max-depth 5 " + kExamples + "/questionnaire-example.json");
+  CHECK(deep.code == 3);
+  CHECK(deep.out.find("deeper than the limit of 5") != std::string::npos);
+  CHECK(run("convert " + kExamples + "/patient-example.json").code == 2);
+  CHECK(run("convert --to yaml " + kExamples + "/patient-example.json").code == 2);
+  CHECK(run("frobnicate").code == 2);
+  CHECK(run("validate").code == 2);
+}

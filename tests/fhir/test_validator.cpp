@@ -1,0 +1,226 @@
+// Mutated copies of official examples produce the expected errors, at the expected locations.
+#include <doctest/doctest.h>
+
+#include <rapidjson/document.h>
+#include <rapidjson/pointer.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "fhir/codec.hpp"
+#include "fhir/validator.hpp"
+#include "tests/fhir/test_support.hpp"
+
+using namespace hidewire::fhir;
+
+namespace {
+
+struct Outcome {
+  bool readable = false;
+  Diagnostics diags;
+  bool has(std::string_view location, std::string_view fragment, Severity s = Severity::Error) const {
+    for (const Issue& i : diags.issues())
+      if (i.severity == s && i.location == location && i.message.find(fragment) != std::string::npos) return true;
+    return false;
+  }
+  bool has_message(std::string_view fragment, Severity s) const {
+    for (const Issue& i : diags.issues())
+      if (i.severity == s && i.message.find(fragment) != std::string::npos) return true;
+    return false;
+  }
+  bool has_key(std::string_view key) const {
+    for (const Issue& i : diags.issues())
+      if (i.key == key && (i.severity == Severity::Error || i.severity == Severity::Fatal)) return true;
+    return false;
+  }
+  std::string dump() const {
+    std::string out;
+    for (const Issue& i : diags.issues())
+      out += std::string(severity_name(i.severity)) + " " + i.location + ": " + i.message + "\n";
+    return out;
+  }
+};
+
+Outcome check_text(const std::string& text, const ParseLimits& limits = {}) {
+  Outcome o;
+  Node root;
+  o.readable = parse_any(text, Schema::r4(), root, o.diags, limits);
+  if (o.readable) validate(root, Schema::r4(), o.diags);
+  return o;
+}
+
+// Loads an official example, applies JSON Pointer edits (value "<delete>" removes), validates.
+Outcome mutate(const std::string& example, std::initializer_list<std::pair<const char*, const char*>> edits) {
+  rapidjson::Document doc;
+  doc.Parse(hw_test::read_file(hw_test::data_path("fhir-r4-examples/" + example)).c_str());
+  REQUIRE(!doc.HasParseError());
+  for (auto [ptr, json] : edits) {
+    if (std::string_view(json) == "<delete>") {
+      rapidjson::Pointer(ptr).Erase(doc);
+      continue;
+    }
+    rapidjson::Document v(&doc.GetAllocator());
+    v.Parse(json);
+    REQUIRE(!v.HasParseError());
+    rapidjson::Pointer(ptr).Set(doc, v);
+  }
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  doc.Accept(w);
+  return check_text(buf.GetString());
+}
+
+}  // namespace
+
+TEST_CASE("the unmutated examples used below are valid") {
+  for (const char* f : {"patient-example.json", "observation-example.json", "medicationrequest0301.json"}) {
+    Outcome o = mutate(f, {});
+    CHECK_MESSAGE(o.diags.error_count() == 0, o.dump());
+  }
+}
+
+TEST_CASE("unknown elements") {
+  Outcome o = mutate("patient-example.json", {{"/favouriteColour", "\"blue\""}, {"/name/0/nickname", "\"Jim\""}});
+  CHECK_MESSAGE(o.has("Patient.favouriteColour", "unknown element 'favouriteColour'"), o.dump());
+  CHECK_MESSAGE(o.has("Patient.name[0].nickname", "unknown element 'nickname' in HumanName"), o.dump());
+}
+
+TEST_CASE("cardinality") {
+  Outcome missing = mutate("observation-example.json", {{"/status", "<delete>"}, {"/code", "<delete>"}});
+  CHECK_MESSAGE(missing.has("Observation.status", "minimum required = 1, but only found 0"), missing.dump());
+  CHECK_MESSAGE(missing.has("Observation.code", "minimum required = 1"), missing.dump());
+  Outcome array = mutate("patient-example.json", {{"/gender", "[\"male\",\"female\"]"}});
+  CHECK_MESSAGE(array.has("Patient.gender", "is not repeating but is given as an array"), array.dump());
+  CHECK_MESSAGE(array.has("Patient.gender", "maximum allowed = 1, but found 2"), array.dump());
+  Outcome single = mutate("patient-example.json", {{"/identifier", "{\"value\":\"12345\"}"}});
+  CHECK_MESSAGE(single.has("Patient.identifier", "repeats and must be a JSON array"), single.dump());
+  Outcome empty = mutate("patient-example.json", {{"/telecom", "[]"}});
+  CHECK_MESSAGE(empty.has("Patient.telecom", "must not be empty"), empty.dump());
+}
+
+TEST_CASE("choice types") {
+  Outcome wrong = mutate("observation-example.json", {{"/valueAddress", "{\"city\":\"Leeds\"}"}});
+  CHECK_MESSAGE(wrong.has("Observation.valueAddress", "type 'Address' is not allowed for Observation.value[x]"), wrong.dump());
+  Outcome two = mutate("observation-example.json", {{"/valueString", "\"high\""}});
+  CHECK_MESSAGE(two.has("Observation.value[x]", "maximum allowed = 1, but found 2"), two.dump());
+}
+
+TEST_CASE("primitive formats") {
+  Outcome o = mutate("patient-example.json", {{"/birthDate", "\"1974-13-25\""},
+                                              {"/id", "\"not an id!\""},
+                                              {"/active", "\"true\""},
+                                              {"/telecom/0/rank", "0"},
+                                              {"/managingOrganization/reference", "\"\""}});
+  CHECK_MESSAGE(o.has("Patient.birthDate", "not a valid date"), o.dump());
+  CHECK_MESSAGE(o.has("Patient.id", "not a valid id"), o.dump());
+  CHECK_MESSAGE(o.has("Patient.active", "must be a JSON boolean"), o.dump());
+  CHECK_MESSAGE(o.has("Patient.managingOrganization.reference", "empty"), o.dump());
+  Outcome dt = mutate("observation-example.json", {{"/effectiveDateTime", "\"2013-04-02T10:30\""},
+                                                   {"/issued", "\"2013-04-03\""},
+                                                   {"/valueQuantity/value", "\"6.3\""}});
+  CHECK_MESSAGE(dt.has("Observation.effectiveDateTime", "not a valid dateTime"), dt.dump());
+  CHECK_MESSAGE(dt.has("Observation.issued", "not a valid instant"), dt.dump());
+  CHECK_MESSAGE(dt.has("Observation.valueQuantity.value", "must be a JSON number"), dt.dump());
+  Outcome uri = mutate("patient-example.json", {{"/identifier/0/system", "\"urn:oid:1.2.36 .146.595.217.0.1\""}});
+  CHECK_MESSAGE(uri.has("Patient.identifier[0].system", "not a valid uri"), uri.dump());
+}
+
+TEST_CASE("required bindings") {
+  Outcome o = mutate("patient-example.json", {{"/gender", "\"mail\""}});
+  CHECK_MESSAGE(o.has("Patient.gender", "not in the required value set"), o.dump());
+  Outcome obs = mutate("observation-example.json", {{"/status", "\"done\""}});
+  CHECK_MESSAGE(obs.has("Observation.status", "'done' is not in the required value set"), obs.dump());
+  Outcome ok = mutate("patient-example.json", {{"/gender", "\"other\""}});
+  CHECK(ok.diags.error_count() == 0);
+}
+
+TEST_CASE("NHS numbers") {
+  Outcome good = mutate("patient-example.json",
+                        {{"/identifier/0", R"({"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"})"}});
+  CHECK_MESSAGE(good.diags.error_count() == 0, good.dump());
+  Outcome bad = mutate("patient-example.json",
+                       {{"/identifier/0", R"({"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765918"})"}});
+  CHECK_MESSAGE(bad.has_key("nhs-number"), bad.dump());
+  CHECK_MESSAGE(bad.has("Patient.identifier[0].value", "check digit"), bad.dump());
+  Outcome status = mutate(
+      "patient-example.json",
+      {{"/identifier/0",
+        R"({"extension":[{"url":"https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus",)"
+        R"("valueCodeableConcept":{"coding":[{"system":"https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland","code":"99"}]}}],)"
+        R"("system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"})"}});
+  CHECK_MESSAGE(status.has_key("nhs-number-verification"), status.dump());
+}
+
+TEST_CASE("narrative") {
+  Outcome o = mutate("patient-example.json",
+                     {{"/text/div", R"("<div xmlns=\"http://www.w3.org/1999/xhtml\"><script>alert(1)</script>x</div>")"}});
+  CHECK_MESSAGE(o.has_key("txt-1"), o.dump());
+  Outcome broken = mutate("patient-example.json", {{"/text/div", R"("<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>x</div>")"}});
+  CHECK_MESSAGE(broken.has("Patient.text.div", "not well-formed"), broken.dump());
+}
+
+TEST_CASE("contained resources and bundle entries are validated in place") {
+  Outcome o = mutate("medicationrequest0301.json", {{"/contained/0/status", "\"finished\""}});
+  CHECK_MESSAGE(o.has("MedicationRequest.contained[0].status", "not in the required value set"), o.dump());
+  Outcome b = mutate("bundle-questionnaire.json", {{"/entry/0/resource/status", "\"sometimes\""}});
+  CHECK_MESSAGE(b.diags.error_count() >= 1, b.dump());
+  Outcome u = mutate("medicationrequest0301.json", {{"/contained/0/resourceType", "\"Medicine\""}});
+  CHECK_MESSAGE(u.has("MedicationRequest.contained[0]", "unknown resourceType 'Medicine'"), u.dump());
+}
+
+TEST_CASE("bad input is refused with a clear message") {
+  Outcome broken = check_text("{\"resourceType\":\"Patient\",\n\"active\": tru}");
+  CHECK_FALSE(broken.readable);
+  CHECK_MESSAGE(broken.has("", "invalid JSON", Severity::Fatal), broken.dump());
+  CHECK_MESSAGE(broken.has("", "line 2", Severity::Fatal), broken.dump());
+  Outcome unknown = check_text(R"({"resourceType":"Patinet","id":"x"})");
+  CHECK_FALSE(unknown.readable);
+  CHECK(unknown.has("", "unknown resourceType 'Patinet'", Severity::Fatal));
+  Outcome none = check_text(R"({"id":"x"})");
+  CHECK(none.has("", "missing resourceType", Severity::Fatal));
+  Outcome xml = check_text("<Patient xmlns=\"http://hl7.org/fhir\"><id value=\"x\"></Patient>");
+  CHECK_FALSE(xml.readable);
+  CHECK(xml.has("", "invalid XML", Severity::Fatal));
+  Outcome ns = check_text("<Patient xmlns=\"http://example.org\"><id value=\"x\"/></Patient>");
+  CHECK(ns.has("Patient", "not in the FHIR namespace", Severity::Fatal));
+  Outcome dtd = check_text("<!DOCTYPE x [<!ENTITY a \"aaaa\">]><Patient xmlns=\"http://hl7.org/fhir\"/>");
+  CHECK(dtd.has("", "DTDs", Severity::Fatal));
+  Outcome neither = check_text("MSH|^~\\&|");
+  CHECK(neither.has("", "neither FHIR JSON nor FHIR XML", Severity::Fatal));
+}
+
+TEST_CASE("huge and deeply nested input is refused, not crashed on") {
+  std::string deep = "{\"resourceType\":\"Patient\",\"extension\":[";
+  std::string close;
+  for (int i = 0; i < 100000; ++i) {
+    deep += "{\"url\":\"http://x\",\"extension\":[";
+    close += "]}";
+  }
+  deep += close + "]}";
+  Outcome d = check_text(deep);
+  CHECK_FALSE(d.readable);
+  CHECK_MESSAGE(d.has("", "deeper than the limit", Severity::Fatal), d.dump());
+
+  std::string deep_xml = "<Patient xmlns=\"http://hl7.org/fhir\">";
+  for (int i = 0; i < 20000; ++i) deep_xml += "<extension url=\"http://x\">";
+  for (int i = 0; i < 20000; ++i) deep_xml += "</extension>";
+  deep_xml += "</Patient>";
+  Outcome dx = check_text(deep_xml);
+  CHECK_FALSE(dx.readable);
+  CHECK_MESSAGE(dx.has_message("XML nesting is deeper than the limit of 100", Severity::Fatal), dx.dump());
+
+  ParseLimits small;
+  small.max_bytes = 100;
+  Outcome big = check_text(hw_test::read_file(hw_test::data_path("fhir-r4-examples/patient-example.json")), small);
+  CHECK_FALSE(big.readable);
+  CHECK(big.has("", "over the limit of 100", Severity::Fatal));
+}
+
+TEST_CASE("XML-specific structure errors") {
+  Outcome order = check_text(
+      "<Patient xmlns=\"http://hl7.org/fhir\"><gender value=\"male\"/><active value=\"true\"/></Patient>");
+  CHECK_MESSAGE(order.has("Patient.active", "out of order"), order.dump());
+  Outcome attr = check_text("<Patient xmlns=\"http://hl7.org/fhir\"><active value=\"true\" colour=\"red\"/></Patient>");
+  CHECK_MESSAGE(attr.has("Patient.active", "unknown attribute 'colour'"), attr.dump());
+  Outcome text = check_text("<Patient xmlns=\"http://hl7.org/fhir\"><active value=\"true\">yes</active></Patient>");
+  CHECK_MESSAGE(text.has("Patient.active", "text content is not allowed"), text.dump());
+}

@@ -1,0 +1,6 @@
+hw_add_test(test_fhir_nhs_number SOURCES fhir/test_nhs_number.cpp LIBS hidewire_fhir)
+hw_add_test(test_fhir_primitives SOURCES fhir/test_primitives.cpp LIBS hidewire_fhir)
+hw_add_test(test_fhir_examples SOURCES fhir/test_examples.cpp LIBS hidewire_fhir)
+target_include_directories(test_fhir_examples PRIVATE ${PROJECT_SOURCE_DIR})
+hw_add_test(test_fhir_validator SOURCES fhir/test_validator.cpp LIBS hidewire_fhir)
+target_include_directories(test_fhir_validator PRIVATE ${PROJECT_SOURCE_DIR})

@@ -1,0 +1,45 @@
+// The `hidewire` command: one function per subcommand, registered explicitly in main.cpp.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fhir/codec.hpp"
+
+namespace hidewire::cli {
+
+// Exit codes shared by every subcommand (documented in README.md).
+enum Exit : int {
+  kOk = 0,
+  kInvalid = 1,     // input read, but it has errors (validation failed, conversion refused)
+  kUsage = 2,       // bad command line
+  kUnreadable = 3,  // file missing, too large, not JSON/XML, broken syntax
+};
+
+using Args = std::vector<std::string_view>;
+
+struct Command {
+  std::string_view name;
+  std::string_view summary;
+  std::string_view usage;
+  int (*run)(const Args& args);
+};
+
+int run_validate(const Args& args);
+int run_convert(const Args& args);
+
+// Reads a file ("-" for standard input) refusing anything over max_bytes; on failure returns
+// nullopt and sets `error` to a message naming the file.
+std::optional<std::string> read_input(std::string_view path, std::size_t max_bytes, std::string& error);
+bool write_output(std::string_view path, std::string_view data, std::string& error);
+// Takes --max-bytes N / --max-depth N at args[i] (advancing i past the value). Returns false
+// when args[i] is not one of them; sets `error` when it is but its value is bad.
+bool take_limit_option(const Args& args, std::size_t& i, fhir::ParseLimits& limits, std::string& error);
+
+// Parses "64M", "512k", "1000" as a byte count.
+std::optional<std::size_t> parse_size(std::string_view text);
+
+}  // namespace hidewire::cli

@@ -1,0 +1,75 @@
+// hidewire validate [--format text|json] [--no-bindings] [--max-bytes N] [--max-depth N] FILE...
+#include <iostream>
+
+#include "fhir/validator.hpp"
+#include "tools/hidewire/cli.hpp"
+
+namespace hidewire::cli {
+
+int run_validate(const Args& args) {
+  fhir::ParseLimits limits;
+  fhir::ValidationOptions opts;
+  bool json = false;
+  std::vector<std::string_view> files;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string error;
+    if (take_limit_option(args, i, limits, error)) {
+      if (!error.empty()) {
+        std::cerr << "hidewire validate: " << error << "\n";
+        return kUsage;
+      }
+    } else if (args[i] == "--format" && i + 1 < args.size()) {
+      std::string_view f = args[++i];
+      if (f != "text" && f != "json") {
+        std::cerr << "hidewire validate: --format must be text or json, not '" << f << "'\n";
+        return kUsage;
+      }
+      json = f == "json";
+    } else if (args[i] == "--no-bindings") {
+      opts.check_bindings = false;
+    } else if (args[i].size() > 1 && args[i].front() == '-') {
+      std::cerr << "hidewire validate: unknown option '" << args[i] << "'\n";
+      return kUsage;
+    } else {
+      files.push_back(args[i]);
+    }
+  }
+  if (files.empty()) {
+    std::cerr << "hidewire validate: no input files (use - for standard input)\n";
+    return kUsage;
+  }
+  const fhir::Schema& schema = fhir::Schema::r4();
+  int worst = kOk;
+  for (std::string_view file : files) {
+    fhir::Diagnostics diags;
+    std::string error;
+    std::optional<std::string> text = read_input(file, limits.max_bytes, error);
+    bool readable = false;
+    if (!text) {
+      diags.add(fhir::Severity::Fatal, "exception", "", error);
+    } else {
+      fhir::Node root;
+      readable = fhir::parse_any(*text, schema, root, diags, limits);
+      if (readable) fhir::validate(root, schema, diags, opts);
+    }
+    int code = !readable ? kUnreadable : diags.has_errors() ? kInvalid : kOk;
+    worst = std::max(worst, code);
+    if (json) {
+      std::cout << fhir::to_operation_outcome_json(diags, true) << "\n";
+      continue;
+    }
+    std::size_t warnings = diags.count(fhir::Severity::Warning);
+    std::cout << file << ": " << (code == kOk ? "valid" : code == kInvalid ? "INVALID" : "UNREADABLE") << " ("
+              << diags.error_count() << " errors, " << warnings << " warnings)\n";
+    for (const fhir::Issue& is : diags.issues()) {
+      if (is.severity == fhir::Severity::Information) continue;
+      std::cout << "  " << fhir::severity_name(is.severity) << " " << (is.location.empty() ? "-" : is.location)
+                << ": " << is.message;
+      if (!is.key.empty()) std::cout << " [" << is.key << "]";
+      std::cout << "\n";
+    }
+  }
+  return worst;
+}
+
+}  // namespace hidewire::cli

@@ -1,0 +1,50 @@
+// hidewire: FHIR R4 integration middleware command line.
+#include <array>
+#include <iostream>
+
+#include "tools/hidewire/cli.hpp"
+
+namespace {
+using hidewire::cli::Command;
+
+// Every subcommand, registered explicitly.
+constexpr std::array kCommands = {
+    Command{"validate", "validate FHIR R4 JSON or XML resources against the R4 definitions",
+            "hidewire validate [--format text|json] [--no-bindings] [--max-bytes N] [--max-depth N] FILE...",
+            hidewire::cli::run_validate},
+    Command{"convert", "convert a FHIR R4 resource between JSON and XML",
+            "hidewire convert --to json|xml [--pretty] [-o OUT] [--max-bytes N] [--max-depth N] FILE",
+            hidewire::cli::run_convert},
+};
+
+void usage(std::ostream& os) {
+  os << "usage: hidewire COMMAND [ARGS]\n\ncommands:\n";
+  for (const Command& c : kCommands) os << "  " << c.name << "\t" << c.summary << "\n    " << c.usage << "\n";
+  os << "\nexit codes: 0 ok, 1 input has errors, 2 bad command line, 3 input unreadable\n";
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    usage(std::cerr);
+    return hidewire::cli::kUsage;
+  }
+  std::string_view name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    usage(std::cout);
+    return hidewire::cli::kOk;
+  }
+  hidewire::cli::Args args(argv + 2, argv + argc);
+  for (const Command& c : kCommands) {
+    if (c.name != name) continue;
+    try {
+      return c.run(args);
+    } catch (const std::exception& e) {  // schema load failure or out of memory: say so, never abort silently
+      std::cerr << "hidewire " << name << ": internal error: " << e.what() << "\n";
+      return 70;
+    }
+  }
+  std::cerr << "hidewire: unknown command '" << name << "'\n";
+  usage(std::cerr);
+  return hidewire::cli::kUsage;
+}
