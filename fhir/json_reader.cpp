@@ -9,22 +9,50 @@
 
 #include "fhir/codec.hpp"
 #include "fhir/path_frame.hpp"
+#include "fhir/utf8.hpp"
 
 namespace hidewire::fhir {
 namespace {
 
 enum class JKind : std::uint8_t { Object, Array, String, Number, Bool, Null };
 
+constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+
+// Syntax nodes live in one vector and link by index: one allocation per document instead of
+// one per object or array.
 struct JNode {
   std::string_view key;
   std::string_view text;  // string content, raw number, "true"/"false"
   JKind kind = JKind::Null;
-  std::vector<JNode> items;
+  std::uint32_t first = kNone;  // first child
+  std::uint32_t next = kNone;   // next sibling
+  std::uint32_t count = 0;      // number of children
+};
+
+class JTree {
+ public:
+  std::vector<JNode> nodes;
+  const JNode& at(std::uint32_t i) const { return nodes[i]; }
+  // Children of `parent` by index, in document order.
+  struct Range {
+    const JTree* t;
+    std::uint32_t first;
+    struct It {
+      const JTree* t;
+      std::uint32_t i;
+      const JNode& operator*() const { return t->nodes[i]; }
+      It& operator++() { i = t->nodes[i].next; return *this; }
+      bool operator!=(const It& o) const { return i != o.i; }
+    };
+    It begin() const { return {t, first}; }
+    It end() const { return {t, kNone}; }
+  };
+  Range items(const JNode& parent) const { return {this, parent.first}; }
 };
 
 class SyntaxBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, SyntaxBuilder> {
  public:
-  SyntaxBuilder(JNode& root, unsigned max_depth) : max_depth_(max_depth) { stack_.push_back(&root); }
+  SyntaxBuilder(JTree& tree, unsigned max_depth) : t_(tree), max_depth_(max_depth) {}
   bool depth_exceeded = false;
 
   bool Null() { return scalar(JKind::Null, {}); }
@@ -41,40 +69,49 @@ class SyntaxBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Syn
   bool EndArray(rapidjson::SizeType) { return close(); }
 
  private:
-  JNode* next() {
-    JNode* top = stack_.back();
-    if (!started_) {
-      started_ = true;
-      return top;
+  struct Open {
+    std::uint32_t node, last;
+  };
+  std::uint32_t next() {
+    auto idx = static_cast<std::uint32_t>(t_.nodes.size());
+    JNode& n = t_.nodes.emplace_back();
+    if (!stack_.empty()) {
+      Open& top = stack_.back();
+      JNode& parent = t_.nodes[top.node];
+      if (parent.kind == JKind::Object) n.key = key_;
+      if (top.last == kNone)
+        parent.first = idx;
+      else
+        t_.nodes[top.last].next = idx;
+      top.last = idx;
+      ++parent.count;
     }
-    JNode& n = top->items.emplace_back();
-    if (top->kind == JKind::Object) n.key = key_;
-    return &n;
+    return idx;
   }
   bool scalar(JKind k, std::string_view text) {
-    JNode* n = next();
-    n->kind = k;
-    n->text = text;
+    std::uint32_t i = next();
+    t_.nodes[i].kind = k;
+    t_.nodes[i].text = text;
     return true;
   }
   bool open(JKind k) {
-    if (stack_.size() > max_depth_) {
+    if (stack_.size() >= max_depth_) {
       depth_exceeded = true;
       return false;
     }
-    JNode* n = next();
-    n->kind = k;
-    stack_.push_back(n);
+    std::uint32_t i = next();
+    t_.nodes[i].kind = k;
+    stack_.push_back({i, kNone});
     return true;
   }
   bool close() {
     stack_.pop_back();
     return true;
   }
-  std::vector<JNode*> stack_;
+  JTree& t_;
+  std::vector<Open> stack_;
   std::string_view key_;
   unsigned max_depth_;
-  bool started_ = false;
 };
 
 std::string_view kind_name(JKind k) {
@@ -91,7 +128,7 @@ std::string_view kind_name(JKind k) {
 
 class Typer {
  public:
-  Typer(const Schema& s, Diagnostics& d) : schema_(s), diags_(d) {}
+  Typer(const JTree& t, const Schema& s, Diagnostics& d) : t_(t), schema_(s), diags_(d) {}
 
   bool read_root(const JNode& j, Node& out) {
     if (j.kind != JKind::Object) {
@@ -104,9 +141,7 @@ class Typer {
  private:
   // Reads a resource object into `out`; `name` is the element holding it (empty for a root).
   bool read_resource(const JNode& j, Node& out, std::string_view name, const PathFrame* at, bool root) {
-    const JNode* rt = nullptr;
-    for (const JNode& m : j.items)
-      if (m.key == "resourceType") rt = &m;
+    const JNode* rt = find(j, "resourceType");
     std::string where = at ? at->render() : std::string();
     if (!rt || rt->kind != JKind::String) {
       diags_.add(root ? Severity::Fatal : Severity::Error, "structure", where,
@@ -129,21 +164,21 @@ class Typer {
   }
 
   void read_members(const JNode& j, const TypeDef* type, Node& out, const PathFrame* at, bool is_resource) {
-    const auto& ms = j.items;
-    out.children.reserve(ms.size());
+    out.children.reserve(j.count);
     bool any_companion = false;  // most objects have none: skip the `_x` look-ups
-    for (const JNode& m : ms) any_companion |= !m.key.empty() && m.key.front() == '_';
-    for (std::size_t i = 0; i < ms.size(); ++i) {
-      const JNode& m = ms[i];
-      for (std::size_t k = 0; k < i; ++k)
-        if (ms[k].key == m.key) diags_.error("structure", at_str(at, m.key), "duplicate JSON property '" + std::string(m.key) + "'");
+    for (const JNode& m : t_.items(j)) any_companion |= !m.key.empty() && m.key.front() == '_';
+    for (const JNode& m : t_.items(j)) {
+      for (const JNode& k : t_.items(j)) {
+        if (&k == &m) break;
+        if (k.key == m.key) diags_.error("structure", at_str(at, m.key), "duplicate JSON property '" + std::string(m.key) + "'");
+      }
       if (is_resource && m.key == "resourceType") continue;
       bool companion = !m.key.empty() && m.key.front() == '_';
       std::string_view base = companion ? m.key.substr(1) : m.key;
-      const JNode* value = companion ? find(ms, base) : &m;
+      const JNode* value = companion ? find(j, base) : &m;
       const JNode* ext = companion ? &m : nullptr;
       if (companion && value) continue;  // handled with its value
-      if (!companion && any_companion) ext = find_companion(ms, base);
+      if (!companion && any_companion) ext = find_companion(j, base);
       const ChildRef* cr = type ? type->find(base) : nullptr;
       if (!cr) {
         read_unknown(m, out, m.key);
@@ -153,13 +188,13 @@ class Typer {
     }
   }
 
-  static const JNode* find(const std::vector<JNode>& ms, std::string_view key) {
-    for (const JNode& m : ms)
+  const JNode* find(const JNode& obj, std::string_view key) const {
+    for (const JNode& m : t_.items(obj))
       if (m.key == key) return &m;
     return nullptr;
   }
-  static const JNode* find_companion(const std::vector<JNode>& ms, std::string_view base) {
-    for (const JNode& m : ms)
+  const JNode* find_companion(const JNode& obj, std::string_view base) const {
+    for (const JNode& m : t_.items(obj))
       if (m.key.size() == base.size() + 1 && m.key.front() == '_' && m.key.substr(1) == base) return &m;
     return nullptr;
   }
@@ -173,17 +208,20 @@ class Typer {
     if (is_array) {
       if (!cr.def->is_array())
         diags_.error("structure", at_str(at, name), "element '" + std::string(name) + "' is not repeating but is given as an array");
-      std::size_t nv = value && value->kind == JKind::Array ? value->items.size() : 0;
-      std::size_t ne = ext && ext->kind == JKind::Array ? ext->items.size() : 0;
+      std::size_t nv = value && value->kind == JKind::Array ? value->count : 0;
+      std::size_t ne = ext && ext->kind == JKind::Array ? ext->count : 0;
       if ((value && value->kind != JKind::Array) || (ext && ext->kind != JKind::Array))
         diags_.error("structure", at_str(at, name), "'" + std::string(name) + "' and '_" + std::string(name) + "' must both be arrays");
       if (value && ext && nv != ne && nv && ne)
         diags_.error("structure", at_str(at, name), "'" + std::string(name) + "' and '_" + std::string(name) + "' arrays differ in length");
       std::size_t n = std::max(nv, ne);
       if (n == 0) diags_.error("structure", at_str(at, name), "array '" + std::string(name) + "' must not be empty");
+      std::uint32_t vi = nv ? value->first : kNone, ei = ne ? ext->first : kNone;
       for (std::size_t i = 0; i < n; ++i) {
-        const JNode* v = i < nv ? &value->items[i] : nullptr;
-        const JNode* e = i < ne ? &ext->items[i] : nullptr;
+        const JNode* v = vi != kNone ? &t_.at(vi) : nullptr;
+        const JNode* e = ei != kNone ? &t_.at(ei) : nullptr;
+        if (v) vi = v->next;
+        if (e) ei = e->next;
         if (v && v->kind == JKind::Null) v = nullptr;
         if (e && e->kind == JKind::Null) e = nullptr;
         PathFrame item{at, name, static_cast<int>(i)};
@@ -265,13 +303,13 @@ class Typer {
   // and writers do not lose them.
   void read_unknown(const JNode& j, Node& parent, std::string_view name) {
     if (j.kind == JKind::Array) {
-      for (const JNode& item : j.items) read_unknown(item, parent, name);
+      for (const JNode& item : t_.items(j)) read_unknown(item, parent, name);
       return;
     }
     Node& n = parent.children.emplace_back();
     n.name = std::string(name);
     if (j.kind == JKind::Object) {
-      for (const JNode& m : j.items) read_unknown(m, n, m.key);
+      for (const JNode& m : t_.items(j)) read_unknown(m, n, m.key);
     } else if (j.kind != JKind::Null) {
       n.is_primitive = true;
       n.has_value = true;
@@ -280,6 +318,7 @@ class Typer {
     }
   }
 
+  const JTree& t_;
   const Schema& schema_;
   Diagnostics& diags_;
 };
@@ -313,13 +352,19 @@ bool parse_json(std::string_view text, const Schema& schema, Node& out, Diagnost
               "input is " + std::to_string(text.size()) + " bytes, over the limit of " + std::to_string(limits.max_bytes));
     return false;
   }
+  std::size_t bad = 0;
+  if (!is_valid_utf8(text, &bad)) {
+    diags.add(Severity::Fatal, "structure", "", "input is not valid UTF-8 (bad byte at offset " + std::to_string(bad) + ")");
+    return false;
+  }
   std::string buf(text);  // in-situ parsing rewrites escapes in place; the syntax tree points into buf
-  JNode root;
-  SyntaxBuilder builder(root, limits.max_depth);
+  JTree tree;
+  tree.nodes.reserve(text.size() / 24 + 16);  // about one syntax node per 24 bytes of FHIR JSON
+  SyntaxBuilder builder(tree, limits.max_depth);
   rapidjson::Reader reader;
   rapidjson::InsituStringStream ss(buf.data());
   constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseIterativeFlag |
-                              rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag;
+                              rapidjson::kParseNumbersAsStringsFlag;
   rapidjson::ParseResult ok = reader.Parse<kFlags>(ss, builder);
   if (!ok) {
     std::string msg = builder.depth_exceeded
@@ -335,8 +380,8 @@ bool parse_json(std::string_view text, const Schema& schema, Node& out, Diagnost
               msg + " at line " + std::to_string(line) + ", column " + std::to_string(col) + " (offset " + std::to_string(off) + ")");
     return false;
   }
-  Typer typer(schema, diags);
-  return typer.read_root(root, out);
+  Typer typer(tree, schema, diags);
+  return typer.read_root(tree.nodes.front(), out);
 }
 
 bool parse_any(std::string_view text, const Schema& schema, Node& out, Diagnostics& diags, const ParseLimits& limits) {

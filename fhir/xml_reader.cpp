@@ -6,6 +6,7 @@
 
 #include "fhir/codec.hpp"
 #include "fhir/path_frame.hpp"
+#include "fhir/utf8.hpp"
 
 namespace hidewire::fhir {
 namespace {
@@ -226,6 +227,11 @@ bool parse_xml(std::string_view text, const Schema& schema, Node& out, Diagnosti
   // FHIR forbids DTDs; refusing them also rules out entity-expansion attacks.
   if (text.find("<!DOCTYPE") != std::string_view::npos) {
     diags.add(Severity::Fatal, "security", "", "DTDs (<!DOCTYPE>) are not allowed in FHIR XML");
+    return false;
+  }
+  std::size_t bad = 0;
+  if (!is_valid_utf8(text, &bad)) {  // pugixml does not check encodings
+    diags.add(Severity::Fatal, "structure", "", "input is not valid UTF-8 (bad byte at offset " + std::to_string(bad) + ")");
     return false;
   }
   pugi::xml_document doc;

@@ -2,6 +2,7 @@
 // Element.id and Extension.url become attributes, contained resources are wrapped in an element
 // named by their type, and Narrative.div is copied through as the XHTML markup it holds.
 #include <algorithm>
+#include <array>
 
 #include "fhir/codec.hpp"
 
@@ -101,23 +102,26 @@ class XmlEmitter {
   void escape_attr(std::string_view s) {
     std::size_t start = 0;
     for (std::size_t i = 0; i < s.size(); ++i) {
-      const char* rep = nullptr;
-      switch (s[i]) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\n': rep = "&#10;"; break;
-        case '\r': rep = "&#13;"; break;
-        case '\t': rep = "&#9;"; break;
-        default: continue;
-      }
+      const char* rep = kAttrEscapes[static_cast<unsigned char>(s[i])];
+      if (!rep) continue;  // a table look-up per byte: values rarely need escaping
       out_.append(s.data() + start, i - start);
       out_ += rep;
       start = i + 1;
     }
     out_.append(s.data() + start, s.size() - start);
   }
+
+  static constexpr auto kAttrEscapes = [] {
+    std::array<const char*, 256> t{};
+    t['&'] = "&amp;";
+    t['<'] = "&lt;";
+    t['>'] = "&gt;";
+    t['"'] = "&quot;";
+    t['\n'] = "&#10;";
+    t['\r'] = "&#13;";
+    t['\t'] = "&#9;";
+    return t;
+  }();
 
   void indent(int depth) {
     if (pretty_) out_.append(static_cast<std::size_t>(depth) * 2, ' ');
