@@ -12,6 +12,39 @@
 using namespace hidewire::fhir;
 
 namespace {
+// Official examples that break a rule of the specification itself. Each listed file must give
+// errors of exactly this one kind (and at least one), so a real regression still fails.
+struct Erratum {
+  std::string_view file, message_fragment, reason;
+};
+constexpr Erratum kErrata[] = {
+    {"bundle-questionnaire.json", "(from Questionnaire.item.linkId)",
+     "the generated questionnaire leaves Questionnaire.item.linkId (1..1) out of 50 nested items"},
+};
+
+const Erratum* erratum_for(const std::string& path) {
+  for (const Erratum& e : kErrata)
+    if (path.ends_with("/" + std::string(e.file))) return &e;
+  return nullptr;
+}
+
+// Errors other than the file's known erratum.
+Diagnostics unexpected_errors(const std::string& path, const Diagnostics& d) {
+  const Erratum* e = erratum_for(path);
+  Diagnostics out;
+  std::size_t matched = 0;
+  for (const Issue& i : d.issues()) {
+    if (i.severity != Severity::Error && i.severity != Severity::Fatal) continue;
+    if (e && i.message.find(e->message_fragment) != std::string::npos) {
+      ++matched;
+      continue;
+    }
+    out.error(i.code, i.location, i.message, i.key);
+  }
+  if (e && matched == 0) out.error("processing", "", "erratum no longer seen: " + std::string(e->reason));
+  return out;
+}
+
 std::string describe(const Diagnostics& d) {
   std::string out;
   for (const Issue& i : d.issues())
@@ -31,7 +64,8 @@ TEST_CASE("official JSON examples validate and round-trip through XML") {
     Diagnostics d;
     REQUIRE_MESSAGE(parse_json(text, schema, root, d), describe(d));
     validate(root, schema, d);
-    CHECK_MESSAGE(d.error_count() == 0, describe(d));
+    Diagnostics unexpected = unexpected_errors(f, d);
+    CHECK_MESSAGE(unexpected.error_count() == 0, describe(unexpected));
 
     std::string xml = write_xml(root);
     Node back;
@@ -54,7 +88,8 @@ TEST_CASE("official XML examples validate and round-trip through JSON") {
     Diagnostics d;
     REQUIRE_MESSAGE(parse_xml(text, schema, root, d), describe(d));
     validate(root, schema, d);
-    CHECK_MESSAGE(d.error_count() == 0, describe(d));
+    Diagnostics unexpected = unexpected_errors(f, d);
+    CHECK_MESSAGE(unexpected.error_count() == 0, describe(unexpected));
 
     std::string json = write_json(root);
     Node back;
