@@ -2,117 +2,19 @@
 // decimals keep every digit) builds a light syntax tree; a typing pass then pairs `x`/`_x`,
 // flattens arrays into repeated siblings and resolves every element against the schema.
 #include <rapidjson/error/en.h>
-#include <rapidjson/reader.h>
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "fhir/codec.hpp"
+#include "fhir/json_syntax.hpp"
 #include "fhir/path_frame.hpp"
 #include "fhir/utf8.hpp"
 
 namespace hidewire::fhir {
 namespace {
-
-enum class JKind : std::uint8_t { Object, Array, String, Number, Bool, Null };
-
-constexpr std::uint32_t kNone = 0xFFFFFFFFu;
-
-// Syntax nodes live in one vector and link by index: one allocation per document instead of
-// one per object or array.
-struct JNode {
-  std::string_view key;
-  std::string_view text;  // string content, raw number, "true"/"false"
-  JKind kind = JKind::Null;
-  std::uint32_t first = kNone;  // first child
-  std::uint32_t next = kNone;   // next sibling
-  std::uint32_t count = 0;      // number of children
-};
-
-class JTree {
- public:
-  std::vector<JNode> nodes;
-  const JNode& at(std::uint32_t i) const { return nodes[i]; }
-  // Children of `parent` by index, in document order.
-  struct Range {
-    const JTree* t;
-    std::uint32_t first;
-    struct It {
-      const JTree* t;
-      std::uint32_t i;
-      const JNode& operator*() const { return t->nodes[i]; }
-      It& operator++() { i = t->nodes[i].next; return *this; }
-      bool operator!=(const It& o) const { return i != o.i; }
-    };
-    It begin() const { return {t, first}; }
-    It end() const { return {t, kNone}; }
-  };
-  Range items(const JNode& parent) const { return {this, parent.first}; }
-};
-
-class SyntaxBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, SyntaxBuilder> {
- public:
-  SyntaxBuilder(JTree& tree, unsigned max_depth) : t_(tree), max_depth_(max_depth) {}
-  bool depth_exceeded = false;
-
-  bool Null() { return scalar(JKind::Null, {}); }
-  bool Bool(bool b) { return scalar(JKind::Bool, b ? "true" : "false"); }
-  bool RawNumber(const char* s, rapidjson::SizeType n, bool) { return scalar(JKind::Number, {s, n}); }
-  bool String(const char* s, rapidjson::SizeType n, bool) { return scalar(JKind::String, {s, n}); }
-  bool Key(const char* s, rapidjson::SizeType n, bool) {
-    key_ = {s, n};
-    return true;
-  }
-  bool StartObject() { return open(JKind::Object); }
-  bool EndObject(rapidjson::SizeType) { return close(); }
-  bool StartArray() { return open(JKind::Array); }
-  bool EndArray(rapidjson::SizeType) { return close(); }
-
- private:
-  struct Open {
-    std::uint32_t node, last;
-  };
-  std::uint32_t next() {
-    auto idx = static_cast<std::uint32_t>(t_.nodes.size());
-    JNode& n = t_.nodes.emplace_back();
-    if (!stack_.empty()) {
-      Open& top = stack_.back();
-      JNode& parent = t_.nodes[top.node];
-      if (parent.kind == JKind::Object) n.key = key_;
-      if (top.last == kNone)
-        parent.first = idx;
-      else
-        t_.nodes[top.last].next = idx;
-      top.last = idx;
-      ++parent.count;
-    }
-    return idx;
-  }
-  bool scalar(JKind k, std::string_view text) {
-    std::uint32_t i = next();
-    t_.nodes[i].kind = k;
-    t_.nodes[i].text = text;
-    return true;
-  }
-  bool open(JKind k) {
-    if (stack_.size() >= max_depth_) {
-      depth_exceeded = true;
-      return false;
-    }
-    std::uint32_t i = next();
-    t_.nodes[i].kind = k;
-    stack_.push_back({i, kNone});
-    return true;
-  }
-  bool close() {
-    stack_.pop_back();
-    return true;
-  }
-  JTree& t_;
-  std::vector<Open> stack_;
-  std::string_view key_;
-  unsigned max_depth_;
-};
+using namespace json_syntax;
 
 std::string_view kind_name(JKind k) {
   switch (k) {
@@ -142,15 +44,15 @@ class Typer {
   // Reads a resource object into `out`; `name` is the element holding it (empty for a root).
   bool read_resource(const JNode& j, Node& out, std::string_view name, const PathFrame* at, bool root) {
     const JNode* rt = find(j, "resourceType");
-    std::string where = at ? at->render() : std::string();
+    auto where = [at] { return at ? at->render() : std::string(); };
     if (!rt || rt->kind != JKind::String) {
-      diags_.add(root ? Severity::Fatal : Severity::Error, "structure", where,
+      diags_.add(root ? Severity::Fatal : Severity::Error, "structure", where(),
                  rt ? "resourceType must be a string" : "missing resourceType");
       return false;
     }
     const TypeDef* t = schema_.resource(rt->text);
     if (!t) {
-      diags_.add(root ? Severity::Fatal : Severity::Error, "not-supported", where,
+      diags_.add(root ? Severity::Fatal : Severity::Error, "not-supported", where(),
                  "unknown resourceType '" + std::string(rt->text) + "'");
       return false;
     }
@@ -163,25 +65,74 @@ class Typer {
     return true;
   }
 
+  // Key look-ups within one object: a linear scan for the usual small object, a hash map for
+  // large ones, so a hostile object with a million keys costs linear time, not quadratic.
+  class Keys {
+   public:
+    Keys(const JTree& t, const JNode& obj) : t_(t), obj_(obj), hashed_(obj.count > 16) {
+      if (hashed_) map_.reserve(obj.count);
+    }
+    // Adds every key; returns the ones that repeat (FHIR JSON forbids them).
+    std::vector<std::string_view> index() {
+      std::vector<std::string_view> repeated;
+      for (const JNode& m : t_.items(obj_)) {
+        if (hashed_) {
+          if (!map_.emplace(m.key, &m).second) repeated.push_back(m.key);
+          continue;
+        }
+        for (const JNode& k : t_.items(obj_)) {
+          if (&k == &m) break;
+          if (k.key == m.key) {
+            repeated.push_back(m.key);
+            break;
+          }
+        }
+      }
+      return repeated;
+    }
+    // The member named `name`, or `_name` when companion is set.
+    const JNode* get(std::string_view name, bool companion) const {
+      if (hashed_) {
+        auto it = map_.find(companion ? "_" + std::string(name) : std::string(name));
+        return it == map_.end() ? nullptr : it->second;
+      }
+      for (const JNode& m : t_.items(obj_)) {
+        std::string_view k = m.key;
+        if (companion) {
+          if (k.empty() || k.front() != '_') continue;
+          k.remove_prefix(1);
+        }
+        if (k == name) return &m;
+      }
+      return nullptr;
+    }
+
+   private:
+    const JTree& t_;
+    const JNode& obj_;
+    bool hashed_;
+    std::unordered_map<std::string, const JNode*> map_;
+  };
+
   void read_members(const JNode& j, const TypeDef* type, Node& out, const PathFrame* at, bool is_resource) {
     out.children.reserve(j.count);
+    Keys keys(t_, j);
+    for (std::string_view k : keys.index())
+      diags_.error("structure", at_str(at, k), "duplicate JSON property '" + std::string(k) + "'");
     bool any_companion = false;  // most objects have none: skip the `_x` look-ups
     for (const JNode& m : t_.items(j)) any_companion |= !m.key.empty() && m.key.front() == '_';
     for (const JNode& m : t_.items(j)) {
-      for (const JNode& k : t_.items(j)) {
-        if (&k == &m) break;
-        if (k.key == m.key) diags_.error("structure", at_str(at, m.key), "duplicate JSON property '" + std::string(m.key) + "'");
-      }
       if (is_resource && m.key == "resourceType") continue;
       bool companion = !m.key.empty() && m.key.front() == '_';
       std::string_view base = companion ? m.key.substr(1) : m.key;
-      const JNode* value = companion ? find(j, base) : &m;
+      const JNode* value = companion ? keys.get(base, false) : &m;
       const JNode* ext = companion ? &m : nullptr;
       if (companion && value) continue;  // handled with its value
-      if (!companion && any_companion) ext = find_companion(j, base);
+      if (!companion && any_companion) ext = keys.get(base, true);
       const ChildRef* cr = type ? type->find(base) : nullptr;
       if (!cr) {
         read_unknown(m, out, m.key);
+        if (!companion && ext) read_unknown(*ext, out, ext->key);  // kept too: nothing dropped
         continue;
       }
       read_element(value, ext, *cr, base, out, at);
@@ -191,11 +142,6 @@ class Typer {
   const JNode* find(const JNode& obj, std::string_view key) const {
     for (const JNode& m : t_.items(obj))
       if (m.key == key) return &m;
-    return nullptr;
-  }
-  const JNode* find_companion(const JNode& obj, std::string_view base) const {
-    for (const JNode& m : t_.items(obj))
-      if (m.key.size() == base.size() + 1 && m.key.front() == '_' && m.key.substr(1) == base) return &m;
     return nullptr;
   }
   static std::string at_str(const PathFrame* at, std::string_view leaf) {

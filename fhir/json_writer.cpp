@@ -56,25 +56,47 @@ class JsonEmitter {
   void key(std::string_view k) { w_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); }
   void str(std::string_view s) { w_.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
 
+  // Writes children grouped by name, in order of first appearance (JSON has one property per
+  // name). Small nodes group by scanning; large ones through a name index, so grouping stays
+  // linear however many distinct names a hostile document has.
   void members(const std::vector<Node>& kids) {
+    if (kids.size() > 32) {
+      members_indexed(kids);
+      return;
+    }
     std::vector<const Node*> group;
-    std::vector<char> done(kids.size(), 0);
+    std::uint32_t done = 0;  // bit k: kids[k] already written
     for (std::size_t i = 0; i < kids.size(); ++i) {
-      if (done[i]) continue;
+      if (done & (1u << i)) continue;
       group.clear();
       for (std::size_t j = i; j < kids.size(); ++j) {
-        if (!done[j] && kids[j].name == kids[i].name) {
+        if (!(done & (1u << j)) && kids[j].name == kids[i].name) {
           group.push_back(&kids[j]);
-          done[j] = 1;
+          done |= 1u << j;
         }
       }
-      const Node& first = *group.front();
-      bool as_array = first.def ? first.def->is_array() : group.size() > 1;
-      if (first.is_primitive)
-        primitive_group(first.name, group, as_array);
-      else
-        complex_group(first.name, group, as_array);
+      emit_group(group);
     }
+  }
+
+  void members_indexed(const std::vector<Node>& kids) {
+    std::vector<std::string_view> order;
+    StringMap<std::vector<const Node*>> groups;
+    for (std::size_t k = 0; k < kids.size(); ++k) {
+      auto [it, fresh] = groups.try_emplace(kids[k].name);
+      if (fresh) order.push_back(it->first);
+      it->second.push_back(&kids[k]);
+    }
+    for (std::string_view name : order) emit_group(groups.find(name)->second);
+  }
+
+  void emit_group(const std::vector<const Node*>& group) {
+    const Node& first = *group.front();
+    bool as_array = first.def ? first.def->is_array() : group.size() > 1;
+    if (first.is_primitive)
+      primitive_group(first.name, group, as_array);
+    else
+      complex_group(first.name, group, as_array);
   }
 
   void complex_group(std::string_view name, const std::vector<const Node*>& group, bool as_array) {

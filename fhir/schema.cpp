@@ -17,9 +17,33 @@ std::string_view ElementDef::base_name() const {
   return n;
 }
 
+namespace {
+std::size_t quick_hash(std::string_view s) {
+  if (s.empty()) return 0;
+  auto c = [&](std::size_t i) { return static_cast<std::size_t>(static_cast<unsigned char>(s[i])); };
+  return (s.size() * 31 + c(0)) * 131 + c(s.size() / 2) * 7 + c(s.size() - 1);
+}
+}  // namespace
+
+void TypeDef::build_index() {
+  std::size_t size = 8;
+  while (size < children.size() * 3) size *= 2;  // load factor under 1/3: probes stay short
+  index_.assign(size, Slot{});
+  mask_ = size - 1;
+  for (const auto& [key, ref] : children) {
+    std::size_t i = quick_hash(key) & mask_;
+    while (index_[i].ref) i = (i + 1) & mask_;
+    index_[i] = Slot{key, &ref};
+  }
+}
+
 const ChildRef* TypeDef::find(std::string_view child_name) const {
-  auto it = children.find(child_name);
-  return it == children.end() ? nullptr : &it->second;
+  if (index_.empty()) return nullptr;
+  for (std::size_t i = quick_hash(child_name) & mask_;; i = (i + 1) & mask_) {
+    const Slot& s = index_[i];
+    if (!s.ref) return nullptr;
+    if (s.name == child_name) return s.ref;
+  }
 }
 
 bool TypeDef::derives_from(std::string_view ancestor) const {
@@ -212,6 +236,7 @@ class SchemaBuilder {
           type->children.emplace(el->name, ChildRef{el, t});
         }
       }
+      type->build_index();
       if (type->kind == TypeKind::Resource && !type->is_abstract) s_.resource_list_.push_back(type.get());
     }
   }

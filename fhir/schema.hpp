@@ -68,6 +68,7 @@ struct ChildRef {
 };
 
 struct TypeDef {
+ public:
   std::string name;
   TypeKind kind = TypeKind::Complex;
   bool is_abstract = false;
@@ -77,10 +78,22 @@ struct TypeDef {
   std::vector<const ElementDef*> elements;  // direct children in definition order
   StringMap<ChildRef> children;             // by JSON/XML name, choices expanded (valueQuantity)
 
+  // Child by name. This is the readers' hottest look-up, so it probes a small open-addressing
+  // table with a cheap hash of the name's length and edge characters, not `children`.
   const ChildRef* find(std::string_view child_name) const;
+  void build_index();
+
   bool is_primitive() const { return kind == TypeKind::Primitive; }
   bool is_resource() const { return kind == TypeKind::Resource; }
   bool derives_from(std::string_view ancestor) const;
+
+ private:
+  struct Slot {
+    std::string_view name;
+    const ChildRef* ref = nullptr;
+  };
+  std::vector<Slot> index_;
+  std::size_t mask_ = 0;
 };
 
 struct ValueSetCodes {

@@ -3,6 +3,9 @@
 // named by their type, and Narrative.div is copied through as the XHTML markup it holds.
 #include <algorithm>
 #include <array>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "fhir/codec.hpp"
 
@@ -100,15 +103,31 @@ class XmlEmitter {
   // Whitespace other than the space is written as character references: a literal tab or
   // newline inside an attribute would be normalised to a space by every XML parser.
   void escape_attr(std::string_view s) {
-    std::size_t start = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      const char* rep = kAttrEscapes[static_cast<unsigned char>(s[i])];
-      if (!rep) continue;  // a table look-up per byte: values rarely need escaping
-      out_.append(s.data() + start, i - start);
-      out_ += rep;
-      start = i + 1;
+    std::size_t start = 0, i = 0;
+#if defined(__SSE2__)
+    // Sixteen bytes at a time: most values need no escaping at all.
+    const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
+                  quot = _mm_set1_epi8('"'), low = _mm_set1_epi8(0x0E);
+    for (; i + 16 <= s.size(); i += 16) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+      // Bytes 0x00-0x0D (tab, newline, carriage return among them) as signed < 0x0E and >= 0.
+      __m128i ctrl = _mm_and_si128(_mm_cmplt_epi8(v, low), _mm_cmpgt_epi8(v, _mm_set1_epi8(-1)));
+      __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, quot)));
+      if (_mm_movemask_epi8(_mm_or_si128(hit, ctrl)) == 0) continue;
+      for (std::size_t k = i; k < i + 16; ++k) escape_one(s, k, start);
     }
+#endif
+    for (; i < s.size(); ++i) escape_one(s, i, start);
     out_.append(s.data() + start, s.size() - start);
+  }
+
+  void escape_one(std::string_view s, std::size_t i, std::size_t& start) {
+    const char* rep = kAttrEscapes[static_cast<unsigned char>(s[i])];
+    if (!rep) return;
+    out_.append(s.data() + start, i - start);
+    out_ += rep;
+    start = i + 1;
   }
 
   static constexpr auto kAttrEscapes = [] {
@@ -138,7 +157,7 @@ class XmlEmitter {
 
 std::string write_xml(const Node& resource, const WriteOptions& opts) {
   std::string out;
-  out.reserve(4096);
+  out.reserve(16384);  // most resources fit: saves the regrowth copies
   out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
   if (opts.pretty) out += '\n';
   XmlEmitter(out, opts.pretty).resource(resource, 0, true);

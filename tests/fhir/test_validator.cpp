@@ -224,3 +224,20 @@ TEST_CASE("XML-specific structure errors") {
   Outcome text = check_text("<Patient xmlns=\"http://hl7.org/fhir\"><active value=\"true\">yes</active></Patient>");
   CHECK_MESSAGE(text.has("Patient.active", "text content is not allowed"), text.dump());
 }
+
+TEST_CASE("objects with very many keys are handled in linear time") {
+  // 100,000 distinct unknown keys, each with a `_` companion: a quadratic key scan would not
+  // finish; the reader indexes large objects instead.
+  std::string text = "{\"resourceType\":\"Patient\"";
+  for (int i = 0; i < 100000; ++i) text += ",\"k" + std::to_string(i) + "\":1,\"_k" + std::to_string(i) + "\":{}";
+  text += ",\"active\":true,\"active\":false}";
+  Outcome o = check_text(text);
+  REQUIRE(o.readable);
+  CHECK_MESSAGE(o.has("Patient.active", "duplicate JSON property 'active'"), "missing duplicate report");
+  CHECK(o.has("Patient.k99999", "unknown element 'k99999'"));
+  Node root;
+  Diagnostics d;
+  REQUIRE(parse_json(text, Schema::r4(), root, d));
+  std::string back = write_json(root);  // grouping 200,000 distinct names must stay linear too
+  CHECK(back.find("\"k99999\":1") != std::string::npos);
+}
