@@ -161,3 +161,33 @@ TEST_CASE("attribute values keep tabs and newlines") {
   REQUIRE(parse_xml(xml, schema, back, d));
   CHECK(hw_test::canonical_json(write_json(back)) == hw_test::canonical_json(text));
 }
+
+TEST_CASE("a transaction Bundle with contained resources round-trips and is validated entry by entry") {
+  const Schema& schema = Schema::r4();
+  std::string text = hw_test::read_file(hw_test::data_path("hidewire/transaction-bundle-uk.json"));
+  Node root;
+  Diagnostics d;
+  REQUIRE(parse_json(text, schema, root, d));
+  validate(root, schema, d);
+  CHECK_MESSAGE(d.error_count() == 0, describe(d));
+  std::string xml = write_xml(root);
+  CHECK(xml.find("<entry><fullUrl value=\"urn:uuid:2b0c4d1e-5c1a-4f6e-9b1a-0d3c2e4f5a61\"/><resource><Patient>") != std::string::npos);
+  CHECK(xml.find("<contained><Location><id value=\"ward\"/>") != std::string::npos);
+  CHECK(xml.find("<value value=\"61.50\"/>") != std::string::npos);
+  Node back;
+  REQUIRE(parse_xml(xml, schema, back, d));
+  CHECK(hw_test::canonical_json(write_json(back)) == hw_test::canonical_json(text));
+  CHECK(hw_test::canonical_xml(write_xml(back)) == hw_test::canonical_xml(xml));
+
+  // The same Bundle with a bad entry: the location names the entry and the element.
+  std::string bad = text;
+  bad.replace(bad.find("\"status\": \"final\""), 17, "\"status\": \"done\"");
+  bad.replace(bad.find("9434765919\"\n"), 10, "9434765918");
+  Node broken;
+  Diagnostics d2;
+  REQUIRE(parse_json(bad, schema, broken, d2));
+  validate(broken, schema, d2);
+  std::string all = describe(d2);
+  CHECK_MESSAGE(all.find("Bundle.entry[2].resource.status: the value 'done' is not in the required value set") != std::string::npos, all);
+  CHECK_MESSAGE(all.find("Bundle.entry[0].resource.identifier[0].value: NHS number 9434765918 fails the Modulus 11 check") != std::string::npos, all);
+}
