@@ -1,0 +1,4 @@
+# The official FHIRPath suite has its own runner (it prints `N passed, M failed`).
+add_executable(run_fhirpath_suite fhirpath/run_fhirpath_suite.cpp)
+target_link_libraries(run_fhirpath_suite PRIVATE hidewire_fhirpath)
+target_compile_definitions(run_fhirpath_suite PRIVATE HIDEWIRE_TEST_DATA="${CMAKE_CURRENT_SOURCE_DIR}/data")
