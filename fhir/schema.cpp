@@ -130,6 +130,12 @@ class SchemaBuilder {
   }
 
  private:
+  static void read_constraints(const Json& list, std::vector<Constraint>& out) {
+    for (const Json& c : list.GetArray())
+      out.push_back(Constraint{std::string(str(c, "key")), std::string(str(c, "severity")), std::string(str(c, "human")),
+                               std::string(str(c, "expression")), std::string(str(c, "xpath"))});
+  }
+
   void add_type(const Json& t) {
     auto def = std::make_unique<TypeDef>();
     def->name = std::string(str(t, "name"));
@@ -137,6 +143,7 @@ class SchemaBuilder {
     def->is_abstract = flag(t, "abstract");
     def->regex = std::string(str(t, "regex"));
     if (def->kind == TypeKind::Primitive) def->primitive = primitive_kind(def->name);
+    if (auto cs = t.FindMember("constraints"); cs != t.MemberEnd() && cs->value.IsArray()) read_constraints(cs->value, def->constraints);
     base_names_.emplace_back(def.get(), std::string(str(t, "base")));
     s_.by_name_.emplace(def->name, def.get());
     s_.types_.push_back(std::move(def));
@@ -175,10 +182,7 @@ class SchemaBuilder {
         el->value_set = std::string(strip_version(str(b->value, "valueSet")));
       }
       if (auto cs = e.FindMember("constraints"); cs != e.MemberEnd() && cs->value.IsArray()) {
-        for (const Json& c : cs->value.GetArray())
-          el->constraints.push_back(Constraint{std::string(str(c, "key")), std::string(str(c, "severity")),
-                                               std::string(str(c, "human")), std::string(str(c, "expression")),
-                                               std::string(str(c, "xpath"))});
+        read_constraints(cs->value, el->constraints);
       }
       std::string_view content_ref = str(e, "contentReference");
       if (!content_ref.empty()) {

@@ -75,6 +75,7 @@ struct TypeDef {
   const TypeDef* base = nullptr;
   Primitive primitive = Primitive::NotPrimitive;
   std::string regex;
+  std::vector<Constraint> constraints;      // invariants of the type itself (root element)
   std::vector<const ElementDef*> elements;  // direct children in definition order
   StringMap<ChildRef> children;             // by JSON/XML name, choices expanded (valueQuantity)
 

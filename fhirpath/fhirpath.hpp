@@ -29,7 +29,10 @@ struct EvalContext {
   const fhir::Node* root_resource = nullptr;  // %rootResource; defaults to resource
   const fhir::Node* focus = nullptr;      // %context: where evaluation starts
   std::map<std::string, Collection, std::less<>> variables;  // user variables, without the %
-  bool strict = false;  // unknown element names and choice names such as valueQuantity are errors
+  bool strict = false;
+  // as() on several items filters them, as FHIRPath did when R4's invariants were written
+  // (dom-3 calls descendants().as(canonical)); the current specification makes it an error.
+  bool collection_as = false;  // unknown element names and choice names such as valueQuantity are errors
   std::string now;  // fixed clock for now()/today()/timeOfDay() (e.g. tests); empty: the real clock
   std::function<void(const std::string& name, const Collection&)> on_trace;
 };

@@ -121,6 +121,14 @@ bool core_function(Fn& f) {
       if (f.ev.is_type(v, type, true)) f.out.push_back(v);
     return true;
   }
+  if (n == "as" && in.size() > 1 && f.ev.context().collection_as) {
+    // R4's own invariants (dom-3) call as() on collections: it filters, as ofType() does.
+    f.arity(1);
+    std::string type = f.type_arg(0);
+    for (const Value& v : in)
+      if (f.ev.is_type(v, type, true)) f.out.push_back(v);
+    return true;
+  }
   if (n == "is" || n == "as") {
     f.arity(1);
     if (in.empty()) return true;

@@ -7,44 +7,12 @@
 #include "fhir/codec.hpp"
 #include "fhir/validator.hpp"
 #include "tests/fhir/canonical.hpp"
+#include "tests/fhir/errata.hpp"
 #include "tests/fhir/test_support.hpp"
 
 using namespace hidewire::fhir;
 
 namespace {
-// Official examples that break a rule of the specification itself. Each listed file must give
-// errors of exactly this one kind (and at least one), so a real regression still fails.
-struct Erratum {
-  std::string_view file, message_fragment, reason;
-};
-constexpr Erratum kErrata[] = {
-    {"bundle-questionnaire.json", "(from Questionnaire.item.linkId)",
-     "the generated questionnaire leaves Questionnaire.item.linkId (1..1) out of 50 nested items"},
-};
-
-const Erratum* erratum_for(const std::string& path) {
-  for (const Erratum& e : kErrata)
-    if (path.ends_with("/" + std::string(e.file))) return &e;
-  return nullptr;
-}
-
-// Errors other than the file's known erratum.
-Diagnostics unexpected_errors(const std::string& path, const Diagnostics& d) {
-  const Erratum* e = erratum_for(path);
-  Diagnostics out;
-  std::size_t matched = 0;
-  for (const Issue& i : d.issues()) {
-    if (i.severity != Severity::Error && i.severity != Severity::Fatal) continue;
-    if (e && i.message.find(e->message_fragment) != std::string::npos) {
-      ++matched;
-      continue;
-    }
-    out.error(i.code, i.location, i.message, i.key);
-  }
-  if (e && matched == 0) out.error("processing", "", "erratum no longer seen: " + std::string(e->reason));
-  return out;
-}
-
 std::string describe(const Diagnostics& d) {
   std::string out;
   for (const Issue& i : d.issues())
@@ -74,7 +42,7 @@ void validate_and_round_trip(const Format& from, const Format& to, std::size_t a
     Diagnostics d;
     REQUIRE_MESSAGE(from.parse(text, schema, root, d, {}), describe(d));
     validate(root, schema, d);
-    Diagnostics unexpected = unexpected_errors(f, d);
+    Diagnostics unexpected = hw_test::unexpected_errors(f, d);
     CHECK_MESSAGE(unexpected.error_count() == 0, describe(unexpected));
 
     std::string other = to.write(root, {});

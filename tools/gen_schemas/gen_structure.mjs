@@ -70,6 +70,9 @@ export function buildStructure(bundles) {
         const rx = primitiveRegex(sd);
         if (rx) t.regex = rx;
       }
+      // Invariants of the type itself (obs-6, dom-2, qty-3...) sit on the root element.
+      const root = element(sd.snapshot.element[0], sd.type, sd.kind);
+      if (root.constraints) t.constraints = root.constraints;
       t.elements = sd.snapshot.element.slice(1).map((el) => element(el, sd.type, sd.kind));
       types.push(t);
     }

@@ -30,6 +30,7 @@ struct Command {
 
 int run_validate(const Args& args);
 int run_convert(const Args& args);
+int run_fhirpath(const Args& args);
 
 // Reads a file ("-" for standard input) refusing anything over max_bytes; on failure returns
 // nullopt and sets `error` to a message naming the file.

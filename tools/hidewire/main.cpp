@@ -15,6 +15,8 @@ constexpr std::array kCommands = {
     Command{"convert", "convert a FHIR R4 resource between JSON and XML",
             "hidewire convert --to json|xml [--pretty] [-o OUT] [--max-bytes N] [--max-depth N] FILE",
             hidewire::cli::run_convert},
+    Command{"fhirpath", "evaluate a FHIRPath expression against a resource",
+            "hidewire fhirpath EXPRESSION FILE", hidewire::cli::run_fhirpath},
 };
 
 void usage(std::ostream& os) {

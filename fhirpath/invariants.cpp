@@ -1,0 +1,81 @@
+#include "fhirpath/invariants.hpp"
+
+#include <set>
+
+#include "fhir/path_frame.hpp"
+#include "fhirpath/fhirpath.hpp"
+
+namespace hidewire::fhirpath {
+namespace {
+
+// Compiled once per process: thousands of nodes share a few hundred expressions.
+ExpressionCache& cache() {
+  static ExpressionCache c;
+  return c;
+}
+
+class InvariantChecker {
+ public:
+  InvariantChecker(const fhir::Schema& s, fhir::Diagnostics& d) : schema_(s), diags_(d) {}
+
+  void walk(const fhir::Node& n, const fhir::PathFrame& at, const fhir::Node* resource, const fhir::Node* root) {
+    if (n.is_resource) {
+      // Contained resources keep their container as %rootResource; entries stand alone.
+      bool contained = n.name == "contained";
+      resource = &n;
+      if (!contained || !root) root = &n;
+    }
+    std::set<std::string_view> done;
+    if (n.def) check(n, n.def->constraints, at, resource, root, done);
+    if (n.type && n.type->kind != fhir::TypeKind::Backbone && !n.type->is_primitive())
+      check(n, n.type->constraints, at, resource, root, done);
+    std::string_view last;
+    int index = 0;
+    for (const fhir::Node& c : n.children) {
+      index = c.name == last ? index + 1 : 0;
+      last = c.name;
+      fhir::PathFrame cat{&at, c.name, c.def && c.def->is_array() ? index : -1};
+      walk(c, cat, resource, root);
+    }
+  }
+
+ private:
+  void check(const fhir::Node& n, const std::vector<fhir::Constraint>& constraints, const fhir::PathFrame& at,
+             const fhir::Node* resource, const fhir::Node* root, std::set<std::string_view>& done) {
+    for (const fhir::Constraint& c : constraints) {
+      if (c.key == "ele-1" || c.expression.empty() || !done.insert(c.key).second) continue;
+      try {
+        auto expr = cache().get(c.expression);
+        EvalContext ctx;
+        ctx.schema = &schema_;
+        ctx.resource = resource;
+        ctx.root_resource = root;
+        ctx.focus = &n;
+        ctx.collection_as = true;
+        auto ok = as_boolean(expr->evaluate(ctx));
+        if (ok == false) {
+          fhir::Severity sev = c.severity == "error" ? fhir::Severity::Error : fhir::Severity::Warning;
+          diags_.add(sev, "invariant", at.render(), "Constraint failed: " + c.key + ": " + c.human + " (" + c.expression + ")",
+                     c.key);
+        }
+      } catch (const std::exception& e) {
+        if (unevaluable_.insert(c.key).second)
+          diags_.warning("not-supported", at.render(), "invariant " + c.key + " could not be evaluated: " + e.what(), c.key);
+      }
+    }
+  }
+
+  const fhir::Schema& schema_;
+  fhir::Diagnostics& diags_;
+  std::set<std::string> unevaluable_;
+};
+
+}  // namespace
+
+void check_invariants(const fhir::Node& resource, const fhir::Schema& schema, fhir::Diagnostics& out) {
+  InvariantChecker checker(schema, out);
+  fhir::PathFrame root{nullptr, resource.resource_type(), -1};
+  checker.walk(resource, root, nullptr, nullptr);
+}
+
+}  // namespace hidewire::fhirpath

@@ -1,0 +1,17 @@
+// Evaluates the FHIRPath invariants (constraint.expression) of the R4 definitions over a
+// resource: those of each element's definition and of each resource and data type.
+#pragma once
+
+#include "fhir/diagnostics.hpp"
+#include "fhir/node.hpp"
+#include "fhir/schema.hpp"
+
+namespace hidewire::fhirpath {
+
+// Adds an issue (code "invariant", key = constraint key, severity from the definition) for
+// each invariant that evaluates to false. ele-1 ("must have a value or children") is left to
+// the structural validator, which checks it on every element without a FHIRPath evaluation.
+// An invariant that cannot be evaluated is reported once per key as a warning.
+void check_invariants(const fhir::Node& resource, const fhir::Schema& schema, fhir::Diagnostics& out);
+
+}  // namespace hidewire::fhirpath
