@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "fhir/codec.hpp"
+#include "fhir/xhtml_check.hpp"
 #include "fhirpath/evaluator.hpp"
 #include "fhirpath/functions.hpp"
 
@@ -259,6 +260,12 @@ bool core_function(Fn& f) {
       for (const Value& e : f.ev.children_of(v, "extension"))
         for (const Value& u : f.ev.children_of(e, "url"))
           if (u.node->value == url->s) f.out.push_back(e);
+    return true;
+  }
+  if (n == "htmlChecks") {  // FHIR's narrative rules (txt-1, txt-2) on an xhtml element
+    f.arity(0);
+    if (in.size() == 1 && in.front().type == VType::Node && in.front().node->is_xhtml)
+      f.out = boolean(fhir::check_narrative_xhtml(in.front().node->value).empty());
     return true;
   }
   if (n == "hasValue") {

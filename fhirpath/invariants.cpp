@@ -14,6 +14,9 @@ ExpressionCache& cache() {
   return c;
 }
 
+// Checked by the structural validator on every element, with more precise messages.
+bool structural(std::string_view key) { return key == "ele-1" || key == "txt-1" || key == "txt-2"; }
+
 class InvariantChecker {
  public:
   InvariantChecker(const fhir::Schema& s, fhir::Diagnostics& d) : schema_(s), diags_(d) {}
@@ -43,7 +46,7 @@ class InvariantChecker {
   void check(const fhir::Node& n, const std::vector<fhir::Constraint>& constraints, const fhir::PathFrame& at,
              const fhir::Node* resource, const fhir::Node* root, std::set<std::string_view>& done) {
     for (const fhir::Constraint& c : constraints) {
-      if (c.key == "ele-1" || c.expression.empty() || !done.insert(c.key).second) continue;
+      if (structural(c.key) || c.expression.empty() || !done.insert(c.key).second) continue;
       try {
         auto expr = cache().get(c.expression);
         EvalContext ctx;

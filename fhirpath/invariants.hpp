@@ -9,8 +9,9 @@
 namespace hidewire::fhirpath {
 
 // Adds an issue (code "invariant", key = constraint key, severity from the definition) for
-// each invariant that evaluates to false. ele-1 ("must have a value or children") is left to
-// the structural validator, which checks it on every element without a FHIRPath evaluation.
+// each invariant that evaluates to false. ele-1 ("must have a value or children") and the
+// narrative rules txt-1/txt-2 are left to the structural validator, which checks them on every
+// element without a FHIRPath evaluation and says precisely what is wrong.
 // An invariant that cannot be evaluated is reported once per key as a warning.
 void check_invariants(const fhir::Node& resource, const fhir::Schema& schema, fhir::Diagnostics& out);
 

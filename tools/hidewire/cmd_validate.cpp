@@ -1,7 +1,8 @@
-// hidewire validate [--format text|json] [--no-bindings] [--max-bytes N] [--max-depth N] FILE...
+// hidewire validate [--format text|json] [--no-bindings] [--no-invariants] [--max-bytes N] [--max-depth N] FILE...
 #include <iostream>
 
 #include "fhir/validator.hpp"
+#include "fhirpath/invariants.hpp"
 #include "tools/hidewire/cli.hpp"
 
 namespace hidewire::cli {
@@ -10,6 +11,7 @@ int run_validate(const Args& args) {
   fhir::ParseLimits limits;
   fhir::ValidationOptions opts;
   bool json = false;
+  bool invariants = true;
   std::vector<std::string_view> files;
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string error;
@@ -27,6 +29,8 @@ int run_validate(const Args& args) {
       json = f == "json";
     } else if (args[i] == "--no-bindings") {
       opts.check_bindings = false;
+    } else if (args[i] == "--no-invariants") {
+      invariants = false;
     } else if (args[i].size() > 1 && args[i].front() == '-') {
       std::cerr << "hidewire validate: unknown option '" << args[i] << "'\n";
       return kUsage;
@@ -51,6 +55,7 @@ int run_validate(const Args& args) {
       fhir::Node root;
       readable = fhir::parse_any(*text, schema, root, diags, limits);
       if (readable) fhir::validate(root, schema, diags, opts);
+      if (readable && invariants) fhirpath::check_invariants(root, schema, diags);
     }
     int code = !readable ? kUnreadable : diags.has_errors() ? kInvalid : kOk;
     worst = std::max(worst, code);

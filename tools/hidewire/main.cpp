@@ -10,7 +10,7 @@ using hidewire::cli::Command;
 // Every subcommand, registered explicitly.
 constexpr std::array kCommands = {
     Command{"validate", "validate FHIR R4 JSON or XML resources against the R4 definitions",
-            "hidewire validate [--format text|json] [--no-bindings] [--max-bytes N] [--max-depth N] FILE...",
+            "hidewire validate [--format text|json] [--no-bindings] [--no-invariants] [--max-bytes N] [--max-depth N] FILE...",
             hidewire::cli::run_validate},
     Command{"convert", "convert a FHIR R4 resource between JSON and XML",
             "hidewire convert --to json|xml [--pretty] [-o OUT] [--max-bytes N] [--max-depth N] FILE",
