@@ -6,12 +6,14 @@ const load = (f) => fs.readFileSync(f, 'utf8').split('\n').filter((l) => l.start
 const ours = load(process.argv[2]);
 const peer = load(process.argv[3]);
 const fmt = (n) => Math.round(n).toLocaleString('en-GB');
-console.log(`| operation | ${ours[0].impl} resources/s (MB/s) | ${peer[0].impl} resources/s (MB/s) | ratio |`);
+const unit = ours[0].op === 'fhirpath_eval' ? 'evaluations/s' : 'resources/s (MB/s)';
+const cell = (x) => (x.mb_per_s ? `${fmt(x.resources_per_s)} (${x.mb_per_s.toFixed(1)})` : fmt(x.resources_per_s));
+console.log(`| operation | ${ours[0].impl} ${unit} | ${peer[0].impl} ${unit} | ratio |`);
 console.log('| --- | ---: | ---: | ---: |');
 for (const o of ours) {
   const p = peer.find((x) => x.op === o.op);
   if (!p) continue;
   const ratio = (o.resources_per_s / p.resources_per_s).toFixed(1);
-  console.log(`| ${o.op} | ${fmt(o.resources_per_s)} (${o.mb_per_s.toFixed(1)}) | ${fmt(p.resources_per_s)} (${p.mb_per_s.toFixed(1)}) | ${ratio}x |`);
+  console.log(`| ${o.op} | ${cell(o)} | ${cell(p)} | ${ratio}x |`);
 }
 for (const p of peer) for (const f of p.failed || []) console.log(`\n${p.impl} ${p.op} threw on ${f} (left out of its timing)`);

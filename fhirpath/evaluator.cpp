@@ -40,8 +40,9 @@ std::string Evaluator::now_text() const {
 Collection Evaluator::children_of(const Value& v, std::string_view name) const {
   Collection out;
   if (v.type == VType::TypeInfo) {
-    if (name == "namespace") out.push_back(Value::string(v.s));
-    if (name == "name") out.push_back(Value::string(v.unit_name));
+    auto dot = v.s.find('.');
+    if (name == "namespace") out.push_back(Value::string(v.s.substr(0, dot)));
+    if (name == "name") out.push_back(Value::string(v.s.substr(dot + 1)));
     return out;
   }
   if (v.type != VType::Node) return out;

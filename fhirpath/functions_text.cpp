@@ -1,7 +1,10 @@
 // String and conversion functions.
 #include <cctype>
 #include <cmath>
+#include <memory>
+#include <mutex>
 #include <regex>
+#include <unordered_map>
 
 #include "fhirpath/functions.hpp"
 
@@ -112,6 +115,17 @@ std::optional<Value> convert(const std::string& to, const Value& v) {
   return std::nullopt;
 }
 
+// Compiled regexes by pattern: invariants call matches() on every element they visit, and
+// building a std::regex costs far more than running it.
+const std::regex& cached_regex(const std::string& pattern) {
+  static std::mutex mu;
+  static std::unordered_map<std::string, std::unique_ptr<const std::regex>> cache;
+  std::lock_guard lock(mu);
+  auto it = cache.find(pattern);
+  if (it == cache.end()) it = cache.emplace(pattern, std::make_unique<const std::regex>(pattern, std::regex::ECMAScript)).first;
+  return *it->second;
+}
+
 // FHIRPath regexes run in single-line mode: '.' matches newlines too.
 std::string single_line(const std::string& re) {
   std::string out;
@@ -192,7 +206,7 @@ bool text_function(Fn& f) {
       }
     } else {
       try {
-        std::regex re(single_line(*a), std::regex::ECMAScript);
+        const std::regex& re = cached_regex(single_line(*a));
         f.out = boolean(n == "matches" ? std::regex_search(*s, re) : std::regex_match(*s, re));
       } catch (const std::regex_error& e) {
         throw EvalError("invalid regular expression '" + *a + "': " + e.what());
@@ -221,7 +235,7 @@ bool text_function(Fn& f) {
     if (!s || !a || !b) return true;
     if (n == "replaceMatches") {
       // FHIRPath uses $1 for groups, as ECMAScript does; an empty pattern changes nothing.
-      f.out = {Value::string(a->empty() ? *s : std::regex_replace(*s, std::regex(*a), *b))};
+      f.out = {Value::string(a->empty() ? *s : std::regex_replace(*s, cached_regex(*a), *b))};
       return true;
     }
     std::string out;

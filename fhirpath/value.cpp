@@ -205,7 +205,7 @@ std::string to_display(const Value& v) {
       bool word = !calendar_unit(v.s).empty() && v.s.size() > 3 && v.s != "min";
       return format_decimal(v.d, v.scale) + (word ? " " + v.s : " '" + v.s + "'");
     }
-    case VType::TypeInfo: return v.s + "." + v.unit_name;
+    case VType::TypeInfo: return v.s;
   }
   return "";
 }

@@ -39,8 +39,8 @@ struct Value {
   static Value string(std::string v) { Value x; x.type = VType::String; x.s = std::move(v); return x; }
   static Value of_node(const fhir::Node* n) { Value x; x.type = VType::Node; x.node = n; return x; }
   static Value quantity(double v, int scale, std::string unit) { Value x; x.type = VType::Quantity; x.d = v; x.scale = scale; x.s = std::move(unit); return x; }
-  static Value type_info(const std::string& ns, const std::string& name) { Value x; x.type = VType::TypeInfo; x.s = ns; x.m = {}; x.unit_name = name; return x; }
-  std::string unit_name;  // TypeInfo: the type's name (s holds its namespace)
+  // TypeInfo keeps "namespace.name" in s.
+  static Value type_info(const std::string& ns, const std::string& name) { Value x; x.type = VType::TypeInfo; x.s = ns + "." + name; return x; }
   static std::optional<Value> date_time(const std::string& text, VType t);  // parses Date/DateTime/Time
 };
 

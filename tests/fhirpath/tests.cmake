@@ -5,3 +5,5 @@ target_compile_definitions(run_fhirpath_suite PRIVATE HIDEWIRE_TEST_DATA="${CMAK
 add_test(NAME fhirpath_suite COMMAND run_fhirpath_suite)
 hw_add_test(test_fhirpath_invariants SOURCES fhirpath/test_invariants.cpp LIBS hidewire_fhirpath)
 target_include_directories(test_fhirpath_invariants PRIVATE ${PROJECT_SOURCE_DIR})
+hw_add_test(test_fhirpath_engine SOURCES fhirpath/test_engine.cpp LIBS hidewire_fhirpath)
+target_include_directories(test_fhirpath_engine PRIVATE ${PROJECT_SOURCE_DIR})
