@@ -147,7 +147,11 @@ Collection Evaluator::variable(const Expr& e, const Env& env) {
   if (n == "$this") return env.this_item ? Collection{*env.this_item} : Collection{};
   if (n == "$index") return {Value::integer(env.index)};
   if (n == "$total") return env.total ? *env.total : Collection{};
-  if (n == "resource" || n == "context") return resource_.node ? Collection{resource_} : Collection{};
+  if (n == "resource") return resource_.node ? Collection{resource_} : Collection{};
+  if (n == "context") {
+    if (ctx_.focus) return {Value::of_node(ctx_.focus)};
+    return resource_.node ? Collection{resource_} : Collection{};
+  }
   if (n == "rootResource") return root_.node ? Collection{root_} : Collection{};
   if (n == "ucum") return {Value::string("http://unitsofmeasure.org")};
   if (n == "sct") return {Value::string("http://snomed.info/sct")};
