@@ -1,5 +1,14 @@
 #pragma once
 
+#include <rapidjson/document.h>
+#include <rapidjson/pointer.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <initializer_list>
+#include <stdexcept>
+#include <utility>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -23,6 +32,28 @@ inline std::vector<std::string> files_in(const std::string& rel, const std::stri
     if (e.path().extension() == ext) out.push_back(e.path().string());
   std::sort(out.begin(), out.end());
   return out;
+}
+
+// An official example with JSON Pointer edits applied (a value of "<delete>" removes), as JSON.
+inline std::string mutated_example(const std::string& example,
+                                   std::initializer_list<std::pair<const char*, const char*>> edits) {
+  rapidjson::Document doc;
+  doc.Parse(read_file(data_path("fhir-r4-examples/" + example)).c_str());
+  if (doc.HasParseError()) throw std::runtime_error("cannot read example " + example);
+  for (auto [ptr, json] : edits) {
+    if (std::string_view(json) == "<delete>") {
+      rapidjson::Pointer(ptr).Erase(doc);
+      continue;
+    }
+    rapidjson::Document v(&doc.GetAllocator());
+    v.Parse(json);
+    if (v.HasParseError()) throw std::runtime_error(std::string("bad edit value ") + json);
+    rapidjson::Pointer(ptr).Set(doc, v);
+  }
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  doc.Accept(w);
+  return buf.GetString();
 }
 
 }  // namespace hw_test

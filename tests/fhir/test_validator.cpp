@@ -1,10 +1,6 @@
 // Mutated copies of official examples produce the expected errors, at the expected locations.
 #include <doctest/doctest.h>
 
-#include <rapidjson/document.h>
-#include <rapidjson/pointer.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "fhir/codec.hpp"
 #include "fhir/validator.hpp"
@@ -48,25 +44,9 @@ Outcome check_text(const std::string& text, const ParseLimits& limits = {}) {
   return o;
 }
 
-// Loads an official example, applies JSON Pointer edits (value "<delete>" removes), validates.
+// Validates an official example with JSON Pointer edits applied.
 Outcome mutate(const std::string& example, std::initializer_list<std::pair<const char*, const char*>> edits) {
-  rapidjson::Document doc;
-  doc.Parse(hw_test::read_file(hw_test::data_path("fhir-r4-examples/" + example)).c_str());
-  REQUIRE(!doc.HasParseError());
-  for (auto [ptr, json] : edits) {
-    if (std::string_view(json) == "<delete>") {
-      rapidjson::Pointer(ptr).Erase(doc);
-      continue;
-    }
-    rapidjson::Document v(&doc.GetAllocator());
-    v.Parse(json);
-    REQUIRE(!v.HasParseError());
-    rapidjson::Pointer(ptr).Set(doc, v);
-  }
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  doc.Accept(w);
-  return check_text(buf.GetString());
+  return check_text(hw_test::mutated_example(example, edits));
 }
 
 }  // namespace

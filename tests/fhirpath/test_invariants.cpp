@@ -1,10 +1,6 @@
 // The R4 invariants (constraint.expression) evaluated by the FHIRPath engine over resources.
 #include <doctest/doctest.h>
 
-#include <rapidjson/document.h>
-#include <rapidjson/pointer.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "fhir/codec.hpp"
 #include "fhirpath/invariants.hpp"
@@ -38,21 +34,7 @@ bool has(const fhir::Diagnostics& d, std::string_view key, std::string_view loca
 }
 
 std::string mutate(const std::string& example, std::initializer_list<std::pair<const char*, const char*>> edits) {
-  rapidjson::Document doc;
-  doc.Parse(hw_test::read_file(hw_test::data_path("fhir-r4-examples/" + example)).c_str());
-  for (auto [ptr, json] : edits) {
-    if (std::string_view(json) == "<delete>") {
-      rapidjson::Pointer(ptr).Erase(doc);
-      continue;
-    }
-    rapidjson::Document v(&doc.GetAllocator());
-    v.Parse(json);
-    rapidjson::Pointer(ptr).Set(doc, v);
-  }
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  doc.Accept(w);
-  return buf.GetString();
+  return hw_test::mutated_example(example, edits);
 }
 
 }  // namespace
