@@ -35,8 +35,9 @@ constexpr std::array<StructureText, 9> kStructures = {{
 }};
 
 // Structures that share a definition with another (v2.5.1 Appendix: message type to structure).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 14> kAliases = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 15> kAliases = {{
     {"ADT_A04", "ADT_A01"}, {"ADT_A08", "ADT_A01"}, {"ADT_A13", "ADT_A01"}, {"ADT_A11", "ADT_A09"},
+    {"ADT_A09", "ADT_A09"},
     {"ADT_A28", "ADT_A05"}, {"ADT_A31", "ADT_A05"}, {"ADT_A40", "ADT_A39"}, {"ADT_A06", "ADT_A06"},
     {"MDM_T01", "MDM_T01"}, {"SIU_S13", "SIU_S12"}, {"SIU_S14", "SIU_S12"}, {"SIU_S15", "SIU_S12"},
     {"REF_I13", "REF_I12"}, {"REF_I14", "REF_I12"}}};
@@ -154,9 +155,14 @@ std::vector<std::size_t> Group::all() const {
   return out;
 }
 
-std::string_view structure_definition(std::string_view structure) {
+std::string_view canonical_structure(std::string_view structure) {
   for (auto [alias, target] : kAliases)
-    if (alias == structure) structure = target;
+    if (alias == structure) return target;
+  return structure;
+}
+
+std::string_view structure_definition(std::string_view structure) {
+  structure = canonical_structure(structure);
   for (const StructureText& s : kStructures)
     if (s.name == structure) return s.text;
   return {};

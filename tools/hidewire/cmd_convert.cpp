@@ -1,4 +1,4 @@
-// hidewire convert --to json|xml [--pretty] [-o OUT] [--max-bytes N] [--max-depth N] FILE
+// hidewire convert [--from fhir|hl7v2] --to json|xml [--pretty] [-o OUT] [--max-bytes N] [--max-depth N] FILE
 // Refuses (exit 1, OperationOutcome on stderr) when the reader found structural problems,
 // because then the output could not say the same as the input.
 #include <iostream>
@@ -10,7 +10,7 @@ namespace hidewire::cli {
 int run_convert(const Args& args) {
   fhir::ParseLimits limits;
   fhir::WriteOptions wopts;
-  std::string_view to, out_path, file;
+  std::string_view to, from, out_path, file;
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string error;
     if (take_limit_option(args, i, limits, error)) {
@@ -20,6 +20,8 @@ int run_convert(const Args& args) {
       }
     } else if (args[i] == "--to" && i + 1 < args.size()) {
       to = args[++i];
+    } else if (args[i] == "--from" && i + 1 < args.size()) {
+      from = args[++i];
     } else if ((args[i] == "-o" || args[i] == "--output") && i + 1 < args.size()) {
       out_path = args[++i];
     } else if (args[i] == "--pretty") {
@@ -33,6 +35,22 @@ int run_convert(const Args& args) {
       std::cerr << "hidewire convert: one input file at a time ('" << args[i] << "' is extra)\n";
       return kUsage;
     }
+  }
+  if (!from.empty() && from != "hl7v2" && from != "fhir") {
+    std::cerr << "hidewire convert: --from must be hl7v2 or fhir, not '" << from << "'\n";
+    return kUsage;
+  }
+  if (from == "hl7v2") {
+    if (to.empty()) to = "json";
+    if (to != "json" && to != "xml") {
+      std::cerr << "hidewire convert: --to must be json or xml\n";
+      return kUsage;
+    }
+    if (file.empty()) {
+      std::cerr << "hidewire convert: no input file (use - for standard input)\n";
+      return kUsage;
+    }
+    return convert_hl7v2(file, to, out_path, wopts, limits);
   }
   if (to != "json" && to != "xml") {
     std::cerr << "hidewire convert: --to json or --to xml is required\n";

@@ -1,0 +1,414 @@
+#include "mapping/engine/converter.hpp"
+
+#include <rapidjson/document.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <set>
+
+#include "adapters/hl7v2/structures.hpp"
+#include "fhir/nhs_number.hpp"
+#include "mapping/engine/datatypes.hpp"
+#include "mapping/engine/json_path.hpp"
+
+namespace hidewire::mapping {
+namespace {
+
+using hl7v2::Group;
+using hl7v2::Message;
+using hl7v2::Segment;
+
+struct Entry {
+  std::string type;
+  JsonValue res;
+  std::string full_url;
+};
+
+// Where a resource type points at its patient and encounter: FHIR knowledge, not message maps.
+struct Links {
+  const char* type;
+  const char* patient;
+  const char* encounter;
+};
+constexpr Links kLinks[] = {
+    {"Encounter", "subject", nullptr},
+    {"Observation", "subject", "encounter"},
+    {"DiagnosticReport", "subject", "encounter"},
+    {"Condition", "subject", "encounter"},
+    {"AllergyIntolerance", "patient", "encounter"},
+    {"RelatedPerson", "patient", nullptr},
+    {"DocumentReference", "subject", "context.encounter[]"},
+    {"ServiceRequest", "subject", "encounter"},
+    {"Appointment", "participant[]", nullptr},
+};
+
+std::string hex(std::uint64_t v, int digits) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return std::string(buf + 16 - digits);
+}
+
+// A version-4-shaped UUID derived from the message identity: converting the same message again
+// gives the same fullUrls.
+std::string stable_uuid(const std::string& seed, std::size_t n) {
+  auto fnv = [](const std::string& s, std::uint64_t h) {
+    for (unsigned char c : s) h = (h ^ c) * 0x100000001B3ull;
+    return h;
+  };
+  std::string key = seed + "#" + std::to_string(n);
+  std::uint64_t a = fnv(key, 0xCBF29CE484222325ull), b = fnv(key, 0x84222325CBF29CE4ull);
+  return "urn:uuid:" + hex(a >> 32, 8) + "-" + hex((a >> 16) & 0xFFFF, 4) + "-4" + hex(a & 0xFFF, 3) + "-" +
+         hex(0x8000 | (b >> 48 & 0x3FFF), 4) + "-" + hex(b & 0xFFFFFFFFFFFFull, 12);
+}
+
+void find_groups(const Group& g, const std::string& name, std::vector<const Group*>& out) {
+  for (const Group& c : g.groups) {
+    if (c.name == name) out.push_back(&c);
+    find_groups(c, name, out);
+  }
+}
+
+class Builder {
+ public:
+  Builder(const Message& m, const MapSet& maps, Conversion& out) : m_(m), maps_(maps), out_(out) {
+    seed_ = std::string(m.sending_facility()) + "|" + std::string(m.control_id());
+  }
+
+  void run(const MessageMap& mm, const ConvertOptions& opts) {
+    update_patient_ = mm.update_patient;
+    find_patient_key();
+    for (const ResourceRule& rule : mm.resources) apply_rule(rule, nullptr);
+    link(mm);
+    if (mm.merge_patients) merge_patients();
+    report_unmapped();
+    if (out_.diagnostics.has_errors()) return;
+    out_.bundle_json = bundle(opts);
+    out_.ok = true;
+  }
+
+ private:
+  JsonAlloc& a() { return doc_.GetAllocator(); }
+
+  void find_patient_key() {
+    const Segment* pid = m_.first("PID");
+    if (!pid) return;
+    std::string_view f = pid->field(3);
+    for (std::size_t r = 1; r <= m_.repetitions(f); ++r) {
+      std::string auth(m_.piece(f, static_cast<int>(r), 4, 1)), type(m_.piece(f, static_cast<int>(r), 5));
+      if (auth != "NHS" && type != "NH") continue;
+      std::string value = fhir::normalise_nhs_number(m_.unescape(m_.piece(f, static_cast<int>(r), 1)));
+      std::string problem = fhir::check_nhs_number(value);
+      std::string loc = "PID-3[" + std::to_string(r) + "].1";
+      if (!problem.empty()) {
+        out_.diagnostics.error("value", loc, problem, "nhs-number");
+        return;
+      }
+      out_.nhs_number = value;
+      return;
+    }
+    out_.diagnostics.warning("required", "PID-3", "no NHS number (assigning authority NHS or type NH): the patient is keyed by local identifiers only");
+  }
+
+  std::size_t new_entry(const std::string& type) {
+    Entry e;
+    e.type = type;
+    e.res.SetObject();
+    e.res.AddMember("resourceType", JsonValue(type.c_str(), a()), a());
+    e.full_url = stable_uuid(seed_, entries_.size());
+    entries_.push_back(std::move(e));
+    return entries_.size() - 1;
+  }
+
+  void apply_segment(std::size_t entry, std::size_t seg_index) {
+    const Segment& seg = m_.segments[seg_index];
+    used_.insert(seg_index);
+    auto it = maps_.segments.find(std::string(seg.name));
+    if (it == maps_.segments.end()) return;
+    const SegmentMap& sm = it->second;
+    for (const FieldMap& f : sm.fields) {
+      if (f.when_field && m_.piece(seg.field(static_cast<std::size_t>(f.when_field)), 1, 1) != f.when_equals) continue;
+      std::string_view text = seg.field(static_cast<std::size_t>(f.field));
+      if (text.empty() || text == "\"\"") continue;
+      std::size_t reps = f.repeat ? m_.repetitions(text) : 1;
+      if (!f.repeat && m_.repetitions(text) > 1)
+        out_.unmapped.push_back(std::string(seg.name) + "-" + std::to_string(f.field) + " (repetitions after the first)");
+      for (std::size_t r = 1; r <= reps; ++r) {
+        std::string_view rep = m_.piece(text, static_cast<int>(r));
+        if (rep.empty()) continue;
+        Converted c = convert_value(f, m_, seg, rep, maps_, a());
+        if (!c.problem.empty()) {
+          out_.diagnostics.error("value", std::string(seg.name) + "-" + std::to_string(f.field), c.problem);
+          continue;
+        }
+        if (!c.empty) set_path(entries_[entry].res, f.path + c.suffix, std::move(c.value), a());
+      }
+    }
+  }
+
+  void apply_defaults(std::size_t entry, const std::string& segment) {
+    auto it = maps_.segments.find(segment);
+    if (it == maps_.segments.end() || it->second.defaults_json.empty()) return;
+    rapidjson::Document d(&a());
+    d.Parse(it->second.defaults_json.c_str());
+    for (auto& m : d.GetObject())
+      entries_[entry].res.AddMember(JsonValue(m.name, a()), JsonValue(m.value, a()), a());
+  }
+
+  // Segments named `name` within `scope` (its own segments) or the whole message.
+  std::vector<std::size_t> segments(const std::string& name, const Group* scope) const {
+    std::vector<std::size_t> out;
+    if (scope) {
+      for (std::size_t i : scope->segments)
+        if (m_.segments[i].name == name) out.push_back(i);
+      return out;
+    }
+    for (std::size_t i = 0; i < m_.segments.size(); ++i)
+      if (m_.segments[i].name == name) out.push_back(i);
+    return out;
+  }
+
+  std::size_t make(const ResourceRule& rule, std::size_t seg_index, const Group* scope) {
+    const SegmentMap& sm = maps_.segments.at(rule.from);
+    std::size_t e = new_entry(sm.resource);
+    apply_defaults(e, rule.from);
+    apply_segment(e, seg_index);
+    for (const std::string& merge : rule.merge)
+      for (std::size_t i : segments(merge, scope)) apply_segment(e, i);
+    if (!rule.notes.empty())
+      for (std::size_t i : segments(rule.notes, scope)) apply_segment(e, i);
+    if (!rule.content.empty()) attach_content(e, segments(rule.content, scope));
+    if (!rule.reason_for.empty()) reasons_.emplace_back(rule.reason_for, e);
+    return e;
+  }
+
+  void attach_content(std::size_t e, const std::vector<std::size_t>& obx) {
+    std::string text;
+    for (std::size_t i : obx) {
+      used_.insert(i);
+      if (!text.empty()) text += "\n";
+      text += m_.unescape(m_.segments[i].field(5));
+    }
+    static const char* kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string b64;
+    for (std::size_t i = 0; i < text.size(); i += 3) {
+      unsigned v = static_cast<unsigned char>(text[i]) << 16;
+      if (i + 1 < text.size()) v |= static_cast<unsigned char>(text[i + 1]) << 8;
+      if (i + 2 < text.size()) v |= static_cast<unsigned char>(text[i + 2]);
+      b64 += kB64[v >> 18 & 63];
+      b64 += kB64[v >> 12 & 63];
+      b64 += i + 1 < text.size() ? kB64[v >> 6 & 63] : '=';
+      b64 += i + 2 < text.size() ? kB64[v & 63] : '=';
+    }
+    JsonValue att(rapidjson::kObjectType);
+    att.AddMember("contentType", "text/plain; charset=utf-8", a());
+    att.AddMember("data", JsonValue(b64.c_str(), a()), a());
+    set_path(entries_[e].res, "content[].attachment", std::move(att), a());
+  }
+
+  void apply_rule(const ResourceRule& rule, const Group* scope) {
+    if (!rule.group.empty()) {
+      std::vector<const Group*> instances;
+      if (scope) {
+        for (const Group& g : scope->groups)
+          if (g.name == rule.group) instances.push_back(&g);
+      } else {
+        find_groups(m_.root, rule.group, instances);
+      }
+      for (const Group* g : instances) {
+        std::vector<std::size_t> from = segments(rule.from, g);
+        if (from.empty()) continue;
+        std::size_t parent = make(rule, from.front(), g);
+        if (!rule.children) continue;
+        for (const Group& child : g->groups) {
+          if (child.name != rule.children->group) continue;
+          std::vector<std::size_t> cf = segments(rule.children->from, &child);
+          if (cf.empty()) continue;
+          std::size_t c = make(*rule.children, cf.front(), &child);
+          JsonValue ref(rapidjson::kObjectType);
+          ref.AddMember("reference", JsonValue(entries_[c].full_url.c_str(), a()), a());
+          set_path(entries_[parent].res, rule.children->parent_link, std::move(ref), a());
+        }
+      }
+      return;
+    }
+    std::vector<std::size_t> from = segments(rule.from, scope);
+    if (rule.each) {
+      for (std::size_t i : from) make(rule, i, scope);
+    } else if (!from.empty()) {
+      make(rule, from.front(), scope);
+    }
+  }
+
+  JsonValue reference(std::size_t e) {
+    JsonValue ref(rapidjson::kObjectType);
+    ref.AddMember("reference", JsonValue(entries_[e].full_url.c_str(), a()), a());
+    return ref;
+  }
+
+  void link(const MessageMap& mm) {
+    int patient = -1, encounter = -1;
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+      if (entries_[i].type == "Patient" && patient < 0) patient = static_cast<int>(i);
+      if (entries_[i].type == "Encounter" && encounter < 0) encounter = static_cast<int>(i);
+    }
+    auto status = mm.encounter_status.find(std::string(m_.trigger_event()));
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+      Entry& e = entries_[i];
+      if (e.type == "Encounter" && status != mm.encounter_status.end())
+        e.res["status"].SetString(status->second.c_str(), a());
+      for (const Links& l : kLinks) {
+        if (e.type != l.type) continue;
+        if (patient >= 0) {
+          if (e.type == "Appointment") {
+            JsonValue p(rapidjson::kObjectType);
+            p.AddMember("actor", reference(static_cast<std::size_t>(patient)), a());
+            set_path(e.res, "participant[]", std::move(p), a());
+          } else {
+            set_path(e.res, l.patient, reference(static_cast<std::size_t>(patient)), a());
+          }
+        }
+        if (encounter >= 0 && l.encounter) set_path(e.res, l.encounter, reference(static_cast<std::size_t>(encounter)), a());
+      }
+      if (e.type == "Appointment" && e.res.HasMember("participant"))  // participant.status is required
+        for (auto& p : e.res["participant"].GetArray())
+          if (!p.HasMember("status")) p.AddMember("status", "accepted", a());
+    }
+    for (auto& [type, cond] : reasons_)
+      for (Entry& e : entries_)
+        if (e.type == type) set_path(e.res, "reasonReference[]", reference(cond), a());
+  }
+
+  // ADT^A40: MRG-1 names the superseded record; it is marked inactive and linked both ways.
+  void merge_patients() {
+    const Segment* mrg = m_.first("MRG");
+    if (!mrg || entries_.empty()) {
+      out_.diagnostics.error("required", "MRG", "a merge message needs an MRG segment naming the superseded patient");
+      return;
+    }
+    std::string old_nhs;
+    std::string_view f = mrg->field(1);
+    for (std::size_t r = 1; r <= m_.repetitions(f); ++r)
+      if (m_.piece(f, static_cast<int>(r), 4, 1) == "NHS" || m_.piece(f, static_cast<int>(r), 5) == "NH")
+        old_nhs = fhir::normalise_nhs_number(m_.unescape(m_.piece(f, static_cast<int>(r), 1)));
+    if (old_nhs.empty() || !fhir::is_valid_nhs_number(old_nhs)) {
+      out_.diagnostics.error("value", "MRG-1", "MRG-1 must hold the superseded NHS number (valid, type NH)", "nhs-number");
+      return;
+    }
+    std::size_t old = new_entry("Patient");
+    old_nhs_ = old_nhs;
+    JsonValue id(rapidjson::kObjectType);
+    id.AddMember("system", JsonValue(std::string(kNhsNumberSystem).c_str(), a()), a());
+    id.AddMember("value", JsonValue(old_nhs.c_str(), a()), a());
+    set_path(entries_[old].res, "identifier[]", std::move(id), a());
+    entries_[old].res.AddMember("active", false, a());
+    JsonValue to_new(rapidjson::kObjectType), to_old(rapidjson::kObjectType);
+    to_new.AddMember("other", reference(0), a());
+    to_new.AddMember("type", "replaced-by", a());
+    set_path(entries_[old].res, "link[]", std::move(to_new), a());
+    to_old.AddMember("other", reference(old), a());
+    to_old.AddMember("type", "replaces", a());
+    set_path(entries_[0].res, "link[]", std::move(to_old), a());
+    used_.insert(static_cast<std::size_t>(mrg - m_.segments.data()));
+  }
+
+  void report_unmapped() {
+    for (std::size_t i = 1; i < m_.segments.size(); ++i) {
+      const Segment& s = m_.segments[i];
+      auto it = maps_.segments.find(std::string(s.name));
+      if (it == maps_.segments.end() || (!used_.count(i) && !it->second.fields.empty())) {
+        out_.unmapped.push_back(std::string(s.name) + (it == maps_.segments.end() ? " (no map for this segment)" : " (segment not used by this message type)"));
+        continue;
+      }
+      for (std::size_t f = 1; f < s.fields.size(); ++f)
+        if (!s.fields[f].empty() && !it->second.mapped(static_cast<int>(f)) && !it->second.ignored(static_cast<int>(f)))
+          out_.unmapped.push_back(std::string(s.name) + "-" + std::to_string(f));
+    }
+  }
+
+  std::string conditional_url(const Entry& e) const {
+    if (e.type == "Patient") {
+      const std::string& nhs = &e == &entries_.front() ? out_.nhs_number : old_nhs_;
+      if (!nhs.empty()) return "Patient?identifier=" + std::string(kNhsNumberSystem) + "|" + nhs;
+    }
+    for (const char* key : {"identifier", "masterIdentifier"}) {
+      auto it = e.res.FindMember(key);
+      if (it == e.res.MemberEnd()) continue;
+      const JsonValue& id = it->value.IsArray() ? (it->value.Empty() ? it->value : it->value[0]) : it->value;
+      if (id.IsObject() && id.HasMember("system") && id.HasMember("value"))
+        return e.type + "?identifier=" + id["system"].GetString() + "|" + id["value"].GetString();
+    }
+    return {};
+  }
+
+  std::string bundle(const ConvertOptions& opts) {
+    std::string when = opts.received_at.empty() ? v2_datetime(m_.segments.front().field(7), true) : opts.received_at;
+    std::size_t prov = new_entry("Provenance");
+    JsonValue& p = entries_[prov].res;
+    for (std::size_t i = 0; i + 1 < entries_.size(); ++i) set_path(p, "target[]", reference(i), a());
+    p.AddMember("recorded", JsonValue(when.c_str(), a()), a());
+    JsonValue agent(rapidjson::kObjectType), who(rapidjson::kObjectType);
+    std::string source = std::string(m_.sending_application()) + " at " + std::string(m_.sending_facility());
+    who.AddMember("display", JsonValue(source.c_str(), a()), a());
+    agent.AddMember("who", who, a());
+    set_path(p, "agent[]", std::move(agent), a());
+    JsonValue entity(rapidjson::kObjectType), what(rapidjson::kObjectType), wid(rapidjson::kObjectType);
+    wid.AddMember("system", "urn:hidewire:hl7v2-message-control-id", a());
+    wid.AddMember("value", JsonValue(std::string(m_.control_id()).c_str(), a()), a());
+    what.AddMember("identifier", wid, a());
+    what.AddMember("display", JsonValue((std::string(m_.message_code()) + "^" + std::string(m_.trigger_event())).c_str(), a()), a());
+    entity.AddMember("role", "source", a());
+    entity.AddMember("what", what, a());
+    set_path(p, "entity[]", std::move(entity), a());
+
+    JsonValue b(rapidjson::kObjectType), list(rapidjson::kArrayType);
+    b.AddMember("resourceType", "Bundle", a());
+    b.AddMember("type", "transaction", a());
+    if (!when.empty()) b.AddMember("timestamp", JsonValue(when.c_str(), a()), a());
+    for (Entry& e : entries_) {
+      JsonValue entry(rapidjson::kObjectType), req(rapidjson::kObjectType);
+      std::string url = conditional_url(e);
+      // Results, documents and bookings carry thin demographics: they create the patient if
+      // absent (ifNoneExist) but never overwrite what admissions wrote.
+      bool create_only = e.type == "Patient" && !update_patient_ && !url.empty();
+      entry.AddMember("fullUrl", JsonValue(e.full_url.c_str(), a()), a());
+      entry.AddMember("resource", e.res, a());
+      req.AddMember("method", rapidjson::StringRef(url.empty() || create_only ? "POST" : "PUT"), a());
+      req.AddMember("url", JsonValue((url.empty() || create_only ? e.type : url).c_str(), a()), a());
+      if (create_only) req.AddMember("ifNoneExist", JsonValue(url.substr(url.find('?') + 1).c_str(), a()), a());
+      entry.AddMember("request", req, a());
+      list.PushBack(entry, a());
+    }
+    b.AddMember("entry", list, a());
+    return write_with_raw_numbers(b);
+  }
+
+  const Message& m_;
+  const MapSet& maps_;
+  Conversion& out_;
+  rapidjson::Document doc_;
+  std::vector<Entry> entries_;
+  std::set<std::size_t> used_;
+  std::vector<std::pair<std::string, std::size_t>> reasons_;
+  std::string seed_, old_nhs_;
+  bool update_patient_ = false;
+};
+
+}  // namespace
+
+Conversion convert(const hl7v2::Message& m, const MapSet& maps, const ConvertOptions& opts) {
+  Conversion out;
+  std::string structure(hl7v2::canonical_structure(m.structure()));
+  const MessageMap* mm = maps.message(structure);
+  if (!mm) {
+    out.diagnostics.error("not-supported", "MSH-9",
+                          "message type " + std::string(m.message_code()) + "^" + std::string(m.trigger_event()) +
+                              " (structure " + m.structure() + ") has no map to FHIR",
+                          "unsupported-message");
+    return out;
+  }
+  Builder b(m, maps, out);
+  b.run(*mm, opts);
+  return out;
+}
+
+}  // namespace hidewire::mapping

@@ -1,0 +1,341 @@
+#include "mapping/engine/datatypes.hpp"
+
+#include <cctype>
+#include <ctime>
+
+namespace hidewire::mapping {
+namespace {
+
+JsonValue str(std::string_view s, JsonAlloc& a) { return JsonValue(s.data(), static_cast<rapidjson::SizeType>(s.size()), a); }
+
+void put(JsonValue& obj, const char* key, std::string_view s, JsonAlloc& a) {
+  if (s.empty()) return;
+  obj.AddMember(rapidjson::StringRef(key), str(s, a), a);
+}
+
+// Pieces of one repetition, unescaped.
+struct Parts {
+  const hl7v2::Message& m;
+  std::string_view text;
+  std::string c(int comp, int sub = 0) const { return m.unescape(m.piece(text, 0, comp, sub)); }
+};
+
+std::string coding_system(const std::string& v2_system, const std::string& fallback) {
+  if (v2_system == "SCT" || v2_system == "SNM" || v2_system == "SNOMED") return "http://snomed.info/sct";
+  if (v2_system == "LN" || v2_system == "LOINC") return "http://loinc.org";
+  if (v2_system == "I10" || v2_system == "ICD10") return "http://hl7.org/fhir/sid/icd-10";
+  if (v2_system == "UCUM") return "http://unitsofmeasure.org";
+  if (v2_system.size() >= 7 && v2_system.rfind("HL7", 0) == 0)  // HL70063 -> v2-0063
+    return "http://terminology.hl7.org/CodeSystem/v2-" + v2_system.substr(3);
+  if (!v2_system.empty()) return "urn:hidewire:codesystem:" + v2_system;  // local systems keep their name
+  return fallback;
+}
+
+JsonValue codeable(const Parts& p, const std::string& fallback_system, JsonAlloc& a) {
+  JsonValue cc(rapidjson::kObjectType);
+  JsonValue codings(rapidjson::kArrayType);
+  for (int base : {1, 4}) {  // primary and alternate triplets
+    std::string code = p.c(base), display = p.c(base + 1), system = coding_system(p.c(base + 2), fallback_system);
+    if (code.empty()) continue;
+    JsonValue c(rapidjson::kObjectType);
+    put(c, "system", system, a);
+    put(c, "code", code, a);
+    put(c, "display", display, a);
+    codings.PushBack(c, a);
+  }
+  if (!codings.Empty()) cc.AddMember("coding", codings, a);
+  std::string text = p.c(9).empty() ? (codings.Empty() ? p.c(2) : "") : p.c(9);
+  put(cc, "text", text, a);
+  return cc;
+}
+
+std::string practitioner_system(const std::string& id) {
+  if (!id.empty() && id[0] == 'G') return "https://fhir.hl7.org.uk/Id/gmp-number";  // GP national code
+  if (!id.empty() && id[0] == 'C') return "https://fhir.hl7.org.uk/Id/gmc-number";  // consultant code
+  return "urn:hidewire:identifier:practitioner";
+}
+
+std::string person_display(const Parts& p, int family, int given, int prefix) {
+  std::string out;
+  for (std::string s : {p.c(prefix), p.c(given), p.c(family)}) {
+    if (s.empty()) continue;
+    if (!out.empty()) out += ' ';
+    out += s;
+  }
+  return out;
+}
+
+int uk_offset_minutes(int y, int mo, int d, int h) {
+  // BST runs from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October.
+  auto last_sunday = [](int year, int month) {
+    std::tm t{};
+    t.tm_year = year - 1900;
+    t.tm_mon = month;  // first day of the next month
+    t.tm_mday = 1;
+    t.tm_hour = 12;
+    std::time_t tt = timegm(&t) - 86400;
+    std::tm g{};
+    gmtime_r(&tt, &g);
+    return g.tm_mday - g.tm_wday;
+  };
+  if (mo < 3 || mo > 10) return 0;
+  if (mo > 3 && mo < 10) return 60;
+  int ls = last_sunday(y, mo);
+  if (mo == 3) return (d > ls || (d == ls && h >= 1)) ? 60 : 0;
+  return (d < ls || (d == ls && h < 1)) ? 60 : 0;
+}
+
+}  // namespace
+
+std::string v2_date(std::string_view ts) {
+  std::string digits;
+  for (char c : ts) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) break;
+    digits += c;
+  }
+  if (digits.size() < 4) return {};
+  std::string out = digits.substr(0, 4);
+  if (digits.size() >= 6) out += "-" + digits.substr(4, 2);
+  if (digits.size() >= 8) out += "-" + digits.substr(6, 2);
+  return out;
+}
+
+std::string v2_datetime(std::string_view ts, bool instant) {
+  std::size_t i = 0;
+  while (i < ts.size() && (std::isdigit(static_cast<unsigned char>(ts[i])) || ts[i] == '.')) ++i;
+  std::string_view body = ts.substr(0, i), zone = ts.substr(i);
+  std::string digits(body.substr(0, body.find('.')));
+  std::string frac = body.find('.') == std::string_view::npos ? "" : std::string(body.substr(body.find('.')));
+  if (digits.size() < 10) return instant ? "" : v2_date(ts);  // no time: a date (dateTime allows it)
+  auto num = [&](std::size_t p) { return std::stoi(digits.substr(p, 2)); };
+  std::string out = v2_date(digits) + "T" + digits.substr(8, 2) + ":" + (digits.size() >= 12 ? digits.substr(10, 2) : "00") +
+                    ":" + (digits.size() >= 14 ? digits.substr(12, 2) : "00");
+  if (digits.size() >= 14 && frac.size() > 1) out += frac;
+  if (zone.size() == 5 && (zone[0] == '+' || zone[0] == '-')) {
+    out += std::string(zone.substr(0, 3)) + ":" + std::string(zone.substr(3, 2));
+  } else {
+    int off = uk_offset_minutes(std::stoi(digits.substr(0, 4)), num(4), num(6), num(8));
+    out += off ? "+01:00" : "+00:00";
+  }
+  return out;
+}
+
+Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2::Segment& seg, std::string_view text,
+                        const MapSet& maps, JsonAlloc& a) {
+  Converted r;
+  Parts p{m, text};
+  const std::string& t = f.type;
+  auto done = [&](JsonValue v) {
+    r.value = std::move(v);
+    r.empty = false;
+    return std::move(r);
+  };
+  auto table_code = [&](const std::string& code, std::string& system) -> std::string {
+    auto it = maps.tables.find(f.table);
+    if (it == maps.tables.end()) return code;
+    system = it->second.system;
+    auto c = it->second.codes.find(code);
+    if (c == it->second.codes.end()) {
+      r.problem = "code '" + code + "' is not in table " + f.table;
+      return {};
+    }
+    return c->second;
+  };
+  if (t == "ST" || t == "FT") return done(str(m.unescape(text), a));
+  if (t == "DT") {
+    std::string d = v2_date(text);
+    if (d.empty()) { r.problem = "not a date: '" + std::string(text) + "'"; return r; }
+    return done(str(d, a));
+  }
+  if (t == "DTM" || t == "DTM_INSTANT") {
+    std::string d = v2_datetime(text, t == "DTM_INSTANT");
+    if (d.empty()) { r.problem = "not a timestamp: '" + std::string(text) + "'"; return r; }
+    return done(str(d, a));
+  }
+  if (t == "TQ_START" || t == "TQ_END") {
+    std::string d = v2_datetime(m.piece(text, 0, t == "TQ_START" ? 4 : 5), true);
+    if (d.empty()) return r;
+    return done(str(d, a));
+  }
+  if (t == "NM_INT") {
+    std::string v(text);
+    if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos) { r.problem = "not a whole number: '" + v + "'"; return r; }
+    JsonValue n;
+    n.SetInt(std::stoi(v));
+    return done(std::move(n));
+  }
+  if (t == "YN") {
+    if (text != "Y" && text != "N") { r.problem = "expected Y or N, got '" + std::string(text) + "'"; return r; }
+    return done(JsonValue(text == "Y"));
+  }
+  if (t == "ID" || t == "ID_CODING" || t == "ID_CODING_CC") {
+    std::string system;
+    std::string code = table_code(std::string(m.piece(text, 0, 1)), system);
+    if (code.empty()) return r;
+    if (t == "ID") return done(str(code, a));
+    JsonValue coding(rapidjson::kObjectType);
+    put(coding, "system", system, a);
+    put(coding, "code", code, a);
+    if (t == "ID_CODING") return done(std::move(coding));
+    JsonValue cc(rapidjson::kObjectType), arr(rapidjson::kArrayType);
+    arr.PushBack(coding, a);
+    cc.AddMember("coding", arr, a);
+    return done(std::move(cc));
+  }
+  if (t == "CWE") {
+    JsonValue cc = codeable(p, f.system, a);
+    if (cc.ObjectEmpty()) return r;
+    return done(std::move(cc));
+  }
+  if (t == "CX") {
+    JsonValue id(rapidjson::kObjectType);
+    std::string value = p.c(1), authority = p.c(4, 1), type = p.c(5);
+    bool nhs = authority == "NHS" || type == "NH";
+    if (nhs) {
+      std::string digits;
+      for (char c : value) if (c != ' ') digits += c;
+      value = digits;
+    }
+    if (!type.empty()) {
+      JsonValue cc(rapidjson::kObjectType), codings(rapidjson::kArrayType), c(rapidjson::kObjectType);
+      put(c, "system", "http://terminology.hl7.org/CodeSystem/v2-0203", a);
+      put(c, "code", type, a);
+      codings.PushBack(c, a);
+      cc.AddMember("coding", codings, a);
+      id.AddMember("type", cc, a);
+    }
+    put(id, "system", nhs ? std::string(kNhsNumberSystem) : "urn:hidewire:identifier:" + (authority.empty() ? "local" : authority), a);
+    put(id, "value", value, a);
+    return done(std::move(id));
+  }
+  if (t == "EI") {
+    JsonValue id(rapidjson::kObjectType);
+    if (!f.id_type.empty()) {
+      JsonValue cc(rapidjson::kObjectType), codings(rapidjson::kArrayType), c(rapidjson::kObjectType);
+      put(c, "system", "http://terminology.hl7.org/CodeSystem/v2-0203", a);
+      put(c, "code", f.id_type, a);
+      codings.PushBack(c, a);
+      cc.AddMember("coding", codings, a);
+      id.AddMember("type", cc, a);
+    }
+    std::string ns = p.c(2);
+    put(id, "system", "urn:hidewire:identifier:" + (ns.empty() ? std::string(seg.name) : ns), a);
+    put(id, "value", p.c(1), a);
+    return done(std::move(id));
+  }
+  if (t == "XPN") {
+    JsonValue n(rapidjson::kObjectType);
+    static const std::pair<const char*, const char*> kUse[] = {{"L", "official"}, {"D", "usual"}, {"M", "maiden"},
+                                                               {"N", "nickname"}, {"A", "anonymous"}, {"B", "old"}};
+    for (auto [k, v] : kUse)
+      if (p.c(7) == k) put(n, "use", v, a);
+    put(n, "family", p.c(1, 1).empty() ? p.c(1) : p.c(1, 1), a);
+    JsonValue given(rapidjson::kArrayType);
+    for (int c : {2, 3})
+      if (!p.c(c).empty()) given.PushBack(str(p.c(c), a), a);
+    if (!given.Empty()) n.AddMember("given", given, a);
+    if (!p.c(5).empty()) { JsonValue pre(rapidjson::kArrayType); pre.PushBack(str(p.c(5), a), a); n.AddMember("prefix", pre, a); }
+    if (!p.c(4).empty()) { JsonValue suf(rapidjson::kArrayType); suf.PushBack(str(p.c(4), a), a); n.AddMember("suffix", suf, a); }
+    return done(std::move(n));
+  }
+  if (t == "XPN_TEXT") return done(str(person_display(p, 1, 2, 5), a));
+  if (t == "XAD") {
+    JsonValue ad(rapidjson::kObjectType);
+    static const std::pair<const char*, const char*> kUse[] = {{"H", "home"}, {"B", "work"}, {"C", "temp"}, {"O", "work"}};
+    for (auto [k, v] : kUse)
+      if (p.c(7) == k) put(ad, "use", v, a);
+    JsonValue lines(rapidjson::kArrayType);
+    for (int c : {1, 2}) {
+      std::string l = p.c(c, 1).empty() ? p.c(c) : m.unescape(m.piece(text, 0, c));
+      if (!l.empty()) lines.PushBack(str(l, a), a);
+    }
+    if (!lines.Empty()) ad.AddMember("line", lines, a);
+    put(ad, "city", p.c(3), a);
+    put(ad, "district", p.c(4), a);
+    put(ad, "postalCode", p.c(5), a);
+    put(ad, "country", p.c(6), a);
+    return done(std::move(ad));
+  }
+  if (t == "XTN") {
+    JsonValue cp(rapidjson::kObjectType);
+    std::string equip = p.c(3), value = p.c(1).empty() ? p.c(4) : p.c(1);
+    if (value.empty()) return r;
+    put(cp, "system", equip == "Internet" || equip == "X.400" ? "email" : equip == "FX" ? "fax" : "phone", a);
+    put(cp, "value", value, a);
+    put(cp, "use", equip == "CP" ? "mobile" : f.use, a);
+    return done(std::move(cp));
+  }
+  if (t == "PL") {
+    std::string display;
+    for (int c : {3, 2, 1}) {
+      std::string part = p.c(c);
+      if (part.empty()) continue;
+      if (!display.empty()) display += ", ";
+      display += part;
+    }
+    std::string facility = p.c(4, 1).empty() ? p.c(4) : p.c(4, 1);
+    if (display.empty()) display = p.c(8);
+    if (!facility.empty()) display += " (" + facility + ")";
+    JsonValue ref(rapidjson::kObjectType);
+    put(ref, "display", display, a);
+    return done(std::move(ref));
+  }
+  if (t == "XCN_REF") {
+    JsonValue ref(rapidjson::kObjectType), id(rapidjson::kObjectType);
+    put(ref, "type", f.reference_type, a);
+    if (!p.c(1).empty()) {
+      put(id, "system", practitioner_system(p.c(1)), a);
+      put(id, "value", p.c(1), a);
+      ref.AddMember("identifier", id, a);
+    }
+    put(ref, "display", person_display(p, 2, 3, 6), a);
+    return done(std::move(ref));
+  }
+  if (t == "XON_ODS") {
+    JsonValue ref(rapidjson::kObjectType), id(rapidjson::kObjectType);
+    std::string code = p.c(10).empty() ? p.c(3) : p.c(10);
+    put(ref, "type", "Organization", a);
+    if (!code.empty()) {
+      put(id, "system", kOdsSystem, a);
+      put(id, "value", code, a);
+      ref.AddMember("identifier", id, a);
+    }
+    put(ref, "display", p.c(1), a);
+    return done(std::move(ref));
+  }
+  if (t == "OBX_VALUE") {
+    std::string vt(m.piece(seg.field(2), 0, 1));
+    if (vt == "NM" || vt == "SN") {
+      std::string v(m.piece(text, 0, vt == "SN" ? 2 : 1));
+      char* end = nullptr;
+      std::strtod(v.c_str(), &end);
+      if (v.empty() || *end) { r.problem = "OBX-5 is not a number: '" + std::string(text) + "'"; return r; }
+      JsonValue q(rapidjson::kObjectType), num;
+      std::string raw = kRawNumber + v;  // keeps the digits as sent: written as a JSON number
+      num.SetString(raw.c_str(), static_cast<rapidjson::SizeType>(raw.size()), a);
+      q.AddMember("value", num, a);
+      std::string unit_code(m.piece(seg.field(6), 0, 1)), unit_text(m.piece(seg.field(6), 0, 2)), unit_sys(m.piece(seg.field(6), 0, 3));
+      put(q, "unit", unit_text.empty() ? unit_code : unit_text, a);
+      if (!unit_code.empty()) {
+        put(q, "system", "http://unitsofmeasure.org", a);  // UK lab units are UCUM in practice
+        put(q, "code", unit_code, a);
+      }
+      r.suffix = "Quantity";
+      return done(std::move(q));
+    }
+    if (vt == "CE" || vt == "CWE" || vt == "CNE") {
+      r.suffix = "CodeableConcept";
+      return done(codeable(p, f.system, a));
+    }
+    if (vt == "DT" || vt == "TS" || vt == "DTM") {
+      r.suffix = "DateTime";
+      return done(str(vt == "DT" ? v2_date(text) : v2_datetime(text, false), a));
+    }
+    r.suffix = "String";  // ST, TX, FT and anything else: as text
+    return done(str(m.unescape(text), a));
+  }
+  r.problem = "no converter for type " + t;
+  return r;
+}
+
+}  // namespace hidewire::mapping

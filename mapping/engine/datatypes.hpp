@@ -1,0 +1,40 @@
+// HL7 v2 data types to FHIR R4 JSON values, after the v2-to-FHIR guide's data type maps
+// (CX -> Identifier, XPN -> HumanName, XAD -> Address, XTN -> ContactPoint, CWE ->
+// CodeableConcept, DTM -> dateTime...).
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <string>
+#include <string_view>
+
+#include "adapters/hl7v2/message.hpp"
+#include "mapping/engine/map_model.hpp"
+
+namespace hidewire::mapping {
+
+using JsonValue = rapidjson::Value;
+using JsonAlloc = rapidjson::MemoryPoolAllocator<>;
+
+struct Converted {
+  JsonValue value;
+  std::string suffix;   // for choice paths (value -> valueQuantity)
+  std::string problem;  // set when the v2 value cannot be converted
+  bool empty = true;
+};
+
+// One repetition of a field (`text`), within segment `seg` of message `m`.
+Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2::Segment& seg, std::string_view text,
+                        const MapSet& maps, JsonAlloc& a);
+
+// v2 timestamps: YYYY[MM[DD[HH[MM[SS[.S+]]]]]][+/-ZZZZ] as a FHIR date or dateTime. A time with
+// no zone is taken as UK local time (GMT or BST for that date). Empty when unreadable.
+std::string v2_date(std::string_view ts);
+std::string v2_datetime(std::string_view ts, bool instant);
+
+inline constexpr std::string_view kNhsNumberSystem = "https://fhir.nhs.uk/Id/nhs-number";
+inline constexpr std::string_view kOdsSystem = "https://fhir.nhs.uk/Id/ods-organization-code";
+// Marks a string that holds a decimal to be written as a JSON number with its digits as sent.
+inline const std::string kRawNumber = "\x01";
+
+}  // namespace hidewire::mapping

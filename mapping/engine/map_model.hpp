@@ -1,0 +1,80 @@
+// The declarative HL7 v2 -> FHIR maps (mapping/v2/*.json), read once into typed structs.
+// Every problem in the map files is reported with its JSON path.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace hidewire::mapping {
+
+struct MapError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct FieldMap {
+  int field = 0;
+  std::string path;            // FHIR path: name, name.sub, name[] (append), name[0]
+  std::string type;            // converter: CX, XPN, XAD, XTN, CWE, DT, DTM, ID, ...
+  bool repeat = false;         // map every repetition
+  std::string table;           // code table for ID* types
+  std::string system;          // coding system for CWE when the message gives none
+  std::string use;             // ContactPoint.use for XTN
+  std::string reference_type;  // for *_REF types
+  std::string id_type;         // identifier type code for EI
+  int when_field = 0;          // map only when this field's first component...
+  std::string when_equals;     // ...equals this (PRD-1 RP -> requester, RT -> performer)
+};
+
+struct SegmentMap {
+  std::string segment;
+  std::string resource;  // empty: the segment only adds to another resource
+  std::string defaults_json;  // values a new resource starts with (status...), overwritten by fields
+  std::vector<FieldMap> fields;
+  std::vector<int> ignore;
+  bool ignored(int field) const;
+  bool mapped(int field) const;
+};
+
+struct ResourceRule {
+  std::string from;                 // segment
+  std::vector<std::string> merge;   // more segments onto the same resource
+  bool each = false;
+  std::string group;                // one resource per instance of this group
+  std::string notes;                // NTE segments -> note[].text
+  std::string content;              // OBX-5 text -> attachment
+  std::string parent_link;          // path on the parent that references this resource
+  std::string reason_for;           // resource type this one is the reason of (reasonReference)
+  std::unique_ptr<ResourceRule> children;
+};
+
+struct MessageMap {
+  std::string structure;
+  std::map<std::string, std::string> encounter_status;  // trigger event -> Encounter.status
+  bool merge_patients = false;
+  bool update_patient = false;  // ADT owns demographics: PUT; other messages only create if absent
+  std::vector<ResourceRule> resources;
+};
+
+struct CodeTable {
+  std::string system;
+  std::map<std::string, std::string> codes;
+};
+
+struct MapSet {
+  std::map<std::string, SegmentMap> segments;
+  std::map<std::string, MessageMap> messages;
+  std::map<std::string, CodeTable> tables;
+
+  // The maps linked into the binary (mapping/v2), read once; thread-safe.
+  static const MapSet& builtin();
+  // Reads the three map documents; throws MapError naming the JSON path of each problem.
+  static MapSet load(const std::string& segments_json, const std::string& messages_json, const std::string& tables_json);
+
+  const MessageMap* message(const std::string& structure) const;
+};
+
+}  // namespace hidewire::mapping

@@ -1,0 +1,2 @@
+hw_add_test(test_mapping_v2 SOURCES mapping/test_v2_to_fhir.cpp LIBS hidewire_mapping hidewire_fhirpath)
+target_include_directories(test_mapping_v2 PRIVATE ${PROJECT_SOURCE_DIR})
