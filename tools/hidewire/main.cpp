@@ -17,6 +17,11 @@ constexpr std::array kCommands = {
             hidewire::cli::run_convert},
     Command{"fhirpath", "evaluate a FHIRPath expression against a resource",
             "hidewire fhirpath EXPRESSION FILE", hidewire::cli::run_fhirpath},
+    Command{"listen", "receive HL7 v2 over MLLP: journal, convert to FHIR, acknowledge",
+            "hidewire listen --mllp [HOST:]PORT --journal FILE [--channel NAME] [--tls-cert PEM --tls-key PEM]",
+            hidewire::cli::run_listen},
+    Command{"send", "send HL7 v2 files over MLLP and report each ACK",
+            "hidewire send --mllp HOST:PORT [--tls [--ca PEM] [--insecure]] [--timeout MS] FILE...", hidewire::cli::run_send},
 };
 
 void usage(std::ostream& os) {

@@ -1,0 +1,134 @@
+#include "adapters/hl7v2_mllp/intake.hpp"
+
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include "adapters/hl7v2/ack.hpp"
+#include "mapping/engine/converter.hpp"
+
+namespace hidewire::hl7v2_mllp {
+namespace {
+
+std::string v2_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d%H%M%S+0000", &tm);
+  return buf;
+}
+
+int err_code(const std::string& issue_code, const std::string& key) {
+  if (key == "unsupported-message") return hl7v2::kUnsupportedMessageType;
+  if (issue_code == "required") return hl7v2::kRequiredFieldMissing;
+  if (issue_code == "value") return hl7v2::kDataTypeError;
+  if (issue_code == "code-invalid") return hl7v2::kTableValueNotFound;
+  return hl7v2::kApplicationInternalError;
+}
+
+}  // namespace
+
+std::string err_location(const std::string& loc) {
+  // SEG-F[R].C -> SEG^1^F^R^C
+  std::size_t dash = loc.find('-');
+  if (dash == std::string::npos) return loc;
+  std::string out = loc.substr(0, dash) + "^1^";
+  std::string rest = loc.substr(dash + 1);
+  std::string field, rep = "1", comp;
+  std::size_t i = 0;
+  while (i < rest.size() && std::isdigit(static_cast<unsigned char>(rest[i]))) field += rest[i++];
+  if (i < rest.size() && rest[i] == '[') {
+    rep.clear();
+    ++i;
+    while (i < rest.size() && rest[i] != ']') rep += rest[i++];
+    ++i;
+  }
+  if (i < rest.size() && rest[i] == '.') comp = rest.substr(i + 1);
+  out += field;
+  if (!comp.empty() || rep != "1") out += "^" + rep;
+  if (!comp.empty()) out += "^" + comp;
+  return out;
+}
+
+Intake::Intake(std::string channel, router::Journal& journal, const mapping::MapSet& maps)
+    : channel_(std::move(channel)), journal_(journal), maps_(maps) {}
+
+std::string Intake::next_control_id() {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return "HW" + std::to_string(ms) + "-" + std::to_string(++seq_);
+}
+
+std::string Intake::handle(std::string_view raw) {
+  ++stats_.received;
+  hl7v2::AckOptions ack_opts;
+  ack_opts.control_id = next_control_id();
+  ack_opts.timestamp = v2_now();
+  hl7v2::ParseError perr;
+  std::optional<hl7v2::Message> msg = hl7v2::parse(raw, perr);
+  router::JournalEntry e;
+  e.channel = channel_;
+  e.raw = std::string(raw);
+  if (!msg) {
+    ++stats_.unreadable;
+    ++stats_.rejected;
+    std::string ack = hl7v2::build_reject(raw, perr, ack_opts);
+    e.status = "rejected";
+    e.reason = "unreadable: " + perr.message;
+    e.ack = ack;
+    try {
+      journal_.append(e);
+    } catch (const router::JournalError&) {
+      // Not stored: the AR still tells the sender to keep it.
+    }
+    return ack;
+  }
+  e.sender = std::string(msg->segments.front().field(3)) + "^" + std::string(msg->segments.front().field(4));
+  e.message_id = std::string(msg->control_id());
+  try {
+    if (auto dup = journal_.find_duplicate(channel_, e.sender, e.message_id)) {
+      ++stats_.duplicates;
+      return dup->ack;  // a resend: same answer, not processed twice
+    }
+    mapping::Conversion conv = mapping::convert(*msg, maps_);
+    std::string ack;
+    if (conv.ok) {
+      ack = hl7v2::build_ack(*msg, hl7v2::AckCode::AA, {}, ack_opts);
+      e.status = "accepted";
+      e.output = std::move(conv.bundle_json);
+    } else {
+      std::vector<hl7v2::AckError> errs;
+      for (const fhir::Issue& i : conv.diagnostics.issues()) {
+        if (i.severity != fhir::Severity::Error && i.severity != fhir::Severity::Fatal) continue;
+        errs.push_back({err_location(i.location), err_code(i.code, i.key), 'E', i.message});
+        if (!e.reason.empty()) e.reason += "; ";
+        e.reason += i.location + ": " + i.message;
+      }
+      ack_opts.text = "Message not accepted: content errors";
+      ack = hl7v2::build_ack(*msg, hl7v2::AckCode::AE, errs, ack_opts);
+      e.status = "rejected";
+    }
+    e.ack = ack;
+    journal_.append(e);  // committed and synced before the ACK leaves
+    ++(e.status == "accepted" ? stats_.accepted : stats_.rejected);
+    return ack;
+  } catch (const std::exception& ex) {
+    // Could not store: AR so the sender keeps the message and retries; nothing is half-done.
+    hl7v2::AckError err{"", hl7v2::kApplicationInternalError, 'E', std::string("message could not be stored: ") + ex.what()};
+    return hl7v2::build_ack(*msg, hl7v2::AckCode::AR, {err}, ack_opts);
+  }
+}
+
+std::string Intake::reject_frame(const std::string& error) {
+  ++stats_.received;
+  ++stats_.rejected;
+  hl7v2::ParseError perr;
+  perr.message = error;
+  hl7v2::AckOptions o;
+  o.control_id = next_control_id();
+  o.timestamp = v2_now();
+  return hl7v2::build_reject("", perr, o);
+}
+
+}  // namespace hidewire::hl7v2_mllp

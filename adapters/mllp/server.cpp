@@ -1,0 +1,117 @@
+#include "adapters/mllp/server.hpp"
+
+#include <utility>  // before Boost 1.74's awaitable.hpp, which uses std::exchange without it
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <iostream>
+
+#include "adapters/mllp/framing.hpp"
+
+namespace hidewire::mllp {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
+  Impl(asio::io_context& io, const tcp::endpoint& at, FrameHandler h, FrameErrorHandler e, const ServerOptions& o)
+      : acceptor(io, at), handler(std::move(h)), on_error(std::move(e)), opts(o) {
+    if (!o.tls_cert_file.empty() || !o.tls_key_file.empty()) {
+      tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+      tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+      tls->use_certificate_chain_file(o.tls_cert_file);
+      tls->use_private_key_file(o.tls_key_file, asio::ssl::context::pem);
+    }
+  }
+
+  // One connection: read, decode frames, answer each in order.
+  template <typename Stream>
+  asio::awaitable<void> serve(Stream& stream) {
+    FrameDecoder decoder(opts.max_frame_bytes);
+    std::vector<std::string> frames;
+    char buf[65536];
+    while (!stopped) {
+      std::size_t n = co_await stream.async_read_some(asio::buffer(buf), asio::use_awaitable);
+      std::string error;
+      frames.clear();
+      bool ok = decoder.feed(std::string_view(buf, n), frames, error);
+      for (const std::string& f : frames) {
+        std::string ack = frame(handler(f));
+        ++frames_handled;
+        co_await asio::async_write(stream, asio::buffer(ack), asio::use_awaitable);
+      }
+      if (!ok) {
+        std::string ar = frame(on_error(error));
+        co_await asio::async_write(stream, asio::buffer(ar), asio::use_awaitable);
+        co_return;  // the stream cannot be resynchronised safely
+      }
+    }
+  }
+
+  asio::awaitable<void> session(tcp::socket socket) {
+    auto self = shared_from_this();
+    try {
+      socket.set_option(tcp::no_delay(true));
+      if (tls) {
+        asio::ssl::stream<tcp::socket> s(std::move(socket), *tls);
+        co_await s.async_handshake(asio::ssl::stream_base::server, asio::use_awaitable);
+        co_await serve(s);
+      } else {
+        co_await serve(socket);
+      }
+    } catch (const boost::system::system_error& e) {
+      // Peer closed or reset: normal end of a connection. Anything else is logged.
+      if (e.code() != asio::error::eof && e.code() != asio::error::connection_reset && e.code() != asio::error::operation_aborted &&
+          e.code() != asio::ssl::error::stream_truncated)
+        std::cerr << "mllp: connection ended: " << e.code().message() << "\n";
+    }
+  }
+
+  asio::awaitable<void> accept_loop() {
+    auto self = shared_from_this();
+    while (!stopped) {
+      boost::system::error_code ec;
+      tcp::socket s = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        if (stopped || ec == asio::error::operation_aborted) co_return;
+        continue;
+      }
+      asio::co_spawn(acceptor.get_executor(), session(std::move(s)), asio::detached);
+    }
+  }
+
+  tcp::acceptor acceptor;
+  FrameHandler handler;
+  FrameErrorHandler on_error;
+  ServerOptions opts;
+  std::unique_ptr<asio::ssl::context> tls;
+  std::atomic<bool> stopped{false};
+  std::atomic<std::uint64_t> frames_handled{0};
+};
+
+Server::Server(asio::io_context& io, const tcp::endpoint& at, FrameHandler handler, FrameErrorHandler on_error,
+               const ServerOptions& opts)
+    : impl_(std::make_shared<Impl>(io, at, std::move(handler), std::move(on_error), opts)) {
+  asio::co_spawn(io, impl_->accept_loop(), asio::detached);
+}
+
+Server::~Server() { stop(); }
+
+std::uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void Server::stop() {
+  impl_->stopped = true;
+  boost::system::error_code ec;
+  impl_->acceptor.close(ec);
+}
+
+std::uint64_t Server::frames_handled() const { return impl_->frames_handled; }
+
+}  // namespace hidewire::mllp

@@ -1,0 +1,47 @@
+// MLLP listener on Boost.Asio, plain TCP or TLS. Each frame goes to the handler, whose answer
+// (an ACK) is framed and written back before the next frame on that connection is read, so a
+// sender never gets an ACK for a message that was not handled.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace boost::asio::ssl {
+class context;
+}
+
+namespace hidewire::mllp {
+
+struct ServerOptions {
+  std::size_t max_frame_bytes = 16u << 20;
+  std::string tls_cert_file;  // PEM; both set: TLS
+  std::string tls_key_file;
+};
+
+// Gets the raw message, returns the ACK payload (unframed). Runs on the io_context thread.
+using FrameHandler = std::function<std::string(std::string_view message)>;
+// Answers a frame that could not be taken (oversized): the AR payload.
+using FrameErrorHandler = std::function<std::string(const std::string& error)>;
+
+class Server {
+ public:
+  Server(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& at, FrameHandler handler,
+         FrameErrorHandler on_error, const ServerOptions& opts = {});
+  ~Server();
+  std::uint16_t port() const;  // the bound port (useful with port 0)
+  void stop();
+  std::uint64_t frames_handled() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace hidewire::mllp

@@ -1,0 +1,156 @@
+#include "router/journal.hpp"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <ctime>
+
+namespace hidewire::router {
+namespace {
+
+// A prepared statement that finalises itself.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK)
+      throw JournalError(std::string("journal: ") + sqlite3_errmsg(db));
+  }
+  ~Stmt() { sqlite3_finalize(s_); }
+  Stmt& bind(int i, const std::string& v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  bool step() {
+    int rc = sqlite3_step(s_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw JournalError(std::string("journal: ") + sqlite3_errmsg(db_));
+  }
+  std::string text(int col) const {
+    const unsigned char* t = sqlite3_column_text(s_, col);
+    return t ? std::string(reinterpret_cast<const char*>(t), static_cast<std::size_t>(sqlite3_column_bytes(s_, col))) : "";
+  }
+  std::int64_t integer(int col) const { return sqlite3_column_int64(s_, col); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* s_ = nullptr;
+};
+
+void exec(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw JournalError("journal: " + msg);
+  }
+}
+
+std::string now_utc() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+constexpr const char* kColumns = "id, channel, sender, message_id, status, reason, raw, ack, output, received_at";
+
+JournalEntry row(const Stmt& s) {
+  JournalEntry e;
+  e.id = s.integer(0);
+  e.channel = s.text(1);
+  e.sender = s.text(2);
+  e.message_id = s.text(3);
+  e.status = s.text(4);
+  e.reason = s.text(5);
+  e.raw = s.text(6);
+  e.ack = s.text(7);
+  e.output = s.text(8);
+  e.received_at = s.text(9);
+  return e;
+}
+
+}  // namespace
+
+Journal::Journal(const std::string& path) {
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw JournalError("journal " + path + ": " + msg);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  // WAL with synchronous=FULL: a committed message survives a crash of the process or machine.
+  exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+  exec(db_,
+       "CREATE TABLE IF NOT EXISTS journal ("
+       " id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, sender TEXT NOT NULL, message_id TEXT NOT NULL,"
+       " status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '', raw BLOB NOT NULL, ack TEXT NOT NULL DEFAULT '',"
+       " output TEXT NOT NULL DEFAULT '', received_at TEXT NOT NULL);"
+       "CREATE UNIQUE INDEX IF NOT EXISTS journal_dedup ON journal(channel, sender, message_id) WHERE message_id <> '';"
+       "CREATE INDEX IF NOT EXISTS journal_status ON journal(status);");
+}
+
+Journal::~Journal() { sqlite3_close(db_); }
+
+std::optional<JournalEntry> Journal::find_duplicate(const std::string& channel, const std::string& sender,
+                                                    const std::string& message_id) {
+  if (message_id.empty()) return std::nullopt;
+  std::lock_guard lock(mu_);
+  Stmt s(db_, (std::string("SELECT ") + kColumns + " FROM journal WHERE channel = ? AND sender = ? AND message_id = ?").c_str());
+  s.bind(1, channel).bind(2, sender).bind(3, message_id);
+  if (!s.step()) return std::nullopt;
+  return row(s);
+}
+
+std::int64_t Journal::append(const JournalEntry& e) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_,
+         "INSERT INTO journal(channel, sender, message_id, status, reason, raw, ack, output, received_at)"
+         " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  s.bind(1, e.channel).bind(2, e.sender).bind(3, e.message_id).bind(4, e.status).bind(5, e.reason).bind(6, e.raw)
+      .bind(7, e.ack).bind(8, e.output).bind(9, e.received_at.empty() ? now_utc() : e.received_at);
+  s.step();
+  return sqlite3_last_insert_rowid(db_);
+}
+
+std::optional<JournalEntry> Journal::get(std::int64_t id) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, (std::string("SELECT ") + kColumns + " FROM journal WHERE id = ?").c_str());
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return row(s);
+}
+
+std::vector<JournalEntry> Journal::list(const std::string& status, std::size_t limit) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, (std::string("SELECT ") + kColumns + " FROM journal WHERE (? = '' OR status = ?) ORDER BY id LIMIT ?").c_str());
+  s.bind(1, status).bind(2, status).bind(3, static_cast<std::int64_t>(limit));
+  std::vector<JournalEntry> out;
+  while (s.step()) out.push_back(row(s));
+  return out;
+}
+
+std::size_t Journal::count(const std::string& status) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, "SELECT COUNT(*) FROM journal WHERE (? = '' OR status = ?)");
+  s.bind(1, status).bind(2, status);
+  s.step();
+  return static_cast<std::size_t>(s.integer(0));
+}
+
+void Journal::update_outcome(std::int64_t id, const std::string& status, const std::string& reason, const std::string& output) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, "UPDATE journal SET status = ?, reason = ?, output = ? WHERE id = ?");
+  s.bind(1, status).bind(2, reason).bind(3, output).bind(4, id);
+  s.step();
+}
+
+}  // namespace hidewire::router

@@ -1,0 +1,59 @@
+// The durable journal (SQLite in WAL mode, synchronous=FULL): every inbound message is written,
+// with its outcome and the acknowledgement sent, before the sender is acknowledged. Rejected
+// messages stay in it with their reason (the dead-letter store) and can be replayed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace hidewire::router {
+
+struct JournalError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct JournalEntry {
+  std::int64_t id = 0;
+  std::string channel;     // source channel name, e.g. "pas-mllp"
+  std::string sender;      // MSH-3^MSH-4 for HL7 v2
+  std::string message_id;  // MSH-10; empty when it could not be read
+  std::string status;      // accepted | rejected
+  std::string reason;      // why rejected (content or syntax errors)
+  std::string raw;         // the message as received
+  std::string ack;         // the acknowledgement sent back
+  std::string output;      // the FHIR Bundle produced, when accepted
+  std::string received_at; // UTC, ISO 8601
+};
+
+class Journal {
+ public:
+  // Opens (creating when needed) the journal at `path`; throws JournalError.
+  explicit Journal(const std::string& path);
+  ~Journal();
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
+  // The entry already stored for this channel, sender and message id (a resend), if any.
+  std::optional<JournalEntry> find_duplicate(const std::string& channel, const std::string& sender,
+                                             const std::string& message_id);
+  // Stores the entry durably (committed and synced when this returns); returns its id.
+  std::int64_t append(const JournalEntry& e);
+  std::optional<JournalEntry> get(std::int64_t id);
+  std::vector<JournalEntry> list(const std::string& status = {}, std::size_t limit = 100);
+  std::size_t count(const std::string& status = {});
+  // Replaces a rejected entry's outcome after a successful replay.
+  void update_outcome(std::int64_t id, const std::string& status, const std::string& reason, const std::string& output);
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::mutex mu_;
+};
+
+}  // namespace hidewire::router
