@@ -4,7 +4,9 @@
 set -euo pipefail
 PKGS=(build-essential cmake ninja-build ccache pkg-config git
       libboost-dev libboost-system-dev rapidjson-dev libpugixml-dev libcurl4-openssl-dev
-      doctest-dev libsqlite3-dev sqlite3 libssl-dev libgoogle-perftools-dev python3 ca-certificates)
+      doctest-dev libsqlite3-dev sqlite3 libssl-dev openssl libgoogle-perftools-dev python3 ca-certificates)
+# Node.js runs the npm peers of the protocol tests and benchmarks; use the machine's when present.
+command -v node >/dev/null 2>&1 || PKGS+=(nodejs npm)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

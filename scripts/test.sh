@@ -4,4 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 scripts/build.sh
+# npm peers for the protocol tests (node-hl7-client); without Node.js those tests are skipped.
+if command -v npm >/dev/null 2>&1; then
+  (cd tests/peer && npm ci --no-audit --no-fund --silent) || echo "test: npm peers not installed; peer tests will be skipped"
+fi
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)"

@@ -1,0 +1,152 @@
+// The MLLP listener with the HL7 v2 intake, in process: ACK codes, MSA-2, durable journal,
+// duplicates, oversized and broken frames, TLS.
+#include <doctest/doctest.h>
+
+#include <utility>
+
+#include <boost/asio/io_context.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "adapters/hl7v2/message.hpp"
+#include "adapters/hl7v2_mllp/intake.hpp"
+#include "adapters/mllp/client.hpp"
+#include "adapters/mllp/framing.hpp"
+#include "adapters/mllp/server.hpp"
+#include "tests/fhir/test_support.hpp"
+
+using namespace hidewire;
+
+namespace {
+
+struct Fixture {
+  std::filesystem::path dir;
+  std::unique_ptr<router::Journal> journal;
+  std::unique_ptr<hl7v2_mllp::Intake> intake;
+  boost::asio::io_context io;
+  std::unique_ptr<mllp::Server> server;
+  std::thread thread;
+
+  explicit Fixture(mllp::ServerOptions opts = {}) {
+    dir = std::filesystem::temp_directory_path() / ("hw-mllp-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
+    std::filesystem::create_directories(dir);
+    journal = std::make_unique<router::Journal>((dir / "journal.db").string());
+    intake = std::make_unique<hl7v2_mllp::Intake>("test", *journal);
+    server = std::make_unique<mllp::Server>(
+        io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0),
+        [this](std::string_view m) { return intake->handle(m); }, [this](const std::string& e) { return intake->reject_frame(e); },
+        opts);
+    thread = std::thread([this] { io.run(); });
+  }
+  ~Fixture() {
+    server->stop();
+    io.stop();
+    thread.join();
+    std::filesystem::remove_all(dir);
+  }
+};
+
+hl7v2::Message ack_of(const std::string& payload) {
+  hl7v2::ParseError err;
+  auto m = hl7v2::parse(payload, err);
+  REQUIRE_MESSAGE(m, err.message);
+  return std::move(*m);
+}
+
+std::string corpus(const std::string& name) { return hw_test::read_file(hw_test::data_path("hl7v2/" + name)); }
+
+}  // namespace
+
+TEST_CASE("framing: frames split across reads, noise between frames, lone FS inside, size limit") {
+  mllp::FrameDecoder d(100);
+  std::vector<std::string> out;
+  std::string err;
+  std::string two = "\r\n" + mllp::frame("MSH|a") + "junk" + mllp::frame(std::string("x\x1cy"));
+  for (char c : two) REQUIRE(d.feed(std::string_view(&c, 1), out, err));
+  REQUIRE(out.size() == 2);
+  CHECK(out[0] == "MSH|a");
+  CHECK(out[1] == std::string("x\x1cy"));
+  CHECK(d.skipped_bytes() == 6);
+  CHECK_FALSE(d.feed(mllp::frame(std::string(200, 'a')), out, err));
+  CHECK(err == "MLLP frame larger than the limit of 100 bytes");
+}
+
+TEST_CASE("AA after the message is in the journal; MSA-2 echoes MSH-10; a resend is not processed twice") {
+  Fixture f;
+  mllp::Client c("127.0.0.1", f.server->port());
+  hl7v2::Message a = ack_of(c.send(corpus("adt_a01_v251.hl7")));
+  CHECK(a.get("MSA-1") == "AA");
+  CHECK(a.get("MSA-2") == "MSG00001");
+  auto stored = f.journal->list("accepted");
+  REQUIRE(stored.size() == 1);
+  CHECK(stored[0].message_id == "MSG00001");
+  CHECK(stored[0].sender == "PAS^RR8^St James University Hospital^ODS");
+  CHECK(stored[0].output.find("\"resourceType\":\"Bundle\"") != std::string::npos);
+  CHECK(stored[0].ack == a.text());
+  std::string again = c.send(corpus("adt_a01_v251.hl7"));
+  CHECK(again == stored[0].ack);  // the same ACK, byte for byte
+  CHECK(f.journal->count() == 1);
+  CHECK(f.intake->stats().duplicates == 1);
+}
+
+TEST_CASE("AE with ERR for content errors, AR for unreadable frames; both kept with the reason") {
+  Fixture f;
+  mllp::Client c("127.0.0.1", f.server->port());
+  hl7v2::Message ae = ack_of(c.send(corpus("adt_a01_bad_nhs.hl7")));
+  CHECK(ae.get("MSA-1") == "AE");
+  CHECK(ae.get("MSA-2") == "MSG00099");
+  CHECK(ae.get("ERR-2") == "PID^1^3^1^1");
+  CHECK(ae.get("ERR-3.1") == "102");
+  hl7v2::Message ar = ack_of(c.send("MSH|^~\\&|LAB|RR8|HIDEWIRE|LTHT|20261124||ORU^R01|LAB-9|P|2.4\rOBX|1\rnot a segment\r"));
+  CHECK(ar.get("MSA-1") == "AR");
+  CHECK(ar.get("MSA-2") == "LAB-9");
+  hl7v2::Message unsupported = ack_of(c.send("MSH|^~\\&|A|B|C|D|20260101||ORM^O01^ORM_O01|ORM-1|P|2.5.1\rPID|1||9434765919^^^NHS^NH\r"));
+  CHECK(unsupported.get("MSA-1") == "AE");
+  CHECK(unsupported.get("ERR-3.1") == "200");
+  auto rejected = f.journal->list("rejected");
+  REQUIRE(rejected.size() == 3);
+  CHECK(rejected[0].reason.find("PID-3[1].1: NHS number 9434765918") != std::string::npos);
+  CHECK(rejected[1].reason.find("unreadable: segment 3") != std::string::npos);
+  CHECK(rejected[1].raw.find("not a segment") != std::string::npos);  // kept as received, for replay
+}
+
+TEST_CASE("an oversized frame is answered AR and the connection closed") {
+  mllp::ServerOptions opts;
+  opts.max_frame_bytes = 1000;
+  Fixture f(opts);
+  mllp::Client c("127.0.0.1", f.server->port());
+  hl7v2::Message ar = ack_of(c.send("MSH|^~\\&|A|B|C|D|20260101||ADT^A01|BIG|P|2.5.1\rNTE|1||" + std::string(5000, 'x') + "\r"));
+  CHECK(ar.get("MSA-1") == "AR");
+  CHECK(ar.get("ERR-8") == "MLLP frame larger than the limit of 1000 bytes");
+  CHECK_THROWS(c.send(corpus("adt_a04_v23.hl7")));
+}
+
+TEST_CASE("TLS: the same exchange over an encrypted connection") {
+  auto dir = std::filesystem::temp_directory_path() / ("hw-tls-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string cert = (dir / "cert.pem").string(), key = (dir / "key.pem").string();
+  std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 "
+                    "-days 1 -keyout " + key + " -out " + cert + " >/dev/null 2>&1";
+  REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, "openssl could not make a test certificate");
+  mllp::ServerOptions opts;
+  opts.tls_cert_file = cert;
+  opts.tls_key_file = key;
+  {
+    Fixture f(opts);
+    mllp::ClientOptions co;
+    co.tls = true;
+    co.tls_ca_file = cert;
+    mllp::Client c("127.0.0.1", f.server->port(), co);
+    hl7v2::Message a = ack_of(c.send(corpus("oru_r01_v251.hl7")));
+    CHECK(a.get("MSA-1") == "AA");
+    CHECK(a.get("MSA-2") == "LAB-77731");
+    // A client that does not trust the certificate refuses the server.
+    mllp::ClientOptions untrusting;
+    untrusting.tls = true;
+    untrusting.tls_ca_file = "/etc/ssl/certs/ca-certificates.crt";
+    CHECK_THROWS(mllp::Client("127.0.0.1", f.server->port(), untrusting));
+  }
+  std::filesystem::remove_all(dir);
+}
