@@ -72,15 +72,12 @@ std::string build_reject(std::string_view raw, const ParseError& why, const AckO
       p = n + 1;
     }
     auto field = [&](std::size_t i) { return i < fields.size() ? std::string(fields[i]) : std::string(); };
-    std::string enc = field(2);
-    bool usable = enc.size() >= 4 && fs != '\r';
-    if (usable) {
-      h.d.field = fs;
-      h.d.component = enc[0];
-      h.d.repetition = enc[1];
-      h.d.escape = enc[2];
-      h.d.subcomponent = enc[3];
-    }
+    // Only delimiters that parse() would accept are reused; otherwise the defaults, and no
+    // fields are echoed: a reject must itself be a valid message.
+    ParseError ignored;
+    std::optional<Delimiters> declared = read_delimiters(line, ignored);
+    bool usable = declared.has_value();
+    if (usable) h.d = *declared;
     auto first_component = [&](std::string s) { return s.substr(0, s.find(h.d.component)); };
     // Only fields that read cleanly are echoed: a reject must itself be a valid message.
     auto clean = [&](const std::string& s) { return s.find_first_of("\r\n") == std::string::npos ? s : std::string(); };

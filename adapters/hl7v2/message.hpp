@@ -98,6 +98,10 @@ class Message {
                                          // move keeps it in place
 };
 
+// The delimiters MSH-1 and MSH-2 declare at the start of `msh_line`, checked as parse() checks
+// them (4 or 5 distinct, non-alphanumeric encoding characters); nullopt and `error` otherwise.
+std::optional<Delimiters> read_delimiters(std::string_view msh_line, ParseError& error);
+
 // Writes the message back with its own delimiters; parse(encode(m)) reads the same message.
 std::string encode(const Message& m);
 

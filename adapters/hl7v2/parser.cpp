@@ -13,14 +13,15 @@ bool fail(ParseError& e, std::string msg, std::size_t segment, std::size_t offse
   return false;
 }
 
-bool read_delimiters(std::string_view buf, Delimiters& d, ParseError& err) {
+bool check_delimiters(std::string_view buf, Delimiters& d, ParseError& err) {
   if (buf.size() < 8 || buf.compare(0, 3, "MSH") != 0)
     return fail(err, buf.compare(0, 3, "FHS") == 0 || buf.compare(0, 3, "BHS") == 0
                          ? "batch envelopes (FHS/BHS) are not accepted: send one message per frame"
                          : "message does not start with an MSH segment",
                 1, 0);
   d.field = buf[3];
-  std::size_t end = buf.find(d.field, 4);
+  const char stops[] = {d.field, '\r', '\n'};  // MSH-2 ends at the next field or segment
+  std::size_t end = buf.find_first_of(std::string_view(stops, 3), 4);
   std::string_view enc = buf.substr(4, end == std::string_view::npos ? std::string_view::npos : end - 4);
   if (enc.size() < 4 || enc.size() > 5)
     return fail(err, "MSH-2 must hold 4 or 5 encoding characters, found '" + std::string(enc) + "'", 1, 4);
@@ -32,7 +33,8 @@ bool read_delimiters(std::string_view buf, Delimiters& d, ParseError& err) {
   std::string all = std::string(1, d.field) + std::string(enc);
   for (std::size_t i = 0; i < all.size(); ++i) {
     char c = all[i];
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '\r' || c == '\n' || c == ' ')
+    auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || u <= ' ' || u >= 0x7F)  // printable punctuation only
       return fail(err, std::string("delimiter '") + c + "' in MSH-1/MSH-2 is not allowed", 1, 3 + i);
     if (all.find(c, i + 1) != std::string::npos)
       return fail(err, std::string("delimiter '") + c + "' is used twice in MSH-1/MSH-2", 1, 3 + i);
@@ -41,6 +43,12 @@ bool read_delimiters(std::string_view buf, Delimiters& d, ParseError& err) {
 }
 
 }  // namespace
+
+std::optional<Delimiters> read_delimiters(std::string_view msh_line, ParseError& error) {
+  Delimiters d;
+  if (!check_delimiters(msh_line, d, error)) return std::nullopt;
+  return d;
+}
 
 std::optional<Message> parse(std::string_view text, ParseError& err, const ParseLimits& limits) {
   if (text.size() > limits.max_bytes) {
@@ -67,7 +75,7 @@ std::optional<Message> parse(std::string_view text, ParseError& err, const Parse
   }
   std::string_view all(buf);
   all.remove_prefix(lead);
-  if (!read_delimiters(all, m.delims, err)) return std::nullopt;
+  if (!check_delimiters(all, m.delims, err)) return std::nullopt;
   const char fs = m.delims.field;
   std::size_t pos = lead;
   while (pos < buf.size()) {

@@ -133,6 +133,12 @@ TEST_CASE("bad input gives a clear error, never an exception") {
   CHECK(err.message.find("one message per frame") != std::string::npos);
   CHECK_FALSE(parse("MSH|^^\\&|A\r", err));
   CHECK(err.message.find("used twice") != std::string::npos);
+  // Found by the fuzzer: control characters as delimiters, and MSH-2 running into the segment end.
+  CHECK_FALSE(parse(std::string("MSH\0^~\\&\0A\r", 12), err));
+  CHECK(err.message.find("is not allowed") != std::string::npos);
+  auto bare = parse("MSH|^~\\&", err);
+  REQUIRE(bare);
+  CHECK(parse(encode(*bare), err));
   ParseLimits small;
   small.max_segments = 3;
   CHECK_FALSE(parse(hw_test::read_file(hw_test::data_path("hl7v2/oru_r01_v251.hl7")), err, small));
