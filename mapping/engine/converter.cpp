@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <algorithm>
 #include <set>
 
 #include "adapters/hl7v2/structures.hpp"
@@ -206,6 +207,9 @@ class Builder {
   }
 
   void apply_rule(const ResourceRule& rule, const Group* scope) {
+    if (!rule.events.empty() &&
+        std::find(rule.events.begin(), rule.events.end(), std::string(m_.trigger_event())) == rule.events.end())
+      return;
     if (!rule.group.empty()) {
       std::vector<const Group*> instances;
       if (scope) {

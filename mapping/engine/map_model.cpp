@@ -83,7 +83,7 @@ ResourceRule read_rule(Reader& r, const Json& o, const std::string& path) {
     r.errors.push_back(path + ": must be an object");
     return rule;
   }
-  r.check_keys(o, path, {"from", "merge", "each", "group", "notes", "content", "children", "parent_link", "reason_for"});
+  r.check_keys(o, path, {"from", "merge", "each", "group", "notes", "content", "children", "parent_link", "reason_for", "events"});
   rule.from = r.str(o, "from", path, true);
   rule.merge = r.strings(o, "merge", path);
   rule.each = r.flag(o, "each", path);
@@ -92,6 +92,7 @@ ResourceRule read_rule(Reader& r, const Json& o, const std::string& path) {
   rule.content = r.str(o, "content", path);
   rule.parent_link = r.str(o, "parent_link", path);
   rule.reason_for = r.str(o, "reason_for", path);
+  rule.events = r.strings(o, "events", path);
   if (auto c = o.FindMember("children"); c != o.MemberEnd())
     rule.children = std::make_unique<ResourceRule>(read_rule(r, c->value, path + ".children"));
   return rule;

@@ -48,6 +48,7 @@ struct ResourceRule {
   std::string content;              // OBX-5 text -> attachment
   std::string parent_link;          // path on the parent that references this resource
   std::string reason_for;           // resource type this one is the reason of (reasonReference)
+  std::vector<std::string> events;  // only for these trigger events (all when empty)
   std::unique_ptr<ResourceRule> children;
 };
 

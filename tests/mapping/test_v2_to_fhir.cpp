@@ -192,3 +192,34 @@ TEST_CASE("the maps are checked when loaded, with JSON paths in the errors") {
     CHECK(what.find("messages.ADT_A01.resources[0].from: required") != std::string::npos);
   }
 }
+
+TEST_CASE("every ADT event the maps name converts, with the encounter status of its event") {
+  std::string a01 = hw_test::read_file(hw_test::data_path("hl7v2/adt_a01_v251.hl7"));
+  struct Event {
+    const char* trigger;
+    const char* structure;
+    const char* status;  // Encounter.status, or "" when the event makes no encounter
+  };
+  for (Event ev : {Event{"A01", "ADT_A01", "in-progress"}, Event{"A02", "ADT_A02", "in-progress"},
+                   Event{"A03", "ADT_A03", "finished"}, Event{"A04", "ADT_A01", "in-progress"},
+                   Event{"A05", "ADT_A05", "planned"}, Event{"A08", "ADT_A01", "in-progress"}, Event{"A11", "ADT_A09", "cancelled"},
+                   Event{"A13", "ADT_A01", "in-progress"}, Event{"A28", "ADT_A05", ""}, Event{"A31", "ADT_A05", ""}}) {
+    CAPTURE(ev.trigger);
+    std::string text = a01;
+    text.replace(text.find("ADT^A01^ADT_A01"), 15, std::string("ADT^") + ev.trigger + "^" + ev.structure);
+    hl7v2::ParseError err;
+    auto m = hl7v2::parse(text, err);
+    REQUIRE(m);
+    mapping::Conversion conv = mapping::convert(*m);
+    REQUIRE_MESSAGE(conv.ok, issues(conv.diagnostics));
+    fhir::Node b;
+    fhir::Diagnostics d;
+    REQUIRE(fhir::parse_json(conv.bundle_json, fhir::Schema::r4(), b, d));
+    fhir::validate(b, fhir::Schema::r4(), d);
+    CHECK_MESSAGE(d.error_count() == 0, issues(d));
+    Strings status = eval(b, "entry.resource.ofType(Encounter).status");
+    if (*ev.status) CHECK(status == Strings{ev.status});
+    else CHECK(status.empty());
+    CHECK(eval(b, "entry.where(resource is Patient).request.method") == Strings{"PUT"});
+  }
+}
