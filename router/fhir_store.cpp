@@ -1,0 +1,395 @@
+#include "router/fhir_store.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <chrono>
+#include <ctime>
+#include <map>
+#include <random>
+
+namespace hidewire::router {
+namespace {
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK) throw StoreError(500, std::string("store: ") + sqlite3_errmsg(db));
+  }
+  ~Stmt() { sqlite3_finalize(s_); }
+  Stmt& bind(int i, const std::string& v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  bool step() {
+    int rc = sqlite3_step(s_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw StoreError(500, std::string("store: ") + sqlite3_errmsg(db_));
+  }
+  std::string text(int c) const {
+    auto* t = sqlite3_column_text(s_, c);
+    return t ? std::string(reinterpret_cast<const char*>(t), static_cast<std::size_t>(sqlite3_column_bytes(s_, c))) : "";
+  }
+  std::int64_t integer(int c) const { return sqlite3_column_int64(s_, c); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* s_ = nullptr;
+};
+
+void exec(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string m = err ? err : "error";
+    sqlite3_free(err);
+    throw StoreError(500, "store: " + m);
+  }
+}
+
+std::string now_instant() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+std::string new_id() {
+  static std::mt19937_64 rng{std::random_device{}()};
+  static std::mutex mu;
+  std::lock_guard lock(mu);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()), static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+std::string write(const rapidjson::Value& v) {
+  rapidjson::StringBuffer b;
+  rapidjson::Writer<rapidjson::StringBuffer> w(b);
+  v.Accept(w);
+  return std::string(b.GetString(), b.GetSize());
+}
+
+rapidjson::Document parse_resource(const std::string& json) {
+  rapidjson::Document d;
+  d.Parse<rapidjson::kParseNumbersAsStringsFlag>(json.c_str());
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember("resourceType") || !d["resourceType"].IsString())
+    throw StoreError(400, "not a FHIR resource in JSON");
+  return d;
+}
+
+// Identifiers of a resource (system|value), its NHS number, and the patient it belongs to.
+struct Index {
+  std::vector<std::pair<std::string, std::string>> identifiers;
+  std::string patient;  // Patient/<id>
+};
+
+Index index_of(const rapidjson::Value& r, const std::string& type, const std::string& id) {
+  Index ix;
+  for (const char* key : {"identifier", "masterIdentifier"}) {
+    auto it = r.FindMember(key);
+    if (it == r.MemberEnd()) continue;
+    auto add = [&](const rapidjson::Value& i) {
+      if (i.IsObject() && i.HasMember("system") && i.HasMember("value") && i["system"].IsString() && i["value"].IsString())
+        ix.identifiers.emplace_back(i["system"].GetString(), i["value"].GetString());
+    };
+    if (it->value.IsArray())
+      for (const auto& i : it->value.GetArray()) add(i);
+    else
+      add(it->value);
+  }
+  if (type == "Patient") ix.patient = "Patient/" + id;
+  for (const char* key : {"subject", "patient"}) {
+    auto it = r.FindMember(key);
+    if (it != r.MemberEnd() && it->value.IsObject() && it->value.HasMember("reference") && it->value["reference"].IsString()) {
+      std::string ref = it->value["reference"].GetString();
+      if (ref.rfind("Patient/", 0) == 0) ix.patient = ref;
+    }
+  }
+  return ix;
+}
+
+// Rewrites every "reference" in `v` found in `ids` (urn:uuid:... -> Type/id).
+void rewrite_refs(rapidjson::Value& v, const std::map<std::string, std::string>& ids, rapidjson::Document::AllocatorType& a) {
+  if (v.IsObject()) {
+    for (auto& m : v.GetObject()) {
+      if (std::string_view(m.name.GetString()) == "reference" && m.value.IsString()) {
+        auto it = ids.find(m.value.GetString());
+        if (it != ids.end()) m.value.SetString(it->second.c_str(), a);
+      } else {
+        rewrite_refs(m.value, ids, a);
+      }
+    }
+  } else if (v.IsArray()) {
+    for (auto& x : v.GetArray()) rewrite_refs(x, ids, a);
+  }
+}
+
+}  // namespace
+
+struct FhirStore::Impl {
+  static StoredResource row(const Stmt& s) {
+    StoredResource r;
+    r.type = s.text(0);
+    r.id = s.text(1);
+    r.version = static_cast<int>(s.integer(2));
+    r.last_updated = s.text(3);
+    r.deleted = s.integer(4) != 0;
+    r.json = s.text(5);
+    return r;
+  }
+
+  // Stores a new version of type/id (version 1 when new); the caller holds the lock and the
+  // SQLite transaction.
+  static StoredResource put(sqlite3* db, rapidjson::Document& d, const std::string& type, const std::string& id) {
+    int version = 1;
+    {
+      Stmt s(db, "SELECT version FROM resources WHERE type = ? AND id = ?");
+      s.bind(1, type).bind(2, id);
+      if (s.step()) version = static_cast<int>(s.integer(0)) + 1;
+    }
+    auto& a = d.GetAllocator();
+    std::string when = now_instant();
+    d.RemoveMember("id");
+    d.AddMember("id", rapidjson::Value(id.c_str(), a), a);
+    rapidjson::Value meta(rapidjson::kObjectType);
+    if (d.HasMember("meta") && d["meta"].IsObject()) meta.CopyFrom(d["meta"], a);
+    meta.RemoveMember("versionId");
+    meta.RemoveMember("lastUpdated");
+    meta.AddMember("versionId", rapidjson::Value(std::to_string(version).c_str(), a), a);
+    meta.AddMember("lastUpdated", rapidjson::Value(when.c_str(), a), a);
+    d.RemoveMember("meta");
+    d.AddMember("meta", meta, a);
+    StoredResource out{type, id, version, when, false, write(d)};
+    Stmt up(db, "INSERT INTO resources(type, id, version, last_updated, deleted, json) VALUES(?, ?, ?, ?, 0, ?) "
+                "ON CONFLICT(type, id) DO UPDATE SET version = excluded.version, last_updated = excluded.last_updated, "
+                "deleted = 0, json = excluded.json");
+    up.bind(1, type).bind(2, id).bind(3, version).bind(4, when).bind(5, out.json);
+    up.step();
+    Stmt h(db, "INSERT INTO history(type, id, version, last_updated, deleted, json) VALUES(?, ?, ?, ?, 0, ?)");
+    h.bind(1, type).bind(2, id).bind(3, version).bind(4, when).bind(5, out.json);
+    h.step();
+    Index ix = index_of(d, type, id);
+    Stmt del(db, "DELETE FROM identifiers WHERE type = ? AND id = ?");
+    del.bind(1, type).bind(2, id);
+    del.step();
+    for (auto& [sys, val] : ix.identifiers) {
+      Stmt ins(db, "INSERT INTO identifiers(type, id, system, value) VALUES(?, ?, ?, ?)");
+      ins.bind(1, type).bind(2, id).bind(3, sys).bind(4, val);
+      ins.step();
+    }
+    Stmt pl(db, "INSERT INTO patient_links(type, id, patient) VALUES(?, ?, ?) ON CONFLICT(type, id) DO UPDATE SET patient = excluded.patient");
+    pl.bind(1, type).bind(2, id).bind(3, ix.patient);
+    pl.step();
+    return out;
+  }
+
+  // Ids of `type` matching "identifier=system|value" (the only conditional criterion used).
+  static std::vector<std::string> match(sqlite3* db, const std::string& type, const std::string& criteria) {
+    static const std::string kPrefix = "identifier=";
+    if (criteria.rfind(kPrefix, 0) != 0) throw StoreError(400, "unsupported conditional criteria '" + criteria + "' (identifier=system|value only)");
+    std::string token = criteria.substr(kPrefix.size());
+    auto bar = token.find('|');
+    if (bar == std::string::npos) throw StoreError(400, "identifier criteria need system|value: '" + criteria + "'");
+    Stmt s(db, "SELECT DISTINCT id FROM identifiers WHERE type = ? AND system = ? AND value = ?");
+    s.bind(1, type).bind(2, token.substr(0, bar)).bind(3, token.substr(bar + 1));
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.text(0));
+    return out;
+  }
+};
+
+FhirStore::FhirStore(const std::string& path) {
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK)
+    throw StoreError(500, "store " + path + ": " + (db_ ? sqlite3_errmsg(db_) : "cannot open"));
+  sqlite3_busy_timeout(db_, 5000);
+  exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+            "CREATE TABLE IF NOT EXISTS resources(type TEXT, id TEXT, version INTEGER, last_updated TEXT, deleted INTEGER, json TEXT,"
+            " PRIMARY KEY(type, id));"
+            "CREATE TABLE IF NOT EXISTS history(type TEXT, id TEXT, version INTEGER, last_updated TEXT, deleted INTEGER, json TEXT,"
+            " PRIMARY KEY(type, id, version));"
+            "CREATE TABLE IF NOT EXISTS identifiers(type TEXT, id TEXT, system TEXT, value TEXT);"
+            "CREATE INDEX IF NOT EXISTS identifiers_by_value ON identifiers(type, system, value);"
+            "CREATE INDEX IF NOT EXISTS identifiers_by_resource ON identifiers(type, id);"
+            "CREATE TABLE IF NOT EXISTS patient_links(type TEXT, id TEXT, patient TEXT, PRIMARY KEY(type, id));"
+            "CREATE INDEX IF NOT EXISTS patient_links_by_patient ON patient_links(patient);");
+}
+
+FhirStore::~FhirStore() { sqlite3_close(db_); }
+
+StoredResource FhirStore::create(const std::string& json) {
+  std::lock_guard lock(mu_);
+  rapidjson::Document d = parse_resource(json);
+  std::string type = d["resourceType"].GetString();
+  exec(db_, "BEGIN IMMEDIATE");
+  try {
+    StoredResource r = Impl::put(db_, d, type, new_id());
+    exec(db_, "COMMIT");
+    return r;
+  } catch (...) {
+    exec(db_, "ROLLBACK");
+    throw;
+  }
+}
+
+StoredResource FhirStore::update(const std::string& type, const std::string& id, const std::string& json) {
+  std::lock_guard lock(mu_);
+  rapidjson::Document d = parse_resource(json);
+  if (type != d["resourceType"].GetString()) throw StoreError(400, "resourceType does not match the URL");
+  if (d.HasMember("id") && d["id"].IsString() && id != d["id"].GetString()) throw StoreError(400, "id in the body does not match the URL");
+  exec(db_, "BEGIN IMMEDIATE");
+  try {
+    StoredResource r = Impl::put(db_, d, type, id);
+    exec(db_, "COMMIT");
+    return r;
+  } catch (...) {
+    exec(db_, "ROLLBACK");
+    throw;
+  }
+}
+
+std::optional<StoredResource> FhirStore::read(const std::string& type, const std::string& id) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, "SELECT type, id, version, last_updated, deleted, json FROM resources WHERE type = ? AND id = ?");
+  s.bind(1, type).bind(2, id);
+  if (!s.step()) return std::nullopt;
+  return Impl::row(s);
+}
+
+std::optional<StoredResource> FhirStore::vread(const std::string& type, const std::string& id, int version) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, "SELECT type, id, version, last_updated, deleted, json FROM history WHERE type = ? AND id = ? AND version = ?");
+  s.bind(1, type).bind(2, id).bind(3, static_cast<std::int64_t>(version));
+  if (!s.step()) return std::nullopt;
+  return Impl::row(s);
+}
+
+std::vector<StoredResource> FhirStore::history(const std::string& type, const std::string& id) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, "SELECT type, id, version, last_updated, deleted, json FROM history WHERE type = ? AND id = ? ORDER BY version DESC");
+  s.bind(1, type).bind(2, id);
+  std::vector<StoredResource> out;
+  while (s.step()) out.push_back(Impl::row(s));
+  return out;
+}
+
+std::vector<StoredResource> FhirStore::search(const std::string& type, const SearchParams& p) {
+  std::lock_guard lock(mu_);
+  std::string sql = "SELECT r.type, r.id, r.version, r.last_updated, r.deleted, r.json FROM resources r WHERE r.type = ?1 AND r.deleted = 0";
+  if (!p.identifier_value.empty())
+    sql += " AND EXISTS (SELECT 1 FROM identifiers i WHERE i.type = r.type AND i.id = r.id AND i.value = ?2 AND (?3 = '' OR i.system = ?3))";
+  if (!p.patient.empty())
+    sql += " AND EXISTS (SELECT 1 FROM patient_links l WHERE l.type = r.type AND l.id = r.id AND l.patient = ?4)";
+  if (!p.last_updated_after.empty()) sql += " AND r.last_updated > ?5";
+  sql += " ORDER BY r.last_updated, r.id LIMIT ?6 OFFSET ?7";
+  Stmt s(db_, sql.c_str());
+  std::string patient = p.patient.empty() || p.patient.rfind("Patient/", 0) == 0 ? p.patient : "Patient/" + p.patient;
+  s.bind(1, type).bind(2, p.identifier_value).bind(3, p.identifier_system).bind(4, patient).bind(5, p.last_updated_after)
+      .bind(6, static_cast<std::int64_t>(p.count)).bind(7, static_cast<std::int64_t>(p.offset));
+  std::vector<StoredResource> out;
+  while (s.step()) out.push_back(Impl::row(s));
+  return out;
+}
+
+std::size_t FhirStore::count(const std::string& type) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, "SELECT COUNT(*) FROM resources WHERE type = ? AND deleted = 0");
+  s.bind(1, type);
+  s.step();
+  return static_cast<std::size_t>(s.integer(0));
+}
+
+std::string FhirStore::transaction(const std::string& bundle_json) {
+  std::lock_guard lock(mu_);
+  rapidjson::Document b;
+  b.Parse<rapidjson::kParseNumbersAsStringsFlag>(bundle_json.c_str());
+  if (b.HasParseError() || !b.IsObject() || !b.HasMember("entry") || !b["entry"].IsArray())
+    throw StoreError(400, "not a Bundle with entries");
+  auto& entries = b["entry"];
+  auto& a = b.GetAllocator();
+  struct Plan {
+    std::string type, id, status;
+    bool write = true;
+  };
+  std::vector<Plan> plan(entries.Size());
+  std::map<std::string, std::string> ids;  // fullUrl -> Type/id
+  exec(db_, "BEGIN IMMEDIATE");
+  try {
+    // First resolve where each entry goes, so references between entries can be rewritten.
+    for (rapidjson::SizeType i = 0; i < entries.Size(); ++i) {
+      auto& e = entries[i];
+      if (!e.HasMember("resource") || !e.HasMember("request")) throw StoreError(400, "entry " + std::to_string(i) + " needs resource and request");
+      Plan& p = plan[i];
+      p.type = e["resource"]["resourceType"].GetString();
+      std::string method = e["request"]["method"].GetString(), url = e["request"]["url"].GetString();
+      if (method == "PUT" && url.find('?') != std::string::npos) {
+        auto found = Impl::match(db_, p.type, url.substr(url.find('?') + 1));
+        if (found.size() > 1) throw StoreError(412, "entry " + std::to_string(i) + ": " + url + " matches " + std::to_string(found.size()) + " resources");
+        p.id = found.empty() ? new_id() : found.front();
+        p.status = found.empty() ? "201 Created" : "200 OK";
+      } else if (method == "PUT") {
+        p.id = url.substr(url.find('/') + 1);
+        p.status = read(p.type, p.id) ? "200 OK" : "201 Created";
+      } else if (method == "POST") {
+        p.id = new_id();
+        p.status = "201 Created";
+        if (e["request"].HasMember("ifNoneExist")) {
+          auto found = Impl::match(db_, p.type, e["request"]["ifNoneExist"].GetString());
+          if (found.size() > 1) throw StoreError(412, "entry " + std::to_string(i) + ": ifNoneExist matches several resources");
+          if (!found.empty()) {
+            p.id = found.front();
+            p.write = false;
+            p.status = "200 OK";
+          }
+        }
+      } else {
+        throw StoreError(400, "entry " + std::to_string(i) + ": method " + method + " is not supported in transactions");
+      }
+      if (e.HasMember("fullUrl") && e["fullUrl"].IsString()) ids[e["fullUrl"].GetString()] = p.type + "/" + p.id;
+    }
+    rapidjson::Value resp(rapidjson::kArrayType);
+    for (rapidjson::SizeType i = 0; i < entries.Size(); ++i) {
+      Plan& p = plan[i];
+      rapidjson::Value entry(rapidjson::kObjectType), r(rapidjson::kObjectType);
+      std::string version = "1";
+      if (p.write) {
+        rapidjson::Document d;
+        d.CopyFrom(entries[i]["resource"], d.GetAllocator());
+        rewrite_refs(d, ids, d.GetAllocator());
+        StoredResource s = Impl::put(db_, d, p.type, p.id);
+        version = std::to_string(s.version);
+      }
+      std::string location = p.type + "/" + p.id + "/_history/" + version;
+      r.AddMember("status", rapidjson::Value(p.status.c_str(), a), a);
+      r.AddMember("location", rapidjson::Value(location.c_str(), a), a);
+      entry.AddMember("response", r, a);
+      resp.PushBack(entry, a);
+    }
+    exec(db_, "COMMIT");
+    rapidjson::Document out;
+    out.SetObject();
+    auto& oa = out.GetAllocator();
+    out.AddMember("resourceType", "Bundle", oa);
+    out.AddMember("type", "transaction-response", oa);
+    rapidjson::Value copy(resp, oa);
+    out.AddMember("entry", copy, oa);
+    return write(out);
+  } catch (...) {
+    exec(db_, "ROLLBACK");
+    throw;
+  }
+}
+
+}  // namespace hidewire::router

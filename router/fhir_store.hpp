@@ -1,0 +1,67 @@
+// The node's FHIR store (SQLite, the embedded default): the current version and the history of
+// every resource, identifiers indexed (the NHS number above all) for conditional create/update
+// and search, patient links indexed for patient= searches. Transactions are all or nothing.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace hidewire::router {
+
+// A request the store refuses, with the HTTP status a REST API should answer.
+struct StoreError : std::runtime_error {
+  StoreError(int status, const std::string& msg) : std::runtime_error(msg), http_status(status) {}
+  int http_status;
+};
+
+struct StoredResource {
+  std::string type, id;
+  int version = 0;
+  std::string last_updated;  // FHIR instant
+  bool deleted = false;
+  std::string json;          // with id and meta.versionId / meta.lastUpdated set
+};
+
+struct SearchParams {
+  std::string identifier_system, identifier_value;  // identifier=system|value
+  std::string patient;                               // patient=Patient/<id> or <id>
+  std::string last_updated_after;                    // _lastUpdated=gtINSTANT (string compare on UTC instants)
+  int count = 50;                                    // _count
+  int offset = 0;
+};
+
+class FhirStore {
+ public:
+  explicit FhirStore(const std::string& path);  // throws StoreError(500, ...)
+  ~FhirStore();
+  FhirStore(const FhirStore&) = delete;
+  FhirStore& operator=(const FhirStore&) = delete;
+
+  StoredResource create(const std::string& resource_json);
+  StoredResource update(const std::string& type, const std::string& id, const std::string& resource_json);
+  std::optional<StoredResource> read(const std::string& type, const std::string& id);
+  std::optional<StoredResource> vread(const std::string& type, const std::string& id, int version);
+  std::vector<StoredResource> history(const std::string& type, const std::string& id);
+  std::vector<StoredResource> search(const std::string& type, const SearchParams& p);
+  std::size_t count(const std::string& type);
+
+  // Processes a transaction Bundle (JSON): urn:uuid fullUrls get ids and every reference to them
+  // is rewritten; PUT Type?identifier=system|value updates the one match or creates; POST with
+  // ifNoneExist creates only when nothing matches. All entries commit together or none does.
+  // Returns the transaction-response Bundle (JSON).
+  std::string transaction(const std::string& bundle_json);
+
+ private:
+  struct Impl;
+  sqlite3* db_ = nullptr;
+  std::recursive_mutex mu_;
+  friend struct Impl;
+};
+
+}  // namespace hidewire::router
