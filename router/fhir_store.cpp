@@ -311,6 +311,17 @@ std::size_t FhirStore::count(const std::string& type) {
   return static_cast<std::size_t>(s.integer(0));
 }
 
+std::vector<StoredResource> FhirStore::everything(const std::string& patient_id) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, "SELECT r.type, r.id, r.version, r.last_updated, r.deleted, r.json FROM resources r JOIN patient_links l "
+              "ON l.type = r.type AND l.id = r.id WHERE l.patient = ? AND r.deleted = 0 "
+              "ORDER BY CASE r.type WHEN 'Patient' THEN 0 ELSE 1 END, r.type, r.last_updated");
+  s.bind(1, "Patient/" + patient_id);
+  std::vector<StoredResource> out;
+  while (s.step()) out.push_back(Impl::row(s));
+  return out;
+}
+
 std::string FhirStore::transaction(const std::string& bundle_json) {
   std::lock_guard lock(mu_);
   rapidjson::Document b;

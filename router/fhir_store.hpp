@@ -50,6 +50,8 @@ class FhirStore {
   std::vector<StoredResource> history(const std::string& type, const std::string& id);
   std::vector<StoredResource> search(const std::string& type, const SearchParams& p);
   std::size_t count(const std::string& type);
+  // The patient and every resource linked to it (subject/patient), for Patient/$everything.
+  std::vector<StoredResource> everything(const std::string& patient_id);
 
   // Processes a transaction Bundle (JSON): urn:uuid fullUrls get ids and every reference to them
   // is rewritten; PUT Type?identifier=system|value updates the one match or creates; POST with

@@ -64,6 +64,9 @@ export function buildStructure(bundles) {
       if (sd.resourceType !== 'StructureDefinition') continue;
       if (!['primitive-type', 'complex-type', 'resource'].includes(sd.kind)) continue;
       if (sd.derivation && sd.derivation !== 'specialization') continue;  // base types only, no profiles
+      // The package also carries a few definitions of later versions (SubscriptionStatus is
+      // R4B's, 4.3.0): R4 is 4.0.1 only.
+      if (sd.fhirVersion && sd.fhirVersion !== '4.0.1') continue;
       const t = { name: sd.type, kind: sd.kind, abstract: !!sd.abstract };
       if (sd.baseDefinition) t.base = shortProfile(sd.baseDefinition);
       if (sd.kind === 'primitive-type') {

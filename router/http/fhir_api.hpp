@@ -1,0 +1,33 @@
+// The FHIR R4 REST API over the node's store: CapabilityStatement, read, vread, history,
+// search (identifier, patient, _lastUpdated, _count with paging), create and update (validated),
+// transaction and batch Bundles, Patient/$everything. Errors are OperationOutcomes with the
+// matching HTTP status.
+#pragma once
+
+#include "fhir/schema.hpp"
+#include "router/fhir_store.hpp"
+#include "router/http/server.hpp"
+
+namespace hidewire::http {
+
+class FhirApi {
+ public:
+  FhirApi(router::FhirStore& store, const fhir::Schema& schema = fhir::Schema::r4()) : store_(store), schema_(schema) {}
+  Response handle(const Request& req);
+
+ private:
+  Response read(const std::string& type, const std::string& id, int version);
+  Response history(const std::string& type, const std::string& id, const Request& req);
+  Response search(const std::string& type, const Request& req);
+  Response write(const Request& req, const std::string& type, const std::string& id);
+  Response bundle(const Request& req);
+  Response everything(const std::string& id, const Request& req);
+  Response capability(const Request& req);
+
+  router::FhirStore& store_;
+  const fhir::Schema& schema_;
+};
+
+Response operation_outcome(int status, const std::string& code, const std::string& message);
+
+}  // namespace hidewire::http

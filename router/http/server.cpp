@@ -1,0 +1,152 @@
+#include <utility>  // before Boost 1.74's awaitable.hpp, which uses std::exchange without it
+
+#include "router/http/server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace hidewire::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+
+std::string url_decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') out += ' ';
+    else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+             std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+namespace {
+
+Request to_request(const beast::http::request<beast::http::string_body>& r, const std::string& base) {
+  Request out;
+  out.method = std::string(r.method_string());
+  std::string_view target(r.target().data(), r.target().size());
+  auto q = target.find('?');
+  out.path = url_decode(target.substr(0, q));
+  if (q != std::string_view::npos) {
+    std::string_view qs = target.substr(q + 1);
+    while (!qs.empty()) {
+      auto amp = qs.find('&');
+      std::string_view pair = qs.substr(0, amp);
+      auto eq = pair.find('=');
+      out.query.emplace(url_decode(pair.substr(0, eq)), eq == std::string_view::npos ? "" : url_decode(pair.substr(eq + 1)));
+      if (amp == std::string_view::npos) break;
+      qs.remove_prefix(amp + 1);
+    }
+  }
+  out.body = r.body();
+  out.content_type = std::string(r[beast::http::field::content_type]);
+  out.base_url = base;
+  return out;
+}
+
+std::string outcome(const std::string& code, const std::string& text) {
+  return R"({"resourceType":"OperationOutcome","issue":[{"severity":"error","code":")" + code + R"(","diagnostics":")" + text + "\"}]}";
+}
+
+}  // namespace
+
+struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
+  Impl(asio::io_context& io, const tcp::endpoint& at, Handler h, std::size_t max)
+      : acceptor(io, at), handler(std::move(h)), max_body(max) {}
+
+  asio::awaitable<void> session(tcp::socket socket) {
+    auto self = shared_from_this();
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer;
+    std::string base = "http://" + acceptor.local_endpoint().address().to_string() + ":" + std::to_string(acceptor.local_endpoint().port());
+    for (;;) {
+      beast::http::request_parser<beast::http::string_body> parser;
+      parser.body_limit(max_body);
+      parser.header_limit(64 * 1024);
+      boost::system::error_code ec;
+      stream.expires_after(std::chrono::seconds(60));
+      co_await beast::http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      beast::http::response<beast::http::string_body> res;
+      bool close = false;
+      if (ec == beast::http::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout) break;
+      if (ec == beast::http::error::body_limit) {
+        res.result(413);
+        res.set(beast::http::field::content_type, "application/fhir+json");
+        res.body() = outcome("too-costly", "request body is over the limit of " + std::to_string(max_body) + " bytes");
+        close = true;
+      } else if (ec) {
+        res.result(400);
+        res.set(beast::http::field::content_type, "application/fhir+json");
+        res.body() = outcome("structure", "malformed HTTP request: " + ec.message());
+        close = true;
+      } else {
+        auto& req = parser.get();
+        Response r;
+        try {
+          r = handler(to_request(req, base));
+        } catch (const std::exception& e) {
+          r.status = 500;
+          r.body = outcome("exception", e.what());
+        }
+        res.result(r.status);
+        res.set(beast::http::field::content_type, r.content_type);
+        for (auto& [k, v] : r.headers) res.set(k, v);
+        res.body() = std::move(r.body);
+        res.keep_alive(req.keep_alive());
+        close = !req.keep_alive();
+      }
+      res.version(11);
+      res.prepare_payload();
+      co_await beast::http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec || close) break;
+    }
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  asio::awaitable<void> accept_loop() {
+    auto self = shared_from_this();
+    while (!stopped) {
+      boost::system::error_code ec;
+      tcp::socket s = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        if (stopped || ec == asio::error::operation_aborted) co_return;
+        continue;
+      }
+      asio::co_spawn(acceptor.get_executor(), session(std::move(s)), asio::detached);
+    }
+  }
+
+  tcp::acceptor acceptor;
+  Handler handler;
+  std::size_t max_body;
+  std::atomic<bool> stopped{false};
+};
+
+Server::Server(asio::io_context& io, const tcp::endpoint& at, Handler handler, std::size_t max_body)
+    : impl_(std::make_shared<Impl>(io, at, std::move(handler), max_body)) {
+  asio::co_spawn(io, impl_->accept_loop(), asio::detached);
+}
+
+Server::~Server() { stop(); }
+
+std::uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void Server::stop() {
+  impl_->stopped = true;
+  boost::system::error_code ec;
+  impl_->acceptor.close(ec);
+}
+
+}  // namespace hidewire::http

@@ -1,0 +1,48 @@
+// A small HTTP/1.1 server on Boost.Beast for the FHIR REST API and the admin endpoints. The
+// handler gets a parsed request and returns the response; bodies over the limit get 413.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace hidewire::http {
+
+struct Request {
+  std::string method;  // GET, POST, PUT, DELETE
+  std::string path;    // without the query
+  std::multimap<std::string, std::string> query;  // decoded
+  std::string body;
+  std::string content_type;
+  std::string base_url;  // http://host:port, for links
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/fhir+json";
+  std::string body;
+  std::map<std::string, std::string> headers;  // Location, ETag, Last-Modified...
+};
+
+using Handler = std::function<Response(const Request&)>;
+
+class Server {
+ public:
+  Server(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& at, Handler handler, std::size_t max_body_bytes);
+  ~Server();
+  std::uint16_t port() const;
+  void stop();
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+std::string url_decode(std::string_view s);
+
+}  // namespace hidewire::http
