@@ -110,8 +110,9 @@ std::string Intake::handle(std::string_view raw) {
       e.status = "rejected";
     }
     e.ack = ack;
-    journal_.append(e);  // committed and synced before the ACK leaves
+    std::int64_t id = journal_.append(e);  // committed and synced before the ACK leaves
     ++(e.status == "accepted" ? stats_.accepted : stats_.rejected);
+    if (e.status == "accepted" && on_accepted) on_accepted(id, e);
     return ack;
   } catch (const std::exception& ex) {
     // Could not store: AR so the sender keeps the message and retries; nothing is half-done.

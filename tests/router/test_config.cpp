@@ -24,7 +24,7 @@ const char* kMinimal = R"({"node": {"name": "n", "ods_code": "X1"}, "sources": [
 }  // namespace
 
 TEST_CASE("the example node configs load") {
-  for (const char* name : {"gp-practice", "acute-hospital", "ambulance-service", "social-care-provider"}) {
+  for (const char* name : {"gp-practice", "acute-hospital", "ambulance-service", "social-care-provider", "local-demo"}) {
     CAPTURE(name);
     NodeConfig c = load_config(std::string(HIDEWIRE_SOURCE_DIR) + "/config/" + name + ".json");
     CHECK_FALSE(c.ods_code.empty());

@@ -33,6 +33,7 @@ int run_convert(const Args& args);
 int run_fhirpath(const Args& args);
 int run_listen(const Args& args);
 int run_send(const Args& args);
+int run_node(const Args& args);
 int convert_hl7v2(std::string_view file, std::string_view to, std::string_view out_path, const fhir::WriteOptions& wopts,
                   const fhir::ParseLimits& limits);
 

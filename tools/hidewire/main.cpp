@@ -9,6 +9,8 @@ using hidewire::cli::Command;
 
 // Every subcommand, registered explicitly.
 constexpr std::array kCommands = {
+    Command{"run", "run this organisation's node from its configuration", "hidewire run --config FILE",
+            hidewire::cli::run_node},
     Command{"validate", "validate FHIR R4 JSON or XML resources against the R4 definitions",
             "hidewire validate [--format text|json] [--no-bindings] [--no-invariants] [--max-bytes N] [--max-depth N] FILE...",
             hidewire::cli::run_validate},
