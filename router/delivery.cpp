@@ -122,20 +122,35 @@ std::vector<std::string> Router::destinations_for(const JournalEntry& e) {
 
 void Router::route(std::int64_t id, const JournalEntry& e) {
   ++counters_.routed;
+  bool local_ok = true;
   for (const std::string& name : destinations_for(e)) {
     const DestinationConfig* d = cfg_.destination(name);
     if (!d) continue;
     Job job{id, d, d->type == DestinationType::Mllp ? e.raw : e.output, 0};
     if (d->type == DestinationType::FhirStore || d->type == DestinationType::File) {
       std::string error;
-      if (deliver(job, error)) ++counters_.delivered;
-      else fail(id, error);
+      if (deliver(job, error)) {
+        ++counters_.delivered;
+      } else {
+        local_ok = false;
+        fail(id, error);
+      }
       continue;
     }
     std::lock_guard lock(mu_);
     queue_.push_back(std::move(job));
     cv_.notify_one();
   }
+  if (local_ok) journal_.mark_delivered(id);
+}
+
+std::size_t Router::recover() {
+  std::size_t n = 0;
+  for (const JournalEntry& e : journal_.undelivered()) {
+    route(e.id, e);
+    ++n;
+  }
+  return n;
 }
 
 bool Router::deliver(const Job& job, std::string& error) {
@@ -143,7 +158,7 @@ bool Router::deliver(const Job& job, std::string& error) {
   try {
     switch (d.type) {
       case DestinationType::FhirStore:
-        store_.transaction(job.payload);
+        store_.transaction(job.payload, "journal:" + std::to_string(job.journal_id));
         return true;
       case DestinationType::File: {
         std::filesystem::create_directories(d.directory);

@@ -33,6 +33,8 @@ class Router {
   void route(std::int64_t journal_id, const JournalEntry& e);
   // Runs a journal entry through conversion-free routing again (after a destination recovered).
   bool replay(std::int64_t journal_id, std::string& error);
+  // Delivers again what was accepted but not delivered before a crash; returns how many.
+  std::size_t recover();
   // Destination names a message goes to.
   std::vector<std::string> destinations_for(const JournalEntry& e);
   const Counters& counters() const { return counters_; }

@@ -224,7 +224,8 @@ FhirStore::FhirStore(const std::string& path) {
             "CREATE INDEX IF NOT EXISTS identifiers_by_value ON identifiers(type, system, value);"
             "CREATE INDEX IF NOT EXISTS identifiers_by_resource ON identifiers(type, id);"
             "CREATE TABLE IF NOT EXISTS patient_links(type TEXT, id TEXT, patient TEXT, PRIMARY KEY(type, id));"
-            "CREATE INDEX IF NOT EXISTS patient_links_by_patient ON patient_links(patient);");
+            "CREATE INDEX IF NOT EXISTS patient_links_by_patient ON patient_links(patient);"
+            "CREATE TABLE IF NOT EXISTS applied(once_key TEXT PRIMARY KEY, response TEXT);");
 }
 
 FhirStore::~FhirStore() { sqlite3_close(db_); }
@@ -322,8 +323,13 @@ std::vector<StoredResource> FhirStore::everything(const std::string& patient_id)
   return out;
 }
 
-std::string FhirStore::transaction(const std::string& bundle_json) {
+std::string FhirStore::transaction(const std::string& bundle_json, const std::string& once_key) {
   std::lock_guard lock(mu_);
+  if (!once_key.empty()) {
+    Stmt s(db_, "SELECT response FROM applied WHERE once_key = ?");
+    s.bind(1, once_key);
+    if (s.step()) return s.text(0);
+  }
   rapidjson::Document b;
   b.Parse<rapidjson::kParseNumbersAsStringsFlag>(bundle_json.c_str());
   if (b.HasParseError() || !b.IsObject() || !b.HasMember("entry") || !b["entry"].IsArray())
@@ -388,7 +394,6 @@ std::string FhirStore::transaction(const std::string& bundle_json) {
       entry.AddMember("response", r, a);
       resp.PushBack(entry, a);
     }
-    exec(db_, "COMMIT");
     rapidjson::Document out;
     out.SetObject();
     auto& oa = out.GetAllocator();
@@ -396,7 +401,14 @@ std::string FhirStore::transaction(const std::string& bundle_json) {
     out.AddMember("type", "transaction-response", oa);
     rapidjson::Value copy(resp, oa);
     out.AddMember("entry", copy, oa);
-    return write(out);
+    std::string response = write(out);
+    if (!once_key.empty()) {
+      Stmt s(db_, "INSERT INTO applied(once_key, response) VALUES(?, ?)");
+      s.bind(1, once_key).bind(2, response);
+      s.step();
+    }
+    exec(db_, "COMMIT");
+    return response;
   } catch (...) {
     exec(db_, "ROLLBACK");
     throw;

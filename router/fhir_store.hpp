@@ -57,7 +57,10 @@ class FhirStore {
   // is rewritten; PUT Type?identifier=system|value updates the one match or creates; POST with
   // ifNoneExist creates only when nothing matches. All entries commit together or none does.
   // Returns the transaction-response Bundle (JSON).
-  std::string transaction(const std::string& bundle_json);
+  // With `once_key` (e.g. "journal:42"), a transaction already applied under that key is not
+  // applied again: its first response is returned. The key is written in the same SQLite
+  // transaction as the resources, so a delivery retried after a crash lands exactly once.
+  std::string transaction(const std::string& bundle_json, const std::string& once_key = {});
 
  private:
   struct Impl;

@@ -96,6 +96,8 @@ Journal::Journal(const std::string& path) {
        " output TEXT NOT NULL DEFAULT '', received_at TEXT NOT NULL);"
        "CREATE UNIQUE INDEX IF NOT EXISTS journal_dedup ON journal(channel, sender, message_id) WHERE message_id <> '';"
        "CREATE INDEX IF NOT EXISTS journal_status ON journal(status);");
+  // Journals made before delivery tracking get the column (ALTER fails when it is there already).
+  sqlite3_exec(db_, "ALTER TABLE journal ADD COLUMN delivered INTEGER NOT NULL DEFAULT 0", nullptr, nullptr, nullptr);
 }
 
 Journal::~Journal() { sqlite3_close(db_); }
@@ -144,6 +146,22 @@ std::size_t Journal::count(const std::string& status) {
   s.bind(1, status).bind(2, status);
   s.step();
   return static_cast<std::size_t>(s.integer(0));
+}
+
+void Journal::mark_delivered(std::int64_t id) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, "UPDATE journal SET delivered = 1 WHERE id = ?");
+  s.bind(1, id);
+  s.step();
+}
+
+std::vector<JournalEntry> Journal::undelivered(std::size_t limit) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, (std::string("SELECT ") + kColumns + " FROM journal WHERE status = 'accepted' AND delivered = 0 ORDER BY id LIMIT ?").c_str());
+  s.bind(1, static_cast<std::int64_t>(limit));
+  std::vector<JournalEntry> out;
+  while (s.step()) out.push_back(row(s));
+  return out;
 }
 
 void Journal::update_outcome(std::int64_t id, const std::string& status, const std::string& reason, const std::string& output) {

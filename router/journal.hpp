@@ -48,6 +48,10 @@ class Journal {
   std::optional<JournalEntry> get(std::int64_t id);
   std::vector<JournalEntry> list(const std::string& status = {}, std::size_t limit = 100);
   std::size_t count(const std::string& status = {});
+  // Delivery state: set once every local destination has the message; entries accepted but not
+  // delivered (a crash between the two) are delivered again at start-up.
+  void mark_delivered(std::int64_t id);
+  std::vector<JournalEntry> undelivered(std::size_t limit = 100000);
   // Replaces a rejected entry's outcome after a successful replay.
   void update_outcome(std::int64_t id, const std::string& status, const std::string& reason, const std::string& output);
 

@@ -153,7 +153,7 @@ int run_send(const Args& args) {
         auto a = hl7v2::parse(ack, perr);
         std::string code = a ? a->get("MSA-1") : "??";
         std::cout << file << ": " << code << " " << (a ? a->get("MSA-2") : "") << (a && !a->get("ERR-8").empty() ? " " + a->get("ERR-8") : "")
-                  << "\n";
+                  << std::endl;  // flushed: a watcher sees each ACK as it comes
         if (code != "AA" && code != "CA") worst = std::max(worst, static_cast<int>(kInvalid));
       }
     }

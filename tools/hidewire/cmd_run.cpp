@@ -116,6 +116,7 @@ int run_node(const Args& args) {
     router::Journal journal(under(cfg.data_dir, cfg.journal_path));
     router::FhirStore store(under(cfg.data_dir, cfg.store_path));
     router::Router router(cfg, journal, store);
+    if (std::size_t n = router.recover()) std::cout << "recovered " << n << " accepted messages not yet delivered" << std::endl;
     asio::io_context io;
     std::vector<std::unique_ptr<hl7v2_mllp::Intake>> intakes;
     std::vector<std::unique_ptr<mllp::Server>> mllp_servers;

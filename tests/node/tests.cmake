@@ -1,0 +1,4 @@
+# The node end to end over loopback, and the SIGKILL crash test (needs curl and sqlite3).
+add_test(NAME node_e2e_and_crash COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_node_e2e.sh $<TARGET_FILE:hidewire>
+         ${CMAKE_CURRENT_SOURCE_DIR}/data/hl7v2 3000)
+set_tests_properties(node_e2e_and_crash PROPERTIES TIMEOUT 300)
