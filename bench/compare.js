@@ -6,7 +6,7 @@ const load = (f) => fs.readFileSync(f, 'utf8').split('\n').filter((l) => l.start
 const ours = load(process.argv[2]);
 const peer = load(process.argv[3]);
 const fmt = (n) => Math.round(n).toLocaleString('en-GB');
-const unit = ours[0].op === 'fhirpath_eval' ? 'evaluations/s' : ours[0].op.startsWith('hl7v2') ? 'messages/s (MB/s)' : 'resources/s (MB/s)';
+const unit = ours[0].op === 'fhirpath_eval' ? 'evaluations/s' : ours[0].op.startsWith('hl7v2') || ours[0].op === 'mllp_ingest' ? 'messages/s (MB/s)' : 'resources/s (MB/s)';
 const cell = (x) => (x.mb_per_s ? `${fmt(x.resources_per_s)} (${x.mb_per_s.toFixed(1)})` : fmt(x.resources_per_s));
 console.log(`| operation | ${ours[0].impl} ${unit} | ${peer[0].impl} ${unit} | ratio |`);
 console.log('| --- | ---: | ---: | ---: |');

@@ -67,7 +67,9 @@ std::optional<JournalEntry> Journal::find_duplicate(const std::string& channel, 
                                                     const std::string& message_id) {
   if (message_id.empty()) return std::nullopt;
   std::lock_guard lock(mu_);
-  Stmt s(db_, (std::string("SELECT ") + kColumns + " FROM journal WHERE channel = ? AND sender = ? AND message_id = ?").c_str());
+  Stmt s(db_, (std::string("SELECT ") + kColumns + " FROM journal WHERE channel = ? AND sender = ? AND message_id = ? AND message_id <> ''").c_str());
+  // The literal `message_id <> ''` lets SQLite use the partial unique index: without it every
+  // look-up scanned the whole journal.
   s.bind(1, channel).bind(2, sender).bind(3, message_id);
   if (!s.step()) return std::nullopt;
   return row(s);
