@@ -120,19 +120,33 @@ std::vector<std::string> Router::destinations_for(const JournalEntry& e) {
   return out;
 }
 
+void Router::count(const std::string& channel, std::uint64_t ChannelCounts::*field) {
+  std::lock_guard lock(counts_mu_);
+  ++(channels_[channel].*field);
+}
+
+std::map<std::string, ChannelCounts> Router::channel_counts() {
+  std::lock_guard lock(counts_mu_);
+  return channels_;
+}
+
 void Router::route(std::int64_t id, const JournalEntry& e) {
   ++counters_.routed;
+  count(e.channel, &ChannelCounts::routed);
   bool local_ok = true;
   for (const std::string& name : destinations_for(e)) {
     const DestinationConfig* d = cfg_.destination(name);
     if (!d) continue;
-    Job job{id, d, d->type == DestinationType::Mllp ? e.raw : e.output, 0};
+    Job job{id, d, d->type == DestinationType::Mllp ? e.raw : e.output, e.channel, 0};
     if (d->type == DestinationType::FhirStore || d->type == DestinationType::File) {
       std::string error;
       if (deliver(job, error)) {
         ++counters_.delivered;
+        count(e.channel, &ChannelCounts::delivered);
       } else {
         local_ok = false;
+        count(e.channel, &ChannelCounts::failed);
+        count(e.channel, &ChannelCounts::dead_lettered);
         fail(id, error);
       }
       continue;
@@ -211,9 +225,12 @@ void Router::worker() {
       ++job.attempt;
       if (deliver(job, error)) {
         ++counters_.delivered;
+        count(job.channel, &ChannelCounts::delivered);
         break;
       }
       if (job.attempt >= job.dest->retry.max_attempts) {
+        count(job.channel, &ChannelCounts::failed);
+        count(job.channel, &ChannelCounts::dead_lettered);
         fail(job.journal_id, error + " (after " + std::to_string(job.attempt) + " attempts)");
         break;
       }

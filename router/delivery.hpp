@@ -25,6 +25,10 @@ struct Counters {
   std::atomic<std::uint64_t> routed{0}, delivered{0}, failed{0}, dead_lettered{0}, unmatched{0};
 };
 
+struct ChannelCounts {
+  std::uint64_t routed = 0, delivered = 0, failed = 0, dead_lettered = 0;
+};
+
 class Router {
  public:
   Router(const NodeConfig& cfg, Journal& journal, FhirStore& store);
@@ -38,6 +42,7 @@ class Router {
   // Destination names a message goes to.
   std::vector<std::string> destinations_for(const JournalEntry& e);
   const Counters& counters() const { return counters_; }
+  std::map<std::string, ChannelCounts> channel_counts();
   void stop();
 
  private:
@@ -45,6 +50,7 @@ class Router {
     std::int64_t journal_id;
     const DestinationConfig* dest;
     std::string payload;  // FHIR Bundle JSON, or the raw v2 message for MLLP
+    std::string channel;
     int attempt = 0;
   };
   bool deliver(const Job& job, std::string& error);
@@ -56,6 +62,9 @@ class Router {
   FhirStore& store_;
   fhirpath::ExpressionCache predicates_;
   Counters counters_;
+  std::mutex counts_mu_;
+  std::map<std::string, ChannelCounts> channels_;
+  void count(const std::string& channel, std::uint64_t ChannelCounts::*field);
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Job> queue_;

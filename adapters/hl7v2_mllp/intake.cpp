@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "adapters/hl7v2/ack.hpp"
+#include "conformance/gate.hpp"
 #include "mapping/engine/converter.hpp"
 
 namespace hidewire::hl7v2_mllp {
@@ -92,6 +93,16 @@ std::string Intake::handle(std::string_view raw) {
       return dup->ack;  // a resend: same answer, not processed twice
     }
     mapping::Conversion conv = mapping::convert(*msg, maps_);
+    if (conv.ok) {
+      // The conformance gate: a Bundle that breaks the R4 rules is refused like a content error.
+      fhir::Diagnostics gate = conformance::check(conv.bundle_json);
+      if (gate.has_errors()) {
+        for (const fhir::Issue& i : gate.issues())
+          if (i.severity == fhir::Severity::Error || i.severity == fhir::Severity::Fatal)
+            conv.diagnostics.error(i.code, "", "converted FHIR breaks a rule at " + i.location + ": " + i.message, i.key);
+        conv.ok = false;
+      }
+    }
     std::string ack;
     if (conv.ok) {
       ack = hl7v2::build_ack(*msg, hl7v2::AckCode::AA, {}, ack_opts);
@@ -103,7 +114,7 @@ std::string Intake::handle(std::string_view raw) {
         if (i.severity != fhir::Severity::Error && i.severity != fhir::Severity::Fatal) continue;
         errs.push_back({err_location(i.location), err_code(i.code, i.key), 'E', i.message});
         if (!e.reason.empty()) e.reason += "; ";
-        e.reason += i.location + ": " + i.message;
+        e.reason += (i.location.empty() ? "" : i.location + ": ") + i.message;
       }
       ack_opts.text = "Message not accepted: content errors";
       ack = hl7v2::build_ack(*msg, hl7v2::AckCode::AE, errs, ack_opts);

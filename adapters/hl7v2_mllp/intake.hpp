@@ -27,6 +27,7 @@ class Intake {
   // The AR for a frame that could not even be taken (too large).
   std::string reject_frame(const std::string& error);
   const IntakeStats& stats() const { return stats_; }
+  const std::string& channel() const { return channel_; }
   // Called with each accepted message once it is in the journal (the node routes it on).
   std::function<void(std::int64_t journal_id, const router::JournalEntry& entry)> on_accepted;
 

@@ -223,3 +223,11 @@ TEST_CASE("every ADT event the maps name converts, with the encounter status of 
     CHECK(eval(b, "entry.where(resource is Patient).request.method") == Strings{"PUT"});
   }
 }
+
+TEST_CASE("MDM^T02: the document's unique number becomes its masterIdentifier; status from TXA-17") {
+  Converted d = convert_file("mdm_t02_discharge.hl7");
+  REQUIRE(d.conv.ok);
+  CHECK(eval(d.bundle, "entry.resource.ofType(DocumentReference).masterIdentifier.value") == Strings{"DOC-4410-1"});
+  CHECK(eval(d.bundle, "entry.resource.ofType(DocumentReference).docStatus") == Strings{"final"});
+  CHECK(eval(d.bundle, "entry.where(resource is DocumentReference).request.method") == Strings{"PUT"});
+}

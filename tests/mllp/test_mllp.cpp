@@ -150,3 +150,19 @@ TEST_CASE("TLS: the same exchange over an encrypted connection") {
   }
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("the conformance gate refuses a message whose FHIR would break the R4 rules") {
+  Fixture f;
+  mllp::Client c("127.0.0.1", f.server->port());
+  // AL1-3 carries a code with a double space: a valid v2 string, an invalid FHIR code.
+  std::string msg = "MSH|^~\\&|PAS|RR8|HIDEWIRE|LTHT|20261124091502||ADT^A01^ADT_A01|GATE-1|P|2.5.1\r"
+                    "PID|1||9434765919^^^NHS^NH||SMITH^MARGARET||19410302|F\rPV1|1|I\rAL1|1|DA|AMOX  IV^Amoxicillin^LOCAL\r";
+  hl7v2::Message ae = ack_of(c.send(msg));
+  CHECK(ae.get("MSA-1") == "AE");
+  CHECK(ae.get("MSA-2") == "GATE-1");
+  CHECK_MESSAGE(ae.get("ERR-8").find("converted FHIR breaks a rule at Bundle.entry[2].resource.code.coding[0].code") != std::string::npos,
+                ae.get("ERR-8"));
+  auto rejected = f.journal->list("rejected");
+  REQUIRE(rejected.size() == 1);
+  CHECK(rejected[0].raw == msg);
+}

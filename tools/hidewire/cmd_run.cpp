@@ -11,7 +11,10 @@
 #include <fstream>
 #include <iostream>
 
+#include "adapters/hl7v2/message.hpp"
 #include "adapters/hl7v2_mllp/intake.hpp"
+#include "conformance/gate.hpp"
+#include "mapping/engine/converter.hpp"
 #include "adapters/mllp/server.hpp"
 #include "fhir/codec.hpp"
 #include "fhir/validator.hpp"
@@ -190,13 +193,17 @@ int run_node(const Args& args) {
         out.body = R"({"status":"ok","node":")" + json_escape(cfg.name) + "\"}";
       } else if (r.path == "/stats") {
         const auto& c = router.counters();
+        auto per_channel = router.channel_counts();
         out.body = "{\"channels\":{";
         for (std::size_t i = 0; i < intakes.size(); ++i) {
           const auto& s = intakes[i]->stats();
-          out.body += (i ? "," : "") + std::string("\"") + json_escape(cfg.sources.size() > i ? cfg.sources[i].name : "") +
-                      "\":{\"received\":" + std::to_string(s.received) + ",\"stored\":" + std::to_string(s.accepted + s.rejected) +
-                      ",\"accepted\":" + std::to_string(s.accepted) + ",\"rejected\":" + std::to_string(s.rejected) +
-                      ",\"duplicates\":" + std::to_string(s.duplicates) + "}";
+          const std::string& name = intakes[i]->channel();
+          const router::ChannelCounts& rc = per_channel[name];
+          out.body += (i ? "," : "") + std::string("\"") + json_escape(name) + "\":{\"received\":" + std::to_string(s.received) +
+                      ",\"stored\":" + std::to_string(s.accepted + s.rejected) + ",\"accepted\":" + std::to_string(s.accepted) +
+                      ",\"rejected\":" + std::to_string(s.rejected) + ",\"duplicates\":" + std::to_string(s.duplicates) +
+                      ",\"routed\":" + std::to_string(rc.routed) + ",\"delivered\":" + std::to_string(rc.delivered) +
+                      ",\"failed\":" + std::to_string(rc.failed) + ",\"dead_lettered\":" + std::to_string(rc.dead_lettered) + "}";
         }
         out.body += "},\"routed\":" + std::to_string(c.routed) + ",\"delivered\":" + std::to_string(c.delivered) +
                     ",\"failed\":" + std::to_string(c.failed) + ",\"dead_lettered\":" + std::to_string(c.dead_lettered) +
@@ -213,6 +220,20 @@ int run_node(const Args& args) {
       } else if (r.method == "POST" && r.path.rfind("/messages/", 0) == 0 && r.path.ends_with("/replay")) {
         std::string error;
         std::int64_t id = std::atoll(r.path.substr(10).c_str());
+        // A message refused for its content is converted again first: the maps may have been fixed.
+        if (auto entry = journal.get(id); entry && entry->output.empty() && !entry->raw.empty()) {
+          hl7v2::ParseError perr;
+          auto msg = hl7v2::parse(entry->raw, perr);
+          mapping::Conversion conv = msg ? mapping::convert(*msg) : mapping::Conversion{};
+          fhir::Diagnostics gate = conv.ok ? conformance::check(conv.bundle_json) : fhir::Diagnostics{};
+          if (!msg || !conv.ok || gate.has_errors()) {
+            std::string why = !msg ? perr.message : !conv.ok ? conv.diagnostics.issues().front().message : gate.issues().front().message;
+            out.status = 409;
+            out.body = "{\"error\":\"still not convertible: " + json_escape(why) + "\"}";
+            return out;
+          }
+          journal.update_outcome(id, "accepted", "", conv.bundle_json);
+        }
         if (!router.replay(id, error)) {
           out.status = 409;
           out.body = "{\"error\":\"" + json_escape(error) + "\"}";

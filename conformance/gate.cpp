@@ -1,0 +1,19 @@
+#include "conformance/gate.hpp"
+
+#include "fhir/codec.hpp"
+#include "fhir/validator.hpp"
+#include "fhirpath/invariants.hpp"
+
+namespace hidewire::conformance {
+
+fhir::Diagnostics check(const std::string& json) {
+  const fhir::Schema& schema = fhir::Schema::r4();
+  fhir::Diagnostics d;
+  fhir::Node root;
+  if (!fhir::parse_json(json, schema, root, d)) return d;
+  fhir::validate(root, schema, d);
+  fhirpath::check_invariants(root, schema, d);
+  return d;
+}
+
+}  // namespace hidewire::conformance

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Two nodes over loopback: a hospital's discharge summary (HL7 v2 MDM^T02 in over MLLP) is routed
+# to the patient's GP practice over HTTP FHIR. The GP node starts only after the hospital has
+# tried to deliver, so the delivery has to be retried with backoff; then the GP's FHIR API holds
+# the DocumentReference. Also: a refused message cannot be replayed while it still fails.
+# Usage: run_two_nodes.sh HIDEWIRE_BIN DATA_DIR
+set -euo pipefail
+bin=$1
+data=$2
+work="$(mktemp -d)"
+pids=()
+trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; [ -n "${KEEP:-}" ] || rm -rf "$work"; echo "work: $work"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+gp_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat >"$work/hospital.json" <<JSON
+{"node": {"name": "hospital", "ods_code": "RR8", "data_dir": "$work/hospital"},
+ "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
+ "sources": [{"name": "epr", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"}],
+ "destinations": [{"name": "store", "type": "fhir-store"},
+                  {"name": "gp", "type": "http-fhir", "url": "http://127.0.0.1:$gp_port/", "timeout_ms": 2000,
+                   "retry": {"max_attempts": 40, "initial_backoff_ms": 50, "max_backoff_ms": 400}}],
+ "routes": [{"name": "discharge-to-gp", "match": {"message_types": ["MDM^T02"]}, "destinations": ["store", "gp"]}],
+ "unmatched": {"destinations": ["store"]}}
+JSON
+cat >"$work/gp.json" <<JSON
+{"node": {"name": "gp", "ods_code": "B86010", "data_dir": "$work/gp"},
+ "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
+ "sources": [{"name": "peers", "type": "http-fhir", "listen": "127.0.0.1:$gp_port"}],
+ "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
+JSON
+start() {  # start NAME CONFIG: sets <NAME>_log
+  "$bin" run --config "$2" >"$work/$1.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do grep -q running "$work/$1.log" && return; sleep 0.05; done
+  cat "$work/$1.log"; fail "$1 did not start"
+}
+port_of() { grep "$2" "$work/$1.log" | grep -o ':[0-9]*$' | tr -d :; }
+
+start hospital "$work/hospital.json"
+"$bin" send --mllp "127.0.0.1:$(port_of hospital 'source epr')" "$data/mdm_t02_discharge.hl7" "$data/adt_a01_bad_nhs.hl7" >"$work/acks.txt" || true
+grep -q "mdm_t02_discharge.hl7: AA DOC-4410" "$work/acks.txt" || fail "discharge summary not accepted"
+sleep 0.3  # the hospital is now retrying a GP node that is not there
+start gp "$work/gp.json"
+gp_api=$(port_of gp "FHIR API")
+for _ in $(seq 100); do
+  docs=$(curl -sf "http://127.0.0.1:$gp_api/DocumentReference?_count=10" || true)
+  echo "$docs" | grep -q '"resourceType":"DocumentReference"' && break
+  sleep 0.1
+done
+echo "$docs" | grep -q '"masterIdentifier"' || fail "the GP node did not receive the discharge summary"
+stats=$(curl -sf "http://127.0.0.1:$(port_of hospital 'admin on')/stats")
+echo "$stats" | grep -q '"epr":{"received":2' || fail "hospital counters: $stats"
+echo "$stats" | grep -q '"delivered":2' || fail "store and GP deliveries not both counted: $stats"
+# The refused message (bad NHS number) is listed and cannot be replayed while it still fails.
+admin=$(port_of hospital 'admin on')
+id=$(curl -sf "http://127.0.0.1:$admin/messages?status=rejected" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
+code=$(curl -s -o "$work/replay.json" -w '%{http_code}' -X POST "http://127.0.0.1:$admin/messages/$id/replay")
+[ "$code" = 409 ] || fail "replay of a still-invalid message answered $code"
+grep -q "still not convertible" "$work/replay.json" || fail "replay refusal does not say why"
+echo "two nodes: discharge summary delivered to the GP after retries; refused message kept and not replayable"
