@@ -2,6 +2,8 @@
 
 #include <utility>  // before Boost 1.74's awaitable.hpp, which uses std::exchange without it
 
+#include "adapters/net/accept_loop.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -76,16 +78,9 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   asio::awaitable<void> accept_loop() {
     auto self = shared_from_this();
-    while (!stopped) {
-      boost::system::error_code ec;
-      tcp::socket s = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) {
-        if (stopped || ec == asio::error::operation_aborted) co_return;
-        continue;
-      }
-      asio::co_spawn(acceptor.get_executor(), session(std::move(s)), asio::detached);
-    }
+    co_await net::accept_loop(acceptor, stopped, [this](tcp::socket s) { return session(std::move(s)); });
   }
+
 
   tcp::acceptor acceptor;
   FrameHandler handler;

@@ -161,19 +161,22 @@ Response FhirApi::search(const std::string& type, const Request& req) {
   return bundle_of("searchset", found, req.base_url, next);
 }
 
-Response FhirApi::write(const Request& req, const std::string& type, const std::string& id) {
-  fhir::Node node;
+std::optional<Response> FhirApi::refuse(const Request& req, fhir::Node& node) {
   fhir::Diagnostics d;
   if (!fhir::parse_json(req.body, schema_, node, d)) return operation_outcome(400, "structure", d.issues().front().message);
-  if (node.resource_type() != type) return operation_outcome(400, "invalid", "the body is a " + std::string(node.resource_type()) + ", not a " + type);
   fhir::validate(node, schema_, d);
   fhirpath::check_invariants(node, schema_, d);
-  if (d.has_errors()) {
-    Response r;
-    r.status = 422;
-    r.body = fhir::to_operation_outcome_json(d);
-    return r;
-  }
+  if (!d.has_errors()) return std::nullopt;
+  Response r;
+  r.status = 422;
+  r.body = fhir::to_operation_outcome_json(d);
+  return r;
+}
+
+Response FhirApi::write(const Request& req, const std::string& type, const std::string& id) {
+  fhir::Node node;
+  if (auto refusal = refuse(req, node)) return *refusal;
+  if (node.resource_type() != type) return operation_outcome(400, "invalid", "the body is a " + std::string(node.resource_type()) + ", not a " + type);
   if (id.empty()) return resource_response(store_.create(req.body), 201);
   bool existed = store_.read(type, id).has_value();
   return resource_response(store_.update(type, id, req.body), existed ? 200 : 201);
@@ -181,19 +184,10 @@ Response FhirApi::write(const Request& req, const std::string& type, const std::
 
 Response FhirApi::bundle(const Request& req) {
   fhir::Node node;
-  fhir::Diagnostics d;
-  if (!fhir::parse_json(req.body, schema_, node, d)) return operation_outcome(400, "structure", d.issues().front().message);
+  if (auto refusal = refuse(req, node)) return *refusal;
   if (node.resource_type() != "Bundle") return operation_outcome(400, "invalid", "POST to the base takes a transaction or batch Bundle");
   const fhir::Node* type = node.child("type");
   std::string kind = type ? type->value : "";
-  fhir::validate(node, schema_, d);
-  fhirpath::check_invariants(node, schema_, d);
-  if (d.has_errors()) {
-    Response r;
-    r.status = 422;
-    r.body = fhir::to_operation_outcome_json(d);
-    return r;
-  }
   if (kind == "transaction") {
     Response r;
     r.body = store_.transaction(req.body);

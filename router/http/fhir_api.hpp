@@ -4,6 +4,9 @@
 // matching HTTP status.
 #pragma once
 
+#include <optional>
+
+#include "fhir/node.hpp"
 #include "fhir/schema.hpp"
 #include "router/fhir_store.hpp"
 #include "router/http/server.hpp"
@@ -23,6 +26,8 @@ class FhirApi {
   Response bundle(const Request& req);
   Response everything(const std::string& id, const Request& req);
   Response capability(const Request& req);
+  // Reads and checks a request body (structure and invariants): the refusal to send, if any.
+  std::optional<Response> refuse(const Request& req, fhir::Node& node);
 
   router::FhirStore& store_;
   const fhir::Schema& schema_;
