@@ -115,7 +115,7 @@ struct FhirStore::Impl {
 
   // Stores a new version of type/id (version 1 when new); the caller holds the lock and the
   // SQLite transaction.
-  static StoredResource put(sqlite3* db, rapidjson::Document& d, const std::string& type, const std::string& id) {
+  static StoredResource put(StmtCache& db, rapidjson::Document& d, const std::string& type, const std::string& id) {
     int version = 1;
     {
       Stmt s(db, "SELECT version FROM resources WHERE type = ? AND id = ?");
@@ -159,7 +159,7 @@ struct FhirStore::Impl {
   }
 
   // Ids of `type` matching "identifier=system|value" (the only conditional criterion used).
-  static std::vector<std::string> match(sqlite3* db, const std::string& type, const std::string& criteria) {
+  static std::vector<std::string> match(StmtCache& db, const std::string& type, const std::string& criteria) {
     static const std::string kPrefix = "identifier=";
     if (criteria.rfind(kPrefix, 0) != 0) throw StoreError(400, "unsupported conditional criteria '" + criteria + "' (identifier=system|value only)");
     std::string token = criteria.substr(kPrefix.size());
@@ -177,6 +177,7 @@ FhirStore::FhirStore(const std::string& path) {
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK)
     throw StoreError(500, "store " + path + ": " + (db_ ? sqlite3_errmsg(db_) : "cannot open"));
   sqlite3_busy_timeout(db_, 5000);
+  stmts_ = std::make_unique<StmtCache>(db_);
   exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
             "CREATE TABLE IF NOT EXISTS resources(type TEXT, id TEXT, version INTEGER, last_updated TEXT, deleted INTEGER, json TEXT,"
             " PRIMARY KEY(type, id));"
@@ -190,7 +191,10 @@ FhirStore::FhirStore(const std::string& path) {
             "CREATE TABLE IF NOT EXISTS applied(once_key TEXT PRIMARY KEY, response TEXT);");
 }
 
-FhirStore::~FhirStore() { sqlite3_close(db_); }
+FhirStore::~FhirStore() {
+  stmts_.reset();  // statements are finalised before the connection closes
+  sqlite3_close(db_);
+}
 
 StoredResource FhirStore::create(const std::string& json) {
   std::lock_guard lock(mu_);
@@ -198,7 +202,7 @@ StoredResource FhirStore::create(const std::string& json) {
   std::string type = d["resourceType"].GetString();
   exec(db_, "BEGIN IMMEDIATE");
   try {
-    StoredResource r = Impl::put(db_, d, type, new_id());
+    StoredResource r = Impl::put(*stmts_, d, type, new_id());
     exec(db_, "COMMIT");
     return r;
   } catch (...) {
@@ -214,7 +218,7 @@ StoredResource FhirStore::update(const std::string& type, const std::string& id,
   if (d.HasMember("id") && d["id"].IsString() && id != d["id"].GetString()) throw StoreError(400, "id in the body does not match the URL");
   exec(db_, "BEGIN IMMEDIATE");
   try {
-    StoredResource r = Impl::put(db_, d, type, id);
+    StoredResource r = Impl::put(*stmts_, d, type, id);
     exec(db_, "COMMIT");
     return r;
   } catch (...) {
@@ -225,7 +229,7 @@ StoredResource FhirStore::update(const std::string& type, const std::string& id,
 
 std::optional<StoredResource> FhirStore::read(const std::string& type, const std::string& id) {
   std::lock_guard lock(mu_);
-  Stmt s(db_, "SELECT type, id, version, last_updated, deleted, json FROM resources WHERE type = ? AND id = ?");
+  Stmt s(*stmts_, "SELECT type, id, version, last_updated, deleted, json FROM resources WHERE type = ? AND id = ?");
   s.bind(1, type).bind(2, id);
   if (!s.step()) return std::nullopt;
   return Impl::row(s);
@@ -233,7 +237,7 @@ std::optional<StoredResource> FhirStore::read(const std::string& type, const std
 
 std::optional<StoredResource> FhirStore::vread(const std::string& type, const std::string& id, int version) {
   std::lock_guard lock(mu_);
-  Stmt s(db_, "SELECT type, id, version, last_updated, deleted, json FROM history WHERE type = ? AND id = ? AND version = ?");
+  Stmt s(*stmts_, "SELECT type, id, version, last_updated, deleted, json FROM history WHERE type = ? AND id = ? AND version = ?");
   s.bind(1, type).bind(2, id).bind(3, static_cast<std::int64_t>(version));
   if (!s.step()) return std::nullopt;
   return Impl::row(s);
@@ -241,7 +245,7 @@ std::optional<StoredResource> FhirStore::vread(const std::string& type, const st
 
 std::vector<StoredResource> FhirStore::history(const std::string& type, const std::string& id) {
   std::lock_guard lock(mu_);
-  Stmt s(db_, "SELECT type, id, version, last_updated, deleted, json FROM history WHERE type = ? AND id = ? ORDER BY version DESC");
+  Stmt s(*stmts_, "SELECT type, id, version, last_updated, deleted, json FROM history WHERE type = ? AND id = ? ORDER BY version DESC");
   s.bind(1, type).bind(2, id);
   std::vector<StoredResource> out;
   while (s.step()) out.push_back(Impl::row(s));
@@ -257,7 +261,7 @@ std::vector<StoredResource> FhirStore::search(const std::string& type, const Sea
     sql += " AND EXISTS (SELECT 1 FROM patient_links l WHERE l.type = r.type AND l.id = r.id AND l.patient = ?4)";
   if (!p.last_updated_after.empty()) sql += " AND r.last_updated > ?5";
   sql += " ORDER BY r.last_updated, r.id LIMIT ?6 OFFSET ?7";
-  Stmt s(db_, sql.c_str());
+  Stmt s(*stmts_, sql.c_str());
   std::string patient = p.patient.empty() || p.patient.rfind("Patient/", 0) == 0 ? p.patient : "Patient/" + p.patient;
   s.bind(1, type).bind(2, p.identifier_value).bind(3, p.identifier_system).bind(4, patient).bind(5, p.last_updated_after)
       .bind(6, static_cast<std::int64_t>(p.count)).bind(7, static_cast<std::int64_t>(p.offset));
@@ -268,7 +272,7 @@ std::vector<StoredResource> FhirStore::search(const std::string& type, const Sea
 
 std::size_t FhirStore::count(const std::string& type) {
   std::lock_guard lock(mu_);
-  Stmt s(db_, "SELECT COUNT(*) FROM resources WHERE type = ? AND deleted = 0");
+  Stmt s(*stmts_, "SELECT COUNT(*) FROM resources WHERE type = ? AND deleted = 0");
   s.bind(1, type);
   s.step();
   return static_cast<std::size_t>(s.integer(0));
@@ -276,7 +280,7 @@ std::size_t FhirStore::count(const std::string& type) {
 
 std::vector<StoredResource> FhirStore::everything(const std::string& patient_id) {
   std::lock_guard lock(mu_);
-  Stmt s(db_, "SELECT r.type, r.id, r.version, r.last_updated, r.deleted, r.json FROM resources r JOIN patient_links l "
+  Stmt s(*stmts_, "SELECT r.type, r.id, r.version, r.last_updated, r.deleted, r.json FROM resources r JOIN patient_links l "
               "ON l.type = r.type AND l.id = r.id WHERE l.patient = ? AND r.deleted = 0 "
               "ORDER BY CASE r.type WHEN 'Patient' THEN 0 ELSE 1 END, r.type, r.last_updated");
   s.bind(1, "Patient/" + patient_id);
@@ -288,7 +292,7 @@ std::vector<StoredResource> FhirStore::everything(const std::string& patient_id)
 std::string FhirStore::transaction(const std::string& bundle_json, const std::string& once_key) {
   std::lock_guard lock(mu_);
   if (!once_key.empty()) {
-    Stmt s(db_, "SELECT response FROM applied WHERE once_key = ?");
+    Stmt s(*stmts_, "SELECT response FROM applied WHERE once_key = ?");
     s.bind(1, once_key);
     if (s.step()) return s.text(0);
   }
@@ -314,7 +318,7 @@ std::string FhirStore::transaction(const std::string& bundle_json, const std::st
       p.type = e["resource"]["resourceType"].GetString();
       std::string method = e["request"]["method"].GetString(), url = e["request"]["url"].GetString();
       if (method == "PUT" && url.find('?') != std::string::npos) {
-        auto found = Impl::match(db_, p.type, url.substr(url.find('?') + 1));
+        auto found = Impl::match(*stmts_, p.type, url.substr(url.find('?') + 1));
         if (found.size() > 1) throw StoreError(412, "entry " + std::to_string(i) + ": " + url + " matches " + std::to_string(found.size()) + " resources");
         p.id = found.empty() ? new_id() : found.front();
         p.status = found.empty() ? "201 Created" : "200 OK";
@@ -325,7 +329,7 @@ std::string FhirStore::transaction(const std::string& bundle_json, const std::st
         p.id = new_id();
         p.status = "201 Created";
         if (e["request"].HasMember("ifNoneExist")) {
-          auto found = Impl::match(db_, p.type, e["request"]["ifNoneExist"].GetString());
+          auto found = Impl::match(*stmts_, p.type, e["request"]["ifNoneExist"].GetString());
           if (found.size() > 1) throw StoreError(412, "entry " + std::to_string(i) + ": ifNoneExist matches several resources");
           if (!found.empty()) {
             p.id = found.front();
@@ -347,7 +351,7 @@ std::string FhirStore::transaction(const std::string& bundle_json, const std::st
         rapidjson::Document d;
         d.CopyFrom(entries[i]["resource"], d.GetAllocator());
         rewrite_refs(d, ids, d.GetAllocator());
-        StoredResource s = Impl::put(db_, d, p.type, p.id);
+        StoredResource s = Impl::put(*stmts_, d, p.type, p.id);
         version = std::to_string(s.version);
       }
       std::string location = p.type + "/" + p.id + "/_history/" + version;
@@ -365,7 +369,7 @@ std::string FhirStore::transaction(const std::string& bundle_json, const std::st
     out.AddMember("entry", copy, oa);
     std::string response = write(out);
     if (!once_key.empty()) {
-      Stmt s(db_, "INSERT INTO applied(once_key, response) VALUES(?, ?)");
+      Stmt s(*stmts_, "INSERT INTO applied(once_key, response) VALUES(?, ?)");
       s.bind(1, once_key).bind(2, response);
       s.step();
     }

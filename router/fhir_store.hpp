@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -11,6 +12,10 @@
 #include <vector>
 
 struct sqlite3;
+
+namespace hidewire::router {
+class StmtCache;
+}
 
 namespace hidewire::router {
 
@@ -65,6 +70,7 @@ class FhirStore {
  private:
   struct Impl;
   sqlite3* db_ = nullptr;
+  std::unique_ptr<StmtCache> stmts_;  // prepared once per connection
   std::recursive_mutex mu_;
   friend struct Impl;
 };

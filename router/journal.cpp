@@ -48,6 +48,7 @@ Journal::Journal(const std::string& path) {
     throw JournalError("journal " + path + ": " + msg);
   }
   sqlite3_busy_timeout(db_, 5000);
+  stmts_ = std::make_unique<StmtCache>(db_);
   // WAL with synchronous=FULL: a committed message survives a crash of the process or machine.
   exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
   exec(db_,
@@ -61,13 +62,16 @@ Journal::Journal(const std::string& path) {
   sqlite3_exec(db_, "ALTER TABLE journal ADD COLUMN delivered INTEGER NOT NULL DEFAULT 0", nullptr, nullptr, nullptr);
 }
 
-Journal::~Journal() { sqlite3_close(db_); }
+Journal::~Journal() {
+  stmts_.reset();  // statements are finalised before the connection closes
+  sqlite3_close(db_);
+}
 
 std::optional<JournalEntry> Journal::find_duplicate(const std::string& channel, const std::string& sender,
                                                     const std::string& message_id) {
   if (message_id.empty()) return std::nullopt;
   std::lock_guard lock(mu_);
-  Stmt s(db_, (std::string("SELECT ") + kColumns + " FROM journal WHERE channel = ? AND sender = ? AND message_id = ? AND message_id <> ''").c_str());
+  Stmt s(*stmts_, std::string("SELECT ") + kColumns + " FROM journal WHERE channel = ? AND sender = ? AND message_id = ? AND message_id <> ''");
   // The literal `message_id <> ''` lets SQLite use the partial unique index: without it every
   // look-up scanned the whole journal.
   s.bind(1, channel).bind(2, sender).bind(3, message_id);
@@ -77,7 +81,7 @@ std::optional<JournalEntry> Journal::find_duplicate(const std::string& channel, 
 
 std::int64_t Journal::append(const JournalEntry& e) {
   std::lock_guard lock(mu_);
-  Stmt s(db_,
+  Stmt s(*stmts_,
          "INSERT INTO journal(channel, sender, message_id, status, reason, raw, ack, output, received_at)"
          " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
   s.bind(1, e.channel).bind(2, e.sender).bind(3, e.message_id).bind(4, e.status).bind(5, e.reason).bind(6, e.raw)
@@ -88,7 +92,7 @@ std::int64_t Journal::append(const JournalEntry& e) {
 
 std::optional<JournalEntry> Journal::get(std::int64_t id) {
   std::lock_guard lock(mu_);
-  Stmt s(db_, (std::string("SELECT ") + kColumns + " FROM journal WHERE id = ?").c_str());
+  Stmt s(*stmts_, (std::string("SELECT ") + kColumns + " FROM journal WHERE id = ?").c_str());
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   return row(s);
@@ -96,7 +100,7 @@ std::optional<JournalEntry> Journal::get(std::int64_t id) {
 
 std::vector<JournalEntry> Journal::list(const std::string& status, std::size_t limit) {
   std::lock_guard lock(mu_);
-  Stmt s(db_, (std::string("SELECT ") + kColumns + " FROM journal WHERE (? = '' OR status = ?) ORDER BY id LIMIT ?").c_str());
+  Stmt s(*stmts_, (std::string("SELECT ") + kColumns + " FROM journal WHERE (? = '' OR status = ?) ORDER BY id LIMIT ?").c_str());
   s.bind(1, status).bind(2, status).bind(3, static_cast<std::int64_t>(limit));
   std::vector<JournalEntry> out;
   while (s.step()) out.push_back(row(s));
@@ -105,7 +109,7 @@ std::vector<JournalEntry> Journal::list(const std::string& status, std::size_t l
 
 std::size_t Journal::count(const std::string& status) {
   std::lock_guard lock(mu_);
-  Stmt s(db_, "SELECT COUNT(*) FROM journal WHERE (? = '' OR status = ?)");
+  Stmt s(*stmts_, "SELECT COUNT(*) FROM journal WHERE (? = '' OR status = ?)");
   s.bind(1, status).bind(2, status);
   s.step();
   return static_cast<std::size_t>(s.integer(0));
@@ -113,14 +117,14 @@ std::size_t Journal::count(const std::string& status) {
 
 void Journal::mark_delivered(std::int64_t id) {
   std::lock_guard lock(mu_);
-  Stmt s(db_, "UPDATE journal SET delivered = 1 WHERE id = ?");
+  Stmt s(*stmts_, "UPDATE journal SET delivered = 1 WHERE id = ?");
   s.bind(1, id);
   s.step();
 }
 
 std::vector<JournalEntry> Journal::undelivered(std::size_t limit) {
   std::lock_guard lock(mu_);
-  Stmt s(db_, (std::string("SELECT ") + kColumns + " FROM journal WHERE status = 'accepted' AND delivered = 0 ORDER BY id LIMIT ?").c_str());
+  Stmt s(*stmts_, (std::string("SELECT ") + kColumns + " FROM journal WHERE status = 'accepted' AND delivered = 0 ORDER BY id LIMIT ?").c_str());
   s.bind(1, static_cast<std::int64_t>(limit));
   std::vector<JournalEntry> out;
   while (s.step()) out.push_back(row(s));
@@ -129,7 +133,7 @@ std::vector<JournalEntry> Journal::undelivered(std::size_t limit) {
 
 void Journal::update_outcome(std::int64_t id, const std::string& status, const std::string& reason, const std::string& output) {
   std::lock_guard lock(mu_);
-  Stmt s(db_, "UPDATE journal SET status = ?, reason = ?, output = ? WHERE id = ?");
+  Stmt s(*stmts_, "UPDATE journal SET status = ?, reason = ?, output = ? WHERE id = ?");
   s.bind(1, status).bind(2, reason).bind(3, output).bind(4, id);
   s.step();
 }

@@ -14,6 +14,10 @@
 struct sqlite3;
 
 namespace hidewire::router {
+class StmtCache;
+}
+
+namespace hidewire::router {
 
 struct JournalError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -57,6 +61,7 @@ class Journal {
 
  private:
   sqlite3* db_ = nullptr;
+  std::unique_ptr<StmtCache> stmts_;  // prepared once per connection
   std::mutex mu_;
 };
 

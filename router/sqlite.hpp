@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 
 namespace hidewire::router {
 
@@ -13,13 +14,42 @@ struct SqliteError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// A prepared statement that finalises itself; errors throw SqliteError with SQLite's message.
+// Prepared statements kept for the life of a connection: preparing costs more than running
+// most of hidewire's statements. Not thread-safe: the journal and the store use it under their lock.
+class StmtCache {
+ public:
+  explicit StmtCache(sqlite3* db) : db_(db) {}
+  ~StmtCache() {
+    for (auto& [sql, s] : map_) sqlite3_finalize(s);
+  }
+  StmtCache(const StmtCache&) = delete;
+  StmtCache& operator=(const StmtCache&) = delete;
+  sqlite3* db() const { return db_; }
+  sqlite3_stmt* get(const char* sql) {
+    auto it = map_.find(sql);
+    if (it != map_.end()) return it->second;
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK)
+      throw SqliteError(std::string("sqlite: ") + sqlite3_errmsg(db_));
+    map_.emplace(sql, s);
+    return s;
+  }
+
+ private:
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> map_;
+};
+
+// One use of a cached statement; reset for the next use when it goes out of scope. Errors throw
+// SqliteError with SQLite's message.
 class Stmt {
  public:
-  Stmt(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK) throw SqliteError(std::string("sqlite: ") + sqlite3_errmsg(db));
+  Stmt(StmtCache& cache, const char* sql) : db_(cache.db()), s_(cache.get(sql)) {}
+  Stmt(StmtCache& cache, const std::string& sql) : Stmt(cache, sql.c_str()) {}
+  ~Stmt() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
   }
-  ~Stmt() { sqlite3_finalize(s_); }
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
   Stmt& bind(int i, const std::string& v) {
