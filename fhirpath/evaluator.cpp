@@ -1,5 +1,7 @@
 #include "fhirpath/evaluator.hpp"
 
+#include "fhir/clock.hpp"
+
 #include <cctype>
 #include <chrono>
 #include <cmath>
@@ -25,16 +27,7 @@ Evaluator::Evaluator(const EvalContext& ctx) : ctx_(ctx), schema_(ctx.schema ? c
 }
 
 std::string Evaluator::now_text() const {
-  if (!ctx_.now.empty()) return ctx_.now;
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[80];  // room for any int the compiler cannot bound
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03d+00:00", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
+  return ctx_.now.empty() ? fhir::utc_now_instant() : ctx_.now;
 }
 
 Collection Evaluator::children_of(const Value& v, std::string_view name) const {

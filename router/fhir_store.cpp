@@ -1,5 +1,7 @@
 #include "router/fhir_store.hpp"
 
+#include "fhir/clock.hpp"
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -16,17 +18,6 @@ namespace {
 
 
 
-std::string now_instant() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[80];  // room for any int the compiler cannot bound
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
-}
 
 std::string new_id() {
   static std::mt19937_64 rng{std::random_device{}()};
@@ -123,7 +114,7 @@ struct FhirStore::Impl {
       if (s.step()) version = static_cast<int>(s.integer(0)) + 1;
     }
     auto& a = d.GetAllocator();
-    std::string when = now_instant();
+    std::string when = fhir::utc_now_instant();
     d.RemoveMember("id");
     d.AddMember("id", rapidjson::Value(id.c_str(), a), a);
     rapidjson::Value meta(rapidjson::kObjectType);

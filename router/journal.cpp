@@ -1,5 +1,7 @@
 #include "router/journal.hpp"
 
+#include "fhir/clock.hpp"
+
 #include "router/sqlite.hpp"
 
 #include <chrono>
@@ -11,15 +13,6 @@ namespace {
 // A prepared statement that finalises itself.
 
 
-std::string now_utc() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 constexpr const char* kColumns = "id, channel, sender, message_id, status, reason, raw, ack, output, received_at";
 
@@ -85,7 +78,7 @@ std::int64_t Journal::append(const JournalEntry& e) {
          "INSERT INTO journal(channel, sender, message_id, status, reason, raw, ack, output, received_at)"
          " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
   s.bind(1, e.channel).bind(2, e.sender).bind(3, e.message_id).bind(4, e.status).bind(5, e.reason).bind(6, e.raw)
-      .bind(7, e.ack).bind(8, e.output).bind(9, e.received_at.empty() ? now_utc() : e.received_at);
+      .bind(7, e.ack).bind(8, e.output).bind(9, e.received_at.empty() ? fhir::utc_now_instant() : e.received_at);
   s.step();
   return sqlite3_last_insert_rowid(db_);
 }
