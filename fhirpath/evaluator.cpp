@@ -5,7 +5,6 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
-#include <ctime>
 
 namespace hidewire::fhirpath {
 

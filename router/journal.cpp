@@ -4,8 +4,6 @@
 
 #include "router/sqlite.hpp"
 
-#include <chrono>
-#include <ctime>
 
 namespace hidewire::router {
 namespace {

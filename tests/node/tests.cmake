@@ -5,3 +5,6 @@ set_tests_properties(node_e2e_and_crash PROPERTIES TIMEOUT 300)
 add_test(NAME node_two_nodes_http COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_two_nodes.sh $<TARGET_FILE:hidewire>
          ${CMAKE_CURRENT_SOURCE_DIR}/data/hl7v2)
 set_tests_properties(node_two_nodes_http PROPERTIES TIMEOUT 120)
+add_test(NAME node_file_drop COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_file_drop.sh $<TARGET_FILE:hidewire>
+         ${CMAKE_CURRENT_SOURCE_DIR}/data/hl7v2)
+set_tests_properties(node_file_drop PROPERTIES TIMEOUT 60)

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The file-drop source: HL7 v2 and FHIR JSON files left in a folder are taken, journalled and
+# stored; each file moves to done/ or, refused, to rejected/ (nothing is lost).
+# Usage: run_file_drop.sh HIDEWIRE_BIN DATA_DIR
+set -euo pipefail
+bin=$1
+data=$2
+work="$(mktemp -d)"
+pid=
+trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+mkdir -p "$work/inbox"
+cat >"$work/node.json" <<JSON
+{"node": {"name": "care-provider", "ods_code": "8JF33", "data_dir": "$work/data"},
+ "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
+ "sources": [{"name": "case-system", "type": "file-drop", "directory": "$work/inbox"}],
+ "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
+JSON
+"$bin" run --config "$work/node.json" >"$work/node.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do grep -q running "$work/node.log" && break; sleep 0.05; done
+api=$(grep "FHIR API" "$work/node.log" | grep -o ':[0-9]*$' | tr -d :)
+cp "$data/adt_a01_v251.hl7" "$work/inbox/admission.hl7"
+cat >"$work/inbox/careplan.json" <<'JSON'
+{"resourceType": "CarePlan", "id": "cp-1", "status": "active", "intent": "plan",
+ "subject": {"reference": "Patient/example"}, "description": "Twice-daily visits for medication and mobility support"}
+JSON
+echo '{"resourceType": "CarePlan", "status": "sometimes"}' >"$work/inbox/broken.json"
+for _ in $(seq 60); do [ -z "$(ls "$work/inbox" | grep -v '^done$\|^rejected$')" ] && break; sleep 0.1; done
+[ -f "$work/inbox/done/admission.hl7" ] || fail "admission.hl7 not taken"
+[ -f "$work/inbox/done/careplan.json" ] || fail "careplan.json not taken"
+[ -f "$work/inbox/rejected/broken.json" ] || fail "broken.json not set aside"
+curl -sf "http://127.0.0.1:$api/CarePlan?_count=5" | grep -q 'Twice-daily visits' || fail "care plan not in the store"
+curl -sf "http://127.0.0.1:$api/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number%7C9434765919" | grep -q '"Patient"' || fail "patient not in the store"
+echo "file drop: v2 and FHIR files taken and stored, the invalid one set aside"
