@@ -9,23 +9,28 @@ bin=$1
 data=$2
 work="$(mktemp -d)"
 pids=()
-trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; [ -n "${KEEP:-}" ] || rm -rf "$work"; echo "work: $work"' EXIT
+trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; if [ -n "${KEEP:-}" ]; then echo "work: $work"; else rm -rf "$work"; fi' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
-gp_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+gp_port=$(free_port)
+gp_mllp=$(free_port)
 cat >"$work/hospital.json" <<JSON
 {"node": {"name": "hospital", "ods_code": "RR8", "data_dir": "$work/hospital"},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
  "sources": [{"name": "epr", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"}],
  "destinations": [{"name": "store", "type": "fhir-store"},
+                  {"name": "gp-pas", "type": "mllp", "target": "127.0.0.1:$gp_mllp", "retry": {"max_attempts": 40, "initial_backoff_ms": 50, "max_backoff_ms": 400}},
                   {"name": "gp", "type": "http-fhir", "url": "http://127.0.0.1:$gp_port/", "timeout_ms": 2000,
                    "retry": {"max_attempts": 40, "initial_backoff_ms": 50, "max_backoff_ms": 400}}],
- "routes": [{"name": "discharge-to-gp", "match": {"message_types": ["MDM^T02"]}, "destinations": ["store", "gp"]}],
+ "routes": [{"name": "discharge-to-gp", "match": {"message_types": ["MDM^T02"]}, "destinations": ["store", "gp"]},
+            {"name": "admissions-to-gp-system", "match": {"message_types": ["ADT^A01"]}, "destinations": ["store", "gp-pas"]}],
  "unmatched": {"destinations": ["store"]}}
 JSON
 cat >"$work/gp.json" <<JSON
 {"node": {"name": "gp", "ods_code": "B86010", "data_dir": "$work/gp"},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
- "sources": [{"name": "peers", "type": "http-fhir", "listen": "127.0.0.1:$gp_port"}],
+ "sources": [{"name": "peers", "type": "http-fhir", "listen": "127.0.0.1:$gp_port"},
+             {"name": "pas-feed", "type": "mllp-hl7v2", "listen": "127.0.0.1:$gp_mllp"}],
  "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
 JSON
 start() {  # start NAME CONFIG: sets <NAME>_log
@@ -37,7 +42,8 @@ start() {  # start NAME CONFIG: sets <NAME>_log
 port_of() { grep "$2" "$work/$1.log" | grep -o ':[0-9]*$' | tr -d :; }
 
 start hospital "$work/hospital.json"
-"$bin" send --mllp "127.0.0.1:$(port_of hospital 'source epr')" "$data/mdm_t02_discharge.hl7" "$data/adt_a01_bad_nhs.hl7" >"$work/acks.txt" || true
+"$bin" send --mllp "127.0.0.1:$(port_of hospital 'source epr')" "$data/mdm_t02_discharge.hl7" "$data/adt_a01_bad_nhs.hl7" \
+  "$data/adt_a01_v251.hl7" >"$work/acks.txt" || true
 grep -q "mdm_t02_discharge.hl7: AA DOC-4410" "$work/acks.txt" || fail "discharge summary not accepted"
 sleep 0.3  # the hospital is now retrying a GP node that is not there
 start gp "$work/gp.json"
@@ -48,13 +54,21 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 echo "$docs" | grep -q '"masterIdentifier"' || fail "the GP node did not receive the discharge summary"
+# The admission went on as HL7 v2 over MLLP to the GP's system feed, retried until it was up.
+for _ in $(seq 100); do
+  allergies=$(curl -sf "http://127.0.0.1:$gp_api/AllergyIntolerance?_count=5" || true)
+  echo "$allergies" | grep -q 372687004 && break
+  sleep 0.1
+done
+echo "$allergies" | grep -q 372687004 || fail "the admission did not reach the GP over MLLP"
 stats=$(curl -sf "http://127.0.0.1:$(port_of hospital 'admin on')/stats")
-echo "$stats" | grep -q '"epr":{"received":2' || fail "hospital counters: $stats"
-echo "$stats" | grep -q '"delivered":2' || fail "store and GP deliveries not both counted: $stats"
+echo "$stats" | grep -q '"epr":{"received":3' || fail "hospital counters: $stats"
+echo "$stats" | grep -q '"delivered":4' || fail "store, HTTP and MLLP deliveries not all counted: $stats"
 # The refused message (bad NHS number) is listed and cannot be replayed while it still fails.
 admin=$(port_of hospital 'admin on')
 id=$(curl -sf "http://127.0.0.1:$admin/messages?status=rejected" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
 code=$(curl -s -o "$work/replay.json" -w '%{http_code}' -X POST "http://127.0.0.1:$admin/messages/$id/replay")
 [ "$code" = 409 ] || fail "replay of a still-invalid message answered $code"
 grep -q "still not convertible" "$work/replay.json" || fail "replay refusal does not say why"
-echo "two nodes: discharge summary delivered to the GP after retries; refused message kept and not replayable"
+curl -sf "http://127.0.0.1:$admin/messages?message_id=DOC-4410" | grep -q '"status":"accepted"' || fail "message search by MSH-10"
+echo "two nodes: discharge summary (HTTP FHIR) and admission (MLLP) delivered to the GP after retries; refused message kept and not replayable"

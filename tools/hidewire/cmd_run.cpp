@@ -210,8 +210,11 @@ int run_node(const Args& args) {
                     ",\"unmatched\":" + std::to_string(c.unmatched) + "}";
       } else if (r.path == "/messages" && r.method == "GET") {
         auto status = r.query.find("status");
+        auto wanted = r.query.find("message_id");
         out.body = "[";
-        auto list = journal.list(status == r.query.end() ? "" : status->second, 200);
+        auto list = journal.list(status == r.query.end() ? "" : status->second, 1000);
+        if (wanted != r.query.end())
+          std::erase_if(list, [&](const router::JournalEntry& e) { return e.message_id != wanted->second; });
         for (std::size_t i = 0; i < list.size(); ++i)
           out.body += (i ? "," : "") + std::string("{\"id\":") + std::to_string(list[i].id) + ",\"channel\":\"" + json_escape(list[i].channel) +
                       "\",\"message_id\":\"" + json_escape(list[i].message_id) + "\",\"status\":\"" + list[i].status +
