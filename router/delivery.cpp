@@ -134,6 +134,7 @@ void Router::route(std::int64_t id, const JournalEntry& e) {
   ++counters_.routed;
   count(e.channel, &ChannelCounts::routed);
   bool local_ok = true;
+  std::vector<Job> remote;
   for (const std::string& name : destinations_for(e)) {
     const DestinationConfig* d = cfg_.destination(name);
     if (!d) continue;
@@ -151,11 +152,35 @@ void Router::route(std::int64_t id, const JournalEntry& e) {
       }
       continue;
     }
-    std::lock_guard lock(mu_);
-    queue_.push_back(std::move(job));
-    cv_.notify_one();
+    remote.push_back(std::move(job));
   }
-  if (local_ok) journal_.mark_delivered(id);
+  if (!local_ok) return;  // marked failed: replayed by hand, not recovered
+  if (remote.empty()) {
+    journal_.mark_delivered(id);
+    return;
+  }
+  // Marked delivered when the last remote delivery succeeds; until then a crash leaves it to
+  // recovery at start-up, which delivers it again (local destinations skip it by their keys).
+  std::lock_guard lock(mu_);
+  pending_[id] = static_cast<int>(remote.size());
+  for (Job& j : remote) queue_.push_back(std::move(j));
+  cv_.notify_one();
+}
+
+void Router::remote_done(std::int64_t id, bool ok) {
+  bool all_done = false;
+  {
+    std::lock_guard lock(mu_);
+    auto it = pending_.find(id);
+    if (it == pending_.end()) return;
+    if (!ok) {
+      pending_.erase(it);
+      return;
+    }
+    all_done = --it->second == 0;
+    if (all_done) pending_.erase(it);
+  }
+  if (all_done) journal_.mark_delivered(id);
 }
 
 std::size_t Router::recover() {
@@ -226,12 +251,14 @@ void Router::worker() {
       if (deliver(job, error)) {
         ++counters_.delivered;
         count(job.channel, &ChannelCounts::delivered);
+        remote_done(job.journal_id, true);
         break;
       }
       if (job.attempt >= job.dest->retry.max_attempts) {
         count(job.channel, &ChannelCounts::failed);
         count(job.channel, &ChannelCounts::dead_lettered);
         fail(job.journal_id, error + " (after " + std::to_string(job.attempt) + " attempts)");
+        remote_done(job.journal_id, false);
         break;
       }
       // Exponential backoff, capped; stopping ends the wait (the journal keeps the message).

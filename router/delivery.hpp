@@ -1,7 +1,9 @@
 // Routing and delivery: which destinations a converted message goes to (routes from the config,
 // with the explicit route for unmatched messages), and delivering it there. Local destinations
 // (the FHIR store, files) are written at once; remote ones (HTTP FHIR, MLLP) go through a
-// worker that retries with exponential backoff. A message that cannot be delivered is marked in
+// worker that retries with exponential backoff. A message is marked delivered in the journal
+// once every destination has it; what was not, after a crash, is delivered again at start-up
+// (the store skips what it already applied; remote ones are delivered at least once). A message that cannot be delivered is marked in
 // the journal with the reason (the dead letters) and can be replayed.
 #pragma once
 
@@ -56,6 +58,7 @@ class Router {
   bool deliver(const Job& job, std::string& error);
   void worker();
   void fail(std::int64_t id, const std::string& why);
+  void remote_done(std::int64_t id, bool ok);
 
   const NodeConfig& cfg_;
   Journal& journal_;
@@ -68,6 +71,7 @@ class Router {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Job> queue_;
+  std::map<std::int64_t, int> pending_;  // journal id -> remote deliveries still to succeed
   bool stopping_ = false;
   std::thread thread_;
 };

@@ -61,6 +61,13 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 echo "$allergies" | grep -q 372687004 || fail "the admission did not reach the GP over MLLP"
+# Marked delivered only once the remote destinations have it too.
+for _ in $(seq 50); do
+  left=$(sqlite3 "$work/hospital/journal.db" "SELECT COUNT(*) FROM journal WHERE status = 'accepted' AND delivered = 0")
+  [ "$left" = 0 ] && break
+  sleep 0.1
+done
+[ "$left" = 0 ] || fail "$left accepted messages not marked delivered after their remote deliveries"
 stats=$(curl -sf "http://127.0.0.1:$(port_of hospital 'admin on')/stats")
 echo "$stats" | grep -q '"epr":{"received":3' || fail "hospital counters: $stats"
 echo "$stats" | grep -q '"delivered":4' || fail "store, HTTP and MLLP deliveries not all counted: $stats"
