@@ -6,8 +6,12 @@ build="${BUILD_DIR:-$root/build-release}"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 bench_setup() {
-  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHIDEWIRE_BUILD_TESTS=OFF >/dev/null
-  cmake --build "$build" --target "$1" >/dev/null
+  if ! { cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHIDEWIRE_BUILD_TESTS=OFF &&
+          cmake --build "$build" --target "$1"; } >"$out/build.log" 2>&1; then
+    tail -n 40 "$out/build.log" >&2
+    echo "bench: the Release build of $1 in $build failed" >&2
+    return 1
+  fi
   (cd "$root/bench/node" && npm ci --no-audit --no-fund --silent)
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(g++ --version | head -1); node $(node --version)"
 }

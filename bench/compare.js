@@ -16,4 +16,9 @@ for (const o of ours) {
   const ratio = (o.resources_per_s / p.resources_per_s).toFixed(1);
   console.log(`| ${o.op} | ${cell(o)} | ${cell(p)} | ${ratio}x |`);
 }
-for (const p of peer) for (const f of p.failed || []) console.log(`\n${p.impl} ${p.op} threw on ${f} (left out of its timing)`);
+const notes = [];
+for (const x of ours.concat(peer)) {
+  for (const f of x.failed || []) notes.push(`${x.impl} ${x.op} failed on ${f} (left out of its timing)`);
+  if (x.invalid_files && x.invalid_files.length) notes.push(`${x.impl} ${x.op} judged invalid: ${x.invalid_files.join(', ')}`);
+}
+if (notes.length) console.log('\n' + notes.map((n) => `- ${n}`).join('\n'));
