@@ -1,6 +1,10 @@
 #include "fhirpath/invariants.hpp"
 
+#include <algorithm>
+#include <memory>
 #include <set>
+#include <unordered_map>
+#include <vector>
 
 #include "fhir/path_frame.hpp"
 #include "fhirpath/fhirpath.hpp"
@@ -12,6 +16,17 @@ namespace {
 ExpressionCache& cache() {
   static ExpressionCache c;
   return c;
+}
+
+// The compiled form of a definition's constraint, looked up by the constraint's address in a
+// per-thread table: no lock and no hashing of the expression text on every element checked.
+// The text is compared on a hit, as a schema freed and another loaded could reuse the address.
+const Expression& compiled(const fhir::Constraint& c) {
+  thread_local std::unordered_map<const fhir::Constraint*, std::shared_ptr<const Expression>> by_constraint;
+  auto it = by_constraint.find(&c);
+  if (it == by_constraint.end()) it = by_constraint.emplace(&c, cache().get(c.expression)).first;
+  else if (it->second->text() != c.expression) it->second = cache().get(c.expression);
+  return *it->second;
 }
 
 // Checked by the structural validator on every element, with more precise messages.
@@ -28,7 +43,7 @@ class InvariantChecker {
       resource = &n;
       if (!contained || !root) root = &n;
     }
-    std::set<std::string_view> done;
+    std::vector<std::string_view> done;  // keys checked on this node (an element's and its type's lists overlap)
     if (n.def) check(n, n.def->constraints, at, resource, root, done);
     if (n.type && n.type->kind != fhir::TypeKind::Backbone && !n.type->is_primitive())
       check(n, n.type->constraints, at, resource, root, done);
@@ -44,18 +59,19 @@ class InvariantChecker {
 
  private:
   void check(const fhir::Node& n, const std::vector<fhir::Constraint>& constraints, const fhir::PathFrame& at,
-             const fhir::Node* resource, const fhir::Node* root, std::set<std::string_view>& done) {
+             const fhir::Node* resource, const fhir::Node* root, std::vector<std::string_view>& done) {
     for (const fhir::Constraint& c : constraints) {
-      if (structural(c.key) || c.expression.empty() || !done.insert(c.key).second) continue;
+      if (structural(c.key) || c.expression.empty() || std::find(done.begin(), done.end(), c.key) != done.end()) continue;
+      done.push_back(c.key);
       try {
-        auto expr = cache().get(c.expression);
+        const Expression& expr = compiled(c);
         EvalContext ctx;
         ctx.schema = &schema_;
         ctx.resource = resource;
         ctx.root_resource = root;
         ctx.focus = &n;
         ctx.collection_as = true;
-        auto ok = as_boolean(expr->evaluate(ctx));
+        auto ok = as_boolean(expr.evaluate(ctx));
         if (ok == false) {
           fhir::Severity sev = c.severity == "error" ? fhir::Severity::Error : fhir::Severity::Warning;
           diags_.add(sev, "invariant", at.render(), "Constraint failed: " + c.key + ": " + c.human + " (" + c.expression + ")",

@@ -171,6 +171,7 @@ NodeConfig parse_config(const std::string& text) {
       n.str("name", c.name, true);
       n.str("ods_code", c.ods_code, true);
       n.str("data_dir", c.data_dir);
+      n.num("io_threads", c.io_threads, 0, 64);
     });
     root.get("node", true);  // reports "required" when absent
     root.object("journal", [&](Obj& j) { j.str("path", c.journal_path); });

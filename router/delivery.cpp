@@ -1,67 +1,33 @@
 #include "router/delivery.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
-#include <fstream>
+
+#include <pthread.h>
 
 #include "adapters/hl7v2/message.hpp"
-#include "adapters/mllp/client.hpp"
 #include "fhir/codec.hpp"
+#include "router/destinations.hpp"
 
 namespace hidewire::router {
 namespace {
 
-std::size_t discard(char*, std::size_t s, std::size_t n, void* out) {
-  static_cast<std::string*>(out)->append("", 0);
-  return s * n;
-}
+constexpr std::size_t kMaxLocalBatch = 512;
 
-// POSTs a transaction Bundle to a FHIR server's base; 2xx is delivered, 4xx a rejection that
-// retrying cannot fix, anything else (5xx, timeouts, refused connections) worth retrying.
-enum class HttpOutcome { Delivered, Rejected, Retry };
-HttpOutcome post_bundle(const DestinationConfig& d, const std::string& body, std::string& error) {
-  CURL* c = curl_easy_init();
-  if (!c) {
-    error = "libcurl could not start";
-    return HttpOutcome::Retry;
-  }
-  std::string sink;
-  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/fhir+json");
-  headers = curl_slist_append(headers, "Accept: application/fhir+json");
-  curl_easy_setopt(c, CURLOPT_URL, d.url.c_str());
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
-  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(d.timeout_ms));
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  if (d.tls.enabled()) {
-    curl_easy_setopt(c, CURLOPT_SSLCERT, d.tls.cert_file.c_str());
-    curl_easy_setopt(c, CURLOPT_SSLKEY, d.tls.key_file.c_str());
-    if (!d.tls.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, d.tls.ca_file.c_str());
-  }
-  CURLcode rc = curl_easy_perform(c);
-  long status = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(c);
-  if (rc != CURLE_OK) {
-    error = std::string("HTTP delivery to ") + d.url + " failed: " + curl_easy_strerror(rc);
-    return HttpOutcome::Retry;
-  }
-  if (status >= 200 && status < 300) return HttpOutcome::Delivered;
-  error = "HTTP delivery to " + d.url + " answered " + std::to_string(status);
-  return status >= 400 && status < 500 && status != 408 && status != 429 ? HttpOutcome::Rejected : HttpOutcome::Retry;
-}
+bool is_local(const DestinationConfig& d) { return d.type == DestinationType::FhirStore || d.type == DestinationType::File; }
 
 }  // namespace
 
 Router::Router(const NodeConfig& cfg, Journal& journal, FhirStore& store) : cfg_(cfg), journal_(journal), store_(store) {
-  thread_ = std::thread([this] { worker(); });
+  // Named for top -H and perf.
+  local_.thread = std::thread([this] {
+    pthread_setname_np(pthread_self(), "hw-local");
+    local_worker();
+  });
+  remote_.thread = std::thread([this] {
+    pthread_setname_np(pthread_self(), "hw-remote");
+    remote_worker();
+  });
 }
 
 Router::~Router() { stop(); }
@@ -73,17 +39,30 @@ void Router::stop() {
     stopping_ = true;
   }
   cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (local_.thread.joinable()) local_.thread.join();
+  if (remote_.thread.joinable()) remote_.thread.join();
+}
+
+bool Router::routes_need_bundle() const {
+  return std::any_of(cfg_.routes.begin(), cfg_.routes.end(),
+                     [](const RouteConfig& r) { return !r.match.resource_types.empty() || !r.match.fhirpath.empty(); });
 }
 
 std::vector<std::string> Router::destinations_for(const JournalEntry& e) {
   std::vector<std::string> out;
+  // The Bundle and the v2 message are read only when some route looks into them.
   fhir::Node bundle;
-  fhir::Diagnostics d;
-  bool parsed = fhir::parse_json(e.output, fhir::Schema::r4(), bundle, d);
-  hl7v2::ParseError perr;
-  auto msg = hl7v2::parse(e.raw, perr);
-  std::string type = msg ? std::string(msg->message_code()) + "^" + std::string(msg->trigger_event()) : "";
+  bool parsed = false;
+  if (routes_need_bundle()) {
+    fhir::Diagnostics d;
+    parsed = fhir::parse_json(e.output, fhir::Schema::r4(), bundle, d);
+  }
+  std::string type = e.event;
+  bool need_type = std::any_of(cfg_.routes.begin(), cfg_.routes.end(), [](const RouteConfig& r) { return !r.match.message_types.empty(); });
+  if (type.empty() && need_type) {
+    hl7v2::ParseError perr;
+    if (auto msg = hl7v2::parse(e.raw, perr)) type = std::string(msg->message_code()) + "^" + std::string(msg->trigger_event());
+  }
   for (const RouteConfig& r : cfg_.routes) {
     const RouteMatch& m = r.match;
     if (!m.sources.empty() && std::find(m.sources.begin(), m.sources.end(), e.channel) == m.sources.end()) continue;
@@ -130,135 +109,115 @@ std::map<std::string, ChannelCounts> Router::channel_counts() {
   return channels_;
 }
 
-void Router::route(std::int64_t id, const JournalEntry& e) {
-  ++counters_.routed;
-  count(e.channel, &ChannelCounts::routed);
-  bool local_ok = true;
-  std::vector<Job> remote;
-  for (const std::string& name : destinations_for(e)) {
-    const DestinationConfig* d = cfg_.destination(name);
-    if (!d) continue;
-    Job job{id, d, d->type == DestinationType::Mllp ? e.raw : e.output, e.channel, 0};
-    if (d->type == DestinationType::FhirStore || d->type == DestinationType::File) {
-      std::string error;
-      if (deliver(job, error)) {
-        ++counters_.delivered;
-        count(e.channel, &ChannelCounts::delivered);
-      } else {
-        local_ok = false;
-        count(e.channel, &ChannelCounts::failed);
-        count(e.channel, &ChannelCounts::dead_lettered);
-        fail(id, error);
-      }
-      continue;
+void Router::route(std::int64_t id, const JournalEntry& e) { route_batch({Committed{id, e}}); }
+
+void Router::route_batch(std::vector<Committed>&& batch) {
+  std::vector<std::int64_t> nowhere;
+  std::vector<std::pair<std::int64_t, std::vector<Job>>> routed;
+  for (Committed& c : batch) {
+    ++counters_.routed;
+    count(c.entry.channel, &ChannelCounts::routed);
+    auto entry = std::make_shared<const JournalEntry>(std::move(c.entry));
+    std::vector<Job> jobs;
+    for (const std::string& name : destinations_for(*entry))
+      if (const DestinationConfig* d = cfg_.destination(name)) jobs.push_back({c.id, d, entry, 0});
+    if (jobs.empty()) nowhere.push_back(c.id);
+    else routed.emplace_back(c.id, std::move(jobs));
+  }
+  if (!nowhere.empty()) journal_.queue_delivered(nowhere);
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [id, jobs] : routed) {
+      pending_[id] = static_cast<int>(jobs.size());
+      for (Job& j : jobs) (is_local(*j.dest) ? local_ : remote_).jobs.push_back(std::move(j));
     }
-    remote.push_back(std::move(job));
   }
-  if (!local_ok) return;  // marked failed: replayed by hand, not recovered
-  if (remote.empty()) {
-    journal_.mark_delivered(id);
-    return;
-  }
-  // Marked delivered when the last remote delivery succeeds; until then a crash leaves it to
-  // recovery at start-up, which delivers it again (local destinations skip it by their keys).
-  std::lock_guard lock(mu_);
-  pending_[id] = static_cast<int>(remote.size());
-  for (Job& j : remote) queue_.push_back(std::move(j));
-  cv_.notify_one();
+  cv_.notify_all();
 }
 
-void Router::remote_done(std::int64_t id, bool ok) {
+// Records one delivery's outcome; true when it was the message's last outstanding one.
+void Router::done(const Job& job, bool ok, const std::string& error) {
+  const std::string& channel = job.entry->channel;
+  if (ok) {
+    ++counters_.delivered;
+    count(channel, &ChannelCounts::delivered);
+  } else {
+    count(channel, &ChannelCounts::failed);
+    count(channel, &ChannelCounts::dead_lettered);
+    fail(job.journal_id, job.dest->name + ": " + error);
+  }
   bool all_done = false;
   {
     std::lock_guard lock(mu_);
-    auto it = pending_.find(id);
-    if (it == pending_.end()) return;
-    if (!ok) {
+    auto it = pending_.find(job.journal_id);
+    if (it == pending_.end()) return;  // already failed on another destination
+    if (!ok) pending_.erase(it);
+    else if (--it->second == 0) {
       pending_.erase(it);
-      return;
+      all_done = true;
     }
-    all_done = --it->second == 0;
-    if (all_done) pending_.erase(it);
+    if (pending_.empty()) idle_cv_.notify_all();
   }
-  if (all_done) journal_.mark_delivered(id);
+  if (all_done) journal_.queue_delivered({job.journal_id});
 }
 
-std::size_t Router::recover() {
-  std::size_t n = 0;
-  for (const JournalEntry& e : journal_.undelivered()) {
-    route(e.id, e);
-    ++n;
-  }
-  return n;
-}
-
-bool Router::deliver(const Job& job, std::string& error) {
-  const DestinationConfig& d = *job.dest;
-  try {
-    switch (d.type) {
-      case DestinationType::FhirStore:
-        store_.transaction(job.payload, "journal:" + std::to_string(job.journal_id));
-        return true;
-      case DestinationType::File: {
-        std::filesystem::create_directories(d.directory);
-        std::string path = d.directory + "/message-" + std::to_string(job.journal_id) + ".json";
-        std::ofstream out(path + ".tmp", std::ios::binary);
-        out << job.payload;
-        out.close();
-        if (!out) throw std::runtime_error("cannot write " + path);
-        std::filesystem::rename(path + ".tmp", path);  // readers never see half a file
-        return true;
-      }
-      case DestinationType::HttpFhir:
-        return post_bundle(d, job.payload, error) == HttpOutcome::Delivered;
-      case DestinationType::Mllp: {
-        mllp::ClientOptions o;
-        o.timeout = std::chrono::milliseconds(d.timeout_ms);
-        mllp::Client client(d.target.host, d.target.port, o);
-        hl7v2::ParseError perr;
-        auto ack = hl7v2::parse(client.send(job.payload), perr);
-        std::string code = ack ? ack->get("MSA-1") : "";
-        if (code == "AA" || code == "CA") return true;
-        error = "MLLP delivery to " + d.target.host + " answered " + (code.empty() ? "no readable ACK" : code);
-        return false;
+void Router::local_worker() {
+  std::vector<Job> jobs;
+  for (;;) {
+    jobs.clear();
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !local_.jobs.empty(); });
+      if (local_.jobs.empty()) return;  // stopping, and what was queued is done
+      while (!local_.jobs.empty() && jobs.size() < kMaxLocalBatch) {
+        jobs.push_back(std::move(local_.jobs.front()));
+        local_.jobs.pop_front();
       }
     }
-  } catch (const std::exception& ex) {
-    error = d.name + ": " + ex.what();
+    // Every store delivery of the batch in one store transaction: one sync instead of one each.
+    std::vector<FhirStore::BatchItem> items;
+    for (const Job& j : jobs)
+      if (j.dest->type == DestinationType::FhirStore) items.push_back({&j.entry->output, "journal:" + std::to_string(j.journal_id)});
+    std::vector<FhirStore::BatchResult> results;
+    try {
+      results = store_.transaction_batch(items);
+    } catch (const std::exception& e) {
+      results.assign(items.size(), FhirStore::BatchResult{false, std::string("the store could not commit: ") + e.what()});
+    }
+    std::size_t k = 0;
+    for (const Job& j : jobs) {
+      if (j.dest->type == DestinationType::FhirStore) {
+        const FhirStore::BatchResult& r = results[k++];
+        done(j, r.ok, r.error);
+      } else {
+        std::string error;
+        done(j, deliver_to(*j.dest, j.journal_id, j.entry->output, error) == Outcome::Delivered, error);
+      }
+    }
   }
-  return false;
 }
 
-void Router::fail(std::int64_t id, const std::string& why) {
-  ++counters_.failed;
-  ++counters_.dead_lettered;
-  if (auto e = journal_.get(id)) journal_.update_outcome(id, "failed", why, e->output);
-}
-
-void Router::worker() {
+void Router::remote_worker() {
   for (;;) {
     Job job;
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (stopping_) return;
-      job = std::move(queue_.front());
-      queue_.pop_front();
+      cv_.wait(lock, [&] { return stopping_ || !remote_.jobs.empty(); });
+      if (stopping_) return;  // the journal keeps what is left: recovery delivers it
+      job = std::move(remote_.jobs.front());
+      remote_.jobs.pop_front();
     }
+    const std::string& payload = job.dest->type == DestinationType::Mllp ? job.entry->raw : job.entry->output;
     std::string error;
-    while (true) {
+    for (;;) {
       ++job.attempt;
-      if (deliver(job, error)) {
-        ++counters_.delivered;
-        count(job.channel, &ChannelCounts::delivered);
-        remote_done(job.journal_id, true);
+      Outcome o = deliver_to(*job.dest, job.journal_id, payload, error);
+      if (o == Outcome::Delivered) {
+        done(job, true, "");
         break;
       }
-      if (job.attempt >= job.dest->retry.max_attempts) {
-        count(job.channel, &ChannelCounts::failed);
-        count(job.channel, &ChannelCounts::dead_lettered);
-        fail(job.journal_id, error + " (after " + std::to_string(job.attempt) + " attempts)");
-        remote_done(job.journal_id, false);
+      if (o == Outcome::Rejected || job.attempt >= job.dest->retry.max_attempts) {
+        done(job, false, error + " (after " + std::to_string(job.attempt) + " attempts)");
         break;
       }
       // Exponential backoff, capped; stopping ends the wait (the journal keeps the message).
@@ -268,6 +227,29 @@ void Router::worker() {
       if (cv_.wait_for(lock, std::chrono::milliseconds(wait), [&] { return stopping_; })) return;
     }
   }
+}
+
+void Router::drain() {
+  std::unique_lock lock(mu_);
+  idle_cv_.wait(lock, [&] { return pending_.empty() || stopping_; });
+}
+
+void Router::fail(std::int64_t id, const std::string& why) {
+  ++counters_.failed;
+  ++counters_.dead_lettered;
+  if (auto e = journal_.get(id)) journal_.update_outcome(id, "failed", why, e->output);
+}
+
+std::size_t Router::recover() {
+  std::size_t n = 0;
+  std::vector<Committed> batch;
+  for (JournalEntry& e : journal_.undelivered()) {
+    std::int64_t id = e.id;
+    batch.push_back({id, std::move(e)});
+    ++n;
+  }
+  route_batch(std::move(batch));
+  return n;
 }
 
 bool Router::replay(std::int64_t id, std::string& error) {

@@ -1,10 +1,13 @@
 // Routing and delivery: which destinations a converted message goes to (routes from the config,
-// with the explicit route for unmatched messages), and delivering it there. Local destinations
-// (the FHIR store, files) are written at once; remote ones (HTTP FHIR, MLLP) go through a
-// worker that retries with exponential backoff. A message is marked delivered in the journal
-// once every destination has it; what was not, after a crash, is delivered again at start-up
-// (the store skips what it already applied; remote ones are delivered at least once). A message that cannot be delivered is marked in
-// the journal with the reason (the dead letters) and can be replayed.
+// with the explicit route for unmatched messages), and delivering it there. Messages come in
+// batches, in journal order, from the group commit. The FHIR store gets each batch in one
+// store transaction (one sync) on the local worker; files are written by the same worker;
+// remote destinations (HTTP FHIR, MLLP) go through a worker that retries with exponential
+// backoff. Each worker keeps journal order, so one patient's messages arrive in the order they
+// were received. A message is marked delivered once every destination has it; what was not,
+// after a crash, is delivered again at start-up (the store skips what it already applied under
+// the message's key; remote destinations get it at least once). A message that cannot be
+// delivered is marked failed in the journal with the reason (the dead letters) and can be replayed.
 #pragma once
 
 #include <atomic>
@@ -19,6 +22,7 @@
 #include "fhirpath/fhirpath.hpp"
 #include "router/config.hpp"
 #include "router/fhir_store.hpp"
+#include "router/group_journal.hpp"
 #include "router/journal.hpp"
 
 namespace hidewire::router {
@@ -35,9 +39,10 @@ class Router {
  public:
   Router(const NodeConfig& cfg, Journal& journal, FhirStore& store);
   ~Router();
-  // Routes one accepted message (its journal entry with the FHIR Bundle in `output`).
+  // Routes accepted messages (journal entries with the FHIR Bundle in `output`), in order.
+  void route_batch(std::vector<Committed>&& batch);
   void route(std::int64_t journal_id, const JournalEntry& e);
-  // Runs a journal entry through conversion-free routing again (after a destination recovered).
+  // Runs a journal entry through routing again (after a destination recovered).
   bool replay(std::int64_t journal_id, std::string& error);
   // Delivers again what was accepted but not delivered before a crash; returns how many.
   std::size_t recover();
@@ -45,20 +50,27 @@ class Router {
   std::vector<std::string> destinations_for(const JournalEntry& e);
   const Counters& counters() const { return counters_; }
   std::map<std::string, ChannelCounts> channel_counts();
+  // Waits until every message routed so far has been through its destinations (or failed).
+  void drain();
   void stop();
 
  private:
   struct Job {
     std::int64_t journal_id;
     const DestinationConfig* dest;
-    std::string payload;  // FHIR Bundle JSON, or the raw v2 message for MLLP
-    std::string channel;
+    std::shared_ptr<const JournalEntry> entry;
     int attempt = 0;
   };
-  bool deliver(const Job& job, std::string& error);
-  void worker();
+  struct Queue {
+    std::deque<Job> jobs;
+    std::thread thread;
+  };
+  void local_worker();
+  void remote_worker();
+  void done(const Job& job, bool ok, const std::string& error);
   void fail(std::int64_t id, const std::string& why);
-  void remote_done(std::int64_t id, bool ok);
+  void count(const std::string& channel, std::uint64_t ChannelCounts::*field);
+  bool routes_need_bundle() const;
 
   const NodeConfig& cfg_;
   Journal& journal_;
@@ -67,13 +79,11 @@ class Router {
   Counters counters_;
   std::mutex counts_mu_;
   std::map<std::string, ChannelCounts> channels_;
-  void count(const std::string& channel, std::uint64_t ChannelCounts::*field);
   std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Job> queue_;
-  std::map<std::int64_t, int> pending_;  // journal id -> remote deliveries still to succeed
+  std::condition_variable cv_, idle_cv_;
+  Queue local_, remote_;
+  std::map<std::int64_t, int> pending_;  // journal id -> deliveries still to succeed
   bool stopping_ = false;
-  std::thread thread_;
 };
 
 }  // namespace hidewire::router

@@ -7,6 +7,7 @@
 #include <rapidjson/writer.h>
 #include "router/sqlite.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <ctime>
@@ -19,12 +20,26 @@ namespace {
 
 
 
+// Ids that sort by creation time (milliseconds, a counter, then randomness, like a ULID): new
+// rows land at the right-hand end of every index instead of on a random page, which made each
+// group commit write a page per index per resource.
 std::string new_id() {
   static std::mt19937_64 rng{std::random_device{}()};
   static std::mutex mu;
+  static unsigned long long last_ms = 0, counter = 0;
   std::lock_guard lock(mu);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()), static_cast<unsigned long long>(rng()));
+  auto ms = static_cast<unsigned long long>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  if (ms <= last_ms) {
+    ms = last_ms;
+    ++counter;
+  } else {
+    last_ms = ms;
+    counter = 0;
+  }
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%012llx%06llx%014llx", ms & 0xffffffffffffULL, counter & 0xffffffULL,
+                static_cast<unsigned long long>(rng()) & 0xffffffffffffffULL);
   return buf;
 }
 
@@ -92,6 +107,9 @@ void rewrite_refs(rapidjson::Value& v, const std::map<std::string, std::string>&
 
 }  // namespace
 
+// Joins a `resources r` row to the body of its current version.
+#define CURRENT_BODY_JOIN "JOIN history h ON h.type = r.type AND h.id = r.id AND h.version = r.version"
+
 struct FhirStore::Impl {
   static StoredResource row(const Stmt& s) {
     StoredResource r;
@@ -126,26 +144,36 @@ struct FhirStore::Impl {
     d.RemoveMember("meta");
     d.AddMember("meta", meta, a);
     StoredResource out{type, id, version, when, false, write(d)};
-    Stmt up(db, "INSERT INTO resources(type, id, version, last_updated, deleted, json) VALUES(?, ?, ?, ?, 0, ?) "
+    // The body is kept once, in history; `resources` points at the current version (its json
+    // column is empty: rows from stores made before this are read through history as well).
+    Stmt up(db, "INSERT INTO resources(type, id, version, last_updated, deleted, json) VALUES(?, ?, ?, ?, 0, NULL) "
                 "ON CONFLICT(type, id) DO UPDATE SET version = excluded.version, last_updated = excluded.last_updated, "
-                "deleted = 0, json = excluded.json");
-    up.bind(1, type).bind(2, id).bind(3, version).bind(4, when).bind(5, out.json);
+                "deleted = 0, json = NULL");
+    up.bind(1, type).bind(2, id).bind(3, version).bind(4, when);
     up.step();
     Stmt h(db, "INSERT INTO history(type, id, version, last_updated, deleted, json) VALUES(?, ?, ?, ?, 0, ?)");
     h.bind(1, type).bind(2, id).bind(3, version).bind(4, when).bind(5, out.json);
     h.step();
     Index ix = index_of(d, type, id);
-    Stmt del(db, "DELETE FROM identifiers WHERE type = ? AND id = ?");
-    del.bind(1, type).bind(2, id);
-    del.step();
+    if (version > 1) {  // a new resource has no index rows to replace
+      Stmt del(db, "DELETE FROM identifiers WHERE type = ? AND id = ?");
+      del.bind(1, type).bind(2, id);
+      del.step();
+    }
     for (auto& [sys, val] : ix.identifiers) {
       Stmt ins(db, "INSERT INTO identifiers(type, id, system, value) VALUES(?, ?, ?, ?)");
       ins.bind(1, type).bind(2, id).bind(3, sys).bind(4, val);
       ins.step();
     }
-    Stmt pl(db, "INSERT INTO patient_links(type, id, patient) VALUES(?, ?, ?) ON CONFLICT(type, id) DO UPDATE SET patient = excluded.patient");
-    pl.bind(1, type).bind(2, id).bind(3, ix.patient);
-    pl.step();
+    if (!ix.patient.empty()) {
+      Stmt pl(db, "INSERT INTO patient_links(type, id, patient) VALUES(?, ?, ?) ON CONFLICT(type, id) DO UPDATE SET patient = excluded.patient");
+      pl.bind(1, type).bind(2, id).bind(3, ix.patient);
+      pl.step();
+    } else if (version > 1) {
+      Stmt pl(db, "DELETE FROM patient_links WHERE type = ? AND id = ?");
+      pl.bind(1, type).bind(2, id);
+      pl.step();
+    }
     return out;
   }
 
@@ -156,10 +184,12 @@ struct FhirStore::Impl {
     std::string token = criteria.substr(kPrefix.size());
     auto bar = token.find('|');
     if (bar == std::string::npos) throw StoreError(400, "identifier criteria need system|value: '" + criteria + "'");
-    Stmt s(db, "SELECT DISTINCT id FROM identifiers WHERE type = ? AND system = ? AND value = ?");
+    // No DISTINCT: with it SQLite walked the by-resource index to keep ids in order.
+    Stmt s(db, "SELECT id FROM identifiers WHERE type = ? AND system = ? AND value = ?");
     s.bind(1, type).bind(2, token.substr(0, bar)).bind(3, token.substr(bar + 1));
     std::vector<std::string> out;
-    while (s.step()) out.push_back(s.text(0));
+    while (s.step())
+      if (std::string id = s.text(0); std::find(out.begin(), out.end(), id) == out.end()) out.push_back(std::move(id));
     return out;
   }
 };
@@ -169,13 +199,16 @@ FhirStore::FhirStore(const std::string& path) {
     throw StoreError(500, "store " + path + ": " + (db_ ? sqlite3_errmsg(db_) : "cannot open"));
   sqlite3_busy_timeout(db_, 5000);
   stmts_ = std::make_unique<StmtCache>(db_);
-  exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+  exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;"
             "CREATE TABLE IF NOT EXISTS resources(type TEXT, id TEXT, version INTEGER, last_updated TEXT, deleted INTEGER, json TEXT,"
             " PRIMARY KEY(type, id));"
             "CREATE TABLE IF NOT EXISTS history(type TEXT, id TEXT, version INTEGER, last_updated TEXT, deleted INTEGER, json TEXT,"
             " PRIMARY KEY(type, id, version));"
             "CREATE TABLE IF NOT EXISTS identifiers(type TEXT, id TEXT, system TEXT, value TEXT);"
-            "CREATE INDEX IF NOT EXISTS identifiers_by_value ON identifiers(type, system, value);"
+            "DROP INDEX IF EXISTS identifiers_by_value;"
+            // Value first: with type first the planner chose the by-resource index and scanned every
+            // identifier of the type on each conditional create.
+            "CREATE INDEX IF NOT EXISTS identifiers_by_value_v2 ON identifiers(value, system, type);"
             "CREATE INDEX IF NOT EXISTS identifiers_by_resource ON identifiers(type, id);"
             "CREATE TABLE IF NOT EXISTS patient_links(type TEXT, id TEXT, patient TEXT, PRIMARY KEY(type, id));"
             "CREATE INDEX IF NOT EXISTS patient_links_by_patient ON patient_links(patient);"
@@ -220,7 +253,7 @@ StoredResource FhirStore::update(const std::string& type, const std::string& id,
 
 std::optional<StoredResource> FhirStore::read(const std::string& type, const std::string& id) {
   std::lock_guard lock(mu_);
-  Stmt s(*stmts_, "SELECT type, id, version, last_updated, deleted, json FROM resources WHERE type = ? AND id = ?");
+  Stmt s(*stmts_, "SELECT r.type, r.id, r.version, r.last_updated, r.deleted, h.json FROM resources r " CURRENT_BODY_JOIN " WHERE r.type = ? AND r.id = ?");
   s.bind(1, type).bind(2, id);
   if (!s.step()) return std::nullopt;
   return Impl::row(s);
@@ -245,7 +278,7 @@ std::vector<StoredResource> FhirStore::history(const std::string& type, const st
 
 std::vector<StoredResource> FhirStore::search(const std::string& type, const SearchParams& p) {
   std::lock_guard lock(mu_);
-  std::string sql = "SELECT r.type, r.id, r.version, r.last_updated, r.deleted, r.json FROM resources r WHERE r.type = ?1 AND r.deleted = 0";
+  std::string sql = "SELECT r.type, r.id, r.version, r.last_updated, r.deleted, h.json FROM resources r " CURRENT_BODY_JOIN " WHERE r.type = ?1 AND r.deleted = 0";
   if (!p.identifier_value.empty())
     sql += " AND EXISTS (SELECT 1 FROM identifiers i WHERE i.type = r.type AND i.id = r.id AND i.value = ?2 AND (?3 = '' OR i.system = ?3))";
   if (!p.patient.empty())
@@ -271,7 +304,7 @@ std::size_t FhirStore::count(const std::string& type) {
 
 std::vector<StoredResource> FhirStore::everything(const std::string& patient_id) {
   std::lock_guard lock(mu_);
-  Stmt s(*stmts_, "SELECT r.type, r.id, r.version, r.last_updated, r.deleted, r.json FROM resources r JOIN patient_links l "
+  Stmt s(*stmts_, "SELECT r.type, r.id, r.version, r.last_updated, r.deleted, h.json FROM resources r " CURRENT_BODY_JOIN " JOIN patient_links l "
               "ON l.type = r.type AND l.id = r.id WHERE l.patient = ? AND r.deleted = 0 "
               "ORDER BY CASE r.type WHEN 'Patient' THEN 0 ELSE 1 END, r.type, r.last_updated");
   s.bind(1, "Patient/" + patient_id);
@@ -282,6 +315,43 @@ std::vector<StoredResource> FhirStore::everything(const std::string& patient_id)
 
 std::string FhirStore::transaction(const std::string& bundle_json, const std::string& once_key) {
   std::lock_guard lock(mu_);
+  exec(db_, "BEGIN IMMEDIATE");
+  try {
+    std::string response = apply_locked(bundle_json, once_key);
+    exec(db_, "COMMIT");
+    return response;
+  } catch (...) {
+    exec(db_, "ROLLBACK");
+    throw;
+  }
+}
+
+std::vector<FhirStore::BatchResult> FhirStore::transaction_batch(const std::vector<BatchItem>& items) {
+  std::lock_guard lock(mu_);
+  std::vector<BatchResult> out(items.size());
+  exec(db_, "BEGIN IMMEDIATE");
+  try {
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      exec(db_, "SAVEPOINT bundle");
+      try {
+        apply_locked(*items[i].bundle_json, items[i].once_key);
+        out[i].ok = true;
+      } catch (const std::exception& e) {
+        exec(db_, "ROLLBACK TO bundle");
+        out[i].error = e.what();
+      }
+      exec(db_, "RELEASE bundle");
+    }
+    exec(db_, "COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  return out;
+}
+
+// Applies one transaction Bundle inside the caller's SQLite transaction (the lock held).
+std::string FhirStore::apply_locked(const std::string& bundle_json, const std::string& once_key) {
   if (!once_key.empty()) {
     Stmt s(*stmts_, "SELECT response FROM applied WHERE once_key = ?");
     s.bind(1, once_key);
@@ -299,8 +369,7 @@ std::string FhirStore::transaction(const std::string& bundle_json, const std::st
   };
   std::vector<Plan> plan(entries.Size());
   std::map<std::string, std::string> ids;  // fullUrl -> Type/id
-  exec(db_, "BEGIN IMMEDIATE");
-  try {
+  {
     // First resolve where each entry goes, so references between entries can be rewritten.
     for (rapidjson::SizeType i = 0; i < entries.Size(); ++i) {
       auto& e = entries[i];
@@ -364,11 +433,7 @@ std::string FhirStore::transaction(const std::string& bundle_json, const std::st
       s.bind(1, once_key).bind(2, response);
       s.step();
     }
-    exec(db_, "COMMIT");
     return response;
-  } catch (...) {
-    exec(db_, "ROLLBACK");
-    throw;
   }
 }
 

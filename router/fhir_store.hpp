@@ -67,8 +67,22 @@ class FhirStore {
   // transaction as the resources, so a delivery retried after a crash lands exactly once.
   std::string transaction(const std::string& bundle_json, const std::string& once_key = {});
 
+  // Group commit for the node's delivery: each Bundle is applied as its own all-or-nothing unit
+  // (a savepoint), and all of them commit together (one sync). A Bundle the store refuses does
+  // not hold back the others: its result carries the error.
+  struct BatchItem {
+    const std::string* bundle_json;
+    std::string once_key;
+  };
+  struct BatchResult {
+    bool ok = false;
+    std::string error;
+  };
+  std::vector<BatchResult> transaction_batch(const std::vector<BatchItem>& items);
+
  private:
   struct Impl;
+  std::string apply_locked(const std::string& bundle_json, const std::string& once_key);
   sqlite3* db_ = nullptr;
   std::unique_ptr<StmtCache> stmts_;  // prepared once per connection
   std::recursive_mutex mu_;

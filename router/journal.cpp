@@ -41,7 +41,7 @@ Journal::Journal(const std::string& path) {
   sqlite3_busy_timeout(db_, 5000);
   stmts_ = std::make_unique<StmtCache>(db_);
   // WAL with synchronous=FULL: a committed message survives a crash of the process or machine.
-  exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+  exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;");
   exec(db_,
        "CREATE TABLE IF NOT EXISTS journal ("
        " id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, sender TEXT NOT NULL, message_id TEXT NOT NULL,"
@@ -79,6 +79,73 @@ std::int64_t Journal::append(const JournalEntry& e) {
       .bind(7, e.ack).bind(8, e.output).bind(9, e.received_at.empty() ? fhir::utc_now_instant() : e.received_at);
   s.step();
   return sqlite3_last_insert_rowid(db_);
+}
+
+std::vector<Journal::Appended> Journal::append_batch(const std::vector<const JournalEntry*>& entries) {
+  std::lock_guard lock(mu_);
+  std::vector<Appended> out(entries.size());
+  exec(db_, "BEGIN IMMEDIATE");
+  try {
+    std::string now = fhir::utc_now_instant();
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const JournalEntry& e = *entries[i];
+      if (!e.message_id.empty()) {
+        Stmt d(*stmts_, "SELECT id, ack FROM journal WHERE channel = ? AND sender = ? AND message_id = ? AND message_id <> ''");
+        d.bind(1, e.channel).bind(2, e.sender).bind(3, e.message_id);
+        if (d.step()) {
+          out[i] = {d.integer(0), true, d.text(1)};
+          continue;
+        }
+      }
+      Stmt s(*stmts_,
+             "INSERT INTO journal(channel, sender, message_id, status, reason, raw, ack, output, received_at)"
+             " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      s.bind(1, e.channel).bind(2, e.sender).bind(3, e.message_id).bind(4, e.status).bind(5, e.reason).bind(6, e.raw)
+          .bind(7, e.ack).bind(8, e.output).bind(9, e.received_at.empty() ? now : e.received_at);
+      s.step();
+      out[i].id = sqlite3_last_insert_rowid(db_);
+    }
+    write_delivered_locked();
+    exec(db_, "COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  return out;
+}
+
+void Journal::queue_delivered(const std::vector<std::int64_t>& ids) {
+  std::lock_guard lock(marks_mu_);
+  delivered_queue_.insert(delivered_queue_.end(), ids.begin(), ids.end());
+}
+
+void Journal::flush_delivered() {
+  {
+    std::lock_guard marks(marks_mu_);
+    if (delivered_queue_.empty()) return;
+  }
+  std::lock_guard lock(mu_);
+  exec(db_, "BEGIN IMMEDIATE");
+  try {
+    write_delivered_locked();
+    exec(db_, "COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+void Journal::write_delivered_locked() {
+  std::vector<std::int64_t> ids;
+  {
+    std::lock_guard marks(marks_mu_);
+    ids.swap(delivered_queue_);
+  }
+  for (std::int64_t id : ids) {
+    Stmt s(*stmts_, "UPDATE journal SET delivered = 1 WHERE id = ?");
+    s.bind(1, id);
+    s.step();
+  }
 }
 
 std::optional<JournalEntry> Journal::get(std::int64_t id) {

@@ -34,6 +34,7 @@ struct JournalEntry {
   std::string ack;         // the acknowledgement sent back
   std::string output;      // the FHIR Bundle produced, when accepted
   std::string received_at; // UTC, ISO 8601
+  std::string event;       // not stored: the v2 message type (ADT^A01) when the source knew it, for routing
 };
 
 class Journal {
@@ -49,12 +50,26 @@ class Journal {
                                              const std::string& message_id);
   // Stores the entry durably (committed and synced when this returns); returns its id.
   std::int64_t append(const JournalEntry& e);
+  // Group commit: stores the entries in one transaction (one sync for them all). An entry whose
+  // channel, sender and message id are already in the journal (a resend, also one earlier in the
+  // same batch) is not stored again: its result says duplicate and carries the first answer.
+  // Delivery marks queued with queue_delivered() are written in the same transaction.
+  struct Appended {
+    std::int64_t id = 0;
+    bool duplicate = false;
+    std::string ack;  // the first answer, for duplicates
+  };
+  std::vector<Appended> append_batch(const std::vector<const JournalEntry*>& entries);
   std::optional<JournalEntry> get(std::int64_t id);
   std::vector<JournalEntry> list(const std::string& status = {}, std::size_t limit = 100);
   std::size_t count(const std::string& status = {});
   // Delivery state: set once every local destination has the message; entries accepted but not
   // delivered (a crash between the two) are delivered again at start-up.
   void mark_delivered(std::int64_t id);
+  // Marks written with the next append_batch (or flush_delivered): losing them in a crash only
+  // means the message is offered again to destinations that skip what they already have.
+  void queue_delivered(const std::vector<std::int64_t>& ids);
+  void flush_delivered();
   std::vector<JournalEntry> undelivered(std::size_t limit = 100000);
   // Replaces a rejected entry's outcome after a successful replay.
   void update_outcome(std::int64_t id, const std::string& status, const std::string& reason, const std::string& output);
@@ -63,6 +78,9 @@ class Journal {
   sqlite3* db_ = nullptr;
   std::unique_ptr<StmtCache> stmts_;  // prepared once per connection
   std::mutex mu_;
+  std::mutex marks_mu_;  // its own lock: queueing a mark never waits for a commit's sync
+  std::vector<std::int64_t> delivered_queue_;  // under marks_mu_
+  void write_delivered_locked();
 };
 
 }  // namespace hidewire::router

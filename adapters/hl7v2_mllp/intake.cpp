@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <future>
 
 #include "adapters/hl7v2/ack.hpp"
 #include "conformance/gate.hpp"
@@ -53,7 +54,7 @@ std::string err_location(const std::string& loc) {
   return out;
 }
 
-Intake::Intake(std::string channel, router::Journal& journal, const mapping::MapSet& maps)
+Intake::Intake(std::string channel, router::GroupJournal& journal, const mapping::MapSet& maps)
     : channel_(std::move(channel)), journal_(journal), maps_(maps) {}
 
 std::string Intake::next_control_id() {
@@ -62,6 +63,13 @@ std::string Intake::next_control_id() {
 }
 
 std::string Intake::handle(std::string_view raw) {
+  std::promise<std::string> answer;
+  std::future<std::string> ack = answer.get_future();
+  handle(raw, [&answer](std::string a) { answer.set_value(std::move(a)); });
+  return ack.get();
+}
+
+void Intake::handle(std::string_view raw, std::function<void(std::string)> reply) {
   ++stats_.received;
   hl7v2::AckOptions ack_opts;
   ack_opts.control_id = next_control_id();
@@ -74,62 +82,64 @@ std::string Intake::handle(std::string_view raw) {
   if (!msg) {
     ++stats_.unreadable;
     ++stats_.rejected;
-    std::string ack = hl7v2::build_reject(raw, perr, ack_opts);
     e.status = "rejected";
     e.reason = "unreadable: " + perr.message;
-    e.ack = ack;
-    try {
-      journal_.append(e);
-    } catch (const router::JournalError&) {
-      // Not stored: the AR still tells the sender to keep it.
-    }
-    return ack;
+    e.ack = hl7v2::build_reject(raw, perr, ack_opts);
+    // Kept for replay when it can be; the AR tells the sender to keep it either way.
+    std::string ar = e.ack;
+    journal_.submit(std::move(e), [reply, ar](const router::Journal::Appended&, const std::string*) { reply(ar); });
+    return;
   }
   e.sender = std::string(msg->segments.front().field(3)) + "^" + std::string(msg->segments.front().field(4));
   e.message_id = std::string(msg->control_id());
-  try {
-    if (auto dup = journal_.find_duplicate(channel_, e.sender, e.message_id)) {
-      ++stats_.duplicates;
-      return dup->ack;  // a resend: same answer, not processed twice
+  e.event = std::string(msg->message_code()) + "^" + std::string(msg->trigger_event());
+  mapping::Conversion conv = mapping::convert(*msg, maps_);
+  if (conv.ok) {
+    // The conformance gate: a Bundle that breaks the R4 rules is refused like a content error.
+    fhir::Diagnostics gate = conformance::check(conv.bundle_json);
+    if (gate.has_errors()) {
+      for (const fhir::Issue& i : gate.issues())
+        if (i.severity == fhir::Severity::Error || i.severity == fhir::Severity::Fatal)
+          conv.diagnostics.error(i.code, "", "converted FHIR breaks a rule at " + i.location + ": " + i.message, i.key);
+      conv.ok = false;
     }
-    mapping::Conversion conv = mapping::convert(*msg, maps_);
-    if (conv.ok) {
-      // The conformance gate: a Bundle that breaks the R4 rules is refused like a content error.
-      fhir::Diagnostics gate = conformance::check(conv.bundle_json);
-      if (gate.has_errors()) {
-        for (const fhir::Issue& i : gate.issues())
-          if (i.severity == fhir::Severity::Error || i.severity == fhir::Severity::Fatal)
-            conv.diagnostics.error(i.code, "", "converted FHIR breaks a rule at " + i.location + ": " + i.message, i.key);
-        conv.ok = false;
-      }
-    }
-    std::string ack;
-    if (conv.ok) {
-      ack = hl7v2::build_ack(*msg, hl7v2::AckCode::AA, {}, ack_opts);
-      e.status = "accepted";
-      e.output = std::move(conv.bundle_json);
-    } else {
-      std::vector<hl7v2::AckError> errs;
-      for (const fhir::Issue& i : conv.diagnostics.issues()) {
-        if (i.severity != fhir::Severity::Error && i.severity != fhir::Severity::Fatal) continue;
-        errs.push_back({err_location(i.location), err_code(i.code, i.key), 'E', i.message});
-        if (!e.reason.empty()) e.reason += "; ";
-        e.reason += (i.location.empty() ? "" : i.location + ": ") + i.message;
-      }
-      ack_opts.text = "Message not accepted: content errors";
-      ack = hl7v2::build_ack(*msg, hl7v2::AckCode::AE, errs, ack_opts);
-      e.status = "rejected";
-    }
-    e.ack = ack;
-    std::int64_t id = journal_.append(e);  // committed and synced before the ACK leaves
-    ++(e.status == "accepted" ? stats_.accepted : stats_.rejected);
-    if (e.status == "accepted" && on_accepted) on_accepted(id, e);
-    return ack;
-  } catch (const std::exception& ex) {
-    // Could not store: AR so the sender keeps the message and retries; nothing is half-done.
-    hl7v2::AckError err{"", hl7v2::kApplicationInternalError, 'E', std::string("message could not be stored: ") + ex.what()};
-    return hl7v2::build_ack(*msg, hl7v2::AckCode::AR, {err}, ack_opts);
   }
+  if (conv.ok) {
+    e.ack = hl7v2::build_ack(*msg, hl7v2::AckCode::AA, {}, ack_opts);
+    e.status = "accepted";
+    e.output = std::move(conv.bundle_json);
+  } else {
+    std::vector<hl7v2::AckError> errs;
+    for (const fhir::Issue& i : conv.diagnostics.issues()) {
+      if (i.severity != fhir::Severity::Error && i.severity != fhir::Severity::Fatal) continue;
+      errs.push_back({err_location(i.location), err_code(i.code, i.key), 'E', i.message});
+      if (!e.reason.empty()) e.reason += "; ";
+      e.reason += (i.location.empty() ? "" : i.location + ": ") + i.message;
+    }
+    ack_opts.text = "Message not accepted: content errors";
+    e.ack = hl7v2::build_ack(*msg, hl7v2::AckCode::AE, errs, ack_opts);
+    e.status = "rejected";
+  }
+  bool accepted = e.status == "accepted";
+  std::string ack = e.ack;
+  journal_.submit(std::move(e), [this, raw, reply, ack = std::move(ack), accepted, ack_opts](const router::Journal::Appended& r,
+                                                                                              const std::string* error) {
+    if (error) {
+      // Could not store: AR so the sender keeps the message and retries; nothing is half-done.
+      hl7v2::ParseError pe;
+      std::optional<hl7v2::Message> m = hl7v2::parse(raw, pe);
+      hl7v2::AckError err{"", hl7v2::kApplicationInternalError, 'E', "message could not be stored: " + *error};
+      reply(m ? hl7v2::build_ack(*m, hl7v2::AckCode::AR, {err}, ack_opts) : ack);
+      return;
+    }
+    if (r.duplicate) {
+      ++stats_.duplicates;
+      reply(r.ack);  // a resend: same answer, not processed twice
+      return;
+    }
+    ++(accepted ? stats_.accepted : stats_.rejected);
+    reply(ack);
+  });
 }
 
 std::string Intake::reject_frame(const std::string& error) {

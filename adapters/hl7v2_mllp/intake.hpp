@@ -1,7 +1,8 @@
-// The HL7 v2 source's message handling: parse, de-duplicate, convert to FHIR, journal, and
-// answer with an original-mode ACK. The journal write is committed before the ACK is returned:
-// AA means the message is durably stored; AE (content error) and AR (unreadable) messages are
-// stored too, with the reason, so nothing is lost and they can be replayed.
+// The HL7 v2 source's message handling: parse, convert to FHIR, check, journal (group commit,
+// which also de-duplicates), and answer with an original-mode ACK. The ACK is given only once
+// the journal write is committed: AA means the message is durably stored; AE (content error)
+// and AR (unreadable) messages are stored too, with the reason, so nothing is lost and they can
+// be replayed. A resend (same sender and MSH-10) gets the first answer and is not processed twice.
 #pragma once
 
 #include <atomic>
@@ -11,7 +12,7 @@
 #include <string_view>
 
 #include "mapping/engine/map_model.hpp"
-#include "router/journal.hpp"
+#include "router/group_journal.hpp"
 
 namespace hidewire::hl7v2_mllp {
 
@@ -21,20 +22,21 @@ struct IntakeStats {
 
 class Intake {
  public:
-  Intake(std::string channel, router::Journal& journal, const mapping::MapSet& maps = mapping::MapSet::builtin());
-  // Handles one message (the payload of one MLLP frame) and returns the ACK payload.
+  Intake(std::string channel, router::GroupJournal& journal, const mapping::MapSet& maps = mapping::MapSet::builtin());
+  // Handles one message (the payload of one MLLP frame, valid until `reply` is called) and
+  // answers with the ACK payload once the outcome is committed, on the journal's thread.
+  void handle(std::string_view raw, std::function<void(std::string ack)> reply);
+  // The same, waiting for the answer (for sources without connections to keep serving).
   std::string handle(std::string_view raw);
   // The AR for a frame that could not even be taken (too large).
   std::string reject_frame(const std::string& error);
   const IntakeStats& stats() const { return stats_; }
   const std::string& channel() const { return channel_; }
-  // Called with each accepted message once it is in the journal (the node routes it on).
-  std::function<void(std::int64_t journal_id, const router::JournalEntry& entry)> on_accepted;
 
  private:
   std::string next_control_id();
   std::string channel_;
-  router::Journal& journal_;
+  router::GroupJournal& journal_;
   const mapping::MapSet& maps_;
   IntakeStats stats_;
   std::atomic<std::uint64_t> seq_{0};

@@ -6,6 +6,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/ssl.hpp>
@@ -22,7 +23,7 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
-  Impl(asio::io_context& io, const tcp::endpoint& at, FrameHandler h, FrameErrorHandler e, const ServerOptions& o)
+  Impl(asio::io_context& io, const tcp::endpoint& at, AsyncFrameHandler h, FrameErrorHandler e, const ServerOptions& o)
       : acceptor(io, at), handler(std::move(h)), on_error(std::move(e)), opts(o) {
     if (!o.tls_cert_file.empty() || !o.tls_key_file.empty()) {
       tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
@@ -31,6 +32,21 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       tls->use_certificate_chain_file(o.tls_cert_file);
       tls->use_private_key_file(o.tls_key_file, asio::ssl::context::pem);
     }
+  }
+
+  // Hands a frame to the handler and resumes the connection's coroutine with the answer, posted
+  // back to its executor whichever thread the answer comes from.
+  template <typename Token>
+  auto async_handle(std::string_view f, Token&& token) {
+    return asio::async_initiate<Token, void(std::string)>(
+        [this, f](auto completion) {
+          auto ex = asio::get_associated_executor(completion, acceptor.get_executor());
+          auto shared = std::make_shared<decltype(completion)>(std::move(completion));
+          handler(f, [ex, shared](std::string ack) {
+            asio::post(ex, [shared, ack = std::move(ack)]() mutable { (*shared)(std::move(ack)); });
+          });
+        },
+        token);
   }
 
   // One connection: read, decode frames, answer each in order.
@@ -45,7 +61,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       frames.clear();
       bool ok = decoder.feed(std::string_view(buf, n), frames, error);
       for (const std::string& f : frames) {
-        std::string ack = frame(handler(f));
+        std::string ack = frame(co_await async_handle(f, asio::use_awaitable));
         ++frames_handled;
         co_await asio::async_write(stream, asio::buffer(ack), asio::use_awaitable);
       }
@@ -83,7 +99,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
 
   tcp::acceptor acceptor;
-  FrameHandler handler;
+  AsyncFrameHandler handler;
   FrameErrorHandler on_error;
   ServerOptions opts;
   std::unique_ptr<asio::ssl::context> tls;
@@ -91,11 +107,16 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::atomic<std::uint64_t> frames_handled{0};
 };
 
-Server::Server(asio::io_context& io, const tcp::endpoint& at, FrameHandler handler, FrameErrorHandler on_error,
+Server::Server(asio::io_context& io, const tcp::endpoint& at, AsyncFrameHandler handler, FrameErrorHandler on_error,
                const ServerOptions& opts)
     : impl_(std::make_shared<Impl>(io, at, std::move(handler), std::move(on_error), opts)) {
   asio::co_spawn(io, impl_->accept_loop(), asio::detached);
 }
+
+Server::Server(asio::io_context& io, const tcp::endpoint& at, FrameHandler handler, FrameErrorHandler on_error,
+               const ServerOptions& opts)
+    : Server(io, at, AsyncFrameHandler([h = std::move(handler)](std::string_view m, Reply reply) { reply(h(m)); }),
+             std::move(on_error), opts) {}
 
 Server::~Server() { stop(); }
 

@@ -1,6 +1,8 @@
 // MLLP listener on Boost.Asio, plain TCP or TLS. Each frame goes to the handler, whose answer
-// (an ACK) is framed and written back before the next frame on that connection is read, so a
-// sender never gets an ACK for a message that was not handled.
+// (an ACK) is framed and written back before the next frame on that connection is handled, so a
+// sender never gets an ACK for a message that was not handled. The handler may answer later,
+// from any thread (the node answers once a group commit has made the message durable); other
+// connections are served meanwhile.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -27,12 +29,18 @@ struct ServerOptions {
 
 // Gets the raw message, returns the ACK payload (unframed). Runs on the io_context thread.
 using FrameHandler = std::function<std::string(std::string_view message)>;
+// Called exactly once with the ACK payload, from any thread.
+using Reply = std::function<void(std::string ack)>;
+// Gets the raw message (valid until the reply) and answers through `reply`, now or later.
+using AsyncFrameHandler = std::function<void(std::string_view message, Reply reply)>;
 // Answers a frame that could not be taken (oversized): the AR payload.
 using FrameErrorHandler = std::function<std::string(const std::string& error)>;
 
 class Server {
  public:
   Server(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& at, FrameHandler handler,
+         FrameErrorHandler on_error, const ServerOptions& opts = {});
+  Server(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& at, AsyncFrameHandler handler,
          FrameErrorHandler on_error, const ServerOptions& opts = {});
   ~Server();
   std::uint16_t port() const;  // the bound port (useful with port 0)

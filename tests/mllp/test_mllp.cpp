@@ -24,6 +24,7 @@ namespace {
 struct Fixture {
   std::filesystem::path dir;
   std::unique_ptr<router::Journal> journal;
+  std::unique_ptr<router::GroupJournal> group;
   std::unique_ptr<hl7v2_mllp::Intake> intake;
   boost::asio::io_context io;
   std::unique_ptr<mllp::Server> server;
@@ -33,14 +34,16 @@ struct Fixture {
     dir = std::filesystem::temp_directory_path() / ("hw-mllp-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
     std::filesystem::create_directories(dir);
     journal = std::make_unique<router::Journal>((dir / "journal.db").string());
-    intake = std::make_unique<hl7v2_mllp::Intake>("test", *journal);
+    group = std::make_unique<router::GroupJournal>(*journal, nullptr);
+    intake = std::make_unique<hl7v2_mllp::Intake>("test", *group);
     server = std::make_unique<mllp::Server>(
         io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0),
-        [this](std::string_view m) { return intake->handle(m); }, [this](const std::string& e) { return intake->reject_frame(e); },
-        opts);
+        mllp::AsyncFrameHandler([this](std::string_view m, mllp::Reply reply) { intake->handle(m, std::move(reply)); }),
+        [this](const std::string& e) { return intake->reject_frame(e); }, opts);
     thread = std::thread([this] { io.run(); });
   }
   ~Fixture() {
+    group->stop();  // answers what is queued while the io_context still runs
     server->stop();
     io.stop();
     thread.join();

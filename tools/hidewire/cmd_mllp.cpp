@@ -79,13 +79,15 @@ int run_listen(const Args& args) {
   }
   try {
     router::Journal journal(journal_path);
-    hl7v2_mllp::Intake intake(channel, journal);
     boost::asio::io_context io;
+    router::GroupJournal group(journal, nullptr);
+    hl7v2_mllp::Intake intake(channel, group);
     mllp::ServerOptions opts;
     opts.tls_cert_file = cert;
     opts.tls_key_file = key;
     mllp::Server server(
-        io, {boost::asio::ip::make_address(host), port}, [&](std::string_view m) { return intake.handle(m); },
+        io, {boost::asio::ip::make_address(host), port},
+        mllp::AsyncFrameHandler([&](std::string_view m, mllp::Reply reply) { intake.handle(m, std::move(reply)); }),
         [&](const std::string& e) { return intake.reject_frame(e); }, opts);
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](auto, int) {
@@ -95,6 +97,7 @@ int run_listen(const Args& args) {
     std::cout << "listening for MLLP" << (cert.empty() ? "" : " over TLS") << " on " << host << ":" << server.port()
               << ", journal " << journal_path << std::endl;
     io.run();
+    group.stop();
     const auto& s = intake.stats();
     std::cout << "stopped: " << s.received << " received, " << s.accepted << " accepted, " << s.rejected << " rejected, "
               << s.duplicates << " duplicates" << std::endl;

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "adapters/hl7v2/message.hpp"
 #include "adapters/hl7v2_mllp/intake.hpp"
@@ -118,9 +119,11 @@ int run_node(const Args& args) {
     fs::create_directories(cfg.data_dir);
     router::Journal journal(under(cfg.data_dir, cfg.journal_path));
     router::FhirStore store(under(cfg.data_dir, cfg.store_path));
+    asio::io_context io;  // before the group commit, so it outlives the answers posted to it
     router::Router router(cfg, journal, store);
     if (std::size_t n = router.recover()) std::cout << "recovered " << n << " accepted messages not yet delivered" << std::endl;
-    asio::io_context io;
+    // Group commit: what every source takes in is journalled in shared transactions, then routed.
+    router::GroupJournal group(journal, [&router](std::vector<router::Committed>&& batch) { router.route_batch(std::move(batch)); });
     std::vector<std::unique_ptr<hl7v2_mllp::Intake>> intakes;
     std::vector<std::unique_ptr<mllp::Server>> mllp_servers;
     std::vector<std::unique_ptr<http::Server>> http_servers;
@@ -128,15 +131,15 @@ int run_node(const Args& args) {
     std::function<void(asio::steady_timer&, const router::SourceConfig&)> poll;
     for (const router::SourceConfig& s : cfg.sources) {
       if (s.type == router::SourceType::MllpHl7v2) {
-        auto intake = std::make_unique<hl7v2_mllp::Intake>(s.name, journal);
-        intake->on_accepted = [&router](std::int64_t id, const router::JournalEntry& e) { router.route(id, e); };
+        auto intake = std::make_unique<hl7v2_mllp::Intake>(s.name, group);
         mllp::ServerOptions o;
         o.max_frame_bytes = s.max_message_bytes;
         o.tls_cert_file = s.tls.cert_file;
         o.tls_key_file = s.tls.key_file;
         hl7v2_mllp::Intake* in = intake.get();
         mllp_servers.push_back(std::make_unique<mllp::Server>(
-            io, endpoint_of(s.listen), [in](std::string_view m) { return in->handle(m); },
+            io, endpoint_of(s.listen),
+            mllp::AsyncFrameHandler([in](std::string_view m, mllp::Reply reply) { in->handle(m, std::move(reply)); }),
             [in](const std::string& err) { return in->reject_frame(err); }, o));
         std::cout << "source " << s.name << ": MLLP on " << s.listen.host << ":" << mllp_servers.back()->port() << std::endl;
         intakes.push_back(std::move(intake));
@@ -154,8 +157,7 @@ int run_node(const Args& args) {
         // File drop: new files are taken every second; each moves to done/ or rejected/.
         fs::create_directories(fs::path(s.directory) / "done");
         fs::create_directories(fs::path(s.directory) / "rejected");
-        auto intake = std::make_unique<hl7v2_mllp::Intake>(s.name, journal);
-        intake->on_accepted = [&router](std::int64_t id, const router::JournalEntry& e) { router.route(id, e); };
+        auto intake = std::make_unique<hl7v2_mllp::Intake>(s.name, group);
         hl7v2_mllp::Intake* in = intake.get();
         intakes.push_back(std::move(intake));
         timers.push_back(std::make_unique<asio::steady_timer>(io));
@@ -252,8 +254,14 @@ int run_node(const Args& args) {
     std::cout << "admin on http://" << cfg.admin.host << ":" << admin.port() << std::endl;
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](auto, int) { io.stop(); });
+    std::size_t threads = cfg.io_threads ? cfg.io_threads : std::max(1u, std::thread::hardware_concurrency());
     std::cout << "node " << cfg.name << " (" << cfg.ods_code << ") running" << std::endl;
+    // Connections are coroutines without shared state, so more threads just serve more of them.
+    std::vector<std::thread> pool;
+    for (std::size_t i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
     io.run();
+    for (std::thread& t : pool) t.join();
+    group.stop();  // commits what was queued (its answers go nowhere now: senders resend)
     router.stop();
     std::cout << "node stopped" << std::endl;
   } catch (const std::exception& e) {
