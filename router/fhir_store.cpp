@@ -161,7 +161,7 @@ struct FhirStore::Impl {
       del.step();
     }
     for (auto& [sys, val] : ix.identifiers) {
-      Stmt ins(db, "INSERT INTO identifiers(type, id, system, value) VALUES(?, ?, ?, ?)");
+      Stmt ins(db, "INSERT OR IGNORE INTO identifiers(type, id, system, value) VALUES(?, ?, ?, ?)");  // repeats kept once
       ins.bind(1, type).bind(2, id).bind(3, sys).bind(4, val);
       ins.step();
     }
@@ -199,20 +199,23 @@ FhirStore::FhirStore(const std::string& path) {
     throw StoreError(500, "store " + path + ": " + (db_ ? sqlite3_errmsg(db_) : "cannot open"));
   sqlite3_busy_timeout(db_, 5000);
   stmts_ = std::make_unique<StmtCache>(db_);
+  // The small tables are WITHOUT ROWID: keyed by their primary key alone, so each write updates
+  // one b-tree fewer. Bodies (history) keep their rowid: they are large and appended.
   exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;"
             "CREATE TABLE IF NOT EXISTS resources(type TEXT, id TEXT, version INTEGER, last_updated TEXT, deleted INTEGER, json TEXT,"
-            " PRIMARY KEY(type, id));"
+            " PRIMARY KEY(type, id)) WITHOUT ROWID;"
             "CREATE TABLE IF NOT EXISTS history(type TEXT, id TEXT, version INTEGER, last_updated TEXT, deleted INTEGER, json TEXT,"
             " PRIMARY KEY(type, id, version));"
-            "CREATE TABLE IF NOT EXISTS identifiers(type TEXT, id TEXT, system TEXT, value TEXT);"
+            "CREATE TABLE IF NOT EXISTS identifiers(type TEXT, id TEXT, system TEXT, value TEXT,"
+            " PRIMARY KEY(type, id, system, value)) WITHOUT ROWID;"
             "DROP INDEX IF EXISTS identifiers_by_value;"
             // Value first: with type first the planner chose the by-resource index and scanned every
             // identifier of the type on each conditional create.
             "CREATE INDEX IF NOT EXISTS identifiers_by_value_v2 ON identifiers(value, system, type);"
-            "CREATE INDEX IF NOT EXISTS identifiers_by_resource ON identifiers(type, id);"
-            "CREATE TABLE IF NOT EXISTS patient_links(type TEXT, id TEXT, patient TEXT, PRIMARY KEY(type, id));"
+            "CREATE TABLE IF NOT EXISTS patient_links(type TEXT, id TEXT, patient TEXT, PRIMARY KEY(type, id)) WITHOUT ROWID;"
             "CREATE INDEX IF NOT EXISTS patient_links_by_patient ON patient_links(patient);"
             "CREATE TABLE IF NOT EXISTS applied(once_key TEXT PRIMARY KEY, response TEXT);");
+  // (Stores made before identifiers had a primary key keep the by-resource index made then.)
 }
 
 FhirStore::~FhirStore() {
@@ -285,7 +288,7 @@ std::vector<StoredResource> FhirStore::search(const std::string& type, const Sea
     sql += " AND EXISTS (SELECT 1 FROM patient_links l WHERE l.type = r.type AND l.id = r.id AND l.patient = ?4)";
   if (!p.last_updated_after.empty()) sql += " AND r.last_updated > ?5";
   sql += " ORDER BY r.last_updated, r.id LIMIT ?6 OFFSET ?7";
-  Stmt s(*stmts_, sql.c_str());
+  Stmt s(*stmts_, sql);
   std::string patient = p.patient.empty() || p.patient.rfind("Patient/", 0) == 0 ? p.patient : "Patient/" + p.patient;
   s.bind(1, type).bind(2, p.identifier_value).bind(3, p.identifier_system).bind(4, patient).bind(5, p.last_updated_after)
       .bind(6, static_cast<std::int64_t>(p.count)).bind(7, static_cast<std::int64_t>(p.offset));
@@ -332,15 +335,15 @@ std::vector<FhirStore::BatchResult> FhirStore::transaction_batch(const std::vect
   exec(db_, "BEGIN IMMEDIATE");
   try {
     for (std::size_t i = 0; i < items.size(); ++i) {
-      exec(db_, "SAVEPOINT bundle");
+      Stmt(*stmts_, "SAVEPOINT bundle").step();  // prepared once: exec() would parse it per Bundle
       try {
         apply_locked(*items[i].bundle_json, items[i].once_key);
         out[i].ok = true;
       } catch (const std::exception& e) {
-        exec(db_, "ROLLBACK TO bundle");
+        Stmt(*stmts_, "ROLLBACK TO bundle").step();
         out[i].error = e.what();
       }
-      exec(db_, "RELEASE bundle");
+      Stmt(*stmts_, "RELEASE bundle").step();
     }
     exec(db_, "COMMIT");
   } catch (...) {

@@ -20,32 +20,46 @@ class StmtCache {
  public:
   explicit StmtCache(sqlite3* db) : db_(db) {}
   ~StmtCache() {
-    for (auto& [sql, s] : map_) sqlite3_finalize(s);
+    for (auto& [sql, s] : by_text_) sqlite3_finalize(s);
+    for (auto& [sql, s] : by_literal_) sqlite3_finalize(s);
   }
   StmtCache(const StmtCache&) = delete;
   StmtCache& operator=(const StmtCache&) = delete;
   sqlite3* db() const { return db_; }
-  sqlite3_stmt* get(const char* sql) {
-    auto it = map_.find(sql);
-    if (it != map_.end()) return it->second;
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK)
-      throw SqliteError(std::string("sqlite: ") + sqlite3_errmsg(db_));
-    map_.emplace(sql, s);
-    return s;
+  // A string literal is found by its address: no copy, hash or compare of the SQL on each use,
+  // which was a good part of the store's time. Built SQL goes by its text.
+  template <std::size_t N>
+  sqlite3_stmt* get(const char (&literal)[N]) {
+    auto it = by_literal_.find(literal);
+    if (it != by_literal_.end()) return it->second;
+    return by_literal_.emplace(literal, prepare(literal)).first->second;
+  }
+  sqlite3_stmt* get(const std::string& sql) {
+    auto it = by_text_.find(sql);
+    if (it != by_text_.end()) return it->second;
+    return by_text_.emplace(sql, prepare(sql.c_str())).first->second;
   }
 
  private:
+  sqlite3_stmt* prepare(const char* sql) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK)
+      throw SqliteError(std::string("sqlite: ") + sqlite3_errmsg(db_));
+    return s;
+  }
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> map_;
+  std::unordered_map<std::string, sqlite3_stmt*> by_text_;
+  std::unordered_map<const void*, sqlite3_stmt*> by_literal_;
 };
 
 // One use of a cached statement; reset for the next use when it goes out of scope. Errors throw
 // SqliteError with SQLite's message.
 class Stmt {
  public:
-  Stmt(StmtCache& cache, const char* sql) : db_(cache.db()), s_(cache.get(sql)) {}
-  Stmt(StmtCache& cache, const std::string& sql) : Stmt(cache, sql.c_str()) {}
+  // Only literals bind here (an array, not a pointer), so a temporary's c_str() cannot be cached by address.
+  template <std::size_t N>
+  Stmt(StmtCache& cache, const char (&sql)[N]) : db_(cache.db()), s_(cache.get(sql)) {}
+  Stmt(StmtCache& cache, const std::string& sql) : db_(cache.db()), s_(cache.get(sql)) {}
   ~Stmt() {
     sqlite3_reset(s_);
     sqlite3_clear_bindings(s_);
