@@ -78,7 +78,7 @@ struct NodeConfig {
   std::string name;
   std::string ods_code;
   std::string data_dir = ".";
-  std::size_t io_threads = 0;  // threads serving connections (parse, convert, check); 0: one per core
+  std::size_t io_threads = 0;  // threads serving connections (parse, convert, check); 0: one per core but one
   std::string journal_path = "journal.db";  // relative paths are under data_dir
   std::string store_path = "fhir.db";
   Endpoint api{"127.0.0.1", 8080};

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Dead letters and replay by command: results routed to a peer that is down fail after their
+# retries and are kept with the reason; once the peer is up, `hidewire replay --status failed`
+# delivers them and the journal shows them delivered. A message refused for its content stays
+# refused on replay (exit 1, with the reason), and a replayed message lands in the store once.
+# Usage: run_dead_letters.sh HIDEWIRE_BIN DATA_DIR
+set -euo pipefail
+bin=$1
+data=$2
+work="$(mktemp -d)"
+pids=()
+trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+peer_port=$(free_port)
+cat >"$work/lab.json" <<JSON
+{"node": {"name": "lab", "ods_code": "RR8", "data_dir": "$work/lab"},
+ "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
+ "sources": [{"name": "lims", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"}],
+ "destinations": [{"name": "store", "type": "fhir-store"},
+                  {"name": "gp", "type": "http-fhir", "url": "http://127.0.0.1:$peer_port/", "timeout_ms": 1000,
+                   "retry": {"max_attempts": 2, "initial_backoff_ms": 20, "max_backoff_ms": 40}}],
+ "routes": [{"name": "results-to-gp", "match": {"message_types": ["ORU^R01"]}, "destinations": ["store", "gp"]}],
+ "unmatched": {"destinations": ["store"]}}
+JSON
+cat >"$work/gp.json" <<JSON
+{"node": {"name": "gp", "ods_code": "B86010", "data_dir": "$work/gp"},
+ "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
+ "sources": [{"name": "peers", "type": "http-fhir", "listen": "127.0.0.1:$peer_port"}],
+ "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
+JSON
+start() {
+  "$bin" run --config "$2" >"$work/$1.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do grep -q running "$work/$1.log" && return; sleep 0.05; done
+  cat "$work/$1.log"; fail "$1 did not start"
+}
+port_of() { grep "$2" "$work/$1.log" | grep -o ':[0-9]*$' | tr -d :; }
+
+start lab "$work/lab.json"
+admin="127.0.0.1:$(port_of lab 'admin on')"
+"$bin" send --mllp "127.0.0.1:$(port_of lab 'source lims')" "$data/oru_r01_v251.hl7" "$data/adt_a01_bad_nhs.hl7" >"$work/acks.txt" || true
+grep -q "oru_r01_v251.hl7: AA" "$work/acks.txt" || fail "results not accepted: $(cat "$work/acks.txt")"
+for _ in $(seq 100); do
+  curl -sf "http://$admin/messages?status=failed" | grep -q '"status":"failed"' && break
+  sleep 0.05
+done
+failed=$(curl -sf "http://$admin/messages?status=failed")
+echo "$failed" | grep -q 'gp: HTTP delivery to http://127.0.0.1:[0-9]*/ failed.*(after 2 attempts)' || fail "no dead letter with its reason: $failed"
+curl -sf "http://$admin/stats" | grep -q '"dead_lettered":1' || fail "dead letter not counted"
+
+start gp "$work/gp.json"
+"$bin" replay --admin "$admin" --status failed >"$work/replay.txt" || fail "replay: $(cat "$work/replay.txt")"
+grep -q "1 replayed, 0 refused" "$work/replay.txt" || fail "replay output: $(cat "$work/replay.txt")"
+gp_api=$(port_of gp "FHIR API")
+for _ in $(seq 100); do
+  obs=$(curl -sf "http://127.0.0.1:$gp_api/Observation?_count=20" || true)
+  echo "$obs" | grep -q '"resourceType":"Observation"' && break
+  sleep 0.05
+done
+echo "$obs" | grep -q '"resourceType":"Observation"' || fail "the replayed results did not reach the GP"
+id=$(echo "$failed" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
+for _ in $(seq 100); do
+  state=$(sqlite3 "$work/lab/journal.db" "SELECT status || '/' || delivered FROM journal WHERE id = $id")
+  [ "$state" = "accepted/1" ] && break
+  sleep 0.05
+done
+[ "$state" = "accepted/1" ] || fail "replayed message is $state in the journal"
+# The lab's own store got the results once (the message has two OBRs: two reports, each at
+# version 1 and written once in history), whatever the replay did.
+n=$(sqlite3 "$work/lab/fhir.db" "SELECT COUNT(*) || '/' || MAX(version) FROM resources WHERE type = 'DiagnosticReport'")
+[ "$n" = 2/1 ] || fail "the lab store holds reports/max version $n after the replay (want 2/1)"
+h=$(sqlite3 "$work/lab/fhir.db" "SELECT COUNT(*) FROM history WHERE type = 'Observation'")
+o=$(sqlite3 "$work/lab/fhir.db" "SELECT COUNT(*) FROM resources WHERE type = 'Observation'")
+[ "$h" = "$o" ] || fail "observations written again on replay: $h history rows for $o observations"
+
+# A content error stays refused on replay, with the reason, and the command says so.
+if "$bin" replay --admin "$admin" --status rejected >"$work/refused.txt"; then fail "replay of a refused message succeeded"; fi
+grep -q "refused (HTTP 409).*still not convertible" "$work/refused.txt" || fail "refusal output: $(cat "$work/refused.txt")"
+"$bin" replay --admin 127.0.0.1:1 42 2>"$work/down.txt" && fail "replay against no node succeeded"
+grep -q "no answer" "$work/down.txt" || fail "no message when the node is not there: $(cat "$work/down.txt")"
+echo "dead letters: failed delivery kept with its reason, replayed by command once the peer was up; refused stays refused"

@@ -1,0 +1,83 @@
+// hidewire replay: sends journalled messages through a running node again, by id or every one
+// in the dead letters (rejected or failed), through the node's admin endpoint. A rejected
+// message is converted again first, so a fixed map lets it through; each outcome is printed.
+#include <curl/curl.h>
+#include <rapidjson/document.h>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "tools/hidewire/cli.hpp"
+
+namespace hidewire::cli {
+namespace {
+
+std::size_t collect(char* p, std::size_t s, std::size_t n, void* out) {
+  static_cast<std::string*>(out)->append(p, s * n);
+  return s * n;
+}
+
+// One admin request; returns the HTTP status (0: no answer) and the body.
+long request(const std::string& url, bool post, std::string& body) {
+  CURL* c = curl_easy_init();
+  if (!c) return 0;
+  body.clear();
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  if (post) curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
+  long status = 0;
+  if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  else body = "no answer from " + url;
+  curl_easy_cleanup(c);
+  return status;
+}
+
+}  // namespace
+
+int run_replay(const Args& args) {
+  std::string admin, status;
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--admin" && i + 1 < args.size()) admin = args[++i];
+    else if (args[i] == "--status" && i + 1 < args.size()) status = args[++i];
+    else if (!args[i].empty() && args[i].find_first_not_of("0123456789") == std::string_view::npos) ids.emplace_back(args[i]);
+    else {
+      std::cerr << "hidewire replay: unknown argument '" << args[i] << "'\n";
+      return kUsage;
+    }
+  }
+  if (admin.empty() || ids.empty() == status.empty() || (!status.empty() && status != "rejected" && status != "failed")) {
+    std::cerr << "hidewire replay: --admin HOST:PORT and either message ids or --status rejected|failed are required\n";
+    return kUsage;
+  }
+  std::string base = "http://" + admin;
+  std::string body;
+  if (!status.empty()) {
+    long code = request(base + "/messages?status=" + status, false, body);
+    rapidjson::Document d;
+    if (code != 200 || d.Parse(body.c_str()).HasParseError() || !d.IsArray()) {
+      std::cerr << "hidewire replay: could not list " << status << " messages: " << (code ? "HTTP " + std::to_string(code) : body) << "\n";
+      return kUnreadable;
+    }
+    for (const auto& m : d.GetArray())
+      if (m.IsObject() && m.HasMember("id") && m["id"].IsInt64()) ids.push_back(std::to_string(m["id"].GetInt64()));
+  }
+  int refused = 0;
+  for (const std::string& id : ids) {
+    long code = request(base + "/messages/" + id + "/replay", true, body);
+    if (code == 0) {
+      std::cerr << "hidewire replay: " << body << "\n";
+      return kUnreadable;
+    }
+    std::cout << id << ": " << (code == 200 ? "replayed" : "refused (HTTP " + std::to_string(code) + ") " + body) << "\n";
+    refused += code != 200;
+  }
+  std::cout << ids.size() - static_cast<std::size_t>(refused) << " replayed, " << refused << " refused\n";
+  return refused ? kInvalid : kOk;
+}
+
+}  // namespace hidewire::cli
