@@ -31,6 +31,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
       tls->use_certificate_chain_file(o.tls_cert_file);
       tls->use_private_key_file(o.tls_key_file, asio::ssl::context::pem);
+      if (!o.tls_client_ca_file.empty()) {
+        tls->load_verify_file(o.tls_client_ca_file);
+        tls->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
+      }
     }
   }
 

@@ -25,6 +25,7 @@ struct ServerOptions {
   std::size_t max_frame_bytes = 16u << 20;
   std::string tls_cert_file;  // PEM; both set: TLS
   std::string tls_key_file;
+  std::string tls_client_ca_file;  // set: senders must present a certificate this CA signed
 };
 
 // Gets the raw message, returns the ACK payload (unframed). Runs on the io_context thread.

@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 namespace hidewire::http {
 
@@ -64,20 +65,51 @@ std::string outcome(const std::string& code, const std::string& text) {
 }  // namespace
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
-  Impl(asio::io_context& io, const tcp::endpoint& at, Handler h, std::size_t max)
-      : acceptor(io, at), handler(std::move(h)), max_body(max) {}
+  Impl(asio::io_context& io, const tcp::endpoint& at, Handler h, std::size_t max, const TlsOptions& t)
+      : acceptor(io, at), handler(std::move(h)), max_body(max) {
+    if (!t.enabled()) return;
+    tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
+                     asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+    tls->use_certificate_chain_file(t.cert_file);
+    tls->use_private_key_file(t.key_file, asio::ssl::context::pem);
+    if (!t.client_ca_file.empty()) {
+      tls->load_verify_file(t.client_ca_file);
+      tls->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
+    }
+  }
 
   asio::awaitable<void> session(tcp::socket socket) {
     auto self = shared_from_this();
-    beast::tcp_stream stream(std::move(socket));
+    std::string base = std::string(tls ? "https://" : "http://") + acceptor.local_endpoint().address().to_string() + ":" +
+                       std::to_string(acceptor.local_endpoint().port());
+    if (!tls) {
+      beast::tcp_stream stream(std::move(socket));
+      co_await serve(stream, base);
+      boost::system::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      co_return;
+    }
+    beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *tls);
+    boost::system::error_code ec;
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(30));
+    co_await stream.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;  // not TLS, an untrusted or missing client certificate: nothing was read
+    co_await serve(stream, base);
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+    co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+  }
+
+  // Requests on one connection (keep-alive), answered in order.
+  template <typename Stream>
+  asio::awaitable<void> serve(Stream& stream, const std::string& base) {
     beast::flat_buffer buffer;
-    std::string base = "http://" + acceptor.local_endpoint().address().to_string() + ":" + std::to_string(acceptor.local_endpoint().port());
     for (;;) {
       beast::http::request_parser<beast::http::string_body> parser;
       parser.body_limit(max_body);
       parser.header_limit(64 * 1024);
       boost::system::error_code ec;
-      stream.expires_after(std::chrono::seconds(60));
+      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(60));
       co_await beast::http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
       beast::http::response<beast::http::string_body> res;
       bool close = false;
@@ -113,8 +145,6 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       co_await beast::http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
       if (ec || close) break;
     }
-    boost::system::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
 
   asio::awaitable<void> accept_loop() {
@@ -126,11 +156,12 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   tcp::acceptor acceptor;
   Handler handler;
   std::size_t max_body;
+  std::unique_ptr<asio::ssl::context> tls;
   std::atomic<bool> stopped{false};
 };
 
-Server::Server(asio::io_context& io, const tcp::endpoint& at, Handler handler, std::size_t max_body)
-    : impl_(std::make_shared<Impl>(io, at, std::move(handler), max_body)) {
+Server::Server(asio::io_context& io, const tcp::endpoint& at, Handler handler, std::size_t max_body, const TlsOptions& tls)
+    : impl_(std::make_shared<Impl>(io, at, std::move(handler), max_body, tls)) {
   asio::co_spawn(io, impl_->accept_loop(), asio::detached);
 }
 

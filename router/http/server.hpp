@@ -1,5 +1,7 @@
-// A small HTTP/1.1 server on Boost.Beast for the FHIR REST API and the admin endpoints. The
-// handler gets a parsed request and returns the response; bodies over the limit get 413.
+// A small HTTP/1.1 server on Boost.Beast for the FHIR REST API, the HTTP FHIR source and the
+// admin endpoints, plain or over TLS (1.2 and later), optionally requiring client certificates
+// signed by a given CA (mutual TLS between organisations' nodes). The handler gets a parsed
+// request and returns the response; bodies over the limit get 413.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -31,9 +33,17 @@ struct Response {
 
 using Handler = std::function<Response(const Request&)>;
 
+struct TlsOptions {
+  std::string cert_file, key_file;  // PEM; both set: HTTPS
+  std::string client_ca_file;       // set: clients must present a certificate this CA signed
+  bool enabled() const { return !cert_file.empty(); }
+};
+
 class Server {
  public:
-  Server(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& at, Handler handler, std::size_t max_body_bytes);
+  // Throws when the certificate or key cannot be loaded.
+  Server(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& at, Handler handler, std::size_t max_body_bytes,
+         const TlsOptions& tls = {});
   ~Server();
   std::uint16_t port() const;
   void stop();

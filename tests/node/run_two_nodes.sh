@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Two nodes over loopback: a hospital's discharge summary (HL7 v2 MDM^T02 in over MLLP) is routed
-# to the patient's GP practice over HTTP FHIR. The GP node starts only after the hospital has
+# to the patient's GP practice over HTTPS FHIR with mutual TLS (each node trusts the other's
+# certificate only). The GP node starts only after the hospital has
 # tried to deliver, so the delivery has to be retried with backoff; then the GP's FHIR API holds
 # the DocumentReference. Also: a refused message cannot be replayed while it still fails.
 # Usage: run_two_nodes.sh HIDEWIRE_BIN DATA_DIR
@@ -14,13 +15,18 @@ fail() { echo "FAIL: $*"; exit 1; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 gp_port=$(free_port)
 gp_mllp=$(free_port)
+for n in hospital gp; do
+  openssl req -x509 -newkey rsa:2048 -nodes -subj "/CN=$n" -addext subjectAltName=IP:127.0.0.1 -days 1 \
+    -keyout "$work/$n.key" -out "$work/$n.crt" >/dev/null 2>&1 || fail "openssl could not make a certificate"
+done
 cat >"$work/hospital.json" <<JSON
 {"node": {"name": "hospital", "ods_code": "RR8", "data_dir": "$work/hospital"},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
  "sources": [{"name": "epr", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"}],
  "destinations": [{"name": "store", "type": "fhir-store"},
                   {"name": "gp-pas", "type": "mllp", "target": "127.0.0.1:$gp_mllp", "retry": {"max_attempts": 40, "initial_backoff_ms": 50, "max_backoff_ms": 400}},
-                  {"name": "gp", "type": "http-fhir", "url": "http://127.0.0.1:$gp_port/", "timeout_ms": 2000,
+                  {"name": "gp", "type": "http-fhir", "url": "https://127.0.0.1:$gp_port/", "timeout_ms": 2000,
+                   "tls": {"cert": "$work/hospital.crt", "key": "$work/hospital.key", "ca": "$work/gp.crt"},
                    "retry": {"max_attempts": 40, "initial_backoff_ms": 50, "max_backoff_ms": 400}}],
  "routes": [{"name": "discharge-to-gp", "match": {"message_types": ["MDM^T02"]}, "destinations": ["store", "gp"]},
             {"name": "admissions-to-gp-system", "match": {"message_types": ["ADT^A01"]}, "destinations": ["store", "gp-pas"]}],
@@ -29,7 +35,8 @@ JSON
 cat >"$work/gp.json" <<JSON
 {"node": {"name": "gp", "ods_code": "B86010", "data_dir": "$work/gp"},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
- "sources": [{"name": "peers", "type": "http-fhir", "listen": "127.0.0.1:$gp_port"},
+ "sources": [{"name": "peers", "type": "http-fhir", "listen": "127.0.0.1:$gp_port",
+              "tls": {"cert": "$work/gp.crt", "key": "$work/gp.key", "ca": "$work/hospital.crt"}},
              {"name": "pas-feed", "type": "mllp-hl7v2", "listen": "127.0.0.1:$gp_mllp"}],
  "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
 JSON
@@ -78,4 +85,6 @@ code=$(curl -s -o "$work/replay.json" -w '%{http_code}' -X POST "http://127.0.0.
 [ "$code" = 409 ] || fail "replay of a still-invalid message answered $code"
 grep -q "still not convertible" "$work/replay.json" || fail "replay refusal does not say why"
 curl -sf "http://127.0.0.1:$admin/messages?message_id=DOC-4410" | grep -q '"status":"accepted"' || fail "message search by MSH-10"
-echo "two nodes: discharge summary (HTTP FHIR) and admission (MLLP) delivered to the GP after retries; refused message kept and not replayable"
+# Without the hospital's certificate, the GP's source answers nothing.
+if curl -s --cacert "$work/gp.crt" -X POST -d '{}' "https://127.0.0.1:$gp_port/" >/dev/null 2>&1; then fail "the GP source answered a client without a certificate"; fi
+echo "two nodes: discharge summary (HTTPS FHIR, mutual TLS) and admission (MLLP) delivered to the GP after retries; refused message kept and not replayable"

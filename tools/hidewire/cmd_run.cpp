@@ -72,6 +72,9 @@ http::Response accept_fhir(const std::string& channel, const std::string& body, 
   return http::operation_outcome(202, "informational", "accepted as message " + std::to_string(id));
 }
 
+// With `ca`, clients must present a certificate that CA signed (node-to-node mutual TLS).
+http::TlsOptions http_tls(const router::TlsConfig& t) { return {t.cert_file, t.key_file, t.ca_file}; }
+
 std::string json_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
@@ -104,17 +107,6 @@ int run_node(const Args& args) {
     std::cerr << "hidewire run: " << e.what() << "\n";
     return kUsage;
   }
-  // Said plainly rather than ignored: these settings parse, but this version cannot honour them.
-  std::vector<std::string> unsupported;
-  if (cfg.api_tls.enabled()) unsupported.push_back("$.api.tls: TLS on the FHIR API is not implemented yet (terminate TLS in front of the node)");
-  for (std::size_t i = 0; i < cfg.sources.size(); ++i)
-    if (cfg.sources[i].type == router::SourceType::HttpFhir && cfg.sources[i].tls.enabled())
-      unsupported.push_back("$.sources[" + std::to_string(i) + "].tls: TLS on HTTP FHIR sources is not implemented yet");
-  if (!unsupported.empty()) {
-    std::cerr << "hidewire run: " << config_path << " asks for what this version cannot do:\n";
-    for (const std::string& u : unsupported) std::cerr << "  " << u << "\n";
-    return kUsage;
-  }
   try {
     fs::create_directories(cfg.data_dir);
     router::Journal journal(under(cfg.data_dir, cfg.journal_path));
@@ -136,6 +128,7 @@ int run_node(const Args& args) {
         o.max_frame_bytes = s.max_message_bytes;
         o.tls_cert_file = s.tls.cert_file;
         o.tls_key_file = s.tls.key_file;
+        o.tls_client_ca_file = s.tls.ca_file;
         hl7v2_mllp::Intake* in = intake.get();
         mllp_servers.push_back(std::make_unique<mllp::Server>(
             io, endpoint_of(s.listen),
@@ -151,8 +144,9 @@ int run_node(const Args& args) {
               if (r.method != "POST") return http::operation_outcome(405, "not-supported", "POST a FHIR resource or Bundle");
               return accept_fhir(name, r.body, journal, router);
             },
-            s.max_message_bytes));
-        std::cout << "source " << s.name << ": HTTP FHIR on " << s.listen.host << ":" << http_servers.back()->port() << std::endl;
+            s.max_message_bytes, http_tls(s.tls)));
+        std::cout << "source " << s.name << ": HTTP" << (s.tls.enabled() ? "S" : "") << " FHIR on " << s.listen.host << ":"
+                  << http_servers.back()->port() << std::endl;
       } else {
         // File drop: new files are taken every second; each moves to done/ or rejected/.
         fs::create_directories(fs::path(s.directory) / "done");
@@ -186,8 +180,8 @@ int run_node(const Args& args) {
     }
     http::FhirApi api(store);
     http::Server api_server(io, endpoint_of(cfg.api), [&api](const http::Request& r) { return api.handle(r); },
-                            cfg.api_max_request_bytes);
-    std::cout << "FHIR API on http://" << cfg.api.host << ":" << api_server.port() << std::endl;
+                            cfg.api_max_request_bytes, http_tls(cfg.api_tls));
+    std::cout << "FHIR API on http" << (cfg.api_tls.enabled() ? "s" : "") << "://" << cfg.api.host << ":" << api_server.port() << std::endl;
     http::Server admin(io, endpoint_of(cfg.admin), [&](const http::Request& r) -> http::Response {
       http::Response out;
       out.content_type = "application/json";
