@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The file-drop source: HL7 v2 and FHIR JSON files left in a folder are taken, journalled and
-# stored; each file moves to done/ or, refused, to rejected/ (nothing is lost).
+# stored; each file moves to done/ or, refused, to rejected/ (nothing is lost). A file a crash
+# left half-taken (in .inflight/) is taken at start; a burst of files is taken without loss.
 # Usage: run_file_drop.sh HIDEWIRE_BIN DATA_DIR
 set -euo pipefail
 bin=$1
@@ -9,7 +10,8 @@ work="$(mktemp -d)"
 pid=
 trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
-mkdir -p "$work/inbox"
+mkdir -p "$work/inbox/.inflight"
+cp "$data/oru_r01_v251.hl7" "$work/inbox/.inflight/leftover.hl7"
 cat >"$work/node.json" <<JSON
 {"node": {"name": "care-provider", "ods_code": "8JF33", "data_dir": "$work/data"},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
@@ -26,10 +28,19 @@ cat >"$work/inbox/careplan.json" <<'JSON'
  "subject": {"reference": "Patient/example"}, "description": "Twice-daily visits for medication and mobility support"}
 JSON
 echo '{"resourceType": "CarePlan", "status": "sometimes"}' >"$work/inbox/broken.json"
+for i in $(seq 1 100); do
+  printf 'MSH|^~\\&|LAB|RR8|HIDEWIRE|8JF33|20261124100000||ORU^R01^ORU_R01|FILE-%d|P|2.5.1\rPID|1||9434765919^^^NHS^NH||SMITH^MARGARET\rOBR|1|FORD-%d||U&E^Urea^LOCAL|||20261124100000||||||||||||||||||F\rOBX|1|NM|FILE-%d^Burst %d^LOCAL||%d|mmol/L|||||F\r' \
+    "$i" "$i" "$i" "$i" "$i" >"$work/inbox/burst-$i.hl7"
+done
 for _ in $(seq 60); do [ -z "$(ls "$work/inbox" | grep -v '^done$\|^rejected$')" ] && break; sleep 0.1; done
 [ -f "$work/inbox/done/admission.hl7" ] || fail "admission.hl7 not taken"
 [ -f "$work/inbox/done/careplan.json" ] || fail "careplan.json not taken"
 [ -f "$work/inbox/rejected/broken.json" ] || fail "broken.json not set aside"
+[ -f "$work/inbox/done/leftover.hl7" ] || fail "the file left in .inflight/ was not taken again"
+[ "$(ls "$work/inbox/done" | grep -c '^burst-')" = 100 ] || fail "not every burst file was taken: $(ls "$work/inbox/done" | grep -c '^burst-')"
+[ -z "$(ls "$work/inbox/.inflight")" ] || fail "files stuck in .inflight: $(ls "$work/inbox/.inflight")"
+obs=$(curl -sf "http://127.0.0.1:$api/Observation?_count=200" | grep -o '"code":"FILE-[0-9]*"' | sort -u | wc -l)
+[ "$obs" = 100 ] || fail "$obs of the 100 burst results are in the store"
 curl -sf "http://127.0.0.1:$api/CarePlan?_count=5" | grep -q 'Twice-daily visits' || fail "care plan not in the store"
 curl -sf "http://127.0.0.1:$api/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number%7C9434765919" | grep -q '"Patient"' || fail "patient not in the store"
-echo "file drop: v2 and FHIR files taken and stored, the invalid one set aside"
+echo "file drop: v2 and FHIR files taken and stored, the invalid one set aside, a crash leftover and a burst of 100 taken"

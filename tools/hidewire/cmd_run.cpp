@@ -5,14 +5,13 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <thread>
 
 #include "adapters/hl7v2/message.hpp"
+#include "adapters/file_drop/file_drop.hpp"
 #include "adapters/hl7v2_mllp/intake.hpp"
 #include "conformance/gate.hpp"
 #include "mapping/engine/converter.hpp"
@@ -119,8 +118,13 @@ int run_node(const Args& args) {
     std::vector<std::unique_ptr<hl7v2_mllp::Intake>> intakes;
     std::vector<std::unique_ptr<mllp::Server>> mllp_servers;
     std::vector<std::unique_ptr<http::Server>> http_servers;
-    std::vector<std::unique_ptr<asio::steady_timer>> timers;
-    std::function<void(asio::steady_timer&, const router::SourceConfig&)> poll;
+    std::vector<std::unique_ptr<file_drop::FileDrop>> file_drops;
+    // However this scope ends, the group commit stops (answering what it holds) before the
+    // intakes and file drops its answers refer to are destroyed.
+    struct StopFirst {
+      router::GroupJournal& g;
+      ~StopFirst() { g.stop(); }
+    } stop_group{group};
     for (const router::SourceConfig& s : cfg.sources) {
       if (s.type == router::SourceType::MllpHl7v2) {
         auto intake = std::make_unique<hl7v2_mllp::Intake>(s.name, group);
@@ -148,33 +152,12 @@ int run_node(const Args& args) {
         std::cout << "source " << s.name << ": HTTP" << (s.tls.enabled() ? "S" : "") << " FHIR on " << s.listen.host << ":"
                   << http_servers.back()->port() << std::endl;
       } else {
-        // File drop: new files are taken every second; each moves to done/ or rejected/.
-        fs::create_directories(fs::path(s.directory) / "done");
-        fs::create_directories(fs::path(s.directory) / "rejected");
         auto intake = std::make_unique<hl7v2_mllp::Intake>(s.name, group);
-        hl7v2_mllp::Intake* in = intake.get();
+        std::string name = s.name;
+        file_drops.push_back(std::make_unique<file_drop::FileDrop>(
+            io, s.directory, *intake,
+            [name, &journal, &router](const std::string& text) { return accept_fhir(name, text, journal, router).status < 300; }));
         intakes.push_back(std::move(intake));
-        timers.push_back(std::make_unique<asio::steady_timer>(io));
-        asio::steady_timer& t = *timers.back();
-        const router::SourceConfig* src = &s;
-        auto tick = std::make_shared<std::function<void()>>();
-        *tick = [&t, src, in, &journal, &router, tick] {
-          t.expires_after(std::chrono::seconds(1));
-          t.async_wait([&t, src, in, &journal, &router, tick](boost::system::error_code ec) {
-            if (ec) return;
-            for (const auto& f : fs::directory_iterator(src->directory)) {
-              if (!f.is_regular_file() || f.path().filename().string().front() == '.') continue;
-              std::ifstream file(f.path(), std::ios::binary);
-              std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-              bool ok;
-              if (fhir::detect_format(text) != fhir::Format::Unknown) ok = accept_fhir(src->name, text, journal, router).status < 300;
-              else ok = in->handle(text).find("MSA|AA") != std::string::npos;
-              fs::rename(f.path(), fs::path(src->directory) / (ok ? "done" : "rejected") / f.path().filename());
-            }
-            (*tick)();
-          });
-        };
-        (*tick)();
         std::cout << "source " << s.name << ": watching " << s.directory << std::endl;
       }
     }

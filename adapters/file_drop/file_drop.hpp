@@ -1,0 +1,34 @@
+// The file-drop source: files left in a folder are taken every poll. Each file is first moved into
+// .inflight/ (so it is taken once), handed on, and moved to done/ or rejected/ once its outcome
+// is journalled. HL7 v2 files go through the v2 intake's group commit without holding up the
+// connection thread; FHIR files (JSON or XML) through the node's FHIR handler. Files a crash left
+// in .inflight/ are taken again at start: a v2 message already journalled is known by its sender
+// and MSH-10 and not processed twice.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "adapters/hl7v2_mllp/intake.hpp"
+
+namespace hidewire::file_drop {
+
+class FileDrop {
+ public:
+  using FhirHandler = std::function<bool(const std::string& text)>;  // true: accepted
+  // Creates done/, rejected/ and .inflight/ under `directory`; throws when it cannot.
+  FileDrop(boost::asio::io_context& io, const std::string& directory, hl7v2_mllp::Intake& v2, FhirHandler fhir,
+           std::chrono::milliseconds interval = std::chrono::seconds(1));
+  ~FileDrop();
+  void stop();
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace hidewire::file_drop
