@@ -4,6 +4,7 @@
 // message is acknowledged before it is durable, yet many connections share each sync.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -53,7 +54,7 @@ class GroupJournal {
   std::condition_variable cv_;
   std::deque<Pending> queue_;
   bool stopping_ = false;
-  std::uint64_t commits_ = 0;
+  std::atomic<std::uint64_t> commits_{0};
   std::thread thread_;
 };
 

@@ -39,6 +39,9 @@ everything=$(curl -sf "http://127.0.0.1:$api/Patient/$pid/\$everything")
 [ "$(echo "$everything" | grep -o '"resourceType":"Observation"' | wc -l)" = 5 ] || fail "\$everything does not hold the 5 observations"
 curl -sf "http://127.0.0.1:$admin/stats" | grep -q '"accepted":2,"rejected":1' || fail "admin counters wrong"
 curl -sf "http://127.0.0.1:$admin/messages?status=rejected" | grep -q MSG00099 || fail "the rejected message is not listed"
+metrics=$(curl -sf "http://127.0.0.1:$admin/metrics")
+echo "$metrics" | grep -q '^hidewire_messages_accepted_total{channel="pas"} 2$' || fail "metrics: $metrics"
+echo "$metrics" | grep -q '^# TYPE hidewire_deliveries_total counter$' || fail "metrics without types: $metrics"
 echo "end to end: ok"
 
 # Crash test: one ORU per message, each with its own result code, sent on one connection.

@@ -10,11 +10,8 @@
 #include <iostream>
 #include <thread>
 
-#include "adapters/hl7v2/message.hpp"
 #include "adapters/file_drop/file_drop.hpp"
 #include "adapters/hl7v2_mllp/intake.hpp"
-#include "conformance/gate.hpp"
-#include "mapping/engine/converter.hpp"
 #include "adapters/mllp/server.hpp"
 #include "fhir/codec.hpp"
 #include "fhir/validator.hpp"
@@ -22,6 +19,7 @@
 #include "router/delivery.hpp"
 #include "router/http/fhir_api.hpp"
 #include "tools/hidewire/cli.hpp"
+#include "tools/hidewire/node_admin.hpp"
 
 namespace hidewire::cli {
 namespace {
@@ -74,15 +72,6 @@ http::Response accept_fhir(const std::string& channel, const std::string& body, 
 // With `ca`, clients must present a certificate that CA signed (node-to-node mutual TLS).
 http::TlsOptions http_tls(const router::TlsConfig& t) { return {t.cert_file, t.key_file, t.ca_file}; }
 
-std::string json_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) { out += ' '; continue; }
-    out += c;
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -165,69 +154,11 @@ int run_node(const Args& args) {
     http::Server api_server(io, endpoint_of(cfg.api), [&api](const http::Request& r) { return api.handle(r); },
                             cfg.api_max_request_bytes, http_tls(cfg.api_tls));
     std::cout << "FHIR API on http" << (cfg.api_tls.enabled() ? "s" : "") << "://" << cfg.api.host << ":" << api_server.port() << std::endl;
-    http::Server admin(io, endpoint_of(cfg.admin), [&](const http::Request& r) -> http::Response {
-      http::Response out;
-      out.content_type = "application/json";
-      if (r.path == "/health") {
-        out.body = R"({"status":"ok","node":")" + json_escape(cfg.name) + "\"}";
-      } else if (r.path == "/stats") {
-        const auto& c = router.counters();
-        auto per_channel = router.channel_counts();
-        out.body = "{\"channels\":{";
-        for (std::size_t i = 0; i < intakes.size(); ++i) {
-          const auto& s = intakes[i]->stats();
-          const std::string& name = intakes[i]->channel();
-          const router::ChannelCounts& rc = per_channel[name];
-          out.body += (i ? "," : "") + std::string("\"") + json_escape(name) + "\":{\"received\":" + std::to_string(s.received) +
-                      ",\"stored\":" + std::to_string(s.accepted + s.rejected) + ",\"accepted\":" + std::to_string(s.accepted) +
-                      ",\"rejected\":" + std::to_string(s.rejected) + ",\"duplicates\":" + std::to_string(s.duplicates) +
-                      ",\"routed\":" + std::to_string(rc.routed) + ",\"delivered\":" + std::to_string(rc.delivered) +
-                      ",\"failed\":" + std::to_string(rc.failed) + ",\"dead_lettered\":" + std::to_string(rc.dead_lettered) + "}";
-        }
-        out.body += "},\"routed\":" + std::to_string(c.routed) + ",\"delivered\":" + std::to_string(c.delivered) +
-                    ",\"failed\":" + std::to_string(c.failed) + ",\"dead_lettered\":" + std::to_string(c.dead_lettered) +
-                    ",\"unmatched\":" + std::to_string(c.unmatched) + "}";
-      } else if (r.path == "/messages" && r.method == "GET") {
-        auto status = r.query.find("status");
-        auto wanted = r.query.find("message_id");
-        out.body = "[";
-        auto list = journal.list(status == r.query.end() ? "" : status->second, 1000);
-        if (wanted != r.query.end())
-          std::erase_if(list, [&](const router::JournalEntry& e) { return e.message_id != wanted->second; });
-        for (std::size_t i = 0; i < list.size(); ++i)
-          out.body += (i ? "," : "") + std::string("{\"id\":") + std::to_string(list[i].id) + ",\"channel\":\"" + json_escape(list[i].channel) +
-                      "\",\"message_id\":\"" + json_escape(list[i].message_id) + "\",\"status\":\"" + list[i].status +
-                      "\",\"reason\":\"" + json_escape(list[i].reason) + "\",\"received_at\":\"" + list[i].received_at + "\"}";
-        out.body += "]";
-      } else if (r.method == "POST" && r.path.rfind("/messages/", 0) == 0 && r.path.ends_with("/replay")) {
-        std::string error;
-        std::int64_t id = std::atoll(r.path.substr(10).c_str());
-        // A message refused for its content is converted again first: the maps may have been fixed.
-        if (auto entry = journal.get(id); entry && entry->output.empty() && !entry->raw.empty()) {
-          hl7v2::ParseError perr;
-          auto msg = hl7v2::parse(entry->raw, perr);
-          mapping::Conversion conv = msg ? mapping::convert(*msg) : mapping::Conversion{};
-          fhir::Diagnostics gate = conv.ok ? conformance::check(conv.bundle_json) : fhir::Diagnostics{};
-          if (!msg || !conv.ok || gate.has_errors()) {
-            std::string why = !msg ? perr.message : !conv.ok ? conv.diagnostics.issues().front().message : gate.issues().front().message;
-            out.status = 409;
-            out.body = "{\"error\":\"still not convertible: " + json_escape(why) + "\"}";
-            return out;
-          }
-          journal.update_outcome(id, "accepted", "", conv.bundle_json);
-        }
-        if (!router.replay(id, error)) {
-          out.status = 409;
-          out.body = "{\"error\":\"" + json_escape(error) + "\"}";
-        } else {
-          out.body = "{\"replayed\":" + std::to_string(id) + "}";
-        }
-      } else {
-        out.status = 404;
-        out.body = R"({"error":"unknown admin endpoint"})";
-      }
-      return out;
-    }, 1 << 20);
+    std::vector<const hl7v2_mllp::Intake*> sources;
+    for (const auto& in : intakes) sources.push_back(in.get());
+    AdminContext admin_ctx{cfg, journal, router, group, sources};
+    http::Server admin(io, endpoint_of(cfg.admin), [&admin_ctx](const http::Request& r) { return admin_handle(admin_ctx, r); },
+                       1 << 20);
     std::cout << "admin on http://" << cfg.admin.host << ":" << admin.port() << std::endl;
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](auto, int) { io.stop(); });

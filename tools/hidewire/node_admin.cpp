@@ -1,0 +1,129 @@
+#include "tools/hidewire/node_admin.hpp"
+
+#include <cstdlib>
+
+#include "adapters/hl7v2/message.hpp"
+#include "conformance/gate.hpp"
+#include "mapping/engine/converter.hpp"
+
+namespace hidewire::cli {
+namespace {
+
+std::string json_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) {
+      out += ' ';
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+// Label values escaped as the Prometheus text format asks.
+std::string label(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c == '\n' ? ' ' : c;
+  }
+  return out;
+}
+
+std::string metrics(const AdminContext& ctx) {
+  std::string out;
+  auto per_channel = ctx.router.channel_counts();
+  auto family = [&](const char* name, const char* help, auto value) {
+    out += std::string("# HELP hidewire_") + name + " " + help + "\n# TYPE hidewire_" + name + " counter\n";
+    for (const hl7v2_mllp::Intake* in : ctx.sources)
+      out += std::string("hidewire_") + name + "{channel=\"" + label(in->channel()) + "\"} " +
+             std::to_string(value(in->stats(), per_channel[in->channel()])) + "\n";
+  };
+  using S = hl7v2_mllp::IntakeStats;
+  using C = router::ChannelCounts;
+  family("messages_received_total", "Messages received by the source.", [](const S& s, const C&) { return s.received.load(); });
+  family("messages_accepted_total", "Messages journalled as accepted (AA).", [](const S& s, const C&) { return s.accepted.load(); });
+  family("messages_rejected_total", "Messages journalled as refused (AE, AR).", [](const S& s, const C&) { return s.rejected.load(); });
+  family("messages_duplicate_total", "Resends answered with the first ACK.", [](const S& s, const C&) { return s.duplicates.load(); });
+  family("messages_routed_total", "Accepted messages routed.", [](const S&, const C& c) { return c.routed; });
+  family("deliveries_total", "Deliveries that reached their destination.", [](const S&, const C& c) { return c.delivered; });
+  family("deliveries_failed_total", "Deliveries that failed for good (dead letters).", [](const S&, const C& c) { return c.failed; });
+  out += "# HELP hidewire_journal_commits_total Group commits of the journal.\n# TYPE hidewire_journal_commits_total counter\n";
+  out += "hidewire_journal_commits_total " + std::to_string(ctx.group.commits()) + "\n";
+  out += "# HELP hidewire_messages_unmatched_total Messages no route matched.\n# TYPE hidewire_messages_unmatched_total counter\n";
+  out += "hidewire_messages_unmatched_total " + std::to_string(ctx.router.counters().unmatched.load()) + "\n";
+  return out;
+}
+
+}  // namespace
+
+http::Response admin_handle(const AdminContext& ctx, const http::Request& r) {
+  http::Response out;
+  out.content_type = "application/json";
+  if (r.path == "/health") {
+    out.body = R"({"status":"ok","node":")" + json_escape(ctx.cfg.name) + "\"}";
+  } else if (r.path == "/stats") {
+    const auto& c = ctx.router.counters();
+    auto per_channel = ctx.router.channel_counts();
+    out.body = "{\"channels\":{";
+    for (std::size_t i = 0; i < ctx.sources.size(); ++i) {
+      const auto& s = ctx.sources[i]->stats();
+      const std::string& name = ctx.sources[i]->channel();
+      const router::ChannelCounts& rc = per_channel[name];
+      out.body += (i ? "," : "") + std::string("\"") + json_escape(name) + "\":{\"received\":" + std::to_string(s.received) +
+                  ",\"stored\":" + std::to_string(s.accepted + s.rejected) + ",\"accepted\":" + std::to_string(s.accepted) +
+                  ",\"rejected\":" + std::to_string(s.rejected) + ",\"duplicates\":" + std::to_string(s.duplicates) +
+                  ",\"routed\":" + std::to_string(rc.routed) + ",\"delivered\":" + std::to_string(rc.delivered) +
+                  ",\"failed\":" + std::to_string(rc.failed) + ",\"dead_lettered\":" + std::to_string(rc.dead_lettered) + "}";
+    }
+    out.body += "},\"routed\":" + std::to_string(c.routed) + ",\"delivered\":" + std::to_string(c.delivered) +
+                ",\"failed\":" + std::to_string(c.failed) + ",\"dead_lettered\":" + std::to_string(c.dead_lettered) +
+                ",\"unmatched\":" + std::to_string(c.unmatched) + "}";
+  } else if (r.path == "/metrics") {
+    out.content_type = "text/plain; version=0.0.4";
+    out.body = metrics(ctx);
+  } else if (r.path == "/messages" && r.method == "GET") {
+    auto status = r.query.find("status");
+    auto wanted = r.query.find("message_id");
+    out.body = "[";
+    auto list = ctx.journal.list(status == r.query.end() ? "" : status->second, 1000);
+    if (wanted != r.query.end())
+      std::erase_if(list, [&](const router::JournalEntry& e) { return e.message_id != wanted->second; });
+    for (std::size_t i = 0; i < list.size(); ++i)
+      out.body += (i ? "," : "") + std::string("{\"id\":") + std::to_string(list[i].id) + ",\"channel\":\"" + json_escape(list[i].channel) +
+                  "\",\"message_id\":\"" + json_escape(list[i].message_id) + "\",\"status\":\"" + list[i].status +
+                  "\",\"reason\":\"" + json_escape(list[i].reason) + "\",\"received_at\":\"" + list[i].received_at + "\"}";
+    out.body += "]";
+  } else if (r.method == "POST" && r.path.rfind("/messages/", 0) == 0 && r.path.ends_with("/replay")) {
+    std::string error;
+    std::int64_t id = std::atoll(r.path.substr(10).c_str());
+    // A message refused for its content is converted again first: the maps may have been fixed.
+    if (auto entry = ctx.journal.get(id); entry && entry->output.empty() && !entry->raw.empty()) {
+      hl7v2::ParseError perr;
+      auto msg = hl7v2::parse(entry->raw, perr);
+      mapping::Conversion conv = msg ? mapping::convert(*msg) : mapping::Conversion{};
+      fhir::Diagnostics gate = conv.ok ? conformance::check(conv.bundle_json) : fhir::Diagnostics{};
+      if (!msg || !conv.ok || gate.has_errors()) {
+        std::string why = !msg ? perr.message : !conv.ok ? conv.diagnostics.issues().front().message : gate.issues().front().message;
+        out.status = 409;
+        out.body = "{\"error\":\"still not convertible: " + json_escape(why) + "\"}";
+        return out;
+      }
+      ctx.journal.update_outcome(id, "accepted", "", conv.bundle_json);
+    }
+    if (!ctx.router.replay(id, error)) {
+      out.status = 409;
+      out.body = "{\"error\":\"" + json_escape(error) + "\"}";
+    } else {
+      out.body = "{\"replayed\":" + std::to_string(id) + "}";
+    }
+  } else {
+    out.status = 404;
+    out.body = R"({"error":"unknown admin endpoint"})";
+  }
+  return out;
+}
+
+}  // namespace hidewire::cli

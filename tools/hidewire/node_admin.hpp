@@ -1,0 +1,27 @@
+// The node's admin endpoints: /health, /stats (JSON counters per channel), /metrics (the same in
+// Prometheus text format, for the monitoring most integration teams already run), /messages
+// (journal search by status and MSH-10) and POST /messages/{id}/replay.
+#pragma once
+
+#include <vector>
+
+#include "adapters/hl7v2_mllp/intake.hpp"
+#include "router/config.hpp"
+#include "router/delivery.hpp"
+#include "router/group_journal.hpp"
+#include "router/http/server.hpp"
+#include "router/journal.hpp"
+
+namespace hidewire::cli {
+
+struct AdminContext {
+  const router::NodeConfig& cfg;
+  router::Journal& journal;
+  router::Router& router;
+  router::GroupJournal& group;
+  std::vector<const hl7v2_mllp::Intake*> sources;
+};
+
+http::Response admin_handle(const AdminContext& ctx, const http::Request& r);
+
+}  // namespace hidewire::cli
