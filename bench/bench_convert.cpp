@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "fhir/json_escape.hpp"
 #include "fhir/codec.hpp"
 #include "fhir/schema.hpp"
 #include "fhir/validator.hpp"
@@ -46,18 +47,6 @@ std::string read(const fs::path& p) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-std::string json_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      out += ' ';
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
 
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "adapters/hl7v2/message.hpp"
+#include "bench/ingest_message.hpp"
 #include "adapters/mllp/framing.hpp"
 
 namespace asio = boost::asio;
@@ -25,12 +26,6 @@ using hidewire::mllp::FrameDecoder;
 
 namespace {
 
-std::string message(int n) {
-  return "MSH|^~\\&|LAB|RR8|HIDEWIRE|LTHT|20261124100000||ORU^R01^ORU_R01|ING-" + std::to_string(n) +
-         "|P|2.5.1\rPID|1||9434765919^^^NHS^NH||SMITH^MARGARET\rOBR|1|ORD-" + std::to_string(n) +
-         "||U&E^Urea^LOCAL|||20261124100000||||||||||||||||||F\rOBX|1|NM|22664-7^Potassium^LN||4." + std::to_string(n % 10) +
-         "|mmol/L|3.5-5.3|N|||F\r";
-}
 
 struct Run {
   std::string host, port;
@@ -59,7 +54,7 @@ asio::awaitable<void> sender(Run& run, int c) {
   char buf[16384];
   for (int n = c; n < run.total; n += run.conns) {
     std::string id = "ING-" + std::to_string(n);
-    std::string out = hidewire::mllp::frame(message(n));
+    std::string out = hidewire::mllp::frame(ingest_message(n));
     auto t0 = std::chrono::steady_clock::now();
     bool acked = false;
     for (int attempt = 0; attempt < 3 && !acked; ++attempt) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "adapters/hl7v2/message.hpp"
+#include "bench/ingest_message.hpp"
 #include "fhir/codec.hpp"
 #include "fhir/validator.hpp"
 #include "fhirpath/invariants.hpp"
@@ -23,12 +24,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string message(int n) {
-  return "MSH|^~\\&|LAB|RR8|HIDEWIRE|LTHT|20261124100000||ORU^R01^ORU_R01|ING-" + std::to_string(n) +
-         "|P|2.5.1\rPID|1||9434765919^^^NHS^NH||SMITH^MARGARET\rOBR|1|ORD-" + std::to_string(n) +
-         "||U&E^Urea^LOCAL|||20261124100000||||||||||||||||||F\rOBX|1|NM|22664-7^Potassium^LN||4." + std::to_string(n % 10) +
-         "|mmol/L|3.5-5.3|N|||F\r";
-}
 
 double us(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
 double cpu_us(std::clock_t a, std::clock_t b) { return static_cast<double>(b - a) * 1e6 / CLOCKS_PER_SEC; }
@@ -44,7 +39,7 @@ int main(int argc, char** argv) {
   const std::filesystem::path dir = argv[3];
   const fhir::Schema& schema = fhir::Schema::r4();
   std::vector<std::string> raw, bundles;
-  for (int i = 0; i < n; ++i) raw.push_back(message(i));
+  for (int i = 0; i < n; ++i) raw.push_back(ingest_message(i));
   { // warm-up: the schema, the maps and the compiled invariants
     hl7v2::ParseError pe;
     fhir::Diagnostics d;

@@ -7,11 +7,7 @@
 set -euo pipefail
 bin=$1
 data=$2
-work="$(mktemp -d)"
-pids=()
-trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+source "$(dirname "$0")/lib.sh"
 peer_port=$(free_port)
 cat >"$work/lab.json" <<JSON
 {"node": {"name": "lab", "ods_code": "RR8", "data_dir": "$work/lab"},
@@ -29,13 +25,6 @@ cat >"$work/gp.json" <<JSON
  "sources": [{"name": "peers", "type": "http-fhir", "listen": "127.0.0.1:$peer_port"}],
  "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
 JSON
-start() {
-  "$bin" run --config "$2" >"$work/$1.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 100); do grep -q running "$work/$1.log" && return; sleep 0.05; done
-  cat "$work/$1.log"; fail "$1 did not start"
-}
-port_of() { grep "$2" "$work/$1.log" | grep -o ':[0-9]*$' | tr -d :; }
 
 start lab "$work/lab.json"
 admin="127.0.0.1:$(port_of lab 'admin on')"

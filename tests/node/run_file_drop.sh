@@ -6,10 +6,7 @@
 set -euo pipefail
 bin=$1
 data=$2
-work="$(mktemp -d)"
-pid=
-trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+source "$(dirname "$0")/lib.sh"
 mkdir -p "$work/inbox/.inflight"
 cp "$data/oru_r01_v251.hl7" "$work/inbox/.inflight/leftover.hl7"
 cat >"$work/node.json" <<JSON
@@ -18,10 +15,8 @@ cat >"$work/node.json" <<JSON
  "sources": [{"name": "case-system", "type": "file-drop", "directory": "$work/inbox"}],
  "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
 JSON
-"$bin" run --config "$work/node.json" >"$work/node.log" 2>&1 &
-pid=$!
-for _ in $(seq 100); do grep -q running "$work/node.log" && break; sleep 0.05; done
-api=$(grep "FHIR API" "$work/node.log" | grep -o ':[0-9]*$' | tr -d :)
+start node "$work/node.json"
+api=$(port_of node "FHIR API")
 cp "$data/adt_a01_v251.hl7" "$work/inbox/admission.hl7"
 cat >"$work/inbox/careplan.json" <<'JSON'
 {"resourceType": "CarePlan", "id": "cp-1", "status": "active", "intent": "plan",

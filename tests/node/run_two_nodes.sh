@@ -8,11 +8,7 @@
 set -euo pipefail
 bin=$1
 data=$2
-work="$(mktemp -d)"
-pids=()
-trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; if [ -n "${KEEP:-}" ]; then echo "work: $work"; else rm -rf "$work"; fi' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+source "$(dirname "$0")/lib.sh"
 gp_port=$(free_port)
 gp_mllp=$(free_port)
 for n in hospital gp; do
@@ -40,13 +36,6 @@ cat >"$work/gp.json" <<JSON
              {"name": "pas-feed", "type": "mllp-hl7v2", "listen": "127.0.0.1:$gp_mllp"}],
  "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
 JSON
-start() {  # start NAME CONFIG: sets <NAME>_log
-  "$bin" run --config "$2" >"$work/$1.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 100); do grep -q running "$work/$1.log" && return; sleep 0.05; done
-  cat "$work/$1.log"; fail "$1 did not start"
-}
-port_of() { grep "$2" "$work/$1.log" | grep -o ':[0-9]*$' | tr -d :; }
 
 start hospital "$work/hospital.json"
 "$bin" send --mllp "127.0.0.1:$(port_of hospital 'source epr')" "$data/mdm_t02_discharge.hl7" "$data/adt_a01_bad_nhs.hl7" \

@@ -4,23 +4,13 @@
 
 #include "adapters/hl7v2/message.hpp"
 #include "conformance/gate.hpp"
+#include "fhir/json_escape.hpp"
 #include "mapping/engine/converter.hpp"
 
 namespace hidewire::cli {
 namespace {
 
-std::string json_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      out += ' ';
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
+using fhir::json_escape;
 
 // Label values escaped as the Prometheus text format asks.
 std::string label(const std::string& s) {
