@@ -14,6 +14,9 @@ namespace {
 
 constexpr std::size_t kMaxLocalBatch = 512;
 constexpr std::chrono::milliseconds kLocalGather{20};
+// Past this many local deliveries waiting, routing waits for the store: the journal's group
+// commit then slows, and with it the ACKs, so senders slow down instead of memory filling up.
+constexpr std::size_t kMaxLocalQueue = 20000;
 
 bool is_local(const DestinationConfig& d) { return d.type == DestinationType::FhirStore || d.type == DestinationType::File; }
 
@@ -40,6 +43,7 @@ void Router::stop() {
     stopping_ = true;
   }
   cv_.notify_all();
+  room_cv_.notify_all();
   if (local_.thread.joinable()) local_.thread.join();
   if (remote_.thread.joinable()) remote_.thread.join();
 }
@@ -127,7 +131,8 @@ void Router::route_batch(std::vector<Committed>&& batch) {
   }
   if (!nowhere.empty()) journal_.queue_delivered(nowhere);
   {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
+    room_cv_.wait(lock, [&] { return stopping_ || local_.jobs.size() < kMaxLocalQueue; });
     for (auto& [id, jobs] : routed) {
       pending_[id] = static_cast<int>(jobs.size());
       for (Job& j : jobs) (is_local(*j.dest) ? local_ : remote_).jobs.push_back(std::move(j));
@@ -178,6 +183,7 @@ void Router::local_worker() {
         local_.jobs.pop_front();
       }
     }
+    room_cv_.notify_all();
     // Every store delivery of the batch in one store transaction: one sync instead of one each.
     std::vector<FhirStore::BatchItem> items;
     for (const Job& j : jobs)

@@ -80,7 +80,7 @@ class Router {
   std::mutex counts_mu_;
   std::map<std::string, ChannelCounts> channels_;
   std::mutex mu_;
-  std::condition_variable cv_, idle_cv_;
+  std::condition_variable cv_, idle_cv_, room_cv_;  // room_cv_: the local queue has room again
   Queue local_, remote_;
   std::map<std::int64_t, int> pending_;  // journal id -> deliveries still to succeed
   bool stopping_ = false;
