@@ -1,6 +1,7 @@
 #include "fhirpath/evaluator.hpp"
 
 #include "fhir/clock.hpp"
+#include "fhirpath/name_ref.hpp"
 
 #include <cctype>
 #include <chrono>
@@ -223,7 +224,7 @@ Collection Evaluator::call(const Expr& e, const Collection& input, const Env& en
 }
 
 Collection Evaluator::binary(const Expr& e, const Collection& focus, const Env& env) {
-  const std::string& op = e.text;
+  NameRef op{e.text};
   if (op == "and" || op == "or" || op == "xor" || op == "implies") {
     auto l = as_boolean(eval(*e.args[0], focus, env));
     if (op == "and" && l == false) return boolean(false);

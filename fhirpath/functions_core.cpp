@@ -41,7 +41,7 @@ Collection distinct_of(const Collection& c) {
 }  // namespace
 
 bool core_function(Fn& f) {
-  const std::string& n = f.name;
+  NameRef n{f.name};
   const Collection& in = f.input;
   if (n == "empty") { f.arity(0); f.out = boolean(in.empty()); return true; }
   if (n == "exists") {

@@ -13,10 +13,10 @@ bool is_num(const Value& v) { return v.type == VType::Integer || v.type == VType
 }  // namespace
 
 bool math_function(Fn& f) {
-  const std::string& n = f.name;
+  NameRef n{f.name};
   static const char* kUnary[] = {"abs", "ceiling", "exp", "floor", "ln", "sqrt", "truncate"};
   bool unary = false;
-  for (const char* u : kUnary) unary = unary || n == u;
+  for (const char* u : kUnary) unary = unary || n.s == u;
   if (!unary && n != "round" && n != "log" && n != "power") return false;
   f.arity(unary ? 0 : n == "round" ? 0 : 1, unary ? 0 : 1);
   auto v = singleton_system(f.input, n.c_str());

@@ -143,7 +143,7 @@ std::string single_line(const std::string& re) {
 }  // namespace
 
 bool text_function(Fn& f) {
-  const std::string& n = f.name;
+  NameRef n{f.name};
   bool converts = n.rfind("convertsTo", 0) == 0;
   if (converts || (n.rfind("to", 0) == 0 && n != "toChars" && n != "today")) {
     std::string to = converts ? n.substr(10) : n.substr(2);

@@ -114,7 +114,7 @@ Value add_duration(const Value& v, double amount, const std::string& unit_text) 
 }
 
 bool time_function(Fn& f) {
-  const std::string& n = f.name;
+  NameRef n{f.name};
   if (n == "now" || n == "today" || n == "timeOfDay") {
     f.arity(0);
     std::string now = f.ev.now_text();
