@@ -5,7 +5,7 @@
 # messages and connections. For hidewire the run also waits until the store holds every ACKed
 # message, counts them in the store's own tables, and reports that rate as well.
 # Usage: bench/run_ingest_bench.sh [MESSAGES] [CONNECTIONS...]   (default: 20000, 16 64 128)
-# The peer answers about a hundred messages a second, so it gets PEER_MESSAGES (default 3000).
+# The peer answers a few hundred messages a second at most, so it gets PEER_MESSAGES (default 3000).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 messages=${1:-20000}
