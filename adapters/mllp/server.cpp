@@ -38,22 +38,32 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     }
   }
 
-  // Hands a frame to the handler and resumes the connection's coroutine with the answer, posted
-  // back to its executor whichever thread the answer comes from.
+  // Hands every frame of one read to the handler at once and resumes the connection's coroutine
+  // with all the answers, in frame order, once the last has come (from whichever thread). A
+  // sender that pipelines its messages so has them share a group commit rather than one each.
   template <typename Token>
-  auto async_handle(std::string_view f, Token&& token) {
-    return asio::async_initiate<Token, void(std::string)>(
-        [this, f](auto completion) {
+  auto async_handle(const std::vector<std::string>& frames, Token&& token) {
+    return asio::async_initiate<Token, void(std::vector<std::string>)>(
+        [this, &frames](auto completion) {
+          struct Pending {
+            std::vector<std::string> acks;
+            std::atomic<std::size_t> left;
+            explicit Pending(std::size_t n) : acks(n), left(n) {}
+          };
           auto ex = asio::get_associated_executor(completion, acceptor.get_executor());
-          auto shared = std::make_shared<decltype(completion)>(std::move(completion));
-          handler(f, [ex, shared](std::string ack) {
-            asio::post(ex, [shared, ack = std::move(ack)]() mutable { (*shared)(std::move(ack)); });
-          });
+          auto done = std::make_shared<decltype(completion)>(std::move(completion));
+          auto pending = std::make_shared<Pending>(frames.size());
+          for (std::size_t i = 0; i < frames.size(); ++i)
+            handler(frames[i], [ex, done, pending, i](std::string ack) {
+              pending->acks[i] = std::move(ack);
+              if (--pending->left == 0)  // the last answer: its writes to acks happened before
+                asio::post(ex, [done, pending]() mutable { (*done)(std::move(pending->acks)); });
+            });
         },
         token);
   }
 
-  // One connection: read, decode frames, answer each in order.
+  // One connection: read, decode frames, answer them in order.
   template <typename Stream>
   asio::awaitable<void> serve(Stream& stream) {
     FrameDecoder decoder(opts.max_frame_bytes);
@@ -64,10 +74,12 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       std::string error;
       frames.clear();
       bool ok = decoder.feed(std::string_view(buf, n), frames, error);
-      for (const std::string& f : frames) {
-        std::string ack = frame(co_await async_handle(f, asio::use_awaitable));
-        ++frames_handled;
-        co_await asio::async_write(stream, asio::buffer(ack), asio::use_awaitable);
+      if (!frames.empty()) {
+        std::vector<std::string> acks = co_await async_handle(frames, asio::use_awaitable);
+        std::string out;
+        for (const std::string& a : acks) out += frame(a);
+        frames_handled += acks.size();
+        co_await asio::async_write(stream, asio::buffer(out), asio::use_awaitable);
       }
       if (!ok) {
         std::string ar = frame(on_error(error));

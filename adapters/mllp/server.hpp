@@ -1,7 +1,8 @@
-// MLLP listener on Boost.Asio, plain TCP or TLS. Each frame goes to the handler, whose answer
-// (an ACK) is framed and written back before the next frame on that connection is handled, so a
-// sender never gets an ACK for a message that was not handled. The handler may answer later,
-// from any thread (the node answers once a group commit has made the message durable); other
+// MLLP listener on Boost.Asio, plain TCP or TLS (optionally requiring client certificates).
+// Frames go to the handler, and their answers (ACKs) are written back in frame order; frames that
+// arrive together (a sender that pipelines) are handed on together, so they can share a group
+// commit. A sender never gets an ACK for a message that was not handled. The handler may answer
+// later, from any thread (the node answers once the journal commit is durable); other
 // connections are served meanwhile.
 #pragma once
 

@@ -5,6 +5,8 @@
 #include <utility>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 
 #include <cstdlib>
 #include <filesystem>
@@ -168,4 +170,32 @@ TEST_CASE("the conformance gate refuses a message whose FHIR would break the R4 
   auto rejected = f.journal->list("rejected");
   REQUIRE(rejected.size() == 1);
   CHECK(rejected[0].raw == msg);
+}
+
+TEST_CASE("pipelined frames: sent in one write, answered in order, journalled in one commit") {
+  Fixture f;
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket s(io);
+  s.connect({boost::asio::ip::make_address("127.0.0.1"), f.server->port()});
+  std::string burst;
+  const int n = 30;
+  for (int i = 0; i < n; ++i)
+    burst += mllp::frame("MSH|^~\\&|LAB|RR8|HIDEWIRE|LTHT|20261124100000||ORU^R01^ORU_R01|PIPE-" + std::to_string(i) +
+                         "|P|2.5.1\rPID|1||9434765919^^^NHS^NH||SMITH^MARGARET\rOBR|1|PORD-" + std::to_string(i) +
+                         "||U&E^Urea^LOCAL|||20261124100000||||||||||||||||||F\rOBX|1|NM|22664-7^Potassium^LN||4.1|mmol/L|||||F\r");
+  boost::asio::write(s, boost::asio::buffer(burst));
+  mllp::FrameDecoder d(1 << 20);
+  std::vector<std::string> acks;
+  char buf[8192];
+  while (acks.size() < static_cast<std::size_t>(n)) {
+    std::string err;
+    REQUIRE(d.feed(std::string_view(buf, s.read_some(boost::asio::buffer(buf))), acks, err));
+  }
+  for (int i = 0; i < n; ++i) {
+    hl7v2::Message a = ack_of(acks[static_cast<std::size_t>(i)]);
+    CHECK(a.get("MSA-1") == "AA");
+    CHECK(a.get("MSA-2") == "PIPE-" + std::to_string(i));  // in the order sent
+  }
+  CHECK(f.journal->count("accepted") == static_cast<std::size_t>(n));
+  CHECK(f.group->commits() < static_cast<std::uint64_t>(n));  // the burst shared commits
 }
