@@ -92,10 +92,10 @@ std::vector<Journal::Appended> Journal::append_batch(const std::vector<const Jou
     for (std::size_t i = 0; i < entries.size(); ++i) {
       const JournalEntry& e = *entries[i];
       if (!e.message_id.empty()) {
-        Stmt d(*stmts_, "SELECT id, ack FROM journal WHERE channel = ? AND sender = ? AND message_id = ? AND message_id <> ''");
+        Stmt d(*stmts_, "SELECT id, ack, status FROM journal WHERE channel = ? AND sender = ? AND message_id = ? AND message_id <> ''");
         d.bind(1, e.channel).bind(2, e.sender).bind(3, e.message_id);
         if (d.step()) {
-          out[i] = {d.integer(0), true, d.text(1)};
+          out[i] = {d.integer(0), true, d.text(1), d.text(2)};
           continue;
         }
       }

@@ -57,7 +57,8 @@ class Journal {
   struct Appended {
     std::int64_t id = 0;
     bool duplicate = false;
-    std::string ack;  // the first answer, for duplicates
+    std::string ack;     // the first answer, for duplicates
+    std::string status;  // the first outcome (accepted, rejected, failed), for duplicates
   };
   std::vector<Appended> append_batch(const std::vector<const JournalEntry*>& entries);
   std::optional<JournalEntry> get(std::int64_t id);

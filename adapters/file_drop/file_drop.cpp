@@ -40,7 +40,7 @@ struct FileDrop::Impl : std::enable_shared_from_this<FileDrop::Impl> {
       std::ifstream file(inflight, std::ios::binary);
       auto text = std::make_shared<std::string>((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
       if (fhir::detect_format(*text) != fhir::Format::Unknown) {
-        settle(inflight, fhir(*text));
+        fhir(*text, [self = shared_from_this(), inflight, text](bool accepted) { self->settle(inflight, accepted); });
         continue;
       }
       // The text lives until the answer, as the intake requires.

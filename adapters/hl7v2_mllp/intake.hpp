@@ -13,12 +13,11 @@
 
 #include "mapping/engine/map_model.hpp"
 #include "router/group_journal.hpp"
+#include "router/source_stats.hpp"
 
 namespace hidewire::hl7v2_mllp {
 
-struct IntakeStats {
-  std::atomic<std::uint64_t> received{0}, accepted{0}, rejected{0}, duplicates{0}, unreadable{0};
-};
+using IntakeStats = router::SourceStats;
 
 class Intake {
  public:

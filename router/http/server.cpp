@@ -6,6 +6,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -65,7 +66,7 @@ std::string outcome(const std::string& code, const std::string& text) {
 }  // namespace
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
-  Impl(asio::io_context& io, const tcp::endpoint& at, Handler h, std::size_t max, const TlsOptions& t)
+  Impl(asio::io_context& io, const tcp::endpoint& at, AsyncHandler h, std::size_t max, const TlsOptions& t)
       : acceptor(io, at), handler(std::move(h)), max_body(max) {
     if (!t.enabled()) return;
     tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
@@ -100,6 +101,29 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
   }
 
+  // Runs the handler and resumes the connection with its answer, posted back to the
+  // connection's executor from whichever thread answered. A handler that throws answers 500.
+  template <typename Token>
+  auto async_call(Request request, Token&& token) {
+    return asio::async_initiate<Token, void(Response)>(
+        [this, request = std::move(request)](auto completion) {
+          auto ex = asio::get_associated_executor(completion, acceptor.get_executor());
+          auto done = std::make_shared<decltype(completion)>(std::move(completion));
+          auto reply = [ex, done](Response r) {
+            asio::post(ex, [done, r = std::move(r)]() mutable { (*done)(std::move(r)); });
+          };
+          try {
+            handler(request, reply);
+          } catch (const std::exception& e) {
+            Response r;
+            r.status = 500;
+            r.body = outcome("exception", e.what());
+            reply(std::move(r));
+          }
+        },
+        token);
+  }
+
   // Requests on one connection (keep-alive), answered in order.
   template <typename Stream>
   asio::awaitable<void> serve(Stream& stream, const std::string& base) {
@@ -126,13 +150,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         close = true;
       } else {
         auto& req = parser.get();
-        Response r;
-        try {
-          r = handler(to_request(req, base));
-        } catch (const std::exception& e) {
-          r.status = 500;
-          r.body = outcome("exception", e.what());
-        }
+        Response r = co_await async_call(to_request(req, base), asio::use_awaitable);
         res.result(r.status);
         res.set(beast::http::field::content_type, r.content_type);
         for (auto& [k, v] : r.headers) res.set(k, v);
@@ -154,16 +172,21 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
 
   tcp::acceptor acceptor;
-  Handler handler;
+  AsyncHandler handler;
   std::size_t max_body;
   std::unique_ptr<asio::ssl::context> tls;
   std::atomic<bool> stopped{false};
 };
 
-Server::Server(asio::io_context& io, const tcp::endpoint& at, Handler handler, std::size_t max_body, const TlsOptions& tls)
+Server::Server(asio::io_context& io, const tcp::endpoint& at, AsyncHandler handler, std::size_t max_body, const TlsOptions& tls)
     : impl_(std::make_shared<Impl>(io, at, std::move(handler), max_body, tls)) {
   asio::co_spawn(io, impl_->accept_loop(), asio::detached);
 }
+
+Server::Server(asio::io_context& io, const tcp::endpoint& at, Handler handler, std::size_t max_body, const TlsOptions& tls)
+    : Server(io, at,
+             AsyncHandler([h = std::move(handler)](const Request& r, std::function<void(Response)> reply) { reply(h(r)); }),
+             max_body, tls) {}
 
 Server::~Server() { stop(); }
 

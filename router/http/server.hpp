@@ -32,6 +32,9 @@ struct Response {
 };
 
 using Handler = std::function<Response(const Request&)>;
+// Answers through `reply`, now or later, from any thread (the HTTP FHIR source answers once the
+// message is journalled); the connection waits, others are served meanwhile.
+using AsyncHandler = std::function<void(const Request&, std::function<void(Response)> reply)>;
 
 struct TlsOptions {
   std::string cert_file, key_file;  // PEM; both set: HTTPS
@@ -43,6 +46,8 @@ class Server {
  public:
   // Throws when the certificate or key cannot be loaded.
   Server(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& at, Handler handler, std::size_t max_body_bytes,
+         const TlsOptions& tls = {});
+  Server(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& at, AsyncHandler handler, std::size_t max_body_bytes,
          const TlsOptions& tls = {});
   ~Server();
   std::uint16_t port() const;

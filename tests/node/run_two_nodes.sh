@@ -74,6 +74,24 @@ code=$(curl -s -o "$work/replay.json" -w '%{http_code}' -X POST "http://127.0.0.
 [ "$code" = 409 ] || fail "replay of a still-invalid message answered $code"
 grep -q "still not convertible" "$work/replay.json" || fail "replay refusal does not say why"
 curl -sf "http://127.0.0.1:$admin/messages?message_id=DOC-4410" | grep -q '"status":"accepted"' || fail "message search by MSH-10"
+# The GP's HTTP FHIR source, spoken to directly with the hospital's certificate: accepted once
+# journalled (202), the same body again is recognised (200, not stored twice), invalid is 422.
+post() { curl -s -o "$work/post.json" -w '%{http_code}' --cacert "$work/gp.crt" --cert "$work/hospital.crt" --key "$work/hospital.key" \
+  -H 'Content-Type: application/fhir+json' -X POST -d "$1" "https://127.0.0.1:$gp_port/"; }
+plan='{"resourceType":"CarePlan","status":"active","intent":"plan","subject":{"reference":"Patient/example"},"description":"Falls prevention visits"}'
+[ "$(post "$plan")" = 202 ] || fail "care plan not accepted: $(cat "$work/post.json")"
+[ "$(post "$plan")" = 200 ] || fail "resend not recognised: $(cat "$work/post.json")"
+grep -q "already received" "$work/post.json" || fail "resend answer: $(cat "$work/post.json")"
+[ "$(post '{"resourceType":"CarePlan","status":"sometimes"}')" = 422 ] || fail "invalid care plan not refused"
+grep -q '"resourceType":"OperationOutcome"' "$work/post.json" || fail "refusal without an OperationOutcome"
+for _ in $(seq 50); do
+  n=$(curl -sf "http://127.0.0.1:$gp_api/CarePlan?_count=10" | grep -o 'Falls prevention visits' | wc -l)
+  [ "$n" = 1 ] && break
+  sleep 0.05
+done
+[ "$n" = 1 ] || fail "the care plan is in the GP store $n times"
+curl -sf "http://127.0.0.1:$(port_of gp 'admin on')/stats" | grep -q '"peers":{"received":4,"stored":3,"accepted":2,"rejected":1,"duplicates":1' ||
+  fail "GP source counters: $(curl -sf "http://127.0.0.1:$(port_of gp 'admin on')/stats")"
 # Without the hospital's certificate, the GP's source answers nothing.
 if curl -s --cacert "$work/gp.crt" -X POST -d '{}' "https://127.0.0.1:$gp_port/" >/dev/null 2>&1; then fail "the GP source answered a client without a certificate"; fi
 echo "two nodes: discharge summary (HTTPS FHIR, mutual TLS) and admission (MLLP) delivered to the GP after retries; refused message kept and not replayable"

@@ -12,6 +12,7 @@
 
 #include "adapters/file_drop/file_drop.hpp"
 #include "adapters/hl7v2_mllp/intake.hpp"
+#include "adapters/http_fhir/intake.hpp"
 #include "adapters/mllp/server.hpp"
 #include "fhir/codec.hpp"
 #include "fhir/validator.hpp"
@@ -33,40 +34,6 @@ std::string under(const std::string& dir, const std::string& path) {
 
 asio::ip::tcp::endpoint endpoint_of(const router::Endpoint& e) {
   return {asio::ip::make_address(e.host == "localhost" ? "127.0.0.1" : e.host), e.port};
-}
-
-// FHIR arriving from a peer or a local system over HTTP: validated, journalled, routed.
-http::Response accept_fhir(const std::string& channel, const std::string& body, router::Journal& journal, router::Router& router) {
-  fhir::Node node;
-  fhir::Diagnostics d;
-  router::JournalEntry e;
-  e.channel = channel;
-  e.raw = body;
-  bool readable = fhir::parse_any(body, fhir::Schema::r4(), node, d);
-  if (readable) {
-    fhir::validate(node, fhir::Schema::r4(), d);
-    fhirpath::check_invariants(node, fhir::Schema::r4(), d);
-    if (const fhir::Node* id = node.child("id")) e.message_id = id->value;
-  }
-  if (!readable || d.has_errors()) {
-    e.status = "rejected";
-    e.reason = d.issues().empty() ? "unreadable" : d.issues().front().message;
-    journal.append(e);
-    http::Response r;
-    r.status = readable ? 422 : 400;
-    r.body = fhir::to_operation_outcome_json(d);
-    return r;
-  }
-  if (auto dup = journal.find_duplicate(channel, "", e.message_id)) return http::operation_outcome(200, "informational", "already received");
-  e.status = "accepted";
-  // Single resources are wrapped so every destination receives a transaction Bundle.
-  e.output = node.resource_type() == "Bundle"
-                 ? body
-                 : R"({"resourceType":"Bundle","type":"transaction","entry":[{"resource":)" + fhir::write_json(node) +
-                       R"(,"request":{"method":"POST","url":")" + std::string(node.resource_type()) + "\"}}]}";
-  std::int64_t id = journal.append(e);
-  router.route(id, e);
-  return http::operation_outcome(202, "informational", "accepted as message " + std::to_string(id));
 }
 
 // With `ca`, clients must present a certificate that CA signed (node-to-node mutual TLS).
@@ -107,6 +74,8 @@ int run_node(const Args& args) {
     std::vector<std::unique_ptr<hl7v2_mllp::Intake>> intakes;
     std::vector<std::unique_ptr<mllp::Server>> mllp_servers;
     std::vector<std::unique_ptr<http::Server>> http_servers;
+    std::vector<std::unique_ptr<http_fhir::Intake>> fhir_intakes;
+    std::vector<AdminContext::Source> sources;  // counters by channel, for the admin endpoints
     std::vector<std::unique_ptr<file_drop::FileDrop>> file_drops;
     // However this scope ends, the group commit stops (answering what it holds) before the
     // intakes and file drops its answers refer to are destroyed.
@@ -127,26 +96,36 @@ int run_node(const Args& args) {
             io, endpoint_of(s.listen),
             mllp::AsyncFrameHandler([in](std::string_view m, mllp::Reply reply) { in->handle(m, std::move(reply)); }),
             [in](const std::string& err) { return in->reject_frame(err); }, o));
+        sources.push_back({s.name, &intake->stats()});
         std::cout << "source " << s.name << ": MLLP on " << s.listen.host << ":" << mllp_servers.back()->port() << std::endl;
         intakes.push_back(std::move(intake));
       } else if (s.type == router::SourceType::HttpFhir) {
-        std::string name = s.name;
+        auto intake = std::make_unique<http_fhir::Intake>(s.name, group);
+        http_fhir::Intake* in = intake.get();
         http_servers.push_back(std::make_unique<http::Server>(
             io, endpoint_of(s.listen),
-            [name, &journal, &router](const http::Request& r) {
-              if (r.method != "POST") return http::operation_outcome(405, "not-supported", "POST a FHIR resource or Bundle");
-              return accept_fhir(name, r.body, journal, router);
-            },
+            http::AsyncHandler([in](const http::Request& r, std::function<void(http::Response)> reply) {
+              if (r.method != "POST") return reply(http::operation_outcome(405, "not-supported", "POST a FHIR resource or Bundle"));
+              in->handle(r.body, std::move(reply));
+            }),
             s.max_message_bytes, http_tls(s.tls)));
+        sources.push_back({s.name, &intake->stats()});
+        fhir_intakes.push_back(std::move(intake));
         std::cout << "source " << s.name << ": HTTP" << (s.tls.enabled() ? "S" : "") << " FHIR on " << s.listen.host << ":"
                   << http_servers.back()->port() << std::endl;
       } else {
         auto intake = std::make_unique<hl7v2_mllp::Intake>(s.name, group);
-        std::string name = s.name;
+        auto fhir_in = std::make_unique<http_fhir::Intake>(s.name, group);
+        http_fhir::Intake* fin = fhir_in.get();
         file_drops.push_back(std::make_unique<file_drop::FileDrop>(
-            io, s.directory, *intake,
-            [name, &journal, &router](const std::string& text) { return accept_fhir(name, text, journal, router).status < 300; }));
+            io, s.directory, *intake, [fin](const std::string& text, std::function<void(bool)> done) {
+              fin->handle(text, [done](const http::Response& r) { done(r.status < 300); });
+            }));
+        // Its HL7 v2 and its FHIR files are counted apart.
+        sources.push_back({s.name, &intake->stats()});
+        sources.push_back({s.name + "/fhir", &fhir_in->stats()});
         intakes.push_back(std::move(intake));
+        fhir_intakes.push_back(std::move(fhir_in));
         std::cout << "source " << s.name << ": watching " << s.directory << std::endl;
       }
     }
@@ -154,8 +133,6 @@ int run_node(const Args& args) {
     http::Server api_server(io, endpoint_of(cfg.api), [&api](const http::Request& r) { return api.handle(r); },
                             cfg.api_max_request_bytes, http_tls(cfg.api_tls));
     std::cout << "FHIR API on http" << (cfg.api_tls.enabled() ? "s" : "") << "://" << cfg.api.host << ":" << api_server.port() << std::endl;
-    std::vector<const hl7v2_mllp::Intake*> sources;
-    for (const auto& in : intakes) sources.push_back(in.get());
     AdminContext admin_ctx{cfg, journal, router, group, sources};
     http::Server admin(io, endpoint_of(cfg.admin), [&admin_ctx](const http::Request& r) { return admin_handle(admin_ctx, r); },
                        1 << 20);

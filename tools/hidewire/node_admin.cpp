@@ -27,11 +27,11 @@ std::string metrics(const AdminContext& ctx) {
   auto per_channel = ctx.router.channel_counts();
   auto family = [&](const char* name, const char* help, auto value) {
     out += std::string("# HELP hidewire_") + name + " " + help + "\n# TYPE hidewire_" + name + " counter\n";
-    for (const hl7v2_mllp::Intake* in : ctx.sources)
-      out += std::string("hidewire_") + name + "{channel=\"" + label(in->channel()) + "\"} " +
-             std::to_string(value(in->stats(), per_channel[in->channel()])) + "\n";
+    for (const AdminContext::Source& src : ctx.sources)
+      out += std::string("hidewire_") + name + "{channel=\"" + label(src.name) + "\"} " +
+             std::to_string(value(*src.stats, per_channel[src.name])) + "\n";
   };
-  using S = hl7v2_mllp::IntakeStats;
+  using S = router::SourceStats;
   using C = router::ChannelCounts;
   family("messages_received_total", "Messages received by the source.", [](const S& s, const C&) { return s.received.load(); });
   family("messages_accepted_total", "Messages journalled as accepted (AA).", [](const S& s, const C&) { return s.accepted.load(); });
@@ -59,8 +59,8 @@ http::Response admin_handle(const AdminContext& ctx, const http::Request& r) {
     auto per_channel = ctx.router.channel_counts();
     out.body = "{\"channels\":{";
     for (std::size_t i = 0; i < ctx.sources.size(); ++i) {
-      const auto& s = ctx.sources[i]->stats();
-      const std::string& name = ctx.sources[i]->channel();
+      const auto& s = *ctx.sources[i].stats;
+      const std::string& name = ctx.sources[i].name;
       const router::ChannelCounts& rc = per_channel[name];
       out.body += (i ? "," : "") + std::string("\"") + json_escape(name) + "\":{\"received\":" + std::to_string(s.received) +
                   ",\"stored\":" + std::to_string(s.accepted + s.rejected) + ",\"accepted\":" + std::to_string(s.accepted) +

@@ -3,14 +3,15 @@
 // (journal search by status and MSH-10) and POST /messages/{id}/replay.
 #pragma once
 
+#include <string>
 #include <vector>
 
-#include "adapters/hl7v2_mllp/intake.hpp"
 #include "router/config.hpp"
 #include "router/delivery.hpp"
 #include "router/group_journal.hpp"
 #include "router/http/server.hpp"
 #include "router/journal.hpp"
+#include "router/source_stats.hpp"
 
 namespace hidewire::cli {
 
@@ -19,7 +20,11 @@ struct AdminContext {
   router::Journal& journal;
   router::Router& router;
   router::GroupJournal& group;
-  std::vector<const hl7v2_mllp::Intake*> sources;
+  struct Source {
+    std::string name;
+    const router::SourceStats* stats;
+  };
+  std::vector<Source> sources;
 };
 
 http::Response admin_handle(const AdminContext& ctx, const http::Request& r);
