@@ -60,29 +60,6 @@ Journal::~Journal() {
   sqlite3_close(db_);
 }
 
-std::optional<JournalEntry> Journal::find_duplicate(const std::string& channel, const std::string& sender,
-                                                    const std::string& message_id) {
-  if (message_id.empty()) return std::nullopt;
-  std::lock_guard lock(mu_);
-  Stmt s(*stmts_, "SELECT " JOURNAL_COLUMNS " FROM journal WHERE channel = ? AND sender = ? AND message_id = ? AND message_id <> ''");
-  // The literal `message_id <> ''` lets SQLite use the partial unique index: without it every
-  // look-up scanned the whole journal.
-  s.bind(1, channel).bind(2, sender).bind(3, message_id);
-  if (!s.step()) return std::nullopt;
-  return row(s);
-}
-
-std::int64_t Journal::append(const JournalEntry& e) {
-  std::lock_guard lock(mu_);
-  Stmt s(*stmts_,
-         "INSERT INTO journal(channel, sender, message_id, status, reason, raw, ack, output, received_at)"
-         " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  s.bind(1, e.channel).bind(2, e.sender).bind(3, e.message_id).bind(4, e.status).bind(5, e.reason).bind(6, e.raw)
-      .bind(7, e.ack).bind(8, e.output).bind(9, e.received_at.empty() ? fhir::utc_now_instant() : e.received_at);
-  s.step();
-  return sqlite3_last_insert_rowid(db_);
-}
-
 std::vector<Journal::Appended> Journal::append_batch(const std::vector<const JournalEntry*>& entries) {
   std::lock_guard lock(mu_);
   std::vector<Appended> out(entries.size());
@@ -173,13 +150,6 @@ std::size_t Journal::count(const std::string& status) {
   s.bind(1, status).bind(2, status);
   s.step();
   return static_cast<std::size_t>(s.integer(0));
-}
-
-void Journal::mark_delivered(std::int64_t id) {
-  std::lock_guard lock(mu_);
-  Stmt s(*stmts_, "UPDATE journal SET delivered = 1 WHERE id = ?");
-  s.bind(1, id);
-  s.step();
 }
 
 std::vector<JournalEntry> Journal::undelivered(std::size_t limit) {

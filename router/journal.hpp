@@ -45,14 +45,10 @@ class Journal {
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
 
-  // The entry already stored for this channel, sender and message id (a resend), if any.
-  std::optional<JournalEntry> find_duplicate(const std::string& channel, const std::string& sender,
-                                             const std::string& message_id);
-  // Stores the entry durably (committed and synced when this returns); returns its id.
-  std::int64_t append(const JournalEntry& e);
-  // Group commit: stores the entries in one transaction (one sync for them all). An entry whose
-  // channel, sender and message id are already in the journal (a resend, also one earlier in the
-  // same batch) is not stored again: its result says duplicate and carries the first answer.
+  // Stores the entries durably (committed and synced when this returns), in one transaction
+  // (one sync for them all: the group commit). An entry whose channel, sender and message id are
+  // already in the journal (a resend, also one earlier in the same batch) is not stored again:
+  // its result says duplicate and carries the first answer.
   // Delivery marks queued with queue_delivered() are written in the same transaction.
   struct Appended {
     std::int64_t id = 0;
@@ -64,11 +60,11 @@ class Journal {
   std::optional<JournalEntry> get(std::int64_t id);
   std::vector<JournalEntry> list(const std::string& status = {}, std::size_t limit = 100);
   std::size_t count(const std::string& status = {});
-  // Delivery state: set once every local destination has the message; entries accepted but not
+  // Delivery state: set once every destination has the message; entries accepted but not
   // delivered (a crash between the two) are delivered again at start-up.
-  void mark_delivered(std::int64_t id);
-  // Marks written with the next append_batch (or flush_delivered): losing them in a crash only
-  // means the message is offered again to destinations that skip what they already have.
+  // Marks are written with the next append_batch (or flush_delivered when idle): one lost in a
+  // crash means the message is delivered again at start-up; the store skips it by its key,
+  // remote destinations may get it twice (delivery to them is at least once).
   void queue_delivered(const std::vector<std::int64_t>& ids);
   void flush_delivered();
   std::vector<JournalEntry> undelivered(std::size_t limit = 100000);
