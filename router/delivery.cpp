@@ -28,10 +28,14 @@ Router::Router(const NodeConfig& cfg, Journal& journal, FhirStore& store) : cfg_
     pthread_setname_np(pthread_self(), "hw-local");
     local_worker();
   });
-  remote_.thread = std::thread([this] {
-    pthread_setname_np(pthread_self(), "hw-remote");
-    remote_worker();
-  });
+  for (const DestinationConfig& d : cfg_.destinations) {
+    if (is_local(d)) continue;
+    Queue& q = *remote_.emplace(&d, std::make_unique<Queue>()).first->second;
+    q.thread = std::thread([this, &q, name = d.name] {
+      pthread_setname_np(pthread_self(), ("hw-" + name).substr(0, 15).c_str());
+      remote_worker(q);
+    });
+  }
 }
 
 Router::~Router() { stop(); }
@@ -45,7 +49,8 @@ void Router::stop() {
   cv_.notify_all();
   room_cv_.notify_all();
   if (local_.thread.joinable()) local_.thread.join();
-  if (remote_.thread.joinable()) remote_.thread.join();
+  for (auto& [dest, q] : remote_)
+    if (q->thread.joinable()) q->thread.join();
 }
 
 bool Router::routes_need_bundle() const {
@@ -135,7 +140,7 @@ void Router::route_batch(std::vector<Committed>&& batch) {
     room_cv_.wait(lock, [&] { return stopping_ || local_.jobs.size() < kMaxLocalQueue; });
     for (auto& [id, jobs] : routed) {
       pending_[id] = static_cast<int>(jobs.size());
-      for (Job& j : jobs) (is_local(*j.dest) ? local_ : remote_).jobs.push_back(std::move(j));
+      for (Job& j : jobs) (is_local(*j.dest) ? local_ : *remote_.at(j.dest)).jobs.push_back(std::move(j));
     }
   }
   cv_.notify_all();
@@ -207,15 +212,15 @@ void Router::local_worker() {
   }
 }
 
-void Router::remote_worker() {
+void Router::remote_worker(Queue& q) {
   for (;;) {
     Job job;
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !remote_.jobs.empty(); });
+      cv_.wait(lock, [&] { return stopping_ || !q.jobs.empty(); });
       if (stopping_) return;  // the journal keeps what is left: recovery delivers it
-      job = std::move(remote_.jobs.front());
-      remote_.jobs.pop_front();
+      job = std::move(q.jobs.front());
+      q.jobs.pop_front();
     }
     const std::string& payload = job.dest->type == DestinationType::Mllp ? job.entry->raw : job.entry->output;
     std::string error;

@@ -2,7 +2,7 @@
 // with the explicit route for unmatched messages), and delivering it there. Messages come in
 // batches, in journal order, from the group commit. The FHIR store gets each batch in one
 // store transaction (one sync) on the local worker; files are written by the same worker;
-// remote destinations (HTTP FHIR, MLLP) go through a worker that retries with exponential
+// each remote destination (HTTP FHIR, MLLP) has its own worker that retries with exponential
 // backoff. Each worker keeps journal order, so one patient's messages arrive in the order they
 // were received. A message is marked delivered once every destination has it; what was not,
 // after a crash, is delivered again at start-up (the store skips what it already applied under
@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -66,7 +67,7 @@ class Router {
     std::thread thread;
   };
   void local_worker();
-  void remote_worker();
+  void remote_worker(Queue& q);
   void done(const Job& job, bool ok, const std::string& error);
   void fail(std::int64_t id, const std::string& why);
   void count(const std::string& channel, std::uint64_t ChannelCounts::*field);
@@ -81,7 +82,10 @@ class Router {
   std::map<std::string, ChannelCounts> channels_;
   std::mutex mu_;
   std::condition_variable cv_, idle_cv_, room_cv_;  // room_cv_: the local queue has room again
-  Queue local_, remote_;
+  Queue local_;
+  // One queue and worker per remote destination: a peer that is down holds up only its own
+  // messages, in order, while the others keep flowing.
+  std::map<const DestinationConfig*, std::unique_ptr<Queue>> remote_;
   std::map<std::int64_t, int> pending_;  // journal id -> deliveries still to succeed
   bool stopping_ = false;
 };

@@ -3,20 +3,26 @@
 # retries and are kept with the reason; once the peer is up, `hidewire replay --status failed`
 # delivers them and the journal shows them delivered. A message refused for its content stays
 # refused on replay (exit 1, with the reason), and a replayed message lands in the store once.
+# Each remote destination has its own worker: an archive that never answers (its admission keeps
+# being retried) does not hold up the results going to the GP.
 # Usage: run_dead_letters.sh HIDEWIRE_BIN DATA_DIR
 set -euo pipefail
 bin=$1
 data=$2
 source "$(dirname "$0")/lib.sh"
 peer_port=$(free_port)
+archive_port=$(free_port)
 cat >"$work/lab.json" <<JSON
 {"node": {"name": "lab", "ods_code": "RR8", "data_dir": "$work/lab"},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
  "sources": [{"name": "lims", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"}],
  "destinations": [{"name": "store", "type": "fhir-store"},
                   {"name": "gp", "type": "http-fhir", "url": "http://127.0.0.1:$peer_port/", "timeout_ms": 1000,
-                   "retry": {"max_attempts": 2, "initial_backoff_ms": 20, "max_backoff_ms": 40}}],
- "routes": [{"name": "results-to-gp", "match": {"message_types": ["ORU^R01"]}, "destinations": ["store", "gp"]}],
+                   "retry": {"max_attempts": 2, "initial_backoff_ms": 20, "max_backoff_ms": 40}},
+                  {"name": "archive", "type": "http-fhir", "url": "http://127.0.0.1:$archive_port/", "timeout_ms": 1000,
+                   "retry": {"max_attempts": 1000, "initial_backoff_ms": 1000, "max_backoff_ms": 1000}}],
+ "routes": [{"name": "results-to-gp", "match": {"message_types": ["ORU^R01"]}, "destinations": ["store", "gp"]},
+            {"name": "admissions-to-archive", "match": {"message_types": ["ADT^A01"]}, "destinations": ["store", "archive"]}],
  "unmatched": {"destinations": ["store"]}}
 JSON
 cat >"$work/gp.json" <<JSON
@@ -28,7 +34,8 @@ JSON
 
 start lab "$work/lab.json"
 admin="127.0.0.1:$(port_of lab 'admin on')"
-"$bin" send --mllp "127.0.0.1:$(port_of lab 'source lims')" "$data/oru_r01_v251.hl7" "$data/adt_a01_bad_nhs.hl7" >"$work/acks.txt" || true
+"$bin" send --mllp "127.0.0.1:$(port_of lab 'source lims')" "$data/adt_a01_v251.hl7" "$data/oru_r01_v251.hl7" \
+  "$data/adt_a01_bad_nhs.hl7" >"$work/acks.txt" || true
 grep -q "oru_r01_v251.hl7: AA" "$work/acks.txt" || fail "results not accepted: $(cat "$work/acks.txt")"
 for _ in $(seq 100); do
   curl -sf "http://$admin/messages?status=failed" | grep -q '"status":"failed"' && break
