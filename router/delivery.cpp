@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include <pthread.h>
 
@@ -128,9 +129,10 @@ void Router::route_batch(std::vector<Committed>&& batch) {
     ++counters_.routed;
     count(c.entry.channel, &ChannelCounts::routed);
     auto entry = std::make_shared<const JournalEntry>(std::move(c.entry));
+    auto channel = std::make_shared<const std::string>(entry->channel);
     std::vector<Job> jobs;
     for (const std::string& name : destinations_for(*entry))
-      if (const DestinationConfig* d = cfg_.destination(name)) jobs.push_back({c.id, d, entry, 0});
+      if (const DestinationConfig* d = cfg_.destination(name)) jobs.push_back({c.id, d, is_local(*d) ? entry : nullptr, channel, 0});
     if (jobs.empty()) nowhere.push_back(c.id);
     else routed.emplace_back(c.id, std::move(jobs));
   }
@@ -148,7 +150,7 @@ void Router::route_batch(std::vector<Committed>&& batch) {
 
 // Records one delivery's outcome; true when it was the message's last outstanding one.
 void Router::done(const Job& job, bool ok, const std::string& error) {
-  const std::string& channel = job.entry->channel;
+  const std::string& channel = *job.channel;
   if (ok) {
     ++counters_.delivered;
     count(channel, &ChannelCounts::delivered);
@@ -222,7 +224,12 @@ void Router::remote_worker(Queue& q) {
       job = std::move(q.jobs.front());
       q.jobs.pop_front();
     }
-    const std::string& payload = job.dest->type == DestinationType::Mllp ? job.entry->raw : job.entry->output;
+    std::optional<JournalEntry> entry = journal_.get(job.journal_id);
+    if (!entry) {
+      done(job, false, "journal entry " + std::to_string(job.journal_id) + " is gone");
+      continue;
+    }
+    const std::string& payload = job.dest->type == DestinationType::Mllp ? entry->raw : entry->output;
     std::string error;
     for (;;) {
       ++job.attempt;
@@ -256,15 +263,22 @@ void Router::fail(std::int64_t id, const std::string& why) {
 }
 
 std::size_t Router::recover() {
+  // In pages: a long outage can leave more than memory should hold at once; routing waits for
+  // the store when its queue is full, and remote queues hold only ids.
   std::size_t n = 0;
-  std::vector<Committed> batch;
-  for (JournalEntry& e : journal_.undelivered()) {
-    std::int64_t id = e.id;
-    batch.push_back({id, std::move(e)});
-    ++n;
+  std::int64_t after = 0;
+  for (;;) {
+    std::vector<JournalEntry> page = journal_.undelivered(after, 5000);
+    if (page.empty()) return n;
+    after = page.back().id;
+    n += page.size();
+    std::vector<Committed> batch;
+    for (JournalEntry& e : page) {
+      std::int64_t id = e.id;
+      batch.push_back({id, std::move(e)});
+    }
+    route_batch(std::move(batch));
   }
-  route_batch(std::move(batch));
-  return n;
 }
 
 bool Router::replay(std::int64_t id, std::string& error) {

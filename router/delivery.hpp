@@ -59,7 +59,10 @@ class Router {
   struct Job {
     std::int64_t journal_id;
     const DestinationConfig* dest;
-    std::shared_ptr<const JournalEntry> entry;
+    std::shared_ptr<const JournalEntry> entry;  // local jobs; remote ones read it from the journal when
+                                                // they are tried, so a long queue for a peer that is down
+                                                // holds ids, not messages
+    std::shared_ptr<const std::string> channel;
     int attempt = 0;
   };
   struct Queue {

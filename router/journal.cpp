@@ -152,10 +152,10 @@ std::size_t Journal::count(const std::string& status) {
   return static_cast<std::size_t>(s.integer(0));
 }
 
-std::vector<JournalEntry> Journal::undelivered(std::size_t limit) {
+std::vector<JournalEntry> Journal::undelivered(std::int64_t after_id, std::size_t limit) {
   std::lock_guard lock(mu_);
-  Stmt s(*stmts_, "SELECT " JOURNAL_COLUMNS " FROM journal WHERE status = 'accepted' AND delivered = 0 ORDER BY id LIMIT ?");
-  s.bind(1, static_cast<std::int64_t>(limit));
+  Stmt s(*stmts_, "SELECT " JOURNAL_COLUMNS " FROM journal WHERE status = 'accepted' AND delivered = 0 AND id > ? ORDER BY id LIMIT ?");
+  s.bind(1, after_id).bind(2, static_cast<std::int64_t>(limit));
   std::vector<JournalEntry> out;
   while (s.step()) out.push_back(row(s));
   return out;

@@ -67,7 +67,8 @@ class Journal {
   // remote destinations may get it twice (delivery to them is at least once).
   void queue_delivered(const std::vector<std::int64_t>& ids);
   void flush_delivered();
-  std::vector<JournalEntry> undelivered(std::size_t limit = 100000);
+  // Accepted entries not marked delivered, after `after_id`, in order, at most `limit`.
+  std::vector<JournalEntry> undelivered(std::int64_t after_id, std::size_t limit);
   // Replaces a rejected entry's outcome after a successful replay.
   void update_outcome(std::int64_t id, const std::string& status, const std::string& reason, const std::string& output);
 
