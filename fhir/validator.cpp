@@ -22,7 +22,8 @@ std::string list_types(const ElementDef& def) {
 
 class Validator {
  public:
-  Validator(const Schema& s, Diagnostics& d, const ValidationOptions& o) : schema_(s), diags_(d), opts_(o) {}
+  Validator(const Schema& s, Diagnostics& d, const ValidationOptions& o, const Node* root)
+      : schema_(s), diags_(d), opts_(o), root_(root) {}
 
   void resource(const Node& n, const PathFrame& at) {
     if (!n.type) return;
@@ -73,6 +74,54 @@ class Validator {
     if (!c.type) return;
     complex(c, c.type, at);
     if (opts_.check_bindings && c.def->binding == BindingStrength::Required) binding_complex(c, at);
+    if (c.type->name == "Reference") reference_target(c, at);
+  }
+
+  // Reference(Patient | Group): what a reference points at must be one of the element's target
+  // types. The type is read from Reference.type, from the Type/id form of the reference (relative
+  // or absolute), or from the Bundle entry a urn:uuid names; a reference that tells nothing of its
+  // type (#contained, a bare identifier) is not judged, nor are targets given as profiles.
+  void reference_target(const Node& c, const PathFrame& at) {
+    const TypeRef* ref = nullptr;
+    for (const TypeRef& t : c.def->types)
+      if (t.code == "Reference") ref = &t;
+    if (!ref || ref->target_profiles.empty()) return;
+    for (const std::string& t : ref->target_profiles) {
+      if (t == "Resource") return;
+      const TypeDef* td = schema_.type(t);
+      if (!td || td->kind != TypeKind::Resource) return;
+    }
+    std::string found = referenced_type(c);
+    const TypeDef* ft = found.empty() ? nullptr : schema_.type(found);
+    if (!ft || ft->kind != TypeKind::Resource) return;
+    std::string allowed;
+    for (const std::string& t : ref->target_profiles) {
+      if (t == found) return;
+      allowed += (allowed.empty() ? "" : ", ") + t;
+    }
+    diags_.error("structure", at.render(), "the reference points at a " + found + ", but " + c.def->path + " may only point at " + allowed);
+  }
+
+  std::string referenced_type(const Node& c) const {
+    if (const Node* t = c.child("type"); t && t->has_value) return t->value.substr(t->value.rfind('/') + 1);
+    const Node* r = c.child("reference");
+    if (!r || !r->has_value || r->value.empty() || r->value[0] == '#') return {};
+    const std::string& ref = r->value;
+    if (ref.rfind("urn:", 0) == 0) {  // a Bundle entry's fullUrl
+      if (!root_ || root_->resource_type() != "Bundle") return {};
+      for (const Node& e : root_->children) {
+        const Node* full = e.name == "entry" ? e.child("fullUrl") : nullptr;
+        const Node* res = full && full->value == ref ? e.child("resource") : nullptr;
+        if (res) return std::string(res->resource_type());
+      }
+      return {};
+    }
+    std::string_view path(ref);
+    if (auto h = path.find("/_history/"); h != std::string_view::npos) path = path.substr(0, h);
+    auto last = path.rfind('/');
+    if (last == std::string_view::npos || last == 0) return {};
+    auto before = path.rfind('/', last - 1);
+    return std::string(path.substr(before == std::string_view::npos ? 0 : before + 1, last - (before == std::string_view::npos ? 0 : before + 1)));
   }
 
   void primitive(const Node& c, const PathFrame& at) {
@@ -165,13 +214,14 @@ class Validator {
   const Schema& schema_;
   Diagnostics& diags_;
   const ValidationOptions& opts_;
+  const Node* root_;  // the resource validated: the Bundle whose entries urn:uuid references name
   StringSet warned_sets_;
 };
 
 }  // namespace
 
 void validate(const Node& resource, const Schema& schema, Diagnostics& out, const ValidationOptions& opts) {
-  Validator v(schema, out, opts);
+  Validator v(schema, out, opts, &resource);
   PathFrame root{nullptr, resource.resource_type(), -1};
   v.resource(resource, root);
 }

@@ -20,6 +20,12 @@ inline constexpr Erratum kErrata[] = {
      "the generated questionnaire leaves Questionnaire.item.linkId (1..1) out of 50 nested items", false},
     {"codesystem-example.json", "Constraint failed: csd-1:",
      "the code system lists the code chol-mass twice (the first was meant to be chol-mmol)", true},
+    {"devicemetric-example.json", "DeviceMetric.parent may only point at Device",
+     "DeviceMetric.parent is Reference(Device) in R4; the example points it at a DeviceDefinition", false},
+    {"deviceusestatement-example.json", "DeviceUseStatement.reasonReference may only point at",
+     "DeviceUseStatement.reasonReference does not allow Procedure in R4; the example gives one", false},
+    {"medicationrequest0301.json", "MedicationRequest.dispenseRequest.performer may only point at Organization",
+     "MedicationRequest.dispenseRequest.performer is Reference(Organization) in R4; the example names a Practitioner", false},
 };
 
 // Errors other than the file's known errata; `invariants` says which checks produced `d`.

@@ -52,9 +52,40 @@ Outcome mutate(const std::string& example, std::initializer_list<std::pair<const
 }  // namespace
 
 TEST_CASE("the unmutated examples used below are valid") {
-  for (const char* f : {"patient-example.json", "observation-example.json", "medicationrequest0301.json"}) {
+  for (const char* f : {"patient-example.json", "observation-example.json"}) {
     Outcome o = mutate(f, {});
     CHECK_MESSAGE(o.diags.error_count() == 0, o.dump());
+  }
+  // One of the examples' errata (tests/data/NOTICE): fixed, it is valid.
+  Outcome mr = mutate("medicationrequest0301.json", {});
+  CHECK_MESSAGE(mr.diags.error_count() == 1, mr.dump());
+  CHECK(mr.has("MedicationRequest.dispenseRequest.performer", "points at a Practitioner"));
+  Outcome fixed = mutate("medicationrequest0301.json", {{"/dispenseRequest/performer/reference", "\"Organization/f001\""}});
+  CHECK_MESSAGE(fixed.diags.error_count() == 0, fixed.dump());
+}
+
+TEST_CASE("references point at the types their elements allow") {
+  Outcome wrong = mutate("observation-example.json", {{"/subject/reference", "\"Medication/m1\""}});
+  CHECK_MESSAGE(wrong.has("Observation.subject", "points at a Medication, but Observation.subject may only point at Patient"), wrong.dump());
+  Outcome absolute = mutate("observation-example.json", {{"/subject/reference", "\"https://example.org/fhir/Medication/m1/_history/2\""}});
+  CHECK_MESSAGE(absolute.has("Observation.subject", "points at a Medication"), absolute.dump());
+  Outcome typed = mutate("observation-example.json", {{"/subject", R"({"type": "Medication", "identifier": {"value": "x"}})"}});
+  CHECK_MESSAGE(typed.has("Observation.subject", "points at a Medication"), typed.dump());
+  // In a Bundle, a urn:uuid names an entry, whose resource's type is what counts.
+  std::string bundle = R"({"resourceType": "Bundle", "type": "transaction", "entry": [
+    {"fullUrl": "urn:uuid:0b6bbd51-1b9a-4a7d-9c39-62f8a0a7e0c1", "resource": {"resourceType": "Practitioner"},
+     "request": {"method": "POST", "url": "Practitioner"}},
+    {"fullUrl": "urn:uuid:6e3c2b7e-33f5-4a8e-8f7d-2f0f5f0a9d11", "resource": {"resourceType": "Observation", "status": "final",
+     "code": {"text": "pulse"}, "subject": {"reference": "urn:uuid:0b6bbd51-1b9a-4a7d-9c39-62f8a0a7e0c1"},
+     "performer": [{"reference": "urn:uuid:0b6bbd51-1b9a-4a7d-9c39-62f8a0a7e0c1"}]},
+     "request": {"method": "POST", "url": "Observation"}}]})";
+  Outcome b = check_text(bundle);
+  CHECK_MESSAGE(b.has("Bundle.entry[1].resource.subject", "points at a Practitioner"), b.dump());
+  CHECK_MESSAGE(b.diags.error_count() == 1, b.dump());  // performer may be a Practitioner
+  // What tells nothing of its type is not judged: contained, bare identifiers, unknown types.
+  for (const char* ref : {"\"#p1\"", "\"urn:uuid:00000000-0000-0000-0000-000000000000\"", "\"Thing/1\""}) {
+    Outcome o = mutate("observation-example.json", {{"/subject/reference", ref}});
+    CHECK_MESSAGE(!o.has("Observation.subject", "points at"), o.dump());
   }
 }
 
