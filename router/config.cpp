@@ -210,7 +210,7 @@ NodeConfig parse_config(const std::string& text) {
       }
       d.num("timeout_ms", dst.timeout_ms, 100, 600000);
       d.object("retry", [&](Obj& r) {
-        r.num("max_attempts", dst.retry.max_attempts, 1, 1000);
+        r.num("max_attempts", dst.retry.max_attempts, 0, 1000000);  // 0: until delivered
         r.num("initial_backoff_ms", dst.retry.initial_backoff_ms, 10, 3600000);
         r.num("max_backoff_ms", dst.retry.max_backoff_ms, 10, 86400000);
       });

@@ -27,7 +27,7 @@ struct TlsConfig {
 };
 
 struct RetryPolicy {
-  int max_attempts = 8;
+  int max_attempts = 8;  // 0: until delivered
   int initial_backoff_ms = 500;
   int max_backoff_ms = 60000;
 };

@@ -238,7 +238,9 @@ void Router::remote_worker(Queue& q) {
         done(job, true, "");
         break;
       }
-      if (o == Outcome::Rejected || job.attempt >= job.dest->retry.max_attempts) {
+      // A refusal (4xx, AE) is final; otherwise retried until max_attempts, or for ever with 0.
+      int limit = job.dest->retry.max_attempts;
+      if (o == Outcome::Rejected || (limit > 0 && job.attempt >= limit)) {
         done(job, false, error + " (after " + std::to_string(job.attempt) + " attempts)");
         break;
       }

@@ -27,7 +27,11 @@ for i in $(seq 1 100); do
   printf 'MSH|^~\\&|LAB|RR8|HIDEWIRE|8JF33|20261124100000||ORU^R01^ORU_R01|FILE-%d|P|2.5.1\rPID|1||9434765919^^^NHS^NH||SMITH^MARGARET\rOBR|1|FORD-%d||U&E^Urea^LOCAL|||20261124100000||||||||||||||||||F\rOBX|1|NM|FILE-%d^Burst %d^LOCAL||%d|mmol/L|||||F\r' \
     "$i" "$i" "$i" "$i" "$i" >"$work/inbox/burst-$i.hl7"
 done
-for _ in $(seq 60); do [ -z "$(ls "$work/inbox" | grep -v '^done$\|^rejected$')" ] && break; sleep 0.1; done
+# Taken means moved on from the inbox and from .inflight/ (where files wait for their commit).
+for _ in $(seq 100); do
+  [ -z "$(ls "$work/inbox" | grep -v '^done$\|^rejected$')" ] && [ -z "$(ls "$work/inbox/.inflight")" ] && break
+  sleep 0.1
+done
 [ -f "$work/inbox/done/admission.hl7" ] || fail "admission.hl7 not taken"
 [ -f "$work/inbox/done/careplan.json" ] || fail "careplan.json not taken"
 [ -f "$work/inbox/rejected/broken.json" ] || fail "broken.json not set aside"

