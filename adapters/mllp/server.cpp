@@ -14,6 +14,7 @@
 #include <boost/asio/write.hpp>
 
 #include <iostream>
+#include <stdexcept>
 
 #include "adapters/mllp/framing.hpp"
 
@@ -29,11 +30,18 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
       tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
-      tls->use_certificate_chain_file(o.tls_cert_file);
-      tls->use_private_key_file(o.tls_key_file, asio::ssl::context::pem);
-      if (!o.tls_client_ca_file.empty()) {
-        tls->load_verify_file(o.tls_client_ca_file);
-        tls->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
+      // Said with the files' names: the TLS library's own message is often just "asio.ssl error".
+      try {
+        tls->use_certificate_chain_file(o.tls_cert_file);
+        tls->use_private_key_file(o.tls_key_file, asio::ssl::context::pem);
+        if (!o.tls_client_ca_file.empty()) {
+          tls->load_verify_file(o.tls_client_ca_file);
+          tls->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
+        }
+      } catch (const boost::system::system_error& e) {
+        throw std::runtime_error("TLS certificate " + o.tls_cert_file + ", key " + o.tls_key_file +
+                                 (o.tls_client_ca_file.empty() ? "" : ", client CA " + o.tls_client_ca_file) +
+                                 ": not usable PEM, or the key does not match the certificate (" + e.code().message() + ")");
       }
     }
   }

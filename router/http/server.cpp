@@ -13,6 +13,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <stdexcept>
+
 namespace hidewire::http {
 
 namespace asio = boost::asio;
@@ -72,11 +74,18 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
     tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
                      asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
-    tls->use_certificate_chain_file(t.cert_file);
-    tls->use_private_key_file(t.key_file, asio::ssl::context::pem);
-    if (!t.client_ca_file.empty()) {
-      tls->load_verify_file(t.client_ca_file);
-      tls->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
+    // Said with the files' names: the TLS library's own message is often just "asio.ssl error".
+    try {
+      tls->use_certificate_chain_file(t.cert_file);
+      tls->use_private_key_file(t.key_file, asio::ssl::context::pem);
+      if (!t.client_ca_file.empty()) {
+        tls->load_verify_file(t.client_ca_file);
+        tls->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
+      }
+    } catch (const boost::system::system_error& e) {
+      throw std::runtime_error("TLS certificate " + t.cert_file + ", key " + t.key_file +
+                               (t.client_ca_file.empty() ? "" : ", client CA " + t.client_ca_file) +
+                               ": not usable PEM, or the key does not match the certificate (" + e.code().message() + ")");
     }
   }
 

@@ -117,3 +117,19 @@ TEST_CASE("convert: refuses structurally broken input and bad usage") {
   CHECK(run("frobnicate").code == 2);
   CHECK(run("validate").code == 2);
 }
+
+TEST_CASE("run: TLS files that cannot be used stop the node at start, named by their JSON path") {
+  std::string base = R"({"node": {"name": "t", "ods_code": "RR8", "data_dir": ")" + temp_file("tls-data-dir-marker", "") +
+                     R"(.d"}, "admin": {"listen": "127.0.0.1:0"}, "destinations": [{"name": "store", "type": "fhir-store"}],
+     "sources": [{"name": "pas", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"}],
+     "unmatched": {"destinations": ["store"]}, "api": {"listen": "127.0.0.1:0", "tls": )";
+  Run missing = run("run --config " + temp_file("tls-missing.json", base + R"({"cert": "/nonexistent/node.crt", "key": "/nonexistent/node.key"}}})"));
+  CHECK(missing.code == 3);
+  CHECK_MESSAGE(missing.out.find("$.api.tls.cert: cannot read /nonexistent/node.crt") != std::string::npos, missing.out);
+  CHECK(missing.out.find("$.api.tls.key: cannot read /nonexistent/node.key") != std::string::npos);
+  std::string bad = temp_file("not-a-cert.pem", "not a certificate\n");
+  Run garbage = run("run --config " + temp_file("tls-garbage.json", base + R"({"cert": ")" + bad + R"(", "key": ")" + bad + R"("}}})"));
+  CHECK(garbage.code == 3);
+  CHECK_MESSAGE(garbage.out.find("TLS certificate " + bad) != std::string::npos, garbage.out);
+  CHECK(garbage.out.find("not usable PEM") != std::string::npos);
+}

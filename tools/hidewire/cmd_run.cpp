@@ -6,7 +6,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -36,6 +39,24 @@ asio::ip::tcp::endpoint endpoint_of(const router::Endpoint& e) {
   return {asio::ip::make_address(e.host == "localhost" ? "127.0.0.1" : e.host), e.port};
 }
 
+// Certificate, key and CA files named in the configuration must be readable before anything
+// starts: each problem is named by its JSON path, not left to a TLS library's terse error.
+std::vector<std::string> unreadable_tls_files(const router::NodeConfig& cfg) {
+  std::vector<std::string> out;
+  auto check = [&](const std::string& at, const router::TlsConfig& t) {
+    for (auto [key, file] : {std::pair{"cert", &t.cert_file}, std::pair{"key", &t.key_file}, std::pair{"ca", &t.ca_file}}) {
+      if (file->empty()) continue;
+      std::ifstream in(*file);
+      if (!in) out.push_back(at + ".tls." + key + ": cannot read " + *file + ": " + std::strerror(errno));
+    }
+  };
+  check("$.api", cfg.api_tls);
+  for (std::size_t i = 0; i < cfg.sources.size(); ++i) check("$.sources[" + std::to_string(i) + "]", cfg.sources[i].tls);
+  for (std::size_t i = 0; i < cfg.destinations.size(); ++i) check("$.destinations[" + std::to_string(i) + "]", cfg.destinations[i].tls);
+  for (std::size_t i = 0; i < cfg.peers.size(); ++i) check("$.peers[" + std::to_string(i) + "]", cfg.peers[i].tls);
+  return out;
+}
+
 // With `ca`, clients must present a certificate that CA signed (node-to-node mutual TLS).
 http::TlsOptions http_tls(const router::TlsConfig& t) { return {t.cert_file, t.key_file, t.ca_file}; }
 
@@ -61,6 +82,11 @@ int run_node(const Args& args) {
   } catch (const router::ConfigError& e) {
     std::cerr << "hidewire run: " << e.what() << "\n";
     return kUsage;
+  }
+  if (auto problems = unreadable_tls_files(cfg); !problems.empty()) {
+    std::cerr << "hidewire run: " << config_path << ": TLS files cannot be read:\n";
+    for (const std::string& p : problems) std::cerr << "  " << p << "\n";
+    return kUnreadable;
   }
   try {
     fs::create_directories(cfg.data_dir);
