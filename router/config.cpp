@@ -181,7 +181,10 @@ NodeConfig parse_config(const std::string& text) {
       a.num("max_request_bytes", c.api_max_request_bytes, 1024, 1LL << 30);
       read_tls(a, c.api_tls);
     });
-    root.object("admin", [&](Obj& a) { a.endpoint("listen", c.admin); });
+    root.object("admin", [&](Obj& a) {
+      a.endpoint("listen", c.admin);
+      read_tls(a, c.admin_tls);
+    });
     root.array("sources", [&](Obj& s) {
       SourceConfig src;
       s.str("name", src.name, true);

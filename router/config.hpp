@@ -85,6 +85,7 @@ struct NodeConfig {
   std::size_t api_max_request_bytes = 16u << 20;
   TlsConfig api_tls;
   Endpoint admin{"127.0.0.1", 8081};
+  TlsConfig admin_tls;  // with a ca: only holders of its certificates may read counters or replay
   std::vector<SourceConfig> sources;
   std::vector<DestinationConfig> destinations;
   std::vector<RouteConfig> routes;

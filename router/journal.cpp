@@ -135,10 +135,10 @@ std::optional<JournalEntry> Journal::get(std::int64_t id) {
   return row(s);
 }
 
-std::vector<JournalEntry> Journal::list(const std::string& status, std::size_t limit) {
+std::vector<JournalEntry> Journal::list(const std::string& status, std::size_t limit, std::int64_t after_id) {
   std::lock_guard lock(mu_);
-  Stmt s(*stmts_, "SELECT " JOURNAL_COLUMNS " FROM journal WHERE (? = '' OR status = ?) ORDER BY id LIMIT ?");
-  s.bind(1, status).bind(2, status).bind(3, static_cast<std::int64_t>(limit));
+  Stmt s(*stmts_, "SELECT " JOURNAL_COLUMNS " FROM journal WHERE (? = '' OR status = ?) AND id > ? ORDER BY id LIMIT ?");
+  s.bind(1, status).bind(2, status).bind(3, after_id).bind(4, static_cast<std::int64_t>(limit));
   std::vector<JournalEntry> out;
   while (s.step()) out.push_back(row(s));
   return out;

@@ -58,7 +58,8 @@ class Journal {
   };
   std::vector<Appended> append_batch(const std::vector<const JournalEntry*>& entries);
   std::optional<JournalEntry> get(std::int64_t id);
-  std::vector<JournalEntry> list(const std::string& status = {}, std::size_t limit = 100);
+  // Entries with the status (any when empty) and id above `after_id`, in order, at most `limit`.
+  std::vector<JournalEntry> list(const std::string& status = {}, std::size_t limit = 100, std::int64_t after_id = 0);
   std::size_t count(const std::string& status = {});
   // Delivery state: set once every destination has the message; entries accepted but not
   // delivered (a crash between the two) are delivered again at start-up.

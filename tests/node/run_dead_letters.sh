@@ -75,4 +75,24 @@ if "$bin" replay --admin "$admin" --status rejected >"$work/refused.txt"; then f
 grep -q "refused (HTTP 409).*still not convertible" "$work/refused.txt" || fail "refusal output: $(cat "$work/refused.txt")"
 "$bin" replay --admin 127.0.0.1:1 42 2>"$work/down.txt" && fail "replay against no node succeeded"
 grep -q "no answer" "$work/down.txt" || fail "no message when the node is not there: $(cat "$work/down.txt")"
-echo "dead letters: failed delivery kept with its reason, replayed by command once the peer was up; refused stays refused"
+
+# An admin port behind mutual TLS: replay speaks to it with the node's CA and a client certificate.
+for n in node operator; do
+  openssl req -x509 -newkey rsa:2048 -nodes -subj "/CN=$n" -addext subjectAltName=IP:127.0.0.1 -days 1 \
+    -keyout "$work/$n.key" -out "$work/$n.crt" >/dev/null 2>&1 || fail "openssl could not make a certificate"
+done
+cat >"$work/secure.json" <<JSON
+{"node": {"name": "secure", "ods_code": "RR8", "data_dir": "$work/secure"},
+ "api": {"listen": "127.0.0.1:0"},
+ "admin": {"listen": "127.0.0.1:0", "tls": {"cert": "$work/node.crt", "key": "$work/node.key", "ca": "$work/operator.crt"}},
+ "sources": [{"name": "pas", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"}],
+ "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
+JSON
+start secure "$work/secure.json"
+secure="127.0.0.1:$(port_of secure 'admin on')"
+"$bin" replay --admin "$secure" --ca "$work/node.crt" --cert "$work/operator.crt" --key "$work/operator.key" --status failed \
+  >"$work/secure.txt" || fail "replay over mutual TLS: $(cat "$work/secure.txt")"
+grep -q "0 replayed, 0 refused" "$work/secure.txt" || fail "replay over mutual TLS: $(cat "$work/secure.txt")"
+"$bin" replay --admin "$secure" --ca "$work/node.crt" --status failed 2>"$work/nocert.txt" && fail "replay without a client certificate succeeded"
+grep -q "no answer.*over TLS" "$work/nocert.txt" || fail "no message without a client certificate: $(cat "$work/nocert.txt")"
+echo "dead letters: failed delivery kept with its reason, replayed by command once the peer was up; refused stays refused; replay over mutual TLS"

@@ -39,6 +39,11 @@ everything=$(curl -sf "http://127.0.0.1:$api/Patient/$pid/\$everything")
 [ "$(echo "$everything" | grep -o '"resourceType":"Observation"' | wc -l)" = 5 ] || fail "\$everything does not hold the 5 observations"
 curl -sf "http://127.0.0.1:$admin/stats" | grep -q '"accepted":2,"rejected":1' || fail "admin counters wrong"
 curl -sf "http://127.0.0.1:$admin/messages?status=rejected" | grep -q MSG00099 || fail "the rejected message is not listed"
+# The journal listing pages: one at a time, each page after the last id seen.
+first=$(curl -sf "http://127.0.0.1:$admin/messages?limit=1" | grep -o '"id":[0-9]*' | cut -d: -f2)
+[ "$(curl -sf "http://127.0.0.1:$admin/messages?limit=1" | grep -o '"id":' | wc -l)" = 1 ] || fail "limit not applied"
+second=$(curl -sf "http://127.0.0.1:$admin/messages?limit=1&after=$first" | grep -o '"id":[0-9]*' | cut -d: -f2)
+[ -n "$second" ] && [ "$second" -gt "$first" ] || fail "paging: after=$first gave '$second'"
 metrics=$(curl -sf "http://127.0.0.1:$admin/metrics")
 echo "$metrics" | grep -q '^hidewire_messages_accepted_total{channel="pas"} 2$' || fail "metrics: $metrics"
 echo "$metrics" | grep -q '^# TYPE hidewire_deliveries_total counter$' || fail "metrics without types: $metrics"

@@ -51,6 +51,7 @@ std::vector<std::string> unreadable_tls_files(const router::NodeConfig& cfg) {
     }
   };
   check("$.api", cfg.api_tls);
+  check("$.admin", cfg.admin_tls);
   for (std::size_t i = 0; i < cfg.sources.size(); ++i) check("$.sources[" + std::to_string(i) + "]", cfg.sources[i].tls);
   for (std::size_t i = 0; i < cfg.destinations.size(); ++i) check("$.destinations[" + std::to_string(i) + "]", cfg.destinations[i].tls);
   for (std::size_t i = 0; i < cfg.peers.size(); ++i) check("$.peers[" + std::to_string(i) + "]", cfg.peers[i].tls);
@@ -161,8 +162,8 @@ int run_node(const Args& args) {
     std::cout << "FHIR API on http" << (cfg.api_tls.enabled() ? "s" : "") << "://" << cfg.api.host << ":" << api_server.port() << std::endl;
     AdminContext admin_ctx{cfg, journal, router, group, sources};
     http::Server admin(io, endpoint_of(cfg.admin), [&admin_ctx](const http::Request& r) { return admin_handle(admin_ctx, r); },
-                       1 << 20);
-    std::cout << "admin on http://" << cfg.admin.host << ":" << admin.port() << std::endl;
+                       1 << 20, http_tls(cfg.admin_tls));
+    std::cout << "admin on http" << (cfg.admin_tls.enabled() ? "s" : "") << "://" << cfg.admin.host << ":" << admin.port() << std::endl;
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](auto, int) { io.stop(); });
     // By default one core is left to the journal and store writers: on 2 cores a second

@@ -12,7 +12,7 @@ constexpr std::array kCommands = {
     Command{"run", "run this organisation's node from its configuration", "hidewire run --config FILE",
             hidewire::cli::run_node},
     Command{"replay", "send journalled messages through a running node again (dead letters after a fix)",
-            "hidewire replay --admin HOST:PORT (ID... | --status rejected|failed)", hidewire::cli::run_replay},
+            "hidewire replay --admin HOST:PORT [--ca PEM [--cert PEM --key PEM]] (ID... | --status rejected|failed)", hidewire::cli::run_replay},
     Command{"validate", "validate FHIR R4 JSON or XML resources against the R4 definitions",
             "hidewire validate [--format text|json] [--no-bindings] [--no-invariants] [--max-bytes N] [--max-depth N] FILE...",
             hidewire::cli::run_validate},

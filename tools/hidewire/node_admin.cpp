@@ -77,8 +77,13 @@ http::Response admin_handle(const AdminContext& ctx, const http::Request& r) {
   } else if (r.path == "/messages" && r.method == "GET") {
     auto status = r.query.find("status");
     auto wanted = r.query.find("message_id");
+    auto after = r.query.find("after");   // paging: the last id of the previous page
+    auto limit = r.query.find("limit");   // at most 1000 a page
+    std::int64_t after_id = after == r.query.end() ? 0 : std::atoll(after->second.c_str());
+    long long lim = limit == r.query.end() ? 1000 : std::atoll(limit->second.c_str());
+    if (lim < 1 || lim > 1000) lim = 1000;
     out.body = "[";
-    auto list = ctx.journal.list(status == r.query.end() ? "" : status->second, 1000);
+    auto list = ctx.journal.list(status == r.query.end() ? "" : status->second, static_cast<std::size_t>(lim), after_id);
     if (wanted != r.query.end())
       std::erase_if(list, [&](const router::JournalEntry& e) { return e.message_id != wanted->second; });
     for (std::size_t i = 0; i < list.size(); ++i)
