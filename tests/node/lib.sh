@@ -14,3 +14,10 @@ start() {
 }
 # port_of NAME TEXT: the port on the log line of node NAME that contains TEXT.
 port_of() { grep "$2" "$work/$1.log" | grep -o ':[0-9]*$' | tr -d :; }
+# make_certs NAME...: a self-signed certificate for each (its own CA) in $work/NAME.crt and .key.
+make_certs() {
+  for n in "$@"; do
+    openssl req -x509 -newkey rsa:2048 -nodes -subj "/CN=$n" -addext subjectAltName=IP:127.0.0.1 -days 1 \
+      -keyout "$work/$n.key" -out "$work/$n.crt" >/dev/null 2>&1 || fail "openssl could not make a certificate"
+  done
+}

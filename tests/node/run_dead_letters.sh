@@ -77,10 +77,7 @@ grep -q "refused (HTTP 409).*still not convertible" "$work/refused.txt" || fail 
 grep -q "no answer" "$work/down.txt" || fail "no message when the node is not there: $(cat "$work/down.txt")"
 
 # An admin port behind mutual TLS: replay speaks to it with the node's CA and a client certificate.
-for n in node operator; do
-  openssl req -x509 -newkey rsa:2048 -nodes -subj "/CN=$n" -addext subjectAltName=IP:127.0.0.1 -days 1 \
-    -keyout "$work/$n.key" -out "$work/$n.crt" >/dev/null 2>&1 || fail "openssl could not make a certificate"
-done
+make_certs node operator
 cat >"$work/secure.json" <<JSON
 {"node": {"name": "secure", "ods_code": "RR8", "data_dir": "$work/secure"},
  "api": {"listen": "127.0.0.1:0"},

@@ -11,10 +11,7 @@ data=$2
 source "$(dirname "$0")/lib.sh"
 gp_port=$(free_port)
 gp_mllp=$(free_port)
-for n in hospital gp; do
-  openssl req -x509 -newkey rsa:2048 -nodes -subj "/CN=$n" -addext subjectAltName=IP:127.0.0.1 -days 1 \
-    -keyout "$work/$n.key" -out "$work/$n.crt" >/dev/null 2>&1 || fail "openssl could not make a certificate"
-done
+make_certs hospital gp
 cat >"$work/hospital.json" <<JSON
 {"node": {"name": "hospital", "ods_code": "RR8", "data_dir": "$work/hospital"},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
