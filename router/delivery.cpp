@@ -148,7 +148,7 @@ void Router::route_batch(std::vector<Committed>&& batch) {
   cv_.notify_all();
 }
 
-// Records one delivery's outcome; true when it was the message's last outstanding one.
+// Records one delivery's outcome; the message is marked delivered when it was its last one.
 void Router::done(const Job& job, bool ok, const std::string& error) {
   const std::string& channel = *job.channel;
   if (ok) {
