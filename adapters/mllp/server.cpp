@@ -3,6 +3,7 @@
 #include <utility>  // before Boost 1.74's awaitable.hpp, which uses std::exchange without it
 
 #include "adapters/net/accept_loop.hpp"
+#include "adapters/net/tls_server.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -14,7 +15,6 @@
 #include <boost/asio/write.hpp>
 
 #include <iostream>
-#include <stdexcept>
 
 #include "adapters/mllp/framing.hpp"
 
@@ -26,24 +26,8 @@ using tcp = asio::ip::tcp;
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Impl(asio::io_context& io, const tcp::endpoint& at, AsyncFrameHandler h, FrameErrorHandler e, const ServerOptions& o)
       : acceptor(io, at), handler(std::move(h)), on_error(std::move(e)), opts(o) {
-    if (!o.tls_cert_file.empty() || !o.tls_key_file.empty()) {
-      tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
-      tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
-      // Said with the files' names: the TLS library's own message is often just "asio.ssl error".
-      try {
-        tls->use_certificate_chain_file(o.tls_cert_file);
-        tls->use_private_key_file(o.tls_key_file, asio::ssl::context::pem);
-        if (!o.tls_client_ca_file.empty()) {
-          tls->load_verify_file(o.tls_client_ca_file);
-          tls->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
-        }
-      } catch (const boost::system::system_error& e) {
-        throw std::runtime_error("TLS certificate " + o.tls_cert_file + ", key " + o.tls_key_file +
-                                 (o.tls_client_ca_file.empty() ? "" : ", client CA " + o.tls_client_ca_file) +
-                                 ": not usable PEM, or the key does not match the certificate (" + e.code().message() + ")");
-      }
-    }
+    if (!o.tls_cert_file.empty() || !o.tls_key_file.empty())
+      tls = net::make_server_tls({o.tls_cert_file, o.tls_key_file, o.tls_client_ca_file});
   }
 
   // Hands every frame of one read to the handler at once and resumes the connection's coroutine

@@ -3,6 +3,7 @@
 #include "router/http/server.hpp"
 
 #include "adapters/net/accept_loop.hpp"
+#include "adapters/net/tls_server.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -13,7 +14,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
-#include <stdexcept>
 
 namespace hidewire::http {
 
@@ -70,23 +70,7 @@ std::string outcome(const std::string& code, const std::string& text) {
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Impl(asio::io_context& io, const tcp::endpoint& at, AsyncHandler h, std::size_t max, const TlsOptions& t)
       : acceptor(io, at), handler(std::move(h)), max_body(max) {
-    if (!t.enabled()) return;
-    tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
-    tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
-                     asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
-    // Said with the files' names: the TLS library's own message is often just "asio.ssl error".
-    try {
-      tls->use_certificate_chain_file(t.cert_file);
-      tls->use_private_key_file(t.key_file, asio::ssl::context::pem);
-      if (!t.client_ca_file.empty()) {
-        tls->load_verify_file(t.client_ca_file);
-        tls->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
-      }
-    } catch (const boost::system::system_error& e) {
-      throw std::runtime_error("TLS certificate " + t.cert_file + ", key " + t.key_file +
-                               (t.client_ca_file.empty() ? "" : ", client CA " + t.client_ca_file) +
-                               ": not usable PEM, or the key does not match the certificate (" + e.code().message() + ")");
-    }
+    if (t.enabled()) tls = net::make_server_tls({t.cert_file, t.key_file, t.client_ca_file});
   }
 
   asio::awaitable<void> session(tcp::socket socket) {
