@@ -23,7 +23,13 @@ bool is_local(const DestinationConfig& d) { return d.type == DestinationType::Fh
 
 }  // namespace
 
-Router::Router(const NodeConfig& cfg, Journal& journal, FhirStore& store) : cfg_(cfg), journal_(journal), store_(store) {
+Router::Router(const NodeConfig& cfg, Journal& journal, FhirStore& store)
+    : cfg_(cfg),
+      journal_(journal),
+      store_(store),
+      routes_read_bundle_(std::any_of(cfg.routes.begin(), cfg.routes.end(),
+                                      [](const RouteConfig& r) { return !r.match.resource_types.empty() || !r.match.fhirpath.empty(); })),
+      routes_read_type_(std::any_of(cfg.routes.begin(), cfg.routes.end(), [](const RouteConfig& r) { return !r.match.message_types.empty(); })) {
   // Named for top -H and perf.
   local_.thread = std::thread([this] {
     pthread_setname_np(pthread_self(), "hw-local");
@@ -54,23 +60,17 @@ void Router::stop() {
     if (q->thread.joinable()) q->thread.join();
 }
 
-bool Router::routes_need_bundle() const {
-  return std::any_of(cfg_.routes.begin(), cfg_.routes.end(),
-                     [](const RouteConfig& r) { return !r.match.resource_types.empty() || !r.match.fhirpath.empty(); });
-}
-
 std::vector<std::string> Router::destinations_for(const JournalEntry& e) {
   std::vector<std::string> out;
   // The Bundle and the v2 message are read only when some route looks into them.
   fhir::Node bundle;
   bool parsed = false;
-  if (routes_need_bundle()) {
+  if (routes_read_bundle_) {
     fhir::Diagnostics d;
     parsed = fhir::parse_json(e.output, fhir::Schema::r4(), bundle, d);
   }
   std::string type = e.event;
-  bool need_type = std::any_of(cfg_.routes.begin(), cfg_.routes.end(), [](const RouteConfig& r) { return !r.match.message_types.empty(); });
-  if (type.empty() && need_type) {
+  if (type.empty() && routes_read_type_) {
     hl7v2::ParseError perr;
     if (auto msg = hl7v2::parse(e.raw, perr)) type = std::string(msg->message_code()) + "^" + std::string(msg->trigger_event());
   }
@@ -169,7 +169,6 @@ void Router::done(const Job& job, bool ok, const std::string& error) {
       pending_.erase(it);
       all_done = true;
     }
-    if (pending_.empty()) idle_cv_.notify_all();
   }
   if (all_done) journal_.queue_delivered({job.journal_id});
 }
@@ -251,11 +250,6 @@ void Router::remote_worker(Queue& q) {
       if (cv_.wait_for(lock, std::chrono::milliseconds(wait), [&] { return stopping_; })) return;
     }
   }
-}
-
-void Router::drain() {
-  std::unique_lock lock(mu_);
-  idle_cv_.wait(lock, [&] { return pending_.empty() || stopping_; });
 }
 
 void Router::fail(std::int64_t id, const std::string& why) {

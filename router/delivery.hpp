@@ -51,8 +51,6 @@ class Router {
   std::vector<std::string> destinations_for(const JournalEntry& e);
   const Counters& counters() const { return counters_; }
   std::map<std::string, ChannelCounts> channel_counts();
-  // Waits until every message routed so far has been through its destinations (or failed).
-  void drain();
   void stop();
 
  private:
@@ -74,17 +72,19 @@ class Router {
   void done(const Job& job, bool ok, const std::string& error);
   void fail(std::int64_t id, const std::string& why);
   void count(const std::string& channel, std::uint64_t ChannelCounts::*field);
-  bool routes_need_bundle() const;
 
   const NodeConfig& cfg_;
   Journal& journal_;
   FhirStore& store_;
+  // Whether any route looks into the Bundle or the message type: fixed by the config, so found
+  // once rather than for every message.
+  const bool routes_read_bundle_, routes_read_type_;
   fhirpath::ExpressionCache predicates_;
   Counters counters_;
   std::mutex counts_mu_;
   std::map<std::string, ChannelCounts> channels_;
   std::mutex mu_;
-  std::condition_variable cv_, idle_cv_, room_cv_;  // room_cv_: the local queue has room again
+  std::condition_variable cv_, room_cv_;  // room_cv_: the local queue has room again
   Queue local_;
   // One queue and worker per remote destination: a peer that is down holds up only its own
   // messages, in order, while the others keep flowing.

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
-#include <future>
 
 #include "adapters/hl7v2/ack.hpp"
 #include "conformance/gate.hpp"
@@ -60,13 +59,6 @@ Intake::Intake(std::string channel, router::GroupJournal& journal, const mapping
 std::string Intake::next_control_id() {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   return "HW" + std::to_string(ms) + "-" + std::to_string(++seq_);
-}
-
-std::string Intake::handle(std::string_view raw) {
-  std::promise<std::string> answer;
-  std::future<std::string> ack = answer.get_future();
-  handle(raw, [&answer](std::string a) { answer.set_value(std::move(a)); });
-  return ack.get();
 }
 
 void Intake::handle(std::string_view raw, std::function<void(std::string)> reply) {

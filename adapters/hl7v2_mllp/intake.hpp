@@ -25,8 +25,6 @@ class Intake {
   // Handles one message (the payload of one MLLP frame, valid until `reply` is called) and
   // answers with the ACK payload once the outcome is committed, on the journal's thread.
   void handle(std::string_view raw, std::function<void(std::string ack)> reply);
-  // The same, waiting for the answer (for sources without connections to keep serving).
-  std::string handle(std::string_view raw);
   // The AR for a frame that could not even be taken (too large).
   std::string reject_frame(const std::string& error);
   const IntakeStats& stats() const { return stats_; }
