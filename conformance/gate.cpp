@@ -10,10 +10,14 @@ fhir::Diagnostics check(const std::string& json) {
   const fhir::Schema& schema = fhir::Schema::r4();
   fhir::Diagnostics d;
   fhir::Node root;
-  if (!fhir::parse_json(json, schema, root, d)) return d;
+  if (fhir::parse_json(json, schema, root, d)) check(root, d);
+  return d;
+}
+
+void check(const fhir::Node& root, fhir::Diagnostics& d) {
+  const fhir::Schema& schema = fhir::Schema::r4();
   fhir::validate(root, schema, d);
   fhirpath::check_invariants(root, schema, d);
-  return d;
 }
 
 }  // namespace hidewire::conformance

@@ -2,9 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include "conformance/gate.hpp"
 #include "fhir/codec.hpp"
-#include "fhir/validator.hpp"
-#include "fhirpath/invariants.hpp"
 #include "router/http/fhir_api.hpp"
 
 namespace hidewire::http_fhir {
@@ -36,10 +35,7 @@ void Intake::handle(const std::string& body, std::function<void(http::Response)>
   e.raw = body;
   e.message_id = sha256_hex(body);
   bool readable = fhir::parse_any(body, fhir::Schema::r4(), node, d);
-  if (readable) {
-    fhir::validate(node, fhir::Schema::r4(), d);
-    fhirpath::check_invariants(node, fhir::Schema::r4(), d);
-  }
+  if (readable) conformance::check(node, d);  // the same gate as converted HL7 v2
   int status = 202;
   if (!readable || d.has_errors()) {
     if (!readable) ++stats_.unreadable;
