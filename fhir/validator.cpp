@@ -118,10 +118,12 @@ class Validator {
     }
     std::string_view path(ref);
     if (auto h = path.find("/_history/"); h != std::string_view::npos) path = path.substr(0, h);
+    // Type/id or .../Type/id: the type is the segment before the id.
     auto last = path.rfind('/');
     if (last == std::string_view::npos || last == 0) return {};
     auto before = path.rfind('/', last - 1);
-    return std::string(path.substr(before == std::string_view::npos ? 0 : before + 1, last - (before == std::string_view::npos ? 0 : before + 1)));
+    std::size_t start = before == std::string_view::npos ? 0 : before + 1;
+    return std::string(path.substr(start, last - start));
   }
 
   void primitive(const Node& c, const PathFrame& at) {

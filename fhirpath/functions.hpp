@@ -1,13 +1,10 @@
 // One call of a FHIRPath function, as the function families see it (internal to fhirpath/).
 #pragma once
 
+#include "fhirpath/evaluator.hpp"
 #include "fhirpath/name_ref.hpp"
 
-
-#include "fhirpath/evaluator.hpp"
-
 namespace hidewire::fhirpath {
-
 
 struct Fn {
   Evaluator& ev;

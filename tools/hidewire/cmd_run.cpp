@@ -61,7 +61,6 @@ std::vector<std::string> unreadable_tls_files(const router::NodeConfig& cfg) {
 // With `ca`, clients must present a certificate that CA signed (node-to-node mutual TLS).
 http::TlsOptions http_tls(const router::TlsConfig& t) { return {t.cert_file, t.key_file, t.ca_file}; }
 
-
 }  // namespace
 
 int run_node(const Args& args) {
