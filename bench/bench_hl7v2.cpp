@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "adapters/hl7v2/message.hpp"
+#include "hl7v2/message.hpp"
 #include "mapping/engine/converter.hpp"
 
 using namespace hidewire;

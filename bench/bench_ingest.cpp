@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "adapters/hl7v2/message.hpp"
+#include "hl7v2/message.hpp"
 #include "bench/ingest_message.hpp"
-#include "adapters/mllp/framing.hpp"
+#include "net/mllp/framing.hpp"
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;

@@ -10,14 +10,14 @@
 #include <string>
 #include <vector>
 
-#include "adapters/hl7v2/message.hpp"
+#include "hl7v2/message.hpp"
 #include "bench/ingest_message.hpp"
 #include "fhir/codec.hpp"
 #include "fhir/validator.hpp"
 #include "fhirpath/invariants.hpp"
 #include "mapping/engine/converter.hpp"
-#include "router/fhir_store.hpp"
-#include "router/journal.hpp"
+#include "plugins/stores/sqlite/fhir_store.hpp"
+#include "plugins/journals/sqlite/journal.hpp"
 
 using namespace hidewire;
 using Clock = std::chrono::steady_clock;
@@ -74,11 +74,11 @@ int main(int argc, char** argv) {
   }
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  router::Journal journal((dir / "journal.db").string());
-  router::FhirStore store((dir / "fhir.db").string());
-  std::vector<router::JournalEntry> entries(static_cast<std::size_t>(n));
+  hidewire::plugins::SqliteJournal journal((dir / "journal.db").string());
+  hidewire::plugins::SqliteFhirStore store((dir / "fhir.db").string());
+  std::vector<node::JournalEntry> entries(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) {
-    router::JournalEntry& e = entries[static_cast<std::size_t>(i)];
+    node::JournalEntry& e = entries[static_cast<std::size_t>(i)];
     e.channel = "lab";
     e.sender = "LAB^RR8";
     e.message_id = "ING-" + std::to_string(i);
@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
   auto j0 = Clock::now();
   std::clock_t jc0 = std::clock();
   for (int i = 0; i < n; i += batch) {
-    std::vector<const router::JournalEntry*> group;
+    std::vector<const node::JournalEntry*> group;
     for (int k = i; k < std::min(n, i + batch); ++k) group.push_back(&entries[static_cast<std::size_t>(k)]);
     std::vector<std::int64_t> batch_ids;
     for (const auto& r : journal.append_batch(group)) batch_ids.push_back(r.id);
@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
   std::clock_t jc1 = std::clock();
   auto j1 = Clock::now();
   for (int i = 0; i < n; i += batch) {
-    std::vector<router::FhirStore::BatchItem> items;
+    std::vector<node::FhirStore::BatchItem> items;
     for (int k = i; k < std::min(n, i + batch); ++k)
       items.push_back({&bundles[static_cast<std::size_t>(k)], "journal:" + std::to_string(ids[static_cast<std::size_t>(k)])});
     for (const auto& r : store.transaction_batch(items))

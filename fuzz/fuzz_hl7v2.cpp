@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "adapters/hl7v2/ack.hpp"
-#include "adapters/hl7v2/message.hpp"
+#include "hl7v2/ack.hpp"
+#include "hl7v2/message.hpp"
 
 using namespace hidewire::hl7v2;
 

@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <set>
 
-#include "adapters/hl7v2/structures.hpp"
+#include "hl7v2/structures.hpp"
 #include "fhir/nhs_number.hpp"
 #include "mapping/engine/datatypes.hpp"
 #include "mapping/engine/json_path.hpp"

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "adapters/hl7v2/message.hpp"
+#include "hl7v2/message.hpp"
 #include "fhir/diagnostics.hpp"
 #include "mapping/engine/map_model.hpp"
 

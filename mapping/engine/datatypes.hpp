@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "adapters/hl7v2/message.hpp"
+#include "hl7v2/message.hpp"
 #include "mapping/engine/map_model.hpp"
 
 namespace hidewire::mapping {

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "adapters/hl7v2/ack.hpp"
+#include "hl7v2/ack.hpp"
 #include "tests/fhir/test_support.hpp"
 
 using namespace hidewire::hl7v2;

@@ -8,12 +8,14 @@
 #include <filesystem>
 #include <thread>
 
-#include "adapters/hl7v2/message.hpp"
+#include "hl7v2/message.hpp"
 #include "fhir/codec.hpp"
 #include "fhir/validator.hpp"
 #include "fhirpath/fhirpath.hpp"
 #include "mapping/engine/converter.hpp"
-#include "router/http/fhir_api.hpp"
+#include "api/fhir_api.hpp"
+#include "plugins/access/allow_all/allow_all.hpp"
+#include "plugins/stores/sqlite/fhir_store.hpp"
 #include "tests/fhir/test_support.hpp"
 
 using namespace hidewire;
@@ -74,7 +76,8 @@ std::vector<std::string> eval(const std::string& json, const std::string& expr) 
 
 struct Node {
   std::filesystem::path db = std::filesystem::temp_directory_path() / ("hw-api-" + std::to_string(::getpid()) + ".db");
-  std::unique_ptr<router::FhirStore> store;
+  std::unique_ptr<node::FhirStore> store;
+  std::unique_ptr<node::AccessPolicy> policy = plugins::allow_all::make();
   std::unique_ptr<http::FhirApi> api;
   boost::asio::io_context io;
   std::unique_ptr<http::Server> server;
@@ -82,8 +85,8 @@ struct Node {
   std::string base;
   Node() {
     std::filesystem::remove(db);
-    store = std::make_unique<router::FhirStore>(db.string());
-    api = std::make_unique<http::FhirApi>(*store);
+    store = std::make_unique<plugins::SqliteFhirStore>(db.string());
+    api = std::make_unique<http::FhirApi>(*store, *policy);
     server = std::make_unique<http::Server>(io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0),
                                             [this](const http::Request& r) { return api->handle(r); }, 256 * 1024);
     base = "http://127.0.0.1:" + std::to_string(server->port());

@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "router/http/server.hpp"
+#include "net/http/server.hpp"
 
 using namespace hidewire;
 

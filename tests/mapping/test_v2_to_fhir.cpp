@@ -2,7 +2,7 @@
 // NHS-number keys, the unmapped-field report, and that every Bundle passes the validator.
 #include <doctest/doctest.h>
 
-#include "adapters/hl7v2/message.hpp"
+#include "hl7v2/message.hpp"
 #include "fhir/codec.hpp"
 #include "fhir/validator.hpp"
 #include "fhirpath/fhirpath.hpp"

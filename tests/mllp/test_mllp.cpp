@@ -12,11 +12,14 @@
 #include <filesystem>
 #include <thread>
 
-#include "adapters/hl7v2/message.hpp"
-#include "adapters/hl7v2_mllp/intake.hpp"
-#include "adapters/mllp/client.hpp"
-#include "adapters/mllp/framing.hpp"
-#include "adapters/mllp/server.hpp"
+#include "hl7v2/message.hpp"
+#include "node/intake.hpp"
+#include "plugins/common/v2_answer.hpp"
+#include "plugins/journals/sqlite/journal.hpp"
+#include "plugins/registry.hpp"
+#include "net/mllp/client.hpp"
+#include "net/mllp/framing.hpp"
+#include "net/mllp/server.hpp"
 #include "tests/fhir/test_support.hpp"
 
 using namespace hidewire;
@@ -25,9 +28,12 @@ namespace {
 
 struct Fixture {
   std::filesystem::path dir;
-  std::unique_ptr<router::Journal> journal;
-  std::unique_ptr<router::GroupJournal> group;
-  std::unique_ptr<hl7v2_mllp::Intake> intake;
+  std::unique_ptr<node::Journal> journal;
+  std::unique_ptr<node::GroupJournal> group;
+  std::unique_ptr<node::Converter> v2 = plugins::make_converter("hl7v2");
+  std::unique_ptr<node::Intake> intake;
+  node::Channel* channel = nullptr;
+  plugins::V2Responder responder;
   boost::asio::io_context io;
   std::unique_ptr<mllp::Server> server;
   std::thread thread;
@@ -35,16 +41,21 @@ struct Fixture {
   explicit Fixture(mllp::ServerOptions opts = {}) {
     dir = std::filesystem::temp_directory_path() / ("hw-mllp-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
     std::filesystem::create_directories(dir);
-    journal = std::make_unique<router::Journal>((dir / "journal.db").string());
-    group = std::make_unique<router::GroupJournal>(*journal, nullptr);
-    intake = std::make_unique<hl7v2_mllp::Intake>("test", *group);
+    journal = std::make_unique<plugins::SqliteJournal>((dir / "journal.db").string());
+    group = std::make_unique<node::GroupJournal>(*journal, nullptr);
+    intake = std::make_unique<node::Intake>(*group, std::map<std::string, const node::Converter*>{{"hl7v2", v2.get()}});
+    channel = &intake->channel("test");
     server = std::make_unique<mllp::Server>(
         io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0),
-        mllp::AsyncFrameHandler([this](std::string_view m, mllp::Reply reply) { intake->handle(m, std::move(reply)); }),
-        [this](const std::string& e) { return intake->reject_frame(e); }, opts);
+        mllp::AsyncFrameHandler([this](std::string_view m, mllp::Reply reply) {
+          channel->submit(std::string(m), "hl7v2", responder,
+                          [reply = std::move(reply)](const node::Outcome&, const std::string& ack) { reply(ack); });
+        }),
+        [this](const std::string& e) { return responder.reject_frame(e); }, opts);
     thread = std::thread([this] { io.run(); });
   }
   ~Fixture() {
+    intake->stop();
     group->stop();  // answers what is queued while the io_context still runs
     server->stop();
     io.stop();
@@ -93,7 +104,7 @@ TEST_CASE("AA after the message is in the journal; MSA-2 echoes MSH-10; a resend
   std::string again = c.send(corpus("adt_a01_v251.hl7"));
   CHECK(again == stored[0].ack);  // the same ACK, byte for byte
   CHECK(f.journal->count() == 1);
-  CHECK(f.intake->stats().duplicates == 1);
+  CHECK(f.channel->stats().duplicates == 1);
 }
 
 TEST_CASE("AE with ERR for content errors, AR for unreadable frames; both kept with the reason") {

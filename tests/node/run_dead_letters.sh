@@ -72,7 +72,7 @@ o=$(sqlite3 "$work/lab/fhir.db" "SELECT COUNT(*) FROM resources WHERE type = 'Ob
 
 # A content error stays refused on replay, with the reason, and the command says so.
 if "$bin" replay --admin "$admin" --status rejected >"$work/refused.txt"; then fail "replay of a refused message succeeded"; fi
-grep -q "refused (HTTP 409).*still not convertible" "$work/refused.txt" || fail "refusal output: $(cat "$work/refused.txt")"
+grep -q "refused (HTTP 422).*still not convertible" "$work/refused.txt" || fail "refusal output: $(cat "$work/refused.txt")"
 "$bin" replay --admin 127.0.0.1:1 42 2>"$work/down.txt" && fail "replay against no node succeeded"
 grep -q "no answer" "$work/down.txt" || fail "no message when the node is not there: $(cat "$work/down.txt")"
 

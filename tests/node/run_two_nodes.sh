@@ -68,7 +68,7 @@ echo "$stats" | grep -q '"delivered":4' || fail "store, HTTP and MLLP deliveries
 admin=$(port_of hospital 'admin on')
 id=$(curl -sf "http://127.0.0.1:$admin/messages?status=rejected" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
 code=$(curl -s -o "$work/replay.json" -w '%{http_code}' -X POST "http://127.0.0.1:$admin/messages/$id/replay")
-[ "$code" = 409 ] || fail "replay of a still-invalid message answered $code"
+[ "$code" = 422 ] || fail "replay of a still-invalid message answered $code"
 grep -q "still not convertible" "$work/replay.json" || fail "replay refusal does not say why"
 curl -sf "http://127.0.0.1:$admin/messages?message_id=DOC-4410" | grep -q '"status":"accepted"' || fail "message search by MSH-10"
 # The GP's HTTP FHIR source, spoken to directly with the hospital's certificate: accepted once

@@ -3,14 +3,16 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "router/config.hpp"
+#include "node/config.hpp"
+#include "plugins/registry.hpp"
 
-using namespace hidewire::router;
+using namespace hidewire::node;
+using hidewire::plugins::builtin;
 
 namespace {
 std::vector<std::string> problems_of(const std::string& json) {
   try {
-    parse_config(json);
+    parse_config(json, builtin());
   } catch (const ConfigError& e) {
     return e.problems;
   }
@@ -26,27 +28,31 @@ const char* kMinimal = R"({"node": {"name": "n", "ods_code": "X1"}, "sources": [
 TEST_CASE("the example node configs load") {
   for (const char* name : {"gp-practice", "acute-hospital", "ambulance-service", "social-care-provider", "local-demo"}) {
     CAPTURE(name);
-    NodeConfig c = load_config(std::string(HIDEWIRE_SOURCE_DIR) + "/config/" + name + ".json");
+    NodeConfig c = load_config(std::string(HIDEWIRE_SOURCE_DIR) + "/config/" + name + ".json", builtin());
     CHECK_FALSE(c.ods_code.empty());
     CHECK_FALSE(c.sources.empty());
     CHECK_FALSE(c.unmatched_destinations.empty());
   }
-  NodeConfig h = load_config(std::string(HIDEWIRE_SOURCE_DIR) + "/config/acute-hospital.json");
-  CHECK(h.sources[1].listen.port == 2576);
-  CHECK(h.sources[1].max_message_bytes == 4194304);
-  CHECK(h.destination("gp-b86010")->retry.max_attempts == 20);
-  CHECK(h.destination("gp-b86010")->tls.enabled());
+  NodeConfig h = load_config(std::string(HIDEWIRE_SOURCE_DIR) + "/config/acute-hospital.json", builtin());
+  CHECK(h.sources[1].type == "mllp-hl7v2");
+  CHECK(h.destination("gp-b86010")->type == "http-fhir");
   CHECK(h.routes[1].match.fhirpath.find("interpretation") == 0);
-  CHECK(h.api.port == 8443);
+  CHECK(h.api.listen.port == 8443);
+  // Every TLS file named, with its JSON path, for the check before start.
+  CHECK(std::any_of(h.tls_files.begin(), h.tls_files.end(), [](const std::string& f) { return f.rfind("$.api.tls.cert\t", 0) == 0; }));
 }
 
 TEST_CASE("a minimal config gets the defaults") {
-  NodeConfig c = parse_config(kMinimal);
-  CHECK(c.journal_path == "journal.db");
-  CHECK(c.api.host == "127.0.0.1");
-  CHECK(c.api.port == 8080);
-  CHECK(c.sources[0].type == SourceType::MllpHl7v2);
-  CHECK(c.destinations[0].retry.max_attempts == 8);
+  NodeConfig c = parse_config(kMinimal, builtin());
+  CHECK(c.api.listen.host == "127.0.0.1");
+  CHECK(c.api.listen.port == 8080);
+  CHECK(c.sources[0].type == "mllp-hl7v2");
+  CHECK(c.sources[0].build);
+  CHECK(c.journal);  // sqlite, allow-all and every converter unless the config says otherwise
+  CHECK(c.store);
+  CHECK(c.access);
+  CHECK(c.converters.count("hl7v2") == 1);
+  CHECK(c.converters.count("fhir") == 1);
 }
 
 TEST_CASE("every problem is reported with its JSON path") {
@@ -58,9 +64,9 @@ TEST_CASE("every problem is reported with its JSON path") {
   CHECK(has(p, "$.node.ods_code: expected a string"));
   CHECK(has(p, "$.node.colour: unknown key"));
   CHECK(has(p, "$.sources[0].listen: expected HOST:PORT, got 'nowhere'"));
-  CHECK(has(p, "$.sources[1].type: 'carrier-pigeon' is not one of mllp-hl7v2, http-fhir, file-drop"));
+  CHECK(has(p, "$.sources[1].type: 'carrier-pigeon' is not one of file-drop, http-fhir, mllp-hl7v2"));
   CHECK(has(p, "$.sources[1].name: 's' is used twice"));
-  CHECK(has(p, "$.destinations[0].timeout_ms: expected a whole number from 100 to 600000"));
+  CHECK(has(p, "$.destinations[0].timeout_ms: unknown key"));  // the store has no timeout: no plugin reads it
   CHECK(has(p, "$.destinations[1].url: expected an http:// or https:// URL"));
   CHECK(has(p, "$.routes[0].match.sources[0]: no source named 'nope'"));
   CHECK(has(p, "$.routes[0].destinations[1]: no destination named 'missing'"));
@@ -72,4 +78,22 @@ TEST_CASE("every problem is reported with its JSON path") {
   CHECK(has(problems_of("{"), "$: invalid JSON: Missing a name for object member. at offset 1"));
   CHECK(has(problems_of("{}"), "$.node: required"));
   CHECK(has(problems_of("{}"), "$.sources: required"));
+}
+
+TEST_CASE("a setting no plugin reads stops start-up with its JSON path") {
+  // An MLLP source has no url; a file destination has no tls; the store no retry.
+  auto p = problems_of(R"({"node": {"name": "n", "ods_code": "X1"},
+    "sources": [{"name": "s", "type": "mllp-hl7v2", "listen": "127.0.0.1:2575", "url": "http://x"}],
+    "destinations": [{"name": "store", "type": "fhir-store", "retry": {"max_attempts": 3}},
+                     {"name": "out", "type": "file", "directory": "out", "tls": {"cert": "c", "key": "k"}},
+                     {"name": "peer", "type": "mllp", "target": "127.0.0.1:2600", "timeout_ms": 5}],
+    "unmatched": {"destinations": ["store"]}})");
+  CHECK(has(p, "$.sources[0].url: unknown key"));
+  CHECK(has(p, "$.destinations[0].retry: unknown key"));
+  CHECK(has(p, "$.destinations[1].tls: unknown key"));
+  CHECK(has(p, "$.destinations[2].timeout_ms: expected a whole number from 100 to 600000"));
+  CHECK(has(problems_of(R"({"node": {"name": "n", "ods_code": "X1"}, "journal": {"type": "tape"},
+    "sources": [], "destinations": [], "unmatched": {"destinations": []}})"), "$.journal.type: 'tape' is not one of sqlite"));
+  CHECK(has(problems_of(R"({"node": {"name": "n", "ods_code": "X1"}, "converters": {"hl7v2": {"maps": "x"}},
+    "sources": [], "destinations": [], "unmatched": {"destinations": []}})"), "$.converters.hl7v2.maps: unknown key"));
 }

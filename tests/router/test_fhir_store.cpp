@@ -4,9 +4,9 @@
 
 #include <filesystem>
 
-#include "adapters/hl7v2/message.hpp"
+#include "hl7v2/message.hpp"
 #include "mapping/engine/converter.hpp"
-#include "router/fhir_store.hpp"
+#include "plugins/stores/sqlite/fhir_store.hpp"
 #include "tests/fhir/test_support.hpp"
 
 using namespace hidewire;
@@ -24,10 +24,10 @@ std::string bundle_of(const std::string& file) {
 
 struct TempStore {
   std::filesystem::path path = std::filesystem::temp_directory_path() / ("hw-store-" + std::to_string(::getpid()) + ".db");
-  std::unique_ptr<router::FhirStore> store;
+  std::unique_ptr<node::FhirStore> store;
   TempStore() {
     std::filesystem::remove(path);
-    store = std::make_unique<router::FhirStore>(path.string());
+    store = std::make_unique<hidewire::plugins::SqliteFhirStore>(path.string());
   }
   ~TempStore() {
     store.reset();
@@ -41,12 +41,12 @@ const std::string kNhs = "https://fhir.nhs.uk/Id/nhs-number";
 
 TEST_CASE("admission, update and results land on one patient, keyed by the NHS number") {
   TempStore t;
-  router::FhirStore& s = *t.store;
+  node::FhirStore& s = *t.store;
   std::string resp = s.transaction(bundle_of("adt_a01_v251.hl7"));
   CHECK(resp.find("\"type\":\"transaction-response\"") != std::string::npos);
   CHECK(resp.find("201 Created") != std::string::npos);
   REQUIRE(s.count("Patient") == 1);
-  router::SearchParams by_nhs;
+  node::SearchParams by_nhs;
   by_nhs.identifier_system = kNhs;
   by_nhs.identifier_value = "9434765919";
   auto found = s.search("Patient", by_nhs);
@@ -65,7 +65,7 @@ TEST_CASE("admission, update and results land on one patient, keyed by the NHS n
 
   s.transaction(bundle_of("oru_r01_v251.hl7"));  // results: the patient is not overwritten
   CHECK(s.read("Patient", pid)->version == 2);
-  router::SearchParams mine;
+  node::SearchParams mine;
   mine.patient = pid;
   auto obs = s.search("Observation", mine);
   CHECK(obs.size() == 5);  // one from the ADT OBX, four lab results
@@ -80,14 +80,14 @@ TEST_CASE("admission, update and results land on one patient, keyed by the NHS n
 
 TEST_CASE("paging, _lastUpdated and the all-or-nothing rule") {
   TempStore t;
-  router::FhirStore& s = *t.store;
+  node::FhirStore& s = *t.store;
   s.transaction(bundle_of("oru_r01_v251.hl7"));
-  router::SearchParams page;
+  node::SearchParams page;
   page.count = 3;
   CHECK(s.search("Observation", page).size() == 3);
   page.offset = 3;
   CHECK(s.search("Observation", page).size() == 1);
-  router::SearchParams later;
+  node::SearchParams later;
   later.last_updated_after = "2999-01-01T00:00:00Z";
   CHECK(s.search("Observation", later).empty());
 
@@ -98,7 +98,7 @@ TEST_CASE("paging, _lastUpdated and the all-or-nothing rule") {
   try {
     s.transaction(bundle_of("adt_a01_v251.hl7"));
     FAIL("expected a conflict");
-  } catch (const router::StoreError& e) {
+  } catch (const node::StoreError& e) {
     CHECK(e.http_status == 412);
     CHECK(std::string(e.what()).find("matches 2 resources") != std::string::npos);
   }

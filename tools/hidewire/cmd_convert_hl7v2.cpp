@@ -3,7 +3,7 @@
 // on standard error.
 #include <iostream>
 
-#include "adapters/hl7v2/message.hpp"
+#include "hl7v2/message.hpp"
 #include "fhir/validator.hpp"
 #include "fhirpath/invariants.hpp"
 #include "mapping/engine/converter.hpp"

@@ -7,10 +7,13 @@
 
 #include <iostream>
 
-#include "adapters/hl7v2/message.hpp"
-#include "adapters/hl7v2_mllp/intake.hpp"
-#include "adapters/mllp/client.hpp"
-#include "adapters/mllp/server.hpp"
+#include "hl7v2/message.hpp"
+#include "net/mllp/client.hpp"
+#include "net/mllp/server.hpp"
+#include "node/intake.hpp"
+#include "plugins/common/v2_answer.hpp"
+#include "plugins/journals/sqlite/journal.hpp"
+#include "plugins/registry.hpp"
 #include "tools/hidewire/cli.hpp"
 
 namespace hidewire::cli {
@@ -78,17 +81,23 @@ int run_listen(const Args& args) {
     return kUsage;
   }
   try {
-    router::Journal journal(journal_path);
+    // The node's own intake with only a journal behind it: the same conversion, gate and answers.
+    plugins::SqliteJournal journal(journal_path);
     boost::asio::io_context io;
-    router::GroupJournal group(journal, nullptr);
-    hl7v2_mllp::Intake intake(channel, group);
+    node::GroupJournal group(journal, nullptr);
+    std::unique_ptr<node::Converter> v2 = plugins::make_converter("hl7v2");
+    node::Intake intake(group, {{"hl7v2", v2.get()}});
+    node::Channel& ch = intake.channel(channel);
+    plugins::V2Responder responder;
     mllp::ServerOptions opts;
     opts.tls_cert_file = cert;
     opts.tls_key_file = key;
     mllp::Server server(
         io, {boost::asio::ip::make_address(host), port},
-        mllp::AsyncFrameHandler([&](std::string_view m, mllp::Reply reply) { intake.handle(m, std::move(reply)); }),
-        [&](const std::string& e) { return intake.reject_frame(e); }, opts);
+        mllp::AsyncFrameHandler([&](std::string_view m, mllp::Reply reply) {
+          ch.submit(std::string(m), "hl7v2", responder, [reply = std::move(reply)](const node::Outcome&, const std::string& ack) { reply(ack); });
+        }),
+        [&](const std::string& e) { return responder.reject_frame(e); }, opts);
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](auto, int) {
       server.stop();
@@ -97,8 +106,9 @@ int run_listen(const Args& args) {
     std::cout << "listening for MLLP" << (cert.empty() ? "" : " over TLS") << " on " << host << ":" << server.port()
               << ", journal " << journal_path << std::endl;
     io.run();
+    intake.stop();
     group.stop();
-    const auto& s = intake.stats();
+    const auto& s = ch.stats();
     std::cout << "stopped: " << s.received << " received, " << s.accepted << " accepted, " << s.rejected << " rejected, "
               << s.duplicates << " duplicates" << std::endl;
   } catch (const std::exception& e) {

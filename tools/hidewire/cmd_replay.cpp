@@ -92,7 +92,12 @@ int run_replay(const Args& args) {
       std::cerr << "hidewire replay: " << body << "\n";
       return kUnreadable;
     }
-    std::cout << id << ": " << (code == 200 ? "replayed" : "refused (HTTP " + std::to_string(code) + ") " + body) << "\n";
+    // The node answers with the replay's real outcome: 200 delivered, 202 still retrying, else refused.
+    std::cout << id << ": "
+              << (code == 200   ? "replayed and delivered"
+                  : code == 202 ? "not yet delivered (still retrying) " + body
+                                : "refused (HTTP " + std::to_string(code) + ") " + body)
+              << "\n";
     refused += code != 200;
   }
   std::cout << ids.size() - static_cast<std::size_t>(refused) << " replayed, " << refused << " refused\n";

@@ -1,0 +1,31 @@
+// The node's admin endpoints: /health, /stats (JSON counters per channel), /metrics (the same in
+// Prometheus text format, for the monitoring most integration teams already run), /messages
+// (journal search by status and control id) and POST /messages/{id}/replay, which answers with
+// the replay's real outcome (delivered, failed with the reason, or still pending).
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "net/http/server.hpp"
+#include "node/config.hpp"
+#include "node/delivery.hpp"
+#include "node/group_journal.hpp"
+#include "node/intake.hpp"
+#include "node/journal.hpp"
+
+namespace hidewire::api {
+
+struct AdminContext {
+  const node::NodeConfig& cfg;
+  node::Journal& journal;
+  node::Router& router;
+  node::GroupJournal& group;
+  node::Intake& intake;
+  std::chrono::milliseconds replay_wait{30000};
+};
+
+http::Response admin_handle(const AdminContext& ctx, const http::Request& r);
+
+}  // namespace hidewire::api

@@ -1,0 +1,185 @@
+#include "hl7v2/structures.hpp"
+
+#include <algorithm>
+#include <array>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+namespace hidewire::hl7v2 {
+namespace {
+
+// Notation: segment names and groups NAME{...}; suffix ? optional, * optional repeating,
+// + required repeating, none required. A group's first set is what may start it.
+struct StructureText {
+  std::string_view name, text;
+};
+constexpr std::array<StructureText, 9> kStructures = {{
+    {"ADT_A01", "MSH SFT* EVN PID PD1? ROL* NK1* PV1 PV2? ROL* DB1* OBX* AL1* DG1* DRG? PROCEDURE{PR1 ROL*}* GT1* "
+                "INSURANCE{IN1 IN2? IN3* ROL*}* ACC? UB1? UB2? PDA?"},
+    {"ADT_A02", "MSH SFT* EVN PID PD1? ROL* PV1 PV2? DB1* OBX* PDA?"},
+    {"ADT_A03", "MSH SFT* EVN PID PD1? ROL* NK1* PV1 PV2? ROL* DB1* AL1* DG1* DRG? PROCEDURE{PR1 ROL*}* OBX* GT1* "
+                "INSURANCE{IN1 IN2? IN3* ROL*}* ACC? PDA?"},
+    {"ADT_A05", "MSH SFT* EVN PID PD1? ROL* NK1* PV1 PV2? ROL* DB1* OBX* AL1* DG1* DRG? PROCEDURE{PR1 ROL*}* GT1* "
+                "INSURANCE{IN1 IN2? IN3* ROL*}* ACC? UB1? UB2?"},
+    {"ADT_A39", "MSH SFT* EVN PATIENT{PID PD1? MRG PV1?}+"},
+    {"ORU_R01", "MSH SFT* PATIENT_RESULT{PATIENT{PID PD1? NTE* NK1* VISIT{PV1 PV2?}?}? ORDER_OBSERVATION{ORC? OBR NTE* "
+                "TIMING_QTY{TQ1 TQ2*}* CTD? OBSERVATION{OBX NTE*}* FT1* CTI* SPECIMEN{SPM OBX*}*}+}+ DSC?"},
+    {"MDM_T02", "MSH SFT* EVN PID PV1 COMMON_ORDER{ORC TIMING{TQ1 TQ2*}* OBR NTE*}* TXA CON* OBSERVATION{OBX NTE*}+"},
+    {"SIU_S12", "MSH SFT* SCH TQ1* NTE* PATIENT{PID PD1? PV1? PV2? OBX* DG1*}* RESOURCES{RGS SERVICE{AIS NTE*}* "
+                "GENERAL_RESOURCE{AIG NTE*}* LOCATION_RESOURCE{AIL NTE*}* PERSONNEL_RESOURCE{AIP NTE*}*}+"},
+    {"REF_I12", "MSH SFT* RF1? AUTHORIZATION_CONTACT{AUT CTD?}? PROVIDER_CONTACT{PRD CTD*}+ PID NK1* GT1* "
+                "INSURANCE{IN1 IN2? IN3?}* ACC? DG1* DRG* AL1* PROCEDURE{PR1 AUTHORIZATION_CONTACT{AUT CTD?}?}* "
+                "OBSERVATION{OBR NTE* RESULTS_NOTES{OBX NTE*}*}* PATIENT_VISIT{PV1 PV2?}? NTE*"},
+}};
+
+// Structures that share a definition with another (v2.5.1 Appendix: message type to structure).
+constexpr std::array<std::pair<std::string_view, std::string_view>, 15> kAliases = {{
+    {"ADT_A04", "ADT_A01"}, {"ADT_A08", "ADT_A01"}, {"ADT_A13", "ADT_A01"}, {"ADT_A11", "ADT_A09"},
+    {"ADT_A09", "ADT_A09"},
+    {"ADT_A28", "ADT_A05"}, {"ADT_A31", "ADT_A05"}, {"ADT_A40", "ADT_A39"}, {"ADT_A06", "ADT_A06"},
+    {"MDM_T01", "MDM_T01"}, {"SIU_S13", "SIU_S12"}, {"SIU_S14", "SIU_S12"}, {"SIU_S15", "SIU_S12"},
+    {"REF_I13", "REF_I12"}, {"REF_I14", "REF_I12"}}};
+
+struct Def {
+  std::string name;        // segment or group name
+  bool group = false, optional = false, repeat = false;
+  std::vector<Def> members;  // for groups
+  std::vector<std::string> first;  // segment names that can start this member
+};
+
+void compute_first(Def& d) {
+  if (!d.group) {
+    d.first = {d.name};
+    return;
+  }
+  for (Def& m : d.members) compute_first(m);
+  for (Def& m : d.members) {
+    d.first.insert(d.first.end(), m.first.begin(), m.first.end());
+    if (!m.optional) break;
+  }
+}
+
+Def parse_def(std::string_view text, std::size_t& i, std::string name) {
+  Def g;
+  g.name = std::move(name);
+  g.group = true;
+  while (i < text.size()) {
+    while (i < text.size() && text[i] == ' ') ++i;
+    if (i >= text.size() || text[i] == '}') { ++i; break; }
+    std::size_t st = i;
+    while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_')) ++i;
+    std::string n(text.substr(st, i - st));
+    Def m;
+    if (i < text.size() && text[i] == '{') {
+      ++i;
+      m = parse_def(text, i, n);
+    } else {
+      m.name = n;
+    }
+    if (i < text.size() && (text[i] == '?' || text[i] == '*' || text[i] == '+')) {
+      m.optional = text[i] != '+';
+      m.repeat = text[i] != '?';
+      ++i;
+    }
+    g.members.push_back(std::move(m));
+  }
+  return g;
+}
+
+const Def* definition(std::string_view structure) {
+  static std::mutex mu;
+  static std::unordered_map<std::string, std::unique_ptr<Def>> cache;
+  std::lock_guard lock(mu);
+  auto it = cache.find(std::string(structure));
+  if (it != cache.end()) return it->second.get();
+  std::string_view text = structure_definition(structure);
+  std::unique_ptr<Def> d;
+  if (!text.empty()) {
+    std::size_t i = 0;
+    d = std::make_unique<Def>(parse_def(text, i, "MESSAGE"));
+    compute_first(*d);
+  }
+  return cache.emplace(std::string(structure), std::move(d)).first->second.get();
+}
+
+bool starts(const Def& m, std::string_view seg) { return std::find(m.first.begin(), m.first.end(), seg) != m.first.end(); }
+
+// Greedy match: consumes segments for group `g` from `pos`; a known segment that fits no
+// remaining member closes the group; segments the structure never names (Z-segments...)
+// stay with the group they appear in.
+std::size_t match(const Def& g, const Message& m, std::size_t pos, Group& out, const std::vector<std::string>& known) {
+  std::size_t k = 0;
+  bool first_taken = false;
+  while (pos < m.segments.size()) {
+    std::string_view seg = m.segments[pos].name;
+    std::size_t hit = g.members.size();
+    for (std::size_t j = k; j < g.members.size(); ++j)
+      if (starts(g.members[j], seg)) { hit = j; break; }
+    if (hit == g.members.size()) {
+      bool listed = std::find(known.begin(), known.end(), seg) != known.end();
+      if (listed || !first_taken) return pos;
+      out.segments.push_back(pos++);
+      continue;
+    }
+    const Def& mem = g.members[hit];
+    first_taken = true;
+    if (mem.group) {
+      Group child;
+      child.name = mem.name;
+      pos = match(mem, m, pos, child, known);
+      out.groups.push_back(std::move(child));
+    } else {
+      out.segments.push_back(pos++);
+    }
+    k = mem.repeat ? hit : hit + 1;
+  }
+  return pos;
+}
+
+void collect_names(const Def& d, std::vector<std::string>& out) {
+  if (!d.group) out.push_back(d.name);
+  for (const Def& m : d.members) collect_names(m, out);
+}
+
+}  // namespace
+
+std::vector<std::size_t> Group::all() const {
+  std::vector<std::size_t> out = segments;
+  for (const Group& g : groups) {
+    auto sub = g.all();
+    out.insert(out.end(), sub.begin(), sub.end());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string_view canonical_structure(std::string_view structure) {
+  for (auto [alias, target] : kAliases)
+    if (alias == structure) return target;
+  return structure;
+}
+
+std::string_view structure_definition(std::string_view structure) {
+  structure = canonical_structure(structure);
+  for (const StructureText& s : kStructures)
+    if (s.name == structure) return s.text;
+  return {};
+}
+
+void build_groups(Message& m) {
+  m.root = Group{};
+  m.root.name = "MESSAGE";
+  const Def* def = definition(m.structure());
+  if (!def) {
+    for (std::size_t i = 0; i < m.segments.size(); ++i) m.root.segments.push_back(i);
+    return;
+  }
+  std::vector<std::string> known;
+  collect_names(*def, known);
+  std::size_t pos = match(*def, m, 0, m.root, known);
+  for (; pos < m.segments.size(); ++pos) m.root.segments.push_back(pos);  // out of structure order: kept, not lost
+}
+
+}  // namespace hidewire::hl7v2

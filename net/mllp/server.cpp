@@ -1,0 +1,141 @@
+#include "net/mllp/server.hpp"
+
+#include <utility>  // before Boost 1.74's awaitable.hpp, which uses std::exchange without it
+
+#include "net/accept_loop.hpp"
+#include "net/tls_server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <iostream>
+
+#include "net/mllp/framing.hpp"
+
+namespace hidewire::mllp {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
+  Impl(asio::io_context& io, const tcp::endpoint& at, AsyncFrameHandler h, FrameErrorHandler e, const ServerOptions& o)
+      : acceptor(io, at), handler(std::move(h)), on_error(std::move(e)), opts(o) {
+    if (!o.tls_cert_file.empty() || !o.tls_key_file.empty())
+      tls = net::make_server_tls({o.tls_cert_file, o.tls_key_file, o.tls_client_ca_file});
+  }
+
+  // Hands every frame of one read to the handler at once and resumes the connection's coroutine
+  // with all the answers, in frame order, once the last has come (from whichever thread). A
+  // sender that pipelines its messages so has them share a group commit rather than one each.
+  template <typename Token>
+  auto async_handle(const std::vector<std::string>& frames, Token&& token) {
+    return asio::async_initiate<Token, void(std::vector<std::string>)>(
+        [this, &frames](auto completion) {
+          struct Pending {
+            std::vector<std::string> acks;
+            std::atomic<std::size_t> left;
+            explicit Pending(std::size_t n) : acks(n), left(n) {}
+          };
+          auto ex = asio::get_associated_executor(completion, acceptor.get_executor());
+          auto done = std::make_shared<decltype(completion)>(std::move(completion));
+          auto pending = std::make_shared<Pending>(frames.size());
+          for (std::size_t i = 0; i < frames.size(); ++i)
+            handler(frames[i], [ex, done, pending, i](std::string ack) {
+              pending->acks[i] = std::move(ack);
+              if (--pending->left == 0)  // the last answer: its writes to acks happened before
+                asio::post(ex, [done, pending]() mutable { (*done)(std::move(pending->acks)); });
+            });
+        },
+        token);
+  }
+
+  // One connection: read, decode frames, answer them in order.
+  template <typename Stream>
+  asio::awaitable<void> serve(Stream& stream) {
+    FrameDecoder decoder(opts.max_frame_bytes);
+    std::vector<std::string> frames;
+    char buf[65536];
+    while (!stopped) {
+      std::size_t n = co_await stream.async_read_some(asio::buffer(buf), asio::use_awaitable);
+      std::string error;
+      frames.clear();
+      bool ok = decoder.feed(std::string_view(buf, n), frames, error);
+      if (!frames.empty()) {
+        std::vector<std::string> acks = co_await async_handle(frames, asio::use_awaitable);
+        std::string out;
+        for (const std::string& a : acks) out += frame(a);
+        frames_handled += acks.size();
+        co_await asio::async_write(stream, asio::buffer(out), asio::use_awaitable);
+      }
+      if (!ok) {
+        std::string ar = frame(on_error(error));
+        co_await asio::async_write(stream, asio::buffer(ar), asio::use_awaitable);
+        co_return;  // the stream cannot be resynchronised safely
+      }
+    }
+  }
+
+  asio::awaitable<void> session(tcp::socket socket) {
+    auto self = shared_from_this();
+    try {
+      socket.set_option(tcp::no_delay(true));
+      if (tls) {
+        asio::ssl::stream<tcp::socket> s(std::move(socket), *tls);
+        co_await s.async_handshake(asio::ssl::stream_base::server, asio::use_awaitable);
+        co_await serve(s);
+      } else {
+        co_await serve(socket);
+      }
+    } catch (const boost::system::system_error& e) {
+      // Peer closed or reset: normal end of a connection. Anything else is logged.
+      if (e.code() != asio::error::eof && e.code() != asio::error::connection_reset && e.code() != asio::error::operation_aborted &&
+          e.code() != asio::ssl::error::stream_truncated)
+        std::cerr << "mllp: connection ended: " << e.code().message() << "\n";
+    }
+  }
+
+  asio::awaitable<void> accept_loop() {
+    auto self = shared_from_this();
+    co_await net::accept_loop(acceptor, stopped, [this](tcp::socket s) { return session(std::move(s)); });
+  }
+
+
+  tcp::acceptor acceptor;
+  AsyncFrameHandler handler;
+  FrameErrorHandler on_error;
+  ServerOptions opts;
+  std::unique_ptr<asio::ssl::context> tls;
+  std::atomic<bool> stopped{false};
+  std::atomic<std::uint64_t> frames_handled{0};
+};
+
+Server::Server(asio::io_context& io, const tcp::endpoint& at, AsyncFrameHandler handler, FrameErrorHandler on_error,
+               const ServerOptions& opts)
+    : impl_(std::make_shared<Impl>(io, at, std::move(handler), std::move(on_error), opts)) {
+  asio::co_spawn(io, impl_->accept_loop(), asio::detached);
+}
+
+Server::Server(asio::io_context& io, const tcp::endpoint& at, FrameHandler handler, FrameErrorHandler on_error,
+               const ServerOptions& opts)
+    : Server(io, at, AsyncFrameHandler([h = std::move(handler)](std::string_view m, Reply reply) { reply(h(m)); }),
+             std::move(on_error), opts) {}
+
+Server::~Server() { stop(); }
+
+std::uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void Server::stop() {
+  impl_->stopped = true;
+  boost::system::error_code ec;
+  impl_->acceptor.close(ec);
+}
+
+std::uint64_t Server::frames_handled() const { return impl_->frames_handled; }
+
+}  // namespace hidewire::mllp

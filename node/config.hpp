@@ -1,0 +1,88 @@
+// A node's configuration (`hidewire run --config FILE`), read once. The node reads its own
+// settings and the routes; each source, destination, converter, journal, store and access
+// policy object is read by its plugin's factory (node/registry.hpp). Every problem is reported
+// with its JSON path: unknown keys, wrong types, bad values, unknown plugin types, routes naming
+// destinations that do not exist, FHIRPath predicates that do not parse.
+#pragma once
+
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "node/config_reader.hpp"
+#include "node/listener_limits.hpp"
+#include "node/registry.hpp"
+
+namespace hidewire::node {
+
+struct ConfigError : std::runtime_error {
+  explicit ConfigError(std::vector<std::string> problems);
+  std::vector<std::string> problems;  // one line each, starting with the JSON path
+};
+
+struct SourceConfig {
+  std::string name, type;
+  bool accept_reused_control_id = false;  // a control id reused with other content: AE (default) or a new message
+  SourceBuilder build;
+};
+
+struct DestinationConfig {
+  std::string name, type;
+  SinkBuilder build;
+};
+
+struct RouteMatch {
+  std::vector<std::string> sources;        // empty: any
+  std::vector<std::string> message_types;  // e.g. "ADT^A01", "ORU^R01"; empty: any
+  std::vector<std::string> resource_types; // e.g. "DiagnosticReport"; empty: any
+  std::string fhirpath;                    // predicate on each resource; empty: true
+};
+
+struct RouteConfig {
+  std::string name;
+  RouteMatch match;
+  std::vector<std::string> destinations;
+};
+
+struct PeerConfig {
+  std::string ods_code;  // the peer organisation
+  std::string url;       // its node's FHIR base URL
+  TlsConfig tls;
+};
+
+struct HttpListenerConfig {
+  Endpoint listen;
+  std::size_t max_request_bytes = 16u << 20;
+  TlsConfig tls;  // with a ca: clients must present a certificate it signed
+  ListenerLimits limits;
+};
+
+struct NodeConfig {
+  std::string name;
+  std::string ods_code;
+  std::string data_dir = ".";
+  std::size_t io_threads = 0;       // threads serving connections; 0: one per core but one
+  std::size_t convert_threads = 1;  // for messages over inline_convert_bytes, off the I/O threads
+  std::size_t inline_convert_bytes = 256u << 10;
+  JournalBuilder journal;
+  StoreBuilder store;
+  AccessPolicyBuilder access;
+  std::map<std::string, ConverterBuilder> converters;  // by format: every registered one
+  HttpListenerConfig api{{"127.0.0.1", 8080}};
+  HttpListenerConfig admin{{"127.0.0.1", 8081}, 1u << 20};
+  std::vector<SourceConfig> sources;
+  std::vector<DestinationConfig> destinations;
+  std::vector<RouteConfig> routes;
+  std::vector<std::string> unmatched_destinations;  // where messages no route matches go
+  std::vector<PeerConfig> peers;
+  std::vector<std::string> tls_files;  // "$.api.tls.cert=FILE": checked readable before start
+
+  const DestinationConfig* destination(const std::string& name) const;
+};
+
+// Parses and checks a configuration; throws ConfigError listing every problem found.
+NodeConfig parse_config(const std::string& json_text, const Registry& registry);
+NodeConfig load_config(const std::string& path, const Registry& registry);
+
+}  // namespace hidewire::node

@@ -1,0 +1,45 @@
+// Converter: one message format (HL7 v2, FHIR, later STU3, CDA, CSV...) into a FHIR R4 transaction
+// Bundle keyed by the NHS number. Pure: no I/O, thread-safe, never throws (a failure is a refused
+// conversion with its reason). The intake picks the converter by the message's format, and
+// replay uses the same one, so a fixed map lets a refused message through.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fhir/diagnostics.hpp"
+
+namespace hidewire::node {
+
+// What the intake knows of a message besides its text.
+struct MessageInfo {
+  std::string channel;      // the source's name
+  std::string format;       // the converter's name: hl7v2, fhir
+  std::string received_at;  // FHIR instant
+};
+
+struct Conversion {
+  enum class Status {
+    Converted,   // bundle_json holds the transaction Bundle
+    Refused,     // readable, but its content cannot be accepted (AE, 422)
+    Unreadable,  // not a message of this format at all (AR, 400)
+  };
+  Status status = Status::Unreadable;
+  std::string bundle_json;
+  // Errors (the refusal) and warnings; locations in the input's own terms (PID-3[1].1, Patient.name[0]).
+  fhir::Diagnostics diagnostics;
+  std::vector<std::string> unmapped;  // parts present in the input but not carried (PID-19, ZU1)
+  // Identity read from the message: resends are known by (channel, sender, control_id).
+  std::string sender, control_id;
+  std::string event;       // the message type, for routing (ADT^A01); empty when the format has none
+  std::string nhs_number;  // the patient's key, when found and valid
+};
+
+class Converter {
+ public:
+  virtual ~Converter() = default;
+  virtual Conversion convert(std::string_view raw, const MessageInfo& info) const noexcept = 0;
+};
+
+}  // namespace hidewire::node

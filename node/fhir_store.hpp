@@ -1,0 +1,74 @@
+// FhirStore: the node's FHIR resources, current versions and history, searchable by identifier
+// (the NHS number above all), patient and last update. Transactions are all or nothing. SQLite is
+// the first implementation (plugins/stores/sqlite); nothing here is SQLite's, so a PostgreSQL
+// store can follow behind the same interface.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace hidewire::node {
+
+// A request the store refuses, with the HTTP status a REST API should answer.
+struct StoreError : std::runtime_error {
+  StoreError(int status, const std::string& msg) : std::runtime_error(msg), http_status(status) {}
+  int http_status;
+};
+
+struct StoredResource {
+  std::string type, id;
+  int version = 0;
+  std::string last_updated;  // FHIR instant
+  bool deleted = false;
+  std::string json;          // with id and meta.versionId / meta.lastUpdated set
+};
+
+struct SearchParams {
+  std::string identifier_system, identifier_value;  // identifier=system|value
+  std::string patient;                               // patient=Patient/<id> or <id>
+  std::string last_updated_after;                    // _lastUpdated=gtINSTANT (string compare on UTC instants)
+  int count = 50;                                    // _count
+  int offset = 0;
+};
+
+class FhirStore {
+ public:
+  virtual ~FhirStore() = default;
+
+  virtual StoredResource create(const std::string& resource_json) = 0;
+  virtual StoredResource update(const std::string& type, const std::string& id, const std::string& resource_json) = 0;
+  virtual std::optional<StoredResource> read(const std::string& type, const std::string& id) = 0;
+  virtual std::optional<StoredResource> vread(const std::string& type, const std::string& id, int version) = 0;
+  virtual std::vector<StoredResource> history(const std::string& type, const std::string& id) = 0;
+  virtual std::vector<StoredResource> search(const std::string& type, const SearchParams& p) = 0;
+  virtual std::size_t count(const std::string& type) = 0;
+  // The patient and every resource linked to it (subject/patient), for Patient/$everything.
+  virtual std::vector<StoredResource> everything(const std::string& patient_id) = 0;
+
+  // Processes a transaction Bundle (JSON): urn:uuid fullUrls get ids and every reference to them
+  // is rewritten; PUT Type?identifier=system|value updates the one match or creates; POST with
+  // ifNoneExist creates only when nothing matches. All entries commit together or none does.
+  // Returns the transaction-response Bundle (JSON).
+  // With `once_key` (e.g. "journal:42"), a transaction already applied under that key is not
+  // applied again: its first response is returned. The key is written in the same transaction
+  // as the resources, so a delivery retried after a crash lands exactly once.
+  virtual std::string transaction(const std::string& bundle_json, const std::string& once_key = {}) = 0;
+
+  // Group commit for the node's delivery: each Bundle is applied as its own all-or-nothing unit
+  // and all of them commit together (one sync). A Bundle the store refuses does not hold back
+  // the others: its result carries the error.
+  struct BatchItem {
+    const std::string* bundle_json;
+    std::string once_key;
+  };
+  struct BatchResult {
+    bool ok = false;
+    std::string error;
+  };
+  virtual std::vector<BatchResult> transaction_batch(const std::vector<BatchItem>& items) = 0;
+};
+
+}  // namespace hidewire::node

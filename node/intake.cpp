@@ -1,0 +1,247 @@
+#include "node/intake.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <openssl/evp.h>
+
+#include "conformance/gate.hpp"
+#include "fhir/clock.hpp"
+
+namespace hidewire::node {
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  static const char* kHex = "0123456789abcdef";
+  std::string out = "sha256:";
+  for (unsigned int i = 0; i < len; ++i) {
+    out += kHex[md[i] >> 4];
+    out += kHex[md[i] & 15];
+  }
+  return out;
+}
+
+namespace {
+
+bool is_error(const fhir::Issue& i) { return i.severity == fhir::Severity::Error || i.severity == fhir::Severity::Fatal; }
+
+std::string reasons(const fhir::Diagnostics& d) {
+  std::string out;
+  for (const fhir::Issue& i : d.issues()) {
+    if (!is_error(i)) continue;
+    if (!out.empty()) out += "; ";
+    out += (i.location.empty() ? "" : i.location + ": ") + i.message;
+  }
+  return out.empty() ? "refused" : out;
+}
+
+}  // namespace
+
+struct Channel::Slot {
+  JournalEntry entry;
+  Conversion conversion;
+  Outcome::Kind kind = Outcome::Kind::Unavailable;
+  const Responder* responder = nullptr;
+  Reply reply;
+  bool converted = false;
+};
+
+Intake::Intake(GroupJournal& journal, const std::map<std::string, const Converter*>& converters, IntakeOptions options)
+    : journal_(journal),
+      converters_(converters),
+      options_(options),
+      pool_(std::make_unique<boost::asio::thread_pool>(std::max<std::size_t>(1, options.convert_threads))) {}
+
+Intake::~Intake() { stop(); }
+
+void Intake::stop() {
+  if (pool_) pool_->join();
+}
+
+Channel& Intake::channel(const std::string& name, bool accept_reused) {
+  auto& c = channels_[name];
+  if (!c) c.reset(new Channel(*this, name, accept_reused));
+  return *c;
+}
+
+Conversion Intake::convert(std::string_view raw, const MessageInfo& info) const {
+  Conversion conv;
+  auto it = converters_.find(info.format);
+  if (it == converters_.end()) {
+    conv.diagnostics.add(fhir::Severity::Fatal, "not-supported", "", "no converter for the format '" + info.format + "'");
+    return conv;
+  }
+  try {
+    conv = it->second->convert(raw, info);
+    if (conv.status == Conversion::Status::Converted) {
+      // The conformance gate: a Bundle that breaks the R4 rules is refused like a content error.
+      fhir::Diagnostics gate = conformance::check(conv.bundle_json);
+      if (gate.has_errors()) {
+        for (const fhir::Issue& i : gate.issues())
+          if (is_error(i)) conv.diagnostics.error(i.code, "", "converted FHIR breaks a rule at " + i.location + ": " + i.message, i.key);
+        conv.status = Conversion::Status::Refused;
+      }
+    }
+  } catch (const std::exception& e) {
+    // Converters must not throw; if one does, the message is refused (and kept), not the node stopped.
+    conv = Conversion{};
+    conv.status = Conversion::Status::Refused;
+    conv.diagnostics.add(fhir::Severity::Fatal, "exception", "", std::string("the converter failed: ") + e.what());
+  } catch (...) {
+    conv = Conversion{};
+    conv.status = Conversion::Status::Refused;
+    conv.diagnostics.add(fhir::Severity::Fatal, "exception", "", "the converter failed");
+  }
+  return conv;
+}
+
+Conversion Intake::reconvert(const JournalEntry& e) const {
+  return convert(e.raw, MessageInfo{e.channel, e.format, e.received_at});
+}
+
+Channel::Channel(Intake& intake, std::string name, bool accept_reused)
+    : intake_(intake), name_(std::move(name)), accept_reused_(accept_reused) {}
+
+void Channel::submit(std::string raw, const std::string& format, const Responder& responder, Reply reply) {
+  ++stats_.received;
+  auto slot = std::make_shared<Slot>();
+  slot->entry.channel = name_;
+  slot->entry.format = format;
+  slot->entry.raw = std::move(raw);
+  slot->entry.received_at = fhir::utc_now_instant();
+  slot->responder = &responder;
+  slot->reply = std::move(reply);
+  bool large = slot->entry.raw.size() > intake_.options_.inline_convert_bytes;
+  std::unique_lock lock(mu_);
+  if (waiting_.empty() && !large) {
+    // The common case: nothing of this channel is waiting, so this one goes straight on. (A
+    // connection hands its next message only after this returns, so its order holds.)
+    lock.unlock();
+    convert(*slot);
+    journal(std::move(slot));
+    return;
+  }
+  waiting_.push_back(slot);
+  lock.unlock();
+  if (!large) {
+    convert(*slot);
+    settle(slot);
+    return;
+  }
+  boost::asio::post(*intake_.pool_, [this, slot] {
+    convert(*slot);
+    settle(slot);
+  });
+}
+
+// Journals, in arrival order, every converted message at the head of the queue.
+void Channel::settle(const std::shared_ptr<Slot>& slot) {
+  std::lock_guard lock(mu_);
+  slot->converted = true;
+  while (!waiting_.empty() && waiting_.front()->converted) {
+    journal(std::move(waiting_.front()));  // under the lock: the group commit queues them in this order
+    waiting_.pop_front();
+  }
+}
+
+void Channel::convert(Slot& s) {
+  JournalEntry& e = s.entry;
+  s.conversion = intake_.convert(e.raw, MessageInfo{name_, e.format, e.received_at});
+  Conversion& c = s.conversion;
+  e.sender = c.sender;
+  e.message_id = c.control_id;
+  e.event = c.event;
+  e.content_hash = sha256_hex(e.raw);
+  switch (c.status) {
+    case Conversion::Status::Converted:
+      s.kind = Outcome::Kind::Accepted;
+      e.status = "accepted";
+      e.output = std::move(c.bundle_json);
+      break;
+    case Conversion::Status::Refused:
+      s.kind = Outcome::Kind::Rejected;
+      e.status = "rejected";
+      e.reason = reasons(c.diagnostics);
+      break;
+    case Conversion::Status::Unreadable:
+      s.kind = Outcome::Kind::Unreadable;
+      e.status = "rejected";
+      e.reason = "unreadable: " + reasons(c.diagnostics);
+      break;
+  }
+  Outcome o;
+  o.kind = s.kind;
+  o.conversion = &c;
+  e.ack = s.responder->answer(e.raw, o);
+}
+
+void Channel::journal(std::shared_ptr<Slot> slot) {
+  JournalEntry entry = std::move(slot->entry);
+  intake_.journal_.submit(std::move(entry), [this, slot](const Journal::Appended& r, const std::string* error, JournalEntry& e) {
+    Outcome o;
+    o.conversion = &slot->conversion;
+    if (error) {
+      // Not stored: the sender is told to keep the message and send it again; nothing is half-done.
+      ++stats_.unavailable;
+      o.kind = Outcome::Kind::Unavailable;
+      o.error = *error;
+      slot->reply(o, slot->responder->answer(e.raw, o));
+      return;
+    }
+    if (r.duplicate) {
+      ++stats_.duplicates;
+      o.kind = Outcome::Kind::Duplicate;
+      o.journal_id = r.id;
+      o.first_status = r.status;
+      slot->reply(o, r.ack);  // a resend: the same answer, not processed twice
+      return;
+    }
+    if (r.reused) return reuse(slot, r, std::move(e));
+    o.kind = slot->kind;
+    o.journal_id = r.id;
+    count(o.kind);
+    slot->reply(o, e.ack);
+  });
+}
+
+void Channel::count(Outcome::Kind kind) {
+  if (kind == Outcome::Kind::Accepted) ++stats_.accepted;
+  else ++stats_.rejected;
+  if (kind == Outcome::Kind::Unreadable) ++stats_.unreadable;
+}
+
+// Another message already has this control id: this one is kept beside it, refused by default
+// (the sender reused an id, or meant another message: an operator must look), or, where the
+// source is set to, accepted as a message of its own.
+void Channel::reuse(const std::shared_ptr<Slot>& slot, const Journal::Appended& first, JournalEntry e) {
+  ++stats_.reused;
+  e.reuse_allowed = true;
+  auto o = std::make_shared<Outcome>();
+  o->conversion = &slot->conversion;
+  o->first_id = first.id;
+  o->kind = slot->kind;
+  if (!accept_reused_) {
+    o->kind = Outcome::Kind::Reused;
+    e.status = "rejected";
+    e.output.clear();
+    e.reason = "control id " + e.message_id + " was already used by message " + std::to_string(first.id) +
+               " with other content" + (e.reason.empty() ? "" : "; " + e.reason);
+    e.ack = slot->responder->answer(e.raw, *o);
+  }
+  intake_.journal_.submit(std::move(e), [this, slot, o](const Journal::Appended& r, const std::string* error, JournalEntry& stored) {
+    if (error) {
+      ++stats_.unavailable;
+      Outcome u;
+      u.kind = Outcome::Kind::Unavailable;
+      u.error = *error;
+      slot->reply(u, slot->responder->answer(stored.raw, u));
+      return;
+    }
+    o->journal_id = r.id;
+    count(o->kind);
+    slot->reply(*o, r.duplicate ? r.ack : stored.ack);
+  });
+}
+
+}  // namespace hidewire::node

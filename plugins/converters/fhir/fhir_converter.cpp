@@ -1,0 +1,76 @@
+#include "plugins/converters/fhir/fhir_converter.hpp"
+
+#include "fhir/codec.hpp"
+#include "fhir/schema.hpp"
+#include "node/intake.hpp"
+
+namespace hidewire::plugins::fhir_converter {
+namespace {
+
+using node::Conversion;
+
+std::string text_of(const fhir::Node* n) { return n ? std::string(n->value) : ""; }
+
+// What the store's transaction would refuse, found now: the error's text, or empty.
+std::string unappliable(const fhir::Node& bundle) {
+  std::string type = text_of(bundle.child("type"));
+  if (type != "transaction")
+    return "a '" + type + "' Bundle is not applied by this node: send a transaction Bundle or a single resource";
+  std::size_t i = 0;
+  for (const fhir::Node& entry : bundle.children) {
+    if (entry.name != "entry") continue;
+    std::string at = "Bundle.entry[" + std::to_string(i++) + "]";
+    const fhir::Node* req = entry.child("request");
+    if (!entry.child("resource")) return at + ": needs a resource";
+    if (!req) return at + ": needs a request";
+    std::string method = text_of(req->child("method")), url = text_of(req->child("url"));
+    if (method != "POST" && method != "PUT") return at + ".request.method: " + method + " is not supported in transactions (POST, PUT)";
+    std::string criteria = method == "PUT" && url.find('?') != std::string::npos ? url.substr(url.find('?') + 1) : text_of(req->child("ifNoneExist"));
+    if (!criteria.empty() && (criteria.rfind("identifier=", 0) != 0 || criteria.find('|') == std::string::npos))
+      return at + ".request: unsupported conditional criteria '" + criteria + "' (identifier=system|value only)";
+  }
+  if (i == 0) return "the transaction Bundle has no entries";
+  return {};
+}
+
+class FhirConverter final : public node::Converter {
+ public:
+  Conversion convert(std::string_view raw, const node::MessageInfo&) const noexcept override {
+    Conversion out;
+    try {
+      out.control_id = node::sha256_hex(raw);
+      fhir::Node root;
+      if (!fhir::parse_any(raw, fhir::Schema::r4(), root, out.diagnostics)) {
+        out.status = Conversion::Status::Unreadable;
+        if (out.diagnostics.empty()) out.diagnostics.add(fhir::Severity::Fatal, "structure", "", "not a FHIR resource in JSON or XML");
+        return out;
+      }
+      std::string type(root.resource_type());
+      out.event = type;
+      if (type == "Bundle") {
+        if (std::string why = unappliable(root); !why.empty()) {
+          out.status = Conversion::Status::Refused;
+          out.diagnostics.error("not-supported", "Bundle", why);
+          return out;
+        }
+        out.bundle_json = fhir::detect_format(raw) == fhir::Format::Json ? std::string(raw) : fhir::write_json(root);
+      } else {
+        out.bundle_json = R"({"resourceType":"Bundle","type":"transaction","entry":[{"resource":)" + fhir::write_json(root) +
+                          R"(,"request":{"method":"POST","url":")" + type + "\"}}]}";
+      }
+      out.status = Conversion::Status::Converted;
+    } catch (const std::exception& e) {
+      out.status = Conversion::Status::Refused;
+      out.diagnostics.add(fhir::Severity::Fatal, "exception", "", std::string("the FHIR converter failed: ") + e.what());
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+node::ConverterBuilder factory(node::ConfigReader&) {
+  return [] { return std::make_unique<FhirConverter>(); };
+}
+
+}  // namespace hidewire::plugins::fhir_converter

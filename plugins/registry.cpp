@@ -1,0 +1,57 @@
+// The one list of built-in plugins. A new source format is a folder under plugins/ plus one line
+// here (docs/ARCHITECTURE.md).
+#include "plugins/registry.hpp"
+
+#include <rapidjson/document.h>
+
+#include "plugins/access/allow_all/allow_all.hpp"
+#include "plugins/converters/fhir/fhir_converter.hpp"
+#include "plugins/converters/hl7v2/hl7v2_converter.hpp"
+#include "plugins/journals/sqlite/plugin.hpp"
+#include "plugins/sinks/file/file_sink.hpp"
+#include "plugins/sinks/fhir_store/fhir_store_sink.hpp"
+#include "plugins/sinks/http_fhir/http_fhir_sink.hpp"
+#include "plugins/sinks/mllp/mllp_sink.hpp"
+#include "plugins/sources/file_drop/file_drop_source.hpp"
+#include "plugins/sources/http_fhir/http_fhir_source.hpp"
+#include "plugins/sources/mllp/mllp_source.hpp"
+#include "plugins/stores/sqlite/plugin.hpp"
+
+namespace hidewire::plugins {
+
+const node::Registry& builtin() {
+  static const node::Registry r = [] {
+    node::Registry r;
+    r.add_source("mllp-hl7v2", mllp_source::factory);
+    r.add_source("http-fhir", http_fhir_source::factory);
+    r.add_source("file-drop", file_drop_source::factory);
+
+    r.add_converter("hl7v2", hl7v2_converter::factory);
+    r.add_converter("fhir", fhir_converter::factory);
+
+    r.add_sink("fhir-store", fhir_store_sink::factory);
+    r.add_sink("http-fhir", http_fhir_sink::factory);
+    r.add_sink("mllp", mllp_sink::factory);
+    r.add_sink("file", file_sink::factory);
+
+    r.add_store("sqlite", sqlite_store::factory);
+    r.add_journal("sqlite", sqlite_journal::factory);
+    r.add_access_policy("allow-all", allow_all::factory);
+    return r;
+  }();
+  return r;
+}
+
+std::unique_ptr<node::Converter> make_converter(const std::string& format) {
+  rapidjson::Value empty(rapidjson::kObjectType);
+  std::vector<std::string> problems;
+  node::ConverterBuilder build;
+  {
+    node::ConfigReader r(&empty, "$.converters." + format, problems);
+    build = builtin().converters.by_type.at(format)(r);
+  }
+  if (!problems.empty()) throw std::runtime_error(problems.front());
+  return build();
+}
+
+}  // namespace hidewire::plugins

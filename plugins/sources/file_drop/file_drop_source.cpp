@@ -1,0 +1,113 @@
+#include "plugins/sources/file_drop/file_drop_source.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "fhir/codec.hpp"
+#include "node/intake.hpp"
+#include "plugins/common/fhir_answer.hpp"
+#include "plugins/common/v2_answer.hpp"
+
+namespace hidewire::plugins::file_drop_source {
+namespace {
+
+namespace fs = std::filesystem;
+using node::Outcome;
+
+struct Poller : std::enable_shared_from_this<Poller> {
+  Poller(boost::asio::io_context& io, Settings s, node::Channel& ch) : timer(io), s(std::move(s)), root(this->s.directory), channel(ch) {}
+
+  void open() {
+    for (const char* sub : {"done", "rejected", ".inflight"}) fs::create_directories(root / sub);
+    // What a crash left half-way goes round again.
+    for (const auto& f : fs::directory_iterator(root / ".inflight"))
+      if (f.is_regular_file()) fs::rename(f.path(), root / f.path().filename());
+  }
+
+  void schedule() {
+    timer.expires_after(std::chrono::milliseconds(s.poll_ms));
+    timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (ec || self->stopped) return;
+      self->poll();
+      self->schedule();
+    });
+  }
+
+  void poll() {
+    std::error_code ec;
+    for (const auto& f : fs::directory_iterator(root, ec)) {
+      if (!f.is_regular_file() || f.path().filename().string().front() == '.') continue;
+      fs::path inflight = root / ".inflight" / f.path().filename();
+      fs::rename(f.path(), inflight, ec);
+      if (ec) continue;  // taken away meanwhile, or not ours to move: left for the next poll
+      if (fs::file_size(inflight, ec) > s.max_file_bytes) {
+        std::cerr << "file drop: " << inflight.filename() << " is over " << s.max_file_bytes << " bytes: moved to rejected/\n";
+        settle(inflight, false);
+        continue;
+      }
+      std::ifstream file(inflight, std::ios::binary);
+      std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+      std::string format = !s.format.empty() ? s.format : fhir::detect_format(text) != fhir::Format::Unknown ? "fhir" : "hl7v2";
+      const node::Responder& responder = format == "fhir" ? static_cast<const node::Responder&>(fhir) : v2;
+      channel.submit(std::move(text), format, responder, [self = shared_from_this(), inflight](const Outcome& o, const std::string&) {
+        bool ok = o.kind == Outcome::Kind::Accepted || (o.kind == Outcome::Kind::Duplicate && o.first_status != "rejected");
+        // Not stored (a full disk): left in the folder, taken again at the next poll.
+        if (o.kind == Outcome::Kind::Unavailable) return self->put_back(inflight);
+        self->settle(inflight, ok);
+      });
+    }
+  }
+
+  void settle(const fs::path& inflight, bool ok) {
+    std::error_code ec;
+    fs::rename(inflight, root / (ok ? "done" : "rejected") / inflight.filename(), ec);
+    if (ec) std::cerr << "file drop: could not move " << inflight << ": " << ec.message() << "\n";
+  }
+  void put_back(const fs::path& inflight) {
+    std::error_code ec;
+    fs::rename(inflight, root / inflight.filename(), ec);
+  }
+
+  boost::asio::steady_timer timer;
+  Settings s;
+  fs::path root;
+  node::Channel& channel;
+  V2Responder v2;
+  FhirResponder fhir;
+  bool stopped = false;
+};
+
+class FileDropSource final : public node::Source {
+ public:
+  FileDropSource(Settings s, node::SourceContext& ctx) : poller_(std::make_shared<Poller>(ctx.io, std::move(s), ctx.channel)) {}
+  ~FileDropSource() override { stop(); }
+  void start() override {
+    poller_->open();
+    poller_->schedule();
+  }
+  void stop() override {
+    poller_->stopped = true;
+    poller_->timer.cancel();
+  }
+  std::string describe() const override { return "watching " + poller_->s.directory; }
+
+ private:
+  std::shared_ptr<Poller> poller_;
+};
+
+}  // namespace
+
+node::SourceBuilder factory(node::ConfigReader& r) {
+  Settings s;
+  r.str("directory", s.directory, true);
+  r.str("format", s.format);
+  r.num("poll_ms", s.poll_ms, 10, 3600000);
+  r.num("max_file_bytes", s.max_file_bytes, 1, 1LL << 31);
+  return [s](node::SourceContext& ctx) { return std::make_unique<FileDropSource>(s, ctx); };
+}
+
+}  // namespace hidewire::plugins::file_drop_source

@@ -1,0 +1,21 @@
+// The `file-drop` source: files left in a folder are taken every poll. Each file is first moved
+// into .inflight/ (so it is taken once), handed to the intake (FHIR JSON or XML as format `fhir`,
+// anything else as `hl7v2`, unless `format` names one converter for every file), and moved to
+// done/ or rejected/ once its outcome is journalled. Files a crash left in .inflight/ are taken
+// again at start: one already journalled is known as a resend and not processed twice.
+#pragma once
+
+#include "node/registry.hpp"
+
+namespace hidewire::plugins::file_drop_source {
+
+struct Settings {
+  std::string directory;
+  std::string format;  // empty: FHIR when the file starts like JSON or XML, else HL7 v2
+  long long poll_ms = 1000;
+  std::size_t max_file_bytes = 64u << 20;
+};
+
+node::SourceBuilder factory(node::ConfigReader& settings);
+
+}  // namespace hidewire::plugins::file_drop_source

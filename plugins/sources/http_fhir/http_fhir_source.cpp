@@ -1,0 +1,79 @@
+#include "plugins/sources/http_fhir/http_fhir_source.hpp"
+
+#include "api/fhir_api.hpp"
+#include "fhir/diagnostics.hpp"
+#include "net/http/server.hpp"
+#include "node/intake.hpp"
+#include "plugins/common/fhir_answer.hpp"
+
+namespace hidewire::plugins::http_fhir_source {
+namespace {
+
+using node::Outcome;
+
+http::Response respond(const Outcome& o, const std::string& answer) {
+  http::Response r;
+  r.body = answer;
+  switch (o.kind) {
+    case Outcome::Kind::Accepted:
+      return http::operation_outcome(202, "informational", "accepted as message " + std::to_string(o.journal_id));
+    case Outcome::Kind::Duplicate:
+      if (o.first_status == "rejected") break;  // refused again, with the first answer
+      return http::operation_outcome(200, "informational", "already received as message " + std::to_string(o.journal_id));
+    case Outcome::Kind::Unreadable:
+      r.status = 400;
+      return r;
+    case Outcome::Kind::Unavailable:
+      r.status = 503;
+      return r;
+    default:
+      break;
+  }
+  r.status = 422;
+  return r;
+}
+
+class HttpFhirSource final : public node::Source {
+ public:
+  HttpFhirSource(Settings s, node::SourceContext& ctx) : s_(std::move(s)), io_(ctx.io), channel_(ctx.channel) {}
+
+  void start() override {
+    boost::asio::ip::tcp::endpoint at{boost::asio::ip::make_address(s_.listen.host == "localhost" ? "127.0.0.1" : s_.listen.host),
+                                      s_.listen.port};
+    server_ = std::make_unique<http::Server>(
+        io_, at,
+        http::AsyncHandler([this](const http::Request& r, std::function<void(http::Response)> reply) {
+          if (r.method != "POST") return reply(http::operation_outcome(405, "not-supported", "POST a FHIR resource or Bundle"));
+          channel_.submit(r.body, "fhir", responder_,
+                          [reply = std::move(reply)](const Outcome& o, const std::string& answer) { reply(respond(o, answer)); });
+        }),
+        s_.max_message_bytes, http::TlsOptions{s_.tls.cert_file, s_.tls.key_file, s_.tls.ca_file});
+  }
+  void stop() override {
+    if (server_) server_->stop();
+  }
+  std::string describe() const override {
+    return std::string("HTTP") + (s_.tls.enabled() ? "S" : "") + " FHIR on " + s_.listen.host + ":" +
+           std::to_string(server_ ? server_->port() : s_.listen.port);
+  }
+
+ private:
+  Settings s_;
+  boost::asio::io_context& io_;
+  node::Channel& channel_;
+  FhirResponder responder_;
+  std::unique_ptr<http::Server> server_;
+};
+
+}  // namespace
+
+node::SourceBuilder factory(node::ConfigReader& r) {
+  Settings s;
+  r.endpoint("listen", s.listen, true);
+  r.num("max_message_bytes", s.max_message_bytes, 1024, 1LL << 30);
+  r.tls(s.tls);
+  node::read_limits(r, s.limits);
+  return [s](node::SourceContext& ctx) { return std::make_unique<HttpFhirSource>(s, ctx); };
+}
+
+}  // namespace hidewire::plugins::http_fhir_source

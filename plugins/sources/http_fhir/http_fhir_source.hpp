@@ -1,0 +1,21 @@
+// The `http-fhir` source: a peer node or a local system POSTs a FHIR resource or transaction
+// Bundle (JSON or XML). It goes to the intake as format `fhir`, and the answer is given once
+// the outcome is durable: 202 accepted, 422 refused (400 unreadable) with an OperationOutcome,
+// 200 for a resend of an accepted body, 503 when it could not be stored (the sender keeps it).
+#pragma once
+
+#include "node/listener_limits.hpp"
+#include "node/registry.hpp"
+
+namespace hidewire::plugins::http_fhir_source {
+
+struct Settings {
+  node::Endpoint listen;
+  std::size_t max_message_bytes = 16u << 20;
+  node::TlsConfig tls;
+  node::ListenerLimits limits;
+};
+
+node::SourceBuilder factory(node::ConfigReader& settings);
+
+}  // namespace hidewire::plugins::http_fhir_source

@@ -1,0 +1,22 @@
+// The `mllp-hl7v2` source: HL7 v2 over MLLP (optionally TLS, with client certificates where a
+// `ca` is set). Each frame goes to the intake as format `hl7v2`; the answer is an original-mode
+// ACK given once the outcome is journalled: AA accepted, AE with ERR segments for content errors
+// (and for a control id reused with other content), AR for unreadable frames and when the
+// message could not be stored (the sender keeps it and resends).
+#pragma once
+
+#include "node/listener_limits.hpp"
+#include "node/registry.hpp"
+
+namespace hidewire::plugins::mllp_source {
+
+struct Settings {
+  node::Endpoint listen;
+  std::size_t max_message_bytes = 16u << 20;
+  node::TlsConfig tls;
+  node::ListenerLimits limits;
+};
+
+node::SourceBuilder factory(node::ConfigReader& settings);
+
+}  // namespace hidewire::plugins::mllp_source
