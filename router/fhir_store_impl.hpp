@@ -15,6 +15,7 @@
 
 #include "fhir/clock.hpp"
 #include "router/fhir_store.hpp"
+#include "router/json_numbers.hpp"
 #include "router/sqlite.hpp"
 
 namespace hidewire::router::detail {
@@ -22,17 +23,12 @@ namespace hidewire::router::detail {
 // A new resource id, sorting by creation time (defined in fhir_store.cpp).
 std::string new_id();
 
-inline std::string write(const rapidjson::Value& v) {
-  rapidjson::StringBuffer b;
-  rapidjson::Writer<rapidjson::StringBuffer> w(b);
-  v.Accept(w);
-  return std::string(b.GetString(), b.GetSize());
-}
+// Numbers are kept as written (json_numbers.hpp): a decimal 1.50 is stored as 1.50, not "1.50".
+inline std::string write(const rapidjson::Value& v) { return json::write(v); }
 
 inline rapidjson::Document parse_resource(const std::string& json) {
   rapidjson::Document d;
-  d.Parse<rapidjson::kParseNumbersAsStringsFlag>(json.c_str());
-  if (d.HasParseError() || !d.IsObject() || !d.HasMember("resourceType") || !d["resourceType"].IsString())
+  if (!json::parse(json, d) || !d.IsObject() || !d.HasMember("resourceType") || !d["resourceType"].IsString())
     throw StoreError(400, "not a FHIR resource in JSON");
   return d;
 }

@@ -7,6 +7,7 @@
 #include "fhir/codec.hpp"
 #include "fhir/validator.hpp"
 #include "fhirpath/invariants.hpp"
+#include "router/json_numbers.hpp"
 
 namespace hidewire::http {
 namespace {
@@ -196,16 +197,13 @@ Response FhirApi::bundle(const Request& req) {
   if (kind != "batch") return operation_outcome(400, "invalid", "Bundle.type must be transaction or batch, not '" + kind + "'");
   // Batch: each entry on its own; one failing does not stop the others.
   rapidjson::Document b;
-  b.Parse<rapidjson::kParseNumbersAsStringsFlag>(req.body.c_str());
+  router::json::parse(req.body, b);  // numbers kept as written (json_numbers.hpp)
   std::string body = R"({"resourceType":"Bundle","type":"batch-response","entry":[)";
   rapidjson::SizeType n = b.HasMember("entry") && b["entry"].IsArray() ? b["entry"].Size() : 0;
   for (rapidjson::SizeType i = 0; i < n; ++i) {
     if (i) body += ',';
     std::string one = R"({"resourceType":"Bundle","type":"transaction","entry":[)";
-    rapidjson::StringBuffer sb;
-    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-    b["entry"][i].Accept(w);
-    one += std::string(sb.GetString(), sb.GetSize()) + "]}";
+    one += router::json::write(b["entry"][i]) + "]}";
     try {
       std::string resp = store_.transaction(one);
       rapidjson::Document rd;

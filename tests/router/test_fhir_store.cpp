@@ -105,3 +105,31 @@ TEST_CASE("paging, _lastUpdated and the all-or-nothing rule") {
   CHECK(s.count("Encounter") == before);
   CHECK(s.count("Patient") == 2);
 }
+
+TEST_CASE("numbers stay JSON numbers, with the digits they were written with") {
+  TempStore t;
+  router::FhirStore& s = *t.store;
+  // 1.50 keeps its trailing zero; the integer is beyond a double's 53 bits.
+  auto made = s.create(R"({"resourceType":"Observation","status":"final","code":{"text":"x"},)"
+                       R"("valueQuantity":{"value":1.50},"component":[{"code":{"text":"y"},"valueInteger":2147483647},)"
+                       R"({"code":{"text":"z"},"valueQuantity":{"value":123456789012345678901234567890.000}}]})");
+  auto read = s.read("Observation", made.id);
+  REQUIRE(read);
+  for (const std::string& json : {made.json, read->json}) {
+    CHECK(json.find(R"("valueQuantity":{"value":1.50})") != std::string::npos);
+    CHECK(json.find(R"("valueInteger":2147483647)") != std::string::npos);
+    CHECK(json.find(R"("value":123456789012345678901234567890.000)") != std::string::npos);
+  }
+  auto put = s.update("Patient", "twin", R"({"resourceType":"Patient","multipleBirthInteger":2})");
+  CHECK(put.json.find(R"("multipleBirthInteger":2)") != std::string::npos);
+
+  // Through a transaction too: the converter's OBX-5 numbers and strings that look like numbers.
+  s.transaction(bundle_of("oru_r01_v251.hl7"));
+  router::SearchParams all;
+  std::string bodies;
+  for (const auto& o : s.search("Observation", all)) bodies += o.json;
+  CHECK(bodies.find(R"("value":5.9,)") != std::string::npos);
+  CHECK(bodies.find(R"("value":"5.9")") == std::string::npos);
+  s.update("Patient", "str", R"({"resourceType":"Patient","name":[{"text":"42"}]})");
+  CHECK(s.read("Patient", "str")->json.find(R"("text":"42")") != std::string::npos);
+}
