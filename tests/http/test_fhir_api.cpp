@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <curl/curl.h>
+#include <rapidjson/pointer.h>
 
 #include <boost/asio/io_context.hpp>
 
@@ -105,6 +106,28 @@ std::string bundle_of(const std::string& file) {
   return mapping::convert(*m).bundle_json;
 }
 
+// The admission with PID-24/25: one of twins, born second.
+std::string twin_admission() {
+  std::string text = hw_test::read_file(hw_test::data_path("hl7v2/adt_a01_v251.hl7"));
+  std::size_t at = text.find("\rPID|") + 1, end = text.find('\r', at);
+  text.replace(at, end - at, "PID|1||9434765919^^^NHS^NH||SMITH^MARGARET^ANN||19410302|F" + std::string(15, '|') + "|Y|2");
+  hl7v2::ParseError err;
+  auto m = hl7v2::parse(text, err);
+  REQUIRE(m);
+  mapping::Conversion c = mapping::convert(*m);
+  REQUIRE(c.ok);
+  return c.bundle_json;
+}
+
+// The JSON type of the member at a JSON Pointer, e.g. "number" for /valueQuantity/value.
+std::string json_type(const std::string& json, const char* pointer) {
+  rapidjson::Document d;
+  d.Parse(json.c_str());
+  const rapidjson::Value* v = rapidjson::Pointer(pointer).Get(d);
+  if (!v) return "absent";
+  return v->IsNumber() ? "number" : v->IsString() ? "string" : "other";
+}
+
 }  // namespace
 
 TEST_CASE("transaction in, then read, search, vread, history and $everything out") {
@@ -178,4 +201,32 @@ TEST_CASE("the CapabilityStatement is itself valid FHIR; batch entries stand alo
   Reply b = call("POST", n.base, batch);
   CHECK(b.status == 200);
   CHECK(eval(b.body, "entry.response.status") == std::vector<std::string>{"201 Created", "400"});
+}
+
+TEST_CASE("decimals and integers come out as JSON numbers, so what was read can be written back") {
+  Node n;
+  REQUIRE(call("POST", n.base, twin_admission()).status == 200);
+  REQUIRE(call("POST", n.base, bundle_of("oru_r01_v251.hl7")).status == 200);
+  Reply found = call("GET", n.base + "/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number%7C9434765919");
+  auto ids = eval(found.body, "entry.resource.id");
+  REQUIRE(ids.size() == 1);
+  Reply patient = call("GET", n.base + "/Patient/" + ids[0]);
+  REQUIRE(patient.status == 200);
+  CHECK(json_type(patient.body, "/multipleBirthInteger") == "number");
+  CHECK(patient.body.find(R"("multipleBirthInteger":2)") != std::string::npos);
+  CHECK(call("PUT", n.base + "/Patient/" + ids[0], patient.body).status == 200);
+
+  Reply obs = call("GET", n.base + "/Observation?patient=" + ids[0]);
+  auto obs_ids = eval(obs.body, "entry.resource.id");
+  REQUIRE(obs_ids.size() == 5);  // the weight from the ADT, four lab results
+  bool weight_seen = false;
+  for (const std::string& id : obs_ids) {
+    Reply o = call("GET", n.base + "/Observation/" + id);
+    REQUIRE(o.status == 200);
+    CHECK(json_type(o.body, "/valueQuantity/value") == "number");
+    weight_seen |= o.body.find(R"("value":61.5,)") != std::string::npos;
+    Reply back = call("PUT", n.base + "/Observation/" + id, o.body);
+    CHECK_MESSAGE(back.status == 200, back.body);
+  }
+  CHECK(weight_seen);
 }
