@@ -50,7 +50,9 @@ Journal::Journal(const std::string& path) {
        " status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '', raw BLOB NOT NULL, ack TEXT NOT NULL DEFAULT '',"
        " output TEXT NOT NULL DEFAULT '', received_at TEXT NOT NULL);"
        "CREATE UNIQUE INDEX IF NOT EXISTS journal_dedup ON journal(channel, sender, message_id) WHERE message_id <> '';"
-       "CREATE INDEX IF NOT EXISTS journal_status ON journal(status);");
+       "CREATE INDEX IF NOT EXISTS journal_status ON journal(status);"
+       // The dedup index starts with the channel, so it cannot serve a search by message id alone.
+       "CREATE INDEX IF NOT EXISTS journal_message_id ON journal(message_id);");
   // Journals made before delivery tracking get the column (ALTER fails when it is there already).
   sqlite3_exec(db_, "ALTER TABLE journal ADD COLUMN delivered INTEGER NOT NULL DEFAULT 0", nullptr, nullptr, nullptr);
 }
@@ -135,10 +137,16 @@ std::optional<JournalEntry> Journal::get(std::int64_t id) {
   return row(s);
 }
 
-std::vector<JournalEntry> Journal::list(const std::string& status, std::size_t limit, std::int64_t after_id) {
+std::vector<JournalEntry> Journal::list(const std::string& status, std::size_t limit, std::int64_t after_id,
+                                        const std::string& message_id) {
   std::lock_guard lock(mu_);
-  Stmt s(*stmts_, "SELECT " JOURNAL_COLUMNS " FROM journal WHERE (? = '' OR status = ?) AND id > ? ORDER BY id LIMIT ?");
-  s.bind(1, status).bind(2, status).bind(3, after_id).bind(4, static_cast<std::int64_t>(limit));
+  // A condition of its own (not "? = '' OR"), so the planner can use journal_message_id.
+  Stmt s(*stmts_, message_id.empty()
+                      ? "SELECT " JOURNAL_COLUMNS " FROM journal WHERE (?1 = '' OR status = ?1) AND id > ?2 ORDER BY id LIMIT ?3"
+                      : "SELECT " JOURNAL_COLUMNS " FROM journal WHERE (?1 = '' OR status = ?1) AND id > ?2 AND message_id = ?4"
+                        " ORDER BY id LIMIT ?3");
+  s.bind(1, status).bind(2, after_id).bind(3, static_cast<std::int64_t>(limit));
+  if (!message_id.empty()) s.bind(4, message_id);
   std::vector<JournalEntry> out;
   while (s.step()) out.push_back(row(s));
   return out;

@@ -58,8 +58,10 @@ class Journal {
   };
   std::vector<Appended> append_batch(const std::vector<const JournalEntry*>& entries);
   std::optional<JournalEntry> get(std::int64_t id);
-  // Entries with the status (any when empty) and id above `after_id`, in order, at most `limit`.
-  std::vector<JournalEntry> list(const std::string& status = {}, std::size_t limit = 100, std::int64_t after_id = 0);
+  // Entries with the status and message id (any when empty) and id above `after_id`, in order,
+  // at most `limit`. A message id is looked up through its index, wherever it is in the journal.
+  std::vector<JournalEntry> list(const std::string& status = {}, std::size_t limit = 100, std::int64_t after_id = 0,
+                                 const std::string& message_id = {});
   std::size_t count(const std::string& status = {});
   // Delivery state: set once every destination has the message; entries accepted but not
   // delivered (a crash between the two) are delivered again at start-up.

@@ -83,9 +83,10 @@ http::Response admin_handle(const AdminContext& ctx, const http::Request& r) {
     long long lim = limit == r.query.end() ? 1000 : std::atoll(limit->second.c_str());
     if (lim < 1 || lim > 1000) lim = 1000;
     out.body = "[";
-    auto list = ctx.journal.list(status == r.query.end() ? "" : status->second, static_cast<std::size_t>(lim), after_id);
-    if (wanted != r.query.end())
-      std::erase_if(list, [&](const router::JournalEntry& e) { return e.message_id != wanted->second; });
+    // The message id is a condition of the query: filtering a page afterwards missed every
+    // message past the first `limit` rows.
+    auto list = ctx.journal.list(status == r.query.end() ? "" : status->second, static_cast<std::size_t>(lim), after_id,
+                                 wanted == r.query.end() ? "" : wanted->second);
     for (std::size_t i = 0; i < list.size(); ++i)
       out.body += (i ? "," : "") + std::string("{\"id\":") + std::to_string(list[i].id) + ",\"channel\":\"" + json_escape(list[i].channel) +
                   "\",\"message_id\":\"" + json_escape(list[i].message_id) + "\",\"status\":\"" + list[i].status +
