@@ -6,10 +6,13 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include "adapters/hl7v2/message.hpp"
+#include "fhir/clock.hpp"
 #include "fhir/codec.hpp"
 #include "fhir/validator.hpp"
 #include "fhirpath/fhirpath.hpp"
@@ -128,6 +131,25 @@ std::string json_type(const std::string& json, const char* pointer) {
   return v->IsNumber() ? "number" : v->IsString() ? "string" : "other";
 }
 
+// The next link of a searchset; empty on the last page.
+std::string next_of(const std::string& bundle) {
+  rapidjson::Document d;
+  d.Parse(bundle.c_str());
+  if (d.IsObject() && d.HasMember("link"))
+    for (const auto& l : d["link"].GetArray())
+      if (l["relation"] == "next") return l["url"].GetString();
+  return "";
+}
+
+// A transaction Bundle of `n` Provenance recorded at `recorded`.
+std::string provenances(int n, const char* recorded) {
+  std::string b = R"({"resourceType":"Bundle","type":"transaction","entry":[)";
+  for (int i = 0; i < n; ++i)
+    b += std::string(i ? "," : "") + R"({"resource":{"resourceType":"Provenance","target":[{"reference":"Patient/p"}],"recorded":")" +
+         recorded + R"(","agent":[{"who":{"display":"lab"}}]},"request":{"method":"POST","url":"Provenance"}})";
+  return b + "]}";
+}
+
 }  // namespace
 
 TEST_CASE("transaction in, then read, search, vread, history and $everything out") {
@@ -157,7 +179,7 @@ TEST_CASE("transaction in, then read, search, vread, history and $everything out
 
   Reply obs = call("GET", n.base + "/Observation?patient=Patient/" + pid + "&_count=2");
   CHECK(eval(obs.body, "entry.count()") == std::vector<std::string>{"2"});
-  CHECK(eval(obs.body, "link.where(relation = 'next').url.contains('_offset=2')") == std::vector<std::string>{"true"});
+  CHECK(eval(obs.body, "link.where(relation = 'next').url.contains('_count=2&_page_after=')") == std::vector<std::string>{"true"});
   Reply all = call("GET", n.base + "/Patient/" + pid + "/$everything");
   CHECK(all.status == 200);
   CHECK(eval(all.body, "entry.resource.ofType(Observation).count()") == std::vector<std::string>{"5"});
@@ -229,4 +251,72 @@ TEST_CASE("decimals and integers come out as JSON numbers, so what was read can 
     CHECK_MESSAGE(back.status == 200, back.body);
   }
   CHECK(weight_seen);
+}
+
+TEST_CASE("search pages by key: every match reachable once, _count=0 is the total, _count is capped") {
+  Node n;
+  for (int i = 0; i < 6; ++i) n.store->transaction(provenances(500, "2026-11-24T10:00:00Z"));  // straight in: paging is under test
+  std::map<std::string, int> seen;
+  int originals = 0, pages = 0;
+  std::string url = n.base + "/Provenance?_count=100";
+  while (!url.empty() && pages < 100) {
+    Reply r = call("GET", url);
+    REQUIRE_MESSAGE(r.status == 200, url << ": " << r.body);
+    rapidjson::Document d;
+    d.Parse(r.body.c_str());
+    for (const auto& e : d["entry"].GetArray()) {
+      ++seen[e["resource"]["id"].GetString()];
+      originals += e["resource"]["recorded"] == "2026-11-24T10:00:00Z";
+    }
+    if (++pages == 5) n.store->transaction(provenances(40, "2026-11-25T10:00:00Z"));  // written during the walk
+    url = next_of(r.body);
+  }
+  CHECK(originals == 3000);
+  CHECK(seen.size() == 3040);
+  CHECK(std::all_of(seen.begin(), seen.end(), [](const auto& kv) { return kv.second == 1; }));
+
+  Reply total = call("GET", n.base + "/Provenance?_count=0");
+  CHECK(json_type(total.body, "/total") == "number");
+  CHECK(total.body.find(R"("total":3040)") != std::string::npos);
+  CHECK(json_type(total.body, "/entry") == "absent");
+  CHECK(next_of(total.body).empty());
+  CHECK(call("GET", n.base + "/Provenance?_summary=count").body == total.body);
+
+  Reply big = call("GET", n.base + "/Provenance?_count=5000");
+  REQUIRE(big.status == 200);
+  CHECK(eval(big.body, "entry.resource.ofType(Provenance).count()") == std::vector<std::string>{"1000"});
+  CHECK(eval(big.body, "entry.where(search.mode = 'outcome').resource.issue.diagnostics.contains('maximum of 1000')") ==
+        std::vector<std::string>{"true"});
+  CHECK(next_of(big.body).find("_count=1000&") != std::string::npos);
+  CHECK(call("GET", n.base + "/Provenance?_page_after=garbage").status == 400);
+}
+
+TEST_CASE("_lastUpdated takes the FHIR prefixes on dates of any precision and refuses what is not one") {
+  Node n;
+  n.store->transaction(provenances(3, "2026-11-24T10:00:00Z"));
+  auto total = [&](const std::string& value) {
+    Reply r = call("GET", n.base + "/Provenance?_count=0&_lastUpdated=" + value);
+    REQUIRE_MESSAGE(r.status == 200, value << ": " << r.body);
+    auto v = eval(r.body, "total");
+    return v.empty() ? std::string("no total") : v[0];
+  };
+  std::string now = fhir::utc_now_instant(), today = now.substr(0, 10), year = now.substr(0, 4);
+  CHECK(total("gt2020") == "3");
+  CHECK(total("lt2020-01-01") == "0");
+  CHECK(total("ge2020-01-01T00:00:00%2B01:00") == "3");
+  CHECK(total("le2999-12-31T23:59:59.999Z") == "3");
+  CHECK(total(today) == "3");
+  CHECK(total("eq" + year) == "3");
+  CHECK(total("ne" + today) == "0");
+  CHECK(total("sa2020-06") == "3");
+  CHECK(total("eb2020-06") == "0");
+  CHECK(total("gt" + today) == "0");  // after the whole day
+  CHECK(total("ap" + today) == "3");
+  CHECK(total("gt2020&_lastUpdated=lt2999") == "3");
+  for (const char* bad : {"gt2020xyz", "xx2020", "2020-13", "2021-02-29", "gt2020-01-01T25:00", "gt", "gt2020-01-01T10", "lt2020-01-01T10:00+1",
+                          "2020-1-01", "ge+2020"}) {
+    Reply r = call("GET", n.base + "/Provenance?_lastUpdated=" + std::string(bad));
+    CHECK_MESSAGE(r.status == 400, bad);
+    CHECK(eval(r.body, "issue.severity") == std::vector<std::string>{"error"});
+  }
 }
