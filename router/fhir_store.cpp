@@ -160,9 +160,14 @@ SearchPage FhirStore::search(const std::string& type, const SearchParams& p) {
     std::string patient = p.patient.rfind("Patient/", 0) == 0 ? p.patient : "Patient/" + p.patient;
     where += " AND EXISTS (SELECT 1 FROM patient_links l WHERE l.type = r.type AND l.id = r.id AND l.patient = " + arg(patient) + ")";
   }
+  std::pair<std::string, std::string> after;
+  if (!p.page_after.empty() && p.count > 0) after = parse_cursor(p.page_after);
   for (const InstantRange& d : p.last_updated) {
     std::string in = "1";
-    if (!d.from.empty()) in += " AND r.last_updated >= " + arg(d.from);
+    // A lower bound the cursor already passed is left out: else the planner may start the index
+    // walk there instead of at the cursor, and each later page would rescan the earlier ones.
+    bool passed = !d.outside && !after.first.empty() && after.first >= d.from;
+    if (!d.from.empty() && !passed) in += " AND r.last_updated >= " + arg(d.from);
     if (!d.before.empty()) in += " AND r.last_updated < " + arg(d.before);
     where += (d.outside ? " AND NOT (" : " AND (") + in + ")";
   }
@@ -177,10 +182,8 @@ SearchPage FhirStore::search(const std::string& type, const SearchParams& p) {
     out.total = static_cast<std::size_t>(s.integer(0));
     return out;
   }
-  if (!p.page_after.empty()) {
-    auto [last_updated, id] = parse_cursor(p.page_after);
-    where += " AND (r.last_updated, r.id) > (" + arg(last_updated) + ", " + arg(id) + ")";  // resources_by_updated
-  }
+  if (!after.first.empty())
+    where += " AND (r.last_updated, r.id) > (" + arg(after.first) + ", " + arg(after.second) + ")";  // resources_by_updated
   // One row more than the page: whether there is a next page, without an empty last one.
   Stmt s(*stmts_, "SELECT r.type, r.id, r.version, r.last_updated, r.deleted, h.json FROM resources r " CURRENT_BODY_JOIN + where +
                       " ORDER BY r.last_updated, r.id LIMIT ?" + std::to_string(args.size() + 1));
