@@ -18,6 +18,7 @@
 #include "fhirpath/fhirpath.hpp"
 #include "mapping/engine/converter.hpp"
 #include "router/http/fhir_api.hpp"
+#include "router/http/fhir_search.hpp"
 #include "tests/fhir/test_support.hpp"
 
 using namespace hidewire;
@@ -319,4 +320,23 @@ TEST_CASE("_lastUpdated takes the FHIR prefixes on dates of any precision and re
     CHECK_MESSAGE(r.status == 400, bad);
     CHECK(eval(r.body, "issue.severity") == std::vector<std::string>{"error"});
   }
+}
+
+TEST_CASE("the instants a FHIR date of each precision covers") {
+  auto range = [](const char* v) {
+    std::string from, before, why;
+    REQUIRE_MESSAGE(http::date_range(v, from, before, why), why);
+    return from + " " + before;
+  };
+  CHECK(range("2026") == "2026-01-01T00:00:00.000Z 2027-01-01T00:00:00.000Z");
+  CHECK(range("2024-02") == "2024-02-01T00:00:00.000Z 2024-03-01T00:00:00.000Z");
+  CHECK(range("2024-02-29") == "2024-02-29T00:00:00.000Z 2024-03-01T00:00:00.000Z");
+  CHECK(range("2026-11-24T00:30+01:00") == "2026-11-23T23:30:00.000Z 2026-11-23T23:31:00.000Z");
+  CHECK(range("2026-12-31T23:59:59-00:30") == "2027-01-01T00:29:59.000Z 2027-01-01T00:30:00.000Z");
+  CHECK(range("2026-11-24T09:15:02.5Z") == "2026-11-24T09:15:02.500Z 2026-11-24T09:15:02.600Z");
+  CHECK(range("2026-11-24T09:15:02.123456Z") == "2026-11-24T09:15:02.123Z 2026-11-24T09:15:02.124Z");
+  CHECK(range("9999") == "9999-01-01T00:00:00.000Z 9999-12-31T24:00:00.000Z");
+  std::string from, before, why;
+  for (const char* bad : {"2023-02-29", "0000", "20260", "2026-11-24T09:15:02.Z", "2026-11-24 09:15", "2026-11-24T09:15:02+15:00", ""})
+    CHECK_MESSAGE(!http::date_range(bad, from, before, why), bad);
 }
