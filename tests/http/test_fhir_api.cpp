@@ -290,6 +290,15 @@ TEST_CASE("search pages by key: every match reachable once, _count=0 is the tota
         std::vector<std::string>{"true"});
   CHECK(next_of(big.body).find("_count=1000&") != std::string::npos);
   CHECK(call("GET", n.base + "/Provenance?_page_after=garbage").status == 400);
+  for (const std::string& body : {total.body, big.body}) {  // both still valid Bundles
+    fhir::Node node;
+    fhir::Diagnostics d;
+    REQUIRE(fhir::parse_json(body, fhir::Schema::r4(), node, d));
+    fhir::validate(node, fhir::Schema::r4(), d);
+    std::string problems;
+    for (const auto& i : d.issues()) problems += i.location + ": " + i.message + "\n";
+    CHECK_MESSAGE(d.error_count() == 0, problems);
+  }
 }
 
 TEST_CASE("_lastUpdated takes the FHIR prefixes on dates of any precision and refuses what is not one") {
