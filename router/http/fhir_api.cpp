@@ -184,7 +184,8 @@ Response FhirApi::bundle(const Request& req) {
   if (kind != "batch") return operation_outcome(400, "invalid", "Bundle.type must be transaction or batch, not '" + kind + "'");
   // Batch: each entry on its own; one failing does not stop the others.
   rapidjson::Document b;
-  router::json::parse(req.body, b);  // numbers kept as written (json_numbers.hpp)
+  if (!router::json::parse(req.body, b) || !b.IsObject())  // numbers kept as written (json_numbers.hpp)
+    return operation_outcome(400, "structure", "the batch Bundle is not a JSON object");
   std::string body = R"({"resourceType":"Bundle","type":"batch-response","entry":[)";
   rapidjson::SizeType n = b.HasMember("entry") && b["entry"].IsArray() ? b["entry"].Size() : 0;
   for (rapidjson::SizeType i = 0; i < n; ++i) {
