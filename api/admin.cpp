@@ -123,12 +123,10 @@ http::Response admin_handle(const AdminContext& ctx, const http::Request& r) {
     long long lim = limit == r.query.end() ? 1000 : std::atoll(limit->second.c_str());
     if (lim < 1 || lim > 1000) lim = 1000;
     out.body = "[";
-    std::string st = status == r.query.end() ? "" : status->second;
-    // By control id through its index, anywhere in the journal; otherwise a page by status.
-    auto list = wanted != r.query.end() ? ctx.journal.find_by_message_id(wanted->second, static_cast<std::size_t>(lim))
-                                        : ctx.journal.list(st, static_cast<std::size_t>(lim), after_id);
-    if (wanted != r.query.end())
-      std::erase_if(list, [&](const node::JournalEntry& e) { return e.id <= after_id || (!st.empty() && e.status != st); });
+    // The message id is a condition of the query: filtering a page afterwards missed every
+    // message past the first `limit` rows.
+    auto list = ctx.journal.list(status == r.query.end() ? "" : status->second, static_cast<std::size_t>(lim), after_id,
+                                 wanted == r.query.end() ? "" : wanted->second);
     for (std::size_t i = 0; i < list.size(); ++i)
       out.body += (i ? "," : "") + std::string("{\"id\":") + std::to_string(list[i].id) + ",\"channel\":\"" + json_escape(list[i].channel) +
                   "\",\"message_id\":\"" + json_escape(list[i].message_id) + "\",\"status\":\"" + list[i].status +

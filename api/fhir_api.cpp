@@ -7,6 +7,8 @@
 #include "fhir/codec.hpp"
 #include "fhir/validator.hpp"
 #include "fhirpath/invariants.hpp"
+#include "api/fhir_search.hpp"
+#include "fhir/json_numbers.hpp"
 
 namespace hidewire::http {
 namespace {
@@ -49,12 +51,12 @@ Response resource_response(const node::StoredResource& r, int status) {
 }
 
 Response bundle_of(const std::string& type, const std::vector<node::StoredResource>& rs, const std::string& base,
-                   const std::string& next_link) {
+                   const std::string& next_link, const std::string& outcome_entry = "") {
   std::string body = R"({"resourceType":"Bundle","type":)" + json_string(type);
   if (!next_link.empty()) body += R"(,"link":[{"relation":"next","url":)" + json_string(next_link) + "}]";
-  body += R"(,"entry":[)";
+  body += R"(,"entry":[)" + outcome_entry;
   for (std::size_t i = 0; i < rs.size(); ++i) {
-    if (i) body += ',';
+    if (i || !outcome_entry.empty()) body += ',';
     body += R"({"fullUrl":)" + json_string(base + "/" + rs[i].type + "/" + rs[i].id) + R"(,"resource":)" + rs[i].json + "}";
   }
   body += "]}";
@@ -144,41 +146,27 @@ Response FhirApi::history(const std::string& type, const std::string& id, const 
 }
 
 Response FhirApi::search(const std::string& type, const Request& req) {
-  node::SearchParams p;
-  for (auto& [k, v] : req.query) {
-    if (k == "identifier") {
-      auto bar = v.find('|');
-      p.identifier_system = bar == std::string::npos ? "" : v.substr(0, bar);
-      p.identifier_value = bar == std::string::npos ? v : v.substr(bar + 1);
-    } else if (k == "patient" || k == "subject") {
-      p.patient = v;
-    } else if (k == "_lastUpdated") {
-      if (v.rfind("gt", 0) != 0) return operation_outcome(400, "not-supported", "_lastUpdated supports gt only, e.g. _lastUpdated=gt2026-01-01");
-      p.last_updated_after = v.substr(2);
-    } else if (k == "_count" || k == "_offset") {
-      int n = -1;
-      try {
-        n = std::stoi(v);
-      } catch (...) {
-      }
-      if (n < 0 || n > 1000) return operation_outcome(400, "invalid", k + " must be a number from 0 to 1000");
-      (k == "_count" ? p.count : p.offset) = n;
-    } else if (k == "_id") {
-      auto r = store_.read(type, v);
-      return bundle_of("searchset", r ? std::vector<node::StoredResource>{*r} : std::vector<node::StoredResource>{}, req.base_url, "");
-    } else {
-      return operation_outcome(400, "not-supported", "search parameter '" + k + "' is not supported");
-    }
+  SearchQuery q = read_search_query(req.query);
+  if (!q.error.empty()) return operation_outcome(400, q.error_code, q.error);
+  if (q.by_id) {
+    auto r = store_.read(type, q.id);
+    return bundle_of("searchset", r ? std::vector<node::StoredResource>{*r} : std::vector<node::StoredResource>{}, req.base_url, "");
   }
-  auto found = store_.search(type, p);
+  node::SearchPage page = store_.search(type, q.params);
+  if (q.params.count == 0) {  // _count=0 or _summary=count: how many match, nothing else
+    Response out;
+    out.body = R"({"resourceType":"Bundle","type":"searchset","total":)" + std::to_string(page.total) + "}";
+    return out;
+  }
   std::string next;
-  if (static_cast<int>(found.size()) == p.count) {
-    next = req.base_url + "/" + type + "?";
-    for (auto& [k, v] : req.query)
-      if (k != "_offset") next += k + "=" + v + "&";
-    next += "_offset=" + std::to_string(p.offset + p.count);
-  }
-  return bundle_of("searchset", found, req.base_url, next);
+  if (!page.next.empty()) next = req.base_url + "/" + type + "?" + next_query(req.query, q.params.count, page.next);
+  std::string note;  // a capped _count is said in the Bundle, as an outcome entry
+  if (q.capped_from)
+    note = R"({"resource":{"resourceType":"OperationOutcome","issue":[{"severity":"information","code":"informational","diagnostics":)" +
+           json_string("_count " + std::to_string(q.capped_from) + " is above the maximum of " + std::to_string(kMaxCount) +
+                       ": pages hold " + std::to_string(kMaxCount)) +
+           R"(}]},"search":{"mode":"outcome"}})";
+  return bundle_of("searchset", page.resources, req.base_url, next, note);
 }
 
 std::optional<Response> FhirApi::refuse(const Request& req, fhir::Node& node) {
@@ -216,16 +204,14 @@ Response FhirApi::bundle(const Request& req) {
   if (kind != "batch") return operation_outcome(400, "invalid", "Bundle.type must be transaction or batch, not '" + kind + "'");
   // Batch: each entry on its own; one failing does not stop the others.
   rapidjson::Document b;
-  b.Parse<rapidjson::kParseNumbersAsStringsFlag>(req.body.c_str());
+  if (!fhir::json::parse(req.body, b) || !b.IsObject())  // numbers kept as written (json_numbers.hpp)
+    return operation_outcome(400, "structure", "the batch Bundle is not a JSON object");
   std::string body = R"({"resourceType":"Bundle","type":"batch-response","entry":[)";
   rapidjson::SizeType n = b.HasMember("entry") && b["entry"].IsArray() ? b["entry"].Size() : 0;
   for (rapidjson::SizeType i = 0; i < n; ++i) {
     if (i) body += ',';
     std::string one = R"({"resourceType":"Bundle","type":"transaction","entry":[)";
-    rapidjson::StringBuffer sb;
-    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-    b["entry"][i].Accept(w);
-    one += std::string(sb.GetString(), sb.GetSize()) + "]}";
+    one += fhir::json::write(b["entry"][i]) + "]}";
     try {
       std::string resp = store_.transaction(one);
       rapidjson::Document rd;

@@ -1,5 +1,5 @@
 // The FHIR R4 REST API over the node's store: CapabilityStatement, read, vread, history,
-// search (identifier, patient, _lastUpdated, _count with paging), create and update (validated),
+// search (identifier, patient, _lastUpdated, _count with paging by key: fhir_search.hpp), create and update (validated),
 // transaction and batch Bundles, Patient/$everything. Errors are OperationOutcomes with the
 // matching HTTP status.
 #pragma once

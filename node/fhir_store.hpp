@@ -26,12 +26,27 @@ struct StoredResource {
   std::string json;          // with id and meta.versionId / meta.lastUpdated set
 };
 
+// Resources last updated in [from, before) (or outside it): UTC instants as the store writes
+// them (2026-11-24T09:15:02.125Z), compared as text; an empty bound is open.
+struct InstantRange {
+  std::string from, before;
+  bool outside = false;
+};
+
 struct SearchParams {
   std::string identifier_system, identifier_value;  // identifier=system|value
   std::string patient;                               // patient=Patient/<id> or <id>
-  std::string last_updated_after;                    // _lastUpdated=gtINSTANT (string compare on UTC instants)
-  int count = 50;                                    // _count
-  int offset = 0;
+  std::vector<InstantRange> last_updated;            // all must hold
+  int count = 50;                                    // page size; 0: only the total
+  std::string page_after;                            // SearchPage::next of the page before; empty: the first
+};
+
+// One page, in the order of (lastUpdated, id): paged by key, not offset, so every match is
+// reached once however many there are, and resources written meanwhile do not shift the pages.
+struct SearchPage {
+  std::vector<StoredResource> resources;
+  std::string next;       // opaque cursor for the next page; empty on the last
+  std::size_t total = 0;  // every match: counted only when count is 0
 };
 
 class FhirStore {
@@ -43,7 +58,7 @@ class FhirStore {
   virtual std::optional<StoredResource> read(const std::string& type, const std::string& id) = 0;
   virtual std::optional<StoredResource> vread(const std::string& type, const std::string& id, int version) = 0;
   virtual std::vector<StoredResource> history(const std::string& type, const std::string& id) = 0;
-  virtual std::vector<StoredResource> search(const std::string& type, const SearchParams& p) = 0;
+  virtual SearchPage search(const std::string& type, const SearchParams& p) = 0;  // StoreError(400) for a bad cursor
   virtual std::size_t count(const std::string& type) = 0;
   // The patient and every resource linked to it (subject/patient), for Patient/$everything.
   virtual std::vector<StoredResource> everything(const std::string& patient_id) = 0;

@@ -51,10 +51,10 @@ class Journal {
   // delivery marks are written in the same commit. Throws JournalError when it cannot.
   virtual std::vector<Appended> append_batch(const std::vector<const JournalEntry*>& entries) = 0;
   virtual std::optional<JournalEntry> get(std::int64_t id) = 0;
-  // Entries with the status (any when empty) and id above `after_id`, in order, at most `limit`.
-  virtual std::vector<JournalEntry> list(const std::string& status = {}, std::size_t limit = 100, std::int64_t after_id = 0) = 0;
-  // Entries with this control id (any channel and sender), in order.
-  virtual std::vector<JournalEntry> find_by_message_id(const std::string& message_id, std::size_t limit = 100) = 0;
+  // Entries with the status and message id (any when empty) and id above `after_id`, in order,
+  // at most `limit`. A message id is looked up through its index, wherever it is in the journal.
+  virtual std::vector<JournalEntry> list(const std::string& status = {}, std::size_t limit = 100, std::int64_t after_id = 0,
+                                         const std::string& message_id = {}) = 0;
   virtual std::size_t count(const std::string& status = {}) = 0;
   // Delivery state: a message is marked once every destination has it. Marks ride on the next
   // append_batch (or flush_delivered when idle); one lost in a crash means the message is

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 
 #include "hl7v2/structures.hpp"
 #include "fhir/nhs_number.hpp"
@@ -136,7 +137,14 @@ class Builder {
       for (std::size_t r = 1; r <= reps; ++r) {
         std::string_view rep = m_.piece(text, static_cast<int>(r));
         if (rep.empty()) continue;
-        Converted c = convert_value(f, m_, seg, rep, maps_, a());
+        Converted c;
+        try {
+          c = convert_value(f, m_, seg, rep, maps_, a());
+        } catch (const std::out_of_range&) {  // a number too large for its FHIR type: the message's fault
+          c.problem = "'" + std::string(rep) + "' is out of range for " + f.path;
+        } catch (const std::exception& e) {
+          c.problem = "cannot convert '" + std::string(rep) + "': " + e.what();
+        }
         if (!c.problem.empty()) {
           out_.diagnostics.error("value", std::string(seg.name) + "-" + std::to_string(f.field), c.problem);
           continue;

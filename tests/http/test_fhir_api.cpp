@@ -2,13 +2,17 @@
 #include <doctest/doctest.h>
 
 #include <curl/curl.h>
+#include <rapidjson/pointer.h>
 
 #include <boost/asio/io_context.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include "hl7v2/message.hpp"
+#include "fhir/clock.hpp"
 #include "fhir/codec.hpp"
 #include "fhir/validator.hpp"
 #include "fhirpath/fhirpath.hpp"
@@ -16,6 +20,7 @@
 #include "api/fhir_api.hpp"
 #include "plugins/access/allow_all/allow_all.hpp"
 #include "plugins/stores/sqlite/fhir_store.hpp"
+#include "api/fhir_search.hpp"
 #include "tests/fhir/test_support.hpp"
 
 using namespace hidewire;
@@ -108,6 +113,47 @@ std::string bundle_of(const std::string& file) {
   return mapping::convert(*m).bundle_json;
 }
 
+// The admission with PID-24/25: one of twins, born second.
+std::string twin_admission() {
+  std::string text = hw_test::read_file(hw_test::data_path("hl7v2/adt_a01_v251.hl7"));
+  std::size_t at = text.find("\rPID|") + 1, end = text.find('\r', at);
+  text.replace(at, end - at, "PID|1||9434765919^^^NHS^NH||SMITH^MARGARET^ANN||19410302|F" + std::string(15, '|') + "|Y|2");
+  hl7v2::ParseError err;
+  auto m = hl7v2::parse(text, err);
+  REQUIRE(m);
+  mapping::Conversion c = mapping::convert(*m);
+  REQUIRE(c.ok);
+  return c.bundle_json;
+}
+
+// The JSON type of the member at a JSON Pointer, e.g. "number" for /valueQuantity/value.
+std::string json_type(const std::string& json, const char* pointer) {
+  rapidjson::Document d;
+  d.Parse(json.c_str());
+  const rapidjson::Value* v = rapidjson::Pointer(pointer).Get(d);
+  if (!v) return "absent";
+  return v->IsNumber() ? "number" : v->IsString() ? "string" : "other";
+}
+
+// The next link of a searchset; empty on the last page.
+std::string next_of(const std::string& bundle) {
+  rapidjson::Document d;
+  d.Parse(bundle.c_str());
+  if (d.IsObject() && d.HasMember("link"))
+    for (const auto& l : d["link"].GetArray())
+      if (l["relation"] == "next") return l["url"].GetString();
+  return "";
+}
+
+// A transaction Bundle of `n` Provenance recorded at `recorded`.
+std::string provenances(int n, const char* recorded) {
+  std::string b = R"({"resourceType":"Bundle","type":"transaction","entry":[)";
+  for (int i = 0; i < n; ++i)
+    b += std::string(i ? "," : "") + R"({"resource":{"resourceType":"Provenance","target":[{"reference":"Patient/p"}],"recorded":")" +
+         recorded + R"(","agent":[{"who":{"display":"lab"}}]},"request":{"method":"POST","url":"Provenance"}})";
+  return b + "]}";
+}
+
 }  // namespace
 
 TEST_CASE("transaction in, then read, search, vread, history and $everything out") {
@@ -137,7 +183,7 @@ TEST_CASE("transaction in, then read, search, vread, history and $everything out
 
   Reply obs = call("GET", n.base + "/Observation?patient=Patient/" + pid + "&_count=2");
   CHECK(eval(obs.body, "entry.count()") == std::vector<std::string>{"2"});
-  CHECK(eval(obs.body, "link.where(relation = 'next').url.contains('_offset=2')") == std::vector<std::string>{"true"});
+  CHECK(eval(obs.body, "link.where(relation = 'next').url.contains('_count=2&_page_after=')") == std::vector<std::string>{"true"});
   Reply all = call("GET", n.base + "/Patient/" + pid + "/$everything");
   CHECK(all.status == 200);
   CHECK(eval(all.body, "entry.resource.ofType(Observation).count()") == std::vector<std::string>{"5"});
@@ -181,4 +227,128 @@ TEST_CASE("the CapabilityStatement is itself valid FHIR; batch entries stand alo
   Reply b = call("POST", n.base, batch);
   CHECK(b.status == 200);
   CHECK(eval(b.body, "entry.response.status") == std::vector<std::string>{"201 Created", "400"});
+}
+
+TEST_CASE("decimals and integers come out as JSON numbers, so what was read can be written back") {
+  Node n;
+  REQUIRE(call("POST", n.base, twin_admission()).status == 200);
+  REQUIRE(call("POST", n.base, bundle_of("oru_r01_v251.hl7")).status == 200);
+  Reply found = call("GET", n.base + "/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number%7C9434765919");
+  auto ids = eval(found.body, "entry.resource.id");
+  REQUIRE(ids.size() == 1);
+  Reply patient = call("GET", n.base + "/Patient/" + ids[0]);
+  REQUIRE(patient.status == 200);
+  CHECK(json_type(patient.body, "/multipleBirthInteger") == "number");
+  CHECK(patient.body.find(R"("multipleBirthInteger":2)") != std::string::npos);
+  CHECK(call("PUT", n.base + "/Patient/" + ids[0], patient.body).status == 200);
+
+  Reply obs = call("GET", n.base + "/Observation?patient=" + ids[0]);
+  auto obs_ids = eval(obs.body, "entry.resource.id");
+  REQUIRE(obs_ids.size() == 5);  // the weight from the ADT, four lab results
+  bool weight_seen = false;
+  for (const std::string& id : obs_ids) {
+    Reply o = call("GET", n.base + "/Observation/" + id);
+    REQUIRE(o.status == 200);
+    CHECK(json_type(o.body, "/valueQuantity/value") == "number");
+    weight_seen |= o.body.find(R"("value":61.5,)") != std::string::npos;
+    Reply back = call("PUT", n.base + "/Observation/" + id, o.body);
+    CHECK_MESSAGE(back.status == 200, back.body);
+  }
+  CHECK(weight_seen);
+}
+
+TEST_CASE("search pages by key: every match reachable once, _count=0 is the total, _count is capped") {
+  Node n;
+  for (int i = 0; i < 6; ++i) n.store->transaction(provenances(500, "2026-11-24T10:00:00Z"));  // straight in: paging is under test
+  std::map<std::string, int> seen;
+  int originals = 0, pages = 0;
+  std::string url = n.base + "/Provenance?_count=100";
+  while (!url.empty() && pages < 100) {
+    Reply r = call("GET", url);
+    REQUIRE_MESSAGE(r.status == 200, url << ": " << r.body);
+    rapidjson::Document d;
+    d.Parse(r.body.c_str());
+    for (const auto& e : d["entry"].GetArray()) {
+      ++seen[e["resource"]["id"].GetString()];
+      originals += e["resource"]["recorded"] == "2026-11-24T10:00:00Z";
+    }
+    if (++pages == 5) n.store->transaction(provenances(40, "2026-11-25T10:00:00Z"));  // written during the walk
+    url = next_of(r.body);
+  }
+  CHECK(originals == 3000);
+  CHECK(seen.size() == 3040);
+  CHECK(std::all_of(seen.begin(), seen.end(), [](const auto& kv) { return kv.second == 1; }));
+
+  Reply total = call("GET", n.base + "/Provenance?_count=0");
+  CHECK(json_type(total.body, "/total") == "number");
+  CHECK(total.body.find(R"("total":3040)") != std::string::npos);
+  CHECK(json_type(total.body, "/entry") == "absent");
+  CHECK(next_of(total.body).empty());
+  CHECK(call("GET", n.base + "/Provenance?_summary=count").body == total.body);
+
+  Reply big = call("GET", n.base + "/Provenance?_count=5000");
+  REQUIRE(big.status == 200);
+  CHECK(eval(big.body, "entry.resource.ofType(Provenance).count()") == std::vector<std::string>{"1000"});
+  CHECK(eval(big.body, "entry.where(search.mode = 'outcome').resource.issue.diagnostics.contains('maximum of 1000')") ==
+        std::vector<std::string>{"true"});
+  CHECK(next_of(big.body).find("_count=1000&") != std::string::npos);
+  CHECK(call("GET", n.base + "/Provenance?_page_after=garbage").status == 400);
+  for (const std::string& body : {total.body, big.body}) {  // both still valid Bundles
+    fhir::Node node;
+    fhir::Diagnostics d;
+    REQUIRE(fhir::parse_json(body, fhir::Schema::r4(), node, d));
+    fhir::validate(node, fhir::Schema::r4(), d);
+    std::string problems;
+    for (const auto& i : d.issues()) problems += i.location + ": " + i.message + "\n";
+    CHECK_MESSAGE(d.error_count() == 0, problems);
+  }
+}
+
+TEST_CASE("_lastUpdated takes the FHIR prefixes on dates of any precision and refuses what is not one") {
+  Node n;
+  n.store->transaction(provenances(3, "2026-11-24T10:00:00Z"));
+  auto total = [&](const std::string& value) {
+    Reply r = call("GET", n.base + "/Provenance?_count=0&_lastUpdated=" + value);
+    REQUIRE_MESSAGE(r.status == 200, value << ": " << r.body);
+    auto v = eval(r.body, "total");
+    return v.empty() ? std::string("no total") : v[0];
+  };
+  std::string now = fhir::utc_now_instant(), today = now.substr(0, 10), year = now.substr(0, 4);
+  CHECK(total("gt2020") == "3");
+  CHECK(total("lt2020-01-01") == "0");
+  CHECK(total("ge2020-01-01T00:00:00%2B01:00") == "3");
+  CHECK(total("le2999-12-31T23:59:59.999Z") == "3");
+  CHECK(total(today) == "3");
+  CHECK(total("eq" + year) == "3");
+  CHECK(total("ne" + today) == "0");
+  CHECK(total("sa2020-06") == "3");
+  CHECK(total("eb2020-06") == "0");
+  CHECK(total("gt" + today) == "0");  // after the whole day
+  CHECK(total("ap" + today) == "3");
+  CHECK(total("gt2020&_lastUpdated=lt2999") == "3");
+  for (const char* bad : {"gt2020xyz", "xx2020", "2020-13", "2021-02-29", "gt2020-01-01T25:00", "gt", "gt2020-01-01T10", "lt2020-01-01T10:00+1",
+                          "2020-1-01", "ge+2020"}) {
+    Reply r = call("GET", n.base + "/Provenance?_lastUpdated=" + std::string(bad));
+    CHECK_MESSAGE(r.status == 400, bad);
+    CHECK(eval(r.body, "issue.severity") == std::vector<std::string>{"error"});
+  }
+}
+
+TEST_CASE("the instants a FHIR date of each precision covers") {
+  auto range = [](const char* v) {
+    std::string from, before, why;
+    REQUIRE_MESSAGE(http::date_range(v, from, before, why), why);
+    return from + " " + before;
+  };
+  CHECK(range("2026") == "2026-01-01T00:00:00.000Z 2027-01-01T00:00:00.000Z");
+  CHECK(range("2024-02") == "2024-02-01T00:00:00.000Z 2024-03-01T00:00:00.000Z");
+  CHECK(range("2024-02-29") == "2024-02-29T00:00:00.000Z 2024-03-01T00:00:00.000Z");
+  CHECK(range("2026-11-24T00:30+01:00") == "2026-11-23T23:30:00.000Z 2026-11-23T23:31:00.000Z");
+  CHECK(range("2026-12-31T23:59:59-00:30") == "2027-01-01T00:29:59.000Z 2027-01-01T00:30:00.000Z");
+  CHECK(range("2026-11-24T09:15:02.5Z") == "2026-11-24T09:15:02.500Z 2026-11-24T09:15:02.600Z");
+  CHECK(range("2026-11-24T09:15:02.123456Z") == "2026-11-24T09:15:02.123Z 2026-11-24T09:15:02.124Z");
+  CHECK(range("9999") == "9999-01-01T00:00:00.000Z 9999-12-31T24:00:00.000Z");
+  std::string from, before, why;
+  for (const char* bad : {"2023-02-29", "0000", "20260", "2026-11-24T09:15:02.Z", "2026-11-24 09:15", "2026-11-24T09:15:02+15:00", ""})
+    CHECK_MESSAGE(!http::date_range(bad, from, before, why), bad);
 }

@@ -231,3 +231,25 @@ TEST_CASE("MDM^T02: the document's unique number becomes its masterIdentifier; s
   CHECK(eval(d.bundle, "entry.resource.ofType(DocumentReference).docStatus") == Strings{"final"});
   CHECK(eval(d.bundle, "entry.where(resource is DocumentReference).request.method") == Strings{"PUT"});
 }
+
+TEST_CASE("PID-24/25: multipleBirthInteger with the birth order, multipleBirthBoolean without; a birth order too big is refused") {
+  auto convert = [](const std::string& pid24_25) {
+    hl7v2::ParseError err;
+    auto m = hl7v2::parse("MSH|^~\\&|A|B|C|D|20260101||ADT^A01^ADT_A01|X3|P|2.5.1\rPID|1||9434765919^^^NHS^NH||X^Y||19410302|F" +
+                              std::string(15, '|') + pid24_25 + "\rPV1|1|I\r",
+                          err);
+    REQUIRE(m);
+    return mapping::convert(*m);
+  };
+  mapping::Conversion twin = convert("|Y|2");
+  REQUIRE(twin.ok);
+  CHECK(twin.bundle_json.find(R"("multipleBirthInteger":2)") != std::string::npos);
+  CHECK(twin.bundle_json.find("multipleBirthBoolean") == std::string::npos);
+  mapping::Conversion single = convert("|N");
+  REQUIRE(single.ok);
+  CHECK(single.bundle_json.find(R"("multipleBirthBoolean":false)") != std::string::npos);
+  mapping::Conversion huge = convert("|Y|99999999999");
+  CHECK_FALSE(huge.ok);
+  std::string all = issues(huge.diagnostics);
+  CHECK_MESSAGE(all.find("PID-25") != std::string::npos, all);
+}

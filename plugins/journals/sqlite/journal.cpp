@@ -156,19 +156,16 @@ std::optional<JournalEntry> SqliteJournal::get(std::int64_t id) {
   return row(s);
 }
 
-std::vector<JournalEntry> SqliteJournal::list(const std::string& status, std::size_t limit, std::int64_t after_id) {
+std::vector<JournalEntry> SqliteJournal::list(const std::string& status, std::size_t limit, std::int64_t after_id,
+                                        const std::string& message_id) {
   std::lock_guard lock(mu_);
-  Stmt s(*stmts_, "SELECT " JOURNAL_COLUMNS " FROM journal WHERE (? = '' OR status = ?) AND id > ? ORDER BY id LIMIT ?");
-  s.bind(1, status).bind(2, status).bind(3, after_id).bind(4, static_cast<std::int64_t>(limit));
-  std::vector<JournalEntry> out;
-  while (s.step()) out.push_back(row(s));
-  return out;
-}
-
-std::vector<JournalEntry> SqliteJournal::find_by_message_id(const std::string& message_id, std::size_t limit) {
-  std::lock_guard lock(mu_);
-  Stmt s(*stmts_, "SELECT " JOURNAL_COLUMNS " FROM journal WHERE message_id = ? AND message_id <> '' ORDER BY id LIMIT ?");
-  s.bind(1, message_id).bind(2, static_cast<std::int64_t>(limit));
+  // A condition of its own (not "? = '' OR"), so the planner can use journal_key.
+  Stmt s(*stmts_, message_id.empty()
+                      ? "SELECT " JOURNAL_COLUMNS " FROM journal WHERE (?1 = '' OR status = ?1) AND id > ?2 ORDER BY id LIMIT ?3"
+                      : "SELECT " JOURNAL_COLUMNS " FROM journal WHERE (?1 = '' OR status = ?1) AND id > ?2 AND message_id = ?4"
+                        " ORDER BY id LIMIT ?3");
+  s.bind(1, status).bind(2, after_id).bind(3, static_cast<std::int64_t>(limit));
+  if (!message_id.empty()) s.bind(4, message_id);
   std::vector<JournalEntry> out;
   while (s.step()) out.push_back(row(s));
   return out;

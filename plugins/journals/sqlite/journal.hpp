@@ -27,9 +27,9 @@ class SqliteJournal final : public node::Journal {
 
   std::vector<Appended> append_batch(const std::vector<const node::JournalEntry*>& entries) override;
   std::optional<node::JournalEntry> get(std::int64_t id) override;
-  std::vector<node::JournalEntry> list(const std::string& status, std::size_t limit, std::int64_t after_id) override;
-  std::vector<node::JournalEntry> find_by_message_id(const std::string& message_id, std::size_t limit) override;
-  std::size_t count(const std::string& status) override;
+  std::vector<node::JournalEntry> list(const std::string& status = {}, std::size_t limit = 100, std::int64_t after_id = 0,
+                                       const std::string& message_id = {}) override;
+  std::size_t count(const std::string& status = {}) override;
   void queue_delivered(const std::vector<std::int64_t>& ids) override;
   void flush_delivered() override;
   std::vector<node::JournalEntry> undelivered(std::int64_t after_id, std::size_t limit) override;

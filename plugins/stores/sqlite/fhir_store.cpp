@@ -64,7 +64,10 @@ SqliteFhirStore::SqliteFhirStore(const std::string& path) {
             "CREATE INDEX IF NOT EXISTS identifiers_by_value_v2 ON identifiers(value, system, type);"
             "CREATE TABLE IF NOT EXISTS patient_links(type TEXT, id TEXT, patient TEXT, PRIMARY KEY(type, id)) WITHOUT ROWID;"
             "CREATE INDEX IF NOT EXISTS patient_links_by_patient ON patient_links(patient);"
-            "CREATE TABLE IF NOT EXISTS applied(once_key TEXT PRIMARY KEY, response TEXT);");
+            "CREATE TABLE IF NOT EXISTS applied(once_key TEXT PRIMARY KEY, response TEXT);"
+            // Searches page by (last_updated, id): the index walks to a page's start instead of
+            // sorting every resource of the type for each page.
+            "CREATE INDEX IF NOT EXISTS resources_by_updated ON resources(type, last_updated, id);");
   // (Stores made before identifiers had a primary key keep the by-resource index made then.)
 }
 
@@ -129,21 +132,73 @@ std::vector<StoredResource> SqliteFhirStore::history(const std::string& type, co
   return out;
 }
 
-std::vector<StoredResource> SqliteFhirStore::search(const std::string& type, const SearchParams& p) {
+namespace {
+
+// The cursor is the last row's sort key, "<lastUpdated>_<id>" ('_' is in neither).
+std::string cursor_of(const StoredResource& r) { return r.last_updated + "_" + r.id; }
+
+std::pair<std::string, std::string> parse_cursor(const std::string& c) {
+  auto bar = c.find('_');
+  bool ok = bar == 24 && c.size() > 25 && c.size() <= 25 + 64 &&
+            c.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.", bar + 1) == std::string::npos;
+  if (!ok) throw StoreError(400, "'" + c + "' is not a page cursor of this server (use the next link as given)");
+  return {c.substr(0, bar), c.substr(bar + 1)};
+}
+
+}  // namespace
+
+node::SearchPage SqliteFhirStore::search(const std::string& type, const SearchParams& p) {
   std::lock_guard lock(mu_);
-  std::string sql = "SELECT r.type, r.id, r.version, r.last_updated, r.deleted, h.json FROM resources r " CURRENT_BODY_JOIN " WHERE r.type = ?1 AND r.deleted = 0";
-  if (!p.identifier_value.empty())
-    sql += " AND EXISTS (SELECT 1 FROM identifiers i WHERE i.type = r.type AND i.id = r.id AND i.value = ?2 AND (?3 = '' OR i.system = ?3))";
-  if (!p.patient.empty())
-    sql += " AND EXISTS (SELECT 1 FROM patient_links l WHERE l.type = r.type AND l.id = r.id AND l.patient = ?4)";
-  if (!p.last_updated_after.empty()) sql += " AND r.last_updated > ?5";
-  sql += " ORDER BY r.last_updated, r.id LIMIT ?6 OFFSET ?7";
-  Stmt s(*stmts_, sql);
-  std::string patient = p.patient.empty() || p.patient.rfind("Patient/", 0) == 0 ? p.patient : "Patient/" + p.patient;
-  s.bind(1, type).bind(2, p.identifier_value).bind(3, p.identifier_system).bind(4, patient).bind(5, p.last_updated_after)
-      .bind(6, static_cast<std::int64_t>(p.count)).bind(7, static_cast<std::int64_t>(p.offset));
-  std::vector<StoredResource> out;
-  while (s.step()) out.push_back(Impl::row(s));
+  // Only the conditions asked for are in the SQL ("? = '' OR ..." would keep the planner off the indexes).
+  std::vector<std::string> args{type};
+  auto arg = [&](const std::string& v) {
+    args.push_back(v);
+    return "?" + std::to_string(args.size());
+  };
+  std::string where = " WHERE r.type = ?1 AND r.deleted = 0";
+  if (!p.identifier_value.empty()) {
+    where += " AND EXISTS (SELECT 1 FROM identifiers i WHERE i.type = r.type AND i.id = r.id AND i.value = " + arg(p.identifier_value);
+    if (!p.identifier_system.empty()) where += " AND i.system = " + arg(p.identifier_system);
+    where += ")";
+  }
+  if (!p.patient.empty()) {
+    std::string patient = p.patient.rfind("Patient/", 0) == 0 ? p.patient : "Patient/" + p.patient;
+    where += " AND EXISTS (SELECT 1 FROM patient_links l WHERE l.type = r.type AND l.id = r.id AND l.patient = " + arg(patient) + ")";
+  }
+  std::pair<std::string, std::string> after;
+  if (!p.page_after.empty() && p.count > 0) after = parse_cursor(p.page_after);
+  for (const InstantRange& d : p.last_updated) {
+    std::string in = "1";
+    // A lower bound the cursor already passed is left out: else the planner may start the index
+    // walk there instead of at the cursor, and each later page would rescan the earlier ones.
+    bool passed = !d.outside && !after.first.empty() && after.first >= d.from;
+    if (!d.from.empty() && !passed) in += " AND r.last_updated >= " + arg(d.from);
+    if (!d.before.empty()) in += " AND r.last_updated < " + arg(d.before);
+    where += (d.outside ? " AND NOT (" : " AND (") + in + ")";
+  }
+  auto bind_all = [&](Stmt& s) {
+    for (std::size_t i = 0; i < args.size(); ++i) s.bind(static_cast<int>(i + 1), args[i]);
+  };
+  SearchPage out;
+  if (p.count <= 0) {
+    Stmt s(*stmts_, "SELECT COUNT(*) FROM resources r" + where);
+    bind_all(s);
+    s.step();
+    out.total = static_cast<std::size_t>(s.integer(0));
+    return out;
+  }
+  if (!after.first.empty())
+    where += " AND (r.last_updated, r.id) > (" + arg(after.first) + ", " + arg(after.second) + ")";  // resources_by_updated
+  // One row more than the page: whether there is a next page, without an empty last one.
+  Stmt s(*stmts_, "SELECT r.type, r.id, r.version, r.last_updated, r.deleted, h.json FROM resources r " CURRENT_BODY_JOIN + where +
+                      " ORDER BY r.last_updated, r.id LIMIT ?" + std::to_string(args.size() + 1));
+  bind_all(s);
+  s.bind(static_cast<int>(args.size() + 1), static_cast<std::int64_t>(p.count) + 1);
+  while (s.step()) out.resources.push_back(Impl::row(s));
+  if (out.resources.size() > static_cast<std::size_t>(p.count)) {
+    out.resources.pop_back();
+    out.next = cursor_of(out.resources.back());
+  }
   return out;
 }
 

@@ -20,6 +20,8 @@ namespace hidewire::plugins {
 using node::SearchParams;
 using node::StoredResource;
 using node::StoreError;
+using node::InstantRange;
+using node::SearchPage;
 
 class SqliteFhirStore final : public node::FhirStore {
  public:
@@ -33,7 +35,7 @@ class SqliteFhirStore final : public node::FhirStore {
   std::optional<StoredResource> read(const std::string& type, const std::string& id) override;
   std::optional<StoredResource> vread(const std::string& type, const std::string& id, int version) override;
   std::vector<StoredResource> history(const std::string& type, const std::string& id) override;
-  std::vector<StoredResource> search(const std::string& type, const SearchParams& p) override;
+  node::SearchPage search(const std::string& type, const SearchParams& p) override;
   std::size_t count(const std::string& type) override;
   std::vector<StoredResource> everything(const std::string& patient_id) override;
   std::string transaction(const std::string& bundle_json, const std::string& once_key = {}) override;

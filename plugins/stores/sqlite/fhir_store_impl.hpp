@@ -16,6 +16,7 @@
 #include "fhir/clock.hpp"
 #include "plugins/stores/sqlite/fhir_store.hpp"
 #include "plugins/common/sqlite.hpp"
+#include "fhir/json_numbers.hpp"
 
 namespace hidewire::plugins::detail {
 
@@ -25,17 +26,12 @@ using sqlite::Stmt;
 // A new resource id, sorting by creation time (defined in fhir_store.cpp).
 std::string new_id();
 
-inline std::string write(const rapidjson::Value& v) {
-  rapidjson::StringBuffer b;
-  rapidjson::Writer<rapidjson::StringBuffer> w(b);
-  v.Accept(w);
-  return std::string(b.GetString(), b.GetSize());
-}
+// Numbers are kept as written (json_numbers.hpp): a decimal 1.50 is stored as 1.50, not "1.50".
+inline std::string write(const rapidjson::Value& v) { return fhir::json::write(v); }
 
 inline rapidjson::Document parse_resource(const std::string& json) {
   rapidjson::Document d;
-  d.Parse<rapidjson::kParseNumbersAsStringsFlag>(json.c_str());
-  if (d.HasParseError() || !d.IsObject() || !d.HasMember("resourceType") || !d["resourceType"].IsString())
+  if (!fhir::json::parse(json, d) || !d.IsObject() || !d.HasMember("resourceType") || !d["resourceType"].IsString())
     throw StoreError(400, "not a FHIR resource in JSON");
   return d;
 }

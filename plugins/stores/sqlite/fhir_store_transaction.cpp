@@ -58,8 +58,7 @@ std::string SqliteFhirStore::apply_locked(const std::string& bundle_json, const 
     if (s.step()) return s.text(0);
   }
   rapidjson::Document b;
-  b.Parse<rapidjson::kParseNumbersAsStringsFlag>(bundle_json.c_str());
-  if (b.HasParseError() || !b.IsObject() || !b.HasMember("entry") || !b["entry"].IsArray())
+  if (!fhir::json::parse(bundle_json, b) || !b.IsObject() || !b.HasMember("entry") || !b["entry"].IsArray())
     throw StoreError(400, "not a Bundle with entries");
   auto& entries = b["entry"];
   auto& a = b.GetAllocator();
