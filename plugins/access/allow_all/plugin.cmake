@@ -1,0 +1,1 @@
+hw_plugin(hidewire_access_allow_all SOURCES allow_all.cpp)

@@ -1,0 +1,1 @@
+hw_plugin(hidewire_converter_hl7v2 SOURCES hl7v2_converter.cpp LIBS hidewire_mapping)

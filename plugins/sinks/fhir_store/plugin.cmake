@@ -1,0 +1,1 @@
+hw_plugin(hidewire_sink_fhir_store SOURCES fhir_store_sink.cpp)

@@ -1,0 +1,1 @@
+hw_plugin(hidewire_sink_file SOURCES file_sink.cpp)

@@ -1,0 +1,1 @@
+hw_plugin(hidewire_source_http_fhir SOURCES http_fhir_source.cpp LIBS hidewire_http hidewire_plugin_common)

@@ -1,0 +1,1 @@
+hw_plugin(hidewire_source_mllp SOURCES mllp_source.cpp LIBS hidewire_mllp hidewire_plugin_common)
