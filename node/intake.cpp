@@ -97,7 +97,10 @@ Conversion Intake::convert(std::string_view raw, const MessageInfo& info) const 
 }
 
 Conversion Intake::reconvert(const JournalEntry& e) const {
-  return convert(e.raw, MessageInfo{e.channel, e.format, e.received_at});
+  // Journals from before formats were recorded held HL7 v2 and FHIR only: told apart by the text.
+  std::string format = e.format;
+  if (format.empty()) format = e.raw.rfind("MSH", 0) == 0 ? "hl7v2" : "fhir";
+  return convert(e.raw, MessageInfo{e.channel, format, e.received_at});
 }
 
 Channel::Channel(Intake& intake, std::string name, bool accept_reused)
