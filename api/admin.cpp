@@ -1,5 +1,8 @@
 #include "api/admin.hpp"
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+
 #include <cstdlib>
 
 #include "fhir/json_escape.hpp"
@@ -139,6 +142,12 @@ http::Response admin_handle(const AdminContext& ctx, const http::Request& r) {
     out.body = R"({"error":"unknown admin endpoint"})";
   }
   return out;
+}
+
+void admin_handle_async(const AdminContext& ctx, const http::Request& r, std::function<void(http::Response)> reply) {
+  bool is_replay = r.method == "POST" && r.path.rfind("/messages/", 0) == 0 && r.path.ends_with("/replay");
+  if (!is_replay || !ctx.replay_pool) return reply(admin_handle(ctx, r));
+  boost::asio::post(*ctx.replay_pool, [&ctx, r, reply = std::move(reply)] { reply(admin_handle(ctx, r)); });
 }
 
 }  // namespace hidewire::api

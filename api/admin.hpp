@@ -15,6 +15,10 @@
 #include "node/intake.hpp"
 #include "node/journal.hpp"
 
+namespace boost::asio {
+class thread_pool;
+}
+
 namespace hidewire::api {
 
 struct AdminContext {
@@ -24,8 +28,12 @@ struct AdminContext {
   node::GroupJournal& group;
   node::Intake& intake;
   std::chrono::milliseconds replay_wait{30000};
+  // Replays wait for their outcome there, never on an I/O thread (which serves every sender).
+  boost::asio::thread_pool* replay_pool = nullptr;
 };
 
 http::Response admin_handle(const AdminContext& ctx, const http::Request& r);
+// The same, answering replays from `replay_pool` once their outcome is known.
+void admin_handle_async(const AdminContext& ctx, const http::Request& r, std::function<void(http::Response)> reply);
 
 }  // namespace hidewire::api

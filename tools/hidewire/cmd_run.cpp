@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <sys/stat.h>
 
@@ -129,7 +130,7 @@ int run_node(const Args& args) {
       std::cout << "source " << s.name << ": " << sources.back()->describe() << std::endl;
     }
     http::FhirApi api(*store, *access);
-    auto serve = [&](const char* what, const node::HttpListenerConfig& l, http::Handler h) {
+    auto serve = [&](const char* what, const node::HttpListenerConfig& l, auto h) {
       try {
         return std::make_unique<http::Server>(io, endpoint_of(l.listen), std::move(h), l.max_request_bytes, http_tls(l.tls));
       } catch (const std::exception& e) {
@@ -139,8 +140,12 @@ int run_node(const Args& args) {
     auto api_server = serve("FHIR API", cfg.api, [&api](const http::Request& r) { return api.handle(r); });
     std::cout << "FHIR API on http" << (cfg.api.tls.enabled() ? "s" : "") << "://" << cfg.api.listen.host << ":" << api_server->port()
               << std::endl;
+    boost::asio::thread_pool replay_pool(1);
     api::AdminContext admin_ctx{cfg, *journal, router, group, intake};
-    auto admin = serve("admin", cfg.admin, [&admin_ctx](const http::Request& r) { return api::admin_handle(admin_ctx, r); });
+    admin_ctx.replay_pool = &replay_pool;
+    auto admin = serve("admin", cfg.admin, http::AsyncHandler([&admin_ctx](const http::Request& r, std::function<void(http::Response)> reply) {
+                         api::admin_handle_async(admin_ctx, r, std::move(reply));
+                       }));
     std::cout << "admin on http" << (cfg.admin.tls.enabled() ? "s" : "") << "://" << cfg.admin.listen.host << ":" << admin->port()
               << std::endl;
     asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -154,6 +159,8 @@ int run_node(const Args& args) {
     for (std::size_t i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
     io.run();
     for (std::thread& t : pool) t.join();
+    router.stop();  // wakes replays waiting for an outcome
+    replay_pool.join();
     for (auto& s : sources) s->stop();
     intake.stop();
     group.stop();  // commits what was queued (its answers go nowhere now: senders resend)
