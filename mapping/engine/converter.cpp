@@ -71,7 +71,8 @@ void find_groups(const Group& g, const std::string& name, std::vector<const Grou
 
 class Builder {
  public:
-  Builder(const Message& m, const MapSet& maps, Conversion& out) : m_(m), maps_(maps), out_(out) {
+  Builder(const Message& m, const MapSet& maps, Conversion& out, std::string& where)
+      : m_(m), maps_(maps), out_(out), where_(where) {
     seed_ = std::string(m.sending_facility()) + "|" + std::string(m.control_id());
   }
 
@@ -79,6 +80,7 @@ class Builder {
     update_patient_ = mm.update_patient;
     find_patient_key();
     for (const ResourceRule& rule : mm.resources) apply_rule(rule, nullptr);
+    where_.clear();
     link(mm);
     if (mm.merge_patients) merge_patients();
     report_unmapped();
@@ -130,17 +132,19 @@ class Builder {
       if (f.when_field && m_.piece(seg.field(static_cast<std::size_t>(f.when_field)), 1, 1) != f.when_equals) continue;
       std::string_view text = seg.field(static_cast<std::size_t>(f.field));
       if (text.empty() || text == "\"\"") continue;
+      std::string loc = std::string(seg.name) + "-" + std::to_string(f.field);
+      where_ = loc;
       std::size_t reps = f.repeat ? m_.repetitions(text) : 1;
-      if (!f.repeat && m_.repetitions(text) > 1)
-        out_.unmapped.push_back(std::string(seg.name) + "-" + std::to_string(f.field) + " (repetitions after the first)");
+      if (!f.repeat && m_.repetitions(text) > 1) out_.unmapped.push_back(loc + " (repetitions after the first)");
       for (std::size_t r = 1; r <= reps; ++r) {
         std::string_view rep = m_.piece(text, static_cast<int>(r));
         if (rep.empty()) continue;
         Converted c = convert_value(f, m_, seg, rep, maps_, a());
         if (!c.problem.empty()) {
-          out_.diagnostics.error("value", std::string(seg.name) + "-" + std::to_string(f.field), c.problem);
+          out_.diagnostics.error("value", loc, c.problem);
           continue;
         }
+        if (!c.warning.empty()) out_.diagnostics.warning("value", loc, c.warning);
         if (!c.empty) set_path(entries_[entry].res, f.path + c.suffix, std::move(c.value), a());
       }
     }
@@ -259,7 +263,7 @@ class Builder {
     for (std::size_t i = 0; i < entries_.size(); ++i) {
       Entry& e = entries_[i];
       if (e.type == "Encounter" && status != mm.encounter_status.end())
-        e.res["status"].SetString(status->second.c_str(), a());
+        set_path(e.res, "status", JsonValue(status->second.c_str(), a()), a());
       for (const Links& l : kLinks) {
         if (e.type != l.type) continue;
         if (patient >= 0) {
@@ -273,9 +277,10 @@ class Builder {
         }
         if (encounter >= 0 && l.encounter) set_path(e.res, l.encounter, reference(static_cast<std::size_t>(encounter)), a());
       }
-      if (e.type == "Appointment" && e.res.HasMember("participant"))  // participant.status is required
-        for (auto& p : e.res["participant"].GetArray())
-          if (!p.HasMember("status")) p.AddMember("status", "accepted", a());
+      auto parts = e.res.FindMember("participant");
+      if (e.type == "Appointment" && parts != e.res.MemberEnd() && parts->value.IsArray())  // participant.status is required
+        for (auto& p : parts->value.GetArray())
+          if (p.IsObject() && !p.HasMember("status")) p.AddMember("status", "accepted", a());
     }
     for (auto& [type, cond] : reasons_)
       for (Entry& e : entries_)
@@ -338,7 +343,7 @@ class Builder {
       auto it = e.res.FindMember(key);
       if (it == e.res.MemberEnd()) continue;
       const JsonValue& id = it->value.IsArray() ? (it->value.Empty() ? it->value : it->value[0]) : it->value;
-      if (id.IsObject() && id.HasMember("system") && id.HasMember("value"))
+      if (id.IsObject() && id.HasMember("system") && id.HasMember("value") && id["system"].IsString() && id["value"].IsString())
         return e.type + "?identifier=" + id["system"].GetString() + "|" + id["value"].GetString();
     }
     return {};
@@ -389,6 +394,7 @@ class Builder {
   const Message& m_;
   const MapSet& maps_;
   Conversion& out_;
+  std::string& where_;  // the field being converted, for the report of an unexpected failure
   rapidjson::Document doc_;
   std::vector<Entry> entries_;
   std::set<std::size_t> used_;
@@ -397,21 +403,39 @@ class Builder {
   bool update_patient_ = false;
 };
 
+void fail(Conversion& out, const std::string& where, const std::string& what) {
+  out.ok = false;
+  out.bundle_json.clear();
+  out.diagnostics.add(fhir::Severity::Fatal, "exception", where,
+                      "the message could not be converted: " + what + (where.empty() ? "" : " (while converting " + where + ")"),
+                      "conversion-failed");
+}
+
 }  // namespace
 
 Conversion convert(const hl7v2::Message& m, const MapSet& maps, const ConvertOptions& opts) {
   Conversion out;
-  std::string structure(hl7v2::canonical_structure(m.structure()));
-  const MessageMap* mm = maps.message(structure);
-  if (!mm) {
-    out.diagnostics.error("not-supported", "MSH-9",
-                          "message type " + std::string(m.message_code()) + "^" + std::string(m.trigger_event()) +
-                              " (structure " + m.structure() + ") has no map to FHIR",
-                          "unsupported-message");
-    return out;
+  // Nothing in a message may end the process: whatever escapes the builder (a value no check
+  // foresaw, a map that contradicts itself, memory) refuses this message alone, which is kept
+  // with its reason and can be replayed once the cause is fixed.
+  std::string where;
+  try {
+    std::string structure(hl7v2::canonical_structure(m.structure()));
+    const MessageMap* mm = maps.message(structure);
+    if (!mm) {
+      out.diagnostics.error("not-supported", "MSH-9",
+                            "message type " + std::string(m.message_code()) + "^" + std::string(m.trigger_event()) +
+                                " (structure " + m.structure() + ") has no map to FHIR",
+                            "unsupported-message");
+      return out;
+    }
+    Builder b(m, maps, out, where);
+    b.run(*mm, opts);
+  } catch (const std::exception& e) {
+    fail(out, where, e.what());
+  } catch (...) {
+    fail(out, where, "unknown exception");
   }
-  Builder b(m, maps, out);
-  b.run(*mm, opts);
   return out;
 }
 
