@@ -2,6 +2,7 @@
 
 #include "fhir/clock.hpp"
 #include "fhirpath/name_ref.hpp"
+#include "fhirpath/value_index.hpp"
 
 #include <cctype>
 #include <chrono>
@@ -249,15 +250,10 @@ Collection Evaluator::binary(const Expr& e, const Collection& focus, const Env& 
   Collection r = eval(*e.args[1], focus, env);
   if (op == "|") {
     Collection out;
+    ValueIndex seen;
     for (const Collection* c : {&l, &r})
-      for (const Value& v : *c) {
-        bool dup = false;
-        for (const Value& o : out) {
-          auto eq = equal(o, v);
-          if (eq && *eq) { dup = true; break; }
-        }
-        if (!dup) out.push_back(v);
-      }
+      for (const Value& v : *c)
+        if (seen.insert(v)) out.push_back(v);
     return out;
   }
   if (op == "=" || op == "!=") {
