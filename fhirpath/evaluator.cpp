@@ -40,9 +40,17 @@ Collection Evaluator::children_of(const Value& v, std::string_view name) const {
     return out;
   }
   if (v.type != VType::Node) return out;
+  constexpr std::size_t kWide = 64;  // below this a scan costs less than the lookup
+  std::map<std::pair<const fhir::Node*, std::string>, Collection>::iterator memo;
+  if (v.node->children.size() >= kWide) {
+    bool added;
+    std::tie(memo, added) = wide_children_.try_emplace({v.node, std::string(name)});
+    if (!added) return memo->second;
+  }
   for (const fhir::Node& c : v.node->children) {
     if (c.name == name || (c.def && c.def->is_choice && c.def->base_name() == name)) out.push_back(Value::of_node(&c));
   }
+  if (v.node->children.size() >= kWide) memo->second = out;
   return out;
 }
 
