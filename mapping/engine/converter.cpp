@@ -92,14 +92,28 @@ class Builder {
  private:
   JsonAlloc& a() { return doc_.GetAllocator(); }
 
+  // A field's repetitions, split once: Message::piece(field, r) scans from the start each time,
+  // which over every repetition of a 50,000-repetition PID-3 is quadratic.
+  std::vector<std::string_view> repetitions(std::string_view field) const {
+    std::vector<std::string_view> out;
+    if (field.empty()) return out;
+    for (std::size_t start = 0;;) {
+      std::size_t end = field.find(m_.delims.repetition, start);
+      out.push_back(field.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+      if (end == std::string_view::npos) return out;
+      start = end + 1;
+    }
+  }
+
   void find_patient_key() {
     const Segment* pid = m_.first("PID");
     if (!pid) return;
-    std::string_view f = pid->field(3);
-    for (std::size_t r = 1; r <= m_.repetitions(f); ++r) {
-      std::string auth(m_.piece(f, static_cast<int>(r), 4, 1)), type(m_.piece(f, static_cast<int>(r), 5));
+    std::vector<std::string_view> reps = repetitions(pid->field(3));
+    for (std::size_t r = 1; r <= reps.size(); ++r) {
+      std::string_view rep = reps[r - 1];
+      std::string auth(m_.piece(rep, 0, 4, 1)), type(m_.piece(rep, 0, 5));
       if (auth != "NHS" && type != "NH") continue;
-      std::string value = fhir::normalise_nhs_number(m_.unescape(m_.piece(f, static_cast<int>(r), 1)));
+      std::string value = fhir::normalise_nhs_number(m_.unescape(m_.piece(rep, 0, 1)));
       std::string problem = fhir::check_nhs_number(value);
       std::string loc = "PID-3[" + std::to_string(r) + "].1";
       if (!problem.empty()) {
@@ -134,10 +148,13 @@ class Builder {
       if (text.empty() || text == "\"\"") continue;
       std::string loc = std::string(seg.name) + "-" + std::to_string(f.field);
       where_ = loc;
-      std::size_t reps = f.repeat ? m_.repetitions(text) : 1;
-      if (!f.repeat && m_.repetitions(text) > 1) out_.unmapped.push_back(loc + " (repetitions after the first)");
-      for (std::size_t r = 1; r <= reps; ++r) {
-        std::string_view rep = m_.piece(text, static_cast<int>(r));
+      std::vector<std::string_view> reps = repetitions(text);
+      if (!f.repeat && reps.size() > 1) {
+        out_.unmapped.push_back(loc + " (repetitions after the first)");
+        reps.resize(1);
+      }
+      std::string path;
+      for (std::string_view rep : reps) {
         if (rep.empty()) continue;
         Converted c = convert_value(f, m_, seg, rep, maps_, a());
         if (!c.problem.empty()) {
@@ -145,7 +162,9 @@ class Builder {
           continue;
         }
         if (!c.warning.empty()) out_.diagnostics.warning("value", loc, c.warning);
-        if (!c.empty) set_path(entries_[entry].res, f.path + c.suffix, std::move(c.value), a());
+        if (c.empty) continue;
+        path.assign(f.path).append(c.suffix);
+        set_path(entries_[entry].res, path, std::move(c.value), a());
       }
     }
   }
@@ -295,10 +314,9 @@ class Builder {
       return;
     }
     std::string old_nhs;
-    std::string_view f = mrg->field(1);
-    for (std::size_t r = 1; r <= m_.repetitions(f); ++r)
-      if (m_.piece(f, static_cast<int>(r), 4, 1) == "NHS" || m_.piece(f, static_cast<int>(r), 5) == "NH")
-        old_nhs = fhir::normalise_nhs_number(m_.unescape(m_.piece(f, static_cast<int>(r), 1)));
+    for (std::string_view rep : repetitions(mrg->field(1)))
+      if (m_.piece(rep, 0, 4, 1) == "NHS" || m_.piece(rep, 0, 5) == "NH")
+        old_nhs = fhir::normalise_nhs_number(m_.unescape(m_.piece(rep, 0, 1)));
     if (old_nhs.empty() || !fhir::is_valid_nhs_number(old_nhs)) {
       out_.diagnostics.error("value", "MRG-1", "MRG-1 must hold the superseded NHS number (valid, type NH)", "nhs-number");
       return;
