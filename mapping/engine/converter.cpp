@@ -10,6 +10,7 @@
 #include "adapters/hl7v2/structures.hpp"
 #include "fhir/nhs_number.hpp"
 #include "mapping/engine/datatypes.hpp"
+#include "mapping/engine/encoding.hpp"
 #include "mapping/engine/json_path.hpp"
 
 namespace hidewire::mapping {
@@ -43,25 +44,6 @@ constexpr Links kLinks[] = {
     {"Appointment", "participant[]", nullptr},
 };
 
-std::string hex(std::uint64_t v, int digits) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return std::string(buf + 16 - digits);
-}
-
-// A version-4-shaped UUID derived from the message identity: converting the same message again
-// gives the same fullUrls.
-std::string stable_uuid(const std::string& seed, std::size_t n) {
-  auto fnv = [](const std::string& s, std::uint64_t h) {
-    for (unsigned char c : s) h = (h ^ c) * 0x100000001B3ull;
-    return h;
-  };
-  std::string key = seed + "#" + std::to_string(n);
-  std::uint64_t a = fnv(key, 0xCBF29CE484222325ull), b = fnv(key, 0x84222325CBF29CE4ull);
-  return "urn:uuid:" + hex(a >> 32, 8) + "-" + hex((a >> 16) & 0xFFFF, 4) + "-4" + hex(a & 0xFFF, 3) + "-" +
-         hex(0x8000 | (b >> 48 & 0x3FFF), 4) + "-" + hex(b & 0xFFFFFFFFFFFFull, 12);
-}
-
 void find_groups(const Group& g, const std::string& name, std::vector<const Group*>& out) {
   for (const Group& c : g.groups) {
     if (c.name == name) out.push_back(&c);
@@ -92,23 +74,10 @@ class Builder {
  private:
   JsonAlloc& a() { return doc_.GetAllocator(); }
 
-  // A field's repetitions, split once: Message::piece(field, r) scans from the start each time,
-  // which over every repetition of a 50,000-repetition PID-3 is quadratic.
-  std::vector<std::string_view> repetitions(std::string_view field) const {
-    std::vector<std::string_view> out;
-    if (field.empty()) return out;
-    for (std::size_t start = 0;;) {
-      std::size_t end = field.find(m_.delims.repetition, start);
-      out.push_back(field.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-      if (end == std::string_view::npos) return out;
-      start = end + 1;
-    }
-  }
-
   void find_patient_key() {
     const Segment* pid = m_.first("PID");
     if (!pid) return;
-    std::vector<std::string_view> reps = repetitions(pid->field(3));
+    std::vector<std::string_view> reps = split_repetitions(pid->field(3), m_.delims.repetition);
     for (std::size_t r = 1; r <= reps.size(); ++r) {
       std::string_view rep = reps[r - 1];
       std::string auth(m_.piece(rep, 0, 4, 1)), type(m_.piece(rep, 0, 5));
@@ -148,7 +117,7 @@ class Builder {
       if (text.empty() || text == "\"\"") continue;
       std::string loc = std::string(seg.name) + "-" + std::to_string(f.field);
       where_ = loc;
-      std::vector<std::string_view> reps = repetitions(text);
+      std::vector<std::string_view> reps = split_repetitions(text, m_.delims.repetition);
       if (!f.repeat && reps.size() > 1) {
         out_.unmapped.push_back(loc + " (repetitions after the first)");
         reps.resize(1);
@@ -212,17 +181,7 @@ class Builder {
       if (!text.empty()) text += "\n";
       text += m_.unescape(m_.segments[i].field(5));
     }
-    static const char* kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string b64;
-    for (std::size_t i = 0; i < text.size(); i += 3) {
-      unsigned v = static_cast<unsigned char>(text[i]) << 16;
-      if (i + 1 < text.size()) v |= static_cast<unsigned char>(text[i + 1]) << 8;
-      if (i + 2 < text.size()) v |= static_cast<unsigned char>(text[i + 2]);
-      b64 += kB64[v >> 18 & 63];
-      b64 += kB64[v >> 12 & 63];
-      b64 += i + 1 < text.size() ? kB64[v >> 6 & 63] : '=';
-      b64 += i + 2 < text.size() ? kB64[v & 63] : '=';
-    }
+    std::string b64 = base64(text);
     JsonValue att(rapidjson::kObjectType);
     att.AddMember("contentType", "text/plain; charset=utf-8", a());
     att.AddMember("data", JsonValue(b64.c_str(), a()), a());
@@ -314,7 +273,7 @@ class Builder {
       return;
     }
     std::string old_nhs;
-    for (std::string_view rep : repetitions(mrg->field(1)))
+    for (std::string_view rep : split_repetitions(mrg->field(1), m_.delims.repetition))
       if (m_.piece(rep, 0, 4, 1) == "NHS" || m_.piece(rep, 0, 5) == "NH")
         old_nhs = fhir::normalise_nhs_number(m_.unescape(m_.piece(rep, 0, 1)));
     if (old_nhs.empty() || !fhir::is_valid_nhs_number(old_nhs)) {
