@@ -41,16 +41,16 @@ Collection Evaluator::children_of(const Value& v, std::string_view name) const {
   }
   if (v.type != VType::Node) return out;
   constexpr std::size_t kWide = 64;  // below this a scan costs less than the lookup
-  std::map<std::pair<const fhir::Node*, std::string>, Collection>::iterator memo;
+  std::optional<Collection>* memo = nullptr;
   if (v.node->children.size() >= kWide) {
-    bool added;
-    std::tie(memo, added) = wide_children_.try_emplace({v.node, std::string(name)});
-    if (!added) return memo->second;
+    auto [it, first] = wide_children_.try_emplace({v.node, std::string(name)});
+    if (it->second) return *it->second;
+    if (!first) memo = &it->second;  // kept from the second time on: most are read only once
   }
   for (const fhir::Node& c : v.node->children) {
     if (c.name == name || (c.def && c.def->is_choice && c.def->base_name() == name)) out.push_back(Value::of_node(&c));
   }
-  if (v.node->children.size() >= kWide) memo->second = out;
+  if (memo) *memo = out;
   return out;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -44,7 +45,7 @@ class Evaluator {
   // Children of elements with many of them (a Bundle's entries, a Provenance's targets), by
   // name: a lambda that reads %resource.type for each of N entries would otherwise scan the N
   // entries N times. The tree does not change during one evaluation.
-  mutable std::map<std::pair<const fhir::Node*, std::string>, Collection> wide_children_;
+  mutable std::map<std::pair<const fhir::Node*, std::string>, std::optional<Collection>> wide_children_;
 };
 
 // Function dispatch: returns false when `name` is not a known function.

@@ -1,5 +1,6 @@
 // Existence, filtering, subsetting, combining, tree and FHIR-specific functions.
 #include <algorithm>
+#include <deque>
 
 #include "fhir/codec.hpp"
 #include "fhir/xhtml_check.hpp"
@@ -24,7 +25,8 @@ namespace {
 
 Collection boolean(bool b) { return {Value::boolean(b)}; }
 
-// `other` as an index, for asking of each item whether `other` holds an equal one.
+// `other` as an index, for asking of each item whether `other` holds an equal one; `other`
+// must outlive it.
 ValueIndex index_of(const Collection& other) {
   ValueIndex idx;
   idx.reserve(other.size());
@@ -102,12 +104,14 @@ bool core_function(Fn& f) {
   if (n == "repeat") {
     f.arity(1);
     Collection frontier = in;
-    ValueIndex seen;  // f.out's values
+    std::deque<Value> kept;  // f.out's values where the index can point at them (a vector moves them)
+    ValueIndex seen;
     while (!frontier.empty()) {
       Collection next;
       for (std::size_t i = 0; i < frontier.size(); ++i) {
         for (const Value& v : f.lambda(0, frontier[i], i)) {
-          if (!seen.insert(v)) continue;
+          if (seen.contains(v)) continue;
+          seen.add(kept.emplace_back(v));
           f.out.push_back(v);
           next.push_back(v);
         }
@@ -159,24 +163,28 @@ bool core_function(Fn& f) {
   }
   if (n == "intersect") {
     f.arity(1);
-    ValueIndex other = index_of(f.arg(0));
+    Collection arg = f.arg(0);
+    ValueIndex other = index_of(arg);
     for (const Value& v : distinct_values(in))
       if (other.contains(v)) f.out.push_back(v);
     return true;
   }
   if (n == "exclude") {
     f.arity(1);
-    ValueIndex other = index_of(f.arg(0));
+    Collection arg = f.arg(0);
+    ValueIndex other = index_of(arg);
     for (const Value& v : in)
       if (!other.contains(v)) f.out.push_back(v);
     return true;
   }
   if (n == "union") {
     f.arity(1);
-    Collection all = in;
     Collection other = f.arg(0);
-    all.insert(all.end(), other.begin(), other.end());
-    f.out = distinct_values(all);
+    ValueIndex seen;
+    seen.reserve(in.size() + other.size());
+    for (const Collection* c : {&in, static_cast<const Collection*>(&other)})
+      for (const Value& v : *c)
+        if (seen.insert(v)) f.out.push_back(v);
     return true;
   }
   if (n == "combine") {

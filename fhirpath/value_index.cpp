@@ -111,7 +111,7 @@ ValueIndex::Keys ValueIndex::keys(const Value& v) {
 }
 
 bool ValueIndex::matches(std::size_t item, const Value& v) const {
-  auto eq = equal(items_[item], v);
+  auto eq = equal(*items_[item], v);
   return eq && *eq;
 }
 
@@ -132,22 +132,38 @@ bool ValueIndex::contains(const Value& v, const Keys& k) const {
       if (matches(it->second, v)) return true;
     return false;
   }
-  for (int p = 0; p < k.probes; ++p) {
-    auto [from, to] = buckets_.equal_range(k.probe[p]);
-    for (auto it = from; it != to; ++it)
-      if (matches(it->second, v)) return true;
-  }
+  if (slots_.empty()) return false;
+  std::size_t mask = slots_.size() - 1;
+  for (int p = 0; p < k.probes; ++p)
+    for (std::size_t s = k.probe[p] & mask; slots_[s].item != kEmpty; s = (s + 1) & mask)
+      if (slots_[s].hash == k.probe[p] && matches(slots_[s].item, v)) return true;
   return false;
+}
+
+void ValueIndex::file(std::size_t hash, std::size_t item) {
+  if (2 * (filed_ + 1) > slots_.size()) rehash(std::max<std::size_t>(16, 2 * slots_.size()));
+  std::size_t mask = slots_.size() - 1, s = hash & mask;
+  while (slots_[s].item != kEmpty) s = (s + 1) & mask;
+  slots_[s] = {hash, item};
+  ++filed_;
+}
+
+void ValueIndex::rehash(std::size_t size) {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(size, Slot{});
+  filed_ = 0;
+  for (const Slot& s : old)
+    if (s.item != kEmpty) file(s.hash, s.item);
 }
 
 void ValueIndex::add(const Value& v) { add(v, keys(v)); }
 
 void ValueIndex::add(const Value& v, const Keys& k) {
   std::size_t i = items_.size();
-  items_.push_back(v);
+  items_.push_back(&v);
   if (k.kind == Keys::Kind::Wild) wild_.push_back(i);
   else if (k.kind == Keys::Kind::Number) numbers_.emplace(k.number, i);
-  else if (k.files) buckets_.emplace(k.file, i);
+  else if (k.files) file(k.file, i);
 }
 
 bool ValueIndex::insert(const Value& v) {
@@ -159,7 +175,9 @@ bool ValueIndex::insert(const Value& v) {
 
 void ValueIndex::reserve(std::size_t n) {
   items_.reserve(n);
-  buckets_.reserve(n);
+  std::size_t size = 16;
+  while (size < 2 * n) size *= 2;
+  if (size > slots_.size()) rehash(size);
 }
 
 Collection distinct_values(const Collection& c) {

@@ -6,13 +6,13 @@
 
 #include <cstddef>
 #include <map>
-#include <unordered_map>
 #include <vector>
 
 #include "fhirpath/value.hpp"
 
 namespace hidewire::fhirpath {
 
+// Holds pointers: a value added must stay where it is while the index is used.
 class ValueIndex {
  public:
   // Some value added so far x with equal(x, v) == true (the argument order the callers used).
@@ -33,10 +33,20 @@ class ValueIndex {
   bool contains(const Value& v, const Keys& k) const;
   void add(const Value& v, const Keys& k);
 
-  std::vector<Value> items_;
-  std::unordered_multimap<std::size_t, std::size_t> buckets_;  // canonical hash -> item
-  std::multimap<double, std::size_t> numbers_;                 // Integer and Decimal -> item
-  std::vector<std::size_t> wild_;                              // compared with every value
+  void file(std::size_t hash, std::size_t item);
+  void rehash(std::size_t size);
+
+  struct Slot {
+    std::size_t hash = 0;
+    std::size_t item = kEmpty;  // index into items_
+  };
+  static constexpr std::size_t kEmpty = ~std::size_t{0};
+
+  std::vector<const Value*> items_;
+  std::vector<Slot> slots_;  // canonical hash -> item, open addressing (a power of two, at most half full)
+  std::size_t filed_ = 0;
+  std::multimap<double, std::size_t> numbers_;  // Integer and Decimal -> item
+  std::vector<std::size_t> wild_;               // compared with every value
 };
 
 // distinct() of a collection: first occurrences, in order.
