@@ -3,6 +3,8 @@
 #include "fhir/validator.hpp"
 
 #include <cctype>
+#include <string_view>
+#include <unordered_map>
 
 #include "fhir/nhs_number.hpp"
 #include "fhir/path_frame.hpp"
@@ -109,12 +111,9 @@ class Validator {
     const std::string& ref = r->value;
     if (ref.rfind("urn:", 0) == 0) {  // a Bundle entry's fullUrl
       if (!root_ || root_->resource_type() != "Bundle") return {};
-      for (const Node& e : root_->children) {
-        const Node* full = e.name == "entry" ? e.child("fullUrl") : nullptr;
-        const Node* res = full && full->value == ref ? e.child("resource") : nullptr;
-        if (res) return std::string(res->resource_type());
-      }
-      return {};
+      const auto& entries = entries_by_url();
+      auto it = entries.find(ref);
+      return it == entries.end() ? std::string() : std::string(it->second->resource_type());
     }
     std::string_view path(ref);
     if (auto h = path.find("/_history/"); h != std::string_view::npos) path = path.substr(0, h);
@@ -124,6 +123,20 @@ class Validator {
     auto before = path.rfind('/', last - 1);
     std::size_t start = before == std::string_view::npos ? 0 : before + 1;
     return std::string(path.substr(start, last - start));
+  }
+
+  // The Bundle's entry resources by fullUrl (the first entry with a resource, as a scan finds),
+  // made on the first urn: reference: a scan per reference is quadratic in the entries.
+  const std::unordered_map<std::string_view, const Node*>& entries_by_url() const {
+    if (!entries_indexed_) {
+      entries_indexed_ = true;
+      for (const Node& e : root_->children) {
+        const Node* full = e.name == "entry" ? e.child("fullUrl") : nullptr;
+        const Node* res = full ? e.child("resource") : nullptr;
+        if (res) entries_by_url_.emplace(full->value, res);
+      }
+    }
+    return entries_by_url_;
   }
 
   void primitive(const Node& c, const PathFrame& at) {
@@ -218,6 +231,8 @@ class Validator {
   const ValidationOptions& opts_;
   const Node* root_;  // the resource validated: the Bundle whose entries urn:uuid references name
   StringSet warned_sets_;
+  mutable bool entries_indexed_ = false;
+  mutable std::unordered_map<std::string_view, const Node*> entries_by_url_;
 };
 
 }  // namespace

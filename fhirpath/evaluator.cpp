@@ -2,6 +2,7 @@
 
 #include "fhir/clock.hpp"
 #include "fhirpath/name_ref.hpp"
+#include "fhirpath/value_index.hpp"
 
 #include <cctype>
 #include <chrono>
@@ -39,9 +40,17 @@ Collection Evaluator::children_of(const Value& v, std::string_view name) const {
     return out;
   }
   if (v.type != VType::Node) return out;
+  constexpr std::size_t kWide = 64;  // below this a scan costs less than the lookup
+  std::optional<Collection>* memo = nullptr;
+  if (v.node->children.size() >= kWide) {
+    auto [it, first] = wide_children_.try_emplace({v.node, std::string(name)});
+    if (it->second) return *it->second;
+    if (!first) memo = &it->second;  // kept from the second time on: most are read only once
+  }
   for (const fhir::Node& c : v.node->children) {
     if (c.name == name || (c.def && c.def->is_choice && c.def->base_name() == name)) out.push_back(Value::of_node(&c));
   }
+  if (memo) *memo = out;
   return out;
 }
 
@@ -249,15 +258,10 @@ Collection Evaluator::binary(const Expr& e, const Collection& focus, const Env& 
   Collection r = eval(*e.args[1], focus, env);
   if (op == "|") {
     Collection out;
+    ValueIndex seen;
     for (const Collection* c : {&l, &r})
-      for (const Value& v : *c) {
-        bool dup = false;
-        for (const Value& o : out) {
-          auto eq = equal(o, v);
-          if (eq && *eq) { dup = true; break; }
-        }
-        if (!dup) out.push_back(v);
-      }
+      for (const Value& v : *c)
+        if (seen.insert(v)) out.push_back(v);
     return out;
   }
   if (op == "=" || op == "!=") {

@@ -1,6 +1,11 @@
 // The tree-walking evaluator, shared by the function families (internal to fhirpath/).
 #pragma once
 
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+
 #include "fhirpath/fhirpath.hpp"
 
 namespace hidewire::fhirpath {
@@ -37,6 +42,10 @@ class Evaluator {
   const EvalContext& ctx_;
   const fhir::Schema* schema_;
   Value resource_, root_;
+  // Children of elements with many of them (a Bundle's entries, a Provenance's targets), by
+  // name: a lambda that reads %resource.type for each of N entries would otherwise scan the N
+  // entries N times. The tree does not change during one evaluation.
+  mutable std::map<std::pair<const fhir::Node*, std::string>, std::optional<Collection>> wide_children_;
 };
 
 // Function dispatch: returns false when `name` is not a known function.

@@ -1,4 +1,5 @@
 // encode/decode (base64, urlbase64, hex) and escape/unescape (html, json).
+#include <cctype>
 #include <cstring>
 
 #include "fhirpath/functions.hpp"
@@ -58,7 +59,13 @@ bool text_codec(Fn& f) {
     }
   } else if (f.name == "decode") {
     if (m == "hex") {
-      for (std::size_t i = 0; i + 1 < in.size(); i += 2) out += static_cast<char>(std::stoi(in.substr(i, 2), nullptr, 16));
+      // Not std::stoi, which reads '4g' as 4 and throws a std::invalid_argument on 'zz'.
+      auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::isxdigit(static_cast<unsigned char>(c)) ? (std::tolower(c) - 'a' + 10) : -1; };
+      for (std::size_t i = 0; i + 1 < in.size(); i += 2) {
+        int hi = digit(in[i]), lo = digit(in[i + 1]);
+        if (hi < 0 || lo < 0) throw EvalError("decode('hex'): '" + in.substr(i, 2) + "' is not hexadecimal");
+        out += static_cast<char>(hi * 16 + lo);
+      }
     } else {
       out = b64_decode(in);
     }

@@ -1,10 +1,12 @@
 // Existence, filtering, subsetting, combining, tree and FHIR-specific functions.
 #include <algorithm>
+#include <deque>
 
 #include "fhir/codec.hpp"
 #include "fhir/xhtml_check.hpp"
 #include "fhirpath/evaluator.hpp"
 #include "fhirpath/functions.hpp"
+#include "fhirpath/value_index.hpp"
 
 namespace hidewire::fhirpath {
 
@@ -23,19 +25,13 @@ namespace {
 
 Collection boolean(bool b) { return {Value::boolean(b)}; }
 
-bool contains_value(const Collection& c, const Value& v) {
-  for (const Value& x : c) {
-    auto eq = equal(x, v);
-    if (eq && *eq) return true;
-  }
-  return false;
-}
-
-Collection distinct_of(const Collection& c) {
-  Collection out;
-  for (const Value& v : c)
-    if (!contains_value(out, v)) out.push_back(v);
-  return out;
+// `other` as an index, for asking of each item whether `other` holds an equal one; `other`
+// must outlive it.
+ValueIndex index_of(const Collection& other) {
+  ValueIndex idx;
+  idx.reserve(other.size());
+  for (const Value& v : other) idx.add(v);
+  return idx;
 }
 
 }  // namespace
@@ -77,14 +73,20 @@ bool core_function(Fn& f) {
     f.arity(1);
     Collection other = f.arg(0);
     const Collection& small = n == "subsetOf" ? in : other;
-    const Collection& big = n == "subsetOf" ? other : in;
-    bool ok = std::all_of(small.begin(), small.end(), [&](const Value& v) { return contains_value(big, v); });
+    ValueIndex big = index_of(n == "subsetOf" ? other : in);
+    bool ok = std::all_of(small.begin(), small.end(), [&](const Value& v) { return big.contains(v); });
     f.out = boolean(ok);
     return true;
   }
   if (n == "count") { f.arity(0); f.out = {Value::integer(static_cast<std::int64_t>(in.size()))}; return true; }
-  if (n == "distinct") { f.arity(0); f.out = distinct_of(in); return true; }
-  if (n == "isDistinct") { f.arity(0); f.out = boolean(distinct_of(in).size() == in.size()); return true; }
+  if (n == "distinct") { f.arity(0); f.out = distinct_values(in); return true; }
+  if (n == "isDistinct") {
+    f.arity(0);
+    ValueIndex seen;
+    seen.reserve(in.size());
+    f.out = boolean(std::all_of(in.begin(), in.end(), [&](const Value& v) { return seen.insert(v); }));
+    return true;
+  }
   if (n == "where") {
     f.arity(1);
     for (std::size_t i = 0; i < in.size(); ++i)
@@ -102,11 +104,14 @@ bool core_function(Fn& f) {
   if (n == "repeat") {
     f.arity(1);
     Collection frontier = in;
+    std::deque<Value> kept;  // f.out's values where the index can point at them (a vector moves them)
+    ValueIndex seen;
     while (!frontier.empty()) {
       Collection next;
       for (std::size_t i = 0; i < frontier.size(); ++i) {
         for (const Value& v : f.lambda(0, frontier[i], i)) {
-          if (contains_value(f.out, v)) continue;
+          if (seen.contains(v)) continue;
+          seen.add(kept.emplace_back(v));
           f.out.push_back(v);
           next.push_back(v);
         }
@@ -158,24 +163,28 @@ bool core_function(Fn& f) {
   }
   if (n == "intersect") {
     f.arity(1);
-    Collection other = f.arg(0);
-    for (const Value& v : distinct_of(in))
-      if (contains_value(other, v)) f.out.push_back(v);
+    Collection arg = f.arg(0);
+    ValueIndex other = index_of(arg);
+    for (const Value& v : distinct_values(in))
+      if (other.contains(v)) f.out.push_back(v);
     return true;
   }
   if (n == "exclude") {
     f.arity(1);
-    Collection other = f.arg(0);
+    Collection arg = f.arg(0);
+    ValueIndex other = index_of(arg);
     for (const Value& v : in)
-      if (!contains_value(other, v)) f.out.push_back(v);
+      if (!other.contains(v)) f.out.push_back(v);
     return true;
   }
   if (n == "union") {
     f.arity(1);
-    Collection all = in;
     Collection other = f.arg(0);
-    all.insert(all.end(), other.begin(), other.end());
-    f.out = distinct_of(all);
+    ValueIndex seen;
+    seen.reserve(in.size() + other.size());
+    for (const Collection* c : {&in, static_cast<const Collection*>(&other)})
+      for (const Value& v : *c)
+        if (seen.insert(v)) f.out.push_back(v);
     return true;
   }
   if (n == "combine") {

@@ -253,6 +253,19 @@ std::optional<double> convert_quantity(double value, const std::string& from, co
   return value * a->factor / b->factor;
 }
 
+Moment moment_in_utc(Moment m) {
+  if (!m.has_tz || m.tz_minutes == 0 || m.precision < 5) return m;
+  long total = ((((static_cast<long>(m.day) * 24) + m.hour) * 60) + m.minute) - m.tz_minutes;
+  // Days may roll over; dates stay as calendar days in a simple proleptic calendar.
+  int day_shift = static_cast<int>(std::floor(total / 1440.0)) - m.day;
+  long rem = total - static_cast<long>(std::floor(total / 1440.0)) * 1440;
+  m.hour = static_cast<int>(rem / 60);
+  m.minute = static_cast<int>(rem % 60);
+  m.day += day_shift;
+  m.tz_minutes = 0;
+  return m;
+}
+
 namespace {
 bool close(double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max(1.0, std::max(std::fabs(a), std::fabs(b))); }
 
@@ -271,20 +284,9 @@ std::string normalise_ws(const std::string& s) {
 // Moments compared field by field to the common precision, after moving both to UTC when
 // both carry a zone. nullopt: equal as far as both go, but their precisions differ.
 std::optional<int> compare_moments(Moment a, Moment b) {
-  auto to_utc = [](Moment& m) {
-    if (!m.has_tz || m.tz_minutes == 0 || m.precision < 5) return;
-    long total = ((((static_cast<long>(m.day) * 24) + m.hour) * 60) + m.minute) - m.tz_minutes;
-    // Days may roll over; dates stay as calendar days in a simple proleptic calendar.
-    int day_shift = static_cast<int>(std::floor(total / 1440.0)) - m.day;
-    long rem = total - static_cast<long>(std::floor(total / 1440.0)) * 1440;
-    m.hour = static_cast<int>(rem / 60);
-    m.minute = static_cast<int>(rem % 60);
-    m.day += day_shift;
-    m.tz_minutes = 0;
-  };
   if (a.has_tz && b.has_tz) {
-    to_utc(a);
-    to_utc(b);
+    a = moment_in_utc(a);
+    b = moment_in_utc(b);
   } else if (a.has_tz != b.has_tz && std::min(a.precision, b.precision) >= 4 && !a.is_time) {
     return std::nullopt;  // one has a zone, the other not: not comparable
   }

@@ -56,6 +56,10 @@ bool is_system(const Value& v);
 std::string format_decimal(double d, int scale);
 std::string to_display(const Value& v);  // toString() form
 
+// A moment with a zone moved to UTC, as `=` and comparisons do when both sides carry a zone
+// (from minute precision on; the calendar day is not renormalised).
+Moment moment_in_utc(Moment m);
+
 // Equality per FHIRPath `=`: nullopt when the answer is empty (e.g. differing date precision).
 std::optional<bool> equal(const Value& a, const Value& b);
 bool equivalent(const Value& a, const Value& b);

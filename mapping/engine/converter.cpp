@@ -11,6 +11,7 @@
 #include "hl7v2/structures.hpp"
 #include "fhir/nhs_number.hpp"
 #include "mapping/engine/datatypes.hpp"
+#include "mapping/engine/encoding.hpp"
 #include "mapping/engine/json_path.hpp"
 
 namespace hidewire::mapping {
@@ -44,25 +45,6 @@ constexpr Links kLinks[] = {
     {"Appointment", "participant[]", nullptr},
 };
 
-std::string hex(std::uint64_t v, int digits) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return std::string(buf + 16 - digits);
-}
-
-// A version-4-shaped UUID derived from the message identity: converting the same message again
-// gives the same fullUrls.
-std::string stable_uuid(const std::string& seed, std::size_t n) {
-  auto fnv = [](const std::string& s, std::uint64_t h) {
-    for (unsigned char c : s) h = (h ^ c) * 0x100000001B3ull;
-    return h;
-  };
-  std::string key = seed + "#" + std::to_string(n);
-  std::uint64_t a = fnv(key, 0xCBF29CE484222325ull), b = fnv(key, 0x84222325CBF29CE4ull);
-  return "urn:uuid:" + hex(a >> 32, 8) + "-" + hex((a >> 16) & 0xFFFF, 4) + "-4" + hex(a & 0xFFF, 3) + "-" +
-         hex(0x8000 | (b >> 48 & 0x3FFF), 4) + "-" + hex(b & 0xFFFFFFFFFFFFull, 12);
-}
-
 void find_groups(const Group& g, const std::string& name, std::vector<const Group*>& out) {
   for (const Group& c : g.groups) {
     if (c.name == name) out.push_back(&c);
@@ -72,7 +54,8 @@ void find_groups(const Group& g, const std::string& name, std::vector<const Grou
 
 class Builder {
  public:
-  Builder(const Message& m, const MapSet& maps, Conversion& out) : m_(m), maps_(maps), out_(out) {
+  Builder(const Message& m, const MapSet& maps, Conversion& out, std::string& where)
+      : m_(m), maps_(maps), out_(out), where_(where) {
     seed_ = std::string(m.sending_facility()) + "|" + std::string(m.control_id());
   }
 
@@ -80,6 +63,7 @@ class Builder {
     update_patient_ = mm.update_patient;
     find_patient_key();
     for (const ResourceRule& rule : mm.resources) apply_rule(rule, nullptr);
+    where_.clear();
     link(mm);
     if (mm.merge_patients) merge_patients();
     report_unmapped();
@@ -94,11 +78,12 @@ class Builder {
   void find_patient_key() {
     const Segment* pid = m_.first("PID");
     if (!pid) return;
-    std::string_view f = pid->field(3);
-    for (std::size_t r = 1; r <= m_.repetitions(f); ++r) {
-      std::string auth(m_.piece(f, static_cast<int>(r), 4, 1)), type(m_.piece(f, static_cast<int>(r), 5));
+    std::vector<std::string_view> reps = split_repetitions(pid->field(3), m_.delims.repetition);
+    for (std::size_t r = 1; r <= reps.size(); ++r) {
+      std::string_view rep = reps[r - 1];
+      std::string auth(m_.piece(rep, 0, 4, 1)), type(m_.piece(rep, 0, 5));
       if (auth != "NHS" && type != "NH") continue;
-      std::string value = fhir::normalise_nhs_number(m_.unescape(m_.piece(f, static_cast<int>(r), 1)));
+      std::string value = fhir::normalise_nhs_number(m_.unescape(m_.piece(rep, 0, 1)));
       std::string problem = fhir::check_nhs_number(value);
       std::string loc = "PID-3[" + std::to_string(r) + "].1";
       if (!problem.empty()) {
@@ -131,11 +116,15 @@ class Builder {
       if (f.when_field && m_.piece(seg.field(static_cast<std::size_t>(f.when_field)), 1, 1) != f.when_equals) continue;
       std::string_view text = seg.field(static_cast<std::size_t>(f.field));
       if (text.empty() || text == "\"\"") continue;
-      std::size_t reps = f.repeat ? m_.repetitions(text) : 1;
-      if (!f.repeat && m_.repetitions(text) > 1)
-        out_.unmapped.push_back(std::string(seg.name) + "-" + std::to_string(f.field) + " (repetitions after the first)");
-      for (std::size_t r = 1; r <= reps; ++r) {
-        std::string_view rep = m_.piece(text, static_cast<int>(r));
+      std::string loc = std::string(seg.name) + "-" + std::to_string(f.field);
+      where_ = loc;
+      std::vector<std::string_view> reps = split_repetitions(text, m_.delims.repetition);
+      if (!f.repeat && reps.size() > 1) {
+        out_.unmapped.push_back(loc + " (repetitions after the first)");
+        reps.resize(1);
+      }
+      std::string path;
+      for (std::string_view rep : reps) {
         if (rep.empty()) continue;
         Converted c;
         try {
@@ -146,10 +135,13 @@ class Builder {
           c.problem = "cannot convert '" + std::string(rep) + "': " + e.what();
         }
         if (!c.problem.empty()) {
-          out_.diagnostics.error("value", std::string(seg.name) + "-" + std::to_string(f.field), c.problem);
+          out_.diagnostics.error("value", loc, c.problem);
           continue;
         }
-        if (!c.empty) set_path(entries_[entry].res, f.path + c.suffix, std::move(c.value), a());
+        if (!c.warning.empty()) out_.diagnostics.warning("value", loc, c.warning);
+        if (c.empty) continue;
+        path.assign(f.path).append(c.suffix);
+        set_path(entries_[entry].res, path, std::move(c.value), a());
       }
     }
   }
@@ -197,17 +189,7 @@ class Builder {
       if (!text.empty()) text += "\n";
       text += m_.unescape(m_.segments[i].field(5));
     }
-    static const char* kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string b64;
-    for (std::size_t i = 0; i < text.size(); i += 3) {
-      unsigned v = static_cast<unsigned char>(text[i]) << 16;
-      if (i + 1 < text.size()) v |= static_cast<unsigned char>(text[i + 1]) << 8;
-      if (i + 2 < text.size()) v |= static_cast<unsigned char>(text[i + 2]);
-      b64 += kB64[v >> 18 & 63];
-      b64 += kB64[v >> 12 & 63];
-      b64 += i + 1 < text.size() ? kB64[v >> 6 & 63] : '=';
-      b64 += i + 2 < text.size() ? kB64[v & 63] : '=';
-    }
+    std::string b64 = base64(text);
     JsonValue att(rapidjson::kObjectType);
     att.AddMember("contentType", "text/plain; charset=utf-8", a());
     att.AddMember("data", JsonValue(b64.c_str(), a()), a());
@@ -267,7 +249,7 @@ class Builder {
     for (std::size_t i = 0; i < entries_.size(); ++i) {
       Entry& e = entries_[i];
       if (e.type == "Encounter" && status != mm.encounter_status.end())
-        e.res["status"].SetString(status->second.c_str(), a());
+        set_path(e.res, "status", JsonValue(status->second.c_str(), a()), a());
       for (const Links& l : kLinks) {
         if (e.type != l.type) continue;
         if (patient >= 0) {
@@ -281,9 +263,10 @@ class Builder {
         }
         if (encounter >= 0 && l.encounter) set_path(e.res, l.encounter, reference(static_cast<std::size_t>(encounter)), a());
       }
-      if (e.type == "Appointment" && e.res.HasMember("participant"))  // participant.status is required
-        for (auto& p : e.res["participant"].GetArray())
-          if (!p.HasMember("status")) p.AddMember("status", "accepted", a());
+      auto parts = e.res.FindMember("participant");
+      if (e.type == "Appointment" && parts != e.res.MemberEnd() && parts->value.IsArray())  // participant.status is required
+        for (auto& p : parts->value.GetArray())
+          if (p.IsObject() && !p.HasMember("status")) p.AddMember("status", "accepted", a());
     }
     for (auto& [type, cond] : reasons_)
       for (Entry& e : entries_)
@@ -298,10 +281,9 @@ class Builder {
       return;
     }
     std::string old_nhs;
-    std::string_view f = mrg->field(1);
-    for (std::size_t r = 1; r <= m_.repetitions(f); ++r)
-      if (m_.piece(f, static_cast<int>(r), 4, 1) == "NHS" || m_.piece(f, static_cast<int>(r), 5) == "NH")
-        old_nhs = fhir::normalise_nhs_number(m_.unescape(m_.piece(f, static_cast<int>(r), 1)));
+    for (std::string_view rep : split_repetitions(mrg->field(1), m_.delims.repetition))
+      if (m_.piece(rep, 0, 4, 1) == "NHS" || m_.piece(rep, 0, 5) == "NH")
+        old_nhs = fhir::normalise_nhs_number(m_.unescape(m_.piece(rep, 0, 1)));
     if (old_nhs.empty() || !fhir::is_valid_nhs_number(old_nhs)) {
       out_.diagnostics.error("value", "MRG-1", "MRG-1 must hold the superseded NHS number (valid, type NH)", "nhs-number");
       return;
@@ -346,7 +328,7 @@ class Builder {
       auto it = e.res.FindMember(key);
       if (it == e.res.MemberEnd()) continue;
       const JsonValue& id = it->value.IsArray() ? (it->value.Empty() ? it->value : it->value[0]) : it->value;
-      if (id.IsObject() && id.HasMember("system") && id.HasMember("value"))
+      if (id.IsObject() && id.HasMember("system") && id.HasMember("value") && id["system"].IsString() && id["value"].IsString())
         return e.type + "?identifier=" + id["system"].GetString() + "|" + id["value"].GetString();
     }
     return {};
@@ -397,6 +379,7 @@ class Builder {
   const Message& m_;
   const MapSet& maps_;
   Conversion& out_;
+  std::string& where_;  // the field being converted, for the report of an unexpected failure
   rapidjson::Document doc_;
   std::vector<Entry> entries_;
   std::set<std::size_t> used_;
@@ -405,21 +388,39 @@ class Builder {
   bool update_patient_ = false;
 };
 
+void fail(Conversion& out, const std::string& where, const std::string& what) {
+  out.ok = false;
+  out.bundle_json.clear();
+  out.diagnostics.add(fhir::Severity::Fatal, "exception", where,
+                      "the message could not be converted: " + what + (where.empty() ? "" : " (while converting " + where + ")"),
+                      "conversion-failed");
+}
+
 }  // namespace
 
 Conversion convert(const hl7v2::Message& m, const MapSet& maps, const ConvertOptions& opts) {
   Conversion out;
-  std::string structure(hl7v2::canonical_structure(m.structure()));
-  const MessageMap* mm = maps.message(structure);
-  if (!mm) {
-    out.diagnostics.error("not-supported", "MSH-9",
-                          "message type " + std::string(m.message_code()) + "^" + std::string(m.trigger_event()) +
-                              " (structure " + m.structure() + ") has no map to FHIR",
-                          "unsupported-message");
-    return out;
+  // Nothing in a message may end the process: whatever escapes the builder (a value no check
+  // foresaw, a map that contradicts itself, memory) refuses this message alone, which is kept
+  // with its reason and can be replayed once the cause is fixed.
+  std::string where;
+  try {
+    std::string structure(hl7v2::canonical_structure(m.structure()));
+    const MessageMap* mm = maps.message(structure);
+    if (!mm) {
+      out.diagnostics.error("not-supported", "MSH-9",
+                            "message type " + std::string(m.message_code()) + "^" + std::string(m.trigger_event()) +
+                                " (structure " + m.structure() + ") has no map to FHIR",
+                            "unsupported-message");
+      return out;
+    }
+    Builder b(m, maps, out, where);
+    b.run(*mm, opts);
+  } catch (const std::exception& e) {
+    fail(out, where, e.what());
+  } catch (...) {
+    fail(out, where, "unknown exception");
   }
-  Builder b(m, maps, out);
-  b.run(*mm, opts);
   return out;
 }
 

@@ -1,7 +1,12 @@
 #include "mapping/engine/datatypes.hpp"
 
 #include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <ctime>
+
+#include "fhir/primitives.hpp"
 
 namespace hidewire::mapping {
 namespace {
@@ -65,6 +70,23 @@ std::string person_display(const Parts& p, int family, int given, int prefix) {
   return out;
 }
 
+// A v2 NM value as a FHIR decimal with the digits as sent ("+5" -> "5", ".5" -> "0.5", "007"
+// -> "7"); empty when it is no number or none a double can hold (readers downstream parse it).
+std::string fhir_decimal(std::string_view v) {
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  std::string sign;
+  if (!v.empty() && (v.front() == '+' || v.front() == '-')) {
+    if (v.front() == '-') sign = "-";
+    v.remove_prefix(1);
+  }
+  while (v.size() > 1 && v.front() == '0' && std::isdigit(static_cast<unsigned char>(v[1]))) v.remove_prefix(1);
+  std::string out = sign + (!v.empty() && v.front() == '.' ? "0" : "") + std::string(v);
+  if (!out.empty() && out.back() == '.') out.pop_back();
+  if (!fhir::check_primitive(fhir::Primitive::Decimal, out).empty()) return {};
+  return std::isfinite(std::strtod(out.c_str(), nullptr)) ? out : std::string();
+}
+
 int uk_offset_minutes(int y, int mo, int d, int h) {
   // BST runs from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October.
   auto last_sunday = [](int year, int month) {
@@ -97,7 +119,8 @@ std::string v2_date(std::string_view ts) {
   std::string out = digits.substr(0, 4);
   if (digits.size() >= 6) out += "-" + digits.substr(4, 2);
   if (digits.size() >= 8) out += "-" + digits.substr(6, 2);
-  return out;
+  // Month 13 or 31 February would make the Bundle invalid: unreadable instead.
+  return fhir::check_primitive(fhir::Primitive::Date, out).empty() ? out : std::string();
 }
 
 std::string v2_datetime(std::string_view ts, bool instant) {
@@ -107,17 +130,23 @@ std::string v2_datetime(std::string_view ts, bool instant) {
   std::string digits(body.substr(0, body.find('.')));
   std::string frac = body.find('.') == std::string_view::npos ? "" : std::string(body.substr(body.find('.')));
   if (digits.size() < 10) return instant ? "" : v2_date(ts);  // no time: a date (dateTime allows it)
-  auto num = [&](std::size_t p) { return std::stoi(digits.substr(p, 2)); };
+  // Only digits reach here, and at most 4 at a time: no overflow.
+  auto num = [&](std::size_t p, std::size_t n = 2) {
+    int v = 0;
+    std::from_chars(digits.data() + p, digits.data() + p + n, v);
+    return v;
+  };
   std::string out = v2_date(digits) + "T" + digits.substr(8, 2) + ":" + (digits.size() >= 12 ? digits.substr(10, 2) : "00") +
                     ":" + (digits.size() >= 14 ? digits.substr(12, 2) : "00");
   if (digits.size() >= 14 && frac.size() > 1) out += frac;
   if (zone.size() == 5 && (zone[0] == '+' || zone[0] == '-')) {
     out += std::string(zone.substr(0, 3)) + ":" + std::string(zone.substr(3, 2));
   } else {
-    int off = uk_offset_minutes(std::stoi(digits.substr(0, 4)), num(4), num(6), num(8));
+    int off = uk_offset_minutes(num(0, 4), num(4), num(6), num(8));
     out += off ? "+01:00" : "+00:00";
   }
-  return out;
+  // Hour 25, a bad zone or fraction: unreadable rather than an invalid FHIR value.
+  return fhir::check_primitive(instant ? fhir::Primitive::Instant : fhir::Primitive::DateTime, out).empty() ? out : std::string();
 }
 
 Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2::Segment& seg, std::string_view text,
@@ -153,16 +182,24 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     return done(str(d, a));
   }
   if (t == "TQ_START" || t == "TQ_END") {
-    std::string d = v2_datetime(m.piece(text, 0, t == "TQ_START" ? 4 : 5), true);
-    if (d.empty()) return r;
+    std::string_view ts = m.piece(text, 0, t == "TQ_START" ? 4 : 5);
+    std::string d = v2_datetime(ts, true);
+    if (d.empty()) {
+      if (!ts.empty()) r.problem = "not a timestamp: '" + std::string(ts) + "'";
+      return r;
+    }
     return done(str(d, a));
   }
   if (t == "NM_INT") {
     std::string v(text);
     if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos) { r.problem = "not a whole number: '" + v + "'"; return r; }
-    JsonValue n;
-    n.SetInt(std::stoi(v));
-    return done(std::move(n));
+    int n = 0;
+    // FHIR integers are 32-bit; a longer run of digits is refused, not wrapped or thrown.
+    if (std::from_chars(v.data(), v.data() + v.size(), n).ec != std::errc()) {
+      r.problem = "whole number out of range (at most 2147483647): '" + v + "'";
+      return r;
+    }
+    return done(JsonValue(n));
   }
   if (t == "YN") {
     if (text != "Y" && text != "N") { r.problem = "expected Y or N, got '" + std::string(text) + "'"; return r; }
@@ -306,10 +343,12 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
   if (t == "OBX_VALUE") {
     std::string vt(m.piece(seg.field(2), 0, 1));
     if (vt == "NM" || vt == "SN") {
-      std::string v(m.piece(text, 0, vt == "SN" ? 2 : 1));
-      char* end = nullptr;
-      std::strtod(v.c_str(), &end);
-      if (v.empty() || *end) { r.problem = "OBX-5 is not a number: '" + std::string(text) + "'"; return r; }
+      std::string v = fhir_decimal(m.piece(text, 0, vt == "SN" ? 2 : 1));
+      if (v.empty()) {  // "POSITIVE", "1e999", "0x1A": kept as the text that was sent
+        r.warning = "OBX-5 is not a number: '" + std::string(text) + "' (kept as text)";
+        r.suffix = "String";
+        return done(str(m.unescape(text), a));
+      }
       JsonValue q(rapidjson::kObjectType), num;
       std::string raw = kRawNumber + v;  // keeps the digits as sent: written as a JSON number
       num.SetString(raw.c_str(), static_cast<rapidjson::SizeType>(raw.size()), a);
@@ -328,8 +367,14 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
       return done(codeable(p, f.system, a));
     }
     if (vt == "DT" || vt == "TS" || vt == "DTM") {
+      std::string d = vt == "DT" ? v2_date(text) : v2_datetime(text, false);
+      if (d.empty()) {
+        r.warning = "OBX-5 is not a date: '" + std::string(text) + "' (kept as text)";
+        r.suffix = "String";
+        return done(str(m.unescape(text), a));
+      }
       r.suffix = "DateTime";
-      return done(str(vt == "DT" ? v2_date(text) : v2_datetime(text, false), a));
+      return done(str(d, a));
     }
     r.suffix = "String";  // ST, TX, FT and anything else: as text
     return done(str(m.unescape(text), a));

@@ -19,7 +19,8 @@ using JsonAlloc = rapidjson::MemoryPoolAllocator<>;
 struct Converted {
   JsonValue value;
   std::string suffix;   // for choice paths (value -> valueQuantity)
-  std::string problem;  // set when the v2 value cannot be converted
+  std::string problem;  // set when the v2 value cannot be converted: an error, the message is refused
+  std::string warning;  // set when the value was kept in a lesser form (as text) or left out
   bool empty = true;
 };
 

@@ -3,6 +3,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <stdexcept>
+#include <string>
+
 #include "mapping/engine/datatypes.hpp"
 
 namespace hidewire::mapping {
@@ -10,7 +13,13 @@ namespace {
 
 rapidjson::Value& member(rapidjson::Value& obj, std::string_view name, rapidjson::Type type, rapidjson::MemoryPoolAllocator<>& a) {
   auto it = obj.FindMember(rapidjson::Value(rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size()))));
-  if (it != obj.MemberEnd()) return it->value;
+  if (it != obj.MemberEnd()) {
+    // Two maps disagreeing on a path's shape ("a" a string, "a.b"): rapidjson would assert or
+    // corrupt the DOM, so it is an error the converter's boundary turns into a refusal.
+    bool container = type == rapidjson::kObjectType || type == rapidjson::kArrayType;
+    if (container && it->value.GetType() != type) throw std::logic_error("map paths disagree on the shape of '" + std::string(name) + "'");
+    return it->value;
+  }
   obj.AddMember(rapidjson::Value(name.data(), static_cast<rapidjson::SizeType>(name.size()), a), rapidjson::Value(type), a);
   return (obj.MemberEnd() - 1)->value;
 }
@@ -49,6 +58,7 @@ void emit(const rapidjson::Value& v, W& w) {
 void set_path(rapidjson::Value& obj, std::string_view path, rapidjson::Value value, rapidjson::MemoryPoolAllocator<>& a) {
   rapidjson::Value* cur = &obj;
   while (true) {
+    if (!cur->IsObject()) throw std::logic_error("map path '" + std::string(path) + "' goes through a value that is not an object");
     std::size_t dot = path.find('.');
     std::string_view tok = path.substr(0, dot);
     bool last = dot == std::string_view::npos;

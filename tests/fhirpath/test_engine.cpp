@@ -126,3 +126,10 @@ TEST_CASE("type model: choice types, is/as/ofType, polymorphic value[x]") {
   CHECK_THROWS_AS(eval("valueQuantity.value", obs), EvalError);  // FHIRPath names choices by their base
   CHECK(eval("value > 100 'kg'", obs) == std::vector<std::string>{"false"});  // 185 [lb_av] is about 84 kg
 }
+
+TEST_CASE("decode('hex') refuses text that is not hexadecimal instead of reading part of it") {
+  fhir::Node none;
+  CHECK(eval("'414a'.decode('hex')", none) == std::vector<std::string>{"AJ"});
+  CHECK_THROWS_AS(eval("'zz'.decode('hex')", none), EvalError);
+  CHECK_THROWS_AS(eval("'4g'.decode('hex')", none), EvalError);
+}

@@ -7,3 +7,5 @@ hw_add_test(test_fhirpath_invariants SOURCES fhirpath/test_invariants.cpp LIBS h
 target_include_directories(test_fhirpath_invariants PRIVATE ${PROJECT_SOURCE_DIR})
 hw_add_test(test_fhirpath_engine SOURCES fhirpath/test_engine.cpp LIBS hidewire_fhirpath)
 target_include_directories(test_fhirpath_engine PRIVATE ${PROJECT_SOURCE_DIR})
+hw_add_test(test_fhirpath_collections SOURCES fhirpath/test_collections.cpp LIBS hidewire_fhirpath)
+target_include_directories(test_fhirpath_collections PRIVATE ${PROJECT_SOURCE_DIR})
