@@ -78,6 +78,10 @@ Outcome deliver_to(const DestinationConfig& d, std::int64_t journal_id, const st
       case DestinationType::Mllp: {
         mllp::ClientOptions o;
         o.timeout = std::chrono::milliseconds(d.timeout_ms);
+        o.tls = d.tls.enabled();  // never falls back to plaintext: the handshake must succeed
+        o.tls_ca_file = d.tls.ca_file;
+        o.tls_cert_file = d.tls.cert_file;
+        o.tls_key_file = d.tls.key_file;
         mllp::Client client(d.target.host, d.target.port, o);
         hl7v2::ParseError perr;
         auto ack = hl7v2::parse(client.send(payload), perr);
