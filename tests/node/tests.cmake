@@ -11,3 +11,6 @@ set_tests_properties(node_file_drop PROPERTIES TIMEOUT 60)
 add_test(NAME node_dead_letters_replay COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_dead_letters.sh $<TARGET_FILE:hidewire>
          ${CMAKE_CURRENT_SOURCE_DIR}/data/hl7v2)
 set_tests_properties(node_dead_letters_replay PROPERTIES TIMEOUT 60)
+add_test(NAME node_listeners COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_listeners.sh $<TARGET_FILE:hidewire>
+         ${CMAKE_CURRENT_SOURCE_DIR}/data/hl7v2)
+set_tests_properties(node_listeners PROPERTIES TIMEOUT 120)

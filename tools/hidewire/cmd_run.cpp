@@ -61,6 +61,15 @@ std::vector<std::string> unreadable_tls_files(const router::NodeConfig& cfg) {
 // With `ca`, clients must present a certificate that CA signed (node-to-node mutual TLS).
 http::TlsOptions http_tls(const router::TlsConfig& t) { return {t.cert_file, t.key_file, t.ca_file}; }
 
+// `name` says which listener in its log lines and errors ("admin: cannot listen on ...").
+http::ServerOptions http_listener(std::string name, std::size_t max_body_bytes, const router::TlsConfig& t) {
+  http::ServerOptions o;
+  o.name = std::move(name);
+  o.max_body_bytes = max_body_bytes;
+  o.tls = http_tls(t);
+  return o;
+}
+
 }  // namespace
 
 int run_node(const Args& args) {
@@ -113,6 +122,7 @@ int run_node(const Args& args) {
       if (s.type == router::SourceType::MllpHl7v2) {
         auto intake = std::make_unique<hl7v2_mllp::Intake>(s.name, group);
         mllp::ServerOptions o;
+        o.name = "source " + s.name;
         o.max_frame_bytes = s.max_message_bytes;
         o.tls_cert_file = s.tls.cert_file;
         o.tls_key_file = s.tls.key_file;
@@ -134,7 +144,7 @@ int run_node(const Args& args) {
               if (r.method != "POST") return reply(http::operation_outcome(405, "not-supported", "POST a FHIR resource or Bundle"));
               in->handle(r.body, std::move(reply));
             }),
-            s.max_message_bytes, http_tls(s.tls)));
+            http_listener("source " + s.name, s.max_message_bytes, s.tls)));
         sources.push_back({s.name, &intake->stats()});
         fhir_intakes.push_back(std::move(intake));
         std::cout << "source " << s.name << ": HTTP" << (s.tls.enabled() ? "S" : "") << " FHIR on " << s.listen.host << ":"
@@ -157,11 +167,11 @@ int run_node(const Args& args) {
     }
     http::FhirApi api(store);
     http::Server api_server(io, endpoint_of(cfg.api), [&api](const http::Request& r) { return api.handle(r); },
-                            cfg.api_max_request_bytes, http_tls(cfg.api_tls));
+                            http_listener("FHIR API", cfg.api_max_request_bytes, cfg.api_tls));
     std::cout << "FHIR API on http" << (cfg.api_tls.enabled() ? "s" : "") << "://" << cfg.api.host << ":" << api_server.port() << std::endl;
     AdminContext admin_ctx{cfg, journal, router, group, sources};
     http::Server admin(io, endpoint_of(cfg.admin), [&admin_ctx](const http::Request& r) { return admin_handle(admin_ctx, r); },
-                       1 << 20, http_tls(cfg.admin_tls));
+                       http_listener("admin", 1 << 20, cfg.admin_tls));
     std::cout << "admin on http" << (cfg.admin_tls.enabled() ? "s" : "") << "://" << cfg.admin.host << ":" << admin.port() << std::endl;
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](auto, int) { io.stop(); });
