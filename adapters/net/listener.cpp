@@ -1,5 +1,8 @@
 #include "adapters/net/listener.hpp"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <iostream>
 #include <stdexcept>
 
@@ -8,7 +11,17 @@ namespace hidewire::net {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
+void raise_descriptor_limit() {
+  rlimit r{};
+  if (getrlimit(RLIMIT_NOFILE, &r) != 0) return;
+  rlim_t wanted = std::min<rlim_t>(r.rlim_max, 1u << 20);  // the hard limit may be "unlimited"
+  if (r.rlim_cur >= wanted) return;
+  r.rlim_cur = wanted;
+  setrlimit(RLIMIT_NOFILE, &r);  // if refused, the accept loop's backoff still copes
+}
+
 tcp::acceptor open_acceptor(asio::io_context& io, const tcp::endpoint& at, const std::string& name) {
+  raise_descriptor_limit();
   tcp::acceptor a(io);
   boost::system::error_code ec;
   // As tcp::acceptor(io, at) does, but each step's error names the listener and its address.

@@ -36,7 +36,12 @@ struct ListenerLimits {
 // before trying again: retrying at once only spins, the pending connection is still there.
 inline constexpr std::chrono::milliseconds kAcceptBackoff{100};
 
-// Opens, binds and listens; throws std::runtime_error saying which listener failed, e.g.
+// Raises the soft limit on open descriptors to the hard one (at most 2^20). The soft limit is
+// often 1024, fewer than one listener's max_connections: without this the listeners' limits
+// would never be reached and a flood on one port would leave none for the others.
+void raise_descriptor_limit();
+
+// Opens, binds and listens (raising the descriptor limit first); throws std::runtime_error saying which listener failed, e.g.
 // "admin: cannot listen on 127.0.0.1:8081: Address already in use".
 boost::asio::ip::tcp::acceptor open_acceptor(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& at,
                                              const std::string& name);

@@ -141,3 +141,17 @@ TEST_CASE("MLLP: out of descriptors, the accept loop backs off instead of spinni
   }
   CHECK(served);
 }
+
+TEST_CASE("a listener raises the soft descriptor limit to the hard one, so its own limit is what counts") {
+  rlimit saved{}, now{};
+  getrlimit(RLIMIT_NOFILE, &saved);
+  rlimit low = saved;
+  low.rlim_cur = std::min<rlim_t>(saved.rlim_max, 256);  // as low as many systems' default of 1024
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &low) == 0);
+  {
+    Echo e(mllp::ServerOptions{});
+    getrlimit(RLIMIT_NOFILE, &now);
+  }
+  setrlimit(RLIMIT_NOFILE, &saved);
+  CHECK(now.rlim_cur == std::min<rlim_t>(saved.rlim_max, 1u << 20));
+}
