@@ -8,6 +8,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <atomic>
@@ -25,7 +26,10 @@ boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& accepto
   asio::steady_timer backoff(acceptor.get_executor());
   while (!stopped) {
     boost::system::error_code ec;
-    asio::ip::tcp::socket s = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    // Each connection on a strand of its own: its I/O and its timeout timer (beast::tcp_stream)
+    // never run at once on the io_context's several threads.
+    asio::ip::tcp::socket s =
+        co_await acceptor.async_accept(asio::make_strand(acceptor.get_executor()), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (stopped || ec == asio::error::operation_aborted) co_return;
       // Out of descriptors (EMFILE, ENFILE) or memory: the connection stays queued and an
@@ -41,7 +45,8 @@ boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& accepto
       continue;
     }
     // The slot is given back when the session ends, however it ends.
-    asio::co_spawn(acceptor.get_executor(), make_session(std::move(s)), [slot = std::move(slot)](std::exception_ptr) {});
+    auto on_strand = s.get_executor();
+    asio::co_spawn(on_strand, make_session(std::move(s)), [slot = std::move(slot)](std::exception_ptr) {});
   }
 }
 
