@@ -22,6 +22,15 @@ std::string label(const std::string& s) {
   return out;
 }
 
+// What GET / answers: every endpoint, so an operator finds them without the documentation.
+constexpr const char* kIndex = R"j({"endpoints":[)j"
+    R"j({"path":"/","method":"GET","description":"this list"},)j"
+    R"j({"path":"/health","method":"GET","description":"liveness: status and node name"},)j"
+    R"j({"path":"/stats","method":"GET","description":"counters per channel: received, stored, accepted, rejected, duplicates, routed, delivered, failed, dead_lettered"},)j"
+    R"j({"path":"/metrics","method":"GET","description":"the same counters and the journal's group commits, in Prometheus text format"},)j"
+    R"j({"path":"/messages","method":"GET","description":"journal entries; query: status=rejected|failed, message_id=MSH-10, limit= at most 1000, after= the last id of the previous page"},)j"
+    R"j({"path":"/messages/{id}/replay","method":"POST","description":"send a journalled message through the node again; one refused for its content is converted again first"}]})j";
+
 std::string metrics(const AdminContext& ctx) {
   std::string out;
   auto per_channel = ctx.router.channel_counts();
@@ -93,7 +102,9 @@ http::Response replay(const AdminContext& ctx, std::int64_t id) {
 http::Response admin_handle(const AdminContext& ctx, const http::Request& r) {
   http::Response out;
   out.content_type = "application/json";
-  if (r.path == "/health") {
+  if (r.path == "/" && r.method == "GET") {
+    out.body = kIndex;
+  } else if (r.path == "/health") {
     out.body = R"({"status":"ok","node":")" + json_escape(ctx.cfg.name) + "\"}";
   } else if (r.path == "/stats") {
     const auto& c = ctx.router.counters();

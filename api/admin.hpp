@@ -1,4 +1,4 @@
-// The node's admin endpoints: /health, /stats (JSON counters per channel), /metrics (the same in
+// The node's admin endpoints: / (the list of them), /health, /stats (JSON counters per channel), /metrics (the same in
 // Prometheus text format, for the monitoring most integration teams already run), /messages
 // (journal search by status and control id) and POST /messages/{id}/replay, which answers with
 // the replay's real outcome (delivered, failed with the reason, or still pending).

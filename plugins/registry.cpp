@@ -54,4 +54,22 @@ std::unique_ptr<node::Converter> make_converter(const std::string& format) {
   return build();
 }
 
+std::unique_ptr<node::Sink> make_sink(const std::string& type, const std::string& name, const std::string& settings_json,
+                                      node::FhirStore* store) {
+  rapidjson::Document doc;
+  doc.Parse(settings_json.c_str());
+  if (doc.HasParseError()) throw std::runtime_error("sink settings: invalid JSON");
+  std::vector<std::string> problems;
+  node::SinkBuilder build;
+  {
+    node::ConfigReader r(&doc, "$", problems);
+    build = builtin().sinks.by_type.at(type)(r);
+  }
+  if (!problems.empty()) throw std::runtime_error(problems.front());
+  if (!store && type == "fhir-store") throw std::runtime_error("a fhir-store sink needs a store");
+  node::FhirStore* none = nullptr;
+  node::SinkContext ctx{store ? *store : *none, name};
+  return build(ctx);
+}
+
 }  // namespace hidewire::plugins

@@ -68,8 +68,13 @@ std::string outcome(const std::string& code, const std::string& text) {
 }  // namespace
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
-  Impl(asio::io_context& io, const tcp::endpoint& at, AsyncHandler h, std::size_t max, const TlsOptions& t)
-      : acceptor(io, at), handler(std::move(h)), max_body(max) {
+  Impl(asio::io_context& io, const tcp::endpoint& at, AsyncHandler h, const ServerOptions& o)
+      : acceptor(net::open_acceptor(io, at, o.name)),
+        handler(std::move(h)),
+        max_body(o.max_body_bytes),
+        limits(o.limits),
+        gate(std::make_shared<net::ConnectionGate>(o.name, o.limits.max_connections)) {
+    const TlsOptions& t = o.tls;
     if (t.enabled()) tls = net::make_server_tls({t.cert_file, t.key_file, t.client_ca_file});
   }
 
@@ -86,7 +91,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     }
     beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *tls);
     boost::system::error_code ec;
-    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(30));
+    beast::get_lowest_layer(stream).expires_after(limits.handshake_timeout);
     co_await stream.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return;  // not TLS, an untrusted or missing client certificate: nothing was read
     co_await serve(stream, base);
@@ -126,7 +131,14 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       parser.body_limit(max_body);
       parser.header_limit(64 * 1024);
       boost::system::error_code ec;
-      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(60));
+      auto& lowest = beast::get_lowest_layer(stream);
+      if (buffer.size() == 0) {  // between requests: the idle timeout, until the next one starts
+        lowest.expires_after(limits.idle_timeout);
+        std::size_t n = co_await stream.async_read_some(buffer.prepare(16 * 1024), asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) break;
+        buffer.commit(n);
+      }
+      lowest.expires_after(limits.read_timeout);
       co_await beast::http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
       beast::http::response<beast::http::string_body> res;
       bool close = false;
@@ -143,6 +155,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         close = true;
       } else {
         auto& req = parser.get();
+        lowest.expires_never();  // the handler may answer once a message is journalled
         Response r = co_await async_call(to_request(req, base), asio::use_awaitable);
         res.result(r.status);
         res.set(beast::http::field::content_type, r.content_type);
@@ -153,6 +166,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       }
       res.version(11);
       res.prepare_payload();
+      lowest.expires_after(limits.idle_timeout);  // for the client to take the answer
       co_await beast::http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
       if (ec || close) break;
     }
@@ -160,26 +174,42 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   asio::awaitable<void> accept_loop() {
     auto self = shared_from_this();
-    co_await net::accept_loop(acceptor, stopped, [this](tcp::socket s) { return session(std::move(s)); });
+    co_await net::accept_loop(acceptor, stopped, gate, [this](tcp::socket s) { return session(std::move(s)); });
   }
-
 
   tcp::acceptor acceptor;
   AsyncHandler handler;
   std::size_t max_body;
+  net::ListenerLimits limits;
+  std::shared_ptr<net::ConnectionGate> gate;
   std::unique_ptr<asio::ssl::context> tls;
   std::atomic<bool> stopped{false};
 };
 
-Server::Server(asio::io_context& io, const tcp::endpoint& at, AsyncHandler handler, std::size_t max_body, const TlsOptions& tls)
-    : impl_(std::make_shared<Impl>(io, at, std::move(handler), max_body, tls)) {
+Server::Server(asio::io_context& io, const tcp::endpoint& at, AsyncHandler handler, const ServerOptions& opts)
+    : impl_(std::make_shared<Impl>(io, at, std::move(handler), opts)) {
   asio::co_spawn(io, impl_->accept_loop(), asio::detached);
 }
 
-Server::Server(asio::io_context& io, const tcp::endpoint& at, Handler handler, std::size_t max_body, const TlsOptions& tls)
+Server::Server(asio::io_context& io, const tcp::endpoint& at, Handler handler, const ServerOptions& opts)
     : Server(io, at,
              AsyncHandler([h = std::move(handler)](const Request& r, std::function<void(Response)> reply) { reply(h(r)); }),
-             max_body, tls) {}
+             opts) {}
+
+namespace {
+ServerOptions with(std::size_t max_body, const TlsOptions& tls) {
+  ServerOptions o;
+  o.max_body_bytes = max_body;
+  o.tls = tls;
+  return o;
+}
+}  // namespace
+
+Server::Server(asio::io_context& io, const tcp::endpoint& at, AsyncHandler handler, std::size_t max_body, const TlsOptions& tls)
+    : Server(io, at, std::move(handler), with(max_body, tls)) {}
+
+Server::Server(asio::io_context& io, const tcp::endpoint& at, Handler handler, std::size_t max_body, const TlsOptions& tls)
+    : Server(io, at, std::move(handler), with(max_body, tls)) {}
 
 Server::~Server() { stop(); }
 

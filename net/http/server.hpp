@@ -13,6 +13,8 @@
 #include <memory>
 #include <string>
 
+#include "net/listener.hpp"
+
 namespace hidewire::http {
 
 struct Request {
@@ -42,9 +44,19 @@ struct TlsOptions {
   bool enabled() const { return !cert_file.empty(); }
 };
 
+struct ServerOptions {
+  std::string name = "HTTP";  // says which listener in log lines and errors: "FHIR API", "admin"
+  std::size_t max_body_bytes = 16u << 20;
+  TlsOptions tls;
+  net::ListenerLimits limits;
+};
+
 class Server {
  public:
-  // Throws when the certificate or key cannot be loaded.
+  // Throws when the address cannot be bound (naming the listener) or the certificate or key
+  // cannot be loaded.
+  Server(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& at, Handler handler, const ServerOptions& opts);
+  Server(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& at, AsyncHandler handler, const ServerOptions& opts);
   Server(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& at, Handler handler, std::size_t max_body_bytes,
          const TlsOptions& tls = {});
   Server(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& at, AsyncHandler handler, std::size_t max_body_bytes,

@@ -25,6 +25,8 @@ struct Client::Impl {
   FrameDecoder decoder{64u << 20};
   std::vector<std::string> pending;
 
+  void start_tls(const std::string& host);
+
   // Runs the io_context until `done` or the timeout; a timeout cancels and reports.
   void run_for(bool& done, const char* what) {
     io.restart();
@@ -81,20 +83,50 @@ Client::Client(const std::string& host, std::uint16_t port, const ClientOptions&
   impl_->run_for(done, "connecting");
   if (ec) throw std::runtime_error("mllp: cannot connect to " + host + ":" + std::to_string(port) + ": " + ec.message());
   impl_->socket.set_option(tcp::no_delay(true));
-  if (opts.tls) {
-    impl_->tls_ctx.emplace(asio::ssl::context::tls_client);
-    if (!opts.tls_ca_file.empty()) impl_->tls_ctx->load_verify_file(opts.tls_ca_file);
-    else impl_->tls_ctx->set_default_verify_paths();
-    impl_->tls_ctx->set_verify_mode(opts.tls_verify ? asio::ssl::verify_peer : asio::ssl::verify_none);
-    impl_->tls.emplace(impl_->socket, *impl_->tls_ctx);
-    SSL_set_tlsext_host_name(impl_->tls->native_handle(), host.c_str());
-    done = false;
-    impl_->tls->async_handshake(asio::ssl::stream_base::client, [&](boost::system::error_code e) {
-      ec = e;
-      done = true;
-    });
-    impl_->run_for(done, "in the TLS handshake");
-    if (ec) throw std::runtime_error("mllp: TLS handshake with " + host + " failed: " + ec.message());
+  if (opts.tls) impl_->start_tls(host);
+}
+
+// The server's certificate must come from a trusted CA and carry the name (or IP address) asked
+// for: trusting the CA alone would let any of its certificates stand in for this peer.
+void Client::Impl::start_tls(const std::string& host) {
+  namespace ssl = asio::ssl;
+  const ClientOptions& o = opts;
+  ssl::context& ctx = tls_ctx.emplace(ssl::context::tls_client);
+  ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                  ssl::context::no_tlsv1_1);
+  try {
+    if (!o.tls_ca_file.empty()) ctx.load_verify_file(o.tls_ca_file);
+    else ctx.set_default_verify_paths();
+    if (!o.tls_cert_file.empty()) {
+      ctx.use_certificate_chain_file(o.tls_cert_file);
+      ctx.use_private_key_file(o.tls_key_file, ssl::context::pem);
+    }
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error("mllp: TLS files (CA " + (o.tls_ca_file.empty() ? "system store" : o.tls_ca_file) +
+                             (o.tls_cert_file.empty() ? "" : ", certificate " + o.tls_cert_file + ", key " + o.tls_key_file) +
+                             ") not usable: " + e.code().message());
+  }
+  ctx.set_verify_mode(o.tls_insecure ? ssl::verify_none : ssl::verify_peer);
+  SSL* handle = tls.emplace(socket, ctx).native_handle();
+  const std::string& name = o.tls_server_name.empty() ? host : o.tls_server_name;
+  boost::system::error_code not_ip;
+  asio::ip::make_address(name, not_ip);
+  if (not_ip) SSL_set_tlsext_host_name(handle, name.c_str());  // SNI carries host names only (RFC 6066)
+  if (!o.tls_insecure) {
+    bool set = not_ip ? SSL_set1_host(handle, name.c_str()) == 1 : X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(handle), name.c_str()) == 1;
+    if (!set) throw std::runtime_error("mllp: cannot check the TLS server name '" + name + "'");
+  }
+  bool done = false;
+  boost::system::error_code ec;
+  tls->async_handshake(ssl::stream_base::client, [&](boost::system::error_code e) {
+    ec = e;
+    done = true;
+  });
+  run_for(done, "in the TLS handshake");
+  if (ec) {
+    std::string why = ec.message();
+    if (long v = SSL_get_verify_result(handle); v != X509_V_OK) why += std::string(" (") + X509_verify_cert_error_string(v) + ")";
+    throw std::runtime_error("mllp: TLS handshake with " + host + " failed: " + why);
   }
 }
 

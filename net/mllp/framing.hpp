@@ -22,6 +22,7 @@ class FrameDecoder {
   // limit: the connection should then be answered (AR) and closed.
   bool feed(std::string_view bytes, std::vector<std::string>& out, std::string& error);
   std::size_t skipped_bytes() const { return skipped_; }
+  bool in_frame() const { return in_frame_; }  // a frame has started and not yet ended
 
  private:
   std::size_t max_;

@@ -13,19 +13,28 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <iostream>
+#include <optional>
 
 #include "net/mllp/framing.hpp"
 
 namespace hidewire::mllp {
 
 namespace asio = boost::asio;
+namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Impl(asio::io_context& io, const tcp::endpoint& at, AsyncFrameHandler h, FrameErrorHandler e, const ServerOptions& o)
-      : acceptor(io, at), handler(std::move(h)), on_error(std::move(e)), opts(o) {
+      : acceptor(net::open_acceptor(io, at, o.name)),
+        handler(std::move(h)),
+        on_error(std::move(e)),
+        opts(o),
+        gate(std::make_shared<net::ConnectionGate>(o.name, o.limits.max_connections)) {
     if (!o.tls_cert_file.empty() || !o.tls_key_file.empty())
       tls = net::make_server_tls({o.tls_cert_file, o.tls_key_file, o.tls_client_ca_file});
   }
@@ -55,26 +64,36 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         token);
   }
 
-  // One connection: read, decode frames, answer them in order.
+  // One connection: read, decode frames, answer them in order. Between frames the peer has the
+  // idle timeout to start the next; once a frame has started, the read timeout to finish it.
   template <typename Stream>
   asio::awaitable<void> serve(Stream& stream) {
+    beast::tcp_stream& lowest = beast::get_lowest_layer(stream);
     FrameDecoder decoder(opts.max_frame_bytes);
     std::vector<std::string> frames;
     char buf[65536];
+    std::optional<Clock::time_point> frame_started;
     while (!stopped) {
+      if (frame_started) lowest.expires_at(*frame_started + opts.limits.read_timeout);
+      else lowest.expires_after(opts.limits.idle_timeout);
       std::size_t n = co_await stream.async_read_some(asio::buffer(buf), asio::use_awaitable);
       std::string error;
       frames.clear();
       bool ok = decoder.feed(std::string_view(buf, n), frames, error);
+      if (!decoder.in_frame()) frame_started.reset();
+      else if (!frames.empty() || !frame_started) frame_started = Clock::now();  // a frame began in this read
       if (!frames.empty()) {
+        lowest.expires_never();  // the handler answers once the journal has the message
         std::vector<std::string> acks = co_await async_handle(frames, asio::use_awaitable);
         std::string out;
         for (const std::string& a : acks) out += frame(a);
         frames_handled += acks.size();
+        lowest.expires_after(opts.limits.idle_timeout);
         co_await asio::async_write(stream, asio::buffer(out), asio::use_awaitable);
       }
       if (!ok) {
         std::string ar = frame(on_error(error));
+        lowest.expires_after(opts.limits.idle_timeout);
         co_await asio::async_write(stream, asio::buffer(ar), asio::use_awaitable);
         co_return;  // the stream cannot be resynchronised safely
       }
@@ -86,30 +105,32 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     try {
       socket.set_option(tcp::no_delay(true));
       if (tls) {
-        asio::ssl::stream<tcp::socket> s(std::move(socket), *tls);
+        beast::ssl_stream<beast::tcp_stream> s(beast::tcp_stream(std::move(socket)), *tls);
+        beast::get_lowest_layer(s).expires_after(opts.limits.handshake_timeout);
         co_await s.async_handshake(asio::ssl::stream_base::server, asio::use_awaitable);
         co_await serve(s);
       } else {
-        co_await serve(socket);
+        beast::tcp_stream s(std::move(socket));
+        co_await serve(s);
       }
     } catch (const boost::system::system_error& e) {
-      // Peer closed or reset: normal end of a connection. Anything else is logged.
+      // Peer closed or reset, or timed out: normal ends of a connection. Anything else is logged.
       if (e.code() != asio::error::eof && e.code() != asio::error::connection_reset && e.code() != asio::error::operation_aborted &&
-          e.code() != asio::ssl::error::stream_truncated)
-        std::cerr << "mllp: connection ended: " << e.code().message() << "\n";
+          e.code() != asio::ssl::error::stream_truncated && e.code() != beast::error::timeout)
+        std::cerr << opts.name << ": connection ended: " << e.code().message() << "\n";
     }
   }
 
   asio::awaitable<void> accept_loop() {
     auto self = shared_from_this();
-    co_await net::accept_loop(acceptor, stopped, [this](tcp::socket s) { return session(std::move(s)); });
+    co_await net::accept_loop(acceptor, stopped, gate, [this](tcp::socket s) { return session(std::move(s)); });
   }
-
 
   tcp::acceptor acceptor;
   AsyncFrameHandler handler;
   FrameErrorHandler on_error;
   ServerOptions opts;
+  std::shared_ptr<net::ConnectionGate> gate;
   std::unique_ptr<asio::ssl::context> tls;
   std::atomic<bool> stopped{false};
   std::atomic<std::uint64_t> frames_handled{0};

@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include "net/listener.hpp"
+
 namespace boost::asio::ssl {
 class context;
 }
@@ -23,6 +25,8 @@ class context;
 namespace hidewire::mllp {
 
 struct ServerOptions {
+  std::string name = "mllp";  // says which listener in log lines and errors, e.g. "source pas-mllp"
+  net::ListenerLimits limits;
   std::size_t max_frame_bytes = 16u << 20;
   std::string tls_cert_file;  // PEM; both set: TLS
   std::string tls_key_file;

@@ -2,3 +2,5 @@ hw_add_test(test_fhir_api SOURCES http/test_fhir_api.cpp LIBS hidewire_api hidew
 target_include_directories(test_fhir_api PRIVATE ${PROJECT_SOURCE_DIR})
 hw_add_test(test_https SOURCES http/test_https.cpp LIBS hidewire_http CURL::libcurl)
 target_include_directories(test_https PRIVATE ${PROJECT_SOURCE_DIR})
+hw_add_test(test_http SOURCES http/test_http_limits.cpp LIBS hidewire_http)
+target_include_directories(test_http PRIVATE ${PROJECT_SOURCE_DIR})

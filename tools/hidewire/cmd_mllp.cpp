@@ -133,7 +133,7 @@ int run_send(const Args& args) {
     } else if (args[i] == "--ca") {
       opts.tls_ca_file = value();
     } else if (args[i] == "--insecure") {
-      opts.tls_verify = false;
+      opts.tls_insecure = true;
     } else if (args[i] == "--timeout") {
       auto v = parse_size(value());
       if (!v) return kUsage;

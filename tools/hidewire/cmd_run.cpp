@@ -22,6 +22,7 @@
 #include "node/config.hpp"
 #include "node/delivery.hpp"
 #include "node/intake.hpp"
+#include "plugins/common/limits.hpp"
 #include "plugins/registry.hpp"
 #include "tools/hidewire/cli.hpp"
 
@@ -48,8 +49,16 @@ std::vector<std::string> unreadable_tls_files(const node::NodeConfig& cfg) {
   return out;
 }
 
-// With `ca`, clients must present a certificate that CA signed (node-to-node mutual TLS).
-http::TlsOptions http_tls(const node::TlsConfig& t) { return {t.cert_file, t.key_file, t.ca_file}; }
+// `name` says which listener in its log lines and errors ("admin: cannot listen on ...").
+http::ServerOptions http_listener(std::string name, const node::HttpListenerConfig& l) {
+  http::ServerOptions o;
+  o.name = std::move(name);
+  o.max_body_bytes = l.max_request_bytes;
+  // With `ca`, clients must present a certificate that CA signed (node-to-node mutual TLS).
+  o.tls = {l.tls.cert_file, l.tls.key_file, l.tls.ca_file};
+  o.limits = plugins::to_net(l.limits);
+  return o;
+}
 
 // Health data: the node's folder is its user's alone.
 void make_private_dir(const std::string& dir) {
@@ -132,9 +141,9 @@ int run_node(const Args& args) {
     http::FhirApi api(*store, *access);
     auto serve = [&](const char* what, const node::HttpListenerConfig& l, auto h) {
       try {
-        return std::make_unique<http::Server>(io, endpoint_of(l.listen), std::move(h), l.max_request_bytes, http_tls(l.tls));
+        return std::make_unique<http::Server>(io, endpoint_of(l.listen), std::move(h), http_listener(what, l));
       } catch (const std::exception& e) {
-        throw std::runtime_error(std::string(what) + " on " + l.listen.host + ":" + std::to_string(l.listen.port) + ": " + e.what());
+        throw std::runtime_error(e.what());  // the server names itself and its address
       }
     };
     auto api_server = serve("FHIR API", cfg.api, [&api](const http::Request& r) { return api.handle(r); });

@@ -25,8 +25,10 @@ class MllpSink final : public node::Sink {
     try {
       mllp::ClientOptions o;
       o.timeout = std::chrono::milliseconds(s_.timeout_ms);
-      o.tls = s_.tls.enabled() || !s_.tls.ca_file.empty();
+      o.tls = s_.tls.enabled();  // never falls back to plaintext: the handshake must succeed
       o.tls_ca_file = s_.tls.ca_file;
+      o.tls_cert_file = s_.tls.cert_file;
+      o.tls_key_file = s_.tls.key_file;
       mllp::Client client(s_.target.host, s_.target.port, o);
       hl7v2::ParseError perr;
       auto ack = hl7v2::parse(client.send(raw), perr);

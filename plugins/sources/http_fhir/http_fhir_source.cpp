@@ -5,6 +5,7 @@
 #include "net/http/server.hpp"
 #include "node/intake.hpp"
 #include "plugins/common/fhir_answer.hpp"
+#include "plugins/common/limits.hpp"
 
 namespace hidewire::plugins::http_fhir_source {
 namespace {
@@ -35,7 +36,7 @@ http::Response respond(const Outcome& o, const std::string& answer) {
 
 class HttpFhirSource final : public node::Source {
  public:
-  HttpFhirSource(Settings s, node::SourceContext& ctx) : s_(std::move(s)), io_(ctx.io), channel_(ctx.channel) {}
+  HttpFhirSource(Settings s, node::SourceContext& ctx) : s_(std::move(s)), io_(ctx.io), channel_(ctx.channel), name_(ctx.name) {}
 
   void start() override {
     boost::asio::ip::tcp::endpoint at{boost::asio::ip::make_address(s_.listen.host == "localhost" ? "127.0.0.1" : s_.listen.host),
@@ -47,7 +48,15 @@ class HttpFhirSource final : public node::Source {
           channel_.submit(r.body, "fhir", responder_,
                           [reply = std::move(reply)](const Outcome& o, const std::string& answer) { reply(respond(o, answer)); });
         }),
-        s_.max_message_bytes, http::TlsOptions{s_.tls.cert_file, s_.tls.key_file, s_.tls.ca_file});
+        options());
+  }
+  http::ServerOptions options() const {
+    http::ServerOptions o;
+    o.name = "source " + name_;
+    o.max_body_bytes = s_.max_message_bytes;
+    o.tls = {s_.tls.cert_file, s_.tls.key_file, s_.tls.ca_file};
+    o.limits = to_net(s_.limits);
+    return o;
   }
   void stop() override {
     if (server_) server_->stop();
@@ -61,6 +70,7 @@ class HttpFhirSource final : public node::Source {
   Settings s_;
   boost::asio::io_context& io_;
   node::Channel& channel_;
+  std::string name_;
   FhirResponder responder_;
   std::unique_ptr<http::Server> server_;
 };

@@ -2,6 +2,7 @@
 
 #include "net/mllp/server.hpp"
 #include "node/intake.hpp"
+#include "plugins/common/limits.hpp"
 #include "plugins/common/v2_answer.hpp"
 
 namespace hidewire::plugins::mllp_source {
@@ -13,6 +14,8 @@ class MllpSource final : public node::Source {
 
   void start() override {
     mllp::ServerOptions o;
+    o.name = "source " + name_;
+    o.limits = to_net(s_.limits);
     o.max_frame_bytes = s_.max_message_bytes;
     o.tls_cert_file = s_.tls.cert_file;
     o.tls_key_file = s_.tls.key_file;
