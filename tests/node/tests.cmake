@@ -13,3 +13,6 @@ add_test(NAME node_dead_letters_replay COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/
 set_tests_properties(node_dead_letters_replay PROPERTIES TIMEOUT 60)
 add_test(NAME node_paging COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_paging.sh $<TARGET_FILE:hidewire> 5001)
 set_tests_properties(node_paging PROPERTIES TIMEOUT 300)
+# A full disk (a 4 MiB tmpfs; needs root to mount, else SKIPPED): AR while full, reads served, resumes by itself.
+add_test(NAME node_disk_full COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_disk_full.sh $<TARGET_FILE:hidewire>)
+set_tests_properties(node_disk_full PROPERTIES TIMEOUT 180)
