@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A full disk: with its data_dir on a small tmpfs that fills up, the node refuses new messages
-# (AR with ERR) instead of ending, keeps serving reads, and takes messages again by itself once
-# there is space; every message it acknowledged AA reaches the store exactly once (the resent
+# (AR with ERR; API writes 503) instead of ending, keeps serving reads, and takes messages again
+# by itself once there is space; every message it acknowledged AA reaches the store exactly once (the resent
 # refused ones too) and none is dead-lettered. Needs root (mount), curl and python3.
 # Usage: run_disk_full.sh HIDEWIRE_BIN
 set -euo pipefail
@@ -78,6 +78,14 @@ kill -0 "$pid" 2>/dev/null || fail "the node ended on a full disk: $(tail -5 "$w
 curl -sf "$api/DiagnosticReport/$first" | grep -q '"resourceType":"DiagnosticReport"' || fail "a stored resource cannot be read while the disk is full"
 curl -sf "$admin/health" >/dev/null || fail "admin does not answer while the disk is full"
 grep -q "journal: cannot write" "$work/node.log" || fail "no log line saying the node refuses for lack of space"
+# Writes through the FHIR API are refused with 503 and an OperationOutcome (large ones, so that
+# no space SQLite freed inside its files can take them; bounded).
+python3 -c 'print("{\"resourceType\":\"Patient\",\"name\":[{\"text\":\"" + "x" * 300000 + "\"}]}")' >"$work/patient.json"
+for _ in $(seq 20); do
+  code=$(curl -s -o "$work/put.txt" -w '%{http_code}' -H 'Content-Type: application/fhir+json' --data-binary @"$work/patient.json" "$api/Patient")
+  [ "$code" = 503 ] && break
+done
+[ "$code" = 503 ] && grep -q '"OperationOutcome".*"transient"' "$work/put.txt" || fail "an API write on a full disk answered $code: $(head -c 300 "$work/put.txt")"
 
 # Space returns: the node takes messages again by itself; the refused ones are sent again.
 rm -f "$disk/filler1" "$disk/filler2"
@@ -121,4 +129,4 @@ if len(got) != len(want):
 PY
 failed=$(curl -sf "$admin/messages?status=failed")
 [ "$failed" = "[]" ] || fail "dead letters after a full disk: $failed"
-echo "disk full: $(wc -l <"$work/ar_acks.txt") refused with AR while full, node kept running and serving reads; resumed by itself; $want accepted messages stored once each, none failed"
+echo "disk full: $(wc -l <"$work/ar_acks.txt") refused with AR and API writes with 503 while full, node kept running and serving reads; resumed by itself; $want accepted messages stored once each, none failed"
