@@ -105,7 +105,8 @@ http::Response admin_handle(const AdminContext& ctx, const http::Request& r) {
   if (r.path == "/" && r.method == "GET") {
     out.body = kIndex;
   } else if (r.path == "/health") {
-    out.body = R"({"status":"ok","node":")" + json_escape(ctx.cfg.name) + "\"}";
+    out.body = R"({"status":"ok","node":")" + json_escape(ctx.cfg.name) + R"(","journal":")" +
+               (ctx.group.writable() ? "writable" : "cannot write: refusing messages") + "\"}";
   } else if (r.path == "/stats") {
     const auto& c = ctx.router.counters();
     auto per_channel = ctx.router.channel_counts();
@@ -147,7 +148,12 @@ http::Response admin_handle(const AdminContext& ctx, const http::Request& r) {
                   "\",\"reason\":\"" + json_escape(list[i].reason) + "\",\"received_at\":\"" + list[i].received_at + "\"}";
     out.body += "]";
   } else if (r.method == "POST" && r.path.rfind("/messages/", 0) == 0 && r.path.ends_with("/replay")) {
-    return replay(ctx, std::atoll(r.path.substr(10).c_str()));
+    try {
+      return replay(ctx, std::atoll(r.path.substr(10).c_str()));
+    } catch (const node::StorageUnavailable& e) {
+      out.status = 503;  // the journal cannot write now (a full disk): replay again later
+      out.body = "{\"error\":\"" + json_escape(std::string("the journal cannot write now: ") + e.what()) + "\"}";
+    }
   } else {
     out.status = 404;
     out.body = R"({"error":"unknown admin endpoint"})";

@@ -129,6 +129,9 @@ Response FhirApi::handle(const Request& req) {
     return operation_outcome(405, "not-supported", req.method + " " + req.path + " is not supported");
   } catch (const node::StoreError& e) {
     return operation_outcome(e.http_status, e.http_status == 412 ? "conflict" : "processing", e.what());
+  } catch (const node::StorageUnavailable& e) {
+    // A full disk: the write is not done and may be sent again later; reads go on being served.
+    return operation_outcome(503, "transient", std::string("the store cannot write now: ") + e.what());
   }
 }
 
@@ -223,6 +226,9 @@ Response FhirApi::bundle(const Request& req) {
     } catch (const node::StoreError& e) {
       body += R"({"response":{"status":)" + json_string(std::to_string(e.http_status)) + R"(,"outcome":)" +
               operation_outcome(e.http_status, "processing", e.what()).body + "}}";
+    } catch (const node::StorageUnavailable& e) {
+      body += R"({"response":{"status":"503","outcome":)" +
+              operation_outcome(503, "transient", std::string("the store cannot write now: ") + e.what()).body + "}}";
     }
   }
   body += "]}";

@@ -222,7 +222,11 @@ void Router::deliver_local(std::vector<Job>& jobs) {
       }
     }
     jobs = std::move(again);
-    if (jobs.empty()) return;
+    if (jobs.empty()) {
+      local_watch_.ok();
+      return;
+    }
+    local_watch_.failed(why);  // e.g. the store's disk is full: kept in order, tried again
     std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) { return a.journal_id < b.journal_id; });
     const RetryPolicy& rp = jobs.front().dest->retry();
     long long wait = std::min<long long>(rp.max_backoff_ms, static_cast<long long>(rp.initial_backoff_ms) << std::min(attempt - 1, 20));
@@ -241,7 +245,17 @@ void Router::remote_worker(Queue& q) {
       job = std::move(q.jobs.front());
       q.jobs.pop_front();
     }
-    std::optional<JournalEntry> entry = journal_.get(job.journal_id);
+    // The journal may fail to read for a while (I/O error, locked): this thread must not end.
+    std::optional<JournalEntry> entry;
+    for (int tries = 1;; ++tries) {
+      try {
+        entry = journal_.get(job.journal_id);
+        break;
+      } catch (const std::exception&) {
+        std::unique_lock lock(mu_);
+        if (cv_.wait_for(lock, std::chrono::milliseconds(std::min(10000, 200 * tries)), [&] { return stopping_; })) return;
+      }
+    }
     if (!entry) {
       done(job, false, "journal entry " + std::to_string(job.journal_id) + " is gone");
       continue;
@@ -276,7 +290,13 @@ void Router::remote_worker(Queue& q) {
 void Router::fail(std::int64_t id, const std::string& why) {
   ++counters_.failed;
   ++counters_.dead_lettered;
-  if (auto e = journal_.get(id)) journal_.update_outcome(id, "failed", why, e->output);
+  // On a worker thread: a journal that cannot write must not end the process. The message then
+  // stays accepted and undelivered, so the next start delivers it again (and it fails again).
+  try {
+    if (auto e = journal_.get(id)) journal_.update_outcome(id, "failed", why, e->output);
+  } catch (const std::exception& e) {
+    storage_log("journal: message " + std::to_string(id) + " not marked failed (" + e.what() + "): it is tried again at the next start");
+  }
 }
 
 std::size_t Router::recover() {

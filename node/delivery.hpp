@@ -26,6 +26,7 @@
 #include "node/group_journal.hpp"
 #include "node/journal.hpp"
 #include "node/sink.hpp"
+#include "node/storage.hpp"
 
 namespace hidewire::node {
 
@@ -99,6 +100,7 @@ class Router {
   std::map<std::int64_t, std::string> watched_;
   std::condition_variable watch_cv_;
   bool stopping_ = false;
+  StorageWatch local_watch_{"local delivery", "deliveries wait, in order, and are tried again"};
 };
 
 }  // namespace hidewire::node

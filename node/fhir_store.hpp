@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "node/storage.hpp"
+
 namespace hidewire::node {
 
 // A request the store refuses, with the HTTP status a REST API should answer.
@@ -74,7 +76,8 @@ class FhirStore {
 
   // Group commit for the node's delivery: each Bundle is applied as its own all-or-nothing unit
   // and all of them commit together (one sync). A Bundle the store refuses does not hold back
-  // the others: its result carries the error.
+  // the others: its result carries the error. When the store cannot write at all (a full disk)
+  // it throws StorageUnavailable and none of them is applied.
   struct BatchItem {
     const std::string* bundle_json;
     std::string once_key;
@@ -82,6 +85,7 @@ class FhirStore {
   struct BatchResult {
     bool ok = false;
     std::string error;
+    int status = 500;  // of a refusal: the StoreError's HTTP status (4xx: refused for its content)
   };
   virtual std::vector<BatchResult> transaction_batch(const std::vector<BatchItem>& items) = 0;
 };

@@ -1,7 +1,6 @@
 #include "node/group_journal.hpp"
 
 #include <chrono>
-#include <iostream>
 
 #include <pthread.h>
 
@@ -49,7 +48,7 @@ void GroupJournal::run() {
           try {
             journal_.flush_delivered();
           } catch (const std::exception& e) {
-            std::cerr << "journal: delivery marks not written: " << e.what() << "\n";
+            watch_.failed(e.what());  // the marks stay queued for the next commit
           }
           lock.lock();
         }
@@ -66,11 +65,20 @@ void GroupJournal::run() {
     for (const Pending& p : batch) entries.push_back(&p.entry);
     std::vector<Journal::Appended> results;
     std::string error;
+    // A batch that cannot be written is answered Unavailable (AR / 503: the senders keep their
+    // messages and send again); the writer goes on with the next batch, so the node takes
+    // messages again by itself as soon as the journal can write.
     try {
       results = journal_.append_batch(entries);
       ++commits_;
+      watch_.ok();
     } catch (const std::exception& e) {
       error = e.what();
+      if (error.empty()) error = "journal write failed";
+      watch_.failed(error);
+    } catch (...) {
+      error = "journal write failed";
+      watch_.failed(error);
     }
     std::vector<Committed> accepted;
     for (std::size_t i = 0; i < batch.size(); ++i) {

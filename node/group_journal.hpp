@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "node/journal.hpp"
+#include "node/storage.hpp"
 
 namespace hidewire::node {
 
@@ -40,6 +41,8 @@ class GroupJournal {
   // Commits what is queued, then ends the writer.
   void stop();
   std::uint64_t commits() const { return commits_; }
+  // False from a failed commit until the next one succeeds: messages are being refused meanwhile.
+  bool writable() const { return watch_.writable(); }
 
  private:
   struct Pending {
@@ -56,6 +59,7 @@ class GroupJournal {
   std::deque<Pending> queue_;
   bool stopping_ = false;
   std::atomic<std::uint64_t> commits_{0};
+  StorageWatch watch_{"journal", "refusing new messages (AR, 503) until it can"};
   std::thread thread_;
 };
 

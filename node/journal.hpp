@@ -48,7 +48,8 @@ class Journal {
     std::string status;   // the first outcome (accepted, rejected, failed), for duplicates
   };
   // Stores the entries durably, together (one sync for them all: the group commit); queued
-  // delivery marks are written in the same commit. Throws JournalError when it cannot.
+  // delivery marks are written in the same commit. Throws StorageUnavailable when it
+  // cannot write now (a full disk: kept marks go with the next commit), another error otherwise.
   virtual std::vector<Appended> append_batch(const std::vector<const JournalEntry*>& entries) = 0;
   virtual std::optional<JournalEntry> get(std::int64_t id) = 0;
   // Entries with the status and message id (any when empty) and id above `after_id`, in order,

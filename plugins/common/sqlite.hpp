@@ -8,11 +8,35 @@
 #include <string>
 #include <unordered_map>
 
+#include "node/storage.hpp"
+
 namespace hidewire::sqlite {
 
+// An error SQLite gives that trying again cannot fix (a constraint, a misuse, a corrupt file).
 struct SqliteError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit SqliteError(const std::string& msg, int code = SQLITE_ERROR) : std::runtime_error(msg), code(code) {}
+  int code;
 };
+
+// Full disk, I/O errors, a file that cannot be opened, a lock held too long: the database may
+// write again later, so these are node::StorageUnavailable (retried), not SqliteError.
+inline bool transient(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return true;
+    default:
+      return false;
+  }
+}
+
+[[noreturn]] inline void raise(int rc, const std::string& msg) {
+  if (transient(rc)) throw node::StorageUnavailable(msg);
+  throw SqliteError(msg, rc);
+}
 
 // Prepared statements kept for the life of a connection: preparing costs more than running
 // most of hidewire's statements. Not thread-safe: the journal and the store use it under their lock.
@@ -43,8 +67,8 @@ class StmtCache {
  private:
   sqlite3_stmt* prepare(const char* sql) {
     sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK)
-      throw SqliteError(std::string("sqlite: ") + sqlite3_errmsg(db_));
+    if (int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr); rc != SQLITE_OK)
+      raise(rc, std::string("sqlite: ") + sqlite3_errmsg(db_));
     return s;
   }
   sqlite3* db_;
@@ -53,7 +77,7 @@ class StmtCache {
 };
 
 // One use of a cached statement; reset for the next use when it goes out of scope. Errors throw
-// SqliteError with SQLite's message.
+// SqliteError (or node::StorageUnavailable) with SQLite's message.
 class Stmt {
  public:
   // Only literals bind here (an array, not a pointer), so a temporary's c_str() cannot be cached by address.
@@ -78,7 +102,7 @@ class Stmt {
     int rc = sqlite3_step(s_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    throw SqliteError(std::string("sqlite: ") + sqlite3_errmsg(db_));
+    raise(rc, std::string("sqlite: ") + sqlite3_errmsg(db_));
   }
   std::string text(int col) const {
     const unsigned char* t = sqlite3_column_text(s_, col);
@@ -97,11 +121,15 @@ sqlite3* open_private(const std::string& path, const std::string& what);
 
 inline void exec(sqlite3* db, const char* sql) {
   char* err = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : "unknown error";
+  if (int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err); rc != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
-    throw SqliteError("sqlite: " + msg);
+    raise(rc, "sqlite: " + msg);
   }
 }
+
+// Ends a failed transaction. Never throws: SQLite may have rolled it back already (it does on a
+// full disk), and the error that got here is the one to report.
+inline void rollback(sqlite3* db) { sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr); }
 
 }  // namespace hidewire::sqlite

@@ -16,3 +16,6 @@ set_tests_properties(node_paging PROPERTIES TIMEOUT 300)
 add_test(NAME node_listeners COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_listeners.sh $<TARGET_FILE:hidewire>
          ${CMAKE_CURRENT_SOURCE_DIR}/data/hl7v2)
 set_tests_properties(node_listeners PROPERTIES TIMEOUT 120)
+# A full disk (a 24 MiB tmpfs; needs root to mount, else SKIPPED): AR while full, reads served, resumes by itself.
+add_test(NAME node_disk_full COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_disk_full.sh $<TARGET_FILE:hidewire>)
+set_tests_properties(node_disk_full PROPERTIES TIMEOUT 180)

@@ -175,3 +175,14 @@ TEST_CASE("paging by key reaches each of 3,000 resources once, also while more a
   p.page_after = "not-a-cursor";
   CHECK_THROWS_AS(s.search("Provenance", p), node::StoreError);
 }
+
+TEST_CASE("a batch: a Bundle refused for its content carries its 4xx status, the others are applied") {
+  TempStore t;
+  std::string good = bundle_of("adt_a01_v251.hl7"), bad = R"({"resourceType":"Bundle","type":"transaction"})";
+  auto results = t.store->transaction_batch({{&good, "journal:1"}, {&bad, "journal:2"}});
+  REQUIRE(results.size() == 2);
+  CHECK(results[0].ok);
+  CHECK_FALSE(results[1].ok);
+  CHECK(results[1].status == 400);  // the sink dead-letters only these; a full disk throws instead
+  CHECK(t.store->count("Patient") == 1);
+}

@@ -68,6 +68,7 @@ SqliteJournal::~SqliteJournal() {
 std::vector<node::Journal::Appended> SqliteJournal::append_batch(const std::vector<const JournalEntry*>& entries) {
   std::lock_guard lock(mu_);
   std::vector<Appended> out(entries.size());
+  std::vector<std::int64_t> marks;
   exec(db_, "BEGIN IMMEDIATE");
   try {
     std::string now = fhir::utc_now_instant();
@@ -105,10 +106,11 @@ std::vector<node::Journal::Appended> SqliteJournal::append_batch(const std::vect
       s.step();
       out[i].id = sqlite3_last_insert_rowid(db_);
     }
-    write_delivered_locked();
+    marks = write_delivered_locked();
     exec(db_, "COMMIT");
   } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite::rollback(db_);
+    requeue_delivered(marks);
     throw;
   }
   return out;
@@ -125,27 +127,43 @@ void SqliteJournal::flush_delivered() {
     if (delivered_queue_.empty()) return;
   }
   std::lock_guard lock(mu_);
+  std::vector<std::int64_t> marks;
   exec(db_, "BEGIN IMMEDIATE");
   try {
-    write_delivered_locked();
+    marks = write_delivered_locked();
     exec(db_, "COMMIT");
   } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite::rollback(db_);
+    requeue_delivered(marks);
     throw;
   }
 }
 
-void SqliteJournal::write_delivered_locked() {
+// Takes the queued marks and writes them; returns them so a commit that fails can put them back.
+std::vector<std::int64_t> SqliteJournal::write_delivered_locked() {
   std::vector<std::int64_t> ids;
   {
     std::lock_guard marks(marks_mu_);
     ids.swap(delivered_queue_);
   }
-  for (std::int64_t id : ids) {
-    Stmt s(*stmts_, "UPDATE journal SET delivered = 1 WHERE id = ?");
-    s.bind(1, id);
-    s.step();
+  try {
+    for (std::int64_t id : ids) {
+      Stmt s(*stmts_, "UPDATE journal SET delivered = 1 WHERE id = ?");
+      s.bind(1, id);
+      s.step();
+    }
+  } catch (...) {
+    requeue_delivered(ids);
+    throw;
   }
+  return ids;
+}
+
+// Marks of a commit that failed (a full disk): kept for the next one, else those messages would
+// be delivered again at the next start for no reason.
+void SqliteJournal::requeue_delivered(const std::vector<std::int64_t>& ids) {
+  std::lock_guard marks(marks_mu_);
+  delivered_queue_.insert(delivered_queue_.end(), ids.begin(), ids.end());
 }
 
 std::optional<JournalEntry> SqliteJournal::get(std::int64_t id) {

@@ -15,9 +15,14 @@ class FhirStoreSink final : public node::Sink {
   std::vector<DeliveryResult> deliver(const std::vector<node::Parcel>& parcels) override {
     std::vector<node::FhirStore::BatchItem> items;
     for (const node::Parcel& p : parcels) items.push_back({&p.entry->output, "journal:" + std::to_string(p.journal_id)});
+    // A store that cannot write (node::StorageUnavailable) throws: the router retries the batch.
+    // Only a Bundle refused for its content (4xx) is dead-lettered; any other error may pass later.
     std::vector<DeliveryResult> out;
-    for (const node::FhirStore::BatchResult& r : store_.transaction_batch(items))
-      out.push_back({r.ok ? DeliveryResult::Status::Delivered : DeliveryResult::Status::Rejected, r.error});
+    for (const node::FhirStore::BatchResult& r : store_.transaction_batch(items)) {
+      if (r.ok) out.push_back({DeliveryResult::Status::Delivered, ""});
+      else if (r.status >= 400 && r.status < 500) out.push_back({DeliveryResult::Status::Rejected, r.error});
+      else out.push_back({DeliveryResult::Status::Retry, r.error});
+    }
     return out;
   }
 

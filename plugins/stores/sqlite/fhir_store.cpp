@@ -86,7 +86,7 @@ StoredResource SqliteFhirStore::create(const std::string& json) {
     exec(db_, "COMMIT");
     return r;
   } catch (...) {
-    exec(db_, "ROLLBACK");
+    sqlite::rollback(db_);
     throw;
   }
 }
@@ -102,7 +102,7 @@ StoredResource SqliteFhirStore::update(const std::string& type, const std::strin
     exec(db_, "COMMIT");
     return r;
   } catch (...) {
-    exec(db_, "ROLLBACK");
+    sqlite::rollback(db_);
     throw;
   }
 }

@@ -21,7 +21,7 @@ std::string SqliteFhirStore::transaction(const std::string& bundle_json, const s
     exec(db_, "COMMIT");
     return response;
   } catch (...) {
-    exec(db_, "ROLLBACK");
+    sqlite::rollback(db_);
     throw;
   }
 }
@@ -36,6 +36,12 @@ std::vector<node::FhirStore::BatchResult> SqliteFhirStore::transaction_batch(con
       try {
         apply_locked(*items[i].bundle_json, items[i].once_key);
         out[i].ok = true;
+      } catch (const node::StorageUnavailable&) {
+        throw;  // not this Bundle's fault: the whole batch is tried again later
+      } catch (const StoreError& e) {
+        Stmt(*stmts_, "ROLLBACK TO bundle").step();
+        out[i].error = e.what();
+        out[i].status = e.http_status;
       } catch (const std::exception& e) {
         Stmt(*stmts_, "ROLLBACK TO bundle").step();
         out[i].error = e.what();
@@ -44,7 +50,7 @@ std::vector<node::FhirStore::BatchResult> SqliteFhirStore::transaction_batch(con
     }
     exec(db_, "COMMIT");
   } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite::rollback(db_);
     throw;
   }
   return out;
