@@ -15,3 +15,6 @@ add_test(NAME node_paging COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_paging.sh
 set_tests_properties(node_paging PROPERTIES TIMEOUT 300)
 add_test(NAME node_http_fhir_bundles COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_http_fhir_bundles.sh $<TARGET_FILE:hidewire>)
 set_tests_properties(node_http_fhir_bundles PROPERTIES TIMEOUT 60)
+add_test(NAME node_reused_control_id COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_reused_control_id.sh $<TARGET_FILE:hidewire>
+         ${CMAKE_CURRENT_SOURCE_DIR}/data/hl7v2)
+set_tests_properties(node_reused_control_id PROPERTIES TIMEOUT 60)
