@@ -18,3 +18,6 @@ set_tests_properties(node_http_fhir_bundles PROPERTIES TIMEOUT 60)
 add_test(NAME node_reused_control_id COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_reused_control_id.sh $<TARGET_FILE:hidewire>
          ${CMAKE_CURRENT_SOURCE_DIR}/data/hl7v2)
 set_tests_properties(node_reused_control_id PROPERTIES TIMEOUT 60)
+add_test(NAME node_private_files COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_private_files.sh $<TARGET_FILE:hidewire>
+         ${CMAKE_CURRENT_SOURCE_DIR}/data/hl7v2)
+set_tests_properties(node_private_files PROPERTIES TIMEOUT 60)
