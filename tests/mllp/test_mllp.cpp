@@ -38,13 +38,13 @@ struct Fixture {
   std::unique_ptr<mllp::Server> server;
   std::thread thread;
 
-  explicit Fixture(mllp::ServerOptions opts = {}) {
+  explicit Fixture(mllp::ServerOptions opts = {}, bool accept_reused_control_id = false) {
     dir = std::filesystem::temp_directory_path() / ("hw-mllp-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
     std::filesystem::create_directories(dir);
     journal = std::make_unique<plugins::SqliteJournal>((dir / "journal.db").string());
     group = std::make_unique<node::GroupJournal>(*journal, nullptr);
     intake = std::make_unique<node::Intake>(*group, std::map<std::string, const node::Converter*>{{"hl7v2", v2.get()}});
-    channel = &intake->channel("test");
+    channel = &intake->channel("test", accept_reused_control_id);
     server = std::make_unique<mllp::Server>(
         io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0),
         mllp::AsyncFrameHandler([this](std::string_view m, mllp::Reply reply) {
@@ -209,4 +209,71 @@ TEST_CASE("pipelined frames: sent in one write, answered in order, journalled in
   }
   CHECK(f.journal->count("accepted") == static_cast<std::size_t>(n));
   CHECK(f.group->commits() < static_cast<std::uint64_t>(n));  // the burst shared commits
+}
+
+namespace {
+
+// The admission with MSH-10 kept and another patient in PID: a sender that reused a control id.
+std::string other_patient_same_control_id() {
+  std::string text = corpus("adt_a01_v251.hl7");
+  std::size_t at = text.find("\rPID|") + 1, end = text.find('\r', at);
+  text.replace(at, end - at, "PID|1||9434765870^^^NHS^NH~RR8-0067890^^^RR8^MR||OKAFOR^DANIEL^^^MR||19780911|M|||"
+                             "4 Harehills Road^^Leeds^West Yorkshire^LS8 5HS^GBR^H");
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("a control id reused with other content: AE, kept as rejected with the reason, counted; an exact resend is not") {
+  Fixture f;
+  mllp::Client c("127.0.0.1", f.server->port());
+  hl7v2::Message first = ack_of(c.send(corpus("adt_a01_v251.hl7")));
+  REQUIRE(first.get("MSA-1") == "AA");
+  // Answered AA and dropped before: another patient's admission lost without a word.
+  std::string other = other_patient_same_control_id();
+  hl7v2::Message reused = ack_of(c.send(other));
+  CHECK(reused.get("MSA-1") == "AE");
+  CHECK(reused.get("MSA-2") == "MSG00001");
+  CHECK(reused.get("ERR-2") == "MSH^1^10");
+  CHECK_MESSAGE(reused.get("ERR-8").find("control id MSG00001 was already used by message") != std::string::npos, reused.get("ERR-8"));
+  CHECK(reused.get("ERR-8").find("with other content") != std::string::npos);
+  CHECK(f.journal->count() == 2);
+  auto rejected = f.journal->list("rejected");
+  REQUIRE(rejected.size() == 1);
+  CHECK(rejected[0].raw == other);
+  CHECK(rejected[0].message_id == "MSG00001");
+  CHECK(rejected[0].output.empty());
+  CHECK_MESSAGE(rejected[0].reason.find("control id MSG00001 was already used by message " + std::to_string(f.journal->list("accepted")[0].id) +
+                                        " with other content") != std::string::npos,
+                rejected[0].reason);
+  CHECK(rejected[0].ack == reused.text());
+  CHECK(f.channel->stats().reused == 1);
+  CHECK(f.channel->stats().rejected == 1);
+
+  // An exact resend of the first still gets the first ACK and is not stored twice; so does one of the second.
+  auto accepted = f.journal->list("accepted");
+  REQUIRE(accepted.size() == 1);
+  CHECK(c.send(corpus("adt_a01_v251.hl7")) == accepted[0].ack);
+  CHECK(c.send(other) == rejected[0].ack);
+  CHECK(f.journal->count() == 2);
+  CHECK(f.channel->stats().duplicates == 2);
+  CHECK(f.channel->stats().reused == 1);
+}
+
+TEST_CASE("a source set to accept reused control ids takes the other content as a new message") {
+  mllp::ServerOptions opts;
+  Fixture f(opts, true);
+  mllp::Client c("127.0.0.1", f.server->port());
+  REQUIRE(ack_of(c.send(corpus("adt_a01_v251.hl7"))).get("MSA-1") == "AA");
+  hl7v2::Message second = ack_of(c.send(other_patient_same_control_id()));
+  CHECK(second.get("MSA-1") == "AA");
+  CHECK(second.get("MSA-2") == "MSG00001");
+  auto accepted = f.journal->list("accepted");
+  REQUIRE(accepted.size() == 2);
+  CHECK(accepted[1].output.find("9434765870") != std::string::npos);
+  CHECK(accepted[1].ack == second.text());
+  CHECK(f.channel->stats().reused == 1);
+  CHECK(f.channel->stats().accepted == 2);
+  CHECK(c.send(other_patient_same_control_id()) == accepted[1].ack);  // and its own resend is a duplicate
+  CHECK(f.journal->count() == 2);
 }
