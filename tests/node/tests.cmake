@@ -21,3 +21,5 @@ set_tests_properties(node_reused_control_id PROPERTIES TIMEOUT 60)
 add_test(NAME node_private_files COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_private_files.sh $<TARGET_FILE:hidewire>
          ${CMAKE_CURRENT_SOURCE_DIR}/data/hl7v2)
 set_tests_properties(node_private_files PROPERTIES TIMEOUT 60)
+add_test(NAME node_field_overflow COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_field_overflow.sh $<TARGET_FILE:hidewire>)
+set_tests_properties(node_field_overflow PROPERTIES TIMEOUT 60)
