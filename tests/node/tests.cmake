@@ -23,3 +23,5 @@ add_test(NAME node_private_files COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_pr
 set_tests_properties(node_private_files PROPERTIES TIMEOUT 60)
 add_test(NAME node_field_overflow COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_field_overflow.sh $<TARGET_FILE:hidewire>)
 set_tests_properties(node_field_overflow PROPERTIES TIMEOUT 60)
+add_test(NAME node_large_message COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_large_message.sh $<TARGET_FILE:hidewire>)
+set_tests_properties(node_large_message PROPERTIES TIMEOUT 180)
