@@ -108,4 +108,6 @@ grep -q "replayed and delivered" "$work/replay.txt" && fail "replay claims deliv
 grep -q "^$id: refused (HTTP 409).*\"outcome\":\"failed\".*127.0.0.1:$down_port" "$work/replay.txt" ||
   fail "replay does not print the real outcome: $(cat "$work/replay.txt")"
 grep -q "0 replayed, 1 refused" "$work/replay.txt" || fail "replay summary: $(cat "$work/replay.txt")"
+curl -sf "http://$admin/messages?status=failed" | grep -q "\"id\":$id,.*\"status\":\"failed\",\"reason\":\"community: HTTP delivery" ||
+  fail "after the failed replay the message is not a dead letter again: $(curl -sf "http://$admin/messages?status=failed")"
 echo "http fhir bundles: XML transaction accepted and stored, collection refused 422 and journalled, success outcomes are information, failed replay exits non-zero"
