@@ -8,8 +8,13 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 
+#include <algorithm>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "hl7v2/message.hpp"
@@ -276,4 +281,102 @@ TEST_CASE("a source set to accept reused control ids takes the other content as 
   CHECK(f.channel->stats().accepted == 2);
   CHECK(c.send(other_patient_same_control_id()) == accepted[1].ack);  // and its own resend is a duplicate
   CHECK(f.journal->count() == 2);
+}
+
+namespace {
+
+// A journal whose next commit can be held, so that the messages queued meanwhile share one batch.
+struct HeldJournal final : node::Journal {
+  node::Journal& inner;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool hold = false, holding = false;
+  explicit HeldJournal(node::Journal& j) : inner(j) {}
+  std::vector<Appended> append_batch(const std::vector<const node::JournalEntry*>& entries) override {
+    std::unique_lock lock(mu);
+    if (hold) {
+      holding = true;
+      cv.notify_all();
+      cv.wait(lock, [&] { return !hold; });
+    }
+    lock.unlock();
+    return inner.append_batch(entries);
+  }
+  std::optional<node::JournalEntry> get(std::int64_t id) override { return inner.get(id); }
+  std::vector<node::JournalEntry> list(const std::string& s, std::size_t l, std::int64_t a, const std::string& m) override {
+    return inner.list(s, l, a, m);
+  }
+  std::size_t count(const std::string& s) override { return inner.count(s); }
+  void queue_delivered(const std::vector<std::int64_t>& ids) override { inner.queue_delivered(ids); }
+  void flush_delivered() override { inner.flush_delivered(); }
+  std::vector<node::JournalEntry> undelivered(std::int64_t a, std::size_t l) override { return inner.undelivered(a, l); }
+  void update_outcome(std::int64_t id, const std::string& s, const std::string& r, const std::string& o) override {
+    inner.update_outcome(id, s, r, o);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("an accepted reuse of a control id keeps its place: journalled and routed before the messages after it") {
+  auto dir = std::filesystem::temp_directory_path() / ("hw-reuse-order-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    plugins::SqliteJournal sqlite((dir / "journal.db").string());
+    HeldJournal held(sqlite);
+    std::mutex mu;
+    std::vector<std::int64_t> routed;
+    node::GroupJournal group(held, [&](std::vector<node::Committed>&& batch) {
+      std::lock_guard lock(mu);
+      for (const node::Committed& c : batch) routed.push_back(c.id);
+    });
+    auto v2 = plugins::make_converter("hl7v2");
+    node::Intake intake(group, {{"hl7v2", v2.get()}});
+    node::Channel& theatres = intake.channel("theatres", true);
+    node::Channel& pas = intake.channel("pas");
+    plugins::V2Responder responder;
+    std::map<std::string, std::promise<std::int64_t>> done;
+    std::map<std::string, std::future<std::int64_t>> ids;
+    for (const char* name : {"first", "hold", "reused", "update"}) ids[name] = done[name].get_future();
+    auto send = [&](node::Channel& ch, const std::string& name, std::string text) {
+      ch.submit(std::move(text), "hl7v2", responder, [&done, name](const node::Outcome& o, const std::string&) { done[name].set_value(o.journal_id); });
+    };
+    send(theatres, "first", corpus("adt_a01_v251.hl7"));
+    REQUIRE(ids["first"].wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    // The journal busy with another source's message: the reuse and the update after it queue up together.
+    {
+      std::lock_guard lock(held.mu);
+      held.hold = true;
+    }
+    send(pas, "hold", corpus("oru_r01_v251.hl7"));
+    {
+      std::unique_lock lock(held.mu);
+      REQUIRE(held.cv.wait_for(lock, std::chrono::seconds(10), [&] { return held.holding; }));
+    }
+    std::string update = other_patient_same_control_id();
+    update.replace(update.find("ADT^A01^ADT_A01|MSG00001"), 24, "ADT^A08^ADT_A01|MSG00002");
+    update.replace(update.find("EVN|A01"), 7, "EVN|A08");
+    send(theatres, "reused", other_patient_same_control_id());
+    send(theatres, "update", update);  // Daniel Okafor's details changed, after his admission
+    auto& reused = ids["reused"];
+    auto& updated = ids["update"];
+    {
+      std::lock_guard lock(held.mu);
+      held.hold = false;
+    }
+    held.cv.notify_all();
+    REQUIRE(reused.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    REQUIRE(updated.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    std::int64_t reused_id = reused.get(), update_id = updated.get();
+    CHECK_MESSAGE(reused_id < update_id, "the admission was journalled as " << reused_id << ", after the update " << update_id);
+    {
+      std::lock_guard lock(mu);
+      auto at = [&](std::int64_t id) { return std::find(routed.begin(), routed.end(), id) - routed.begin(); };
+      CHECK(at(reused_id) < at(update_id));  // so the store applies the admission first
+    }
+    CHECK(theatres.stats().reused == 1);
+    CHECK(theatres.stats().accepted == 3);
+    intake.stop();
+    group.stop();
+  }
+  std::filesystem::remove_all(dir);
 }
