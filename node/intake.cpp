@@ -181,6 +181,9 @@ void Channel::convert(Slot& s) {
 
 void Channel::journal(std::shared_ptr<Slot> slot) {
   JournalEntry entry = std::move(slot->entry);
+  // Where reuse is accepted the journal stores it at once, in this batch and in arrival order: a
+  // second round trip put it behind the channel's later messages (an update before its admission).
+  entry.reuse_allowed = accept_reused_;
   intake_.journal_.submit(std::move(entry), [this, slot](const Journal::Appended& r, const std::string* error, JournalEntry& e) {
     Outcome o;
     o.conversion = &slot->conversion;
@@ -201,6 +204,7 @@ void Channel::journal(std::shared_ptr<Slot> slot) {
       return;
     }
     if (r.reused) return reuse(slot, r, std::move(e));
+    if (r.reuse_of) ++stats_.reused;  // accepted as a message of its own
     o.kind = slot->kind;
     o.journal_id = r.id;
     count(o.kind);
@@ -214,9 +218,9 @@ void Channel::count(Outcome::Kind kind) {
   if (kind == Outcome::Kind::Unreadable) ++stats_.unreadable;
 }
 
-// Another message already has this control id: this one is kept beside it, refused by default
-// (the sender reused an id, or meant another message: an operator must look), or, where the
-// source is set to, accepted as a message of its own.
+// Another message already has this control id: this one is kept beside it, refused (the sender
+// reused an id, or meant another message: an operator must look). Sources set to accept reuse
+// never get here: the journal stores theirs in place (Channel::journal).
 void Channel::reuse(const std::shared_ptr<Slot>& slot, const Journal::Appended& first, JournalEntry e) {
   ++stats_.reused;
   e.reuse_allowed = true;

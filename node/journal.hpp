@@ -30,7 +30,7 @@ struct JournalEntry {
   std::string ack;         // the answer sent back
   std::string output;      // the FHIR Bundle produced, when accepted
   std::string received_at; // UTC, ISO 8601
-  bool reuse_allowed = false;  // not stored: journal it even when its control id is taken
+  bool reuse_allowed = false;  // not stored: journal it even when its control id is taken (in its place, in order)
 };
 
 class Journal {
@@ -39,13 +39,15 @@ class Journal {
 
   // One result per entry of append_batch. An entry whose channel, sender and message id are
   // already journalled with the same content is a resend: not stored again, and its result
-  // carries the first answer. With other content (a reused control id) it is `reused`.
+  // carries the first answer. With other content (a reused control id) it is `reused` and not
+  // stored, unless the entry allows reuse: then it is stored, with `reuse_of`.
   struct Appended {
     std::int64_t id = 0;
     bool duplicate = false;
     bool reused = false;  // same control id, different content: the first entry's id, ack, status
     std::string ack;      // the first answer, for duplicates
     std::string status;   // the first outcome (accepted, rejected, failed), for duplicates
+    std::int64_t reuse_of = 0;  // stored although this earlier entry has its control id (reuse_allowed)
   };
   // Stores the entries durably, together (one sync for them all: the group commit); queued
   // delivery marks are written in the same commit. Throws StorageUnavailable when it

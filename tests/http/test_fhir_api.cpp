@@ -352,3 +352,18 @@ TEST_CASE("the instants a FHIR date of each precision covers") {
   for (const char* bad : {"2023-02-29", "0000", "20260", "2026-11-24T09:15:02.Z", "2026-11-24 09:15", "2026-11-24T09:15:02+15:00", ""})
     CHECK_MESSAGE(!http::date_range(bad, from, before, why), bad);
 }
+
+TEST_CASE("success outcomes are information, failures errors") {
+  // A 2xx OperationOutcome (the HTTP source's 202 and 200, notes in a Bundle) once said "error":
+  // a client that checks severities read an accepted message as refused.
+  for (int status : {200, 201, 202})
+    CHECK(eval(http::operation_outcome(status, "informational", "accepted as message 7").body, "issue.severity") ==
+          std::vector<std::string>{"information"});
+  for (int status : {400, 404, 422, 503})
+    CHECK(eval(http::operation_outcome(status, "invalid", "refused").body, "issue.severity") == std::vector<std::string>{"error"});
+  Node n;
+  n.store->transaction(provenances(3, "2026-11-24T10:00:00Z"));
+  Reply capped = call("GET", n.base + "/Provenance?_count=5000");
+  REQUIRE(capped.status == 200);
+  CHECK(eval(capped.body, "entry.where(search.mode = 'outcome').resource.issue.severity") == std::vector<std::string>{"information"});
+}

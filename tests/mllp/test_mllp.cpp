@@ -8,8 +8,13 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 
+#include <algorithm>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "hl7v2/message.hpp"
@@ -38,13 +43,13 @@ struct Fixture {
   std::unique_ptr<mllp::Server> server;
   std::thread thread;
 
-  explicit Fixture(mllp::ServerOptions opts = {}) {
+  explicit Fixture(mllp::ServerOptions opts = {}, bool accept_reused_control_id = false) {
     dir = std::filesystem::temp_directory_path() / ("hw-mllp-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
     std::filesystem::create_directories(dir);
     journal = std::make_unique<plugins::SqliteJournal>((dir / "journal.db").string());
     group = std::make_unique<node::GroupJournal>(*journal, nullptr);
     intake = std::make_unique<node::Intake>(*group, std::map<std::string, const node::Converter*>{{"hl7v2", v2.get()}});
-    channel = &intake->channel("test");
+    channel = &intake->channel("test", accept_reused_control_id);
     server = std::make_unique<mllp::Server>(
         io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0),
         mllp::AsyncFrameHandler([this](std::string_view m, mllp::Reply reply) {
@@ -209,4 +214,169 @@ TEST_CASE("pipelined frames: sent in one write, answered in order, journalled in
   }
   CHECK(f.journal->count("accepted") == static_cast<std::size_t>(n));
   CHECK(f.group->commits() < static_cast<std::uint64_t>(n));  // the burst shared commits
+}
+
+namespace {
+
+// The admission with MSH-10 kept and another patient in PID: a sender that reused a control id.
+std::string other_patient_same_control_id() {
+  std::string text = corpus("adt_a01_v251.hl7");
+  std::size_t at = text.find("\rPID|") + 1, end = text.find('\r', at);
+  text.replace(at, end - at, "PID|1||9434765870^^^NHS^NH~RR8-0067890^^^RR8^MR||OKAFOR^DANIEL^^^MR||19780911|M|||"
+                             "4 Harehills Road^^Leeds^West Yorkshire^LS8 5HS^GBR^H");
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("a control id reused with other content: AE, kept as rejected with the reason, counted; an exact resend is not") {
+  Fixture f;
+  mllp::Client c("127.0.0.1", f.server->port());
+  hl7v2::Message first = ack_of(c.send(corpus("adt_a01_v251.hl7")));
+  REQUIRE(first.get("MSA-1") == "AA");
+  // Answered AA and dropped before: another patient's admission lost without a word.
+  std::string other = other_patient_same_control_id();
+  hl7v2::Message reused = ack_of(c.send(other));
+  CHECK(reused.get("MSA-1") == "AE");
+  CHECK(reused.get("MSA-2") == "MSG00001");
+  CHECK(reused.get("ERR-2") == "MSH^1^10");
+  CHECK_MESSAGE(reused.get("ERR-8").find("control id MSG00001 was already used by message") != std::string::npos, reused.get("ERR-8"));
+  CHECK(reused.get("ERR-8").find("with other content") != std::string::npos);
+  CHECK(f.journal->count() == 2);
+  auto rejected = f.journal->list("rejected");
+  REQUIRE(rejected.size() == 1);
+  CHECK(rejected[0].raw == other);
+  CHECK(rejected[0].message_id == "MSG00001");
+  CHECK(rejected[0].output.empty());
+  CHECK_MESSAGE(rejected[0].reason.find("control id MSG00001 was already used by message " + std::to_string(f.journal->list("accepted")[0].id) +
+                                        " with other content") != std::string::npos,
+                rejected[0].reason);
+  CHECK(rejected[0].ack == reused.text());
+  CHECK(f.channel->stats().reused == 1);
+  CHECK(f.channel->stats().rejected == 1);
+
+  // An exact resend of the first still gets the first ACK and is not stored twice; so does one of the second.
+  auto accepted = f.journal->list("accepted");
+  REQUIRE(accepted.size() == 1);
+  CHECK(c.send(corpus("adt_a01_v251.hl7")) == accepted[0].ack);
+  CHECK(c.send(other) == rejected[0].ack);
+  CHECK(f.journal->count() == 2);
+  CHECK(f.channel->stats().duplicates == 2);
+  CHECK(f.channel->stats().reused == 1);
+}
+
+TEST_CASE("a source set to accept reused control ids takes the other content as a new message") {
+  mllp::ServerOptions opts;
+  Fixture f(opts, true);
+  mllp::Client c("127.0.0.1", f.server->port());
+  REQUIRE(ack_of(c.send(corpus("adt_a01_v251.hl7"))).get("MSA-1") == "AA");
+  hl7v2::Message second = ack_of(c.send(other_patient_same_control_id()));
+  CHECK(second.get("MSA-1") == "AA");
+  CHECK(second.get("MSA-2") == "MSG00001");
+  auto accepted = f.journal->list("accepted");
+  REQUIRE(accepted.size() == 2);
+  CHECK(accepted[1].output.find("9434765870") != std::string::npos);
+  CHECK(accepted[1].ack == second.text());
+  CHECK(f.channel->stats().reused == 1);
+  CHECK(f.channel->stats().accepted == 2);
+  CHECK(c.send(other_patient_same_control_id()) == accepted[1].ack);  // and its own resend is a duplicate
+  CHECK(f.journal->count() == 2);
+}
+
+namespace {
+
+// A journal whose next commit can be held, so that the messages queued meanwhile share one batch.
+struct HeldJournal final : node::Journal {
+  node::Journal& inner;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool hold = false, holding = false;
+  explicit HeldJournal(node::Journal& j) : inner(j) {}
+  std::vector<Appended> append_batch(const std::vector<const node::JournalEntry*>& entries) override {
+    std::unique_lock lock(mu);
+    if (hold) {
+      holding = true;
+      cv.notify_all();
+      cv.wait(lock, [&] { return !hold; });
+    }
+    lock.unlock();
+    return inner.append_batch(entries);
+  }
+  std::optional<node::JournalEntry> get(std::int64_t id) override { return inner.get(id); }
+  std::vector<node::JournalEntry> list(const std::string& s, std::size_t l, std::int64_t a, const std::string& m) override {
+    return inner.list(s, l, a, m);
+  }
+  std::size_t count(const std::string& s) override { return inner.count(s); }
+  void queue_delivered(const std::vector<std::int64_t>& ids) override { inner.queue_delivered(ids); }
+  void flush_delivered() override { inner.flush_delivered(); }
+  std::vector<node::JournalEntry> undelivered(std::int64_t a, std::size_t l) override { return inner.undelivered(a, l); }
+  void update_outcome(std::int64_t id, const std::string& s, const std::string& r, const std::string& o) override {
+    inner.update_outcome(id, s, r, o);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("an accepted reuse of a control id keeps its place: journalled and routed before the messages after it") {
+  auto dir = std::filesystem::temp_directory_path() / ("hw-reuse-order-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    plugins::SqliteJournal sqlite((dir / "journal.db").string());
+    HeldJournal held(sqlite);
+    std::mutex mu;
+    std::vector<std::int64_t> routed;
+    node::GroupJournal group(held, [&](std::vector<node::Committed>&& batch) {
+      std::lock_guard lock(mu);
+      for (const node::Committed& c : batch) routed.push_back(c.id);
+    });
+    auto v2 = plugins::make_converter("hl7v2");
+    node::Intake intake(group, {{"hl7v2", v2.get()}});
+    node::Channel& theatres = intake.channel("theatres", true);
+    node::Channel& pas = intake.channel("pas");
+    plugins::V2Responder responder;
+    std::map<std::string, std::promise<std::int64_t>> done;
+    std::map<std::string, std::future<std::int64_t>> ids;
+    for (const char* name : {"first", "hold", "reused", "update"}) ids[name] = done[name].get_future();
+    auto send = [&](node::Channel& ch, const std::string& name, std::string text) {
+      ch.submit(std::move(text), "hl7v2", responder, [&done, name](const node::Outcome& o, const std::string&) { done[name].set_value(o.journal_id); });
+    };
+    send(theatres, "first", corpus("adt_a01_v251.hl7"));
+    REQUIRE(ids["first"].wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    // The journal busy with another source's message: the reuse and the update after it queue up together.
+    {
+      std::lock_guard lock(held.mu);
+      held.hold = true;
+    }
+    send(pas, "hold", corpus("oru_r01_v251.hl7"));
+    {
+      std::unique_lock lock(held.mu);
+      REQUIRE(held.cv.wait_for(lock, std::chrono::seconds(10), [&] { return held.holding; }));
+    }
+    std::string update = other_patient_same_control_id();
+    update.replace(update.find("ADT^A01^ADT_A01|MSG00001"), 24, "ADT^A08^ADT_A01|MSG00002");
+    update.replace(update.find("EVN|A01"), 7, "EVN|A08");
+    send(theatres, "reused", other_patient_same_control_id());
+    send(theatres, "update", update);  // Daniel Okafor's details changed, after his admission
+    auto& reused = ids["reused"];
+    auto& updated = ids["update"];
+    {
+      std::lock_guard lock(held.mu);
+      held.hold = false;
+    }
+    held.cv.notify_all();
+    REQUIRE(reused.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    REQUIRE(updated.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    std::int64_t reused_id = reused.get(), update_id = updated.get();
+    CHECK_MESSAGE(reused_id < update_id, "the admission was journalled as " << reused_id << ", after the update " << update_id);
+    {
+      std::lock_guard lock(mu);
+      auto at = [&](std::int64_t id) { return std::find(routed.begin(), routed.end(), id) - routed.begin(); };
+      CHECK(at(reused_id) < at(update_id));  // so the store applies the admission first
+    }
+    CHECK(theatres.stats().reused == 1);
+    CHECK(theatres.stats().accepted == 3);
+    intake.stop();
+    group.stop();
+  }
+  std::filesystem::remove_all(dir);
 }

@@ -19,3 +19,15 @@ set_tests_properties(node_listeners PROPERTIES TIMEOUT 120)
 # A full disk (a 24 MiB tmpfs; needs root to mount, else SKIPPED): AR while full, reads served, resumes by itself.
 add_test(NAME node_disk_full COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_disk_full.sh $<TARGET_FILE:hidewire>)
 set_tests_properties(node_disk_full PROPERTIES TIMEOUT 180)
+add_test(NAME node_http_fhir_bundles COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_http_fhir_bundles.sh $<TARGET_FILE:hidewire>)
+set_tests_properties(node_http_fhir_bundles PROPERTIES TIMEOUT 60)
+add_test(NAME node_reused_control_id COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_reused_control_id.sh $<TARGET_FILE:hidewire>
+         ${CMAKE_CURRENT_SOURCE_DIR}/data/hl7v2)
+set_tests_properties(node_reused_control_id PROPERTIES TIMEOUT 60)
+add_test(NAME node_private_files COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_private_files.sh $<TARGET_FILE:hidewire>
+         ${CMAKE_CURRENT_SOURCE_DIR}/data/hl7v2)
+set_tests_properties(node_private_files PROPERTIES TIMEOUT 60)
+add_test(NAME node_field_overflow COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_field_overflow.sh $<TARGET_FILE:hidewire>)
+set_tests_properties(node_field_overflow PROPERTIES TIMEOUT 60)
+add_test(NAME node_large_message COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_large_message.sh $<TARGET_FILE:hidewire>)
+set_tests_properties(node_large_message PROPERTIES TIMEOUT 180)

@@ -74,6 +74,7 @@ std::vector<node::Journal::Appended> SqliteJournal::append_batch(const std::vect
     std::string now = fhir::utc_now_instant();
     for (std::size_t i = 0; i < entries.size(); ++i) {
       const JournalEntry& e = *entries[i];
+      std::int64_t taken_by = 0;  // the first entry with this key but other content
       if (!e.message_id.empty()) {
         // A resend has the same content as one of the rows under its key (rows from before
         // content hashes, with none, count as the same); other content under the key is a reuse.
@@ -92,6 +93,7 @@ std::vector<node::Journal::Appended> SqliteJournal::append_batch(const std::vect
           if (!first.id) first = {d.integer(0), false, true, d.text(1), d.text(2)};
         }
         if (found) continue;
+        taken_by = first.id;
         if (first.id && !e.reuse_allowed) {
           out[i] = first;  // not stored: the intake decides what a reuse becomes
           continue;
@@ -105,6 +107,7 @@ std::vector<node::Journal::Appended> SqliteJournal::append_batch(const std::vect
           .bind(10, e.format).bind(11, e.content_hash).bind(12, e.event);
       s.step();
       out[i].id = sqlite3_last_insert_rowid(db_);
+      out[i].reuse_of = taken_by;
     }
     marks = write_delivered_locked();
     exec(db_, "COMMIT");
