@@ -1,7 +1,8 @@
 #include "node/group_journal.hpp"
 
 #include <chrono>
-#include <iostream>
+
+#include "log/log.hpp"
 
 #include <pthread.h>
 
@@ -49,7 +50,7 @@ void GroupJournal::run() {
           try {
             journal_.flush_delivered();
           } catch (const std::exception& e) {
-            std::cerr << "journal: delivery marks not written: " << e.what() << "\n";
+            log::error("journal: delivery marks not written", {{"error", e.what()}});
           }
           lock.lock();
         }

@@ -14,8 +14,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
-#include <iostream>
-
+#include "log/log.hpp"
 #include "net/mllp/framing.hpp"
 
 namespace hidewire::mllp {
@@ -96,7 +95,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       // Peer closed or reset: normal end of a connection. Anything else is logged.
       if (e.code() != asio::error::eof && e.code() != asio::error::connection_reset && e.code() != asio::error::operation_aborted &&
           e.code() != asio::ssl::error::stream_truncated)
-        std::cerr << "mllp: connection ended: " << e.code().message() << "\n";
+        log::warn("mllp: connection ended", {{"error", e.code().message()}});
     }
   }
 
