@@ -13,3 +13,5 @@ add_test(NAME node_dead_letters_replay COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/
 set_tests_properties(node_dead_letters_replay PROPERTIES TIMEOUT 60)
 add_test(NAME node_paging COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_paging.sh $<TARGET_FILE:hidewire> 5001)
 set_tests_properties(node_paging PROPERTIES TIMEOUT 300)
+add_test(NAME node_logging COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_logging.sh $<TARGET_FILE:hidewire> ${CMAKE_CURRENT_SOURCE_DIR}/data/hl7v2)
+set_tests_properties(node_logging PROPERTIES TIMEOUT 60)
