@@ -1,5 +1,7 @@
 #include "net/listener.hpp"
 
+#include "log/log.hpp"
+
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -43,7 +45,7 @@ void RateLimitedLog::note(const std::string& what) {
   std::int64_t last = last_ns_;
   if (now - last < duration_cast<nanoseconds>(seconds(1)).count() || !last_ns_.compare_exchange_strong(last, now)) return;
   n = count_.exchange(0);
-  std::cerr << what << (n > 1 ? " (" + std::to_string(n) + " times since the last such line)" : std::string()) << std::endl;
+  log::warn(what + (n > 1 ? " (" + std::to_string(n) + " times since the last such line)" : std::string()));
 }
 
 ConnectionGate::Slot ConnectionGate::admit() {

@@ -77,6 +77,11 @@ NodeConfig parse_config(const std::string& text, const Registry& registry) {
       n.num("convert_threads", c.convert_threads, 1, 64);
       n.num("inline_convert_bytes", c.inline_convert_bytes, 0, 1LL << 30);
     }, true);
+    root.object("log", [&](ConfigReader& l) {
+      std::string text;
+      if (l.one_of("level", text, {"debug", "info", "warn", "error"}, false)) log::parse_level(text, c.log_level);
+      if (l.one_of("format", text, {"text", "json"}, false)) log::parse_format(text, c.log_format);
+    });
     std::string type;
     // Journal, store and access policy: one each, SQLite and allow-all unless the config says.
     auto one = [&](const char* key, auto& kind, auto& out, const char* fallback) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "log/log.hpp"
 #include "node/config_reader.hpp"
 #include "node/listener_limits.hpp"
 #include "node/registry.hpp"
@@ -77,6 +78,8 @@ struct NodeConfig {
   std::vector<std::string> unmatched_destinations;  // where messages no route matches go
   std::vector<PeerConfig> peers;
   std::vector<std::string> tls_files;  // "$.api.tls.cert=FILE": checked readable before start
+  log::Level log_level = log::Level::Info;
+  log::Format log_format = log::Format::Text;  // json: one JSON object per line
 
   const DestinationConfig* destination(const std::string& name) const;
 };

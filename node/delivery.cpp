@@ -7,6 +7,7 @@
 #include <pthread.h>
 
 #include "fhir/codec.hpp"
+#include "log/log.hpp"
 
 namespace hidewire::node {
 namespace {
@@ -152,6 +153,9 @@ void Router::done(const Job& job, bool ok, const std::string& error) {
     count(channel, &ChannelCounts::failed);
     count(channel, &ChannelCounts::dead_lettered);
     fail(job.journal_id, job.dest->name() + ": " + error);
+    // The reason (a peer's answer can quote the message) is in the journal, and here only at debug.
+    log::error("delivery failed", {{"destination", job.dest->name()}, {"journal_id", job.journal_id}});
+    if (log::enabled(log::Level::Debug)) log::debug("delivery failed", {{"destination", job.dest->name()}, {"journal_id", job.journal_id}, {"reason", error}});
   }
   bool all_done = false;
   {
@@ -230,6 +234,7 @@ void Router::deliver_local(std::vector<Job>& jobs) {
     std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) { return a.journal_id < b.journal_id; });
     const RetryPolicy& rp = jobs.front().dest->retry();
     long long wait = std::min<long long>(rp.max_backoff_ms, static_cast<long long>(rp.initial_backoff_ms) << std::min(attempt - 1, 20));
+    log::warn("local delivery will be retried", {{"messages", jobs.size()}, {"attempt", attempt}, {"wait_ms", wait}, {"error", why}});
     std::unique_lock lock(mu_);
     if (cv_.wait_for(lock, std::chrono::milliseconds(wait), [&] { return stopping_; })) return;  // recovery delivers them
   }
@@ -281,6 +286,8 @@ void Router::remote_worker(Queue& q) {
       }
       // Exponential backoff, capped; stopping ends the wait (the journal keeps the message).
       long long wait = std::min<long long>(rp.max_backoff_ms, static_cast<long long>(rp.initial_backoff_ms) << std::min(job.attempt - 1, 20));
+      log::warn("delivery will be retried", {{"destination", job.dest->name()}, {"journal_id", job.journal_id}, {"attempt", job.attempt}, {"wait_ms", wait}});
+      if (log::enabled(log::Level::Debug)) log::debug("delivery will be retried", {{"destination", job.dest->name()}, {"journal_id", job.journal_id}, {"reason", r.reason}});
       std::unique_lock lock(mu_);
       if (cv_.wait_for(lock, std::chrono::milliseconds(wait), [&] { return stopping_; })) return;
     }

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "log/log.hpp"
+
 #include <pthread.h>
 
 namespace hidewire::node {

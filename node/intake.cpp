@@ -4,8 +4,11 @@
 #include <boost/asio/thread_pool.hpp>
 #include <openssl/evp.h>
 
+#include <chrono>
+
 #include "conformance/gate.hpp"
 #include "fhir/clock.hpp"
+#include "log/log.hpp"
 
 namespace hidewire::node {
 
@@ -36,6 +39,33 @@ std::string reasons(const fhir::Diagnostics& d) {
   return out.empty() ? "refused" : out;
 }
 
+const char* name_of(Outcome::Kind k) {
+  switch (k) {
+    case Outcome::Kind::Accepted: return "accepted";
+    case Outcome::Kind::Rejected: return "rejected";
+    case Outcome::Kind::Unreadable: return "unreadable";
+    case Outcome::Kind::Duplicate: return "duplicate";
+    case Outcome::Kind::Reused: return "reused";
+    case Outcome::Kind::Unavailable: return "unavailable";
+  }
+  return "unknown";
+}
+
+// One line per message outcome, with what an operator needs to find it in the journal and
+// nothing of its content: reasons can quote a field's value (an NHS number), so only at debug.
+void log_outcome(const std::string& source, const JournalEntry& e, const Outcome& o, std::chrono::steady_clock::time_point since) {
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since).count();
+  bool refused = o.kind == Outcome::Kind::Rejected || o.kind == Outcome::Kind::Unreadable || o.kind == Outcome::Kind::Reused;
+  if (o.kind == Outcome::Kind::Unavailable) {
+    log::error("message", {{"source", source}, {"control_id", e.message_id}, {"outcome", name_of(o.kind)}, {"latency_ms", ms}, {"error", o.error}});
+    return;
+  }
+  log::write(refused ? log::Level::Warn : log::Level::Info, "message",
+             {{"source", source}, {"control_id", e.message_id}, {"outcome", name_of(o.kind)}, {"journal_id", o.journal_id}, {"latency_ms", ms}});
+  if (refused && log::enabled(log::Level::Debug))
+    log::debug("message refused", {{"source", source}, {"control_id", e.message_id}, {"journal_id", o.journal_id}, {"reason", e.reason}});
+}
+
 }  // namespace
 
 struct Channel::Slot {
@@ -45,6 +75,7 @@ struct Channel::Slot {
   const Responder* responder = nullptr;
   Reply reply;
   bool converted = false;
+  std::chrono::steady_clock::time_point submitted = std::chrono::steady_clock::now();  // for the latency logged
 };
 
 Intake::Intake(GroupJournal& journal, const std::map<std::string, const Converter*>& converters, IntakeOptions options)
@@ -193,6 +224,7 @@ void Channel::journal(std::shared_ptr<Slot> slot) {
       o.kind = Outcome::Kind::Unavailable;
       o.error = *error;
       slot->reply(o, slot->responder->answer(e.raw, o));
+      log_outcome(name_, e, o, slot->submitted);
       return;
     }
     if (r.duplicate) {
@@ -201,6 +233,7 @@ void Channel::journal(std::shared_ptr<Slot> slot) {
       o.journal_id = r.id;
       o.first_status = r.status;
       slot->reply(o, r.ack);  // a resend: the same answer, not processed twice
+      log_outcome(name_, e, o, slot->submitted);
       return;
     }
     if (r.reused) return reuse(slot, r, std::move(e));
@@ -209,6 +242,7 @@ void Channel::journal(std::shared_ptr<Slot> slot) {
     o.journal_id = r.id;
     count(o.kind);
     slot->reply(o, e.ack);
+    log_outcome(name_, e, o, slot->submitted);
   });
 }
 
@@ -243,11 +277,13 @@ void Channel::reuse(const std::shared_ptr<Slot>& slot, const Journal::Appended& 
       u.kind = Outcome::Kind::Unavailable;
       u.error = *error;
       slot->reply(u, slot->responder->answer(stored.raw, u));
+      log_outcome(name_, stored, u, slot->submitted);
       return;
     }
     o->journal_id = r.id;
     count(o->kind);
     slot->reply(*o, r.duplicate ? r.ack : stored.ack);
+    log_outcome(name_, stored, *o, slot->submitted);
   });
 }
 

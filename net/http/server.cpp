@@ -2,6 +2,7 @@
 
 #include "net/http/server.hpp"
 
+#include "log/log.hpp"
 #include "net/accept_loop.hpp"
 #include "net/tls_server.hpp"
 
@@ -13,7 +14,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <openssl/x509.h>
 
+#include <chrono>
 
 namespace hidewire::http {
 
@@ -61,6 +64,23 @@ Request to_request(const beast::http::request<beast::http::string_body>& r, cons
   return out;
 }
 
+// Who called, for the request log: the subject CN of a client certificate (verified: only
+// requested when the listener has a CA), else anonymous.
+std::string caller_of(SSL* ssl) {
+  X509* cert = SSL_get1_peer_certificate(ssl);
+  if (!cert) return "anonymous";
+  char cn[256];
+  int n = X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof cn);
+  X509_free(cert);
+  return n > 0 ? std::string(cn, static_cast<std::size_t>(n)) : "-";
+}
+
+// The path alone: query values can hold NHS numbers (Patient?identifier=...|943...).
+std::string logged_path(const beast::http::request<beast::http::string_body>& r) {
+  std::string_view target(r.target().data(), r.target().size());
+  return std::string(target.substr(0, target.find('?')));
+}
+
 std::string outcome(const std::string& code, const std::string& text) {
   return R"({"resourceType":"OperationOutcome","issue":[{"severity":"error","code":")" + code + R"(","diagnostics":")" + text + "\"}]}";
 }
@@ -82,9 +102,12 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     auto self = shared_from_this();
     std::string base = std::string(tls ? "https://" : "http://") + acceptor.local_endpoint().address().to_string() + ":" +
                        std::to_string(acceptor.local_endpoint().port());
+    boost::system::error_code pe;
+    auto remote = socket.remote_endpoint(pe);
+    std::string peer = pe ? "-" : remote.address().to_string() + ":" + std::to_string(remote.port());
     if (!tls) {
       beast::tcp_stream stream(std::move(socket));
-      co_await serve(stream, base);
+      co_await serve(stream, base, "anonymous", peer);
       boost::system::error_code ignored;
       stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
       co_return;
@@ -93,8 +116,11 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     boost::system::error_code ec;
     beast::get_lowest_layer(stream).expires_after(limits.handshake_timeout);
     co_await stream.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return;  // not TLS, an untrusted or missing client certificate: nothing was read
-    co_await serve(stream, base);
+    if (ec) {  // not TLS, an untrusted or missing client certificate: nothing was read
+      log::warn("TLS handshake failed", {{"peer", peer}, {"error", ec.message()}});
+      co_return;
+    }
+    co_await serve(stream, base, caller_of(stream.native_handle()), peer);
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
     co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
   }
@@ -113,6 +139,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
           try {
             handler(request, reply);
           } catch (const std::exception& e) {
+            log::error("request handler failed", {{"error", e.what()}});
             Response r;
             r.status = 500;
             r.body = outcome("exception", e.what());
@@ -124,7 +151,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   // Requests on one connection (keep-alive), answered in order.
   template <typename Stream>
-  asio::awaitable<void> serve(Stream& stream, const std::string& base) {
+  asio::awaitable<void> serve(Stream& stream, const std::string& base, const std::string& caller, const std::string& peer) {
     beast::flat_buffer buffer;
     for (;;) {
       beast::http::request_parser<beast::http::string_body> parser;
@@ -143,6 +170,12 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       beast::http::response<beast::http::string_body> res;
       bool close = false;
       if (ec == beast::http::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout) break;
+      auto started = std::chrono::steady_clock::now();
+      std::string method = "-", path = "-";
+      if (parser.is_header_done()) {
+        method = std::string(parser.get().method_string());
+        path = logged_path(parser.get());
+      }
       if (ec == beast::http::error::body_limit) {
         res.result(413);
         res.set(beast::http::field::content_type, "application/fhir+json");
@@ -168,6 +201,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       res.prepare_payload();
       lowest.expires_after(limits.idle_timeout);  // for the client to take the answer
       co_await beast::http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+      // One line per request, whatever its outcome; never the query, a body or a token.
+      log::write(res.result_int() >= 500 ? log::Level::Warn : log::Level::Info, "request",
+                 {{"method", method}, {"path", path}, {"status", res.result_int()}, {"caller", caller}, {"peer", peer},
+                  {"latency_ms", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count()}});
       if (ec || close) break;
     }
   }

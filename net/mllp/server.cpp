@@ -16,9 +16,9 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
-#include <iostream>
 #include <optional>
 
+#include "log/log.hpp"
 #include "net/mllp/framing.hpp"
 
 namespace hidewire::mllp {
@@ -117,7 +117,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       // Peer closed or reset, or timed out: normal ends of a connection. Anything else is logged.
       if (e.code() != asio::error::eof && e.code() != asio::error::connection_reset && e.code() != asio::error::operation_aborted &&
           e.code() != asio::ssl::error::stream_truncated && e.code() != beast::error::timeout)
-        std::cerr << opts.name << ": connection ended: " << e.code().message() << "\n";
+        log::warn(opts.name + ": connection ended", {{"error", e.code().message()}});
     }
   }
 

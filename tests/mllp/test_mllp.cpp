@@ -368,9 +368,16 @@ TEST_CASE("an accepted reuse of a control id keeps its place: journalled and rou
     REQUIRE(updated.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
     std::int64_t reused_id = reused.get(), update_id = updated.get();
     CHECK_MESSAGE(reused_id < update_id, "the admission was journalled as " << reused_id << ", after the update " << update_id);
+    // Answers are given before the commit's batch is handed to routing: wait for routing too.
+    auto at = [&](std::int64_t id) { return std::find(routed.begin(), routed.end(), id) - routed.begin(); };
+    for (int i = 0; i < 500; ++i) {
+      std::lock_guard lock(mu);
+      if (at(update_id) < static_cast<std::ptrdiff_t>(routed.size())) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     {
       std::lock_guard lock(mu);
-      auto at = [&](std::int64_t id) { return std::find(routed.begin(), routed.end(), id) - routed.begin(); };
+      REQUIRE(at(update_id) < static_cast<std::ptrdiff_t>(routed.size()));
       CHECK(at(reused_id) < at(update_id));  // so the store applies the admission first
     }
     CHECK(theatres.stats().reused == 1);

@@ -12,8 +12,9 @@ start() {
   for _ in $(seq 100); do grep -q running "$work/$1.log" && return; sleep 0.05; done
   cat "$work/$1.log"; fail "$1 did not start"
 }
-# port_of NAME TEXT: the port on the log line of node NAME that contains TEXT.
-port_of() { grep "$2" "$work/$1.log" | grep -o ':[0-9]*$' | tr -d :; }
+# port_of NAME TEXT: the port on the log line of node NAME that contains TEXT (the line ends
+# with it, or with it and `"}` in JSON lines).
+port_of() { grep "$2" "$work/$1.log" | grep -o ':[0-9]*"\?}\?$' | tr -d ':"}'; }
 # make_certs NAME...: a self-signed certificate for each (its own CA) in $work/NAME.crt and .key.
 make_certs() {
   for n in "$@"; do

@@ -31,3 +31,5 @@ add_test(NAME node_field_overflow COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_f
 set_tests_properties(node_field_overflow PROPERTIES TIMEOUT 60)
 add_test(NAME node_large_message COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_large_message.sh $<TARGET_FILE:hidewire>)
 set_tests_properties(node_large_message PROPERTIES TIMEOUT 180)
+add_test(NAME node_logging COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_logging.sh $<TARGET_FILE:hidewire> ${CMAKE_CURRENT_SOURCE_DIR}/data/hl7v2)
+set_tests_properties(node_logging PROPERTIES TIMEOUT 60)

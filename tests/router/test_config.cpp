@@ -97,3 +97,18 @@ TEST_CASE("a setting no plugin reads stops start-up with its JSON path") {
   CHECK(has(problems_of(R"({"node": {"name": "n", "ods_code": "X1"}, "converters": {"hl7v2": {"maps": "x"}},
     "sources": [], "destinations": [], "unmatched": {"destinations": []}})"), "$.converters.hl7v2.maps: unknown key"));
 }
+
+TEST_CASE("log: level and format, info and text by default, other values and keys refused") {
+  NodeConfig d = parse_config(kMinimal, builtin());
+  CHECK(d.log_level == hidewire::log::Level::Info);
+  CHECK(d.log_format == hidewire::log::Format::Text);
+  std::string minimal = kMinimal;
+  auto with_log = [&](const std::string& log) { return "{\"log\": " + log + "," + minimal.substr(1); };
+  NodeConfig c = parse_config(with_log(R"({"level": "debug", "format": "json"})"), builtin());
+  CHECK(c.log_level == hidewire::log::Level::Debug);
+  CHECK(c.log_format == hidewire::log::Format::Json);
+  auto p = problems_of(with_log(R"({"level": "verbose", "format": "xml", "file": "node.log"})"));
+  CHECK(has(p, "$.log.level: 'verbose' is not one of debug, info, warn, error"));
+  CHECK(has(p, "$.log.format: 'xml' is not one of text, json"));
+  CHECK(has(p, "$.log.file: unknown key"));
+}

@@ -13,11 +13,11 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <thread>
 
 #include "api/admin.hpp"
 #include "api/fhir_api.hpp"
+#include "log/log.hpp"
 #include "net/http/server.hpp"
 #include "node/config.hpp"
 #include "node/delivery.hpp"
@@ -73,24 +73,24 @@ int run_node(const Args& args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--config" && i + 1 < args.size()) config_path = args[++i];
     else {
-      std::cerr << "hidewire run: unknown argument '" << args[i] << "'\n";
+      log::error("hidewire run: unknown argument '" + std::string(args[i]) + "'");
       return kUsage;
     }
   }
   if (config_path.empty()) {
-    std::cerr << "hidewire run: --config FILE is required\n";
+    log::error("hidewire run: --config FILE is required");
     return kUsage;
   }
   node::NodeConfig cfg;
   try {
     cfg = node::load_config(config_path, plugins::builtin());
   } catch (const node::ConfigError& e) {
-    std::cerr << "hidewire run: " << e.what() << "\n";
+    log::error(std::string("hidewire run: ") + e.what());
     return kUsage;
   }
+  log::configure(cfg.log_level, cfg.log_format);
   if (auto problems = unreadable_tls_files(cfg); !problems.empty()) {
-    std::cerr << "hidewire run: " << config_path << ": TLS files cannot be read:\n";
-    for (const std::string& p : problems) std::cerr << "  " << p << "\n";
+    for (const std::string& p : problems) log::error("hidewire run: " + config_path + ": TLS file cannot be read: " + p);
     return kUnreadable;
   }
   try {
@@ -111,7 +111,7 @@ int run_node(const Args& args) {
     }
     asio::io_context io;  // before the group commit, so it outlives the answers posted to it
     node::Router router(cfg, *journal, sink_of);
-    if (std::size_t n = router.recover()) std::cout << "recovered " << n << " accepted messages not yet delivered" << std::endl;
+    if (std::size_t n = router.recover()) log::info("recovered " + std::to_string(n) + " accepted messages not yet delivered");
     // Group commit: what every source takes in is journalled in shared transactions, then routed.
     node::GroupJournal group(*journal, [&router](std::vector<node::Committed>&& batch) { router.route_batch(std::move(batch)); });
     node::Intake intake(group, converter_of, {cfg.convert_threads, cfg.inline_convert_bytes});
@@ -136,7 +136,7 @@ int run_node(const Args& args) {
       } catch (const std::exception& e) {
         throw std::runtime_error("source " + s.name + ": " + e.what());
       }
-      std::cout << "source " << s.name << ": " << sources.back()->describe() << std::endl;
+      log::info("source " + s.name + ": " + sources.back()->describe());
     }
     http::FhirApi api(*store, *access);
     auto serve = [&](const char* what, const node::HttpListenerConfig& l, auto h) {
@@ -147,22 +147,22 @@ int run_node(const Args& args) {
       }
     };
     auto api_server = serve("FHIR API", cfg.api, [&api](const http::Request& r) { return api.handle(r); });
-    std::cout << "FHIR API on http" << (cfg.api.tls.enabled() ? "s" : "") << "://" << cfg.api.listen.host << ":" << api_server->port()
-              << std::endl;
+    log::info("FHIR API on http" + std::string(cfg.api.tls.enabled() ? "s" : "") + "://" + cfg.api.listen.host + ":" +
+              std::to_string(api_server->port()));
     boost::asio::thread_pool replay_pool(1);
     api::AdminContext admin_ctx{cfg, *journal, router, group, intake};
     admin_ctx.replay_pool = &replay_pool;
     auto admin = serve("admin", cfg.admin, http::AsyncHandler([&admin_ctx](const http::Request& r, std::function<void(http::Response)> reply) {
                          api::admin_handle_async(admin_ctx, r, std::move(reply));
                        }));
-    std::cout << "admin on http" << (cfg.admin.tls.enabled() ? "s" : "") << "://" << cfg.admin.listen.host << ":" << admin->port()
-              << std::endl;
+    log::info("admin on http" + std::string(cfg.admin.tls.enabled() ? "s" : "") + "://" + cfg.admin.listen.host + ":" +
+              std::to_string(admin->port()));
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](auto, int) { io.stop(); });
     // By default one core is left to the journal and store writers: on 2 cores a second
     // connection thread only added context switches (5,400 against 6,600 messages a second).
     std::size_t threads = cfg.io_threads ? cfg.io_threads : std::max(2u, std::thread::hardware_concurrency()) - 1;
-    std::cout << "node " << cfg.name << " (" << cfg.ods_code << ") running" << std::endl;
+    log::info("node " + cfg.name + " (" + cfg.ods_code + ") running");
     // Connections are coroutines without shared state, so more threads just serve more of them.
     std::vector<std::thread> pool;
     for (std::size_t i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
@@ -174,9 +174,9 @@ int run_node(const Args& args) {
     intake.stop();
     group.stop();  // commits what was queued (its answers go nowhere now: senders resend)
     router.stop();
-    std::cout << "node stopped" << std::endl;
+    log::info("node stopped");
   } catch (const std::exception& e) {
-    std::cerr << "hidewire run: " << e.what() << "\n";
+    log::error(std::string("hidewire run: ") + e.what());
     return kUnreadable;
   }
   return kOk;

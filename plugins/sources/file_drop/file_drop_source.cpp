@@ -5,9 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 
 #include "fhir/codec.hpp"
+#include "log/log.hpp"
 #include "node/intake.hpp"
 #include "plugins/common/fhir_answer.hpp"
 #include "plugins/common/v2_answer.hpp"
@@ -45,7 +45,7 @@ struct Poller : std::enable_shared_from_this<Poller> {
       fs::rename(f.path(), inflight, ec);
       if (ec) continue;  // taken away meanwhile, or not ours to move: left for the next poll
       if (fs::file_size(inflight, ec) > s.max_file_bytes) {
-        std::cerr << "file drop: " << inflight.filename() << " is over " << s.max_file_bytes << " bytes: moved to rejected/\n";
+        log::warn("file drop: file over the size limit, moved to rejected/", {{"file", inflight.filename().string()}, {"max_file_bytes", s.max_file_bytes}});
         settle(inflight, false);
         continue;
       }
@@ -65,7 +65,7 @@ struct Poller : std::enable_shared_from_this<Poller> {
   void settle(const fs::path& inflight, bool ok) {
     std::error_code ec;
     fs::rename(inflight, root / (ok ? "done" : "rejected") / inflight.filename(), ec);
-    if (ec) std::cerr << "file drop: could not move " << inflight << ": " << ec.message() << "\n";
+    if (ec) log::error("file drop: could not move a file", {{"file", inflight.string()}, {"error", ec.message()}});
   }
   void put_back(const fs::path& inflight) {
     std::error_code ec;
