@@ -9,7 +9,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 start() {
   "$bin" run --config "$2" >"$work/$1.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 100); do grep -q running "$work/$1.log" && return; sleep 0.05; done
+  for _ in $(seq 400); do grep -q running "$work/$1.log" && return; sleep 0.05; done
   cat "$work/$1.log"; fail "$1 did not start"
 }
 # port_of NAME TEXT: the port on the log line of node NAME that contains TEXT (the line ends

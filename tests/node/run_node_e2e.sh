@@ -21,7 +21,7 @@ JSON
 start_node() {
   "$bin" run --config "$work/node.json" >"$work/node.log" 2>&1 &
   node_pid=$!
-  for _ in $(seq 100); do grep -q "running" "$work/node.log" && break; sleep 0.05; done
+  for _ in $(seq 400); do grep -q "running" "$work/node.log" && break; sleep 0.05; done
   grep -q running "$work/node.log" || { cat "$work/node.log"; fail "node did not start"; }
   mllp=$(grep "source pas" "$work/node.log" | grep -o ':[0-9]*$' | tr -d :)
   api=$(grep "FHIR API" "$work/node.log" | grep -o ':[0-9]*$' | tr -d :)
@@ -32,10 +32,19 @@ start_node
 "$bin" send --mllp "127.0.0.1:$mllp" "$data/adt_a01_v251.hl7" "$data/oru_r01_v251.hl7" "$data/adt_a01_bad_nhs.hl7" >"$work/acks.txt" || true
 grep -q "adt_a01_v251.hl7: AA MSG00001" "$work/acks.txt" || fail "no AA for the admission"
 grep -q "adt_a01_bad_nhs.hl7: AE MSG00099" "$work/acks.txt" || fail "no AE for the bad NHS number"
-patients=$(curl -sf "http://127.0.0.1:$api/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number%7C9434765919")
+# The store is written behind the ACK: give it a moment (bounded).
+for _ in $(seq 100); do
+  patients=$(curl -sf "http://127.0.0.1:$api/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number%7C9434765919" || true)
+  echo "$patients" | grep -q '"resourceType":"Patient"' && break
+  sleep 0.05
+done
 echo "$patients" | grep -q '"resourceType":"Patient"' || fail "patient not found through the FHIR API"
 pid=$(echo "$patients" | grep -o '"id":"[0-9a-f]*"' | head -1 | cut -d'"' -f4)
-everything=$(curl -sf "http://127.0.0.1:$api/Patient/$pid/\$everything")
+for _ in $(seq 100); do
+  everything=$(curl -sf "http://127.0.0.1:$api/Patient/$pid/\$everything" || true)
+  [ "$(echo "$everything" | grep -o '"resourceType":"Observation"' | wc -l)" = 5 ] && break
+  sleep 0.05
+done
 [ "$(echo "$everything" | grep -o '"resourceType":"Observation"' | wc -l)" = 5 ] || fail "\$everything does not hold the 5 observations"
 curl -sf "http://127.0.0.1:$admin/stats" | grep -q '"accepted":2,"rejected":1' || fail "admin counters wrong"
 curl -sf "http://127.0.0.1:$admin/messages?status=rejected" | grep -q MSG00099 || fail "the rejected message is not listed"
