@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "hl7v2/structures.hpp"
+#include "fhir/bundle_builder.hpp"
 #include "fhir/nhs_number.hpp"
 #include "mapping/engine/datatypes.hpp"
 #include "mapping/engine/encoding.hpp"
@@ -25,24 +26,6 @@ struct Entry {
   std::string type;
   JsonValue res;
   std::string full_url;
-};
-
-// Where a resource type points at its patient and encounter: FHIR knowledge, not message maps.
-struct Links {
-  const char* type;
-  const char* patient;
-  const char* encounter;
-};
-constexpr Links kLinks[] = {
-    {"Encounter", "subject", nullptr},
-    {"Observation", "subject", "encounter"},
-    {"DiagnosticReport", "subject", "encounter"},
-    {"Condition", "subject", "encounter"},
-    {"AllergyIntolerance", "patient", "encounter"},
-    {"RelatedPerson", "patient", nullptr},
-    {"DocumentReference", "subject", "context.encounter[]"},
-    {"ServiceRequest", "subject", "encounter"},
-    {"Appointment", "participant[]", nullptr},
 };
 
 void find_groups(const Group& g, const std::string& name, std::vector<const Group*>& out) {
@@ -101,7 +84,7 @@ class Builder {
     e.type = type;
     e.res.SetObject();
     e.res.AddMember("resourceType", JsonValue(type.c_str(), a()), a());
-    e.full_url = stable_uuid(seed_, entries_.size());
+    e.full_url = fhir::build::stable_uuid(seed_, entries_.size());
     entries_.push_back(std::move(e));
     return entries_.size() - 1;
   }
@@ -250,8 +233,7 @@ class Builder {
       Entry& e = entries_[i];
       if (e.type == "Encounter" && status != mm.encounter_status.end())
         set_path(e.res, "status", JsonValue(status->second.c_str(), a()), a());
-      for (const Links& l : kLinks) {
-        if (e.type != l.type) continue;
+      if (fhir::build::LinkPaths l = fhir::build::link_paths(e.type); l.patient) {
         if (patient >= 0) {
           if (e.type == "Appointment") {
             JsonValue p(rapidjson::kObjectType);
@@ -319,61 +301,28 @@ class Builder {
     }
   }
 
-  std::string conditional_url(const Entry& e) const {
-    if (e.type == "Patient") {
-      const std::string& nhs = &e == &entries_.front() ? out_.nhs_number : old_nhs_;
-      if (!nhs.empty()) return "Patient?identifier=" + std::string(kNhsNumberSystem) + "|" + nhs;
-    }
-    for (const char* key : {"identifier", "masterIdentifier"}) {
-      auto it = e.res.FindMember(key);
-      if (it == e.res.MemberEnd()) continue;
-      const JsonValue& id = it->value.IsArray() ? (it->value.Empty() ? it->value : it->value[0]) : it->value;
-      if (id.IsObject() && id.HasMember("system") && id.HasMember("value") && id["system"].IsString() && id["value"].IsString())
-        return e.type + "?identifier=" + id["system"].GetString() + "|" + id["value"].GetString();
-    }
-    return {};
-  }
-
   std::string bundle(const ConvertOptions& opts) {
+    namespace build = fhir::build;
     std::string when = opts.received_at.empty() ? v2_datetime(m_.segments.front().field(7), true) : opts.received_at;
     std::size_t prov = new_entry("Provenance");
-    JsonValue& p = entries_[prov].res;
-    for (std::size_t i = 0; i + 1 < entries_.size(); ++i) set_path(p, "target[]", reference(i), a());
-    p.AddMember("recorded", JsonValue(when.c_str(), a()), a());
-    JsonValue agent(rapidjson::kObjectType), who(rapidjson::kObjectType);
-    std::string source = std::string(m_.sending_application()) + " at " + std::string(m_.sending_facility());
-    who.AddMember("display", JsonValue(source.c_str(), a()), a());
-    agent.AddMember("who", who, a());
-    set_path(p, "agent[]", std::move(agent), a());
-    JsonValue entity(rapidjson::kObjectType), what(rapidjson::kObjectType), wid(rapidjson::kObjectType);
-    wid.AddMember("system", "urn:hidewire:hl7v2-message-control-id", a());
-    wid.AddMember("value", JsonValue(std::string(m_.control_id()).c_str(), a()), a());
-    what.AddMember("identifier", wid, a());
-    what.AddMember("display", JsonValue((std::string(m_.message_code()) + "^" + std::string(m_.trigger_event())).c_str(), a()), a());
-    entity.AddMember("role", "source", a());
-    entity.AddMember("what", what, a());
-    set_path(p, "entity[]", std::move(entity), a());
-
-    JsonValue b(rapidjson::kObjectType), list(rapidjson::kArrayType);
-    b.AddMember("resourceType", "Bundle", a());
-    b.AddMember("type", "transaction", a());
-    if (!when.empty()) b.AddMember("timestamp", JsonValue(when.c_str(), a()), a());
-    for (Entry& e : entries_) {
-      JsonValue entry(rapidjson::kObjectType), req(rapidjson::kObjectType);
-      std::string url = conditional_url(e);
+    std::vector<std::string> targets;
+    for (std::size_t i = 0; i < prov; ++i) targets.push_back(entries_[i].full_url);
+    build::Source src{when, std::string(m_.sending_application()) + " at " + std::string(m_.sending_facility()),
+                      "urn:hidewire:hl7v2-message-control-id", std::string(m_.control_id()),
+                      std::string(m_.message_code()) + "^" + std::string(m_.trigger_event())};
+    entries_[prov].res = build::provenance(targets, src, a());
+    std::vector<JsonValue> list;
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+      Entry& e = entries_[i];
+      // The first Patient is the message's patient, keyed by its NHS number; a merge's second by the old one.
+      const std::string& nhs = e.type != "Patient" ? std::string() : i == 0 ? out_.nhs_number : old_nhs_;
+      std::string url = build::conditional_url(e.type, e.res, nhs);
       // Results, documents and bookings carry thin demographics: they create the patient if
       // absent (ifNoneExist) but never overwrite what admissions wrote.
-      bool create_only = e.type == "Patient" && !update_patient_ && !url.empty();
-      entry.AddMember("fullUrl", JsonValue(e.full_url.c_str(), a()), a());
-      entry.AddMember("resource", e.res, a());
-      req.AddMember("method", rapidjson::StringRef(url.empty() || create_only ? "POST" : "PUT"), a());
-      req.AddMember("url", JsonValue((url.empty() || create_only ? e.type : url).c_str(), a()), a());
-      if (create_only) req.AddMember("ifNoneExist", JsonValue(url.substr(url.find('?') + 1).c_str(), a()), a());
-      entry.AddMember("request", req, a());
-      list.PushBack(entry, a());
+      build::Write how = e.type == "Patient" && !update_patient_ ? build::Write::CreateIfAbsent : build::Write::Upsert;
+      list.push_back(build::transaction_entry(e.full_url, e.type, std::move(e.res), url, how, a()));
     }
-    b.AddMember("entry", list, a());
-    return write_with_raw_numbers(b);
+    return write_with_raw_numbers(build::transaction_bundle(list, when, a()));
   }
 
   const Message& m_;

@@ -1,18 +1,6 @@
 #include "mapping/engine/encoding.hpp"
 
-#include <cstdint>
-#include <cstdio>
-
 namespace hidewire::mapping {
-namespace {
-
-std::string hex(std::uint64_t v, int digits) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return std::string(buf + 16 - digits);
-}
-
-}  // namespace
 
 std::vector<std::string_view> split_repetitions(std::string_view field, char repetition) {
   std::vector<std::string_view> out;
@@ -23,17 +11,6 @@ std::vector<std::string_view> split_repetitions(std::string_view field, char rep
     if (end == std::string_view::npos) return out;
     start = end + 1;
   }
-}
-
-std::string stable_uuid(const std::string& seed, std::size_t n) {
-  auto fnv = [](const std::string& s, std::uint64_t h) {
-    for (unsigned char c : s) h = (h ^ c) * 0x100000001B3ull;
-    return h;
-  };
-  std::string key = seed + "#" + std::to_string(n);
-  std::uint64_t a = fnv(key, 0xCBF29CE484222325ull), b = fnv(key, 0x84222325CBF29CE4ull);
-  return "urn:uuid:" + hex(a >> 32, 8) + "-" + hex((a >> 16) & 0xFFFF, 4) + "-4" + hex(a & 0xFFF, 3) + "-" +
-         hex(0x8000 | (b >> 48 & 0x3FFF), 4) + "-" + hex(b & 0xFFFFFFFFFFFFull, 12);
 }
 
 std::string base64(std::string_view text) {

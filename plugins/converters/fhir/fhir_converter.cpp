@@ -1,6 +1,8 @@
 #include "plugins/converters/fhir/fhir_converter.hpp"
 
+#include "fhir/bundle_builder.hpp"
 #include "fhir/codec.hpp"
+#include "fhir/json_numbers.hpp"
 #include "fhir/schema.hpp"
 #include "node/intake.hpp"
 
@@ -33,9 +35,31 @@ std::string unappliable(const fhir::Node& bundle) {
   return {};
 }
 
+// A single resource as a transaction, with the shared building blocks: keyed by its NHS number
+// (a Patient) or its identifier, so sending the same person twice updates one Patient instead of
+// making two; unkeyed resources are created. A Provenance names the message it came from.
+std::string wrap(const fhir::Node& root, const std::string& type, const std::string& body_hash, const node::MessageInfo& info) {
+  namespace build = fhir::build;
+  rapidjson::Document doc;
+  if (!fhir::json::parse(fhir::write_json(root), doc)) throw std::runtime_error("the resource could not be written as JSON");
+  auto& a = doc.GetAllocator();
+  std::string full_url = build::stable_uuid(body_hash, 0);
+  std::string nhs = type == "Patient" ? build::nhs_number_of(doc) : "";
+  std::string url = build::conditional_url(type, doc, nhs);
+  rapidjson::Value resource;
+  resource.CopyFrom(doc, a);
+  std::vector<rapidjson::Value> entries;
+  entries.push_back(build::transaction_entry(full_url, type, std::move(resource), url, build::Write::Upsert, a));
+  build::Source src{info.received_at, info.channel.empty() ? "a FHIR sender" : "source " + info.channel, "urn:hidewire:message-sha256",
+                    body_hash, "FHIR " + type};
+  entries.push_back(build::transaction_entry(build::stable_uuid(body_hash, 1), "Provenance", build::provenance({full_url}, src, a), "",
+                                             build::Write::Create, a));
+  return fhir::json::write(build::transaction_bundle(entries, info.received_at, a));
+}
+
 class FhirConverter final : public node::Converter {
  public:
-  Conversion convert(std::string_view raw, const node::MessageInfo&) const noexcept override {
+  Conversion convert(std::string_view raw, const node::MessageInfo& info) const noexcept override {
     Conversion out;
     try {
       out.control_id = node::sha256_hex(raw);
@@ -55,8 +79,7 @@ class FhirConverter final : public node::Converter {
         }
         out.bundle_json = fhir::detect_format(raw) == fhir::Format::Json ? std::string(raw) : fhir::write_json(root);
       } else {
-        out.bundle_json = R"({"resourceType":"Bundle","type":"transaction","entry":[{"resource":)" + fhir::write_json(root) +
-                          R"(,"request":{"method":"POST","url":")" + type + "\"}}]}";
+        out.bundle_json = wrap(root, type, out.control_id, info);
       }
       out.status = Conversion::Status::Converted;
     } catch (const std::exception& e) {

@@ -1,0 +1,125 @@
+#include "fhir/bundle_builder.hpp"
+
+#include <cstdint>
+#include <cstdio>
+
+#include "fhir/nhs_number.hpp"
+
+namespace hidewire::fhir::build {
+namespace {
+
+std::string hex(std::uint64_t v, int digits) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return std::string(buf + 16 - digits);
+}
+
+Json str(std::string_view s, Alloc& a) { return Json(s.data(), static_cast<rapidjson::SizeType>(s.size()), a); }
+
+}  // namespace
+
+std::string stable_uuid(const std::string& seed, std::size_t n) {
+  auto fnv = [](const std::string& s, std::uint64_t h) {
+    for (unsigned char c : s) h = (h ^ c) * 0x100000001B3ull;
+    return h;
+  };
+  std::string key = seed + "#" + std::to_string(n);
+  std::uint64_t a = fnv(key, 0xCBF29CE484222325ull), b = fnv(key, 0x84222325CBF29CE4ull);
+  return "urn:uuid:" + hex(a >> 32, 8) + "-" + hex((a >> 16) & 0xFFFF, 4) + "-4" + hex(a & 0xFFF, 3) + "-" +
+         hex(0x8000 | (b >> 48 & 0x3FFF), 4) + "-" + hex(b & 0xFFFFFFFFFFFFull, 12);
+}
+
+LinkPaths link_paths(std::string_view type) {
+  struct Row {
+    std::string_view type;
+    LinkPaths paths;
+  };
+  static constexpr Row kRows[] = {
+      {"Encounter", {"subject", nullptr}},
+      {"Observation", {"subject", "encounter"}},
+      {"DiagnosticReport", {"subject", "encounter"}},
+      {"Condition", {"subject", "encounter"}},
+      {"AllergyIntolerance", {"patient", "encounter"}},
+      {"RelatedPerson", {"patient", nullptr}},
+      {"DocumentReference", {"subject", "context.encounter[]"}},
+      {"ServiceRequest", {"subject", "encounter"}},
+      {"Appointment", {"participant[]", nullptr}},
+  };
+  for (const Row& r : kRows)
+    if (r.type == type) return r.paths;
+  return {};
+}
+
+std::string nhs_number_of(const Json& patient) {
+  auto ids = patient.FindMember("identifier");
+  if (ids == patient.MemberEnd() || !ids->value.IsArray()) return {};
+  for (const Json& id : ids->value.GetArray())
+    if (id.IsObject() && id.HasMember("system") && id["system"].IsString() && id["system"].GetString() == kNhsNumberSystem &&
+        id.HasMember("value") && id["value"].IsString())
+      return id["value"].GetString();
+  return {};
+}
+
+std::string conditional_url(std::string_view type, const Json& res, std::string_view nhs_number) {
+  std::string t(type);
+  if (type == "Patient" && !nhs_number.empty()) return t + "?identifier=" + std::string(kNhsNumberSystem) + "|" + std::string(nhs_number);
+  for (const char* key : {"identifier", "masterIdentifier"}) {
+    auto it = res.FindMember(key);
+    if (it == res.MemberEnd()) continue;
+    const Json& id = it->value.IsArray() ? (it->value.Empty() ? it->value : it->value[0]) : it->value;
+    if (id.IsObject() && id.HasMember("system") && id.HasMember("value") && id["system"].IsString() && id["value"].IsString())
+      return t + "?identifier=" + id["system"].GetString() + "|" + id["value"].GetString();
+  }
+  return {};
+}
+
+Json transaction_entry(const std::string& full_url, std::string_view type, Json resource, const std::string& url, Write write, Alloc& a) {
+  if (url.empty()) write = Write::Create;
+  Json entry(rapidjson::kObjectType), req(rapidjson::kObjectType);
+  entry.AddMember("fullUrl", str(full_url, a), a);
+  entry.AddMember("resource", resource, a);
+  req.AddMember("method", rapidjson::StringRef(write == Write::Upsert ? "PUT" : "POST"), a);
+  req.AddMember("url", write == Write::Upsert ? str(url, a) : str(type, a), a);
+  if (write == Write::CreateIfAbsent) req.AddMember("ifNoneExist", str(std::string_view(url).substr(url.find('?') + 1), a), a);
+  entry.AddMember("request", req, a);
+  return entry;
+}
+
+Json provenance(const std::vector<std::string>& targets, const Source& s, Alloc& a) {
+  Json p(rapidjson::kObjectType), list(rapidjson::kArrayType);
+  p.AddMember("resourceType", "Provenance", a);
+  for (const std::string& t : targets) {
+    Json ref(rapidjson::kObjectType);
+    ref.AddMember("reference", str(t, a), a);
+    list.PushBack(ref, a);
+  }
+  if (!targets.empty()) p.AddMember("target", list, a);  // FHIR has no empty arrays
+  p.AddMember("recorded", str(s.recorded, a), a);
+  Json agent(rapidjson::kObjectType), who(rapidjson::kObjectType), agents(rapidjson::kArrayType);
+  who.AddMember("display", str(s.agent, a), a);
+  agent.AddMember("who", who, a);
+  agents.PushBack(agent, a);
+  p.AddMember("agent", agents, a);
+  Json entity(rapidjson::kObjectType), what(rapidjson::kObjectType), wid(rapidjson::kObjectType), entities(rapidjson::kArrayType);
+  wid.AddMember("system", str(s.id_system, a), a);
+  wid.AddMember("value", str(s.id_value, a), a);
+  what.AddMember("identifier", wid, a);
+  what.AddMember("display", str(s.display, a), a);
+  entity.AddMember("role", "source", a);
+  entity.AddMember("what", what, a);
+  entities.PushBack(entity, a);
+  p.AddMember("entity", entities, a);
+  return p;
+}
+
+Json transaction_bundle(std::vector<Json>& entries, const std::string& timestamp, Alloc& a) {
+  Json b(rapidjson::kObjectType), list(rapidjson::kArrayType);
+  b.AddMember("resourceType", "Bundle", a);
+  b.AddMember("type", "transaction", a);
+  if (!timestamp.empty()) b.AddMember("timestamp", str(timestamp, a), a);
+  for (Json& e : entries) list.PushBack(e, a);
+  b.AddMember("entry", list, a);
+  return b;
+}
+
+}  // namespace hidewire::fhir::build

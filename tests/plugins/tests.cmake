@@ -1,0 +1,2 @@
+hw_add_test(test_fhir_converter SOURCES plugins/test_fhir_converter.cpp LIBS hidewire_plugins)
+target_include_directories(test_fhir_converter PRIVATE ${PROJECT_SOURCE_DIR})
