@@ -70,7 +70,9 @@ std::string V2Responder::answer(std::string_view raw, const Outcome& o) const {
   opts.control_id = next_control_id();
   opts.timestamp = v2_now();
   hl7v2::ParseError perr;
-  std::optional<hl7v2::Message> msg = o.kind == Outcome::Kind::Unreadable ? std::nullopt : hl7v2::parse(raw, perr);
+  // An ACK needs only the MSH segment: parsing just that keeps answering cheap for large messages.
+  std::string_view msh = raw.substr(0, raw.find_first_of("\r\n"));
+  std::optional<hl7v2::Message> msg = o.kind == Outcome::Kind::Unreadable ? std::nullopt : hl7v2::parse(msh, perr);
   if (!msg) {
     // Kept for replay when it can be; the AR tells the sender to keep it either way.
     if (o.conversion && !o.conversion->diagnostics.empty()) perr.message = o.conversion->diagnostics.issues().front().message;
