@@ -32,10 +32,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace asio = boost::asio;
 
-asio::ip::tcp::endpoint endpoint_of(const node::Endpoint& e) {
-  return {asio::ip::make_address(e.host == "localhost" ? "127.0.0.1" : e.host), e.port};
-}
-
 // Certificate, key and CA files named in the configuration must be readable before anything
 // starts: each problem is named by its JSON path, not left to a TLS library's terse error.
 std::vector<std::string> unreadable_tls_files(const node::NodeConfig& cfg) {
@@ -141,7 +137,7 @@ int run_node(const Args& args) {
     http::FhirApi api(*store, *access);
     auto serve = [&](const char* what, const node::HttpListenerConfig& l, auto h) {
       try {
-        return std::make_unique<http::Server>(io, endpoint_of(l.listen), std::move(h), http_listener(what, l));
+        return std::make_unique<http::Server>(io, plugins::endpoint_of(l.listen), std::move(h), http_listener(what, l));
       } catch (const std::exception& e) {
         throw std::runtime_error(e.what());  // the server names itself and its address
       }

@@ -113,12 +113,14 @@ std::vector<node::Journal::Appended> SqliteJournal::append_batch(const std::vect
     exec(db_, "COMMIT");
   } catch (...) {
     sqlite::rollback(db_);
-    requeue_delivered(marks);
+    queue_delivered(marks);
     throw;
   }
   return out;
 }
 
+// Also takes back the marks of a commit that failed (a full disk): kept for the next one, else
+// those messages would be delivered again at the next start for no reason.
 void SqliteJournal::queue_delivered(const std::vector<std::int64_t>& ids) {
   std::lock_guard lock(marks_mu_);
   delivered_queue_.insert(delivered_queue_.end(), ids.begin(), ids.end());
@@ -137,7 +139,7 @@ void SqliteJournal::flush_delivered() {
     exec(db_, "COMMIT");
   } catch (...) {
     sqlite::rollback(db_);
-    requeue_delivered(marks);
+    queue_delivered(marks);
     throw;
   }
 }
@@ -156,18 +158,12 @@ std::vector<std::int64_t> SqliteJournal::write_delivered_locked() {
       s.step();
     }
   } catch (...) {
-    requeue_delivered(ids);
+    queue_delivered(ids);
     throw;
   }
   return ids;
 }
 
-// Marks of a commit that failed (a full disk): kept for the next one, else those messages would
-// be delivered again at the next start for no reason.
-void SqliteJournal::requeue_delivered(const std::vector<std::int64_t>& ids) {
-  std::lock_guard marks(marks_mu_);
-  delivered_queue_.insert(delivered_queue_.end(), ids.begin(), ids.end());
-}
 
 std::optional<JournalEntry> SqliteJournal::get(std::int64_t id) {
   std::lock_guard lock(mu_);

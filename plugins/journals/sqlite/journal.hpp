@@ -42,7 +42,6 @@ class SqliteJournal final : public node::Journal {
   std::mutex marks_mu_;  // its own lock: queueing a mark never waits for a commit's sync
   std::vector<std::int64_t> delivered_queue_;  // under marks_mu_
   std::vector<std::int64_t> write_delivered_locked();
-  void requeue_delivered(const std::vector<std::int64_t>& ids);
 };
 
 }  // namespace hidewire::plugins

@@ -39,8 +39,7 @@ class HttpFhirSource final : public node::Source {
   HttpFhirSource(Settings s, node::SourceContext& ctx) : s_(std::move(s)), io_(ctx.io), channel_(ctx.channel), name_(ctx.name) {}
 
   void start() override {
-    boost::asio::ip::tcp::endpoint at{boost::asio::ip::make_address(s_.listen.host == "localhost" ? "127.0.0.1" : s_.listen.host),
-                                      s_.listen.port};
+    boost::asio::ip::tcp::endpoint at = endpoint_of(s_.listen);
     server_ = std::make_unique<http::Server>(
         io_, at,
         http::AsyncHandler([this](const http::Request& r, std::function<void(http::Response)> reply) {
@@ -79,10 +78,7 @@ class HttpFhirSource final : public node::Source {
 
 node::SourceBuilder factory(node::ConfigReader& r) {
   Settings s;
-  r.endpoint("listen", s.listen, true);
-  r.num("max_message_bytes", s.max_message_bytes, 1024, 1LL << 30);
-  r.tls(s.tls);
-  node::read_limits(r, s.limits);
+  read_listener(r, s);
   return [s](node::SourceContext& ctx) { return std::make_unique<HttpFhirSource>(s, ctx); };
 }
 

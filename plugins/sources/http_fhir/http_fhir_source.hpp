@@ -4,17 +4,12 @@
 // 200 for a resend of an accepted body, 503 when it could not be stored (the sender keeps it).
 #pragma once
 
-#include "node/listener_limits.hpp"
 #include "node/registry.hpp"
+#include "plugins/common/limits.hpp"
 
 namespace hidewire::plugins::http_fhir_source {
 
-struct Settings {
-  node::Endpoint listen;
-  std::size_t max_message_bytes = 16u << 20;
-  node::TlsConfig tls;
-  node::ListenerLimits limits;
-};
+using Settings = ListenerSettings;
 
 node::SourceBuilder factory(node::ConfigReader& settings);
 

@@ -20,8 +20,7 @@ class MllpSource final : public node::Source {
     o.tls_cert_file = s_.tls.cert_file;
     o.tls_key_file = s_.tls.key_file;
     o.tls_client_ca_file = s_.tls.ca_file;
-    boost::asio::ip::tcp::endpoint at{boost::asio::ip::make_address(s_.listen.host == "localhost" ? "127.0.0.1" : s_.listen.host),
-                                      s_.listen.port};
+    boost::asio::ip::tcp::endpoint at = endpoint_of(s_.listen);
     server_ = std::make_unique<mllp::Server>(
         io_, at,
         mllp::AsyncFrameHandler([this](std::string_view m, mllp::Reply reply) {
@@ -55,10 +54,7 @@ class MllpSource final : public node::Source {
 
 node::SourceBuilder factory(node::ConfigReader& r) {
   Settings s;
-  r.endpoint("listen", s.listen, true);
-  r.num("max_message_bytes", s.max_message_bytes, 1024, 1LL << 30);
-  r.tls(s.tls);
-  node::read_limits(r, s.limits);
+  read_listener(r, s);
   return [s](node::SourceContext& ctx) { return std::make_unique<MllpSource>(s, ctx); };
 }
 

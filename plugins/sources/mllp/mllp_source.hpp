@@ -5,17 +5,12 @@
 // message could not be stored (the sender keeps it and resends).
 #pragma once
 
-#include "node/listener_limits.hpp"
 #include "node/registry.hpp"
+#include "plugins/common/limits.hpp"
 
 namespace hidewire::plugins::mllp_source {
 
-struct Settings {
-  node::Endpoint listen;
-  std::size_t max_message_bytes = 16u << 20;
-  node::TlsConfig tls;
-  node::ListenerLimits limits;
-};
+using Settings = ListenerSettings;
 
 node::SourceBuilder factory(node::ConfigReader& settings);
 
