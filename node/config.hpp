@@ -53,6 +53,7 @@ struct PeerConfig {
 };
 
 struct HttpListenerConfig {
+  HttpListenerConfig(Endpoint at, std::size_t max_request = 16u << 20) : listen(std::move(at)), max_request_bytes(max_request) {}
   Endpoint listen;
   std::size_t max_request_bytes = 16u << 20;
   TlsConfig tls;  // with a ca: clients must present a certificate it signed
@@ -70,8 +71,8 @@ struct NodeConfig {
   StoreBuilder store;
   AccessPolicyBuilder access;
   std::map<std::string, ConverterBuilder> converters;  // by format: every registered one
-  HttpListenerConfig api{{"127.0.0.1", 8080}};
-  HttpListenerConfig admin{{"127.0.0.1", 8081}, 1u << 20};
+  HttpListenerConfig api{Endpoint{"127.0.0.1", 8080}};
+  HttpListenerConfig admin{Endpoint{"127.0.0.1", 8081}, 1u << 20};
   std::vector<SourceConfig> sources;
   std::vector<DestinationConfig> destinations;
   std::vector<RouteConfig> routes;
