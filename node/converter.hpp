@@ -39,7 +39,10 @@ struct Conversion {
 class Converter {
  public:
   virtual ~Converter() = default;
-  virtual Conversion convert(std::string_view raw, const MessageInfo& info) const noexcept = 0;
+  // Must not throw: a failure is a Refused conversion with its reason. Not `noexcept`, so that
+  // a converter that throws anyway is caught by the intake (the message refused and kept)
+  // instead of ending the node through std::terminate.
+  virtual Conversion convert(std::string_view raw, const MessageInfo& info) const = 0;
 };
 
 }  // namespace hidewire::node

@@ -115,7 +115,7 @@ Conversion Intake::convert(std::string_view raw, const MessageInfo& info) const 
       }
     }
   } catch (const std::exception& e) {
-    // Converters must not throw; if one does, the message is refused (and kept), not the node stopped.
+    // Converters must not throw; one that does (or the gate) refuses the message, kept for replay, and the node goes on.
     conv = Conversion{};
     conv.status = Conversion::Status::Refused;
     conv.diagnostics.add(fhir::Severity::Fatal, "exception", "", std::string("the converter failed: ") + e.what());
@@ -218,15 +218,7 @@ void Channel::journal(std::shared_ptr<Slot> slot) {
   intake_.journal_.submit(std::move(entry), [this, slot](const Journal::Appended& r, const std::string* error, JournalEntry& e) {
     Outcome o;
     o.conversion = &slot->conversion;
-    if (error) {
-      // Not stored: the sender is told to keep the message and send it again; nothing is half-done.
-      ++stats_.unavailable;
-      o.kind = Outcome::Kind::Unavailable;
-      o.error = *error;
-      slot->reply(o, slot->responder->answer(e.raw, o));
-      log_outcome(name_, e, o, slot->submitted);
-      return;
-    }
+    if (error) return unavailable(*slot, e, *error);
     if (r.duplicate) {
       ++stats_.duplicates;
       o.kind = Outcome::Kind::Duplicate;
@@ -261,30 +253,30 @@ void Channel::reuse(const std::shared_ptr<Slot>& slot, const Journal::Appended& 
   auto o = std::make_shared<Outcome>();
   o->conversion = &slot->conversion;
   o->first_id = first.id;
-  o->kind = slot->kind;
-  if (!accept_reused_) {
-    o->kind = Outcome::Kind::Reused;
-    e.status = "rejected";
-    e.output.clear();
-    e.reason = "control id " + e.message_id + " was already used by message " + std::to_string(first.id) +
-               " with other content" + (e.reason.empty() ? "" : "; " + e.reason);
-    e.ack = slot->responder->answer(e.raw, *o);
-  }
+  o->kind = Outcome::Kind::Reused;
+  e.status = "rejected";
+  e.output.clear();
+  e.reason = "control id " + e.message_id + " was already used by message " + std::to_string(first.id) + " with other content" +
+             (e.reason.empty() ? "" : "; " + e.reason);
+  e.ack = slot->responder->answer(e.raw, *o);
   intake_.journal_.submit(std::move(e), [this, slot, o](const Journal::Appended& r, const std::string* error, JournalEntry& stored) {
-    if (error) {
-      ++stats_.unavailable;
-      Outcome u;
-      u.kind = Outcome::Kind::Unavailable;
-      u.error = *error;
-      slot->reply(u, slot->responder->answer(stored.raw, u));
-      log_outcome(name_, stored, u, slot->submitted);
-      return;
-    }
+    if (error) return unavailable(*slot, stored, *error);
     o->journal_id = r.id;
     count(o->kind);
     slot->reply(*o, r.duplicate ? r.ack : stored.ack);
     log_outcome(name_, stored, *o, slot->submitted);
   });
+}
+
+// Not stored: the sender is told to keep the message and send it again; nothing is half-done.
+void Channel::unavailable(Slot& slot, const JournalEntry& e, const std::string& error) {
+  ++stats_.unavailable;
+  Outcome o;
+  o.kind = Outcome::Kind::Unavailable;
+  o.conversion = &slot.conversion;
+  o.error = error;
+  slot.reply(o, slot.responder->answer(e.raw, o));
+  log_outcome(name_, e, o, slot.submitted);
 }
 
 }  // namespace hidewire::node

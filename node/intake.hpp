@@ -76,6 +76,7 @@ class Channel {
   void settle(const std::shared_ptr<Slot>& slot);
   void reuse(const std::shared_ptr<Slot>& slot, const Journal::Appended& first, JournalEntry entry);
   void count(Outcome::Kind kind);
+  void unavailable(Slot& slot, const JournalEntry& entry, const std::string& error);
 
   Intake& intake_;
   std::string name_;

@@ -59,7 +59,7 @@ std::string wrap(const fhir::Node& root, const std::string& type, const std::str
 
 class FhirConverter final : public node::Converter {
  public:
-  Conversion convert(std::string_view raw, const node::MessageInfo& info) const noexcept override {
+  Conversion convert(std::string_view raw, const node::MessageInfo& info) const override {
     Conversion out;
     try {
       out.control_id = node::sha256_hex(raw);

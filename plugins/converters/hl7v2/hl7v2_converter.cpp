@@ -8,7 +8,7 @@ namespace {
 
 class Hl7v2Converter final : public node::Converter {
  public:
-  node::Conversion convert(std::string_view raw, const node::MessageInfo& info) const noexcept override {
+  node::Conversion convert(std::string_view raw, const node::MessageInfo& info) const override {
     node::Conversion out;
     try {
       hl7v2::ParseError perr;
