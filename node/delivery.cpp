@@ -27,8 +27,7 @@ Router::Router(const NodeConfig& cfg, Journal& journal, std::map<std::string, Si
       journal_(journal),
       sinks_(std::move(sinks)),
       routes_read_bundle_(std::any_of(cfg.routes.begin(), cfg.routes.end(),
-                                      [](const RouteConfig& r) { return !r.match.resource_types.empty() || !r.match.fhirpath.empty(); })),
-      routes_read_type_(std::any_of(cfg.routes.begin(), cfg.routes.end(), [](const RouteConfig& r) { return !r.match.message_types.empty(); })) {
+                                      [](const RouteConfig& r) { return !r.match.resource_types.empty() || !r.match.fhirpath.empty(); })) {
   // Named for top -H and perf.
   local_.thread = std::thread([this] {
     pthread_setname_np(pthread_self(), "hw-local");

@@ -82,9 +82,9 @@ class Router {
   const NodeConfig& cfg_;
   Journal& journal_;
   std::map<std::string, Sink*> sinks_;
-  // Whether any route looks into the Bundle or the message type: fixed by the config, so found
-  // once rather than for every message.
-  const bool routes_read_bundle_, routes_read_type_;
+  // Whether any route looks into the Bundle: fixed by the config, so found once rather than for
+  // every message.
+  const bool routes_read_bundle_;
   fhirpath::ExpressionCache predicates_;
   Counters counters_;
   std::mutex counts_mu_;
