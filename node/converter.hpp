@@ -17,6 +17,7 @@ struct MessageInfo {
   std::string channel;      // the source's name
   std::string format;       // the converter's name: hl7v2, fhir
   std::string received_at;  // FHIR instant
+  std::string content_hash; // sha256_hex of the text when the intake has it (empty: not known)
 };
 
 struct Conversion {

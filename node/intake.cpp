@@ -131,7 +131,7 @@ Conversion Intake::reconvert(const JournalEntry& e) const {
   // Journals from before formats were recorded held HL7 v2 and FHIR only: told apart by the text.
   std::string format = e.format;
   if (format.empty()) format = e.raw.rfind("MSH", 0) == 0 ? "hl7v2" : "fhir";
-  return convert(e.raw, MessageInfo{e.channel, format, e.received_at});
+  return convert(e.raw, MessageInfo{e.channel, format, e.received_at, e.content_hash});
 }
 
 Channel::Channel(Intake& intake, std::string name, bool accept_reused)
@@ -181,12 +181,12 @@ void Channel::settle(const std::shared_ptr<Slot>& slot) {
 
 void Channel::convert(Slot& s) {
   JournalEntry& e = s.entry;
-  s.conversion = intake_.convert(e.raw, MessageInfo{name_, e.format, e.received_at});
+  e.content_hash = sha256_hex(e.raw);  // once: the fhir converter's control id is this hash too
+  s.conversion = intake_.convert(e.raw, MessageInfo{name_, e.format, e.received_at, e.content_hash});
   Conversion& c = s.conversion;
   e.sender = c.sender;
   e.message_id = c.control_id;
   e.event = c.event;
-  e.content_hash = sha256_hex(e.raw);
   switch (c.status) {
     case Conversion::Status::Converted:
       s.kind = Outcome::Kind::Accepted;

@@ -25,7 +25,7 @@ std::string patient(const std::string& family) {
 
 TEST_CASE("a single Patient is keyed by its NHS number, with a Provenance, and sent twice stays one Patient") {
   auto conv = plugins::make_converter("fhir");
-  node::MessageInfo info{"gp-system", "fhir", "2026-12-02T09:00:00Z"};
+  node::MessageInfo info{"gp-system", "fhir", "2026-12-02T09:00:00Z", ""};
   node::Conversion first = conv->convert(patient("SMITH"), info);
   REQUIRE(first.status == node::Conversion::Status::Converted);
   CHECK(first.bundle_json.find(R"("method":"PUT","url":"Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|9434765919")") !=
@@ -58,7 +58,7 @@ TEST_CASE("a resource without a key is created, and a decimal keeps its digits")
   auto conv = plugins::make_converter("fhir");
   node::Conversion c = conv->convert(
       R"({"resourceType":"Observation","status":"final","code":{"text":"Body weight"},"valueQuantity":{"value":61.50,"unit":"kg"}})",
-      node::MessageInfo{"ward", "fhir", "2026-12-02T09:00:00Z"});
+      node::MessageInfo{"ward", "fhir", "2026-12-02T09:00:00Z", ""});
   REQUIRE(c.status == node::Conversion::Status::Converted);
   CHECK(c.bundle_json.find(R"("method":"POST","url":"Observation")") != std::string::npos);
   CHECK(c.bundle_json.find(R"("value":61.50)") != std::string::npos);

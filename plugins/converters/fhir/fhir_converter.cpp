@@ -62,7 +62,7 @@ class FhirConverter final : public node::Converter {
   Conversion convert(std::string_view raw, const node::MessageInfo& info) const override {
     Conversion out;
     try {
-      out.control_id = node::sha256_hex(raw);
+      out.control_id = info.content_hash.empty() ? node::sha256_hex(raw) : info.content_hash;
       fhir::Node root;
       if (!fhir::parse_any(raw, fhir::Schema::r4(), root, out.diagnostics)) {
         out.status = Conversion::Status::Unreadable;
