@@ -112,3 +112,21 @@ TEST_CASE("log: level and format, info and text by default, other values and key
   CHECK(has(p, "$.log.format: 'xml' is not one of text, json"));
   CHECK(has(p, "$.log.file: unknown key"));
 }
+
+TEST_CASE("listener limits are settings of each listener, checked with their JSON path") {
+  auto ok = problems_of(R"({"node": {"name": "n", "ods_code": "X1"},
+    "api": {"limits": {"max_connections": 64, "idle_timeout_ms": 60000}},
+    "sources": [{"name": "s", "type": "mllp-hl7v2", "listen": "127.0.0.1:2575",
+                 "limits": {"max_connections": 200, "handshake_timeout_ms": 5000, "read_timeout_ms": 10000}}],
+    "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}})");
+  CHECK(ok.empty());
+  NodeConfig c = parse_config(R"({"node": {"name": "n", "ods_code": "X1"}, "admin": {"limits": {"max_connections": 8}},
+    "sources": [], "destinations": [], "unmatched": {"destinations": []}})", builtin());
+  CHECK(c.admin.limits.max_connections == 8);
+  CHECK(c.api.limits.max_connections == 1024);  // the default
+  auto p = problems_of(R"({"node": {"name": "n", "ods_code": "X1"},
+    "sources": [{"name": "s", "type": "http-fhir", "listen": "127.0.0.1:2580", "limits": {"max_connections": 0, "idle": 5}}],
+    "destinations": [], "unmatched": {"destinations": []}})");
+  CHECK(has(p, "$.sources[0].limits.max_connections: expected a whole number from 1 to 1000000"));
+  CHECK(has(p, "$.sources[0].limits.idle: unknown key"));
+}
