@@ -24,6 +24,12 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 
+const std::string& Request::header(const std::string& lower_case_name) const {
+  static const std::string none;
+  auto it = headers.find(lower_case_name);
+  return it == headers.end() ? none : it->second;
+}
+
 std::string url_decode(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -41,8 +47,18 @@ std::string url_decode(std::string_view s) {
 
 namespace {
 
-Request to_request(const beast::http::request<beast::http::string_body>& r, const std::string& base) {
+Request to_request(const beast::http::request<beast::http::string_body>& r, const std::string& base, const std::string& peer,
+                   const net::PeerCert& cert) {
   Request out;
+  out.peer_address = peer;
+  out.peer_cert = cert;
+  for (const auto& f : r) {
+    std::string name(f.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string& v = out.headers[name];
+    if (!v.empty()) v += ", ";
+    v.append(f.value().data(), f.value().size());
+  }
   out.method = std::string(r.method_string());
   std::string_view target(r.target().data(), r.target().size());
   auto q = target.find('?');
@@ -64,16 +80,6 @@ Request to_request(const beast::http::request<beast::http::string_body>& r, cons
   return out;
 }
 
-// Who called, for the request log: the subject CN of a client certificate (verified: only
-// requested when the listener has a CA), else anonymous.
-std::string caller_of(SSL* ssl) {
-  X509* cert = SSL_get1_peer_certificate(ssl);
-  if (!cert) return "anonymous";
-  char cn[256];
-  int n = X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof cn);
-  X509_free(cert);
-  return n > 0 ? std::string(cn, static_cast<std::size_t>(n)) : "-";
-}
 
 // The path alone: query values can hold NHS numbers (Patient?identifier=...|943...).
 std::string logged_path(const beast::http::request<beast::http::string_body>& r) {
@@ -107,7 +113,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     std::string peer = pe ? "-" : remote.address().to_string() + ":" + std::to_string(remote.port());
     if (!tls) {
       beast::tcp_stream stream(std::move(socket));
-      co_await serve(stream, base, "anonymous", peer);
+      co_await serve(stream, base, net::PeerCert{}, peer);
       boost::system::error_code ignored;
       stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
       co_return;
@@ -120,7 +126,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       log::warn("TLS handshake failed", {{"peer", peer}, {"error", ec.message()}});
       co_return;
     }
-    co_await serve(stream, base, caller_of(stream.native_handle()), peer);
+    co_await serve(stream, base, net::peer_cert_of(stream.native_handle()), peer);
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
     co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
   }
@@ -151,7 +157,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   // Requests on one connection (keep-alive), answered in order.
   template <typename Stream>
-  asio::awaitable<void> serve(Stream& stream, const std::string& base, const std::string& caller, const std::string& peer) {
+  asio::awaitable<void> serve(Stream& stream, const std::string& base, const net::PeerCert& cert, const std::string& peer) {
+    // Who called, for the request log: a verified client certificate's CN (the token's holder is
+    // the handler's to say, and never logged).
+    const std::string caller = cert.present ? (cert.cn.empty() ? std::string("-") : cert.cn) : std::string("anonymous");
     beast::flat_buffer buffer;
     for (;;) {
       beast::http::request_parser<beast::http::string_body> parser;
@@ -189,7 +198,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       } else {
         auto& req = parser.get();
         lowest.expires_never();  // the handler may answer once a message is journalled
-        Response r = co_await async_call(to_request(req, base), asio::use_awaitable);
+        Response r = co_await async_call(to_request(req, base, peer, cert), asio::use_awaitable);
         res.result(r.status);
         res.set(beast::http::field::content_type, r.content_type);
         for (auto& [k, v] : r.headers) res.set(k, v);

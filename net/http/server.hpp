@@ -14,6 +14,7 @@
 #include <string>
 
 #include "net/listener.hpp"
+#include "net/peer_cert.hpp"
 
 namespace hidewire::http {
 
@@ -24,6 +25,11 @@ struct Request {
   std::string body;
   std::string content_type;
   std::string base_url;  // http://host:port, for links
+  std::map<std::string, std::string> headers;  // by lower-case name (authorization, if-match, x-request-id...)
+  std::string peer_address;  // host:port of the connection
+  net::PeerCert peer_cert;   // the client certificate the listener's CA verified, if any
+  // A header's value, or empty.
+  const std::string& header(const std::string& lower_case_name) const;
 };
 
 struct Response {

@@ -5,7 +5,18 @@ namespace {
 
 class AllowAll final : public node::AccessPolicy {
  public:
-  node::AccessDecision decide(const node::AccessRequest&) const override { return {true, "allow-all policy"}; }
+  node::AccessDecision decide(const node::AccessRequest&) const override { node::AccessDecision d;
+    d.allowed = true;
+    d.reason = "allow-all policy";
+    return d; }
+  node::PatientDecision decide_patient(const node::Caller&, const node::PatientFacts&, std::string_view) const override {
+    node::PatientDecision d;
+    d.result = node::PatientDecision::Result::Allowed;
+    d.rule = "allow-all";
+    d.reason = "allow-all policy";
+    return d;
+  }
+  bool permits(const node::Caller&, const node::PatientDecision&, const node::ResourceView&) const override { return true; }
 };
 
 }  // namespace
