@@ -31,6 +31,7 @@ struct Caller {
   std::string org_kind;      // gp-practice, acute-trust, ambulance-service, nhs-111, community, social-care, care-home, voluntary
   std::vector<std::string> roles;        // admin, viewer, clinical, ... (from the config; a person's SDS role too)
   std::vector<std::string> write_types;  // resource types this credential may write; "*": any
+  std::vector<std::string> facilities;   // HL7 v2 MSH-4 values that also name its organisation
   bool person_present = false;           // a JWT named a person
   Person person;
   std::string purpose;       // purposeOfUse / reason_for_request: direct-care, emergency, secondary-use, patient-access

@@ -14,6 +14,7 @@ class io_context;
 namespace hidewire::node {
 
 class Channel;
+class Authentication;
 
 class Source {
  public:
@@ -29,6 +30,7 @@ struct SourceContext {
   boost::asio::io_context& io;
   Channel& channel;         // where its messages go (counted under the source's name)
   const std::string& name;  // the source's name from the config
+  Authentication* auth = nullptr;  // who sends: every message is submitted with its Caller
 };
 
 }  // namespace hidewire::node
