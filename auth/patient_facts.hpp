@@ -1,0 +1,29 @@
+// What the data holder knows about one patient, read from its own store, for the access policy
+// (node/access_policy.hpp): registered GP practice, care team (NHS and non-NHS members),
+// organisations with active care (Encounter, EpisodeOfCare, ServiceRequest), the patient's
+// Consent resources (dissent, point-of-care consent, restrictions, proxy grants, the national
+// data opt-out) and whether the record is sensitive. docs/ACCESS.md gives the Consent shapes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "node/access_policy.hpp"
+#include "node/fhir_store.hpp"
+
+namespace hidewire::auth {
+
+// `now` is a FHIR instant (periods are compared with it). found=false when there is no such Patient.
+node::PatientFacts gather_patient_facts(node::FhirStore& store, const std::string& patient_id, const std::string& now);
+// The same, finding the Patient by NHS number first.
+node::PatientFacts gather_patient_facts_by_nhs(node::FhirStore& store, const std::string& nhs_number, const std::string& now);
+
+// The patient a resource is about: its own id for a Patient, else the id in subject / patient /
+// beneficiary / ... ("Patient/<id>"); nullopt when it is about no patient (Organization, Practitioner...).
+std::optional<std::string> patient_of(std::string_view resource_json);
+
+// The resource's type, category codes and meta.security codes, for AccessPolicy::permits.
+node::ResourceView view_of(std::string_view resource_json, std::string& type_storage);
+
+}  // namespace hidewire::auth
