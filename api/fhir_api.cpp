@@ -9,63 +9,12 @@
 #include "fhirpath/invariants.hpp"
 #include "api/fhir_search.hpp"
 #include "fhir/json_numbers.hpp"
+#include "api/fhir_api_parts.hpp"
+#include "api/record_gate.hpp"
+#include "api/write_rules.hpp"
+#include "auth/patient_facts.hpp"
 
 namespace hidewire::http {
-namespace {
-
-std::vector<std::string> split_path(const std::string& path) {
-  std::vector<std::string> out;
-  std::size_t i = 0;
-  while (i < path.size()) {
-    std::size_t j = path.find('/', i);
-    if (j == std::string::npos) j = path.size();
-    if (j > i) out.push_back(path.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
-
-Response resource_response(const node::StoredResource& r, int status) {
-  Response out;
-  out.status = status;
-  out.body = r.json;
-  out.headers["ETag"] = "W/\"" + std::to_string(r.version) + "\"";
-  out.headers["Last-Modified"] = r.last_updated;
-  out.headers["Location"] = r.type + "/" + r.id + "/_history/" + std::to_string(r.version);
-  return out;
-}
-
-Response bundle_of(const std::string& type, const std::vector<node::StoredResource>& rs, const std::string& base,
-                   const std::string& next_link, const std::string& outcome_entry = "") {
-  std::string body = R"({"resourceType":"Bundle","type":)" + json_string(type);
-  if (!next_link.empty()) body += R"(,"link":[{"relation":"next","url":)" + json_string(next_link) + "}]";
-  body += R"(,"entry":[)" + outcome_entry;
-  for (std::size_t i = 0; i < rs.size(); ++i) {
-    if (i || !outcome_entry.empty()) body += ',';
-    body += R"({"fullUrl":)" + json_string(base + "/" + rs[i].type + "/" + rs[i].id) + R"(,"resource":)" + rs[i].json + "}";
-  }
-  body += "]}";
-  Response out;
-  out.body = std::move(body);
-  return out;
-}
-
-}  // namespace
 
 Response operation_outcome(int status, const std::string& code, const std::string& message) {
   Response r;
@@ -79,44 +28,83 @@ Response operation_outcome(int status, const std::string& code, const std::strin
 
 namespace {
 
-// The action a request asks for, as the access policy names it.
-std::string_view action_of(const Request& req, const std::vector<std::string>& parts) {
-  if (req.method == "GET") return parts.size() == 1 ? "search" : "read";
-  if (req.method == "PUT") return "update";
-  if (req.method == "POST") return parts.empty() ? "transaction" : "create";
-  return "other";
+// The action a request asks for, as the access policy names it, and its BALP subtype.
+struct Action {
+  std::string_view policy, interaction;
+};
+
+Action action_of(const Request& req, const std::vector<std::string>& parts) {
+  if (req.method == "GET") {
+    if (parts.size() == 1) return {"search", "search-type"};
+    if (parts.size() == 3 && parts[2] == "$everything") return {"operation", "operation"};
+    if (parts.size() == 3) return {"read", "history-instance"};
+    if (parts.size() == 4) return {"read", "vread"};
+    return {"read", "read"};
+  }
+  if (req.method == "PUT") return {"update", "update"};
+  if (req.method == "POST") return parts.empty() ? Action{"transaction", "transaction"} : Action{"create", "create"};
+  return {"other", "operation"};
+}
+
+std::string query_string(const Request& req) {
+  std::string q;
+  for (const auto& [k, v] : req.query) q += (q.empty() ? "" : "&") + k + "=" + v;
+  return q;
+}
+
+// If-Match: W/"3" or "3"; 0 when absent, -1 when it is not a version.
+int if_match_version(const Request& req) {
+  std::string v = req.header("if-match");
+  if (v.empty()) return 0;
+  if (v.rfind("W/", 0) == 0) v = v.substr(2);
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  try {
+    std::size_t used = 0;
+    int n = std::stoi(v, &used);
+    return used == v.size() && n > 0 ? n : -1;
+  } catch (...) {
+    return -1;
+  }
 }
 
 }  // namespace
 
-Response FhirApi::handle(const Request& req) {
+Response FhirApi::serve(const Request& req, const node::Caller& caller, AccessTrail& trail) {
   auto parts = split_path(req.path);
-  if (!(parts.size() == 1 && parts[0] == "metadata")) {
-    node::Caller anonymous;  // the callers' credentials come with the access-control work
-    node::AccessDecision d = policy_.decide({anonymous, action_of(req, parts), parts.empty() ? "" : parts[0],
-                                             parts.size() > 1 ? parts[1] : ""});
-    if (!d.allowed) return operation_outcome(403, "forbidden", d.reason);
-  }
+  Action action = action_of(req, parts);
+  trail.interaction = std::string(action.interaction);
+  trail.type = parts.empty() ? "" : parts[0];
+  trail.id = parts.size() > 1 ? parts[1] : "";
+  if (req.method == "GET" && parts.size() == 1) trail.query = query_string(req);
   try {
+    if (!parts.empty() && parts[0] == "AuditEvent" && req.method == "GET" && parts.size() == 1) return audit_search(req, caller, trail);
+    // A patient writing their own wishes; systems write Consents as any type they are granted.
+    std::string_view policy_action = action.policy;
+    if (caller.kind == node::Caller::Kind::Patient && !parts.empty() && parts[0] == "Consent" && req.method != "GET") {
+      policy_action = "consent-write";
+      trail.interaction = "consent-write";
+    }
+    node::AccessDecision d = policy_.decide({caller, policy_action, trail.type, trail.id});
+    if (!d.allowed)
+      return refused(trail, operation_outcome(d.status ? d.status : 403, d.code.empty() ? "forbidden" : d.code, d.reason), d.reason);
     if (parts.empty()) {
-      if (req.method == "POST") return bundle(req);
+      if (req.method == "POST") return bundle(req, caller, trail);
       return operation_outcome(405, "not-supported", "use GET /metadata or a resource type");
     }
-    if (parts[0] == "metadata" && parts.size() == 1) return capability(req);
     const std::string& type = parts[0];
     if (!schema_.resource(type)) return operation_outcome(404, "not-supported", "unknown resource type '" + type + "'");
     if (parts.size() == 1) {
-      if (req.method == "GET") return search(type, req);
-      if (req.method == "POST") return write(req, type, "");
-    } else if (parts.size() == 2 && parts[1] == "$everything" ) {
+      if (req.method == "GET") return search(req, caller, trail, type);
+      if (req.method == "POST") return write(req, caller, trail, type, "");
+    } else if (parts.size() == 2 && parts[1] == "$everything") {
       return operation_outcome(400, "invalid", "$everything needs a patient id: Patient/{id}/$everything");
     } else if (parts.size() == 2) {
-      if (req.method == "GET") return read(type, parts[1], 0);
-      if (req.method == "PUT") return write(req, type, parts[1]);
+      if (req.method == "GET") return read(req, caller, trail, type, parts[1], 0);
+      if (req.method == "PUT") return write(req, caller, trail, type, parts[1]);
     } else if (parts.size() == 3 && parts[2] == "$everything" && type == "Patient" && req.method == "GET") {
-      return everything(parts[1], req);
+      return everything(req, caller, trail, parts[1]);
     } else if (parts.size() == 3 && parts[2] == "_history" && req.method == "GET") {
-      return history(type, parts[1], req);
+      return history(req, caller, trail, type, parts[1]);
     } else if (parts.size() == 4 && parts[2] == "_history" && req.method == "GET") {
       int v = 0;
       try {
@@ -124,52 +112,96 @@ Response FhirApi::handle(const Request& req) {
       } catch (...) {
         return operation_outcome(400, "invalid", "version must be a number");
       }
-      return read(type, parts[1], v);
+      return read(req, caller, trail, type, parts[1], v);
     }
     return operation_outcome(405, "not-supported", req.method + " " + req.path + " is not supported");
   } catch (const node::StoreError& e) {
+    trail.outcome = e.http_status >= 500 ? 8 : 4;
+    trail.outcome_text = e.what();
     return operation_outcome(e.http_status, e.http_status == 412 ? "conflict" : "processing", e.what());
   } catch (const node::StorageUnavailable& e) {
     // A full disk: the write is not done and may be sent again later; reads go on being served.
+    trail.outcome = 8;
+    trail.outcome_text = e.what();
     return operation_outcome(503, "transient", std::string("the store cannot write now: ") + e.what());
   }
 }
 
-Response FhirApi::read(const std::string& type, const std::string& id, int version) {
+Response FhirApi::read(const Request& req, const node::Caller& caller, AccessTrail& trail, const std::string& type,
+                       const std::string& id, int version) {
   auto r = version ? store_.vread(type, id, version) : store_.read(type, id);
   if (!r) return operation_outcome(404, "not-found", type + "/" + id + (version ? "/_history/" + std::to_string(version) : "") + " is not known");
+  RecordGate gate(store_, policy_, caller, "read", guard_.node_ods, trail);
+  switch (gate.check(r->json)) {
+    case RecordGate::Verdict::Refused:
+      return refused(trail, RecordGate::refusal(gate.decide(*auth::patient_of(r->json))), "refused for the patient");
+    case RecordGate::Verdict::Withheld:
+      return refused(trail, withheld_answer(), "withheld by a restriction");
+    case RecordGate::Verdict::Pass: break;
+  }
   if (r->deleted) return operation_outcome(410, "deleted", type + "/" + id + " was deleted");
   return resource_response(*r, 200);
 }
 
-Response FhirApi::history(const std::string& type, const std::string& id, const Request& req) {
+Response FhirApi::history(const Request& req, const node::Caller& caller, AccessTrail& trail, const std::string& type,
+                          const std::string& id) {
   auto h = store_.history(type, id);
   if (h.empty()) return operation_outcome(404, "not-found", type + "/" + id + " is not known");
-  return bundle_of("history", h, req.base_url, "");
+  RecordGate gate(store_, policy_, caller, "read", guard_.node_ods, trail);
+  std::vector<node::StoredResource> shown;
+  for (auto& v : h) {
+    auto verdict = gate.check(v.json);
+    if (verdict == RecordGate::Verdict::Refused)
+      return refused(trail, RecordGate::refusal(gate.decide(*auth::patient_of(v.json))), "refused for the patient");
+    if (verdict == RecordGate::Verdict::Pass) shown.push_back(std::move(v));
+  }
+  return bundle_of("history", shown, req.base_url, "", gate.withheld() ? withheld_entry() : "");
 }
 
-Response FhirApi::search(const std::string& type, const Request& req) {
+Response FhirApi::search(const Request& req, const node::Caller& caller, AccessTrail& trail, const std::string& type) {
   SearchQuery q = read_search_query(req.query);
   if (!q.error.empty()) return operation_outcome(400, q.error_code, q.error);
-  if (q.by_id) {
-    auto r = store_.read(type, q.id);
-    return bundle_of("searchset", r ? std::vector<node::StoredResource>{*r} : std::vector<node::StoredResource>{}, req.base_url, "");
+  RecordGate gate(store_, policy_, caller, "search", guard_.node_ods, trail);
+  // A search about one patient answers that patient's refusal; a wider one leaves them out.
+  if (!q.params.patient.empty()) {
+    std::string pid = q.params.patient.rfind("Patient/", 0) == 0 ? q.params.patient.substr(8) : q.params.patient;
+    const node::PatientDecision& d = gate.decide(pid);
+    if (!d.allowed()) return refused(trail, RecordGate::refusal(d), "refused for the patient");
   }
-  node::SearchPage page = store_.search(type, q.params);
-  if (q.params.count == 0) {  // _count=0 or _summary=count: how many match, nothing else
-    Response out;
-    out.body = R"({"resourceType":"Bundle","type":"searchset","total":)" + std::to_string(page.total) + "}";
-    return out;
-  }
+  std::vector<node::StoredResource> found;
   std::string next;
-  if (!page.next.empty()) next = req.base_url + "/" + type + "?" + next_query(req.query, q.params.count, page.next);
+  if (q.by_id) {
+    if (auto r = store_.read(type, q.id)) found.push_back(*r);
+  } else {
+    node::SearchPage page = store_.search(type, q.params);
+    if (q.params.count == 0) {
+      // A total alone tells how many records match without showing them: the holder's own only.
+      if (caller.kind != node::Caller::Kind::Anonymous && caller.ods_code != guard_.node_ods)
+        return refused(trail, operation_outcome(403, "forbidden", "a total alone (_count=0) is for the holder's own systems"),
+                       "total refused");
+      Response out;
+      out.body = R"({"resourceType":"Bundle","type":"searchset","total":)" + std::to_string(page.total) + "}";
+      return out;
+    }
+    found = std::move(page.resources);
+    if (!page.next.empty()) next = req.base_url + "/" + type + "?" + next_query(req.query, q.params.count, page.next);
+  }
+  std::vector<node::StoredResource> shown;
+  bool one_patient = type == "Patient" && !q.params.identifier_value.empty();
+  for (auto& r : found) {
+    auto verdict = gate.check(r.json);
+    if (verdict == RecordGate::Verdict::Pass) shown.push_back(std::move(r));
+    else if (verdict == RecordGate::Verdict::Refused && one_patient)
+      return refused(trail, RecordGate::refusal(gate.decide(*auth::patient_of(r.json))), "refused for the patient");
+  }
   std::string note;  // a capped _count is said in the Bundle, as an outcome entry
   if (q.capped_from)
     note = R"({"resource":{"resourceType":"OperationOutcome","issue":[{"severity":"information","code":"informational","diagnostics":)" +
            json_string("_count " + std::to_string(q.capped_from) + " is above the maximum of " + std::to_string(kMaxCount) +
                        ": pages hold " + std::to_string(kMaxCount)) +
            R"(}]},"search":{"mode":"outcome"}})";
-  return bundle_of("searchset", page.resources, req.base_url, next, note);
+  if (gate.withheld()) note += (note.empty() ? "" : ",") + withheld_entry();
+  return bundle_of("searchset", shown, req.base_url, next, note);
 }
 
 std::optional<Response> FhirApi::refuse(const Request& req, fhir::Node& node) {
@@ -184,62 +216,23 @@ std::optional<Response> FhirApi::refuse(const Request& req, fhir::Node& node) {
   return r;
 }
 
-Response FhirApi::write(const Request& req, const std::string& type, const std::string& id) {
+Response FhirApi::write(const Request& req, const node::Caller& caller, AccessTrail& trail, const std::string& type,
+                        const std::string& id) {
   fhir::Node node;
   if (auto refusal = refuse(req, node)) return *refusal;
   if (node.resource_type() != type) return operation_outcome(400, "invalid", "the body is a " + std::string(node.resource_type()) + ", not a " + type);
+  if (caller.kind == node::Caller::Kind::Patient) {
+    if (auto no = own_consent(caller, req.body, trail)) return *no;
+  }
+  if (auto no = check_write(caller, req.body, store_, id))
+    return refused(trail, operation_outcome(no->status, no->code, no->message), no->message);
+  if (auto patient = auth::patient_of(req.body)) trail.patient(*patient);
+  int expected = if_match_version(req);
+  if (expected < 0) return operation_outcome(400, "invalid", "If-Match must be a version ETag such as W/\"3\"");
   if (id.empty()) return resource_response(store_.create(req.body), 201);
   bool existed = store_.read(type, id).has_value();
-  return resource_response(store_.update(type, id, req.body), existed ? 200 : 201);
-}
-
-Response FhirApi::bundle(const Request& req) {
-  fhir::Node node;
-  if (auto refusal = refuse(req, node)) return *refusal;
-  if (node.resource_type() != "Bundle") return operation_outcome(400, "invalid", "POST to the base takes a transaction or batch Bundle");
-  const fhir::Node* type = node.child("type");
-  std::string kind = type ? type->value : "";
-  if (kind == "transaction") {
-    Response r;
-    r.body = store_.transaction(req.body);
-    return r;
-  }
-  if (kind != "batch") return operation_outcome(400, "invalid", "Bundle.type must be transaction or batch, not '" + kind + "'");
-  // Batch: each entry on its own; one failing does not stop the others.
-  rapidjson::Document b;
-  if (!fhir::json::parse(req.body, b) || !b.IsObject())  // numbers kept as written (json_numbers.hpp)
-    return operation_outcome(400, "structure", "the batch Bundle is not a JSON object");
-  std::string body = R"({"resourceType":"Bundle","type":"batch-response","entry":[)";
-  rapidjson::SizeType n = b.HasMember("entry") && b["entry"].IsArray() ? b["entry"].Size() : 0;
-  for (rapidjson::SizeType i = 0; i < n; ++i) {
-    if (i) body += ',';
-    std::string one = R"({"resourceType":"Bundle","type":"transaction","entry":[)";
-    one += fhir::json::write(b["entry"][i]) + "]}";
-    try {
-      std::string resp = store_.transaction(one);
-      rapidjson::Document rd;
-      rd.Parse(resp.c_str());
-      rapidjson::StringBuffer eb;
-      rapidjson::Writer<rapidjson::StringBuffer> ew(eb);
-      rd["entry"][0].Accept(ew);
-      body += std::string(eb.GetString(), eb.GetSize());
-    } catch (const node::StoreError& e) {
-      body += R"({"response":{"status":)" + json_string(std::to_string(e.http_status)) + R"(,"outcome":)" +
-              operation_outcome(e.http_status, "processing", e.what()).body + "}}";
-    } catch (const node::StorageUnavailable& e) {
-      body += R"({"response":{"status":"503","outcome":)" +
-              operation_outcome(503, "transient", std::string("the store cannot write now: ") + e.what()).body + "}}";
-    }
-  }
-  body += "]}";
-  Response r;
-  r.body = std::move(body);
-  return r;
-}
-
-Response FhirApi::everything(const std::string& id, const Request& req) {
-  if (!store_.read("Patient", id)) return operation_outcome(404, "not-found", "Patient/" + id + " is not known");
-  return bundle_of("searchset", store_.everything(id), req.base_url, "");
+  if (expected && !existed) return operation_outcome(412, "conflict", type + "/" + id + " does not exist: If-Match cannot hold");
+  return resource_response(store_.update(type, id, req.body, expected), existed ? 200 : 201);
 }
 
 Response FhirApi::capability(const Request& req) {

@@ -1,42 +1,81 @@
 // The FHIR R4 REST API over the node's store: CapabilityStatement, read, vread, history,
-// search (identifier, patient, _lastUpdated, _count with paging by key: fhir_search.hpp), create and update (validated),
-// transaction and batch Bundles, Patient/$everything. Errors are OperationOutcomes with the
-// matching HTTP status.
+// search (identifier, patient, _lastUpdated, _count with paging by key: fhir_search.hpp), create and update (validated,
+// If-Match honoured), transaction and batch Bundles, Patient/$everything, and the access log
+// (AuditEvent) and Consent for patients. Errors are OperationOutcomes with the matching status.
+//
+// Every request is authenticated (node::Authentication), put to the access policy (the request,
+// then each patient and resource of the answer: api/record_gate.hpp) and audited (one AuditEvent
+// per patient touched, durable before the answer is sent: no acknowledged access goes unaudited).
 #pragma once
 
+#include <functional>
 #include <optional>
 
+#include "api/access_trail.hpp"
 #include "fhir/node.hpp"
 #include "fhir/schema.hpp"
 #include "net/http/server.hpp"
 #include "node/access_policy.hpp"
+#include "node/audit_log.hpp"
+#include "node/authentication.hpp"
 #include "node/fhir_store.hpp"
 
 namespace hidewire::http {
 
+// Break-glass reached a record: the registered GP's node is told (cmd_run sends it to the peer).
+struct BreakGlassAlert {
+  node::Caller caller;
+  std::string patient_id, nhs_number, registered_gp_ods;
+  std::string audit_event_json;  // the privacy-alert AuditEvent
+};
+
+struct ApiGuard {
+  node::Authentication* auth = nullptr;  // null: every caller is the development Anonymous one (REST unit tests)
+  node::AuditLog* audit = nullptr;       // null: not audited (REST unit tests)
+  std::string node_ods, node_name;
+  std::function<void(const BreakGlassAlert&)> on_break_glass;
+};
+
 class FhirApi {
  public:
-  // Every request is put to `policy` first (allow-all until access control is configured).
   FhirApi(node::FhirStore& store, const node::AccessPolicy& policy, const fhir::Schema& schema = fhir::Schema::r4())
-      : store_(store), policy_(policy), schema_(schema) {}
+      : FhirApi(store, policy, ApiGuard{}, schema) {}
+  FhirApi(node::FhirStore& store, const node::AccessPolicy& policy, ApiGuard guard, const fhir::Schema& schema = fhir::Schema::r4())
+      : store_(store), policy_(policy), guard_(std::move(guard)), schema_(schema) {}
+  // Authenticates, serves, audits, then answers (from the audit log's writer thread).
+  void handle_async(const Request& req, std::function<void(Response)> reply);
+  // The same, waiting for the audit.
   Response handle(const Request& req);
+  // What an authenticated caller gets; `trail` says what it was, for the audit.
+  Response serve(const Request& req, const node::Caller& caller, AccessTrail& trail);
 
  private:
-  Response read(const std::string& type, const std::string& id, int version);
-  Response history(const std::string& type, const std::string& id, const Request& req);
-  Response search(const std::string& type, const Request& req);
-  Response write(const Request& req, const std::string& type, const std::string& id);
-  Response bundle(const Request& req);
-  Response everything(const std::string& id, const Request& req);
+  Response read(const Request& req, const node::Caller& caller, AccessTrail& trail, const std::string& type, const std::string& id,
+                int version);
+  Response history(const Request& req, const node::Caller& caller, AccessTrail& trail, const std::string& type,
+                   const std::string& id);
+  Response search(const Request& req, const node::Caller& caller, AccessTrail& trail, const std::string& type);
+  Response write(const Request& req, const node::Caller& caller, AccessTrail& trail, const std::string& type,
+                 const std::string& id);
+  Response bundle(const Request& req, const node::Caller& caller, AccessTrail& trail);
+  Response everything(const Request& req, const node::Caller& caller, AccessTrail& trail, const std::string& id);
+  Response audit_search(const Request& req, const node::Caller& caller, AccessTrail& trail);
   Response capability(const Request& req);
   // Reads and checks a request body (structure and invariants): the refusal to send, if any.
   std::optional<Response> refuse(const Request& req, fhir::Node& node);
+  // A Consent written by a patient must be about themselves.
+  std::optional<Response> own_consent(const node::Caller& caller, const std::string& body, AccessTrail& trail);
+  std::vector<node::AuditRecord> audit_records(const node::Caller& caller, const AccessTrail& trail);
+  void alert_break_glass(const node::Caller& caller, const AccessTrail& trail, std::vector<node::AuditRecord>& records);
 
   node::FhirStore& store_;
   const node::AccessPolicy& policy_;
+  ApiGuard guard_;
   const fhir::Schema& schema_;
 };
 
 Response operation_outcome(int status, const std::string& code, const std::string& message);
+// The caller of a request, as the listener's transport and headers establish it.
+node::Credentials credentials_of(const Request& req, const std::string& listener);
 
 }  // namespace hidewire::http

@@ -6,5 +6,7 @@
 namespace hidewire::fhir {
 
 std::string utc_now_instant();
+// The instant `seconds` ago, written the same way (for "since" bounds on stored instants).
+std::string utc_instant_seconds_ago(long seconds);
 
 }  // namespace hidewire::fhir

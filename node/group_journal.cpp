@@ -82,6 +82,12 @@ void GroupJournal::run() {
       error = "journal write failed";
       watch_.failed(error);
     }
+    if (error.empty() && on_stored_) {
+      std::vector<std::pair<std::int64_t, const JournalEntry*>> stored;
+      for (std::size_t i = 0; i < batch.size(); ++i)
+        if (!results[i].duplicate && !results[i].reused) stored.emplace_back(results[i].id, &batch[i].entry);
+      if (!stored.empty()) on_stored_(stored);
+    }
     std::vector<Committed> accepted;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       if (!error.empty()) {

@@ -31,7 +31,12 @@ class GroupJournal {
   using Done = std::function<void(const Journal::Appended& result, const std::string* error, JournalEntry& entry)>;
   using OnCommitted = std::function<void(std::vector<Committed>&& accepted)>;
 
+  // Every entry newly stored (not a resend), whatever its outcome: the audit of writes.
+  using OnStored = std::function<void(const std::vector<std::pair<std::int64_t, const JournalEntry*>>& stored)>;
+
   GroupJournal(Journal& journal, OnCommitted on_committed, std::size_t max_batch = 1024);
+  // Set before the first submit.
+  void on_stored(OnStored f) { on_stored_ = std::move(f); }
   ~GroupJournal();
   GroupJournal(const GroupJournal&) = delete;
   GroupJournal& operator=(const GroupJournal&) = delete;
@@ -53,6 +58,7 @@ class GroupJournal {
 
   Journal& journal_;
   OnCommitted on_committed_;
+  OnStored on_stored_;
   std::size_t max_batch_;
   std::mutex mu_;
   std::condition_variable cv_;

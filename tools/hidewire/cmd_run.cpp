@@ -16,7 +16,10 @@
 #include <thread>
 
 #include "api/admin.hpp"
+#include "api/admin_guard.hpp"
 #include "api/fhir_api.hpp"
+#include "auth/authenticator.hpp"
+#include "fhir/clock.hpp"
 #include "log/log.hpp"
 #include "net/http/server.hpp"
 #include "node/config.hpp"
@@ -24,7 +27,9 @@
 #include "node/intake.hpp"
 #include "plugins/common/limits.hpp"
 #include "plugins/registry.hpp"
+#include "tools/hidewire/break_glass_notifier.hpp"
 #include "tools/hidewire/cli.hpp"
+#include "tools/hidewire/journal_audit.hpp"
 
 namespace hidewire::cli {
 namespace {
@@ -95,6 +100,15 @@ int run_node(const Args& args) {
     std::unique_ptr<node::Journal> journal = cfg.journal(storage);
     std::unique_ptr<node::FhirStore> store = cfg.store(storage);
     std::unique_ptr<node::AccessPolicy> access = cfg.access();
+    std::unique_ptr<node::AuditLog> audit = cfg.audit(storage);
+    auth::Authenticator authenticator(cfg.auth);
+    if (cfg.auth.allow_anonymous)
+      log::warn("development.allow_anonymous is set: callers without credentials are served as anonymous, with every right. "
+                "Never on a node that holds real records");
+    // A JWT used before a restart stays used: exp is at most iat + 300 s, so the last 10 minutes cover it.
+    authenticator.remember_token_ids(audit->token_ids_since(fhir::utc_instant_seconds_ago(600)));
+    if (std::size_t n = audit_catch_up(*journal, *audit, cfg.ods_code, cfg.name))
+      log::info("audit: " + std::to_string(n) + " journalled messages audited after a restart");
     std::map<std::string, std::unique_ptr<node::Converter>> converters;
     std::map<std::string, const node::Converter*> converter_of;
     for (const auto& [format, build] : cfg.converters) converter_of[format] = (converters[format] = build()).get();
@@ -110,6 +124,15 @@ int run_node(const Args& args) {
     if (std::size_t n = router.recover()) log::info("recovered " + std::to_string(n) + " accepted messages not yet delivered");
     // Group commit: what every source takes in is journalled in shared transactions, then routed.
     node::GroupJournal group(*journal, [&router](std::vector<node::Committed>&& batch) { router.route_batch(std::move(batch)); });
+    // Writes by message are audited from the journal: no second sync before the sender's answer.
+    group.on_stored([&audit, &cfg](const std::vector<std::pair<std::int64_t, const node::JournalEntry*>>& stored) {
+      std::vector<node::AuditRecord> records;
+      records.reserve(stored.size());
+      for (const auto& [id, entry] : stored) records.push_back(journal_record(id, *entry, cfg.ods_code, cfg.name));
+      audit->append(std::move(records), [](bool ok, const std::string& error) {
+        if (!ok) log::error("audit: journalled messages not audited yet (they will be at the next start)", {{"error", error}});
+      });
+    });
     node::Intake intake(group, converter_of, {cfg.convert_threads, cfg.inline_convert_bytes});
     std::vector<std::unique_ptr<node::Source>> sources;
     // However this scope ends, sources stop taking messages and the group commit stops (answering
@@ -125,7 +148,7 @@ int run_node(const Args& args) {
       }
     } stop_first{sources, intake, group};
     for (const node::SourceConfig& s : cfg.sources) {
-      node::SourceContext ctx{io, intake.channel(s.name, s.accept_reused_control_id), s.name};
+      node::SourceContext ctx{io, intake.channel(s.name, s.accept_reused_control_id), s.name, &authenticator};
       try {
         sources.push_back(s.build(ctx));
         sources.back()->start();
@@ -134,7 +157,10 @@ int run_node(const Args& args) {
       }
       log::info("source " + s.name + ": " + sources.back()->describe());
     }
-    http::FhirApi api(*store, *access);
+    BreakGlassNotifier notifier(cfg);
+    http::ApiGuard guard{&authenticator, audit.get(), cfg.ods_code, cfg.name,
+                         [&notifier](const http::BreakGlassAlert& a) { notifier.notify(a); }};
+    http::FhirApi api(*store, *access, guard);
     auto serve = [&](const char* what, const node::HttpListenerConfig& l, auto h) {
       try {
         return std::make_unique<http::Server>(io, plugins::endpoint_of(l.listen), std::move(h), http_listener(what, l));
@@ -142,14 +168,17 @@ int run_node(const Args& args) {
         throw std::runtime_error(e.what());  // the server names itself and its address
       }
     };
-    auto api_server = serve("FHIR API", cfg.api, [&api](const http::Request& r) { return api.handle(r); });
+    auto api_server = serve("FHIR API", cfg.api, http::AsyncHandler([&api](const http::Request& r, std::function<void(http::Response)> reply) {
+                              api.handle_async(r, std::move(reply));
+                            }));
     log::info("FHIR API on http" + std::string(cfg.api.tls.enabled() ? "s" : "") + "://" + cfg.api.listen.host + ":" +
               std::to_string(api_server->port()));
     boost::asio::thread_pool replay_pool(1);
     api::AdminContext admin_ctx{cfg, *journal, router, group, intake};
     admin_ctx.replay_pool = &replay_pool;
-    auto admin = serve("admin", cfg.admin, http::AsyncHandler([&admin_ctx](const http::Request& r, std::function<void(http::Response)> reply) {
-                         api::admin_handle_async(admin_ctx, r, std::move(reply));
+    api::AdminGuard admin_guard{authenticator, *access, *audit, cfg.ods_code, cfg.name};
+    auto admin = serve("admin", cfg.admin, http::AsyncHandler([&](const http::Request& r, std::function<void(http::Response)> reply) {
+                         api::guarded_admin(admin_ctx, admin_guard, r, std::move(reply));
                        }));
     log::info("admin on http" + std::string(cfg.admin.tls.enabled() ? "s" : "") + "://" + cfg.admin.listen.host + ":" +
               std::to_string(admin->port()));
@@ -170,6 +199,8 @@ int run_node(const Args& args) {
     intake.stop();
     group.stop();  // commits what was queued (its answers go nowhere now: senders resend)
     router.stop();
+    notifier.stop();
+    audit->stop();  // after the group commit, whose entries it audits
     log::info("node stopped");
   } catch (const std::exception& e) {
     log::error(std::string("hidewire run: ") + e.what());

@@ -1,0 +1,58 @@
+#include "api/admin_guard.hpp"
+
+#include <memory>
+
+#include "api/fhir_api.hpp"
+#include "audit/audit_event.hpp"
+
+namespace hidewire::api {
+namespace {
+
+bool is_replay(const http::Request& r) {
+  return r.method == "POST" && r.path.rfind("/messages/", 0) == 0 && r.path.ends_with("/replay");
+}
+
+// Audits the use, then answers; an use that cannot be audited is not answered with its data.
+void audited(const AdminGuard& g, const node::Caller& caller, const std::string& interaction, const http::Request& r, int outcome,
+             const std::string& why, http::Response answer, const std::function<void(http::Response)>& reply) {
+  audit::Access a{caller};
+  a.interaction = interaction;
+  a.resource_type = "";
+  a.resource_id = r.path;
+  a.outcome = outcome;
+  a.outcome_text = why;
+  a.node_ods = g.node_ods;
+  a.node_name = g.node_name;
+  auto held = std::make_shared<http::Response>(std::move(answer));
+  g.audit.append({audit::make_record(a)}, [held, reply](bool ok, const std::string& error) {
+    if (ok) return reply(std::move(*held));
+    reply(http::operation_outcome(503, "transient", "the access could not be audited, so it is not served: " + error));
+  });
+}
+
+}  // namespace
+
+void guarded_admin(const AdminContext& ctx, const AdminGuard& g, const http::Request& r, std::function<void(http::Response)> reply) {
+  if (r.method == "GET" && r.path == "/health") return admin_handle_async(ctx, r, std::move(reply));
+  std::string interaction = is_replay(r) ? "replay" : "admin";
+  node::AuthOutcome a = g.auth.authenticate(http::credentials_of(r, "admin"));
+  if (!a.ok) {
+    node::Caller nobody;
+    nobody.address = r.peer_address;
+    http::Response no = http::operation_outcome(a.status, a.code.empty() ? "login" : a.code, a.message);
+    if (a.status == 401) no.headers["WWW-Authenticate"] = "Bearer";
+    return audited(g, nobody, interaction, r, 4, "authentication refused: " + a.message, std::move(no), reply);
+  }
+  node::AccessDecision d = g.policy.decide({a.caller, interaction, "", ""});
+  if (!d.allowed) {
+    http::Response no = http::operation_outcome(d.status ? d.status : 403, d.code.empty() ? "forbidden" : d.code, d.reason);
+    return audited(g, a.caller, interaction, r, 4, d.reason, std::move(no), reply);
+  }
+  auto caller = std::make_shared<node::Caller>(std::move(a.caller));
+  admin_handle_async(ctx, r, [&g, caller, interaction, r, reply](http::Response out) {
+    int outcome = out.status >= 500 ? 8 : out.status >= 400 ? 4 : 0;
+    audited(g, *caller, interaction, r, outcome, out.status >= 400 ? "answered " + std::to_string(out.status) : "", std::move(out), reply);
+  });
+}
+
+}  // namespace hidewire::api

@@ -1,0 +1,180 @@
+// The FHIR API's door: authentication, the audit of every access (granted, refused or failed)
+// before its answer goes out, break-glass alerts, and what patients themselves may do: read
+// their access log ("who saw my record") and record their wishes as Consent.
+#include <rapidjson/document.h>
+
+#include <future>
+
+#include "api/fhir_api.hpp"
+#include "api/fhir_api_parts.hpp"
+#include "api/record_gate.hpp"
+#include "audit/audit_event.hpp"
+#include "auth/patient_facts.hpp"
+#include "fhir/clock.hpp"
+#include "log/log.hpp"
+
+namespace hidewire::http {
+
+node::Credentials credentials_of(const Request& req, const std::string& listener) {
+  node::Credentials c;
+  c.listener = listener;
+  c.address = req.peer_address;
+  c.client_cert = req.peer_cert.present;
+  c.cert_cn = req.peer_cert.cn;
+  c.cert_ods = req.peer_cert.ods;
+  c.authorization = req.header("authorization");
+  c.request_id = req.header("x-request-id");
+  return c;
+}
+
+namespace {
+
+bool is_metadata(const Request& req) { return req.method == "GET" && (req.path == "/metadata" || req.path == "metadata"); }
+
+Response unauthenticated(const node::AuthOutcome& a) {
+  Response r = operation_outcome(a.status, a.code.empty() ? "login" : a.code, a.message);
+  if (a.status == 401) r.headers["WWW-Authenticate"] = "Bearer";
+  return r;
+}
+
+}  // namespace
+
+std::vector<node::AuditRecord> FhirApi::audit_records(const node::Caller& caller, const AccessTrail& trail) {
+  std::vector<node::AuditRecord> out;
+  audit::Access a{caller};
+  a.interaction = trail.interaction;
+  a.resource_type = trail.type;
+  a.resource_id = trail.id;
+  a.query = trail.query;
+  a.outcome = trail.outcome;
+  a.outcome_text = trail.outcome_text;
+  a.node_ods = guard_.node_ods;
+  a.node_name = guard_.node_name;
+  if (trail.patients.empty()) out.push_back(audit::make_record(a));
+  for (const TrailPatient& p : trail.patients) {  // one per patient: each can see who saw their record
+    a.patient_id = p.id;
+    a.patient_nhs = p.nhs_number;
+    a.withheld = p.withheld;
+    out.push_back(audit::make_record(a));
+  }
+  return out;
+}
+
+void FhirApi::alert_break_glass(const node::Caller& caller, const AccessTrail& trail, std::vector<node::AuditRecord>& records) {
+  for (const TrailPatient& p : trail.patients) {
+    if (!p.break_glass) continue;
+    audit::Access a{caller};
+    a.interaction = "break-glass";
+    a.resource_type = "Patient";
+    a.resource_id = p.id;
+    a.patient_id = p.id;
+    a.patient_nhs = p.nhs_number;
+    a.outcome = 0;
+    a.outcome_text = "privacy alert: break-glass by " + caller.describe() + ": " + caller.break_glass_reason;
+    a.node_ods = guard_.node_ods;
+    a.node_name = guard_.node_name;
+    records.push_back(audit::make_record(a));
+    log::warn("break-glass access", {{"caller", caller.describe()}, {"rule", p.rule}, {"request_id", caller.request_id}});
+    if (guard_.on_break_glass) guard_.on_break_glass({caller, p.id, p.nhs_number, p.registered_gp_ods, records.back().event_json});
+  }
+}
+
+void FhirApi::handle_async(const Request& req, std::function<void(Response)> reply) {
+  if (is_metadata(req)) return reply(capability(req));  // no patient data: open, as FHIR servers are
+  AccessTrail trail;
+  node::Caller caller;
+  Response r;
+  if (!guard_.auth) {
+    caller.roles = {"admin", "viewer", "clinical"};
+    caller.write_types = {"*"};
+    caller.address = req.peer_address;
+    caller.request_id = req.header("x-request-id");
+    r = serve(req, caller, trail);
+  } else if (node::AuthOutcome a = guard_.auth->authenticate(credentials_of(req, "FHIR API")); !a.ok) {
+    caller.address = req.peer_address;
+    caller.request_id = req.header("x-request-id");
+    trail.interaction = req.method == "GET" ? "read" : "create";
+    trail.outcome = 4;
+    trail.outcome_text = "authentication refused: " + a.message;
+    r = unauthenticated(a);
+  } else {
+    caller = std::move(a.caller);
+    r = serve(req, caller, trail);
+  }
+  if (!caller.request_id.empty()) r.headers["X-Request-ID"] = caller.request_id;
+  if (!guard_.audit) return reply(std::move(r));
+  std::vector<node::AuditRecord> records = audit_records(caller, trail);
+  alert_break_glass(caller, trail, records);
+  auto answer = std::make_shared<Response>(std::move(r));
+  // The answer goes only once its audit is durable: an access that cannot be audited is refused.
+  guard_.audit->append(std::move(records), [answer, reply = std::move(reply)](bool ok, const std::string& error) {
+    if (ok) return reply(std::move(*answer));
+    reply(operation_outcome(503, "transient", "the access could not be audited, so it is not served: " + error));
+  });
+}
+
+Response FhirApi::handle(const Request& req) {
+  std::promise<Response> answer;
+  auto got = answer.get_future();
+  handle_async(req, [&answer](Response r) { answer.set_value(std::move(r)); });
+  return got.get();
+}
+
+Response FhirApi::audit_search(const Request& req, const node::Caller& caller, AccessTrail& trail) {
+  trail.interaction = "audit-read";
+  node::AccessDecision d = policy_.decide({caller, "audit-read", "AuditEvent", ""});
+  if (!d.allowed) return refused(trail, operation_outcome(403, d.code.empty() ? "forbidden" : d.code, d.reason), d.reason);
+  if (!guard_.audit) return operation_outcome(404, "not-supported", "this node keeps no audit log");
+  node::AuditQuery q;
+  if (caller.kind == node::Caller::Kind::Patient) {
+    q.patient_nhs = caller.nhs_number;  // their own record's log, whatever they asked
+  } else {
+    // The practice exports a patient's log: AuditEvent?patient=ID or patient.identifier=[system|]NHS.
+    std::string pid, nhs;
+    for (const auto& [k, v] : req.query) {
+      if (k == "patient") pid = v.rfind("Patient/", 0) == 0 ? v.substr(8) : v;
+      if (k == "patient.identifier" || k == "patient:identifier") nhs = v.substr(v.find('|') == std::string::npos ? 0 : v.find('|') + 1);
+    }
+    node::PatientFacts facts = !pid.empty() ? auth::gather_patient_facts(store_, pid, fhir::utc_now_instant())
+                                            : auth::gather_patient_facts_by_nhs(store_, nhs, fhir::utc_now_instant());
+    if (!facts.found) return RecordGate::refusal({node::PatientDecision::Result::NotFound, "unknown patient", "", {}});
+    bool practice = !facts.registered_gp_ods.empty() && caller.ods_code == facts.registered_gp_ods;
+    bool holder_admin = caller.ods_code == guard_.node_ods && caller.has_role("admin");
+    if (!practice && !holder_admin && caller.kind != node::Caller::Kind::Anonymous)
+      return refused(trail, operation_outcome(403, "forbidden", "a patient's access log is for the patient, their registered practice and this node's administrators"),
+                     "audit export refused");
+    q.patient_nhs = facts.nhs_number;
+    trail.patient(facts.patient_id).nhs_number = facts.nhs_number;
+  }
+  auto count = req.query.find("_count");
+  if (count != req.query.end()) q.limit = static_cast<std::size_t>(std::max(1, std::min(1000, std::atoi(count->second.c_str()))));
+  std::string body = R"({"resourceType":"Bundle","type":"searchset","entry":[)";
+  bool first = true;
+  for (const node::AuditRecord& rec : guard_.audit->query(q)) {
+    if (!first) body += ',';
+    first = false;
+    body += R"({"fullUrl":)" + json_string(req.base_url + "/AuditEvent/" + std::to_string(rec.seq)) + R"(,"resource":)" + rec.event_json + "}";
+  }
+  body += "]}";
+  Response r;
+  r.body = std::move(body);
+  return r;
+}
+
+std::optional<Response> FhirApi::own_consent(const node::Caller& caller, const std::string& body, AccessTrail& trail) {
+  rapidjson::Document d;
+  d.Parse(body.c_str());
+  std::string ref;
+  if (d.IsObject() && d.HasMember("patient") && d["patient"].IsObject() && d["patient"].HasMember("reference") &&
+      d["patient"]["reference"].IsString())
+    ref = d["patient"]["reference"].GetString();
+  std::string pid = ref.rfind("Patient/", 0) == 0 ? ref.substr(8) : "";
+  node::PatientFacts facts = auth::gather_patient_facts(store_, pid, fhir::utc_now_instant());
+  if (!facts.found || facts.nhs_number != caller.nhs_number)
+    return refused(trail, operation_outcome(403, "forbidden", "a patient may record Consent only for their own record (Consent.patient)"),
+                   "consent for another patient");
+  trail.patient(pid).nhs_number = facts.nhs_number;
+  return std::nullopt;
+}
+
+}  // namespace hidewire::http

@@ -1,0 +1,121 @@
+// Transaction and batch Bundles, and Patient/$everything: each entry is put to the policy and
+// the write rules as a single write would be, so a Bundle cannot carry what a PUT could not.
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "api/fhir_api.hpp"
+#include "api/fhir_api_parts.hpp"
+#include "api/record_gate.hpp"
+#include "api/write_rules.hpp"
+#include "auth/patient_facts.hpp"
+#include "fhir/json_numbers.hpp"
+
+namespace hidewire::http {
+namespace {
+
+struct EntryRequest {
+  std::string method, type, id;
+};
+
+// The type and id a Bundle entry's request names ("Patient/42", "Patient?identifier=...", "Patient").
+EntryRequest entry_request(const rapidjson::Value& entry) {
+  EntryRequest out;
+  if (!entry.IsObject() || !entry.HasMember("request") || !entry["request"].IsObject()) return out;
+  const auto& r = entry["request"];
+  if (r.HasMember("method") && r["method"].IsString()) out.method = r["method"].GetString();
+  std::string url = r.HasMember("url") && r["url"].IsString() ? r["url"].GetString() : "";
+  url = url.substr(0, url.find('?'));
+  auto slash = url.find('/');
+  out.type = url.substr(0, slash);
+  if (slash != std::string::npos) out.id = url.substr(slash + 1);
+  return out;
+}
+
+std::string json_of(const rapidjson::Value& v) { return fhir::json::write(v); }
+
+}  // namespace
+
+// The first refusal for an entry of `bundle`, as the policy and the write rules see it.
+static std::optional<Response> refuse_entry(const rapidjson::Value& entry, const node::Caller& caller, const node::AccessPolicy& policy,
+                                            node::FhirStore& store, AccessTrail& trail) {
+  EntryRequest er = entry_request(entry);
+  if (er.method == "GET") return std::nullopt;  // reads inside a Bundle are not served here
+  std::string_view action = er.method == "PUT" ? "update" : er.method == "DELETE" ? "delete" : "create";
+  node::AccessDecision d = policy.decide({caller, action, er.type, er.id});
+  if (!d.allowed) return operation_outcome(d.status ? d.status : 403, d.code.empty() ? "forbidden" : d.code, d.reason);
+  if (!entry.HasMember("resource")) return std::nullopt;
+  std::string resource = json_of(entry["resource"]);
+  if (auto no = check_write(caller, resource, store, er.id)) return operation_outcome(no->status, no->code, no->message);
+  if (auto patient = auth::patient_of(resource)) {
+    if (patient->rfind("urn:", 0) != 0) trail.patient(*patient);
+  }
+  return std::nullopt;
+}
+
+Response FhirApi::bundle(const Request& req, const node::Caller& caller, AccessTrail& trail) {
+  fhir::Node node;
+  if (auto refusal = refuse(req, node)) return *refusal;
+  if (node.resource_type() != "Bundle") return operation_outcome(400, "invalid", "POST to the base takes a transaction or batch Bundle");
+  const fhir::Node* type = node.child("type");
+  std::string kind = type ? type->value : "";
+  rapidjson::Document b;
+  if (!fhir::json::parse(req.body, b) || !b.IsObject())  // numbers kept as written (json_numbers.hpp)
+    return operation_outcome(400, "structure", "the Bundle is not a JSON object");
+  rapidjson::SizeType n = b.HasMember("entry") && b["entry"].IsArray() ? b["entry"].Size() : 0;
+  if (kind == "transaction") {
+    trail.interaction = "transaction";
+    // All or nothing: one entry the caller may not write refuses the whole transaction.
+    for (rapidjson::SizeType i = 0; i < n; ++i)
+      if (auto no = refuse_entry(b["entry"][i], caller, policy_, store_, trail))
+        return refused(trail, *no, "entry " + std::to_string(i) + " refused");
+    Response r;
+    r.body = store_.transaction(req.body);
+    return r;
+  }
+  if (kind != "batch") return operation_outcome(400, "invalid", "Bundle.type must be transaction or batch, not '" + kind + "'");
+  trail.interaction = "batch";
+  // Batch: each entry on its own; one failing does not stop the others.
+  std::string body = R"({"resourceType":"Bundle","type":"batch-response","entry":[)";
+  for (rapidjson::SizeType i = 0; i < n; ++i) {
+    if (i) body += ',';
+    if (auto no = refuse_entry(b["entry"][i], caller, policy_, store_, trail)) {
+      body += R"({"response":{"status":)" + json_string(std::to_string(no->status)) + R"(,"outcome":)" + no->body + "}}";
+      continue;
+    }
+    std::string one = R"({"resourceType":"Bundle","type":"transaction","entry":[)";
+    one += json_of(b["entry"][i]) + "]}";
+    try {
+      std::string resp = store_.transaction(one);
+      rapidjson::Document rd;
+      rd.Parse(resp.c_str());
+      rapidjson::StringBuffer eb;
+      rapidjson::Writer<rapidjson::StringBuffer> ew(eb);
+      rd["entry"][0].Accept(ew);
+      body += std::string(eb.GetString(), eb.GetSize());
+    } catch (const node::StoreError& e) {
+      body += R"({"response":{"status":)" + json_string(std::to_string(e.http_status)) + R"(,"outcome":)" +
+              operation_outcome(e.http_status, "processing", e.what()).body + "}}";
+    } catch (const node::StorageUnavailable& e) {
+      body += R"({"response":{"status":"503","outcome":)" +
+              operation_outcome(503, "transient", std::string("the store cannot write now: ") + e.what()).body + "}}";
+    }
+  }
+  body += "]}";
+  Response r;
+  r.body = std::move(body);
+  return r;
+}
+
+Response FhirApi::everything(const Request& req, const node::Caller& caller, AccessTrail& trail, const std::string& id) {
+  if (!store_.read("Patient", id)) return operation_outcome(404, "not-found", "Patient/" + id + " is not known");
+  RecordGate gate(store_, policy_, caller, "operation", guard_.node_ods, trail);
+  const node::PatientDecision& d = gate.decide(id);
+  if (!d.allowed()) return refused(trail, RecordGate::refusal(d), "refused for the patient");
+  std::vector<node::StoredResource> shown;
+  for (auto& r : store_.everything(id))
+    if (gate.check(r.json) == RecordGate::Verdict::Pass) shown.push_back(std::move(r));
+  return bundle_of("searchset", shown, req.base_url, "", gate.withheld() ? withheld_entry() : "");
+}
+
+}  // namespace hidewire::http
