@@ -17,7 +17,9 @@ std::unique_ptr<ssl::context> make_server_tls(const ServerTls& t) {
     tls->use_private_key_file(t.key_file, ssl::context::pem);
     if (!t.client_ca_file.empty()) {
       tls->load_verify_file(t.client_ca_file);
-      tls->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+      // Optional: a certificate presented must still verify; one not presented leaves the
+      // caller to prove itself with a token.
+      tls->set_verify_mode(t.client_cert_optional ? ssl::verify_peer : ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
     }
   } catch (const boost::system::system_error& e) {
     throw std::runtime_error("TLS certificate " + t.cert_file + ", key " + t.key_file +

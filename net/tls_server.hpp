@@ -14,6 +14,7 @@ namespace hidewire::net {
 struct ServerTls {
   std::string cert_file, key_file;  // PEM
   std::string client_ca_file;       // set: clients must present a certificate this CA signed
+  bool client_cert_optional = false;  // with a CA: a certificate is checked when presented, not required
 };
 
 // Throws std::runtime_error naming the files when they are not usable: the TLS library's own

@@ -118,6 +118,10 @@ void ConfigReader::tls(TlsConfig& t) {
     x.str("cert", t.cert_file, true);
     x.str("key", t.key_file, true);
     x.str("ca", t.ca_file);
+    std::string client_cert = "required";
+    x.str("client_cert", client_cert);
+    if (client_cert != "required" && client_cert != "optional") x.problem("client_cert", "expected required or optional");
+    t.client_cert_optional = client_cert == "optional";
     if (files_)
       for (auto [key, file] : {std::pair{"cert", &t.cert_file}, std::pair{"key", &t.key_file}, std::pair{"ca", &t.ca_file}})
         if (!file->empty()) files_->push_back(x.at(key) + "\t" + *file);

@@ -19,6 +19,9 @@ struct Endpoint {
 
 struct TlsConfig {
   std::string cert_file, key_file, ca_file;  // PEM files; ca_file: peers to trust (mutual TLS)
+  // Listeners with a ca: "client_cert": "optional" lets callers without a certificate in (a
+  // patient's app, a system with a bearer token); the default requires one at the handshake.
+  bool client_cert_optional = false;
   bool enabled() const { return !cert_file.empty(); }
 };
 

@@ -101,7 +101,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         limits(o.limits),
         gate(std::make_shared<net::ConnectionGate>(o.name, o.limits.max_connections)) {
     const TlsOptions& t = o.tls;
-    if (t.enabled()) tls = net::make_server_tls({t.cert_file, t.key_file, t.client_ca_file});
+    if (t.enabled()) tls = net::make_server_tls({t.cert_file, t.key_file, t.client_ca_file, t.client_cert_optional});
   }
 
   asio::awaitable<void> session(tcp::socket socket) {

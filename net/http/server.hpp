@@ -47,6 +47,7 @@ using AsyncHandler = std::function<void(const Request&, std::function<void(Respo
 struct TlsOptions {
   std::string cert_file, key_file;  // PEM; both set: HTTPS
   std::string client_ca_file;       // set: clients must present a certificate this CA signed
+  bool client_cert_optional = false;  // with a CA: checked when presented, not required
   bool enabled() const { return !cert_file.empty(); }
 };
 

@@ -56,7 +56,7 @@ http::ServerOptions http_listener(std::string name, const node::HttpListenerConf
   o.name = std::move(name);
   o.max_body_bytes = l.max_request_bytes;
   // With `ca`, clients must present a certificate that CA signed (node-to-node mutual TLS).
-  o.tls = {l.tls.cert_file, l.tls.key_file, l.tls.ca_file};
+  o.tls = {l.tls.cert_file, l.tls.key_file, l.tls.ca_file, l.tls.client_cert_optional};
   o.limits = plugins::to_net(l.limits);
   return o;
 }
