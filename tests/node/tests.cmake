@@ -33,3 +33,12 @@ add_test(NAME node_large_message COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_la
 set_tests_properties(node_large_message PROPERTIES TIMEOUT 180)
 add_test(NAME node_logging COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_logging.sh $<TARGET_FILE:hidewire> ${CMAKE_CURRENT_SOURCE_DIR}/data/hl7v2)
 set_tests_properties(node_logging PROPERTIES TIMEOUT 60)
+# Access control and audit (issue 10): every caller kind against one holder, break-glass across
+# two nodes, and no acknowledged access unaudited across a SIGKILL.
+add_test(NAME node_access_control COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_access_control.sh $<TARGET_FILE:hidewire>)
+set_tests_properties(node_access_control PROPERTIES TIMEOUT 180)
+add_test(NAME node_break_glass COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_break_glass.sh $<TARGET_FILE:hidewire>)
+set_tests_properties(node_break_glass PROPERTIES TIMEOUT 120)
+add_test(NAME node_audit_crash COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_audit_crash.sh $<TARGET_FILE:hidewire>
+         ${CMAKE_CURRENT_SOURCE_DIR}/data/hl7v2)
+set_tests_properties(node_audit_crash PROPERTIES TIMEOUT 180)
