@@ -26,9 +26,12 @@ struct StorageContext {
   std::string under(const std::string& path) const;
 };
 
+class AuditLog;
 struct SinkContext {
   FhirStore& store;
   const std::string& name;
+  AuditLog* audit = nullptr;  // sinks that send records to another organisation audit each export
+  std::string node_ods, node_name;
 };
 
 using SourceBuilder = std::function<std::unique_ptr<Source>(SourceContext&)>;

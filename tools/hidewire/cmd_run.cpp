@@ -115,7 +115,7 @@ int run_node(const Args& args) {
     std::vector<std::unique_ptr<node::Sink>> sinks;
     std::map<std::string, node::Sink*> sink_of;
     for (const node::DestinationConfig& d : cfg.destinations) {
-      node::SinkContext ctx{*store, d.name};
+      node::SinkContext ctx{*store, d.name, audit.get(), cfg.ods_code, cfg.name};
       sinks.push_back(d.build(ctx));
       sink_of[d.name] = sinks.back().get();
     }

@@ -2,6 +2,11 @@
 
 #include <curl/curl.h>
 
+#include <random>
+
+#include "audit/audit_event.hpp"
+#include "node/audit_log.hpp"
+
 namespace hidewire::plugins::http_fhir_sink {
 namespace {
 
@@ -11,21 +16,66 @@ std::size_t discard(char*, std::size_t s, std::size_t n, void*) { return s * n; 
 
 class HttpFhirSink final : public node::Sink {
  public:
-  HttpFhirSink(Settings s, std::string name) : s_(std::move(s)), name_(std::move(name)) {}
+  HttpFhirSink(Settings s, node::SinkContext& ctx)
+      : s_(std::move(s)), name_(ctx.name), audit_(ctx.audit), node_ods_(ctx.node_ods), node_name_(ctx.node_name) {}
   const std::string& name() const override { return name_; }
   const node::RetryPolicy& retry() const override { return s_.retry; }
 
   std::vector<DeliveryResult> deliver(const std::vector<node::Parcel>& parcels) override {
     std::vector<DeliveryResult> out;
-    for (const node::Parcel& p : parcels) out.push_back(post(p.entry->output));
+    for (const node::Parcel& p : parcels) {
+      // Each send has its own X-Request-ID, in this node's audit and in the receiver's: the two
+      // logs tell the same story from both ends.
+      std::string request_id = "hw-" + node_ods_ + "-" + std::to_string(p.journal_id) + "-" + random_suffix();
+      out.push_back(post(p.entry->output, request_id));
+      audit_export(p, request_id, out.back());
+    }
     return out;
   }
 
  private:
-  DeliveryResult post(const std::string& body) {
+  static std::string random_suffix() {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
+    return buf;
+  }
+
+  void audit_export(const node::Parcel& p, const std::string& request_id, const DeliveryResult& result) {
+    if (!audit_) return;
+    node::Caller self;  // this node, sending on its own behalf
+    self.kind = node::Caller::Kind::System;
+    self.id = name_;
+    self.ods_code = node_ods_;
+    self.request_id = request_id;
+    self.purpose = "direct-care";
+    audit::Access a{self};
+    a.interaction = "export";
+    a.resource_type = "Bundle";
+    a.resource_id = s_.url;
+    a.patient_nhs = nhs_number_in(p.entry->output);
+    a.outcome = result.status == DeliveryResult::Status::Delivered ? 0 : result.status == DeliveryResult::Status::Rejected ? 4 : 8;
+    a.outcome_text = result.reason;
+    a.node_ods = node_ods_;
+    a.node_name = node_name_;
+    a.journal_id = p.journal_id;
+    audit_->append({audit::make_record(a)}, [](bool, const std::string&) {});
+  }
+
+  static std::string nhs_number_in(const std::string& bundle) {
+    static const std::string key = R"("system":"https://fhir.nhs.uk/Id/nhs-number","value":")";
+    auto at = bundle.find(key);
+    if (at == std::string::npos) return {};
+    at += key.size();
+    auto end = bundle.find('"', at);
+    return end == std::string::npos ? std::string() : bundle.substr(at, end - at);
+  }
+
+  DeliveryResult post(const std::string& body, const std::string& request_id) {
     CURL* c = curl_easy_init();
     if (!c) return {DeliveryResult::Status::Retry, "libcurl could not start"};
     curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/fhir+json");
+    headers = curl_slist_append(headers, ("X-Request-ID: " + request_id).c_str());
     headers = curl_slist_append(headers, "Accept: application/fhir+json");
     curl_easy_setopt(c, CURLOPT_URL, s_.url.c_str());
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
@@ -53,6 +103,8 @@ class HttpFhirSink final : public node::Sink {
 
   Settings s_;
   std::string name_;
+  node::AuditLog* audit_;
+  std::string node_ods_, node_name_;
 };
 
 }  // namespace
@@ -65,7 +117,7 @@ node::SinkBuilder factory(node::ConfigReader& r) {
   r.num("timeout_ms", s.timeout_ms, 100, 600000);
   node::read_retry(r, s.retry);
   r.tls(s.tls);
-  return [s](node::SinkContext& ctx) { return std::make_unique<HttpFhirSink>(s, ctx.name); };
+  return [s](node::SinkContext& ctx) { return std::make_unique<HttpFhirSink>(s, ctx); };
 }
 
 }  // namespace hidewire::plugins::http_fhir_sink
