@@ -23,8 +23,9 @@ node::PatientFacts gather_patient_facts(node::FhirStore& store, const std::strin
 node::PatientFacts gather_patient_facts_by_nhs(node::FhirStore& store, const std::string& nhs_number, const std::string& now,
                                                const std::string& holder_ods = {});
 
-// The patient a resource is about: its own id for a Patient, else the id in subject / patient /
-// beneficiary / ... ("Patient/<id>"); nullopt when it is about no patient (Organization, Practitioner...).
+// The patient a resource is about, as a bare id: a Patient's own id, else <id> of the top-level
+// subject / patient / beneficiary reference "Patient/<id>"; nullopt when it is about no patient
+// (Organization, Practitioner...). A SAX read that stops once it knows: cheap per resource.
 std::optional<std::string> patient_of(std::string_view resource_json);
 
 // The resource's type, category codes and meta.security codes, for AccessPolicy::permits.

@@ -48,7 +48,7 @@ struct ConsentRule {
   std::vector<std::string> actor_people;   // people it names by NHS number (a Restriction aimed at a proxy)
   std::vector<std::string> resource_types; // data classes: resource types
   std::vector<std::string> categories;     // data classes: category codes (e.g. mental-health)
-  std::vector<std::string> security_labels;// data classes: meta.security codes (SEX, PSY, SDV, PRG...)
+  std::vector<std::string> security_labels;// data classes: meta.security codes (v3-ActCode SEX, STD, PSY, SDV, PREGNANT...)
   std::string proxy_nhs_number;            // ProxyGrant: the person allowed
   bool recorded_by_patient = true;         // false: recorded by a proxy or a professional
 };

@@ -4,8 +4,10 @@
 
 #include <rapidjson/document.h>
 
+#include "node/config.hpp"
 #include "node/config_reader.hpp"
 #include "plugins/access/consent/consent_policy.hpp"
+#include "plugins/registry.hpp"
 #include "tests/access/policy_rows.hpp"
 
 using namespace access_test;
@@ -78,4 +80,22 @@ TEST_CASE("consent settings: unknown keys and wrong types refused, with their pa
   Built wrong = build(R"({"registered_gp_full_access":"yes","sensitive_roles":"sensitive-records"})");
   CHECK(has(wrong, "$.access.registered_gp_full_access"));
   CHECK(has(wrong, "$.access.sensitive_roles"));
+}
+
+TEST_CASE("consent settings: registered as `consent` and read from a node's config") {
+  const std::string base = R"({"node": {"name": "community-trust", "ods_code": "R1A"},
+    "sources": [{"name": "pas", "type": "mllp-hl7v2", "listen": "127.0.0.1:2575"}],
+    "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}, "access": )";
+  auto c = hidewire::node::parse_config(base + R"({"type": "consent", "registered_gp_full_access": false}})", hidewire::plugins::builtin());
+  REQUIRE(c.access);
+  auto policy = c.access();
+  CHECK(decide(*policy, kGp, edith({dissent()})) == Result::NoConsent);
+  try {
+    hidewire::node::parse_config(base + R"({"type": "consent", "holder_ods": "R1A"}})", hidewire::plugins::builtin());
+    FAIL("an unknown consent setting was accepted");
+  } catch (const hidewire::node::ConfigError& e) {
+    bool named = false;
+    for (const auto& p : e.problems) named = named || p.find("$.access.holder_ods") != std::string::npos;
+    CHECK(named);
+  }
 }
