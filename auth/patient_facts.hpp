@@ -15,12 +15,17 @@
 namespace hidewire::auth {
 
 // `now` is a FHIR instant (periods are compared with it). found=false when there is no such Patient.
-node::PatientFacts gather_patient_facts(node::FhirStore& store, const std::string& patient_id, const std::string& now);
+// `holder_ods` is this node's ODS code, copied into the facts (empty: no caller counts as the
+// holder, so the holder's own systems get only what a relationship gives them).
+node::PatientFacts gather_patient_facts(node::FhirStore& store, const std::string& patient_id, const std::string& now,
+                                        const std::string& holder_ods = {});
 // The same, finding the Patient by NHS number first.
-node::PatientFacts gather_patient_facts_by_nhs(node::FhirStore& store, const std::string& nhs_number, const std::string& now);
+node::PatientFacts gather_patient_facts_by_nhs(node::FhirStore& store, const std::string& nhs_number, const std::string& now,
+                                               const std::string& holder_ods = {});
 
-// The patient a resource is about: its own id for a Patient, else the id in subject / patient /
-// beneficiary / ... ("Patient/<id>"); nullopt when it is about no patient (Organization, Practitioner...).
+// The patient a resource is about, as a bare id: a Patient's own id, else <id> of the top-level
+// subject / patient / beneficiary reference "Patient/<id>"; nullopt when it is about no patient
+// (Organization, Practitioner...). A SAX read that stops once it knows: cheap per resource.
 std::optional<std::string> patient_of(std::string_view resource_json);
 
 // The resource's type, category codes and meta.security codes, for AccessPolicy::permits.

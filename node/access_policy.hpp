@@ -45,9 +45,10 @@ struct ConsentRule {
   std::string start, end;                  // provision.period (empty: open)
   std::vector<std::string> actor_orgs;     // ODS codes the provision names; empty: everyone
   std::vector<std::string> actor_roles;    // roles (SDS job roles, org kinds) it names; empty: everyone
+  std::vector<std::string> actor_people;   // people it names by NHS number (a Restriction aimed at a proxy)
   std::vector<std::string> resource_types; // data classes: resource types
   std::vector<std::string> categories;     // data classes: category codes (e.g. mental-health)
-  std::vector<std::string> security_labels;// data classes: meta.security codes (SEX, PSY, SDV, PRG...)
+  std::vector<std::string> security_labels;// data classes: meta.security codes (v3-ActCode SEX, STD, PSY, SDV, PREGNANT...)
   std::string proxy_nhs_number;            // ProxyGrant: the person allowed
   bool recorded_by_patient = true;         // false: recorded by a proxy or a professional
 };
@@ -55,6 +56,7 @@ struct ConsentRule {
 struct PatientFacts {
   bool found = false;
   std::string patient_id, nhs_number;
+  std::string holder_ods;                      // this node's organisation: its own systems hold the record
   bool sensitive = false;                      // meta.security R: PATIENT_NOT_FOUND to all but permitted roles
   bool deceased = false;
   std::string registered_gp_ods;               // Patient.generalPractitioner organisation
