@@ -98,6 +98,14 @@ Json provenance(const std::vector<std::string>& targets, const Source& s, Alloc&
   Json agent(rapidjson::kObjectType), who(rapidjson::kObjectType), agents(rapidjson::kArrayType);
   who.AddMember("display", str(s.agent, a), a);
   agent.AddMember("who", who, a);
+  if (!s.organisation_ods.empty()) {
+    Json org(rapidjson::kObjectType), oid(rapidjson::kObjectType);
+    oid.AddMember("system", rapidjson::StringRef(kOdsSystem), a);
+    oid.AddMember("value", str(s.organisation_ods, a), a);
+    org.AddMember("type", "Organization", a);
+    org.AddMember("identifier", oid, a);
+    agent.AddMember("onBehalfOf", org, a);
+  }
   agents.PushBack(agent, a);
   p.AddMember("agent", agents, a);
   Json entity(rapidjson::kObjectType), what(rapidjson::kObjectType), wid(rapidjson::kObjectType), entities(rapidjson::kArrayType);

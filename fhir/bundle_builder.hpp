@@ -55,7 +55,12 @@ struct Source {
   std::string id_system;     // the message's identity: urn:hidewire:hl7v2-message-control-id ...
   std::string id_value;      // MSH-10, a body's SHA-256
   std::string display;       // ADT^A01, "FHIR transaction"
+  // The sender's organisation as its credential established it (ODS code; empty: not known).
+  // Named as the agent's onBehalfOf, by its ODS identifier: never taken from the message.
+  std::string organisation_ods;
 };
+// The ODS organisation code system (Organization identifiers, Provenance agents).
+inline constexpr const char* kOdsSystem = "https://fhir.nhs.uk/Id/ods-organization-code";
 // A Provenance naming every target by its fullUrl and the message as its source entity.
 Json provenance(const std::vector<std::string>& target_full_urls, const Source& source, Alloc& a);
 

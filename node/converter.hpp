@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "fhir/diagnostics.hpp"
+#include "node/caller.hpp"
 
 namespace hidewire::node {
 
@@ -18,6 +19,10 @@ struct MessageInfo {
   std::string format;       // the converter's name: hl7v2, fhir
   std::string received_at;  // FHIR instant
   std::string content_hash; // sha256_hex of the text when the intake has it (empty: not known)
+  // Who sent it, as the source authenticated them (a replay: as journalled). Null: not known
+  // (tools, tests), treated as Anonymous. Converters check what the message says about its
+  // sender (MSH-4, a Provenance) against it.
+  const Caller* caller = nullptr;
 };
 
 struct Conversion {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "node/storage.hpp"
@@ -51,12 +52,29 @@ struct SearchPage {
   std::size_t total = 0;  // every match: counted only when count is 0
 };
 
+// The version an ETag names (If-Match, request.ifMatch): W/"3", "3" or 3 -> 3; 0 when it names
+// none (malformed or not positive): the caller answers 400.
+inline int version_of_etag(std::string_view etag) {
+  if (etag.substr(0, 2) == "W/") etag.remove_prefix(2);
+  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') etag = etag.substr(1, etag.size() - 2);
+  if (etag.empty() || etag.size() > 9) return 0;
+  int v = 0;
+  for (char c : etag) {
+    if (c < '0' || c > '9') return 0;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
 class FhirStore {
  public:
   virtual ~FhirStore() = default;
 
   virtual StoredResource create(const std::string& resource_json) = 0;
-  virtual StoredResource update(const std::string& type, const std::string& id, const std::string& resource_json) = 0;
+  // With `if_match_version` (from If-Match: W/"3"; 0: none), only when that is the current
+  // version: otherwise StoreError(412), checked in the same transaction as the write.
+  virtual StoredResource update(const std::string& type, const std::string& id, const std::string& resource_json,
+                                int if_match_version = 0) = 0;
   virtual std::optional<StoredResource> read(const std::string& type, const std::string& id) = 0;
   virtual std::optional<StoredResource> vread(const std::string& type, const std::string& id, int version) = 0;
   virtual std::vector<StoredResource> history(const std::string& type, const std::string& id) = 0;
@@ -67,7 +85,8 @@ class FhirStore {
 
   // Processes a transaction Bundle (JSON): urn:uuid fullUrls get ids and every reference to them
   // is rewritten; PUT Type?identifier=system|value updates the one match or creates; POST with
-  // ifNoneExist creates only when nothing matches. All entries commit together or none does.
+  // ifNoneExist creates only when nothing matches; a PUT with request.ifMatch (W/"3") only
+  // writes over that version (else 412). All entries commit together or none does.
   // Returns the transaction-response Bundle (JSON).
   // With `once_key` (e.g. "journal:42"), a transaction already applied under that key is not
   // applied again: its first response is returned. The key is written in the same transaction

@@ -9,6 +9,7 @@
 #include "conformance/gate.hpp"
 #include "fhir/clock.hpp"
 #include "log/log.hpp"
+#include "node/caller_json.hpp"
 
 namespace hidewire::node {
 
@@ -70,6 +71,7 @@ void log_outcome(const std::string& source, const JournalEntry& e, const Outcome
 
 struct Channel::Slot {
   JournalEntry entry;
+  Caller caller;  // the converter's MessageInfo points at it
   Conversion conversion;
   Outcome::Kind kind = Outcome::Kind::Unavailable;
   const Responder* responder = nullptr;
@@ -131,15 +133,18 @@ Conversion Intake::reconvert(const JournalEntry& e) const {
   // Journals from before formats were recorded held HL7 v2 and FHIR only: told apart by the text.
   std::string format = e.format;
   if (format.empty()) format = e.raw.rfind("MSH", 0) == 0 ? "hl7v2" : "fhir";
-  return convert(e.raw, MessageInfo{e.channel, format, e.received_at, e.content_hash});
+  Caller caller = caller_from_json(e.caller);
+  return convert(e.raw, MessageInfo{e.channel, format, e.received_at, e.content_hash, &caller});
 }
 
 Channel::Channel(Intake& intake, std::string name, bool accept_reused)
     : intake_(intake), name_(std::move(name)), accept_reused_(accept_reused) {}
 
-void Channel::submit(std::string raw, const std::string& format, const Responder& responder, Reply reply) {
+void Channel::submit(std::string raw, const std::string& format, Caller caller, const Responder& responder, Reply reply) {
   ++stats_.received;
   auto slot = std::make_shared<Slot>();
+  slot->entry.caller = caller_json(caller);
+  slot->caller = std::move(caller);
   slot->entry.channel = name_;
   slot->entry.format = format;
   slot->entry.raw = std::move(raw);
@@ -182,7 +187,7 @@ void Channel::settle(const std::shared_ptr<Slot>& slot) {
 void Channel::convert(Slot& s) {
   JournalEntry& e = s.entry;
   e.content_hash = sha256_hex(e.raw);  // once: the fhir converter's control id is this hash too
-  s.conversion = intake_.convert(e.raw, MessageInfo{name_, e.format, e.received_at, e.content_hash});
+  s.conversion = intake_.convert(e.raw, MessageInfo{name_, e.format, e.received_at, e.content_hash, &s.caller});
   Conversion& c = s.conversion;
   e.sender = c.sender;
   e.message_id = c.control_id;

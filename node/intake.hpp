@@ -62,8 +62,10 @@ class Intake;
 // One source's door into the intake: its counters, its order, its resend policy.
 class Channel {
  public:
-  // Takes one message of `format`. `responder` must outlive the reply.
-  void submit(std::string raw, const std::string& format, const Responder& responder, Reply reply);
+  // Takes one message of `format` from `caller` (as the source authenticated them: the
+  // converter checks the message against it, and the journal keeps it). `responder` must
+  // outlive the reply.
+  void submit(std::string raw, const std::string& format, Caller caller, const Responder& responder, Reply reply);
   const SourceStats& stats() const { return stats_; }
   const std::string& name() const { return name_; }
 
@@ -102,7 +104,8 @@ class Intake {
   Channel& channel(const std::string& name, bool accept_reused_control_id = false);
   const std::map<std::string, std::unique_ptr<Channel>>& channels() const { return channels_; }
   // Converts and checks a journalled message again (replay of a refused message, after a map
-  // was fixed): the new conversion, with the gate's verdict in its status and diagnostics.
+  // was fixed): the new conversion, with the gate's verdict in its status and diagnostics. The
+  // message is converted as the caller journalled with it (JournalEntry::caller).
   Conversion reconvert(const JournalEntry& entry) const;
   // Converts and gates one message: what submit does before journalling. Never throws.
   Conversion convert(std::string_view raw, const MessageInfo& info) const;

@@ -30,6 +30,7 @@ struct JournalEntry {
   std::string ack;         // the answer sent back
   std::string output;      // the FHIR Bundle produced, when accepted
   std::string received_at; // UTC, ISO 8601
+  std::string caller;      // who sent it (node/caller_json.hpp): the audit of writes and replays read it
   bool reuse_allowed = false;  // not stored: journal it even when its control id is taken (in its place, in order)
 };
 

@@ -309,7 +309,7 @@ class Builder {
     for (std::size_t i = 0; i < prov; ++i) targets.push_back(entries_[i].full_url);
     build::Source src{when, std::string(m_.sending_application()) + " at " + std::string(m_.sending_facility()),
                       "urn:hidewire:hl7v2-message-control-id", std::string(m_.control_id()),
-                      std::string(m_.message_code()) + "^" + std::string(m_.trigger_event())};
+                      std::string(m_.message_code()) + "^" + std::string(m_.trigger_event()), opts.sender_ods};
     entries_[prov].res = build::provenance(targets, src, a());
     std::vector<JsonValue> list;
     for (std::size_t i = 0; i < entries_.size(); ++i) {

@@ -13,6 +13,7 @@ namespace hidewire::mapping {
 
 struct ConvertOptions {
   std::string received_at;  // Provenance.recorded and Bundle.timestamp (FHIR instant); default: MSH-7
+  std::string sender_ods;   // the sender's organisation from its credential: the Provenance agent's onBehalfOf
 };
 
 struct Conversion {

@@ -113,7 +113,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     std::string peer = pe ? "-" : remote.address().to_string() + ":" + std::to_string(remote.port());
     if (!tls) {
       beast::tcp_stream stream(std::move(socket));
-      co_await serve(stream, base, net::PeerCert{}, peer);
+      // Named, not a temporary: GCC 12 destroys a temporary bound to a coroutine's reference
+      // parameter inside co_await twice (free(): invalid pointer on every plain request).
+      const net::PeerCert no_cert;
+      co_await serve(stream, base, no_cert, peer);
       boost::system::error_code ignored;
       stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
       co_return;
@@ -126,7 +129,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       log::warn("TLS handshake failed", {{"peer", peer}, {"error", ec.message()}});
       co_return;
     }
-    co_await serve(stream, base, net::peer_cert_of(stream.native_handle()), peer);
+    const net::PeerCert cert = net::peer_cert_of(stream.native_handle());
+    co_await serve(stream, base, cert, peer);
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
     co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
   }

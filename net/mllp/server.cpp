@@ -29,7 +29,7 @@ using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
-  Impl(asio::io_context& io, const tcp::endpoint& at, AsyncFrameHandler h, FrameErrorHandler e, const ServerOptions& o)
+  Impl(asio::io_context& io, const tcp::endpoint& at, ConnectionFrameHandler h, FrameErrorHandler e, const ServerOptions& o)
       : acceptor(net::open_acceptor(io, at, o.name)),
         handler(std::move(h)),
         on_error(std::move(e)),
@@ -43,9 +43,9 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   // with all the answers, in frame order, once the last has come (from whichever thread). A
   // sender that pipelines its messages so has them share a group commit rather than one each.
   template <typename Token>
-  auto async_handle(const std::vector<std::string>& frames, Token&& token) {
+  auto async_handle(Connection& conn, const std::vector<std::string>& frames, Token&& token) {
     return asio::async_initiate<Token, void(std::vector<std::string>)>(
-        [this, &frames](auto completion) {
+        [this, &conn, &frames](auto completion) {
           struct Pending {
             std::vector<std::string> acks;
             std::atomic<std::size_t> left;
@@ -55,7 +55,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
           auto done = std::make_shared<decltype(completion)>(std::move(completion));
           auto pending = std::make_shared<Pending>(frames.size());
           for (std::size_t i = 0; i < frames.size(); ++i)
-            handler(frames[i], [ex, done, pending, i](std::string ack) {
+            handler(conn, frames[i], [ex, done, pending, i](std::string ack) {
               pending->acks[i] = std::move(ack);
               if (--pending->left == 0)  // the last answer: its writes to acks happened before
                 asio::post(ex, [done, pending]() mutable { (*done)(std::move(pending->acks)); });
@@ -67,7 +67,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   // One connection: read, decode frames, answer them in order. Between frames the peer has the
   // idle timeout to start the next; once a frame has started, the read timeout to finish it.
   template <typename Stream>
-  asio::awaitable<void> serve(Stream& stream) {
+  asio::awaitable<void> serve(Stream& stream, Connection& conn) {
     beast::tcp_stream& lowest = beast::get_lowest_layer(stream);
     FrameDecoder decoder(opts.max_frame_bytes);
     std::vector<std::string> frames;
@@ -84,12 +84,13 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       else if (!frames.empty() || !frame_started) frame_started = Clock::now();  // a frame began in this read
       if (!frames.empty()) {
         lowest.expires_never();  // the handler answers once the journal has the message
-        std::vector<std::string> acks = co_await async_handle(frames, asio::use_awaitable);
+        std::vector<std::string> acks = co_await async_handle(conn, frames, asio::use_awaitable);
         std::string out;
         for (const std::string& a : acks) out += frame(a);
         frames_handled += acks.size();
         lowest.expires_after(opts.limits.idle_timeout);
         co_await asio::async_write(stream, asio::buffer(out), asio::use_awaitable);
+        if (conn.close_after_answer) co_return;
       }
       if (!ok) {
         std::string ar = frame(on_error(error));
@@ -104,14 +105,19 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     auto self = shared_from_this();
     try {
       socket.set_option(tcp::no_delay(true));
+      Connection conn;
+      boost::system::error_code ec;
+      tcp::endpoint remote = socket.remote_endpoint(ec);
+      if (!ec) conn.peer_address = remote.address().to_string() + ":" + std::to_string(remote.port());
       if (tls) {
         beast::ssl_stream<beast::tcp_stream> s(beast::tcp_stream(std::move(socket)), *tls);
         beast::get_lowest_layer(s).expires_after(opts.limits.handshake_timeout);
         co_await s.async_handshake(asio::ssl::stream_base::server, asio::use_awaitable);
-        co_await serve(s);
+        conn.peer_cert = net::peer_cert_of(s.native_handle());
+        co_await serve(s, conn);
       } else {
         beast::tcp_stream s(std::move(socket));
-        co_await serve(s);
+        co_await serve(s, conn);
       }
     } catch (const boost::system::system_error& e) {
       // Peer closed or reset, or timed out: normal ends of a connection. Anything else is logged.
@@ -127,7 +133,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   }
 
   tcp::acceptor acceptor;
-  AsyncFrameHandler handler;
+  ConnectionFrameHandler handler;
   FrameErrorHandler on_error;
   ServerOptions opts;
   std::shared_ptr<net::ConnectionGate> gate;
@@ -136,15 +142,20 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::atomic<std::uint64_t> frames_handled{0};
 };
 
-Server::Server(asio::io_context& io, const tcp::endpoint& at, AsyncFrameHandler handler, FrameErrorHandler on_error,
+Server::Server(asio::io_context& io, const tcp::endpoint& at, ConnectionFrameHandler handler, FrameErrorHandler on_error,
                const ServerOptions& opts)
     : impl_(std::make_shared<Impl>(io, at, std::move(handler), std::move(on_error), opts)) {
   asio::co_spawn(io, impl_->accept_loop(), asio::detached);
 }
 
+Server::Server(asio::io_context& io, const tcp::endpoint& at, AsyncFrameHandler handler, FrameErrorHandler on_error,
+               const ServerOptions& opts)
+    : Server(io, at, ConnectionFrameHandler([h = std::move(handler)](Connection&, std::string_view m, Reply reply) { h(m, std::move(reply)); }),
+             std::move(on_error), opts) {}
+
 Server::Server(asio::io_context& io, const tcp::endpoint& at, FrameHandler handler, FrameErrorHandler on_error,
                const ServerOptions& opts)
-    : Server(io, at, AsyncFrameHandler([h = std::move(handler)](std::string_view m, Reply reply) { reply(h(m)); }),
+    : Server(io, at, ConnectionFrameHandler([h = std::move(handler)](Connection&, std::string_view m, Reply reply) { reply(h(m)); }),
              std::move(on_error), opts) {}
 
 Server::~Server() { stop(); }

@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "net/listener.hpp"
+#include "net/peer_cert.hpp"
 
 namespace boost::asio::ssl {
 class context;
@@ -39,6 +40,19 @@ using FrameHandler = std::function<std::string(std::string_view message)>;
 using Reply = std::function<void(std::string ack)>;
 // Gets the raw message (valid until the reply) and answers through `reply`, now or later.
 using AsyncFrameHandler = std::function<void(std::string_view message, Reply reply)>;
+// What the listener knows of one connection, for a handler that needs to know who sends.
+struct Connection {
+  std::string peer_address;  // host:port
+  net::PeerCert peer_cert;   // the client certificate the listener's CA verified, if any
+  // The handler's own, per connection (who the sender was found to be): set and read on the
+  // I/O thread, during handler calls.
+  std::shared_ptr<void> state;
+  // Set by the handler, during its call: the connection is closed once this read's answers are
+  // written (a sender refused for who it is gets its AR, then nothing more is read).
+  bool close_after_answer = false;
+};
+// As AsyncFrameHandler, with the connection the frame came on.
+using ConnectionFrameHandler = std::function<void(Connection& connection, std::string_view message, Reply reply)>;
 // Answers a frame that could not be taken (oversized): the AR payload.
 using FrameErrorHandler = std::function<std::string(const std::string& error)>;
 
@@ -47,6 +61,8 @@ class Server {
   Server(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& at, FrameHandler handler,
          FrameErrorHandler on_error, const ServerOptions& opts = {});
   Server(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& at, AsyncFrameHandler handler,
+         FrameErrorHandler on_error, const ServerOptions& opts = {});
+  Server(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& at, ConnectionFrameHandler handler,
          FrameErrorHandler on_error, const ServerOptions& opts = {});
   ~Server();
   std::uint16_t port() const;  // the bound port (useful with port 0)

@@ -99,6 +99,21 @@ std::string V2Responder::answer(std::string_view raw, const Outcome& o) const {
   }
 }
 
+std::string V2Responder::refuse_sender(std::string_view raw, const std::string& why) const {
+  hl7v2::AckOptions opts;
+  opts.control_id = next_control_id();
+  opts.timestamp = v2_now();
+  opts.text = "Message not accepted: sender refused";
+  hl7v2::ParseError perr;
+  std::string_view msh = raw.substr(0, raw.find_first_of("\r\n"));
+  std::optional<hl7v2::Message> msg = hl7v2::parse(msh, perr);
+  if (!msg) {
+    perr.message = why;
+    return hl7v2::build_reject(raw, perr, opts);
+  }
+  return hl7v2::build_ack(*msg, hl7v2::AckCode::AR, {{"", hl7v2::kApplicationInternalError, 'E', why}}, opts);
+}
+
 std::string V2Responder::reject_frame(const std::string& error) const {
   hl7v2::ParseError perr;
   perr.message = error;

@@ -14,6 +14,9 @@ class V2Responder final : public node::Responder {
   std::string answer(std::string_view raw, const node::Outcome& outcome) const override;
   // The AR for a frame that could not even be taken (too large).
   std::string reject_frame(const std::string& error) const;
+  // The AR, with an ERR segment saying why, for a message from a sender who is refused (not
+  // authenticated, or not allowed): nothing of it was taken.
+  std::string refuse_sender(std::string_view raw, const std::string& why) const;
 
  private:
   std::string next_control_id() const;

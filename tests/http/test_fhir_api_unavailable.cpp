@@ -19,7 +19,7 @@ struct FullStore final : node::FhirStore {
   explicit FullStore(node::FhirStore& real) : real(real) {}
   [[noreturn]] static void full() { throw node::StorageUnavailable("sqlite: database or disk is full"); }
   node::StoredResource create(const std::string&) override { full(); }
-  node::StoredResource update(const std::string&, const std::string&, const std::string&) override { full(); }
+  node::StoredResource update(const std::string&, const std::string&, const std::string&, int) override { full(); }
   std::string transaction(const std::string&, const std::string&) override { full(); }
   std::vector<BatchResult> transaction_batch(const std::vector<BatchItem>&) override { full(); }
   std::optional<node::StoredResource> read(const std::string& t, const std::string& id) override { return real.read(t, id); }

@@ -4,3 +4,5 @@ hw_add_test(test_https SOURCES http/test_https.cpp LIBS hidewire_http CURL::libc
 target_include_directories(test_https PRIVATE ${PROJECT_SOURCE_DIR})
 hw_add_test(test_http SOURCES http/test_http_limits.cpp LIBS hidewire_http)
 target_include_directories(test_http PRIVATE ${PROJECT_SOURCE_DIR})
+hw_add_test(test_write_rules SOURCES http/test_write_rules.cpp LIBS hidewire_api hidewire_store_sqlite)
+target_include_directories(test_write_rules PRIVATE ${PROJECT_SOURCE_DIR})

@@ -53,7 +53,7 @@ struct Fixture {
     server = std::make_unique<mllp::Server>(
         io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0),
         mllp::AsyncFrameHandler([this](std::string_view m, mllp::Reply reply) {
-          channel->submit(std::string(m), "hl7v2", responder,
+          channel->submit(std::string(m), "hl7v2", node::Caller{}, responder,
                           [reply = std::move(reply)](const node::Outcome&, const std::string& ack) { reply(ack); });
         }),
         [this](const std::string& e) { return responder.reject_frame(e); }, opts);
@@ -338,7 +338,7 @@ TEST_CASE("an accepted reuse of a control id keeps its place: journalled and rou
     std::map<std::string, std::future<std::int64_t>> ids;
     for (const char* name : {"first", "hold", "reused", "update"}) ids[name] = done[name].get_future();
     auto send = [&](node::Channel& ch, const std::string& name, std::string text) {
-      ch.submit(std::move(text), "hl7v2", responder, [&done, name](const node::Outcome& o, const std::string&) { done[name].set_value(o.journal_id); });
+      ch.submit(std::move(text), "hl7v2", node::Caller{}, responder, [&done, name](const node::Outcome& o, const std::string&) { done[name].set_value(o.journal_id); });
     };
     send(theatres, "first", corpus("adt_a01_v251.hl7"));
     REQUIRE(ids["first"].wait_for(std::chrono::seconds(10)) == std::future_status::ready);

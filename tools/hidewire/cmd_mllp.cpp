@@ -95,7 +95,7 @@ int run_listen(const Args& args) {
     mllp::Server server(
         io, {boost::asio::ip::make_address(host), port},
         mllp::AsyncFrameHandler([&](std::string_view m, mllp::Reply reply) {
-          ch.submit(std::string(m), "hl7v2", responder, [reply = std::move(reply)](const node::Outcome&, const std::string& ack) { reply(ack); });
+          ch.submit(std::string(m), "hl7v2", node::Caller{}, responder, [reply = std::move(reply)](const node::Outcome&, const std::string& ack) { reply(ack); });
         }),
         [&](const std::string& e) { return responder.reject_frame(e); }, opts);
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);

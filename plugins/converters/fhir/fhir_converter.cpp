@@ -5,6 +5,7 @@
 #include "fhir/json_numbers.hpp"
 #include "fhir/schema.hpp"
 #include "node/intake.hpp"
+#include "plugins/converters/fhir/provenance_check.hpp"
 
 namespace hidewire::plugins::fhir_converter {
 namespace {
@@ -12,6 +13,11 @@ namespace {
 using node::Conversion;
 
 std::string text_of(const fhir::Node* n) { return n ? std::string(n->value) : ""; }
+
+// The organisation the credential established, for the Provenance this converter writes.
+std::string sender_ods(const node::MessageInfo& info) {
+  return info.caller && info.caller->kind != node::Caller::Kind::Anonymous ? info.caller->ods_code : std::string();
+}
 
 // What the store's transaction would refuse, found now: the error's text, or empty.
 std::string unappliable(const fhir::Node& bundle) {
@@ -51,7 +57,7 @@ std::string wrap(const fhir::Node& root, const std::string& type, const std::str
   std::vector<rapidjson::Value> entries;
   entries.push_back(build::transaction_entry(full_url, type, std::move(resource), url, build::Write::Upsert, a));
   build::Source src{info.received_at, info.channel.empty() ? "a FHIR sender" : "source " + info.channel, "urn:hidewire:message-sha256",
-                    body_hash, "FHIR " + type};
+                    body_hash, "FHIR " + type, sender_ods(info)};
   entries.push_back(build::transaction_entry(build::stable_uuid(body_hash, 1), "Provenance", build::provenance({full_url}, src, a), "",
                                              build::Write::Create, a));
   return fhir::json::write(build::transaction_bundle(entries, info.received_at, a));
@@ -71,6 +77,12 @@ class FhirConverter final : public node::Converter {
       }
       std::string type(root.resource_type());
       out.event = type;
+      if (info.caller)
+        if (ForgedAgent f = forged_provenance_agent(root, *info.caller); !f.location.empty()) {
+          out.status = Conversion::Status::Refused;
+          out.diagnostics.error("security", f.location, f.message);
+          return out;
+        }
       if (type == "Bundle") {
         if (std::string why = unappliable(root); !why.empty()) {
           out.status = Conversion::Status::Refused;

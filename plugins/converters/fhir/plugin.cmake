@@ -1,1 +1,1 @@
-hw_plugin(hidewire_converter_fhir SOURCES fhir_converter.cpp)
+hw_plugin(hidewire_converter_fhir SOURCES fhir_converter.cpp provenance_check.cpp)

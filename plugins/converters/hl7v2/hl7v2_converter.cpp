@@ -1,10 +1,36 @@
 #include "plugins/converters/hl7v2/hl7v2_converter.hpp"
 
+#include <strings.h>
+
 #include "hl7v2/message.hpp"
 #include "mapping/engine/converter.hpp"
 
 namespace hidewire::plugins::hl7v2_converter {
 namespace {
+
+bool same(std::string_view a, const std::string& b) { return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0; }
+
+bool names_org(std::string_view value, const node::Caller& c) {
+  if (same(value, c.ods_code)) return true;
+  for (const std::string& f : c.facilities)
+    if (same(value, f)) return true;
+  return false;
+}
+
+// The sending organisation comes from the credential: MSH-4 (HD namespace id or universal id)
+// must name the caller's organisation (its ODS code or a configured facility), or be empty.
+// The refusal says what MSH-4 named: the caller's ODS code is not secret, and the sender needs
+// both to fix its configuration. Empty when it is fine.
+std::string msh4_mismatch(const hl7v2::Message& m, const node::Caller* caller) {
+  if (!caller || caller->kind == node::Caller::Kind::Anonymous) return {};
+  std::string_view msh4 = m.segments.front().field(4);
+  std::string_view ns = m.piece(msh4, 1, 1), uid = m.piece(msh4, 1, 2);
+  if (ns.empty() && uid.empty()) return {};
+  if ((!ns.empty() && names_org(ns, *caller)) || (!uid.empty() && names_org(uid, *caller))) return {};
+  return "MSH-4 (sending facility) names organisation '" + std::string(ns.empty() ? uid : ns) + "', but the message came from " +
+         caller->describe() + " whose organisation is " + (caller->ods_code.empty() ? "not known" : caller->ods_code) +
+         ": a sender may only send for its own organisation";
+}
 
 class Hl7v2Converter final : public node::Converter {
  public:
@@ -22,7 +48,14 @@ class Hl7v2Converter final : public node::Converter {
       out.sender = std::string(msh.field(3)) + "^" + std::string(msh.field(4));
       out.control_id = std::string(msg->control_id());
       out.event = std::string(msg->message_code()) + "^" + std::string(msg->trigger_event());
-      mapping::Conversion c = mapping::convert(*msg);
+      if (std::string why = msh4_mismatch(*msg, info.caller); !why.empty()) {
+        out.status = node::Conversion::Status::Refused;
+        out.diagnostics.error("security", "MSH-4", why);
+        return out;
+      }
+      mapping::ConvertOptions opts;
+      if (info.caller && info.caller->kind != node::Caller::Kind::Anonymous) opts.sender_ods = info.caller->ods_code;
+      mapping::Conversion c = mapping::convert(*msg, mapping::MapSet::builtin(), opts);
       out.status = c.ok ? node::Conversion::Status::Converted : node::Conversion::Status::Refused;
       out.bundle_json = std::move(c.bundle_json);
       out.diagnostics = std::move(c.diagnostics);

@@ -11,7 +11,7 @@ using node::JournalEntry;
 using sqlite::Stmt;
 using sqlite::exec;
 
-#define JOURNAL_COLUMNS "id, channel, sender, message_id, status, reason, raw, ack, output, received_at, format, content_hash, event"
+#define JOURNAL_COLUMNS "id, channel, sender, message_id, status, reason, raw, ack, output, received_at, format, content_hash, event, caller"
 
 JournalEntry row(const Stmt& s) {
   JournalEntry e;
@@ -28,6 +28,7 @@ JournalEntry row(const Stmt& s) {
   e.format = s.text(10);
   e.content_hash = s.text(11);
   e.event = s.text(12);
+  e.caller = s.text(13);
   return e;
 }
 
@@ -52,7 +53,8 @@ SqliteJournal::SqliteJournal(const std::string& path) {
        "CREATE INDEX IF NOT EXISTS journal_status ON journal(status);");
   // Journals made by earlier versions get the newer columns (ALTER fails when one is there already).
   for (const char* column : {"delivered INTEGER NOT NULL DEFAULT 0", "format TEXT NOT NULL DEFAULT ''",
-                             "content_hash TEXT NOT NULL DEFAULT ''", "event TEXT NOT NULL DEFAULT ''"})
+                             "content_hash TEXT NOT NULL DEFAULT ''", "event TEXT NOT NULL DEFAULT ''",
+                             "caller TEXT NOT NULL DEFAULT ''"})
     sqlite3_exec(db_, ("ALTER TABLE journal ADD COLUMN " + std::string(column)).c_str(), nullptr, nullptr, nullptr);
   // Not unique: a control id reused with other content is kept beside the first (its own row).
   // Led by message_id so a search by control id alone uses it too.
@@ -100,11 +102,11 @@ std::vector<node::Journal::Appended> SqliteJournal::append_batch(const std::vect
         }
       }
       Stmt s(*stmts_,
-             "INSERT INTO journal(channel, sender, message_id, status, reason, raw, ack, output, received_at, format, content_hash, event)"
-             " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+             "INSERT INTO journal(channel, sender, message_id, status, reason, raw, ack, output, received_at, format, content_hash, event, caller)"
+             " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       s.bind(1, e.channel).bind(2, e.sender).bind(3, e.message_id).bind(4, e.status).bind(5, e.reason).bind(6, e.raw)
           .bind(7, e.ack).bind(8, e.output).bind(9, e.received_at.empty() ? now : e.received_at)
-          .bind(10, e.format).bind(11, e.content_hash).bind(12, e.event);
+          .bind(10, e.format).bind(11, e.content_hash).bind(12, e.event).bind(13, e.caller);
       s.step();
       out[i].id = sqlite3_last_insert_rowid(db_);
       out[i].reuse_of = taken_by;

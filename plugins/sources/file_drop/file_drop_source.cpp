@@ -5,10 +5,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "fhir/codec.hpp"
 #include "log/log.hpp"
 #include "node/intake.hpp"
+#include "node/source.hpp"
+#include "plugins/common/source_auth.hpp"
 #include "plugins/common/fhir_answer.hpp"
 #include "plugins/common/v2_answer.hpp"
 
@@ -19,7 +22,8 @@ namespace fs = std::filesystem;
 using node::Outcome;
 
 struct Poller : std::enable_shared_from_this<Poller> {
-  Poller(boost::asio::io_context& io, Settings s, node::Channel& ch) : timer(io), s(std::move(s)), root(this->s.directory), channel(ch) {}
+  Poller(boost::asio::io_context& io, Settings s, node::SourceContext& ctx)
+      : timer(io), s(std::move(s)), root(this->s.directory), channel(ctx.channel), name(ctx.name), auth(ctx.auth) {}
 
   void open() {
     for (const char* sub : {"done", "rejected", ".inflight"}) fs::create_directories(root / sub);
@@ -37,8 +41,17 @@ struct Poller : std::enable_shared_from_this<Poller> {
     });
   }
 
+  // Once per poll: a configuration's system does not change between the files of one poll.
+  node::AuthOutcome sender() const {
+    node::Credentials c;
+    c.listener = "source " + name;
+    c.address = root.string();
+    return authenticate_sender(auth, s.system, c);
+  }
+
   void poll() {
     std::error_code ec;
+    std::optional<node::AuthOutcome> who;
     for (const auto& f : fs::directory_iterator(root, ec)) {
       if (!f.is_regular_file() || f.path().filename().string().front() == '.') continue;
       fs::path inflight = root / ".inflight" / f.path().filename();
@@ -49,11 +62,16 @@ struct Poller : std::enable_shared_from_this<Poller> {
         settle(inflight, false);
         continue;
       }
+      if (!who) who = sender();
+      if (!who->ok) {
+        refuse(inflight, *who);
+        continue;
+      }
       std::ifstream file(inflight, std::ios::binary);
       std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
       std::string format = !s.format.empty() ? s.format : fhir::detect_format(text) != fhir::Format::Unknown ? "fhir" : "hl7v2";
       const node::Responder& responder = format == "fhir" ? static_cast<const node::Responder&>(fhir) : v2;
-      channel.submit(std::move(text), format, responder, [self = shared_from_this(), inflight](const Outcome& o, const std::string&) {
+      channel.submit(std::move(text), format, who->caller, responder, [self = shared_from_this(), inflight](const Outcome& o, const std::string&) {
         bool ok = o.kind == Outcome::Kind::Accepted || (o.kind == Outcome::Kind::Duplicate && o.first_status != "rejected");
         // Not stored (a full disk): left in the folder, taken again at the next poll.
         if (o.kind == Outcome::Kind::Unavailable) return self->put_back(inflight);
@@ -67,6 +85,12 @@ struct Poller : std::enable_shared_from_this<Poller> {
     fs::rename(inflight, root / (ok ? "done" : "rejected") / inflight.filename(), ec);
     if (ec) log::error("file drop: could not move a file", {{"file", inflight.string()}, {"error", ec.message()}});
   }
+  // Not read, not journalled: the sender is not accepted. The reason goes beside the file.
+  void refuse(const fs::path& inflight, const node::AuthOutcome& who) {
+    log::warn("file drop: sender refused, file moved to rejected/", {{"file", inflight.filename().string()}, {"reason", who.message}});
+    std::ofstream(root / "rejected" / (inflight.filename().string() + ".reason")) << "sender not accepted (" << who.status << "): " << who.message << "\n";
+    settle(inflight, false);
+  }
   void put_back(const fs::path& inflight) {
     std::error_code ec;
     fs::rename(inflight, root / inflight.filename(), ec);
@@ -76,6 +100,8 @@ struct Poller : std::enable_shared_from_this<Poller> {
   Settings s;
   fs::path root;
   node::Channel& channel;
+  std::string name;
+  node::Authentication* auth;
   V2Responder v2;
   FhirResponder fhir;
   bool stopped = false;
@@ -83,7 +109,7 @@ struct Poller : std::enable_shared_from_this<Poller> {
 
 class FileDropSource final : public node::Source {
  public:
-  FileDropSource(Settings s, node::SourceContext& ctx) : poller_(std::make_shared<Poller>(ctx.io, std::move(s), ctx.channel)) {}
+  FileDropSource(Settings s, node::SourceContext& ctx) : poller_(std::make_shared<Poller>(ctx.io, std::move(s), ctx)) {}
   ~FileDropSource() override { stop(); }
   void start() override {
     poller_->open();
@@ -107,6 +133,7 @@ node::SourceBuilder factory(node::ConfigReader& r) {
   r.str("format", s.format);
   r.num("poll_ms", s.poll_ms, 10, 3600000);
   r.num("max_file_bytes", s.max_file_bytes, 1, 1LL << 31);
+  r.str("system", s.system);
   return [s](node::SourceContext& ctx) { return std::make_unique<FileDropSource>(s, ctx); };
 }
 

@@ -1,11 +1,15 @@
 #include "plugins/sources/http_fhir/http_fhir_source.hpp"
 
 #include "api/fhir_api.hpp"
+#include "api/write_rules.hpp"
+#include "log/log.hpp"
 #include "fhir/diagnostics.hpp"
 #include "net/http/server.hpp"
 #include "node/intake.hpp"
 #include "plugins/common/fhir_answer.hpp"
 #include "plugins/common/limits.hpp"
+#include "plugins/common/source_auth.hpp"
+#include "node/source.hpp"
 
 namespace hidewire::plugins::http_fhir_source {
 namespace {
@@ -36,7 +40,8 @@ http::Response respond(const Outcome& o, const std::string& answer) {
 
 class HttpFhirSource final : public node::Source {
  public:
-  HttpFhirSource(Settings s, node::SourceContext& ctx) : s_(std::move(s)), io_(ctx.io), channel_(ctx.channel), name_(ctx.name) {}
+  HttpFhirSource(Settings s, node::SourceContext& ctx)
+      : s_(std::move(s)), io_(ctx.io), channel_(ctx.channel), name_(ctx.name), auth_(ctx.auth) {}
 
   void start() override {
     boost::asio::ip::tcp::endpoint at = endpoint_of(s_.listen);
@@ -44,7 +49,13 @@ class HttpFhirSource final : public node::Source {
         io_, at,
         http::AsyncHandler([this](const http::Request& r, std::function<void(http::Response)> reply) {
           if (r.method != "POST") return reply(http::operation_outcome(405, "not-supported", "POST a FHIR resource or Bundle"));
-          channel_.submit(r.body, "fhir", responder_,
+          // Who sends, and whether they may write what they sent, before anything is journalled.
+          node::AuthOutcome who = authenticate_sender(auth_, {}, credentials(r));
+          if (!who.ok) return reply(refused(who.status, who.code, who.message, r));
+          // Anonymous (no authentication, or development.allow_anonymous) has no grants to check.
+          if (who.caller.kind != node::Caller::Kind::Anonymous)
+            if (auto no = api::check_types(who.caller, r.body)) return reply(refused(no->status, no->code, no->message, r));
+          channel_.submit(r.body, "fhir", std::move(who.caller), responder_,
                           [reply = std::move(reply)](const Outcome& o, const std::string& answer) { reply(respond(o, answer)); });
         }),
         options());
@@ -60,6 +71,23 @@ class HttpFhirSource final : public node::Source {
   void stop() override {
     if (server_) server_->stop();
   }
+  node::Credentials credentials(const http::Request& r) const {
+    node::Credentials c;
+    c.listener = "source " + name_;
+    c.address = r.peer_address;
+    c.client_cert = r.peer_cert.present;
+    c.cert_cn = r.peer_cert.cn;
+    c.cert_ods = r.peer_cert.ods;
+    c.authorization = r.header("authorization");
+    c.request_id = r.header("x-request-id");
+    return c;
+  }
+  http::Response refused(int status, const std::string& code, const std::string& why, const http::Request& r) const {
+    log::warn("sender refused", {{"listener", "source " + name_}, {"address", r.peer_address}, {"status", status}, {"reason", why}});
+    http::Response out = http::operation_outcome(status, code.empty() ? (status == 401 ? "login" : "forbidden") : code, why);
+    if (status == 401) out.headers["WWW-Authenticate"] = "Bearer";
+    return out;
+  }
   std::string describe() const override {
     return std::string("HTTP") + (s_.tls.enabled() ? "S" : "") + " FHIR on " + s_.listen.host + ":" +
            std::to_string(server_ ? server_->port() : s_.listen.port);
@@ -70,6 +98,7 @@ class HttpFhirSource final : public node::Source {
   boost::asio::io_context& io_;
   node::Channel& channel_;
   std::string name_;
+  node::Authentication* auth_;
   FhirResponder responder_;
   std::unique_ptr<http::Server> server_;
 };

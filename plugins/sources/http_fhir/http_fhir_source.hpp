@@ -2,6 +2,10 @@
 // Bundle (JSON or XML). It goes to the intake as format `fhir`, and the answer is given once
 // the outcome is durable: 202 accepted, 422 refused (400 unreadable) with an OperationOutcome,
 // 200 for a resend of an accepted body, 503 when it could not be stored (the sender keeps it).
+// Each request is authenticated first (a bearer token or signed JWT, the verified client
+// certificate, X-Request-ID): 401 (with WWW-Authenticate: Bearer) or 403 with an
+// OperationOutcome, and a resource type the caller may not write (any entry of a Bundle) 403,
+// all before anything is journalled.
 #pragma once
 
 #include "node/registry.hpp"

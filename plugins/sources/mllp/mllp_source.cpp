@@ -1,8 +1,11 @@
 #include "plugins/sources/mllp/mllp_source.hpp"
 
+#include "log/log.hpp"
 #include "net/mllp/server.hpp"
 #include "node/intake.hpp"
+#include "node/source.hpp"
 #include "plugins/common/limits.hpp"
+#include "plugins/common/source_auth.hpp"
 #include "plugins/common/v2_answer.hpp"
 
 namespace hidewire::plugins::mllp_source {
@@ -10,7 +13,8 @@ namespace {
 
 class MllpSource final : public node::Source {
  public:
-  MllpSource(Settings s, node::SourceContext& ctx) : s_(std::move(s)), io_(ctx.io), channel_(ctx.channel), name_(ctx.name) {}
+  MllpSource(Settings s, node::SourceContext& ctx)
+      : s_(std::move(s)), io_(ctx.io), channel_(ctx.channel), name_(ctx.name), auth_(ctx.auth) {}
 
   void start() override {
     mllp::ServerOptions o;
@@ -23,8 +27,13 @@ class MllpSource final : public node::Source {
     boost::asio::ip::tcp::endpoint at = endpoint_of(s_.listen);
     server_ = std::make_unique<mllp::Server>(
         io_, at,
-        mllp::AsyncFrameHandler([this](std::string_view m, mllp::Reply reply) {
-          channel_.submit(std::string(m), "hl7v2", responder_,
+        mllp::ConnectionFrameHandler([this](mllp::Connection& conn, std::string_view m, mllp::Reply reply) {
+          const node::AuthOutcome& who = sender(conn);
+          if (!who.ok) {
+            conn.close_after_answer = true;
+            return reply(responder_.refuse_sender(m, "sender not accepted: " + who.message));
+          }
+          channel_.submit(std::string(m), "hl7v2", who.caller, responder_,
                           [reply = std::move(reply)](const node::Outcome&, const std::string& ack) { reply(ack); });
         }),
         [this](const std::string& err) {
@@ -42,10 +51,29 @@ class MllpSource final : public node::Source {
   }
 
  private:
+  // Once per connection, at its first frame: a certificate or a configured system does not
+  // change while the connection lasts.
+  const node::AuthOutcome& sender(mllp::Connection& conn) {
+    if (!conn.state) {
+      node::Credentials c;
+      c.listener = "source " + name_;
+      c.address = conn.peer_address;
+      c.client_cert = conn.peer_cert.present;
+      c.cert_cn = conn.peer_cert.cn;
+      c.cert_ods = conn.peer_cert.ods;
+      auto who = std::make_shared<node::AuthOutcome>(authenticate_sender(auth_, s_.system, c));
+      if (!who->ok)
+        log::warn("sender refused", {{"listener", c.listener}, {"address", c.address}, {"status", who->status}, {"reason", who->message}});
+      conn.state = who;
+    }
+    return *static_cast<const node::AuthOutcome*>(conn.state.get());
+  }
+
   Settings s_;
   boost::asio::io_context& io_;
   node::Channel& channel_;
   std::string name_;
+  node::Authentication* auth_;
   V2Responder responder_;
   std::unique_ptr<mllp::Server> server_;
 };
@@ -55,6 +83,7 @@ class MllpSource final : public node::Source {
 node::SourceBuilder factory(node::ConfigReader& r) {
   Settings s;
   read_listener(r, s);
+  r.str("system", s.system);
   return [s](node::SourceContext& ctx) { return std::make_unique<MllpSource>(s, ctx); };
 }
 

@@ -91,14 +91,14 @@ StoredResource SqliteFhirStore::create(const std::string& json) {
   }
 }
 
-StoredResource SqliteFhirStore::update(const std::string& type, const std::string& id, const std::string& json) {
+StoredResource SqliteFhirStore::update(const std::string& type, const std::string& id, const std::string& json, int if_match_version) {
   std::lock_guard lock(mu_);
   rapidjson::Document d = parse_resource(json);
   if (type != d["resourceType"].GetString()) throw StoreError(400, "resourceType does not match the URL");
   if (d.HasMember("id") && d["id"].IsString() && id != d["id"].GetString()) throw StoreError(400, "id in the body does not match the URL");
   exec(db_, "BEGIN IMMEDIATE");
   try {
-    StoredResource r = Impl::put(*stmts_, d, type, id);
+    StoredResource r = Impl::put(*stmts_, d, type, id, if_match_version);
     exec(db_, "COMMIT");
     return r;
   } catch (...) {

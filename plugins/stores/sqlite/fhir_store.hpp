@@ -31,7 +31,8 @@ class SqliteFhirStore final : public node::FhirStore {
   SqliteFhirStore& operator=(const SqliteFhirStore&) = delete;
 
   StoredResource create(const std::string& resource_json) override;
-  StoredResource update(const std::string& type, const std::string& id, const std::string& resource_json) override;
+  StoredResource update(const std::string& type, const std::string& id, const std::string& resource_json,
+                        int if_match_version = 0) override;
   std::optional<StoredResource> read(const std::string& type, const std::string& id) override;
   std::optional<StoredResource> vread(const std::string& type, const std::string& id, int version) override;
   std::vector<StoredResource> history(const std::string& type, const std::string& id) override;

@@ -106,14 +106,19 @@ struct SqliteFhirStore::Impl {
   }
 
   // Stores a new version of type/id (version 1 when new); the caller holds the lock and the
-  // SQLite transaction.
-  static StoredResource put(sqlite::StmtCache& db, rapidjson::Document& d, const std::string& type, const std::string& id) {
+  // SQLite transaction. With `if_match` (> 0), only over that version: read and written in the
+  // same transaction, so two writers holding the same version cannot both succeed.
+  static StoredResource put(sqlite::StmtCache& db, rapidjson::Document& d, const std::string& type, const std::string& id,
+                            int if_match = 0) {
     int version = 1;
     {
       Stmt s(db, "SELECT version FROM resources WHERE type = ? AND id = ?");
       s.bind(1, type).bind(2, id);
       if (s.step()) version = static_cast<int>(s.integer(0)) + 1;
     }
+    if (if_match > 0 && if_match != version - 1)
+      throw StoreError(412, type + "/" + id + (version == 1 ? " does not exist" : " is at version " + std::to_string(version - 1)) +
+                                ", not the version W/\"" + std::to_string(if_match) + "\" named by If-Match: read it again and resend");
     auto& a = d.GetAllocator();
     std::string when = fhir::utc_now_instant();
     d.RemoveMember("id");

@@ -71,6 +71,7 @@ std::string SqliteFhirStore::apply_locked(const std::string& bundle_json, const 
   struct Plan {
     std::string type, id, status;
     bool write = true;
+    int if_match = 0;  // request.ifMatch's version
   };
   std::vector<Plan> plan(entries.Size());
   std::map<std::string, std::string> ids;  // fullUrl -> Type/id
@@ -82,6 +83,10 @@ std::string SqliteFhirStore::apply_locked(const std::string& bundle_json, const 
       Plan& p = plan[i];
       p.type = e["resource"]["resourceType"].GetString();
       std::string method = e["request"]["method"].GetString(), url = e["request"]["url"].GetString();
+      if (auto m = e["request"].FindMember("ifMatch"); m != e["request"].MemberEnd() && method == "PUT") {
+        p.if_match = m->value.IsString() ? node::version_of_etag(m->value.GetString()) : 0;
+        if (!p.if_match) throw StoreError(400, "entry " + std::to_string(i) + ": request.ifMatch is not a version (W/\"3\")");
+      }
       if (method == "PUT" && url.find('?') != std::string::npos) {
         auto found = Impl::match(*stmts_, p.type, url.substr(url.find('?') + 1));
         if (found.size() > 1) throw StoreError(412, "entry " + std::to_string(i) + ": " + url + " matches " + std::to_string(found.size()) + " resources");
@@ -116,7 +121,7 @@ std::string SqliteFhirStore::apply_locked(const std::string& bundle_json, const 
         rapidjson::Document d;
         d.CopyFrom(entries[i]["resource"], d.GetAllocator());
         rewrite_refs(d, ids, d.GetAllocator());
-        StoredResource s = Impl::put(*stmts_, d, p.type, p.id);
+        StoredResource s = Impl::put(*stmts_, d, p.type, p.id, p.if_match);
         version = std::to_string(s.version);
       }
       std::string location = p.type + "/" + p.id + "/_history/" + version;

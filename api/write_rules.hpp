@@ -1,0 +1,40 @@
+// Who may write what, for the FHIR API's create and update and each transaction entry (and the
+// HTTP FHIR source's resource types). The sending organisation comes from the credential, and
+// the NHS number is a patient's key, so:
+//   - the caller may write the resource type (Caller::may_write), else 403;
+//   - a Provenance whose agent (who / onBehalfOf) names another organisation (its ODS
+//     identifier, or a reference to a stored Organization that carries one) is refused, 403;
+//   - a Patient created with an NHS number another stored Patient has is refused, 409: a
+//     conditional create or update (identifier=https://fhir.nhs.uk/Id/nhs-number|N) is the way;
+//   - an update of a Patient that removes or changes its NHS number is refused, 409, unless the
+//     caller has the `admin` role (a merge is an admin action), and an NHS number that belongs
+//     to another stored Patient is refused, 409, whoever asks.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "node/caller.hpp"
+#include "node/fhir_store.hpp"
+
+namespace hidewire::api {
+
+struct WriteRefusal {
+  int status = 403;
+  std::string code;     // OperationOutcome issue code: forbidden, duplicate, conflict
+  std::string message;  // for the diagnostics: names the rule, never an NHS number
+};
+
+// `resource_json`: the resource to write (FHIR JSON). `existing_id`: the id being updated (an
+// update, a PUT Type/id, or the id a conditional PUT matched); empty for a create. Reads the
+// store (no lock held across the write: the API calls it just before writing).
+std::optional<WriteRefusal> check_write(const node::Caller& caller, std::string_view resource_json, node::FhirStore& store,
+                                        std::string_view existing_id);
+
+// Whether the caller may write every resource type a body holds (one resource, or each entry
+// of a Bundle; JSON or XML): the first it may not, as a 403. A body that cannot be read passes
+// (the intake refuses it as unreadable, and says why).
+std::optional<WriteRefusal> check_types(const node::Caller& caller, std::string_view body);
+
+}  // namespace hidewire::api
