@@ -1,0 +1,8 @@
+hw_add_test(test_auth SOURCES auth/test_authenticator.cpp auth/test_jwt.cpp LIBS hidewire_auth)
+target_include_directories(test_auth PRIVATE ${PROJECT_SOURCE_DIR} ${RAPIDJSON_INCLUDE})
+hw_add_test(test_auth_config SOURCES auth/test_credentials_config.cpp LIBS hidewire_plugins)
+target_include_directories(test_auth_config PRIVATE ${PROJECT_SOURCE_DIR})
+hw_add_test(test_token_cli SOURCES auth/test_token_cli.cpp LIBS hidewire_auth)
+target_include_directories(test_token_cli PRIVATE ${PROJECT_SOURCE_DIR})
+target_compile_definitions(test_token_cli PRIVATE HIDEWIRE_BIN="$<TARGET_FILE:hidewire>")
+add_dependencies(test_token_cli hidewire)
