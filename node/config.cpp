@@ -46,8 +46,8 @@ void read_http_listener(ConfigReader& a, HttpListenerConfig& l) {
   read_limits(a, l.limits);
 }
 
-const std::vector<std::string> kOrgKinds = {"gp-practice", "acute-trust", "ambulance-service", "nhs-111", "community",
-                                           "social-care", "care-home", "voluntary"};
+const std::vector<std::string> kOrgKinds = {"acute-trust", "ambulance-service", "care-home", "community", "gp-practice",
+                                           "nhs-111", "social-care", "voluntary"};
 
 bool is_hex64(const std::string& s) {
   return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)); });
