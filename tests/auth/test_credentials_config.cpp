@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "auth/jwt.hpp"
 #include "node/config.hpp"
 #include "plugins/registry.hpp"
 
@@ -118,4 +119,27 @@ TEST_CASE("token hashes are kept lower-case, so the comparison does not depend o
   std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
   NodeConfig c = parse_config(practice(R"("systems": [{"name": "emis-web", "token_sha256": ")" + upper + R"("}])"), builtin());
   CHECK(c.auth.systems[0].token_sha256 == kEmisHash);
+}
+
+TEST_CASE("the example configs: real systems[] and peers with kinds; only local-demo allows anonymous callers") {
+  struct Row {
+    const char* name;
+    const char* system;
+    const char* example_token;  // documented in the system's _comment
+  };
+  for (Row r : {Row{"gp-practice", "practice-manager", "example-b86010-practice-manager-token"},
+                Row{"acute-hospital", "integration-team", "example-rr8-integration-team-token"},
+                Row{"ambulance-service", "epcr", "example-rx8-epcr-token"},
+                Row{"social-care-provider", "case-system", "example-8jf33-case-system-token"}}) {
+    CAPTURE(r.name);
+    NodeConfig c = load_config(std::string(HIDEWIRE_SOURCE_DIR) + "/config/" + r.name + ".json", builtin());
+    CHECK_FALSE(c.auth.allow_anonymous);
+    CHECK_FALSE(c.auth.node_kind.empty());
+    REQUIRE_FALSE(c.auth.peers.empty());
+    for (const PeerAuth& p : c.auth.peers) CHECK_FALSE(p.kind.empty());
+    auto s = std::find_if(c.auth.systems.begin(), c.auth.systems.end(), [&](const SystemAuth& x) { return x.name == r.system; });
+    REQUIRE(s != c.auth.systems.end());
+    CHECK(s->token_sha256 == hidewire::auth::sha256_hex(r.example_token));
+  }
+  CHECK(load_config(std::string(HIDEWIRE_SOURCE_DIR) + "/config/local-demo.json", builtin()).auth.allow_anonymous);
 }
