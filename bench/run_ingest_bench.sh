@@ -19,7 +19,7 @@ now() { date +%s.%N; }
 for c in "${conns[@]}"; do
   rm -rf "$out/data"
   cat >"$out/node.json" <<JSON
-{"node": {"name": "bench", "ods_code": "RR8", "data_dir": "$out/data"},
+{"node": {"name": "bench", "ods_code": "RR8", "data_dir": "$out/data"}, "development": {"allow_anonymous": true},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
  "sources": [{"name": "lab", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"}],
  "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}

@@ -4,6 +4,7 @@
 #include <rapidjson/error/en.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -45,6 +46,76 @@ void read_http_listener(ConfigReader& a, HttpListenerConfig& l) {
   read_limits(a, l.limits);
 }
 
+const std::vector<std::string> kOrgKinds = {"acute-trust", "ambulance-service", "care-home", "community", "gp-practice",
+                                           "nhs-111", "social-care", "voluntary"};
+
+bool is_hex64(const std::string& s) {
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)); });
+}
+
+std::string lower(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+// The credentials part of a peers[] entry (its ods_code, url and tls are the federation's).
+void read_peer_auth(ConfigReader& p, PeerAuth& a) {
+  p.one_of("kind", a.kind, kOrgKinds, false);
+  p.strings("jwt_keys", a.jwt_keys);
+  p.boolean("gpconnect_consumer", a.gpconnect_consumer);
+  p.strings("roles", a.roles);
+  p.strings("write_types", a.write_types);
+}
+
+void read_system(ConfigReader& s, SystemAuth& a) {
+  s.str("name", a.name, true);
+  s.str("ods_code", a.ods_code);
+  s.one_of("kind", a.kind, kOrgKinds, false);
+  s.str("token_sha256", a.token_sha256);
+  if (!a.token_sha256.empty() && !is_hex64(a.token_sha256))
+    s.problem("token_sha256", "expected the 64 hex digits of a SHA-256 (hidewire token secret prints one)");
+  a.token_sha256 = lower(a.token_sha256);
+  s.str("cert_cn", a.cert_cn);
+  s.strings("jwt_keys", a.jwt_keys);
+  if (a.token_sha256.empty() && a.cert_cn.empty() && a.jwt_keys.empty())
+    s.problem("", "a system needs a credential: token_sha256, cert_cn or jwt_keys");
+  s.strings("roles", a.roles);
+  s.strings("write_types", a.write_types);
+  s.strings("facilities", a.facilities);
+}
+
+void read_identity_provider(ConfigReader& i, IdentityProvider& a) {
+  i.str("issuer", a.issuer, true);
+  i.strings("keys", a.keys, true);
+  if (i.has("keys") && a.keys.empty()) i.problem("keys", "at least one PEM public key file");
+  i.str("audience", a.audience);
+  i.str("nhs_number_claim", a.nhs_number_claim);
+}
+
+// Names that must be unique across one list: "$.systems[2].name: 'pas' is used twice".
+template <typename List, typename Get>
+void unique_in(std::vector<std::string>& problems, const char* path, const char* key, const List& list, Get get) {
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string& v = get(list[i]);
+    if (!v.empty() && !seen.insert(v).second)
+      problems.push_back(std::string("$.") + path + "[" + std::to_string(i) + "]." + key + ": '" + v + "' is used twice");
+  }
+}
+
+void check_credentials(const AuthConfig& a, std::vector<std::string>& problems) {
+  unique_in(problems, "peers", "ods_code", a.peers, [](const PeerAuth& p) -> const std::string& { return p.ods_code; });
+  unique_in(problems, "systems", "name", a.systems, [](const SystemAuth& s) -> const std::string& { return s.name; });
+  unique_in(problems, "systems", "cert_cn", a.systems, [](const SystemAuth& s) -> const std::string& { return s.cert_cn; });
+  unique_in(problems, "systems", "token_sha256", a.systems, [](const SystemAuth& s) -> const std::string& { return s.token_sha256; });
+  unique_in(problems, "identity_providers", "issuer", a.identity_providers, [](const IdentityProvider& p) -> const std::string& { return p.issuer; });
+  // A JWT without a certificate finds its keys by iss: a system name and an issuer must differ.
+  for (std::size_t i = 0; i < a.identity_providers.size(); ++i)
+    for (const SystemAuth& s : a.systems)
+      if (s.name == a.identity_providers[i].issuer)
+        problems.push_back("$.identity_providers[" + std::to_string(i) + "].issuer: '" + s.name + "' is also a system's name");
+}
+
 }  // namespace
 
 ConfigError::ConfigError(std::vector<std::string> p) : std::runtime_error(joined(p)), problems(std::move(p)) {}
@@ -76,7 +147,10 @@ NodeConfig parse_config(const std::string& text, const Registry& registry) {
       n.num("io_threads", c.io_threads, 0, 64);
       n.num("convert_threads", c.convert_threads, 1, 64);
       n.num("inline_convert_bytes", c.inline_convert_bytes, 0, 1LL << 30);
+      n.one_of("kind", c.auth.node_kind, kOrgKinds, false);
+      n.str("audience", c.auth.audience);
     }, true);
+    root.object("development", [&](ConfigReader& d) { d.boolean("allow_anonymous", c.auth.allow_anonymous); });
     root.object("log", [&](ConfigReader& l) {
       std::string text;
       if (l.one_of("level", text, {"debug", "info", "warn", "error"}, false)) log::parse_level(text, c.log_level);
@@ -146,9 +220,32 @@ NodeConfig parse_config(const std::string& text, const Registry& registry) {
       p.str("ods_code", peer.ods_code, true);
       p.str("url", peer.url, true);
       p.tls(peer.tls);
+      PeerAuth auth;
+      auth.ods_code = peer.ods_code;
+      read_peer_auth(p, auth);
       c.peers.push_back(std::move(peer));
+      c.auth.peers.push_back(std::move(auth));
+    });
+    root.array("systems", [&](ConfigReader& s) {
+      SystemAuth sys;
+      read_system(s, sys);
+      c.auth.systems.push_back(std::move(sys));
+    });
+    root.array("identity_providers", [&](ConfigReader& i) {
+      IdentityProvider idp;
+      read_identity_provider(i, idp);
+      c.auth.identity_providers.push_back(std::move(idp));
     });
   }
+  // Credentials: defaults from the node, then names that must be unique.
+  c.auth.node_ods = c.ods_code;
+  for (SystemAuth& s : c.auth.systems) {
+    if (s.ods_code.empty()) s.ods_code = c.ods_code;
+    if (s.kind.empty()) s.kind = c.auth.node_kind;
+  }
+  if (c.auth.audience.empty())
+    c.auth.audience = std::string(c.api.tls.enabled() ? "https://" : "http://") + c.api.listen.host + ":" + std::to_string(c.api.listen.port);
+  check_credentials(c.auth, problems);
   // Cross-references, once the whole file is read.
   auto unique = [&](const char* what, auto& list) {
     std::set<std::string> names;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "log/log.hpp"
+#include "node/auth_config.hpp"
 #include "node/config_reader.hpp"
 #include "node/listener_limits.hpp"
 #include "node/registry.hpp"
@@ -78,6 +79,7 @@ struct NodeConfig {
   std::vector<RouteConfig> routes;
   std::vector<std::string> unmatched_destinations;  // where messages no route matches go
   std::vector<PeerConfig> peers;
+  AuthConfig auth;  // who may call: peers[] (their credentials), systems[], identity_providers[], development
   std::vector<std::string> tls_files;  // "$.api.tls.cert=FILE": checked readable before start
   log::Level log_level = log::Level::Info;
   log::Format log_format = log::Format::Text;  // json: one JSON object per line

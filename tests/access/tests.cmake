@@ -1,4 +1,4 @@
 hw_add_test(test_access_policy SOURCES access/test_policy.cpp access/test_policy_config.cpp LIBS hidewire_access_consent hidewire_plugins)
 target_include_directories(test_access_policy PRIVATE ${PROJECT_SOURCE_DIR})
-hw_add_test(test_patient_facts SOURCES access/test_patient_facts.cpp access/test_resource_view.cpp LIBS hidewire_patient_facts hidewire_access_consent hidewire_store_sqlite)
+hw_add_test(test_patient_facts SOURCES access/test_patient_facts.cpp access/test_resource_view.cpp LIBS hidewire_auth hidewire_access_consent hidewire_store_sqlite)
 target_include_directories(test_patient_facts PRIVATE ${PROJECT_SOURCE_DIR})

@@ -120,7 +120,7 @@ TEST_CASE("convert: refuses structurally broken input and bad usage") {
 
 TEST_CASE("run: TLS files that cannot be used stop the node at start, named by their JSON path") {
   std::string base = R"({"node": {"name": "t", "ods_code": "RR8", "data_dir": ")" + temp_file("tls-data-dir-marker", "") +
-                     R"(.d"}, "admin": {"listen": "127.0.0.1:0"}, "destinations": [{"name": "store", "type": "fhir-store"}],
+                     R"(.d"}, "development": {"allow_anonymous": true}, "admin": {"listen": "127.0.0.1:0"}, "destinations": [{"name": "store", "type": "fhir-store"}],
      "sources": [{"name": "pas", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"}],
      "unmatched": {"destinations": ["store"]}, "api": {"listen": "127.0.0.1:0", "tls": )";
   Run missing = run("run --config " + temp_file("tls-missing.json", base + R"({"cert": "/nonexistent/node.crt", "key": "/nonexistent/node.key"}}})"));

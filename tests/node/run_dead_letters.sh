@@ -13,7 +13,7 @@ source "$(dirname "$0")/lib.sh"
 peer_port=$(free_port)
 archive_port=$(free_port)
 cat >"$work/lab.json" <<JSON
-{"node": {"name": "lab", "ods_code": "RR8", "data_dir": "$work/lab"},
+{"node": {"name": "lab", "ods_code": "RR8", "data_dir": "$work/lab"}, "development": {"allow_anonymous": true},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
  "sources": [{"name": "lims", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"}],
  "destinations": [{"name": "store", "type": "fhir-store"},
@@ -26,7 +26,7 @@ cat >"$work/lab.json" <<JSON
  "unmatched": {"destinations": ["store"]}}
 JSON
 cat >"$work/gp.json" <<JSON
-{"node": {"name": "gp", "ods_code": "B86010", "data_dir": "$work/gp"},
+{"node": {"name": "gp", "ods_code": "B86010", "data_dir": "$work/gp"}, "development": {"allow_anonymous": true},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
  "sources": [{"name": "peers", "type": "http-fhir", "listen": "127.0.0.1:$peer_port"}],
  "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
@@ -79,7 +79,7 @@ grep -q "no answer" "$work/down.txt" || fail "no message when the node is not th
 # An admin port behind mutual TLS: replay speaks to it with the node's CA and a client certificate.
 make_certs node operator
 cat >"$work/secure.json" <<JSON
-{"node": {"name": "secure", "ods_code": "RR8", "data_dir": "$work/secure"},
+{"node": {"name": "secure", "ods_code": "RR8", "data_dir": "$work/secure"}, "development": {"allow_anonymous": true},
  "api": {"listen": "127.0.0.1:0"},
  "admin": {"listen": "127.0.0.1:0", "tls": {"cert": "$work/node.crt", "key": "$work/node.key", "ca": "$work/operator.crt"}},
  "sources": [{"name": "pas", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"}],

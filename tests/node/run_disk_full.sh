@@ -17,7 +17,7 @@ fi
 trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; sleep 0.2; umount -l "$disk" 2>/dev/null || true
       if [ -n "${KEEP:-}" ]; then echo "work: $work"; else rm -rf "$work"; fi' EXIT
 cat >"$work/node.json" <<JSON
-{"node": {"name": "full", "ods_code": "RR8", "data_dir": "$disk/data"},
+{"node": {"name": "full", "ods_code": "RR8", "data_dir": "$disk/data"}, "development": {"allow_anonymous": true},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
  "sources": [{"name": "lims", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"}],
  "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}

@@ -22,7 +22,7 @@ siu() {  # CONTROL_ID
 mkdir -p "$work/inbox/.inflight"
 siu APT-88231 >"$work/inbox/.inflight/booking-88231.hl7"
 cat >"$work/node.json" <<JSON
-{"node": {"name": "acute", "ods_code": "RR8", "data_dir": "$work/data"},
+{"node": {"name": "acute", "ods_code": "RR8", "data_dir": "$work/data"}, "development": {"allow_anonymous": true},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
  "sources": [{"name": "pas", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"},
              {"name": "clinic-drop", "type": "file-drop", "directory": "$work/inbox"}],

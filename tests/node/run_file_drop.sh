@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 mkdir -p "$work/inbox/.inflight"
 cp "$data/oru_r01_v251.hl7" "$work/inbox/.inflight/leftover.hl7"
 cat >"$work/node.json" <<JSON
-{"node": {"name": "care-provider", "ods_code": "8JF33", "data_dir": "$work/data"},
+{"node": {"name": "care-provider", "ods_code": "8JF33", "data_dir": "$work/data"}, "development": {"allow_anonymous": true},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
  "sources": [{"name": "case-system", "type": "file-drop", "directory": "$work/inbox"}],
  "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}

@@ -10,7 +10,7 @@ bin=$1
 source "$(dirname "$0")/lib.sh"
 down_port=$(free_port)  # nothing listens here: the community care team's server is down
 cat >"$work/node.json" <<JSON
-{"node": {"name": "gp", "ods_code": "B86010", "data_dir": "$work/gp"},
+{"node": {"name": "gp", "ods_code": "B86010", "data_dir": "$work/gp"}, "development": {"allow_anonymous": true},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
  "sources": [{"name": "peers", "type": "http-fhir", "listen": "127.0.0.1:0"}],
  "destinations": [{"name": "store", "type": "fhir-store"},

@@ -12,7 +12,7 @@ bin=$1
 obx=${2:-5000}
 source "$(dirname "$0")/lib.sh"
 cat >"$work/node.json" <<JSON
-{"node": {"name": "acute", "ods_code": "RR8", "data_dir": "$work/data", "io_threads": 1},
+{"node": {"name": "acute", "ods_code": "RR8", "data_dir": "$work/data", "io_threads": 1}, "development": {"allow_anonymous": true},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
  "sources": [{"name": "lab", "type": "mllp-hl7v2", "listen": "127.0.0.1:0", "max_message_bytes": 67108864},
              {"name": "pas", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"}],

@@ -19,7 +19,7 @@ taken=$(cat "$work/taken")
 
 node_config() {  # node_config FILE ADMIN_LISTEN MLLP_LISTEN
   cat >"$1" <<JSON
-{"node": {"name": "gp", "ods_code": "B86010", "data_dir": "$work/$(basename "$1" .json)"},
+{"node": {"name": "gp", "ods_code": "B86010", "data_dir": "$work/$(basename "$1" .json)"}, "development": {"allow_anonymous": true},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "$2"},
  "sources": [{"name": "pas-mllp", "type": "mllp-hl7v2", "listen": "$3"}],
  "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}

@@ -23,7 +23,7 @@ search='Patient?identifier=https://fhir.nhs.uk/Id/nhs-number%7C9434765919'
 
 # Text, at info level.
 cat >"$work/text.json" <<JSON
-{"node": {"name": "log-text", "ods_code": "RR8", "data_dir": "$work/text"}, "log": {"level": "info", "format": "text"},
+{"node": {"name": "log-text", "ods_code": "RR8", "data_dir": "$work/text"}, "development": {"allow_anonymous": true}, "log": {"level": "info", "format": "text"},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
  "sources": [{"name": "pas", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"}, {"name": "peers", "type": "http-fhir", "listen": "127.0.0.1:0"}],
  "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
@@ -45,7 +45,7 @@ grep -q 'identifier' "$work/text.log" && fail "the query string was logged"
 # JSON lines, with the API behind mutual TLS: the caller is the client certificate's CN.
 make_certs node gp-practice
 cat >"$work/json.json" <<JSON
-{"node": {"name": "log-json", "ods_code": "RR8", "data_dir": "$work/jsondata"}, "log": {"format": "json"},
+{"node": {"name": "log-json", "ods_code": "RR8", "data_dir": "$work/jsondata"}, "development": {"allow_anonymous": true}, "log": {"format": "json"},
  "api": {"listen": "127.0.0.1:0", "tls": {"cert": "$work/node.crt", "key": "$work/node.key", "ca": "$work/gp-practice.crt"}},
  "admin": {"listen": "127.0.0.1:0"},
  "sources": [{"name": "pas", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"}],

@@ -12,7 +12,7 @@ node_pid=
 trap '[ -n "$node_pid" ] && kill -9 "$node_pid" 2>/dev/null; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 cat >"$work/node.json" <<JSON
-{"node": {"name": "e2e", "ods_code": "RR8", "data_dir": "$work/data"},
+{"node": {"name": "e2e", "ods_code": "RR8", "data_dir": "$work/data"}, "development": {"allow_anonymous": true},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
  "sources": [{"name": "pas", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"}],
  "destinations": [{"name": "store", "type": "fhir-store"}],

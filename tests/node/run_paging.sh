@@ -8,7 +8,7 @@ bin=$1
 count=${2:-5001}
 source "$(dirname "$0")/lib.sh"
 cat >"$work/node.json" <<JSON
-{"node": {"name": "paging", "ods_code": "RR8", "data_dir": "$work/data"},
+{"node": {"name": "paging", "ods_code": "RR8", "data_dir": "$work/data"}, "development": {"allow_anonymous": true},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
  "sources": [{"name": "lims", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"}],
  "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}

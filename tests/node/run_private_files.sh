@@ -10,7 +10,7 @@ data=$2
 source "$(dirname "$0")/lib.sh"
 umask 022
 cat >"$work/node.json" <<JSON
-{"node": {"name": "gp", "ods_code": "B86010", "data_dir": "$work/data"},
+{"node": {"name": "gp", "ods_code": "B86010", "data_dir": "$work/data"}, "development": {"allow_anonymous": true},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
  "sources": [{"name": "lab", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"}],
  "destinations": [{"name": "store", "type": "fhir-store"}, {"name": "export", "type": "file", "directory": "$work/export"}],

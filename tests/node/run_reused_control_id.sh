@@ -9,7 +9,7 @@ bin=$1
 data=$2
 source "$(dirname "$0")/lib.sh"
 cat >"$work/node.json" <<JSON
-{"node": {"name": "acute", "ods_code": "RR8", "data_dir": "$work/acute"},
+{"node": {"name": "acute", "ods_code": "RR8", "data_dir": "$work/acute"}, "development": {"allow_anonymous": true},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
  "sources": [{"name": "pas", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"},
              {"name": "theatres", "type": "mllp-hl7v2", "listen": "127.0.0.1:0", "accept_reused_control_id": true}],

@@ -13,7 +13,7 @@ gp_port=$(free_port)
 gp_mllp=$(free_port)
 make_certs hospital gp
 cat >"$work/hospital.json" <<JSON
-{"node": {"name": "hospital", "ods_code": "RR8", "data_dir": "$work/hospital"},
+{"node": {"name": "hospital", "ods_code": "RR8", "data_dir": "$work/hospital"}, "development": {"allow_anonymous": true},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
  "sources": [{"name": "epr", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"}],
  "destinations": [{"name": "store", "type": "fhir-store"},
@@ -26,7 +26,7 @@ cat >"$work/hospital.json" <<JSON
  "unmatched": {"destinations": ["store"]}}
 JSON
 cat >"$work/gp.json" <<JSON
-{"node": {"name": "gp", "ods_code": "B86010", "data_dir": "$work/gp"},
+{"node": {"name": "gp", "ods_code": "B86010", "data_dir": "$work/gp"}, "development": {"allow_anonymous": true},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
  "sources": [{"name": "peers", "type": "http-fhir", "listen": "127.0.0.1:$gp_port",
               "tls": {"cert": "$work/gp.crt", "key": "$work/gp.key", "ca": "$work/hospital.crt"}},
