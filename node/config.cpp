@@ -95,6 +95,7 @@ NodeConfig parse_config(const std::string& text, const Registry& registry) {
     one("journal", registry.journals, c.journal, "sqlite");
     one("store", registry.stores, c.store, "sqlite");
     one("access", registry.access_policies, c.access, "allow-all");
+    one("audit", registry.audit_logs, c.audit, "sqlite");
     // Every registered converter, with its settings from `converters.FORMAT` when given.
     root.object("converters", [&](ConfigReader& cv) {
       for (const auto& [format, factory] : registry.converters.by_type)

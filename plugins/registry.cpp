@@ -5,6 +5,7 @@
 #include <rapidjson/document.h>
 
 #include "plugins/access/allow_all/allow_all.hpp"
+#include "plugins/audit/sqlite/plugin.hpp"
 #include "plugins/converters/fhir/fhir_converter.hpp"
 #include "plugins/converters/hl7v2/hl7v2_converter.hpp"
 #include "plugins/journals/sqlite/plugin.hpp"
@@ -37,6 +38,7 @@ const node::Registry& builtin() {
     r.add_store("sqlite", sqlite_store::factory);
     r.add_journal("sqlite", sqlite_journal::factory);
     r.add_access_policy("allow-all", allow_all::factory);
+    r.add_audit_log("sqlite", sqlite_audit::factory);
     return r;
   }();
   return r;
