@@ -95,8 +95,12 @@ VerifyResult verify_log(const std::vector<StoredEntry>& entries, const std::vect
     const Checkpoint& c = checkpoints[ci];
     if (!key.verify(c))
       return fail(0, c.tree_size, describe(c) + ": its signature does not verify with this public key (the checkpoint was altered)");
-    return fail(static_cast<std::int64_t>(entries.size()) + 1, c.tree_size,
-                "entries " + n(entries.size() + 1) + ".." + n(c.tree_size) + " were removed: the " + describe(c) + " covers them");
+    const Checkpoint& last = checkpoints.back();  // the furthest any checkpoint reaches
+    std::string which = last.tree_size == entries.size() + 1 ? "entry " + n(last.tree_size) + " was"
+                                                             : "entries " + n(entries.size() + 1) + ".." + n(last.tree_size) + " were";
+    return fail(static_cast<std::int64_t>(entries.size()) + 1, last.tree_size,
+                which + " removed: the " + describe(last) + " covers " + n(last.tree_size) + " entries, " + n(entries.size()) +
+                    " are stored");
   }
   // Each checkpoint is consistent with the next (RFC 9162 2.1.4.2, from the signed roots).
   MerkleTree tree(std::move(leaves));

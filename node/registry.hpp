@@ -24,7 +24,7 @@ namespace hidewire::node {
 // What plugins that keep files are given.
 struct StorageContext {
   std::string data_dir;  // relative paths are under it
-  std::string node_name;  // names the node's audit log in its signed checkpoints
+  std::string node_name{};  // names the node's audit log in its signed checkpoints
   std::string under(const std::string& path) const;
 };
 

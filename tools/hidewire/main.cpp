@@ -13,6 +13,10 @@ constexpr std::array kCommands = {
             hidewire::cli::run_node},
     Command{"replay", "send journalled messages through a running node again (dead letters after a fix)",
             "hidewire replay --admin HOST:PORT [--ca PEM [--cert PEM --key PEM]] (ID... | --status rejected|failed)", hidewire::cli::run_replay},
+    Command{"audit", "check the audit log (tamper-evident), prove entries to others, list who saw a patient's record",
+            "hidewire audit verify --db FILE [--public-key PEM] | proof --db FILE (--entry SEQ [--size N] | --from M [--to N]) | "
+            "check-proof --proof FILE --public-key PEM [--entry-file JSON] | who-saw --nhs N --db FILE [--format text|json]",
+            hidewire::cli::run_audit},
     Command{"validate", "validate FHIR R4 JSON or XML resources against the R4 definitions",
             "hidewire validate [--format text|json] [--no-bindings] [--no-invariants] [--max-bytes N] [--max-depth N] FILE...",
             hidewire::cli::run_validate},
