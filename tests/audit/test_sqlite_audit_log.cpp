@@ -2,7 +2,10 @@
 // a restart that keeps (and checks) the tree, a full disk, and a tampered file refused at start.
 #include <doctest/doctest.h>
 #include <sqlite3.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -275,4 +278,40 @@ TEST_CASE("appends after stop are refused, not lost silently") {
   log.append({record(1)}, [&](bool ok, const std::string&) { p.set_value(ok); });
   CHECK_FALSE(p.get_future().get());
   CHECK_THROWS_AS(log.append_sync({record(2)}), node::StorageUnavailable);
+}
+
+TEST_CASE("every acknowledged append survives a SIGKILL, and the unsigned tail is signed at the next start") {
+  TempDir t;
+  SqliteAuditLog::Options o = t.options(3600 * 1000);  // no checkpoint after the first: the tail stays unsigned
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::close(fds[0]);
+    SqliteAuditLog log(o);
+    for (std::int32_t i = 1; i < 1000000; ++i) {
+      log.append_sync({record(i)});
+      if (::write(fds[1], &i, sizeof i) != sizeof i) ::_exit(1);  // acknowledged: durable
+    }
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::int32_t acked = 0, v = 0;
+  while (acked < 40 && ::read(fds[0], &v, sizeof v) == sizeof v) acked = v;
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  while (::read(fds[0], &v, sizeof v) == sizeof v) acked = v;  // acknowledged before it died
+  ::close(fds[0]);
+  REQUIRE(acked >= 40);
+  {
+    SqliteAuditLog log(o);
+    CHECK(log.size() >= static_cast<std::uint64_t>(acked));
+    CHECK(log.signed_size() == log.size());
+    node::AuditQuery q;
+    q.request_id = "req-" + std::to_string(acked);
+    CHECK(log.query(q).size() == 1);
+  }
+  audit::VerifyResult r = verify(t);
+  CHECK_MESSAGE(r.ok, r.message);
 }

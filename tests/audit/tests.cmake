@@ -7,3 +7,4 @@ target_link_libraries(audit_fill PRIVATE hidewire_audit_sqlite)
 add_test(NAME audit_cli_tamper_and_proofs COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/audit/run_audit_cli.sh $<TARGET_FILE:hidewire>
          $<TARGET_FILE:audit_fill>)
 set_tests_properties(audit_cli_tamper_and_proofs PROPERTIES TIMEOUT 120)
+hw_add_test(test_audit_config SOURCES audit/test_audit_config.cpp LIBS hidewire_plugins)
