@@ -13,14 +13,14 @@ namespace hidewire::audit {
 
 struct Access {
   const node::Caller& caller;
-  std::string interaction;   // read, vread, history-instance, search-type, create, update, transaction, batch, operation, export, submit, replay, consent-write, audit-read
-  std::string resource_type; // the type acted on (empty: none)
-  std::string resource_id;
-  std::string query;         // the query string for a search (carried base64 in entity.query); never logged
-  std::string patient_id, patient_nhs;  // the patient it was about (empty: none or not known)
+  std::string interaction{};   // read, vread, history-instance, search-type, create, update, transaction, batch, operation, export, submit, replay, consent-write, audit-read
+  std::string resource_type{}; // the type acted on (empty: none)
+  std::string resource_id{};
+  std::string query{};         // the query string for a search (carried base64 in entity.query); never logged
+  std::string patient_id{}, patient_nhs{};  // the patient it was about (empty: none or not known)
   int outcome = 0;           // 0 success, 4 refused (minor failure), 8 failed (serious), 12 major
-  std::string outcome_text;  // the reason: the policy's rule, the error
-  std::string node_ods, node_name;  // this node: source.observer
+  std::string outcome_text{};  // the reason: the policy's rule, the error
+  std::string node_ods{}, node_name{};  // this node: source.observer
   bool withheld = false;     // part of the answer was withheld by a restriction
   std::int64_t journal_id = 0;  // a write audited from the journal
 };

@@ -157,7 +157,7 @@ NodeConfig parse_config(const std::string& text, const Registry& registry) {
       if (l.one_of("format", text, {"text", "json"}, false)) log::parse_format(text, c.log_format);
     });
     std::string type;
-    // Journal, store and access policy: one each, SQLite and allow-all unless the config says.
+    // Journal, store, access policy and audit log: one each, SQLite and allow-all unless the config says.
     auto one = [&](const char* key, auto& kind, auto& out, const char* fallback) {
       if (root.has(key)) root.object(key, [&](ConfigReader& r) { out = plugin(r, kind, key, type, fallback); });
       else {
@@ -169,6 +169,7 @@ NodeConfig parse_config(const std::string& text, const Registry& registry) {
     one("journal", registry.journals, c.journal, "sqlite");
     one("store", registry.stores, c.store, "sqlite");
     one("access", registry.access_policies, c.access, "allow-all");
+    one("audit", registry.audit_logs, c.audit, "sqlite");
     // Every registered converter, with its settings from `converters.FORMAT` when given.
     root.object("converters", [&](ConfigReader& cv) {
       for (const auto& [format, factory] : registry.converters.by_type)

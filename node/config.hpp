@@ -71,6 +71,7 @@ struct NodeConfig {
   JournalBuilder journal;
   StoreBuilder store;
   AccessPolicyBuilder access;
+  AuditLogBuilder audit;  // the tamper-evident log of every access (default sqlite, audit.db)
   std::map<std::string, ConverterBuilder> converters;  // by format: every registered one
   HttpListenerConfig api{Endpoint{"127.0.0.1", 8080}};
   HttpListenerConfig admin{Endpoint{"127.0.0.1", 8081}, 1u << 20};

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "node/access_policy.hpp"
+#include "node/audit_log.hpp"
 #include "node/config_reader.hpp"
 #include "node/converter.hpp"
 #include "node/fhir_store.hpp"
@@ -23,6 +24,7 @@ namespace hidewire::node {
 // What plugins that keep files are given.
 struct StorageContext {
   std::string data_dir;  // relative paths are under it
+  std::string node_name{};  // names the node's audit log in its signed checkpoints
   std::string under(const std::string& path) const;
 };
 
@@ -40,6 +42,7 @@ using ConverterBuilder = std::function<std::unique_ptr<Converter>()>;
 using StoreBuilder = std::function<std::unique_ptr<FhirStore>(const StorageContext&)>;
 using JournalBuilder = std::function<std::unique_ptr<Journal>(const StorageContext&)>;
 using AccessPolicyBuilder = std::function<std::unique_ptr<AccessPolicy>()>;
+using AuditLogBuilder = std::function<std::unique_ptr<AuditLog>(const StorageContext&)>;
 
 // Each factory gets the reader of the plugin's object (with `name` and `type` already read).
 template <typename Builder>
@@ -63,6 +66,7 @@ class Registry {
   void add_access_policy(const std::string& type, PluginKind<AccessPolicyBuilder>::Factory f) {
     access_policies.by_type[type] = std::move(f);
   }
+  void add_audit_log(const std::string& type, PluginKind<AuditLogBuilder>::Factory f) { audit_logs.by_type[type] = std::move(f); }
 
   PluginKind<SourceBuilder> sources;
   PluginKind<ConverterBuilder> converters;
@@ -70,6 +74,7 @@ class Registry {
   PluginKind<StoreBuilder> stores;
   PluginKind<JournalBuilder> journals;
   PluginKind<AccessPolicyBuilder> access_policies;
+  PluginKind<AuditLogBuilder> audit_logs;
 };
 
 }  // namespace hidewire::node

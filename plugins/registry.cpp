@@ -6,6 +6,7 @@
 
 #include "plugins/access/allow_all/allow_all.hpp"
 #include "plugins/access/consent/consent_policy.hpp"
+#include "plugins/audit/sqlite/plugin.hpp"
 #include "plugins/converters/fhir/fhir_converter.hpp"
 #include "plugins/converters/hl7v2/hl7v2_converter.hpp"
 #include "plugins/journals/sqlite/plugin.hpp"
@@ -39,6 +40,7 @@ const node::Registry& builtin() {
     r.add_journal("sqlite", sqlite_journal::factory);
     r.add_access_policy("allow-all", allow_all::factory);
     r.add_access_policy("consent", consent::factory);
+    r.add_audit_log("sqlite", sqlite_audit::factory);
     return r;
   }();
   return r;

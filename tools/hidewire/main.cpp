@@ -16,6 +16,10 @@ constexpr std::array kCommands = {
     Command{"token", "make and inspect tokens for tests and local systems: key pairs, signed JWTs, bearer secrets",
             "hidewire token keygen --alg ES256|RS256 --out PREFIX | make (--key PEM | --unsigned) --iss I --aud A [...] | inspect TOKEN|- [--key PEM] | secret",
             hidewire::cli::run_token},
+    Command{"audit", "check the audit log (tamper-evident), prove entries to others, list who saw a patient's record",
+            "hidewire audit verify --db FILE [--public-key PEM] | proof --db FILE (--entry SEQ [--size N] | --from M [--to N]) | "
+            "check-proof --proof FILE --public-key PEM [--entry-file JSON] | who-saw --nhs N --db FILE [--format text|json]",
+            hidewire::cli::run_audit},
     Command{"validate", "validate FHIR R4 JSON or XML resources against the R4 definitions",
             "hidewire validate [--format text|json] [--no-bindings] [--no-invariants] [--max-bytes N] [--max-depth N] FILE...",
             hidewire::cli::run_validate},

@@ -1,0 +1,307 @@
+#include "plugins/audit/sqlite/audit_log.hpp"
+
+#include <future>
+
+#include "audit/verify.hpp"
+#include "fhir/clock.hpp"
+#include "log/log.hpp"
+#include "plugins/common/sqlite.hpp"
+
+namespace hidewire::plugins {
+namespace {
+
+using sqlite::Stmt;
+using sqlite::exec;
+
+#define AUDIT_COLUMNS "seq, recorded, event_json, patient_nhs, patient_id, request_id, agent_ods, action, outcome, token_id, journal_id"
+
+node::AuditRecord row(const Stmt& s) {
+  node::AuditRecord r;
+  r.seq = s.integer(0);
+  r.recorded = s.text(1);
+  r.event_json = s.text(2);
+  r.patient_nhs = s.text(3);
+  r.patient_id = s.text(4);
+  r.request_id = s.text(5);
+  r.agent_ods = s.text(6);
+  r.action = s.text(7);
+  r.outcome = s.text(8);
+  r.token_id = s.text(9);
+  r.journal_id = s.integer(10);
+  return r;
+}
+
+}  // namespace
+
+SqliteAuditLog::SqliteAuditLog(const Options& o) : o_(o) {
+  try {
+    key_ = audit::SigningKey::load_or_create(o.key_path, o.pub_path);
+  } catch (const audit::KeyError& e) {
+    throw std::runtime_error(std::string("audit log signing key: ") + e.what());
+  }
+  db_ = sqlite::open_private(o.path, "audit log");
+  stmts_ = std::make_unique<sqlite::StmtCache>(db_);
+  // WAL with synchronous=FULL: an acknowledged access is audited across a crash of the machine.
+  exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;");
+  exec(db_,
+       "CREATE TABLE IF NOT EXISTS entries (seq INTEGER PRIMARY KEY, recorded TEXT NOT NULL, event_json TEXT NOT NULL,"
+       " leaf_hash TEXT NOT NULL, patient_nhs TEXT NOT NULL DEFAULT '', patient_id TEXT NOT NULL DEFAULT '',"
+       " request_id TEXT NOT NULL DEFAULT '', agent_ods TEXT NOT NULL DEFAULT '', action TEXT NOT NULL DEFAULT '',"
+       " outcome TEXT NOT NULL DEFAULT '', token_id TEXT NOT NULL DEFAULT '', journal_id INTEGER NOT NULL DEFAULT 0);"
+       "CREATE INDEX IF NOT EXISTS entries_patient_nhs ON entries(patient_nhs);"
+       "CREATE INDEX IF NOT EXISTS entries_patient_id ON entries(patient_id);"
+       "CREATE INDEX IF NOT EXISTS entries_request_id ON entries(request_id);"
+       "CREATE INDEX IF NOT EXISTS entries_token_id ON entries(token_id);"
+       "CREATE INDEX IF NOT EXISTS entries_journal_id ON entries(journal_id);"
+       // origin: the node that signed (the note names it); the four others as the brief of the format.
+       "CREATE TABLE IF NOT EXISTS checkpoints (tree_size INTEGER NOT NULL, root_hash TEXT NOT NULL, signed_at TEXT NOT NULL,"
+       " signature TEXT NOT NULL, origin TEXT NOT NULL);"
+       "CREATE INDEX IF NOT EXISTS checkpoints_size ON checkpoints(tree_size);");
+  if (o.max_pages > 0) exec(db_, ("PRAGMA max_page_count=" + std::to_string(o.max_pages)).c_str());
+  rebuild();
+  reader_ = sqlite::open_private(o.path, "audit log");
+  read_stmts_ = std::make_unique<sqlite::StmtCache>(reader_);
+  last_checkpoint_ = std::chrono::steady_clock::now();
+  // Entries written after the last checkpoint before a crash are signed now.
+  if (range_.size() > signed_size_) checkpoint_alone();
+  writer_ = std::thread([this] { run(); });
+}
+
+SqliteAuditLog::~SqliteAuditLog() {
+  stop();
+  read_stmts_.reset();
+  stmts_.reset();
+  sqlite3_close(reader_);
+  sqlite3_close(db_);
+}
+
+// The compact range from every stored leaf hash, checked against the latest signed checkpoint.
+void SqliteAuditLog::rebuild() {
+  audit::Checkpoint latest;
+  bool have = false;
+  {
+    Stmt c(*stmts_, "SELECT tree_size, root_hash, signed_at, signature, origin FROM checkpoints ORDER BY tree_size DESC, rowid DESC LIMIT 1");
+    if (c.step()) {
+      have = true;
+      latest.tree_size = static_cast<std::uint64_t>(c.integer(0));
+      latest.root = audit::hash_from_hex(c.text(1)).value_or(audit::Hash{});
+      latest.signed_at = c.text(2);
+      latest.signature = c.text(3);
+      latest.origin = c.text(4);
+    }
+  }
+  auto refuse = [&](const std::string& why) {
+    throw std::runtime_error("audit log " + o_.path + ": " + why +
+                             "; the log was altered (run `hidewire audit verify --db " + o_.path + "`): the node does not start on it");
+  };
+  if (have && !audit::PublicKey::from_pem(key_.public_pem()).verify(latest))
+    refuse("the latest checkpoint (size " + std::to_string(latest.tree_size) + ") is not signed by this node's key");
+  Stmt s(*stmts_, "SELECT seq, leaf_hash FROM entries ORDER BY seq");
+  while (s.step()) {
+    std::int64_t seq = s.integer(0);
+    if (seq != static_cast<std::int64_t>(range_.size()) + 1)
+      refuse("entry " + std::to_string(range_.size() + 1) + " is missing (the next stored is entry " + std::to_string(seq) + ")");
+    auto leaf = audit::hash_from_hex(s.text(1));
+    if (!leaf) refuse("entry " + std::to_string(seq) + " has no valid leaf hash");
+    range_.append(*leaf);
+    if (have && range_.size() == latest.tree_size && range_.root() != latest.root)
+      refuse("the " + std::to_string(latest.tree_size) + " entries up to the latest checkpoint do not match its signed root");
+  }
+  if (have && range_.size() < latest.tree_size)
+    refuse("the latest checkpoint covers " + std::to_string(latest.tree_size) + " entries but only " + std::to_string(range_.size()) +
+           " are stored");
+  signed_size_ = have ? latest.tree_size : 0;
+}
+
+void SqliteAuditLog::append(std::vector<node::AuditRecord> records, Done done) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopped_ && !stopping_) {
+      queue_.push_back({std::move(records), std::move(done)});
+      cv_.notify_one();
+      return;
+    }
+  }
+  if (done) done(false, "the audit log is stopped");
+}
+
+void SqliteAuditLog::append_sync(std::vector<node::AuditRecord> records) {
+  std::promise<std::string> result;
+  auto f = result.get_future();
+  append(std::move(records), [&result](bool ok, const std::string& error) { result.set_value(ok ? std::string() : error.empty() ? "failed" : error); });
+  std::string error = f.get();
+  if (!error.empty()) throw node::StorageUnavailable("audit log: " + error);
+}
+
+void SqliteAuditLog::run() {
+  const auto every = std::chrono::milliseconds(o_.checkpoint_every_ms);
+  std::unique_lock lock(mu_);
+  for (;;) {
+    if (queue_.empty() && !stopping_) {
+      if (range_.size() > signed_size_) cv_.wait_until(lock, last_checkpoint_ + every, [&] { return stopping_ || !queue_.empty(); });
+      else cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    }
+    std::vector<Pending> batch;
+    batch.swap(queue_);
+    bool final = stopping_ && batch.empty();
+    bool due = range_.size() > signed_size_ && std::chrono::steady_clock::now() >= last_checkpoint_ + every;
+    lock.unlock();
+    if (!batch.empty()) write(batch, false);
+    else if (final || due) checkpoint_alone();
+    lock.lock();
+    if (final) break;
+  }
+}
+
+void SqliteAuditLog::insert_checkpoint(const audit::CompactRange& range) {
+  audit::Checkpoint c;
+  c.origin = o_.origin;
+  c.tree_size = range.size();
+  c.root = range.root();
+  c.signed_at = fhir::utc_now_instant();
+  c.signature = key_.sign(c.note());
+  Stmt s(*stmts_, "INSERT INTO checkpoints(tree_size, root_hash, signed_at, signature, origin) VALUES(?, ?, ?, ?, ?)");
+  s.bind(1, static_cast<std::int64_t>(c.tree_size)).bind(2, audit::to_hex(c.root)).bind(3, c.signed_at).bind(4, c.signature).bind(5, c.origin);
+  s.step();
+}
+
+void SqliteAuditLog::write(std::vector<Pending>& batch, bool) {
+  audit::CompactRange range;
+  {
+    std::lock_guard lock(mu_);
+    range = range_;
+  }
+  auto now = std::chrono::steady_clock::now();
+  bool checkpoint = o_.checkpoint_every_ms == 0 || now >= last_checkpoint_ + std::chrono::milliseconds(o_.checkpoint_every_ms);
+  std::string error;
+  try {
+    exec(db_, "BEGIN IMMEDIATE");
+    try {
+      for (const Pending& p : batch)
+        for (const node::AuditRecord& r : p.records) {
+          std::int64_t seq = static_cast<std::int64_t>(range.size()) + 1;
+          std::string json = audit::with_seq(r.event_json, seq);
+          audit::Hash leaf = audit::leaf_hash(json);
+          Stmt s(*stmts_,
+                 "INSERT INTO entries(seq, recorded, event_json, leaf_hash, patient_nhs, patient_id, request_id, agent_ods, action,"
+                 " outcome, token_id, journal_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          s.bind(1, seq).bind(2, r.recorded.empty() ? fhir::utc_now_instant() : r.recorded).bind(3, json).bind(4, audit::to_hex(leaf))
+              .bind(5, r.patient_nhs).bind(6, r.patient_id).bind(7, r.request_id).bind(8, r.agent_ods).bind(9, r.action)
+              .bind(10, r.outcome).bind(11, r.token_id).bind(12, r.journal_id);
+          s.step();
+          range.append(leaf);
+        }
+      if (checkpoint) insert_checkpoint(range);
+      exec(db_, "COMMIT");
+    } catch (...) {
+      sqlite::rollback(db_);
+      throw;
+    }
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  if (!error.empty()) {
+    watch_.failed(error);
+    for (Pending& p : batch)
+      if (p.done) p.done(false, error);
+    return;
+  }
+  watch_.ok();
+  {
+    std::lock_guard lock(mu_);
+    range_ = range;
+    if (checkpoint) {
+      signed_size_ = range.size();
+      last_checkpoint_ = now;
+    }
+  }
+  for (Pending& p : batch)
+    if (p.done) p.done(true, {});
+}
+
+void SqliteAuditLog::checkpoint_alone() {
+  audit::CompactRange range;
+  {
+    std::lock_guard lock(mu_);
+    if (range_.size() == signed_size_) return;
+    range = range_;
+  }
+  try {
+    exec(db_, "BEGIN IMMEDIATE");
+    try {
+      insert_checkpoint(range);
+      exec(db_, "COMMIT");
+    } catch (...) {
+      sqlite::rollback(db_);
+      throw;
+    }
+  } catch (const std::exception& e) {
+    watch_.failed(e.what());
+    std::lock_guard lock(mu_);
+    last_checkpoint_ = std::chrono::steady_clock::now();  // tried: again after the interval, not in a loop
+    return;
+  }
+  std::lock_guard lock(mu_);
+  signed_size_ = range.size();
+  last_checkpoint_ = std::chrono::steady_clock::now();
+}
+
+void SqliteAuditLog::stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    stopping_ = true;
+    cv_.notify_one();
+  }
+  if (writer_.joinable()) writer_.join();
+  std::lock_guard lock(mu_);
+  stopped_ = true;
+}
+
+std::uint64_t SqliteAuditLog::size() {
+  std::lock_guard lock(mu_);
+  return range_.size();
+}
+
+std::uint64_t SqliteAuditLog::signed_size() {
+  std::lock_guard lock(mu_);
+  return signed_size_;
+}
+
+std::vector<node::AuditRecord> SqliteAuditLog::query(const node::AuditQuery& q) {
+  // Only the conditions asked for, so SQLite uses the index of the one that narrows.
+  std::string sql = "SELECT " AUDIT_COLUMNS " FROM entries WHERE seq > ?1";
+  if (!q.patient_nhs.empty()) sql += " AND patient_nhs = ?2";
+  if (!q.patient_id.empty()) sql += " AND patient_id = ?3";
+  if (!q.request_id.empty()) sql += " AND request_id = ?4";
+  if (!q.since.empty()) sql += " AND recorded >= ?5";
+  sql += " ORDER BY seq LIMIT ?6";
+  std::lock_guard lock(read_mu_);
+  Stmt s(*read_stmts_, sql);
+  s.bind(1, q.after_seq).bind(6, static_cast<std::int64_t>(q.limit));
+  if (!q.patient_nhs.empty()) s.bind(2, q.patient_nhs);
+  if (!q.patient_id.empty()) s.bind(3, q.patient_id);
+  if (!q.request_id.empty()) s.bind(4, q.request_id);
+  if (!q.since.empty()) s.bind(5, q.since);
+  std::vector<node::AuditRecord> out;
+  while (s.step()) out.push_back(row(s));
+  return out;
+}
+
+std::int64_t SqliteAuditLog::journal_high_water() {
+  std::lock_guard lock(read_mu_);
+  Stmt s(*read_stmts_, "SELECT COALESCE(MAX(journal_id), 0) FROM entries");
+  s.step();
+  return s.integer(0);
+}
+
+std::vector<std::string> SqliteAuditLog::token_ids_since(const std::string& since) {
+  std::lock_guard lock(read_mu_);
+  Stmt s(*read_stmts_, "SELECT DISTINCT token_id FROM entries WHERE token_id > '' AND recorded >= ? ORDER BY token_id");
+  s.bind(1, since);
+  std::vector<std::string> out;
+  while (s.step()) out.push_back(s.text(0));
+  return out;
+}
+
+}  // namespace hidewire::plugins

@@ -1,0 +1,108 @@
+#include "plugins/audit/sqlite/log_reader.hpp"
+
+#include <filesystem>
+#include <stdexcept>
+
+namespace hidewire::plugins {
+namespace {
+
+// One statement, finalised when it goes out of scope.
+struct Query {
+  Query(sqlite3* db, const char* sql) {
+    if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) != SQLITE_OK)
+      throw std::runtime_error(std::string("audit log: ") + sqlite3_errmsg(db));
+  }
+  ~Query() { sqlite3_finalize(s); }
+  bool step() {
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw std::runtime_error(std::string("audit log: ") + sqlite3_errstr(rc));
+  }
+  std::string text(int i) {
+    const unsigned char* t = sqlite3_column_text(s, i);
+    return t ? std::string(reinterpret_cast<const char*>(t), static_cast<std::size_t>(sqlite3_column_bytes(s, i))) : "";
+  }
+  std::int64_t integer(int i) { return sqlite3_column_int64(s, i); }
+  sqlite3_stmt* s = nullptr;
+};
+
+audit::Checkpoint checkpoint(Query& q) {
+  audit::Checkpoint c;
+  c.tree_size = static_cast<std::uint64_t>(q.integer(0));
+  c.root = audit::hash_from_hex(q.text(1)).value_or(audit::Hash{});
+  c.signed_at = q.text(2);
+  c.signature = q.text(3);
+  c.origin = q.text(4);
+  return c;
+}
+
+}  // namespace
+
+AuditLogReader::AuditLogReader(const std::string& path) {
+  if (!std::filesystem::exists(path)) throw std::runtime_error(path + ": no such file");
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw std::runtime_error(path + ": " + why);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  Query q(db_, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('entries', 'checkpoints')");
+  if (!q.step() || q.integer(0) != 2) throw std::runtime_error(path + ": not an audit log (no entries and checkpoints tables)");
+}
+
+AuditLogReader::~AuditLogReader() { sqlite3_close(db_); }
+
+std::vector<audit::StoredEntry> AuditLogReader::entries() {
+  Query q(db_, "SELECT seq, event_json, leaf_hash FROM entries ORDER BY seq");
+  std::vector<audit::StoredEntry> out;
+  while (q.step()) out.push_back({q.integer(0), q.text(1), q.text(2)});
+  return out;
+}
+
+std::vector<audit::Checkpoint> AuditLogReader::checkpoints() {
+  Query q(db_, "SELECT tree_size, root_hash, signed_at, signature, origin FROM checkpoints ORDER BY tree_size, rowid");
+  std::vector<audit::Checkpoint> out;
+  while (q.step()) out.push_back(checkpoint(q));
+  return out;
+}
+
+std::optional<audit::Checkpoint> AuditLogReader::checkpoint_at(std::uint64_t size) {
+  Query q(db_, "SELECT tree_size, root_hash, signed_at, signature, origin FROM checkpoints WHERE tree_size = ? ORDER BY rowid LIMIT 1");
+  sqlite3_bind_int64(q.s, 1, static_cast<std::int64_t>(size));
+  if (!q.step()) return std::nullopt;
+  return checkpoint(q);
+}
+
+std::optional<std::string> AuditLogReader::event(std::int64_t seq) {
+  Query q(db_, "SELECT event_json FROM entries WHERE seq = ?");
+  sqlite3_bind_int64(q.s, 1, seq);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
+std::vector<node::AuditRecord> AuditLogReader::by_patient(const std::string& nhs_number) {
+  Query q(db_, "SELECT seq, recorded, event_json, patient_nhs, patient_id, request_id, agent_ods, action, outcome, token_id, journal_id"
+               " FROM entries WHERE patient_nhs = ? ORDER BY seq");
+  sqlite3_bind_text(q.s, 1, nhs_number.data(), static_cast<int>(nhs_number.size()), SQLITE_TRANSIENT);
+  std::vector<node::AuditRecord> out;
+  while (q.step()) {
+    node::AuditRecord r;
+    r.seq = q.integer(0);
+    r.recorded = q.text(1);
+    r.event_json = q.text(2);
+    r.patient_nhs = q.text(3);
+    r.patient_id = q.text(4);
+    r.request_id = q.text(5);
+    r.agent_ods = q.text(6);
+    r.action = q.text(7);
+    r.outcome = q.text(8);
+    r.token_id = q.text(9);
+    r.journal_id = q.integer(10);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace hidewire::plugins

@@ -1,0 +1,34 @@
+// Reading an audit log file as it is stored, read-only, for `hidewire audit` and the tests: every
+// entry and checkpoint (for verification and proofs) and a patient's entries (who saw the record).
+#pragma once
+
+#include <sqlite3.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/signing.hpp"
+#include "audit/verify.hpp"
+#include "node/audit_log.hpp"
+
+namespace hidewire::plugins {
+
+class AuditLogReader {
+ public:
+  explicit AuditLogReader(const std::string& path);  // throws std::runtime_error naming the file
+  ~AuditLogReader();
+  AuditLogReader(const AuditLogReader&) = delete;
+  AuditLogReader& operator=(const AuditLogReader&) = delete;
+
+  std::vector<audit::StoredEntry> entries();        // in seq order
+  std::vector<audit::Checkpoint> checkpoints();     // in tree-size order
+  std::optional<audit::Checkpoint> checkpoint_at(std::uint64_t size);
+  std::optional<std::string> event(std::int64_t seq);
+  std::vector<node::AuditRecord> by_patient(const std::string& nhs_number);
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace hidewire::plugins
