@@ -10,7 +10,6 @@
 #include "auth/jwt.hpp"
 #include "auth/replay_cache.hpp"
 #include "fhir/nhs_number.hpp"
-#include "log/log.hpp"
 
 namespace hidewire::auth {
 namespace {
@@ -196,8 +195,6 @@ Authenticator::Authenticator(const node::AuthConfig& cfg) : impl_(std::make_uniq
   for (const auto& p : cfg.peers) impl_->peer_keys.push_back(load_keys(p.jwt_keys));
   for (const auto& s : cfg.systems) impl_->system_keys.push_back(load_keys(s.jwt_keys));
   for (const auto& p : cfg.identity_providers) impl_->idp_keys.push_back(load_keys(p.keys));
-  if (cfg.allow_anonymous)
-    log::warn("development.allow_anonymous is set: requests without credentials are served as an anonymous caller with every role");
 }
 
 Authenticator::~Authenticator() = default;
@@ -260,7 +257,7 @@ AuthOutcome Authenticator::authenticate(const node::Credentials& in) {
     o.caller.roles = {"admin", "viewer", "clinical"};
     o.caller.write_types = {"*"};
   } else {
-    return refuse(401, "login", "authentication required: a client certificate or a bearer token (" + in.listener + ")");
+    return refuse(401, "login", "authentication required: a client certificate or a bearer token" + (in.listener.empty() ? "" : " (" + in.listener + ")"));
   }
   o.caller.address = in.address;
   o.caller.request_id = in.request_id.empty() ? random_uuid() : in.request_id;

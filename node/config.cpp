@@ -219,7 +219,7 @@ NodeConfig parse_config(const std::string& text, const Registry& registry) {
     root.array("peers", [&](ConfigReader& p) {
       PeerConfig peer;
       p.str("ods_code", peer.ods_code, true);
-      p.str("url", peer.url, true);
+      p.str("url", peer.url);  // none: a peer that only calls this node
       p.tls(peer.tls);
       PeerAuth auth;
       auth.ods_code = peer.ods_code;

@@ -39,7 +39,7 @@ TEST_CASE("credentials read into NodeConfig::auth, with the node's defaults") {
   NodeConfig c = parse_config(practice(R"(
     "peers": [{"ods_code": "RX9", "url": "https://hidewire.rx9.nhs.example/fhir", "kind": "ambulance-service",
                "jwt_keys": ["/etc/hidewire/keys/rx9.pub"], "gpconnect_consumer": true, "roles": ["viewer"]},
-              {"ods_code": "RXX", "url": "https://hidewire.rxx.nhs.example/fhir", "kind": "acute-trust", "write_types": ["Encounter"]}],
+              {"ods_code": "RXX", "kind": "acute-trust", "write_types": ["Encounter"]}],
     "systems": [{"name": "emis-web", "token_sha256": ")" + kEmisHash + R"(", "roles": ["clinical"], "write_types": ["*"],
                  "facilities": ["B86010-EMIS"]},
                 {"name": "lab-feed", "ods_code": "RXX", "kind": "acute-trust", "cert_cn": "lab.rxx.nhs.example", "write_types": ["DiagnosticReport"]}],
@@ -60,6 +60,7 @@ TEST_CASE("credentials read into NodeConfig::auth, with the node's defaults") {
   CHECK(a.peers[0].roles == std::vector<std::string>{"viewer"});
   CHECK_FALSE(a.peers[1].gpconnect_consumer);
   CHECK(a.peers[1].write_types == std::vector<std::string>{"Encounter"});
+  CHECK(c.peers[1].url.empty());  // a peer that only calls this node needs no URL
   REQUIRE(a.systems.size() == 2);
   CHECK(a.systems[0].ods_code == "B86010");
   CHECK(a.systems[0].kind == "gp-practice");

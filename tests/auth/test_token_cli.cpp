@@ -107,9 +107,10 @@ TEST_CASE("make: a patient token and GP Connect's unsigned form") {
 TEST_CASE("secret: a bearer token and the SHA-256 line the config keeps") {
   Run s = run("secret");
   REQUIRE(s.code == 0);
-  std::string token = s.out.substr(0, s.out.find('\n'));
+  REQUIRE(s.out.rfind("token: ", 0) == 0);
+  std::string token = s.out.substr(7, s.out.find('\n') - 7);
   CHECK(token.size() == 43);
-  CHECK(contains(s.out, "\"token_sha256\": \"" + hidewire::auth::sha256_hex(token) + "\""));
+  CHECK(contains(s.out, "\ntoken_sha256: " + hidewire::auth::sha256_hex(token) + "\n"));
   CHECK(run("secret").out != s.out);
 }
 

@@ -246,7 +246,7 @@ int run_token(const Args& args) {
   if (args[0] == "secret") {
     if (!rest.empty()) return usage("secret takes no arguments");
     std::string secret = auth::random_token(32);
-    std::cout << secret << "\n\"token_sha256\": \"" << auth::sha256_hex(secret) << "\"\n";
+    std::cout << "token: " << secret << "\ntoken_sha256: " << auth::sha256_hex(secret) << "\n";
     return kOk;
   }
   return usage("unknown subcommand '" + std::string(args[0]) + "'");
