@@ -224,7 +224,7 @@ Response FhirApi::write(const Request& req, const node::Caller& caller, AccessTr
   if (caller.kind == node::Caller::Kind::Patient) {
     if (auto no = own_consent(caller, req.body, trail)) return *no;
   }
-  if (auto no = check_write(caller, req.body, store_, id))
+  if (auto no = api::check_write(caller, req.body, store_, id))
     return refused(trail, operation_outcome(no->status, no->code, no->message), no->message);
   if (auto patient = auth::patient_of(req.body)) trail.patient(*patient);
   int expected = if_match_version(req);

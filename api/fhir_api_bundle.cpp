@@ -46,7 +46,7 @@ static std::optional<Response> refuse_entry(const rapidjson::Value& entry, const
   if (!d.allowed) return operation_outcome(d.status ? d.status : 403, d.code.empty() ? "forbidden" : d.code, d.reason);
   if (!entry.HasMember("resource")) return std::nullopt;
   std::string resource = json_of(entry["resource"]);
-  if (auto no = check_write(caller, resource, store, er.id)) return operation_outcome(no->status, no->code, no->message);
+  if (auto no = api::check_write(caller, resource, store, er.id)) return operation_outcome(no->status, no->code, no->message);
   if (auto patient = auth::patient_of(resource)) {
     if (patient->rfind("urn:", 0) != 0) trail.patient(*patient);
   }

@@ -42,7 +42,7 @@ Response resource_response(const node::StoredResource& r, int status) {
 }
 
 Response bundle_of(const std::string& type, const std::vector<node::StoredResource>& rs, const std::string& base,
-                   const std::string& next_link, const std::string& outcome_entry = "") {
+                   const std::string& next_link, const std::string& outcome_entry) {
   std::string body = R"({"resourceType":"Bundle","type":)" + json_string(type);
   if (!next_link.empty()) body += R"(,"link":[{"relation":"next","url":)" + json_string(next_link) + "}]";
   body += R"(,"entry":[)" + outcome_entry;

@@ -65,7 +65,6 @@ struct PatientFacts {
   std::vector<std::string> active_care_orgs;   // active Encounter, EpisodeOfCare, ServiceRequest
   std::vector<ConsentRule> consents;           // active ones
   std::string now;                             // the instant the facts were read at (for periods)
-  std::string holder_ods;                      // the organisation holding the record (this node's)
 };
 
 struct PatientDecision {

@@ -72,7 +72,7 @@ std::unique_ptr<node::Sink> make_sink(const std::string& type, const std::string
   if (!problems.empty()) throw std::runtime_error(problems.front());
   if (!store && type == "fhir-store") throw std::runtime_error("a fhir-store sink needs a store");
   node::FhirStore* none = nullptr;
-  node::SinkContext ctx{store ? *store : *none, name};
+  node::SinkContext ctx{store ? *store : *none, name, nullptr, {}, {}};
   return build(ctx);
 }
 
