@@ -149,7 +149,8 @@ std::vector<Row> rows() {
        "read", Result::Allowed, "R17", all_but({"chlamydia-test"})},
       {"no relationship: a pharmacy", kPharmacy, edith(), "read", Result::NoRelationship, "R18", kNone},
       {"no relationship: another trust, direct care", kAeDirectCare, edith(), "read", Result::NoRelationship, "R18", kNone},
-      {"no relationship: an acute trust without the emergency purpose", with_purpose(kAeDirectCare, ""), edith(), "read", Result::NoRelationship, "R18", kNone},
+      {"not direct care: no purpose stated", with_purpose(kRespiratory, ""), edith(), "read", Result::NoRelationship, "R12", kNone},
+      {"not direct care: no purpose stated, even for the registered GP", with_purpose(kGp, ""), edith(), "read", Result::NoRelationship, "R12", kNone},
   };
 }
 
