@@ -26,7 +26,27 @@ struct VerifyResult {
   std::string message;                  // one line: the summary, or the first fault
 };
 
-// `entries` in seq order, `checkpoints` in tree-size order, as the database gives them.
+// Entries are given one at a time, in seq order, so a large log is never in memory whole (only
+// its leaf hashes, for the consistency proofs at the end).
+class LogVerifier {
+ public:
+  // `checkpoints` in tree-size order, as the database gives them.
+  LogVerifier(std::vector<Checkpoint> checkpoints, const PublicKey& key);
+  bool add(const StoredEntry& e);  // false once a fault is found: stop, and ask finish()
+  VerifyResult finish();
+
+ private:
+  bool fail(std::int64_t entry, std::uint64_t checkpoint, std::string message);
+  bool check_checkpoints();
+  std::vector<Checkpoint> checkpoints_;
+  const PublicKey& key_;
+  VerifyResult r_;
+  std::vector<Hash> leaves_;
+  CompactRange range_;
+  std::size_t next_ = 0;     // the next checkpoint to reach
+  std::uint64_t good_ = 0;   // every entry up to here is covered by a checkpoint that holds
+};
+
 VerifyResult verify_log(const std::vector<StoredEntry>& entries, const std::vector<Checkpoint>& checkpoints, const PublicKey& key);
 
 // The log writes each entry's position into its AuditEvent as the id, before hashing it, so an

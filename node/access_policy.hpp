@@ -45,18 +45,17 @@ struct ConsentRule {
   std::string start, end;                  // provision.period (empty: open)
   std::vector<std::string> actor_orgs;     // ODS codes the provision names; empty: everyone
   std::vector<std::string> actor_roles;    // roles (SDS job roles, org kinds) it names; empty: everyone
-  std::vector<std::string> actor_people;   // people it names by NHS number (a Restriction aimed at a proxy)
   std::vector<std::string> resource_types; // data classes: resource types
   std::vector<std::string> categories;     // data classes: category codes (e.g. mental-health)
   std::vector<std::string> security_labels;// data classes: meta.security codes (v3-ActCode SEX, STD, PSY, SDV, PREGNANT...)
   std::string proxy_nhs_number;            // ProxyGrant: the person allowed
   bool recorded_by_patient = true;         // false: recorded by a proxy or a professional
+  std::vector<std::string> actor_people;   // people it names by NHS number (a proxy grant's, a restriction aimed at a proxy)
 };
 
 struct PatientFacts {
   bool found = false;
   std::string patient_id, nhs_number;
-  std::string holder_ods;                      // this node's organisation: its own systems hold the record
   bool sensitive = false;                      // meta.security R: PATIENT_NOT_FOUND to all but permitted roles
   bool deceased = false;
   std::string registered_gp_ods;               // Patient.generalPractitioner organisation
@@ -65,6 +64,7 @@ struct PatientFacts {
   std::vector<std::string> active_care_orgs;   // active Encounter, EpisodeOfCare, ServiceRequest
   std::vector<ConsentRule> consents;           // active ones
   std::string now;                             // the instant the facts were read at (for periods)
+  std::string holder_ods;                      // the organisation holding the record (this node's)
 };
 
 struct PatientDecision {

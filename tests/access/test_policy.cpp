@@ -149,7 +149,8 @@ std::vector<Row> rows() {
        "read", Result::Allowed, "R17", all_but({"chlamydia-test"})},
       {"no relationship: a pharmacy", kPharmacy, edith(), "read", Result::NoRelationship, "R18", kNone},
       {"no relationship: another trust, direct care", kAeDirectCare, edith(), "read", Result::NoRelationship, "R18", kNone},
-      {"no relationship: an acute trust without the emergency purpose", with_purpose(kAeDirectCare, ""), edith(), "read", Result::NoRelationship, "R18", kNone},
+      {"not direct care: no purpose stated", with_purpose(kRespiratory, ""), edith(), "read", Result::NoRelationship, "R12", kNone},
+      {"not direct care: no purpose stated, even for the registered GP", with_purpose(kGp, ""), edith(), "read", Result::NoRelationship, "R12", kNone},
   };
 }
 
@@ -172,6 +173,8 @@ TEST_CASE("consent policy: every rule of docs/ACCESS.md, row by row") {
     for (const auto& [name, view] : resources())
       if (p.permits(c, d, view)) permitted.push_back(name);
     CHECK_MESSAGE(permitted == row.permitted, row.name);
+    // The API skips permits() when nothing restricts: that must never let through more.
+    if (d.allowed() && d.restrictions.empty()) CHECK_MESSAGE(permitted == all_resources(), row.name);
   }
   for (int i = 1; i <= 18; ++i) CHECK_MESSAGE(rules_seen.count("R" + std::to_string(i)) == 1, "no row for rule R", i);
 }

@@ -199,7 +199,6 @@ TEST_CASE("a restart rebuilds the tree from the stored leaf hashes and carries o
     SqliteAuditLog log(t.options());
     for (int i = 0; i < 5; ++i) log.append_sync({record(i), record(i + 100)});
   }
-  std::string key_before;
   {
     SqliteAuditLog log(t.options());
     CHECK(log.size() == 10);

@@ -70,13 +70,6 @@ std::optional<std::uint64_t> number(const std::string& text) {
   }
 }
 
-std::vector<Hash> leaf_hashes(const std::vector<audit::StoredEntry>& entries) {
-  std::vector<Hash> out;
-  out.reserve(entries.size());
-  for (const audit::StoredEntry& e : entries) out.push_back(audit::leaf_hash(e.event_json));
-  return out;
-}
-
 int verify(std::map<std::string, std::string>& o) {
   if (!o.count("db")) return usage_error("verify needs --db FILE");
   std::string key_path = o.count("public-key") ? o["public-key"]
@@ -85,7 +78,9 @@ int verify(std::map<std::string, std::string>& o) {
     return usage_error("no public key to check the checkpoints with: " + key_path + " does not exist (give --public-key PEM)");
   audit::PublicKey key = audit::PublicKey::load(key_path);
   plugins::AuditLogReader reader(o["db"]);
-  audit::VerifyResult r = audit::verify_log(reader.entries(), reader.checkpoints(), key);
+  audit::LogVerifier verifier(reader.checkpoints(), key);
+  reader.each_entry([&](const audit::StoredEntry& e) { return verifier.add(e); });
+  audit::VerifyResult r = verifier.finish();
   if (r.ok) {
     std::cout << r.message << "\n";
     return kOk;
@@ -97,9 +92,9 @@ int verify(std::map<std::string, std::string>& o) {
 int proof(std::map<std::string, std::string>& o) {
   if (!o.count("db")) return usage_error("proof needs --db FILE");
   plugins::AuditLogReader reader(o["db"]);
-  std::vector<audit::StoredEntry> entries = reader.entries();
+  // The stored leaf hashes: a checkpoint a proof rests on must still match them (holds, below).
   std::vector<Checkpoint> checkpoints = reader.checkpoints();
-  audit::MerkleTree tree(leaf_hashes(entries));
+  audit::MerkleTree tree(reader.leaf_hashes());
   // The checkpoint at a size: the one asked for, or the latest (covering `at_least`).
   auto signed_at = [&](const std::string& option, std::uint64_t at_least) -> std::optional<Checkpoint> {
     if (o.count(option)) {
@@ -121,8 +116,8 @@ int proof(std::map<std::string, std::string>& o) {
   if (o.count("entry")) {
     auto seq = number(o["entry"]);
     if (!seq || *seq == 0) return usage_error("--entry takes an entry number (1 or more)");
-    if (*seq > entries.size()) {
-      std::cerr << "hidewire audit proof: there is no entry " << *seq << " (the log has " << entries.size() << ")\n";
+    if (*seq > tree.size()) {
+      std::cerr << "hidewire audit proof: there is no entry " << *seq << " (the log has " << tree.size() << ")\n";
       return kInvalid;
     }
     auto c = signed_at("size", *seq);

@@ -117,8 +117,10 @@ class ConsentPolicy final : public node::AccessPolicy {
         return decided(Result::Allowed, "R10 access log to the registered GP", "the registered GP practice reads the access log");
       return decided(Result::NoRelationship, "R11 access log to others", "only the patient, the holder and the registered GP read the access log");
     }
-    if (!one_of(c.purpose, {"", "direct-care", "emergency"}))
-      return decided(Result::NoRelationship, "R12 not direct care", "relationships serve direct care, not '" + c.purpose + "'");
+    // Stated, not assumed: the authentication leaves the purpose empty when the token names none it knows.
+    if (!one_of(c.purpose, {"direct-care", "emergency"}))
+      return decided(Result::NoRelationship, "R12 not direct care",
+                     c.purpose.empty() ? "no purpose of use stated" : "relationships serve direct care, not '" + c.purpose + "'");
     const bool registered_gp = !f.registered_gp_ods.empty() && c.ods_code == f.registered_gp_ods;
     if (registered_gp && s_.registered_gp_full_access)
       return decided(Result::Allowed, "R13 registered GP full access", "the registered GP practice (registered_gp_full_access)");

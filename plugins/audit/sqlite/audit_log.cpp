@@ -1,5 +1,6 @@
 #include "plugins/audit/sqlite/audit_log.hpp"
 
+#include <algorithm>
 #include <future>
 
 #include "audit/verify.hpp"
@@ -134,7 +135,9 @@ void SqliteAuditLog::append_sync(std::vector<node::AuditRecord> records) {
 }
 
 void SqliteAuditLog::run() {
-  const auto every = std::chrono::milliseconds(o_.checkpoint_every_ms);
+  // An idle unsigned tail is signed once the interval has passed (not more often than every
+  // 100 ms, so a disk that cannot take the checkpoint is not retried in a tight loop).
+  const auto every = std::chrono::milliseconds(std::max<std::int64_t>(o_.checkpoint_every_ms, 100));
   std::unique_lock lock(mu_);
   for (;;) {
     if (queue_.empty() && !stopping_) {
@@ -146,7 +149,7 @@ void SqliteAuditLog::run() {
     bool final = stopping_ && batch.empty();
     bool due = range_.size() > signed_size_ && std::chrono::steady_clock::now() >= last_checkpoint_ + every;
     lock.unlock();
-    if (!batch.empty()) write(batch, false);
+    if (!batch.empty()) write(batch);
     else if (final || due) checkpoint_alone();
     lock.lock();
     if (final) break;
@@ -165,7 +168,7 @@ void SqliteAuditLog::insert_checkpoint(const audit::CompactRange& range) {
   s.step();
 }
 
-void SqliteAuditLog::write(std::vector<Pending>& batch, bool) {
+void SqliteAuditLog::write(std::vector<Pending>& batch) {
   audit::CompactRange range;
   {
     std::lock_guard lock(mu_);

@@ -53,7 +53,7 @@ class SqliteAuditLog final : public node::AuditLog {
   };
   void rebuild();
   void run();
-  void write(std::vector<Pending>& batch, bool final);
+  void write(std::vector<Pending>& batch);
   void checkpoint_alone();
   void insert_checkpoint(const audit::CompactRange& range);
 

@@ -61,6 +61,24 @@ std::vector<audit::StoredEntry> AuditLogReader::entries() {
   return out;
 }
 
+void AuditLogReader::each_entry(const std::function<bool(const audit::StoredEntry&)>& each) {
+  Query q(db_, "SELECT seq, event_json, leaf_hash FROM entries ORDER BY seq");
+  audit::StoredEntry e;
+  while (q.step()) {
+    e.seq = q.integer(0);
+    e.event_json = q.text(1);
+    e.leaf_hash = q.text(2);
+    if (!each(e)) return;
+  }
+}
+
+std::vector<audit::Hash> AuditLogReader::leaf_hashes() {
+  Query q(db_, "SELECT leaf_hash FROM entries ORDER BY seq");
+  std::vector<audit::Hash> out;
+  while (q.step()) out.push_back(audit::hash_from_hex(q.text(0)).value_or(audit::Hash{}));
+  return out;
+}
+
 std::vector<audit::Checkpoint> AuditLogReader::checkpoints() {
   Query q(db_, "SELECT tree_size, root_hash, signed_at, signature, origin FROM checkpoints ORDER BY tree_size, rowid");
   std::vector<audit::Checkpoint> out;

@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,9 @@ class AuditLogReader {
   AuditLogReader& operator=(const AuditLogReader&) = delete;
 
   std::vector<audit::StoredEntry> entries();        // in seq order
+  // The same one at a time (a large log is not read into memory); `each` returns false to stop.
+  void each_entry(const std::function<bool(const audit::StoredEntry&)>& each);
+  std::vector<audit::Hash> leaf_hashes();            // as stored, in seq order (proofs)
   std::vector<audit::Checkpoint> checkpoints();     // in tree-size order
   std::optional<audit::Checkpoint> checkpoint_at(std::uint64_t size);
   std::optional<std::string> event(std::int64_t seq);
