@@ -134,7 +134,7 @@ Response FhirApi::read(const Request& req, const node::Caller& caller, AccessTra
   RecordGate gate(store_, policy_, caller, "read", guard_.node_ods, trail);
   switch (gate.check(r->json)) {
     case RecordGate::Verdict::Refused:
-      return refused(trail, RecordGate::refusal(gate.decide(*auth::patient_of(r->json))), "refused for the patient");
+      return refused(trail, RecordGate::refusal(gate.decide(auth::patient_of(r->json).value_or(""))), "refused for the patient");
     case RecordGate::Verdict::Withheld:
       return refused(trail, withheld_answer(), "withheld by a restriction");
     case RecordGate::Verdict::Pass: break;
@@ -152,7 +152,7 @@ Response FhirApi::history(const Request& req, const node::Caller& caller, Access
   for (auto& v : h) {
     auto verdict = gate.check(v.json);
     if (verdict == RecordGate::Verdict::Refused)
-      return refused(trail, RecordGate::refusal(gate.decide(*auth::patient_of(v.json))), "refused for the patient");
+      return refused(trail, RecordGate::refusal(gate.decide(auth::patient_of(v.json).value_or(""))), "refused for the patient");
     if (verdict == RecordGate::Verdict::Pass) shown.push_back(std::move(v));
   }
   return bundle_of("history", shown, req.base_url, "", gate.withheld() ? withheld_entry() : "");
@@ -192,7 +192,7 @@ Response FhirApi::search(const Request& req, const node::Caller& caller, AccessT
     auto verdict = gate.check(r.json);
     if (verdict == RecordGate::Verdict::Pass) shown.push_back(std::move(r));
     else if (verdict == RecordGate::Verdict::Refused && one_patient)
-      return refused(trail, RecordGate::refusal(gate.decide(*auth::patient_of(r.json))), "refused for the patient");
+      return refused(trail, RecordGate::refusal(gate.decide(auth::patient_of(r.json).value_or(""))), "refused for the patient");
   }
   std::string note;  // a capped _count is said in the Bundle, as an outcome entry
   if (q.capped_from)

@@ -16,6 +16,7 @@ namespace {
 
 struct EntryRequest {
   std::string method, type, id;
+  std::string identifier;  // a conditional request's identifier=system|value
 };
 
 // The type and id a Bundle entry's request names ("Patient/42", "Patient?identifier=...", "Patient").
@@ -25,6 +26,7 @@ EntryRequest entry_request(const rapidjson::Value& entry) {
   const auto& r = entry["request"];
   if (r.HasMember("method") && r["method"].IsString()) out.method = r["method"].GetString();
   std::string url = r.HasMember("url") && r["url"].IsString() ? r["url"].GetString() : "";
+  if (auto q = url.find("?identifier="); q != std::string::npos) out.identifier = http::url_decode(url.substr(q + 12));
   url = url.substr(0, url.find('?'));
   auto slash = url.find('/');
   out.type = url.substr(0, slash);
@@ -39,13 +41,24 @@ std::string json_of(const rapidjson::Value& v) { return fhir::json::write(v); }
 // The first refusal for an entry of `bundle`, as the policy and the write rules see it.
 static std::optional<Response> refuse_entry(const rapidjson::Value& entry, const node::Caller& caller, const node::AccessPolicy& policy,
                                             node::FhirStore& store, AccessTrail& trail) {
-  EntryRequest er = entry_request(entry);
+  EntryRequest er = entry_request(entry);  // copied: a conditional one gets its match's id
   if (er.method == "GET") return std::nullopt;  // reads inside a Bundle are not served here
   std::string_view action = er.method == "PUT" ? "update" : er.method == "DELETE" ? "delete" : "create";
   node::AccessDecision d = policy.decide({caller, action, er.type, er.id});
   if (!d.allowed) return operation_outcome(d.status ? d.status : 403, d.code.empty() ? "forbidden" : d.code, d.reason);
   if (!entry.HasMember("resource")) return std::nullopt;
   std::string resource = json_of(entry["resource"]);
+  // A conditional update is checked against the resource its condition matches, so a body
+  // cannot carry another NHS number than the one it is filed under.
+  if (er.id.empty() && !er.identifier.empty()) {
+    node::SearchParams p;
+    auto bar = er.identifier.find('|');
+    p.identifier_system = bar == std::string::npos ? "" : er.identifier.substr(0, bar);
+    p.identifier_value = bar == std::string::npos ? er.identifier : er.identifier.substr(bar + 1);
+    p.count = 2;
+    node::SearchPage match = store.search(er.type, p);
+    if (match.resources.size() == 1) er.id = match.resources[0].id;
+  }
   if (auto no = api::check_write(caller, resource, store, er.id)) return operation_outcome(no->status, no->code, no->message);
   if (auto patient = auth::patient_of(resource)) {
     if (patient->rfind("urn:", 0) != 0) trail.patient(*patient);

@@ -96,7 +96,7 @@ int run_node(const Args& args) {
   }
   try {
     make_private_dir(cfg.data_dir);
-    node::StorageContext storage{cfg.data_dir};
+    node::StorageContext storage{cfg.data_dir, cfg.name};  // the name signs the audit log's checkpoints
     std::unique_ptr<node::Journal> journal = cfg.journal(storage);
     std::unique_ptr<node::FhirStore> store = cfg.store(storage);
     std::unique_ptr<node::AccessPolicy> access = cfg.access();

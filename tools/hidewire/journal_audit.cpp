@@ -1,28 +1,10 @@
 #include "tools/hidewire/journal_audit.hpp"
 
-#include <rapidjson/document.h>
-
 #include "audit/audit_event.hpp"
+#include "node/caller_json.hpp"
 
 namespace hidewire::cli {
 namespace {
-
-// The sender as the intake journalled it: {"kind":..,"id":..,"ods":..,"address":..,"request_id":..}.
-node::Caller caller_of(const std::string& json) {
-  node::Caller c;
-  rapidjson::Document d;
-  d.Parse(json.c_str());
-  if (!d.IsObject()) return c;
-  auto str = [&](const char* k) { return d.HasMember(k) && d[k].IsString() ? std::string(d[k].GetString()) : std::string(); };
-  std::string kind = str("kind");
-  c.kind = kind == "peer" ? node::Caller::Kind::Peer : kind == "system" ? node::Caller::Kind::System
-           : kind == "patient" ? node::Caller::Kind::Patient : node::Caller::Kind::Anonymous;
-  c.id = str("id");
-  c.ods_code = str("ods");
-  c.address = str("address");
-  c.request_id = str("request_id");
-  return c;
-}
 
 // The NHS number the converted Bundle is keyed by, without parsing it: the first NHS number identifier.
 std::string nhs_number_in(const std::string& bundle) {
@@ -37,7 +19,7 @@ std::string nhs_number_in(const std::string& bundle) {
 }  // namespace
 
 node::AuditRecord journal_record(std::int64_t id, const node::JournalEntry& e, const std::string& node_ods, const std::string& node_name) {
-  node::Caller caller = caller_of(e.caller);
+  node::Caller caller = node::caller_from_json(e.caller);
   audit::Access a{caller};
   a.interaction = "submit";
   a.resource_type = "Bundle";
