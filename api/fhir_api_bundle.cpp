@@ -16,8 +16,20 @@ namespace {
 
 struct EntryRequest {
   std::string method, type, id;
-  std::string identifier;  // a conditional request's identifier=system|value
+  std::string identifier;     // a conditional update's identifier=system|value
+  std::string if_none_exist;  // a conditional create's identifier=system|value
 };
+
+// The one stored resource of `type` with the identifier system|value, if there is exactly one.
+std::string match_of(node::FhirStore& store, const std::string& type, const std::string& identifier) {
+  node::SearchParams p;
+  auto bar = identifier.find('|');
+  p.identifier_system = bar == std::string::npos ? "" : identifier.substr(0, bar);
+  p.identifier_value = bar == std::string::npos ? identifier : identifier.substr(bar + 1);
+  p.count = 2;
+  node::SearchPage match = store.search(type, p);
+  return match.resources.size() == 1 ? match.resources[0].id : std::string();
+}
 
 // The type and id a Bundle entry's request names ("Patient/42", "Patient?identifier=...", "Patient").
 EntryRequest entry_request(const rapidjson::Value& entry) {
@@ -27,6 +39,10 @@ EntryRequest entry_request(const rapidjson::Value& entry) {
   if (r.HasMember("method") && r["method"].IsString()) out.method = r["method"].GetString();
   std::string url = r.HasMember("url") && r["url"].IsString() ? r["url"].GetString() : "";
   if (auto q = url.find("?identifier="); q != std::string::npos) out.identifier = http::url_decode(url.substr(q + 12));
+  if (r.HasMember("ifNoneExist") && r["ifNoneExist"].IsString()) {
+    std::string cond = r["ifNoneExist"].GetString();
+    if (cond.rfind("identifier=", 0) == 0) out.if_none_exist = http::url_decode(cond.substr(11));
+  }
   url = url.substr(0, url.find('?'));
   auto slash = url.find('/');
   out.type = url.substr(0, slash);
@@ -50,15 +66,9 @@ static std::optional<Response> refuse_entry(const rapidjson::Value& entry, const
   std::string resource = json_of(entry["resource"]);
   // A conditional update is checked against the resource its condition matches, so a body
   // cannot carry another NHS number than the one it is filed under.
-  if (er.id.empty() && !er.identifier.empty()) {
-    node::SearchParams p;
-    auto bar = er.identifier.find('|');
-    p.identifier_system = bar == std::string::npos ? "" : er.identifier.substr(0, bar);
-    p.identifier_value = bar == std::string::npos ? er.identifier : er.identifier.substr(bar + 1);
-    p.count = 2;
-    node::SearchPage match = store.search(er.type, p);
-    if (match.resources.size() == 1) er.id = match.resources[0].id;
-  }
+  if (er.id.empty() && !er.identifier.empty()) er.id = match_of(store, er.type, er.identifier);
+  // A conditional create that matches writes nothing: there is nothing to refuse.
+  if (!er.if_none_exist.empty() && !match_of(store, er.type, er.if_none_exist).empty()) return std::nullopt;
   if (auto no = api::check_write(caller, resource, store, er.id)) return operation_outcome(no->status, no->code, no->message);
   if (auto patient = auth::patient_of(resource)) {
     if (patient->rfind("urn:", 0) != 0) trail.patient(*patient);

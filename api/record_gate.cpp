@@ -29,13 +29,7 @@ const node::PatientDecision& RecordGate::decide(const std::string& patient_id) {
   auto e = std::make_unique<Entry>();
   e->facts = auth::gather_patient_facts(store_, patient_id, now_);
   e->facts.holder_ods = holder_ods_;
-  if (!e->facts.found) {
-    e->decision.result = node::PatientDecision::Result::NotFound;
-    e->decision.rule = "unknown patient";
-    e->decision.reason = "Patient/" + patient_id + " is not known";
-  } else {
-    e->decision = policy_.decide_patient(caller_, e->facts, action_);
-  }
+  e->decision = policy_.decide_patient(caller_, e->facts, action_);  // an unknown patient is the policy's to judge
   TrailPatient& t = trail_.patient(patient_id);
   t.nhs_number = e->facts.nhs_number;
   t.registered_gp_ods = e->facts.registered_gp_ods;

@@ -102,6 +102,7 @@ body_of "$r" | grep -q RX9 && fail "a patient saw another patient's access log"
 # She restricts sexual-health information from the care coordinator: the rest still flows.
 restrict='{"resourceType":"Consent","status":"active","scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},
  "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],"patient":{"reference":"Patient/'$pid'"},"dateTime":"2026-12-02",
+ "policyRule":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"OPTINR"}]},
  "provision":{"type":"permit","provision":[{"type":"deny","actor":[{"role":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"IRCP"}]},
  "reference":{"identifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"X77"}}}],
  "securityLabel":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"SEX"}]}]}}'
@@ -114,7 +115,8 @@ body_of "$r" | grep -q suppressed || fail "the answer does not say something was
 
 # She dissents from sharing: the ambulance is refused, unless it breaks glass; her GP keeps access.
 dissent='{"resourceType":"Consent","status":"active","scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},
- "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],"patient":{"reference":"Patient/'$pid'"},"dateTime":"2026-12-02","provision":{"type":"deny"}}'
+ "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],"patient":{"reference":"Patient/'$pid'"},"dateTime":"2026-12-02",
+ "policyRule":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"OPTOUT"}]},"provision":{"type":"deny"}}'
 r=$(as_nobody POST "$base/Consent" -H "Authorization: Bearer $(patient_token 9434765919)" -d "$dissent"); expect "patient dissents" 201 "$r"
 r=$(as_org rx9 GET "$base/Patient/$pid" -H "Authorization: Bearer $(person RX9 rx9 emergency)"); expect "ambulance after dissent" 403 "$r" NO_PATIENT_CONSENT
 r=$(as_org rx9 GET "$base/Patient/$pid" -H "Authorization: Bearer $(person RX9 rx9 emergency --break-glass 'Unconscious at home, no carer present')" -H "X-Request-ID: amb-btg-1")

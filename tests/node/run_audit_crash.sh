@@ -51,11 +51,15 @@ open(out, "w").write("\n".join(lines) + "\n")
 PY
 python3 "$work/readers.py" "$api" "$token" "$pid" "$work/answers.txt" &
 readers=$!
-# Messages over MLLP meanwhile: ADT A01s with distinct control ids.
-for i in $(seq 1 200); do
-  # MSH-4 names this trust's facility, as the PAS's credential allows.
-  sed "s/^MSH|\([^|]*\)|\([^|]*\)|[^|]*|\(.*\)$/MSH|\1|\2|RXX01|\3/; s/MSG00001/CRASH$i/" "$data/adt_a01_v251.hl7" >"$work/m$i.hl7"
-done
+# Messages over MLLP meanwhile: ADT A01s with distinct control ids, MSH-4 naming this trust's
+# facility as the PAS's credential allows; more than can be sent before the kill.
+python3 - "$data/adt_a01_v251.hl7" "$work" <<'PY'
+import re, sys
+text = open(sys.argv[1], newline="").read()
+text = re.sub(r"^(MSH\|[^|]*\|[^|]*\|)[^|]*", r"\1RXX01", text)
+for i in range(1, 3001):
+    open(f"{sys.argv[2]}/m{i:04d}.hl7", "w", newline="").write(text.replace("MSG00001", f"CRASH{i}"))
+PY
 ( "$bin" send --mllp "$mllp" "$work"/m*.hl7 >"$work/acks.txt" 2>&1 || true ) &
 sender=$!
 sleep 2

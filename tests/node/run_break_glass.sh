@@ -45,7 +45,8 @@ expect "patient" 201 "$r"
 pid=$(body_of "$r" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 r=$(as_nobody POST "$base/Consent" "${pas[@]}" -d '{"resourceType":"Consent","status":"active",
  "scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},
- "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],"patient":{"reference":"Patient/'$pid'"},"dateTime":"2026-11-30","provision":{"type":"deny"}}')
+ "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],"patient":{"reference":"Patient/'$pid'"},"dateTime":"2026-11-30",
+ "policyRule":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"OPTOUT"}]},"provision":{"type":"deny"}}')
 expect "dissent recorded at the PAS" 201 "$r"
 person() {
   "$bin" token make --key "$work/rx9-jwt.key" --alg ES256 --iss https://rx9.example/hidewire --aud "$aud" --org RX9 \

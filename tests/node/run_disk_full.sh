@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # A full disk: with its data_dir on a small tmpfs that fills up, the node refuses new messages
+# (the audit log is kept on another disk, so reads go on being served: each is audited; a read
+# that could not be audited would be refused)
 # (AR with ERR; API writes 503) instead of ending, keeps serving reads, and takes messages again
 # by itself once there is space; every message it acknowledged AA reaches the store exactly once (the resent
 # refused ones too) and none is dead-lettered. Needs root (mount), curl and python3.
@@ -18,6 +20,7 @@ trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; sleep 0.
       if [ -n "${KEEP:-}" ]; then echo "work: $work"; else rm -rf "$work"; fi' EXIT
 cat >"$work/node.json" <<JSON
 {"node": {"name": "full", "ods_code": "RR8", "data_dir": "$disk/data"}, "development": {"allow_anonymous": true},
+ "audit": {"path": "$work/audit.db"},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
  "sources": [{"name": "lims", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"}],
  "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
