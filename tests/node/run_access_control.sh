@@ -118,11 +118,21 @@ dissent='{"resourceType":"Consent","status":"active","scope":{"coding":[{"system
  "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],"patient":{"reference":"Patient/'$pid'"},"dateTime":"2026-12-02",
  "policyRule":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"OPTOUT"}]},"provision":{"type":"deny"}}'
 r=$(as_nobody POST "$base/Consent" -H "Authorization: Bearer $(patient_token 9434765919)" -d "$dissent"); expect "patient dissents" 201 "$r"
+dissent_id=$(body_of "$r" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 r=$(as_org rx9 GET "$base/Patient/$pid" -H "Authorization: Bearer $(person RX9 rx9 emergency)"); expect "ambulance after dissent" 403 "$r" NO_PATIENT_CONSENT
 r=$(as_org rx9 GET "$base/Patient/$pid" -H "Authorization: Bearer $(person RX9 rx9 emergency --break-glass 'Unconscious at home, no carer present')" -H "X-Request-ID: amb-btg-1")
 expect "ambulance breaks glass" 200 "$r" Atkinson
 r=$(as_org a81001 GET "$base/Observation?patient=$pid" -H "Authorization: Bearer $(person A81001 a81001 directcare)")
 expect "the registered GP after dissent" 200 "$r" 444752009
+
+# She withdraws her dissent: the ambulance reads again, without breaking glass.
+withdrawn=$(python3 -c 'import json,sys; c=json.loads(sys.argv[1]); c["id"]=sys.argv[2]; c["status"]="inactive"; print(json.dumps(c))' "$dissent" "$dissent_id")
+r=$(as_nobody PUT "$base/Consent/$dissent_id" -H "Authorization: Bearer $(patient_token 9434765919)" -d "$withdrawn"); expect "patient withdraws her dissent" 200 "$r"
+r=$(as_org rx9 GET "$base/Patient/$pid" -H "Authorization: Bearer $(person RX9 rx9 emergency)"); expect "ambulance after the dissent is withdrawn" 200 "$r" Atkinson
+# Her practice exports her access log; an unrelated provider may not.
+r=$(as_org a81001 GET "$base/AuditEvent?patient=$pid" -H "Authorization: Bearer $(person A81001 a81001 directcare)")
+expect "the registered practice exports her access log" 200 "$r" BTG
+r=$(as_org x99 GET "$base/AuditEvent?patient=$pid" -H "Authorization: Bearer $(person X99 x99 directcare)"); expect "another provider reads her access log" 403 "$r"
 
 # A sensitive record is not found by those not permitted.
 hidden='{"resourceType":"Patient","meta":{"security":[{"system":"http://terminology.hl7.org/CodeSystem/v3-Confidentiality","code":"R"}]},

@@ -90,6 +90,16 @@ done
 # (The hospital may have resent its Bundle after a slow answer: a duplicate more, nothing stored twice.)
 gp_stats=$(curl -sf "http://127.0.0.1:$(port_of gp 'admin on')/stats")
 echo "$gp_stats" | grep -q '"peers":{"received":[45],"stored":3,"accepted":2,"rejected":1,"duplicates":[12],' || fail "GP source counters: $gp_stats"
+# Both ends audit the same send under one X-Request-ID: the hospital its export, the GP node the
+# message it took in (audited from its journal).
+sent=$(sqlite3 "$work/hospital/audit.db" "SELECT request_id FROM entries WHERE action = 'export' AND outcome = '0'" | sort -u)
+[ -n "$sent" ] || fail "the hospital did not audit its export to the GP"
+for _ in $(seq 50); do
+  got=$(sqlite3 "$work/gp/audit.db" "SELECT request_id FROM entries WHERE journal_id > 0" 2>/dev/null | sort -u)
+  [ -n "$(comm -12 <(echo "$sent") <(echo "$got"))" ] && break
+  sleep 0.1
+done
+[ -n "$(comm -12 <(echo "$sent") <(echo "$got"))" ] || fail "no X-Request-ID in both audits: sent [$sent] received [$got]"
 # Without the hospital's certificate, the GP's source answers nothing.
 if curl -s --cacert "$work/gp.crt" -X POST -d '{}' "https://127.0.0.1:$gp_port/" >/dev/null 2>&1; then fail "the GP source answered a client without a certificate"; fi
 echo "two nodes: discharge summary (HTTPS FHIR, mutual TLS) and admission (MLLP) delivered to the GP after retries; refused message kept and not replayable"

@@ -27,6 +27,7 @@
 #include "node/intake.hpp"
 #include "plugins/common/limits.hpp"
 #include "plugins/registry.hpp"
+#include "tools/hidewire/audited_authentication.hpp"
 #include "tools/hidewire/break_glass_notifier.hpp"
 #include "tools/hidewire/cli.hpp"
 #include "tools/hidewire/journal_audit.hpp"
@@ -135,6 +136,7 @@ int run_node(const Args& args) {
     });
     node::Intake intake(group, converter_of, {cfg.convert_threads, cfg.inline_convert_bytes});
     std::vector<std::unique_ptr<node::Source>> sources;
+    AuditedAuthentication source_auth(authenticator, *audit, cfg.ods_code, cfg.name);
     // However this scope ends, sources stop taking messages and the group commit stops (answering
     // what it holds) before the sources its answers refer to are destroyed.
     struct StopFirst {
@@ -148,7 +150,7 @@ int run_node(const Args& args) {
       }
     } stop_first{sources, intake, group};
     for (const node::SourceConfig& s : cfg.sources) {
-      node::SourceContext ctx{io, intake.channel(s.name, s.accept_reused_control_id), s.name, &authenticator};
+      node::SourceContext ctx{io, intake.channel(s.name, s.accept_reused_control_id), s.name, &source_auth};
       try {
         sources.push_back(s.build(ctx));
         sources.back()->start();
