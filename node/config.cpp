@@ -157,7 +157,8 @@ NodeConfig parse_config(const std::string& text, const Registry& registry) {
       if (l.one_of("format", text, {"text", "json"}, false)) log::parse_format(text, c.log_format);
     });
     std::string type;
-    // Journal, store, access policy and audit log: one each, SQLite and allow-all unless the config says.
+    // Journal, store, access policy and audit log: one each, SQLite and the consent policy unless the
+    // config says (allow-all is for development: it lets every authenticated caller see everything).
     auto one = [&](const char* key, auto& kind, auto& out, const char* fallback) {
       if (root.has(key)) root.object(key, [&](ConfigReader& r) { out = plugin(r, kind, key, type, fallback); });
       else {
@@ -168,7 +169,7 @@ NodeConfig parse_config(const std::string& text, const Registry& registry) {
     };
     one("journal", registry.journals, c.journal, "sqlite");
     one("store", registry.stores, c.store, "sqlite");
-    one("access", registry.access_policies, c.access, "allow-all");
+    one("access", registry.access_policies, c.access, "consent");
     one("audit", registry.audit_logs, c.audit, "sqlite");
     // Every registered converter, with its settings from `converters.FORMAT` when given.
     root.object("converters", [&](ConfigReader& cv) {
