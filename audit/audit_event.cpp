@@ -2,6 +2,8 @@
 // request, on the request's thread. tests/audit checks it against the R4 definitions.
 #include "audit/audit_event.hpp"
 
+#include "fhir/json_escape.hpp"
+
 #include <cstdio>
 #include <string_view>
 
@@ -54,20 +56,7 @@ const Interaction& find_interaction(std::string_view name) {
 }
 
 // Appends s as the inside of a JSON string.
-void esc(std::string& out, std::string_view s) {
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-}
+void esc(std::string& out, std::string_view s) { out += fhir::json_escape(s); }
 
 // Small builder over one string: "key":"value" pairs and codings.
 struct Json {
@@ -370,6 +359,15 @@ node::AuditRecord make_record(const Access& a) {
   else s.resize(entities_at);  // no entity at all: no empty array
   s += '}';
   return r;
+}
+
+std::string nhs_number_in(std::string_view json) {
+  static constexpr std::string_view key = R"("system":"https://fhir.nhs.uk/Id/nhs-number","value":")";
+  auto at = json.find(key);
+  if (at == std::string_view::npos) return {};
+  at += key.size();
+  auto end = json.find('"', at);
+  return end == std::string_view::npos ? std::string() : std::string(json.substr(at, end - at));
 }
 
 }  // namespace hidewire::audit

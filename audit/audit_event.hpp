@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "node/audit_log.hpp"
 #include "node/caller.hpp"
@@ -24,6 +25,10 @@ struct Access {
   bool withheld = false;     // part of the answer was withheld by a restriction
   std::int64_t journal_id = 0;  // a write audited from the journal
 };
+
+// The NHS number a converted Bundle (or any FHIR JSON) is keyed by, found without parsing it:
+// the first NHS number identifier's value; empty when there is none.
+std::string nhs_number_in(std::string_view fhir_json);
 
 // The AuditEvent JSON and its indexed fields, ready for AuditLog::append. `recorded` is set to now.
 node::AuditRecord make_record(const Access& a);

@@ -4,19 +4,6 @@
 #include "node/caller_json.hpp"
 
 namespace hidewire::cli {
-namespace {
-
-// The NHS number the converted Bundle is keyed by, without parsing it: the first NHS number identifier.
-std::string nhs_number_in(const std::string& bundle) {
-  static const std::string key = R"("system":"https://fhir.nhs.uk/Id/nhs-number","value":")";
-  auto at = bundle.find(key);
-  if (at == std::string::npos) return {};
-  at += key.size();
-  auto end = bundle.find('"', at);
-  return end == std::string::npos ? std::string() : bundle.substr(at, end - at);
-}
-
-}  // namespace
 
 node::AuditRecord journal_record(std::int64_t id, const node::JournalEntry& e, const std::string& node_ods, const std::string& node_name) {
   node::Caller caller = node::caller_from_json(e.caller);
@@ -24,7 +11,7 @@ node::AuditRecord journal_record(std::int64_t id, const node::JournalEntry& e, c
   a.interaction = "submit";
   a.resource_type = "Bundle";
   a.resource_id = e.message_id;
-  a.patient_nhs = nhs_number_in(e.output);
+  a.patient_nhs = audit::nhs_number_in(e.output);
   a.outcome = e.status == "accepted" ? 0 : e.status == "rejected" ? 4 : 8;
   a.outcome_text = e.status == "accepted" ? "" : e.reason;
   a.node_ods = node_ods;

@@ -53,22 +53,13 @@ class HttpFhirSink final : public node::Sink {
     a.interaction = "export";
     a.resource_type = "Bundle";
     a.resource_id = s_.url;
-    a.patient_nhs = nhs_number_in(p.entry->output);
+    a.patient_nhs = audit::nhs_number_in(p.entry->output);
     a.outcome = result.status == DeliveryResult::Status::Delivered ? 0 : result.status == DeliveryResult::Status::Rejected ? 4 : 8;
     a.outcome_text = result.reason;
     a.node_ods = node_ods_;
     a.node_name = node_name_;
     a.journal_id = p.journal_id;
     audit_->append({audit::make_record(a)}, [](bool, const std::string&) {});
-  }
-
-  static std::string nhs_number_in(const std::string& bundle) {
-    static const std::string key = R"("system":"https://fhir.nhs.uk/Id/nhs-number","value":")";
-    auto at = bundle.find(key);
-    if (at == std::string::npos) return {};
-    at += key.size();
-    auto end = bundle.find('"', at);
-    return end == std::string::npos ? std::string() : bundle.substr(at, end - at);
   }
 
   DeliveryResult post(const std::string& body, const std::string& request_id) {

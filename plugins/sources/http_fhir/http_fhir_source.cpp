@@ -71,17 +71,7 @@ class HttpFhirSource final : public node::Source {
   void stop() override {
     if (server_) server_->stop();
   }
-  node::Credentials credentials(const http::Request& r) const {
-    node::Credentials c;
-    c.listener = "source " + name_;
-    c.address = r.peer_address;
-    c.client_cert = r.peer_cert.present;
-    c.cert_cn = r.peer_cert.cn;
-    c.cert_ods = r.peer_cert.ods;
-    c.authorization = r.header("authorization");
-    c.request_id = r.header("x-request-id");
-    return c;
-  }
+  node::Credentials credentials(const http::Request& r) const { return http::credentials_of(r, "source " + name_); }
   http::Response refused(int status, const std::string& code, const std::string& why, const http::Request& r) const {
     log::warn("sender refused", {{"listener", "source " + name_}, {"address", r.peer_address}, {"status", status}, {"reason", why}});
     http::Response out = http::operation_outcome(status, code.empty() ? (status == 401 ? "login" : "forbidden") : code, why);
