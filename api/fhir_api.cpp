@@ -77,7 +77,13 @@ Response FhirApi::serve(const Request& req, const node::Caller& caller, AccessTr
   trail.id = parts.size() > 1 ? parts[1] : "";
   if (req.method == "GET" && parts.size() == 1) trail.query = query_string(req);
   try {
-    if (!parts.empty() && parts[0] == "AuditEvent" && req.method == "GET" && parts.size() == 1) return audit_search(req, caller, trail);
+    if (!parts.empty() && parts[0] == "AuditEvent") {
+      // The access log is the node's own, kept tamper-evident apart from the store: nobody writes
+      // into it through the API, and it is read by search only.
+      if (req.method == "GET" && parts.size() == 1) return audit_search(req, caller, trail);
+      return refused(trail, operation_outcome(405, "not-supported", "AuditEvents are written by the node itself and read by search: GET /AuditEvent"),
+                     "AuditEvent write or read refused");
+    }
     // A patient writing their own wishes; systems write Consents as any type they are granted.
     std::string_view policy_action = action.policy;
     if (caller.kind == node::Caller::Kind::Patient && !parts.empty() && parts[0] == "Consent" && req.method != "GET") {
