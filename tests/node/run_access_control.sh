@@ -149,6 +149,9 @@ forged='{"resourceType":"Provenance","target":[{"reference":"Patient/'$pid'"}],"
  "agent":[{"who":{"identifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"X99"}}}]}'
 r=$(as_nobody POST "$base/Provenance" "${pas[@]}" -d "$forged"); expect "a Provenance for another organisation" 403 "$r"
 
+r=$(as_nobody POST "$base/AuditEvent" "${pas[@]}" -d '{"resourceType":"AuditEvent","type":{"code":"rest"},"recorded":"2026-12-02T10:00:00Z","agent":[{"requestor":true}],"source":{"observer":{"display":"forged"}}}')
+expect "an AuditEvent written through the API" 405 "$r"
+
 # The admin port: credentials and roles.
 r=$(curl -s -w '\n%{http_code}' "$admin/stats"); expect "admin without a credential" 401 "$r"
 r=$(curl -s -w '\n%{http_code}' "$admin/stats" "${pas[@]}"); expect "admin as a clinical system" 403 "$r"
