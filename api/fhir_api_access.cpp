@@ -101,6 +101,10 @@ void FhirApi::handle_async(const Request& req, std::function<void(Response)> rep
     caller = std::move(a.caller);
     r = serve(req, caller, trail);
   }
+  if (r.status >= 400 && trail.outcome == 0) {  // every error answer is audited as one, whatever raised it
+    trail.outcome = r.status >= 500 ? 8 : 4;
+    trail.outcome_text = "answered " + std::to_string(r.status);
+  }
   if (!caller.request_id.empty()) r.headers["X-Request-ID"] = caller.request_id;
   if (!guard_.audit) return reply(std::move(r));
   std::vector<node::AuditRecord> records = audit_records(caller, trail);
