@@ -10,6 +10,7 @@
 #include "api/record_gate.hpp"
 #include "audit/audit_event.hpp"
 #include "auth/patient_facts.hpp"
+#include "auth/request_id.hpp"
 #include "fhir/clock.hpp"
 #include "log/log.hpp"
 
@@ -23,7 +24,7 @@ node::Credentials credentials_of(const Request& req, const std::string& listener
   c.cert_cn = req.peer_cert.cn;
   c.cert_ods = req.peer_cert.ods;
   c.authorization = req.header("authorization");
-  c.request_id = req.header("x-request-id");
+  c.request_id = auth::safe_request_id(req.header("x-request-id"));
   return c;
 }
 
@@ -88,11 +89,11 @@ void FhirApi::handle_async(const Request& req, std::function<void(Response)> rep
     caller.roles = {"admin", "viewer", "clinical"};
     caller.write_types = {"*"};
     caller.address = req.peer_address;
-    caller.request_id = req.header("x-request-id");
+    caller.request_id = auth::safe_request_id(req.header("x-request-id"));
     r = serve(req, caller, trail);
   } else if (node::AuthOutcome a = guard_.auth->authenticate(credentials_of(req, "FHIR API")); !a.ok) {
     caller.address = req.peer_address;
-    caller.request_id = req.header("x-request-id");
+    caller.request_id = auth::safe_request_id(req.header("x-request-id"));
     trail.interaction = req.method == "GET" ? "read" : "create";
     trail.outcome = 4;
     trail.outcome_text = "authentication refused: " + a.message;
@@ -161,18 +162,30 @@ Response FhirApi::audit_search(const Request& req, const node::Caller& caller, A
   return r;
 }
 
-std::optional<Response> FhirApi::own_consent(const node::Caller& caller, const std::string& body, AccessTrail& trail) {
+namespace {
+// The Patient id a Consent's patient.reference names ("Patient/<id>" only), or empty.
+std::string consent_patient(const std::string& json) {
   rapidjson::Document d;
-  d.Parse(body.c_str());
+  d.Parse(json.c_str());
   std::string ref;
   if (d.IsObject() && d.HasMember("patient") && d["patient"].IsObject() && d["patient"].HasMember("reference") &&
       d["patient"]["reference"].IsString())
     ref = d["patient"]["reference"].GetString();
-  std::string pid = ref.rfind("Patient/", 0) == 0 ? ref.substr(8) : "";
+  return ref.rfind("Patient/", 0) == 0 ? ref.substr(8) : "";
+}
+}  // namespace
+
+std::optional<Response> FhirApi::own_consent(const node::Caller& caller, const std::string& body, const std::string& id, AccessTrail& trail) {
+  std::string pid = consent_patient(body);
   node::PatientFacts facts = auth::gather_patient_facts(store_, pid, fhir::utc_now_instant());
   if (!facts.found || facts.nhs_number != caller.nhs_number)
     return refused(trail, operation_outcome(403, "forbidden", "a patient may record Consent only for their own record (Consent.patient)"),
                    "consent for another patient");
+  // A PUT over a stored Consent: that one must be about this patient too, or another's wishes
+  // could be overwritten by a body that names the writer.
+  if (auto old = id.empty() ? std::nullopt : store_.read("Consent", id); old && !old->deleted && consent_patient(old->json) != pid)
+    return refused(trail, operation_outcome(403, "forbidden", "a patient may change only their own Consent resources"),
+                   "consent of another patient");
   trail.patient(pid).nhs_number = facts.nhs_number;
   return std::nullopt;
 }

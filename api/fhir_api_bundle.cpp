@@ -16,37 +16,42 @@ namespace {
 
 struct EntryRequest {
   std::string method, type, id;
-  std::string identifier;     // a conditional update's identifier=system|value
-  std::string if_none_exist;  // a conditional create's identifier=system|value
+  std::string criteria;       // a conditional update's criteria (after '?'), as the store reads them
+  std::string if_none_exist;  // a conditional create's criteria, as the store reads them
 };
 
-// The one stored resource of `type` with the identifier system|value, if there is exactly one.
-std::string match_of(node::FhirStore& store, const std::string& type, const std::string& identifier) {
+// The one stored resource of `type` the store's conditional match would pick: "identifier=
+// system|value" taken as written (the store does not decode it), else none.
+std::string match_of(node::FhirStore& store, const std::string& type, const std::string& criteria) {
+  if (criteria.rfind("identifier=", 0) != 0) return {};  // the store refuses it (400)
+  std::string token = criteria.substr(11);
+  auto bar = token.find('|');
+  if (bar == std::string::npos) return {};
   node::SearchParams p;
-  auto bar = identifier.find('|');
-  p.identifier_system = bar == std::string::npos ? "" : identifier.substr(0, bar);
-  p.identifier_value = bar == std::string::npos ? identifier : identifier.substr(bar + 1);
+  p.identifier_system = token.substr(0, bar);
+  p.identifier_value = token.substr(bar + 1);
   p.count = 2;
   node::SearchPage match = store.search(type, p);
   return match.resources.size() == 1 ? match.resources[0].id : std::string();
 }
 
-// The type and id a Bundle entry's request names ("Patient/42", "Patient?identifier=...", "Patient").
+// Where an entry writes, read exactly as the store's transaction reads it (the resource's own
+// type; a PUT's id after the first '/', or its criteria's match after '?'), so the rules are
+// checked against the resource the store will write over, not one the URL seems to name.
 EntryRequest entry_request(const rapidjson::Value& entry) {
   EntryRequest out;
   if (!entry.IsObject() || !entry.HasMember("request") || !entry["request"].IsObject()) return out;
   const auto& r = entry["request"];
   if (r.HasMember("method") && r["method"].IsString()) out.method = r["method"].GetString();
   std::string url = r.HasMember("url") && r["url"].IsString() ? r["url"].GetString() : "";
-  if (auto q = url.find("?identifier="); q != std::string::npos) out.identifier = http::url_decode(url.substr(q + 12));
-  if (r.HasMember("ifNoneExist") && r["ifNoneExist"].IsString()) {
-    std::string cond = r["ifNoneExist"].GetString();
-    if (cond.rfind("identifier=", 0) == 0) out.if_none_exist = http::url_decode(cond.substr(11));
-  }
-  url = url.substr(0, url.find('?'));
-  auto slash = url.find('/');
-  out.type = url.substr(0, slash);
-  if (slash != std::string::npos) out.id = url.substr(slash + 1);
+  if (entry.HasMember("resource") && entry["resource"].IsObject() && entry["resource"].HasMember("resourceType") &&
+      entry["resource"]["resourceType"].IsString())
+    out.type = entry["resource"]["resourceType"].GetString();
+  else
+    out.type = url.substr(0, url.find_first_of("/?"));
+  if (out.method == "PUT" && url.find('?') != std::string::npos) out.criteria = url.substr(url.find('?') + 1);
+  else if (out.method == "PUT") out.id = url.substr(url.find('/') + 1);
+  if (out.method == "POST" && r.HasMember("ifNoneExist") && r["ifNoneExist"].IsString()) out.if_none_exist = r["ifNoneExist"].GetString();
   return out;
 }
 
@@ -66,7 +71,7 @@ static std::optional<Response> refuse_entry(const rapidjson::Value& entry, const
   std::string resource = json_of(entry["resource"]);
   // A conditional update is checked against the resource its condition matches, so a body
   // cannot carry another NHS number than the one it is filed under.
-  if (er.id.empty() && !er.identifier.empty()) er.id = match_of(store, er.type, er.identifier);
+  if (!er.criteria.empty()) er.id = match_of(store, er.type, er.criteria);
   // A conditional create that matches writes nothing: there is nothing to refuse.
   if (!er.if_none_exist.empty() && !match_of(store, er.type, er.if_none_exist).empty()) return std::nullopt;
   if (auto no = api::check_write(caller, resource, store, er.id)) return operation_outcome(no->status, no->code, no->message);
