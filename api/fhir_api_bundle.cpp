@@ -57,11 +57,27 @@ EntryRequest entry_request(const rapidjson::Value& entry) {
 
 std::string json_of(const rapidjson::Value& v) { return fhir::json::write(v); }
 
+// The Organizations a Bundle writes, by fullUrl and by Type/id, with their ODS codes.
+api::BundleOrgs organisations_in(const rapidjson::Value& entries) {
+  api::BundleOrgs out;
+  if (!entries.IsArray()) return out;
+  for (const auto& e : entries.GetArray()) {
+    if (!e.IsObject() || !e.HasMember("resource") || !e["resource"].IsObject()) continue;
+    const auto& r = e["resource"];
+    if (!r.HasMember("resourceType") || !r["resourceType"].IsString() || std::string_view(r["resourceType"].GetString()) != "Organization") continue;
+    std::string ods = r.HasMember("identifier") ? api::ods_of_identifier(r["identifier"]) : "";
+    if (e.HasMember("fullUrl") && e["fullUrl"].IsString()) out[e["fullUrl"].GetString()] = ods;
+    EntryRequest er = entry_request(e);
+    if (!er.id.empty()) out["Organization/" + er.id] = ods;
+  }
+  return out;
+}
+
 }  // namespace
 
 // The first refusal for an entry of `bundle`, as the policy and the write rules see it.
 static std::optional<Response> refuse_entry(const rapidjson::Value& entry, const node::Caller& caller, const node::AccessPolicy& policy,
-                                            node::FhirStore& store, AccessTrail& trail) {
+                                            node::FhirStore& store, AccessTrail& trail, const api::BundleOrgs& orgs) {
   EntryRequest er = entry_request(entry);  // copied: a conditional one gets its match's id
   if (er.method == "GET") return std::nullopt;  // reads inside a Bundle are not served here
   std::string_view action = er.method == "PUT" ? "update" : er.method == "DELETE" ? "delete" : "create";
@@ -74,7 +90,7 @@ static std::optional<Response> refuse_entry(const rapidjson::Value& entry, const
   if (!er.criteria.empty()) er.id = match_of(store, er.type, er.criteria);
   // A conditional create that matches writes nothing: there is nothing to refuse.
   if (!er.if_none_exist.empty() && !match_of(store, er.type, er.if_none_exist).empty()) return std::nullopt;
-  if (auto no = api::check_write(caller, resource, store, er.id)) return operation_outcome(no->status, no->code, no->message);
+  if (auto no = api::check_write(caller, resource, store, er.id, &orgs)) return operation_outcome(no->status, no->code, no->message);
   if (auto patient = auth::patient_of(resource)) {
     if (patient->rfind("urn:", 0) != 0) trail.patient(*patient);
   }
@@ -91,11 +107,12 @@ Response FhirApi::bundle(const Request& req, const node::Caller& caller, AccessT
   if (!fhir::json::parse(req.body, b) || !b.IsObject())  // numbers kept as written (json_numbers.hpp)
     return operation_outcome(400, "structure", "the Bundle is not a JSON object");
   rapidjson::SizeType n = b.HasMember("entry") && b["entry"].IsArray() ? b["entry"].Size() : 0;
+  const api::BundleOrgs orgs = n ? organisations_in(b["entry"]) : api::BundleOrgs{};
   if (kind == "transaction") {
     trail.interaction = "transaction";
     // All or nothing: one entry the caller may not write refuses the whole transaction.
     for (rapidjson::SizeType i = 0; i < n; ++i)
-      if (auto no = refuse_entry(b["entry"][i], caller, policy_, store_, trail))
+      if (auto no = refuse_entry(b["entry"][i], caller, policy_, store_, trail, orgs))
         return refused(trail, *no, "entry " + std::to_string(i) + " refused");
     Response r;
     r.body = store_.transaction(req.body);
@@ -107,7 +124,7 @@ Response FhirApi::bundle(const Request& req, const node::Caller& caller, AccessT
   std::string body = R"({"resourceType":"Bundle","type":"batch-response","entry":[)";
   for (rapidjson::SizeType i = 0; i < n; ++i) {
     if (i) body += ',';
-    if (auto no = refuse_entry(b["entry"][i], caller, policy_, store_, trail)) {
+    if (auto no = refuse_entry(b["entry"][i], caller, policy_, store_, trail, orgs)) {
       body += R"({"response":{"status":)" + json_string(std::to_string(no->status)) + R"(,"outcome":)" + no->body + "}}";
       continue;
     }

@@ -132,6 +132,18 @@ r=$(curl -s -w '\n%{http_code}' "$admin/stats" -H "Authorization: Bearer $(epr_a
 r=$(as_nobody PUT "$base/Patient/$bob" -H "Authorization: Bearer $(epr_admin)" -d "$(patient_json 9876543210 Brown "$bob")")
 expect "an NHS number change by a JWT naming the role admin" 409 "$r"
 
+# 10. A Provenance for another organisation through an Organization the same Bundle writes.
+x99_org='{"resourceType":"Organization","identifier":[{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"X99"}],"name":"Elsewhere"}'
+prov() { echo '{"resourceType":"Provenance","target":[{"reference":"Patient/'$bob'"}],"recorded":"2026-12-02T10:00:00Z","agent":[{"who":{"reference":"'$1'"}}]}'; }
+r=$(as_nobody POST "$base" "${pas[@]}" -d '{"resourceType":"Bundle","type":"transaction","entry":[
+ {"fullUrl":"urn:uuid:0d5c3a52-1111-4c1e-9d5e-6a1f1f1f1f1f","resource":'"$x99_org"',"request":{"method":"POST","url":"Organization"}},
+ {"resource":'"$(prov urn:uuid:0d5c3a52-1111-4c1e-9d5e-6a1f1f1f1f1f)"',"request":{"method":"POST","url":"Provenance"}}]}')
+expect "a Provenance naming another organisation by a fullUrl in its Bundle" 403 "$r"
+r=$(as_nobody POST "$base" "${pas[@]}" -d '{"resourceType":"Bundle","type":"transaction","entry":[
+ {"resource":'"${x99_org/"Organization",/"Organization","id":"elsewhere",}"',"request":{"method":"PUT","url":"Organization/elsewhere"}},
+ {"resource":'"$(prov Organization/elsewhere)"',"request":{"method":"POST","url":"Provenance"}}]}')
+expect "a Provenance naming another organisation by the id its Bundle gives it" 403 "$r"
+
 # 9. The audit log's events edited while the node is down: it does not start on them.
 kill -TERM "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
 sqlite3 "$work/rxx/audit.db" "UPDATE entries SET event_json = replace(event_json, 'RX9', 'X99') WHERE seq = (SELECT MIN(seq) FROM entries WHERE event_json LIKE '%RX9%')"
