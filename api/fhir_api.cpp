@@ -140,6 +140,8 @@ Response FhirApi::serve(const Request& req, const node::Caller& caller, AccessTr
 Response FhirApi::read(const Request& req, const node::Caller& caller, AccessTrail& trail, const std::string& type,
                        const std::string& id, int version) {
   auto r = version ? store_.vread(type, id, version) : store_.read(type, id);
+  if (!r && type == "Patient")  // as a sensitive Patient is answered: the two must not be told apart
+    return RecordGate::refusal({node::PatientDecision::Result::NotFound, "unknown patient", "", {}});
   if (!r) return operation_outcome(404, "not-found", type + "/" + id + (version ? "/_history/" + std::to_string(version) : "") + " is not known");
   RecordGate gate(store_, policy_, caller, "read", guard_.node_ods, trail);
   RecordGate::Verdict verdict = gate.check(r->json);
@@ -211,8 +213,13 @@ Response FhirApi::search(const Request& req, const node::Caller& caller, AccessT
   for (auto& r : found) {
     auto verdict = gate.check(r.json);
     if (verdict == RecordGate::Verdict::Pass) shown.push_back(std::move(r));
-    else if (verdict == RecordGate::Verdict::Refused && one_patient)
-      return refused(trail, RecordGate::refusal(gate.decide(auth::patient_of(r.json).value_or(""))), "refused for the patient");
+    else if (verdict == RecordGate::Verdict::Refused && one_patient) {
+      const node::PatientDecision& d = gate.decide(auth::patient_of(r.json).value_or(""));
+      // A sensitive record is answered as an unknown NHS number is (an empty searchset): a 404
+      // here told a caller that the number belongs to someone this holder hides.
+      if (d.result == node::PatientDecision::Result::NotFound) continue;
+      return refused(trail, RecordGate::refusal(d), "refused for the patient");
+    }
   }
   std::string note;  // a capped _count is said in the Bundle, as an outcome entry
   if (q.capped_from)

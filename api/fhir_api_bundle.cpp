@@ -153,7 +153,8 @@ Response FhirApi::bundle(const Request& req, const node::Caller& caller, AccessT
 }
 
 Response FhirApi::everything(const Request& req, const node::Caller& caller, AccessTrail& trail, const std::string& id) {
-  if (!store_.read("Patient", id)) return operation_outcome(404, "not-found", "Patient/" + id + " is not known");
+  if (!store_.read("Patient", id))  // the answer a sensitive patient gets, so the two cannot be told apart
+    return RecordGate::refusal({node::PatientDecision::Result::NotFound, "unknown patient", "", {}});
   RecordGate gate(store_, policy_, caller, "operation", guard_.node_ods, trail);
   const node::PatientDecision& d = gate.decide(id);
   if (!d.allowed()) return refused(trail, RecordGate::refusal(d), "refused for the patient");

@@ -144,6 +144,20 @@ r=$(as_nobody POST "$base" "${pas[@]}" -d '{"resourceType":"Bundle","type":"tran
  {"resource":'"$(prov Organization/elsewhere)"',"request":{"method":"POST","url":"Provenance"}}]}')
 expect "a Provenance naming another organisation by the id its Bundle gives it" 403 "$r"
 
+# 11. A sensitive patient is not told apart from an unknown one, by NHS number or by id.
+hidden='{"resourceType":"Patient","meta":{"security":[{"system":"http://terminology.hl7.org/CodeSystem/v3-Confidentiality","code":"R"}]},
+ "identifier":[{"system":"'$nhs_sys'","value":"9000000009"}],"name":[{"family":"Hidden"}]}'
+r=$(as_nobody POST "$base/Patient" "${pas[@]}" -d "$hidden"); expect "sensitive patient" 201 "$r"; hid=$(id_of "$r")
+r=$(as_org rx9 GET "$base/Patient?identifier=$nhs_sys|9000000009" -H "Authorization: Bearer $(person RX9 rx9 emergency)"); sens=$r
+r=$(as_org rx9 GET "$base/Patient?identifier=$nhs_sys|9000000017" -H "Authorization: Bearer $(person RX9 rx9 emergency)")
+[ "$sens" = "$r" ] || fail "a sensitive patient's NHS number is answered otherwise than an unknown one: $(status_of "$sens") / $(status_of "$r")"
+r=$(as_org rx9 GET "$base/Patient/$hid" -H "Authorization: Bearer $(person RX9 rx9 emergency)"); sens=$r
+r=$(as_org rx9 GET "$base/Patient/no-such-patient" -H "Authorization: Bearer $(person RX9 rx9 emergency)")
+[ "$sens" = "$r" ] || fail "a sensitive patient's id is answered otherwise than an unknown one: $(body_of "$sens") / $(body_of "$r")"
+r=$(as_org rx9 GET "$base/Patient/$hid/\$everything" -H "Authorization: Bearer $(person RX9 rx9 emergency)"); sens=$r
+r=$(as_org rx9 GET "$base/Patient/no-such-patient/\$everything" -H "Authorization: Bearer $(person RX9 rx9 emergency)")
+[ "$sens" = "$r" ] || fail "\$everything tells a sensitive patient from an unknown one"
+
 # 9. The audit log's events edited while the node is down: it does not start on them.
 kill -TERM "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
 sqlite3 "$work/rxx/audit.db" "UPDATE entries SET event_json = replace(event_json, 'RX9', 'X99') WHERE seq = (SELECT MIN(seq) FROM entries WHERE event_json LIKE '%RX9%')"
