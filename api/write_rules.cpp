@@ -149,4 +149,35 @@ std::optional<WriteRefusal> check_types(const node::Caller& caller, std::string_
   return std::nullopt;
 }
 
+std::optional<WriteRefusal> check_source_patients(std::string_view body) {
+  fhir::Node root;
+  fhir::Diagnostics diags;
+  if (!fhir::parse_any(body, fhir::Schema::r4(), root, diags) || root.resource_type() != "Bundle") return std::nullopt;
+  auto text = [](const fhir::Node* n) { return n ? n->value : std::string(); };
+  std::set<std::string> keyed;
+  std::size_t i = 0;
+  for (const fhir::Node& entry : root.children) {
+    if (entry.name != "entry") continue;
+    std::string at = "Bundle.entry[" + std::to_string(i++) + "]";
+    const fhir::Node* r = entry.child("resource");
+    if (!r || r->resource_type() != "Patient") continue;
+    std::set<std::string> nhs;
+    for (const fhir::Node& id : r->children)
+      if (id.name == "identifier" && text(id.child("system")) == fhir::kNhsNumberSystem && !text(id.child("value")).empty())
+        nhs.insert(text(id.child("value")));
+    const fhir::Node* req = entry.child("request");
+    std::string method = req ? text(req->child("method")) : "", url = req ? text(req->child("url")) : "";
+    if (method == "PUT" && url.find('?') == std::string::npos)
+      return refusal(409, "conflict", at + ": a Patient is sent keyed by its NHS number (PUT Patient?identifier=...), not by id");
+    if (nhs.empty()) continue;
+    std::string key = "identifier=" + std::string(fhir::kNhsNumberSystem) + "|" + *nhs.begin();
+    std::string criteria = method == "PUT" ? url.substr(url.find('?') + 1) : req ? text(req->child("ifNoneExist")) : "";
+    if (nhs.size() > 1 || criteria != key || !keyed.insert(key).second)
+      return refusal(409, "conflict", at + ": a Patient with an NHS number is sent once a Bundle, keyed by that number (" +
+                                          (method == "PUT" ? "PUT Patient?" : "POST with ifNoneExist ") + "identifier=" +
+                                          std::string(fhir::kNhsNumberSystem) + "|...)");
+  }
+  return std::nullopt;
+}
+
 }  // namespace hidewire::api

@@ -47,4 +47,12 @@ std::string ods_of_identifier(const rapidjson::Value& ids);
 // (the intake refuses it as unreadable, and says why).
 std::optional<WriteRefusal> check_types(const node::Caller& caller, std::string_view body);
 
+// What a source (HTTP FHIR, file drop) may send without the store at hand: a Bundle's Patients
+// are keyed by their NHS number, so a Bundle cannot give a stored Patient another NHS number
+// (PUT Patient/<id>) or a second Patient someone's NHS number (POST without ifNoneExist). A
+// Patient with an NHS number goes as PUT Patient?identifier=<nhs-system>|N or POST with
+// ifNoneExist identifier=<nhs-system>|N, N its one NHS number, at most once a Bundle; a PUT by id
+// of any Patient is refused (409). Single resources pass: the converter keys them itself.
+std::optional<WriteRefusal> check_source_patients(std::string_view body);
+
 }  // namespace hidewire::api

@@ -119,6 +119,7 @@ std::vector<Row> rows() {
        Policy::NarrowEmergency},
       {"no relationship and no break-glass reason", kAeEmergency, edith(), "read", Result::NoRelationship, "R18", kNone, Policy::NarrowEmergency},
       {"break-glass needs a reason", kAeEmergency, edith({dissent()}), "read", Result::NoConsent, "R16", kNone},
+      {"break-glass needs a reason that says something", with_reason(kAeEmergency, " \t "), edith({dissent()}), "read", Result::NoConsent, "R16", kNone},
       {"break-glass needs the emergency purpose", with_reason(kAeDirectCare, "urgent"), edith({dissent()}), "read", Result::NoConsent, "R16", kNone},
       {"break-glass not for a pharmacy", with_reason(with_purpose(kPharmacy, "emergency"), "urgent"), edith({dissent()}), "read", Result::NoConsent, "R16", kNone},
       {"break-glass not for writes", with_reason(kAeEmergency, "urgent"), edith({dissent()}), "create", Result::NoConsent, "R16", kNone},

@@ -4,7 +4,9 @@
 # write over another Patient than the rules checked, a patient token reading what is about no
 # patient, records about someone named by identifier only, a peer listing every patient, vread
 # and history of a version older than a restriction's label, a JWT's SDS job role "admin"
-# taken as the admin role, and a node starting on an audit log whose events were edited.
+# taken as the admin role, a node starting on an audit log whose events were edited, a sensitive
+# patient told apart from an unknown one, and senders on the HTTP FHIR source and a file drop
+# writing Patients by id or types they hold no grant for.
 # Usage: run_access_attacks.sh HIDEWIRE_BIN
 set -euo pipefail
 bin=$1
@@ -166,4 +168,35 @@ p=$!; pids+=($p)
 for _ in $(seq 200); do kill -0 $p 2>/dev/null || break; grep -q running "$work/rxx2.log" && break; sleep 0.05; done
 if grep -q running "$work/rxx2.log"; then fail "the node started on an audit log with an edited event"; fi
 grep -q "edited" "$work/rxx2.log" || { cat "$work/rxx2.log"; fail "the refusal does not say an entry was edited"; }
+
+# 12. The sources: a sender's Bundle may not give a stored Patient another NHS number, nor a
+# second Patient someone's number; a file drop's system writes only its granted types.
+secret lab
+src_port=$(free_port); api2=$(free_port)
+mkdir -p "$work/inbox"
+cat >"$work/src.json" <<JSON
+{"node": {"name": "Northshire Labs", "ods_code": "RXX", "kind": "acute-trust", "data_dir": "$work/src", "audience": "https://127.0.0.1:$api2"},
+ "api": {"listen": "127.0.0.1:$api2"}, "admin": {"listen": "127.0.0.1:0"},
+ "systems": [{"name": "pas", "token_sha256": "$(cat "$work/pas.sha256")", "roles": ["clinical"], "write_types": ["*"]},
+             {"name": "lab", "token_sha256": "$(cat "$work/lab.sha256")", "write_types": ["Observation"]}],
+ "access": {"type": "consent"},
+ "sources": [{"name": "senders", "type": "http-fhir", "listen": "127.0.0.1:$src_port"},
+             {"name": "drop", "type": "file-drop", "directory": "$work/inbox", "system": "lab", "poll_ms": 100}],
+ "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
+JSON
+start src "$work/src.json"
+sp=(-H "Authorization: Bearer $(cat "$work/pas.token")" -H 'Content-Type: application/fhir+json')
+post_src() { curl -s -w '\n%{http_code}' -X POST "http://127.0.0.1:$src_port/" "${sp[@]}" -d "$1"; }
+one() {  # one METHOD URL RESOURCE [ifNoneExist]
+  local ine=""; [ -n "${4:-}" ] && ine=',"ifNoneExist":"'$4'"'
+  echo '{"resourceType":"Bundle","type":"transaction","entry":[{"fullUrl":"urn:uuid:7f1c1a52-2222-4c1e-9d5e-6a1f1f1f1f1f","resource":'"$3"',"request":{"method":"'$1'","url":"'$2'"'$ine'}}]}'
+}
+r=$(post_src "$(one PUT "Patient?identifier=$nhs_sys|9434765919" "$(patient_json 9434765919 Atkinson)")"); expect "a Patient keyed by its NHS number" 202 "$r"
+r=$(post_src "$(one PUT Patient/p1 "$(patient_json 9449306613 Brown p1)")"); expect "a Patient PUT by id" 409 "$r"
+r=$(post_src "$(one POST Patient "$(patient_json 9434765919 Twin)")"); expect "a Patient POSTed with her NHS number, unkeyed" 409 "$r"
+r=$(post_src "$(one PUT "Patient?identifier=$nhs_sys|9449306613" "$(patient_json 9434765919 Twin)")"); expect "a Patient keyed by another NHS number than its own" 409 "$r"
+r=$(post_src "$(one POST Patient "$(patient_json 9449306613 Brown)" "identifier=$nhs_sys|9449306613")"); expect "a conditional create by its number" 202 "$r"
+echo '{"resourceType":"CareTeam","status":"active","subject":{"reference":"Patient/p1"},"participant":[{"member":{"identifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"X99"}}}]}' >"$work/inbox/careteam.json"
+for _ in $(seq 100); do [ -e "$work/inbox/rejected/careteam.json" ] || [ -e "$work/inbox/done/careteam.json" ] && break; sleep 0.05; done
+[ -e "$work/inbox/rejected/careteam.json" ] || fail "the lab's file drop wrote a CareTeam (a relationship) it has no grant for"
 echo "access attacks: every one refused"

@@ -195,7 +195,9 @@ class ConsentPolicy final : public node::AccessPolicy {
   }
 
   bool break_glass_allowed(const Caller& c) const {
-    return s_.break_glass.allowed && !c.break_glass_reason.empty() && contains(s_.break_glass.purposes, c.purpose) &&
+    // A reason of blanks is no reason: the privacy alert and the GP's notification must say why.
+    bool reason = c.break_glass_reason.find_first_not_of(" \t\r\n") != std::string::npos;
+    return s_.break_glass.allowed && reason && contains(s_.break_glass.purposes, c.purpose) &&
            contains(s_.break_glass.kinds, c.org_kind);
   }
 
