@@ -77,6 +77,8 @@ std::vector<Row> rows() {
       {"sensitive: a proxy", kEdithsDaughter, edith({proxy_grant(kDaughter, {})}, true), "read", Result::NotFound, "R5", kNone},
       {"sensitive: GP with the sensitive-records role", with_role(kGp, "sensitive-records"), edith({}, true), "read", Result::Allowed, "R13", all},
       {"sensitive: the holder's own EPR", kHolderEpr, edith({}, true), "read", Result::Allowed, "R9", all},
+      {"sensitive: a token's job role naming a config role", {K::Peer, "A81001", "gp-practice", {"clinical"}, "direct-care", "", "sensitive-records"},
+       edith({}, true), "read", Result::NotFound, "R5", kNone},
       {"proxy: daughter within her grant's classes", kEdithsDaughter, edith({proxy_grant(kDaughter, {"Patient", "Condition", "MedicationRequest"})}), "read",
        Result::Allowed, "R6", {"copd", "patient", "salbutamol"}},
       {"proxy: grant of every class, search", kEdithsDaughter, edith({proxy_grant(kDaughter, {})}), "search", Result::Allowed, "R6", all},
