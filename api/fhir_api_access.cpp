@@ -139,6 +139,10 @@ Response FhirApi::audit_search(const Request& req, const node::Caller& caller, A
     node::PatientFacts facts = !pid.empty() ? auth::gather_patient_facts(store_, pid, fhir::utc_now_instant())
                                             : auth::gather_patient_facts_by_nhs(store_, nhs, fhir::utc_now_instant());
     if (!facts.found) return RecordGate::refusal({node::PatientDecision::Result::NotFound, "unknown patient", "", {}});
+    // The policy first: a sensitive record's log is as hidden as the record (R5), even from the practice.
+    facts.holder_ods = guard_.node_ods;
+    node::PatientDecision pd = policy_.decide_patient(caller, facts, "audit-read");
+    if (pd.result == node::PatientDecision::Result::NotFound) return refused(trail, RecordGate::refusal(pd), "audit export refused");
     bool practice = !facts.registered_gp_ods.empty() && caller.ods_code == facts.registered_gp_ods;
     bool holder_admin = caller.ods_code == guard_.node_ods && caller.has_role("admin");
     if (!practice && !holder_admin && caller.kind != node::Caller::Kind::Anonymous)

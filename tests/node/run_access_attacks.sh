@@ -15,8 +15,8 @@ source "$(dirname "$0")/access/pki.sh"
 # KEEP_GOING=1: report every hole still open instead of stopping at the first (for a build before the fixes).
 if [ -n "${KEEP_GOING:-}" ]; then fail() { echo "FAIL: $*"; }; fi
 ca_init
-org_cert rxx RXX; org_cert rx9 RX9; org_cert x77 X77; org_cert x99 X99
-for k in rx9 x77 x99 login epr; do jwt_key $k ES256; done
+org_cert rxx RXX; org_cert rx9 RX9; org_cert x77 X77; org_cert x99 X99; org_cert a81001 A81001
+for k in rx9 x77 x99 a81001 login epr; do jwt_key $k ES256; done
 secret pas
 api_port=$(free_port)
 aud="https://127.0.0.1:$api_port"
@@ -28,7 +28,8 @@ cat >"$work/rxx.json" <<JSON
              {"name": "epr", "jwt_keys": ["$work/epr-jwt.pub"], "roles": ["clinical"], "write_types": ["*"]}],
  "peers": [{"ods_code": "RX9", "kind": "ambulance-service", "jwt_keys": ["$work/rx9-jwt.pub"]},
            {"ods_code": "X77", "kind": "community", "jwt_keys": ["$work/x77-jwt.pub"]},
-           {"ods_code": "X99", "kind": "community", "jwt_keys": ["$work/x99-jwt.pub"]}],
+           {"ods_code": "X99", "kind": "community", "jwt_keys": ["$work/x99-jwt.pub"]},
+           {"ods_code": "A81001", "kind": "gp-practice", "jwt_keys": ["$work/a81001-jwt.pub"]}],
  "identity_providers": [{"issuer": "https://login.northshire.example", "keys": ["$work/login-jwt.pub"]}],
  "access": {"type": "consent"},
  "sources": [], "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
@@ -148,7 +149,8 @@ expect "a Provenance naming another organisation by the id its Bundle gives it" 
 
 # 11. A sensitive patient is not told apart from an unknown one, by NHS number or by id.
 hidden='{"resourceType":"Patient","meta":{"security":[{"system":"http://terminology.hl7.org/CodeSystem/v3-Confidentiality","code":"R"}]},
- "identifier":[{"system":"'$nhs_sys'","value":"9000000009"}],"name":[{"family":"Hidden"}]}'
+ "identifier":[{"system":"'$nhs_sys'","value":"9000000009"}],"name":[{"family":"Hidden"}],
+ "generalPractitioner":[{"identifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"A81001"}}]}'
 r=$(as_nobody POST "$base/Patient" "${pas[@]}" -d "$hidden"); expect "sensitive patient" 201 "$r"; hid=$(id_of "$r")
 r=$(as_org rx9 GET "$base/Patient?identifier=$nhs_sys|9000000009" -H "Authorization: Bearer $(person RX9 rx9 emergency)"); sens=$r
 r=$(as_org rx9 GET "$base/Patient?identifier=$nhs_sys|9000000017" -H "Authorization: Bearer $(person RX9 rx9 emergency)")
@@ -159,6 +161,10 @@ r=$(as_org rx9 GET "$base/Patient/no-such-patient" -H "Authorization: Bearer $(p
 r=$(as_org rx9 GET "$base/Patient/$hid/\$everything" -H "Authorization: Bearer $(person RX9 rx9 emergency)"); sens=$r
 r=$(as_org rx9 GET "$base/Patient/no-such-patient/\$everything" -H "Authorization: Bearer $(person RX9 rx9 emergency)")
 [ "$sens" = "$r" ] || fail "\$everything tells a sensitive patient from an unknown one"
+r=$(as_org a81001 GET "$base/AuditEvent?patient=$hid" -H "Authorization: Bearer $(person A81001 a81001 directcare)")
+expect "the practice exports a sensitive patient's access log" 404 "$r" PATIENT_NOT_FOUND
+r=$(as_org a81001 GET "$base/AuditEvent?patient=$doris" -H "Authorization: Bearer $(person A81001 a81001 directcare)")
+expect "a patient registered elsewhere" 403 "$r"
 
 # 9. The audit log's events edited while the node is down: it does not start on them.
 kill -TERM "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
