@@ -30,7 +30,8 @@ std::optional<std::string> patient_of(std::string_view resource_json);
 
 // patient_of, and whether the resource names a subject / patient / beneficiary that is no local
 // "Patient/<id>" (an identifier, an absolute URL, a contained "#p"): about someone, but whom
-// cannot be told from the resource alone, so it is not shared outside the holder.
+// cannot be told from the resource alone, so it is not shared outside the holder. So are types
+// about a patient through other fields (Provenance, AuditEvent, Appointment, Group, Bundle, Binary...).
 struct PatientLink {
   std::optional<std::string> id;
   bool unresolved = false;

@@ -60,7 +60,7 @@ struct PatientOf : Walker<PatientOf> {
     if (in == Tag::Root) {
       if (k == "resourceType") return Tag::ResourceType;
       if (k == "id") return Tag::Id;
-      if (k == "subject" || k == "patient" || k == "beneficiary") {
+      if (k == "subject" || k == "patient" || k == "beneficiary" || k == "for" || k == "individual") {  // Task.for, ResearchSubject.individual
         link_seen = true;
         return Tag::Link;
       }
@@ -121,6 +121,17 @@ struct ViewOf : Walker<ViewOf> {
 
 }  // namespace
 
+// Types that can be about a patient through a field patient_of does not follow (Provenance.target,
+// AuditEvent.entity, Appointment.participant, Group.member, a Bundle's entries, a Binary's
+// content): whom they are about is not told from the top level, so they are the holder's only.
+bool about_someone_elsewhere(std::string_view type) {
+  static constexpr std::string_view kTypes[] = {"AppointmentResponse", "Appointment", "AuditEvent", "Binary", "Bundle", "Group",
+                                                "Linkage", "MessageHeader", "Parameters", "Person", "Provenance"};
+  for (std::string_view t : kTypes)
+    if (t == type) return true;
+  return false;
+}
+
 PatientLink patient_link_of(std::string_view resource_json) {
   PatientOf h;
   rapidjson::Reader reader;
@@ -132,7 +143,7 @@ PatientLink patient_link_of(std::string_view resource_json) {
     return out;
   }
   if (!h.linked.empty()) out.id = h.linked;
-  else out.unresolved = h.link_seen;
+  else out.unresolved = h.link_seen || about_someone_elsewhere(h.type);
   return out;
 }
 

@@ -101,6 +101,14 @@ r=$(as_nobody POST "$base/Observation" "${pas[@]}" -d "$obs2"); expect "observat
 r=$(as_org x99 GET "$base/Observation?_id=$oid2" -H "Authorization: Bearer $(person X99 x99 directcare)"); expect "by _id" 200 "$r"
 body_of "$r" | grep -q "HIV test" && fail "an unrelated provider found a record by its absolute patient reference"
 
+prov_bob='{"resourceType":"Provenance","target":[{"reference":"Patient/'$bob'"}],"recorded":"2026-12-02T10:00:00Z","activity":{"text":"HIV clinic referral"},
+ "agent":[{"who":{"identifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"RXX"}}}]}'
+r=$(as_nobody POST "$base/Provenance" "${pas[@]}" -d "$prov_bob"); expect "a Provenance about Bob" 201 "$r"; pvid=$(id_of "$r")
+r=$(as_org x99 GET "$base/Provenance/$pvid" -H "Authorization: Bearer $(person X99 x99 directcare)"); expect "an unrelated provider reads a Provenance about Bob" 403 "$r"
+task='{"resourceType":"Task","status":"requested","intent":"order","for":{"reference":"Patient/'$bob'"},"description":"HIV clinic follow-up"}'
+r=$(as_nobody POST "$base/Task" "${pas[@]}" -d "$task"); expect "a Task for Bob" 201 "$r"; tid=$(id_of "$r")
+r=$(as_org x99 GET "$base/Task/$tid" -H "Authorization: Bearer $(person X99 x99 directcare)"); expect "an unrelated provider reads a Task for Bob" 403 "$r"
+
 # 6. An ambulance (a relationship with everyone, for emergency care) lists every patient.
 r=$(as_org rx9 GET "$base/Patient" -H "Authorization: Bearer $(person RX9 rx9 emergency)"); expect "a peer's search naming no patient" 403 "$r"
 r=$(as_org rx9 GET "$base/Observation?_lastUpdated=gt2020-01-01" -H "Authorization: Bearer $(person RX9 rx9 emergency)"); expect "by date alone" 403 "$r"
