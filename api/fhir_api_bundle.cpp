@@ -10,6 +10,9 @@
 #include "api/write_rules.hpp"
 #include "auth/patient_facts.hpp"
 #include "fhir/json_numbers.hpp"
+#include "fhir/nhs_number.hpp"
+
+#include <set>
 
 namespace hidewire::http {
 namespace {
@@ -73,6 +76,26 @@ api::BundleOrgs organisations_in(const rapidjson::Value& entries) {
   return out;
 }
 
+// An NHS number on two Patient entries of one transaction: each is checked against the store
+// alone, where neither is yet, and the store plans both before writing either (two Patients).
+std::string nhs_twice(const rapidjson::Value& entries) {
+  std::set<std::string> seen;
+  for (const auto& e : entries.GetArray()) {
+    if (!e.IsObject() || !e.HasMember("resource") || !e["resource"].IsObject()) continue;
+    const auto& r = e["resource"];
+    if (!r.HasMember("resourceType") || !r["resourceType"].IsString() || std::string_view(r["resourceType"].GetString()) != "Patient") continue;
+    if (!r.HasMember("identifier") || !r["identifier"].IsArray()) continue;
+    std::set<std::string> mine;  // one Patient may repeat its own number
+    for (const auto& id : r["identifier"].GetArray())
+      if (id.IsObject() && id.HasMember("system") && id["system"].IsString() && id["system"].GetString() == std::string_view(fhir::kNhsNumberSystem) &&
+          id.HasMember("value") && id["value"].IsString())
+        mine.insert(id["value"].GetString());
+    for (const std::string& nhs : mine)
+      if (!seen.insert(nhs).second) return nhs;
+  }
+  return {};
+}
+
 }  // namespace
 
 // The first refusal for an entry of `bundle`, as the policy and the write rules see it.
@@ -110,6 +133,9 @@ Response FhirApi::bundle(const Request& req, const node::Caller& caller, AccessT
   const api::BundleOrgs orgs = n ? organisations_in(b["entry"]) : api::BundleOrgs{};
   if (kind == "transaction") {
     trail.interaction = "transaction";
+    if (n && !nhs_twice(b["entry"]).empty())
+      return refused(trail, operation_outcome(409, "duplicate", "two Patient entries of this transaction carry the same NHS number"),
+                     "an NHS number twice in a transaction");
     // All or nothing: one entry the caller may not write refuses the whole transaction.
     for (rapidjson::SizeType i = 0; i < n; ++i)
       if (auto no = refuse_entry(b["entry"][i], caller, policy_, store_, trail, orgs))

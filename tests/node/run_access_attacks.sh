@@ -80,6 +80,11 @@ expect "a conditional PUT changing the NHS number of the Patient it matches" 409
 # a second Patient with Doris's number.
 r=$(as_nobody POST "$base" "${pas[@]}" -d "$(tx "Patient?identifier=https%3A%2F%2Ffhir.nhs.uk%2FId%2Fnhs-number%7C9434765919" "$(patient_json 9434765919 Twin)")")
 expect "a percent-encoded conditional PUT creating a second Patient with her NHS number" 409 "$r"
+# Two entries of one transaction, each new to the store, with one NHS number: two Patients.
+r=$(as_nobody POST "$base" "${pas[@]}" -d '{"resourceType":"Bundle","type":"transaction","entry":[
+ {"resource":'"$(patient_json 4010232137 Carter)"',"request":{"method":"POST","url":"Patient","ifNoneExist":"identifier='$nhs_sys'|4010232137"}},
+ {"resource":'"$(patient_json 4010232137 Carter)"',"request":{"method":"PUT","url":"Patient?identifier='$nhs_sys'|4010232137"}}]}')
+expect "one new NHS number on two Patient entries of a transaction" 409 "$r"
 r=$(as_nobody GET "$base/Patient?identifier=$nhs_sys|9449306613" "${pas[@]}"); expect "Bob is still found" 200 "$r" Brown
 r=$(as_nobody GET "$base/Patient?identifier=$nhs_sys|9434765919" "${pas[@]}")
 n=$(body_of "$r" | python3 -c 'import json,sys; print(len([e for e in json.load(sys.stdin).get("entry",[]) if e.get("search",{}).get("mode")!="outcome"]))')
