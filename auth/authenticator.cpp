@@ -222,9 +222,13 @@ AuthOutcome Authenticator::authenticate(const node::Credentials& in) {
   if (in.client_cert) {
     for (const auto& p : cfg.peers)
       if (!in.cert_ods.empty() && p.ods_code == in.cert_ods) cr.peer = &p;
+    // A system by its certificate's CN, unless the certificate names another organisation: a CA
+    // shared by a health community would otherwise let any member's certificate with that CN in.
     if (!cr.peer)
       for (const auto& s : cfg.systems)
-        if (!in.cert_cn.empty() && s.cert_cn == in.cert_cn) cr.system = &s;
+        if (!in.cert_cn.empty() && s.cert_cn == in.cert_cn &&
+            (in.cert_ods.empty() || in.cert_ods == (s.ods_code.empty() ? cfg.node_ods : s.ods_code)))
+          cr.system = &s;
     // Under the development setting an unknown certificate is served as anonymous (a test CA's
     // certificates without ODS codes); otherwise it is refused.
     if (!cr.peer && !cr.system && !cfg.allow_anonymous)

@@ -36,6 +36,7 @@ Authenticator& trust() {
     epr.name = "epr";
     epr.jwt_keys = {pub("emis")};
     epr.roles = {"clinical"};
+    epr.cert_cn = "epr.rxx.nhs.example";
     c.systems = {epr};
     return c;
   }());
@@ -114,4 +115,20 @@ TEST_CASE("an X-Request-ID that is not a plain token is replaced by the node's o
   AuthOutcome o = trust().authenticate(peer(Claims("https://rx9.example", kAud, "RX9").signed_with("ambulance"), "amb-0001:req.7_x"));
   REQUIRE(o.ok);
   CHECK(o.caller.request_id == "amb-0001:req.7_x");
+}
+
+TEST_CASE("a system's certificate CN on a certificate naming another organisation is not that system") {
+  Credentials c;
+  c.client_cert = true;
+  c.cert_cn = "epr.rxx.nhs.example";
+  c.cert_ods = "X55";  // a member of the same community CA, not in peers[]
+  AuthOutcome o = trust().authenticate(c);
+  CHECK_FALSE(o.ok);
+  CHECK(o.status == 403);
+  c.cert_ods = "RXX";  // the node's own organisation: the system
+  o = trust().authenticate(c);
+  REQUIRE_MESSAGE(o.ok, o.message);
+  CHECK(o.caller.id == "epr");
+  c.cert_ods.clear();  // no ODS code at all: the CN decides
+  CHECK(trust().authenticate(c).ok);
 }
