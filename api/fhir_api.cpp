@@ -67,6 +67,16 @@ int if_match_version(const Request& req) {
   }
 }
 
+// What the gate says of a resource's current version: an older version is shown only when the
+// current one would be too, so a label or a move to another patient added later also covers
+// the versions before it (vread and history cannot go round a restriction).
+RecordGate::Verdict current_verdict(RecordGate& gate, node::FhirStore& store, const std::string& type, const std::string& id) {
+  auto cur = store.read(type, id);
+  if (!cur || cur->deleted || cur->json.empty()) return RecordGate::Verdict::Pass;
+  auto v = gate.check(cur->json);
+  return v == RecordGate::Verdict::Refused ? RecordGate::Verdict::Withheld : v;
+}
+
 }  // namespace
 
 Response FhirApi::serve(const Request& req, const node::Caller& caller, AccessTrail& trail) {
@@ -136,9 +146,13 @@ Response FhirApi::serve(const Request& req, const node::Caller& caller, AccessTr
 Response FhirApi::read(const Request& req, const node::Caller& caller, AccessTrail& trail, const std::string& type,
                        const std::string& id, int version) {
   auto r = version ? store_.vread(type, id, version) : store_.read(type, id);
+  if (!r && type == "Patient")  // as a sensitive Patient is answered: the two must not be told apart
+    return RecordGate::refusal({node::PatientDecision::Result::NotFound, "unknown patient", "", {}});
   if (!r) return operation_outcome(404, "not-found", type + "/" + id + (version ? "/_history/" + std::to_string(version) : "") + " is not known");
   RecordGate gate(store_, policy_, caller, "read", guard_.node_ods, trail);
-  switch (gate.check(r->json)) {
+  RecordGate::Verdict verdict = gate.check(r->json);
+  if (version && verdict == RecordGate::Verdict::Pass) verdict = current_verdict(gate, store_, type, id);
+  switch (verdict) {
     case RecordGate::Verdict::Refused:
       return refused(trail, RecordGate::refusal(gate.decide(auth::patient_of(r->json).value_or(""))), "refused for the patient");
     case RecordGate::Verdict::Withheld:
@@ -154,9 +168,11 @@ Response FhirApi::history(const Request& req, const node::Caller& caller, Access
   auto h = store_.history(type, id);
   if (h.empty()) return operation_outcome(404, "not-found", type + "/" + id + " is not known");
   RecordGate gate(store_, policy_, caller, "read", guard_.node_ods, trail);
+  RecordGate::Verdict now = current_verdict(gate, store_, type, id);
   std::vector<node::StoredResource> shown;
   for (auto& v : h) {
     auto verdict = gate.check(v.json);
+    if (verdict == RecordGate::Verdict::Pass) verdict = now;
     if (verdict == RecordGate::Verdict::Refused)
       return refused(trail, RecordGate::refusal(gate.decide(auth::patient_of(v.json).value_or(""))), "refused for the patient");
     if (verdict == RecordGate::Verdict::Pass) shown.push_back(std::move(v));
@@ -168,6 +184,12 @@ Response FhirApi::search(const Request& req, const node::Caller& caller, AccessT
   SearchQuery q = read_search_query(req.query);
   if (!q.error.empty()) return operation_outcome(400, q.error_code, q.error);
   RecordGate gate(store_, policy_, caller, "search", guard_.node_ods, trail);
+  // Outside the holder a search names what it is about (patient, identifier or _id): an
+  // emergency service has a relationship with every patient, one at a time, not a list of them.
+  bool own = caller.kind == node::Caller::Kind::Anonymous || (caller.kind != node::Caller::Kind::Patient && caller.ods_code == guard_.node_ods);
+  if (!own && q.params.patient.empty() && q.params.identifier_value.empty() && !q.by_id)
+    return refused(trail, operation_outcome(403, "forbidden", "outside the holder's own systems a search names the patient (patient=, identifier= or _id=)"),
+                   "search without a patient refused");
   // A search about one patient answers that patient's refusal; a wider one leaves them out.
   if (!q.params.patient.empty()) {
     std::string pid = q.params.patient.rfind("Patient/", 0) == 0 ? q.params.patient.substr(8) : q.params.patient;
@@ -197,8 +219,13 @@ Response FhirApi::search(const Request& req, const node::Caller& caller, AccessT
   for (auto& r : found) {
     auto verdict = gate.check(r.json);
     if (verdict == RecordGate::Verdict::Pass) shown.push_back(std::move(r));
-    else if (verdict == RecordGate::Verdict::Refused && one_patient)
-      return refused(trail, RecordGate::refusal(gate.decide(auth::patient_of(r.json).value_or(""))), "refused for the patient");
+    else if (verdict == RecordGate::Verdict::Refused && one_patient) {
+      const node::PatientDecision& d = gate.decide(auth::patient_of(r.json).value_or(""));
+      // A sensitive record is answered as an unknown NHS number is (an empty searchset): a 404
+      // here told a caller that the number belongs to someone this holder hides.
+      if (d.result == node::PatientDecision::Result::NotFound) continue;
+      return refused(trail, RecordGate::refusal(d), "refused for the patient");
+    }
   }
   std::string note;  // a capped _count is said in the Bundle, as an outcome entry
   if (q.capped_from)
@@ -229,7 +256,7 @@ Response FhirApi::write(const Request& req, const node::Caller& caller, AccessTr
   if (node.resource_type() != type) return operation_outcome(400, "invalid", "the body is a " + std::string(node.resource_type()) + ", not a " + type);
   node::Caller writer = caller;
   if (caller.kind == node::Caller::Kind::Patient) {
-    if (auto no = own_consent(caller, req.body, trail)) return *no;
+    if (auto no = own_consent(caller, req.body, id, trail)) return *no;
     writer.write_types = {"Consent"};  // their own wishes, and nothing else
   }
   if (auto no = api::check_write(writer, req.body, store_, id))

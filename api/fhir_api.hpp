@@ -64,7 +64,8 @@ class FhirApi {
   // Reads and checks a request body (structure and invariants): the refusal to send, if any.
   std::optional<Response> refuse(const Request& req, fhir::Node& node);
   // A Consent written by a patient must be about themselves.
-  std::optional<Response> own_consent(const node::Caller& caller, const std::string& body, AccessTrail& trail);
+  // `id`: the Consent a PUT writes over, which must be the patient's own as well.
+  std::optional<Response> own_consent(const node::Caller& caller, const std::string& body, const std::string& id, AccessTrail& trail);
   std::vector<node::AuditRecord> audit_records(const node::Caller& caller, const AccessTrail& trail);
   void alert_break_glass(const node::Caller& caller, const AccessTrail& trail, std::vector<node::AuditRecord>& records);
 

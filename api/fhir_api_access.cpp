@@ -10,6 +10,7 @@
 #include "api/record_gate.hpp"
 #include "audit/audit_event.hpp"
 #include "auth/patient_facts.hpp"
+#include "auth/request_id.hpp"
 #include "fhir/clock.hpp"
 #include "log/log.hpp"
 
@@ -23,7 +24,7 @@ node::Credentials credentials_of(const Request& req, const std::string& listener
   c.cert_cn = req.peer_cert.cn;
   c.cert_ods = req.peer_cert.ods;
   c.authorization = req.header("authorization");
-  c.request_id = req.header("x-request-id");
+  c.request_id = auth::safe_request_id(req.header("x-request-id"));
   return c;
 }
 
@@ -88,11 +89,11 @@ void FhirApi::handle_async(const Request& req, std::function<void(Response)> rep
     caller.roles = {"admin", "viewer", "clinical"};
     caller.write_types = {"*"};
     caller.address = req.peer_address;
-    caller.request_id = req.header("x-request-id");
+    caller.request_id = auth::safe_request_id(req.header("x-request-id"));
     r = serve(req, caller, trail);
   } else if (node::AuthOutcome a = guard_.auth->authenticate(credentials_of(req, "FHIR API")); !a.ok) {
     caller.address = req.peer_address;
-    caller.request_id = req.header("x-request-id");
+    caller.request_id = auth::safe_request_id(req.header("x-request-id"));
     trail.interaction = req.method == "GET" ? "read" : "create";
     trail.outcome = 4;
     trail.outcome_text = "authentication refused: " + a.message;
@@ -142,6 +143,10 @@ Response FhirApi::audit_search(const Request& req, const node::Caller& caller, A
     node::PatientFacts facts = !pid.empty() ? auth::gather_patient_facts(store_, pid, fhir::utc_now_instant())
                                             : auth::gather_patient_facts_by_nhs(store_, nhs, fhir::utc_now_instant());
     if (!facts.found) return RecordGate::refusal({node::PatientDecision::Result::NotFound, "unknown patient", "", {}});
+    // The policy first: a sensitive record's log is as hidden as the record (R5), even from the practice.
+    facts.holder_ods = guard_.node_ods;
+    node::PatientDecision pd = policy_.decide_patient(caller, facts, "audit-read");
+    if (pd.result == node::PatientDecision::Result::NotFound) return refused(trail, RecordGate::refusal(pd), "audit export refused");
     bool practice = !facts.registered_gp_ods.empty() && caller.ods_code == facts.registered_gp_ods;
     bool holder_admin = caller.ods_code == guard_.node_ods && caller.has_role("admin");
     if (!practice && !holder_admin && caller.kind != node::Caller::Kind::Anonymous)
@@ -165,18 +170,30 @@ Response FhirApi::audit_search(const Request& req, const node::Caller& caller, A
   return r;
 }
 
-std::optional<Response> FhirApi::own_consent(const node::Caller& caller, const std::string& body, AccessTrail& trail) {
+namespace {
+// The Patient id a Consent's patient.reference names ("Patient/<id>" only), or empty.
+std::string consent_patient(const std::string& json) {
   rapidjson::Document d;
-  d.Parse(body.c_str());
+  d.Parse(json.c_str());
   std::string ref;
   if (d.IsObject() && d.HasMember("patient") && d["patient"].IsObject() && d["patient"].HasMember("reference") &&
       d["patient"]["reference"].IsString())
     ref = d["patient"]["reference"].GetString();
-  std::string pid = ref.rfind("Patient/", 0) == 0 ? ref.substr(8) : "";
+  return ref.rfind("Patient/", 0) == 0 ? ref.substr(8) : "";
+}
+}  // namespace
+
+std::optional<Response> FhirApi::own_consent(const node::Caller& caller, const std::string& body, const std::string& id, AccessTrail& trail) {
+  std::string pid = consent_patient(body);
   node::PatientFacts facts = auth::gather_patient_facts(store_, pid, fhir::utc_now_instant());
   if (!facts.found || facts.nhs_number != caller.nhs_number)
     return refused(trail, operation_outcome(403, "forbidden", "a patient may record Consent only for their own record (Consent.patient)"),
                    "consent for another patient");
+  // A PUT over a stored Consent: that one must be about this patient too, or another's wishes
+  // could be overwritten by a body that names the writer.
+  if (auto old = id.empty() ? std::nullopt : store_.read("Consent", id); old && !old->deleted && consent_patient(old->json) != pid)
+    return refused(trail, operation_outcome(403, "forbidden", "a patient may change only their own Consent resources"),
+                   "consent of another patient");
   trail.patient(pid).nhs_number = facts.nhs_number;
   return std::nullopt;
 }

@@ -10,53 +10,97 @@
 #include "api/write_rules.hpp"
 #include "auth/patient_facts.hpp"
 #include "fhir/json_numbers.hpp"
+#include "fhir/nhs_number.hpp"
+
+#include <set>
 
 namespace hidewire::http {
 namespace {
 
 struct EntryRequest {
   std::string method, type, id;
-  std::string identifier;     // a conditional update's identifier=system|value
-  std::string if_none_exist;  // a conditional create's identifier=system|value
+  std::string criteria;       // a conditional update's criteria (after '?'), as the store reads them
+  std::string if_none_exist;  // a conditional create's criteria, as the store reads them
 };
 
-// The one stored resource of `type` with the identifier system|value, if there is exactly one.
-std::string match_of(node::FhirStore& store, const std::string& type, const std::string& identifier) {
+// The one stored resource of `type` the store's conditional match would pick: "identifier=
+// system|value" taken as written (the store does not decode it), else none.
+std::string match_of(node::FhirStore& store, const std::string& type, const std::string& criteria) {
+  if (criteria.rfind("identifier=", 0) != 0) return {};  // the store refuses it (400)
+  std::string token = criteria.substr(11);
+  auto bar = token.find('|');
+  if (bar == std::string::npos) return {};
   node::SearchParams p;
-  auto bar = identifier.find('|');
-  p.identifier_system = bar == std::string::npos ? "" : identifier.substr(0, bar);
-  p.identifier_value = bar == std::string::npos ? identifier : identifier.substr(bar + 1);
+  p.identifier_system = token.substr(0, bar);
+  p.identifier_value = token.substr(bar + 1);
   p.count = 2;
   node::SearchPage match = store.search(type, p);
   return match.resources.size() == 1 ? match.resources[0].id : std::string();
 }
 
-// The type and id a Bundle entry's request names ("Patient/42", "Patient?identifier=...", "Patient").
+// Where an entry writes, read exactly as the store's transaction reads it (the resource's own
+// type; a PUT's id after the first '/', or its criteria's match after '?'), so the rules are
+// checked against the resource the store will write over, not one the URL seems to name.
 EntryRequest entry_request(const rapidjson::Value& entry) {
   EntryRequest out;
   if (!entry.IsObject() || !entry.HasMember("request") || !entry["request"].IsObject()) return out;
   const auto& r = entry["request"];
   if (r.HasMember("method") && r["method"].IsString()) out.method = r["method"].GetString();
   std::string url = r.HasMember("url") && r["url"].IsString() ? r["url"].GetString() : "";
-  if (auto q = url.find("?identifier="); q != std::string::npos) out.identifier = http::url_decode(url.substr(q + 12));
-  if (r.HasMember("ifNoneExist") && r["ifNoneExist"].IsString()) {
-    std::string cond = r["ifNoneExist"].GetString();
-    if (cond.rfind("identifier=", 0) == 0) out.if_none_exist = http::url_decode(cond.substr(11));
-  }
-  url = url.substr(0, url.find('?'));
-  auto slash = url.find('/');
-  out.type = url.substr(0, slash);
-  if (slash != std::string::npos) out.id = url.substr(slash + 1);
+  if (entry.HasMember("resource") && entry["resource"].IsObject() && entry["resource"].HasMember("resourceType") &&
+      entry["resource"]["resourceType"].IsString())
+    out.type = entry["resource"]["resourceType"].GetString();
+  else
+    out.type = url.substr(0, url.find_first_of("/?"));
+  if (out.method == "PUT" && url.find('?') != std::string::npos) out.criteria = url.substr(url.find('?') + 1);
+  else if (out.method == "PUT") out.id = url.substr(url.find('/') + 1);
+  if (out.method == "POST" && r.HasMember("ifNoneExist") && r["ifNoneExist"].IsString()) out.if_none_exist = r["ifNoneExist"].GetString();
   return out;
 }
 
 std::string json_of(const rapidjson::Value& v) { return fhir::json::write(v); }
 
+// The Organizations a Bundle writes, by fullUrl and by Type/id, with their ODS codes.
+api::BundleOrgs organisations_in(const rapidjson::Value& entries) {
+  api::BundleOrgs out;
+  if (!entries.IsArray()) return out;
+  for (const auto& e : entries.GetArray()) {
+    if (!e.IsObject() || !e.HasMember("resource") || !e["resource"].IsObject()) continue;
+    const auto& r = e["resource"];
+    if (!r.HasMember("resourceType") || !r["resourceType"].IsString() || std::string_view(r["resourceType"].GetString()) != "Organization") continue;
+    std::string ods = r.HasMember("identifier") ? api::ods_of_identifier(r["identifier"]) : "";
+    if (e.HasMember("fullUrl") && e["fullUrl"].IsString()) out[e["fullUrl"].GetString()] = ods;
+    EntryRequest er = entry_request(e);
+    if (!er.id.empty()) out["Organization/" + er.id] = ods;
+  }
+  return out;
+}
+
+// An NHS number on two Patient entries of one transaction: each is checked against the store
+// alone, where neither is yet, and the store plans both before writing either (two Patients).
+std::string nhs_twice(const rapidjson::Value& entries) {
+  std::set<std::string> seen;
+  for (const auto& e : entries.GetArray()) {
+    if (!e.IsObject() || !e.HasMember("resource") || !e["resource"].IsObject()) continue;
+    const auto& r = e["resource"];
+    if (!r.HasMember("resourceType") || !r["resourceType"].IsString() || std::string_view(r["resourceType"].GetString()) != "Patient") continue;
+    if (!r.HasMember("identifier") || !r["identifier"].IsArray()) continue;
+    std::set<std::string> mine;  // one Patient may repeat its own number
+    for (const auto& id : r["identifier"].GetArray())
+      if (id.IsObject() && id.HasMember("system") && id["system"].IsString() && id["system"].GetString() == std::string_view(fhir::kNhsNumberSystem) &&
+          id.HasMember("value") && id["value"].IsString())
+        mine.insert(id["value"].GetString());
+    for (const std::string& nhs : mine)
+      if (!seen.insert(nhs).second) return nhs;
+  }
+  return {};
+}
+
 }  // namespace
 
 // The first refusal for an entry of `bundle`, as the policy and the write rules see it.
 static std::optional<Response> refuse_entry(const rapidjson::Value& entry, const node::Caller& caller, const node::AccessPolicy& policy,
-                                            node::FhirStore& store, AccessTrail& trail) {
+                                            node::FhirStore& store, AccessTrail& trail, const api::BundleOrgs& orgs) {
   EntryRequest er = entry_request(entry);  // copied: a conditional one gets its match's id
   if (er.method == "GET") return std::nullopt;  // reads inside a Bundle are not served here
   std::string_view action = er.method == "PUT" ? "update" : er.method == "DELETE" ? "delete" : "create";
@@ -66,10 +110,10 @@ static std::optional<Response> refuse_entry(const rapidjson::Value& entry, const
   std::string resource = json_of(entry["resource"]);
   // A conditional update is checked against the resource its condition matches, so a body
   // cannot carry another NHS number than the one it is filed under.
-  if (er.id.empty() && !er.identifier.empty()) er.id = match_of(store, er.type, er.identifier);
+  if (!er.criteria.empty()) er.id = match_of(store, er.type, er.criteria);
   // A conditional create that matches writes nothing: there is nothing to refuse.
   if (!er.if_none_exist.empty() && !match_of(store, er.type, er.if_none_exist).empty()) return std::nullopt;
-  if (auto no = api::check_write(caller, resource, store, er.id)) return operation_outcome(no->status, no->code, no->message);
+  if (auto no = api::check_write(caller, resource, store, er.id, &orgs)) return operation_outcome(no->status, no->code, no->message);
   if (auto patient = auth::patient_of(resource)) {
     if (patient->rfind("urn:", 0) != 0) trail.patient(*patient);
   }
@@ -86,11 +130,15 @@ Response FhirApi::bundle(const Request& req, const node::Caller& caller, AccessT
   if (!fhir::json::parse(req.body, b) || !b.IsObject())  // numbers kept as written (json_numbers.hpp)
     return operation_outcome(400, "structure", "the Bundle is not a JSON object");
   rapidjson::SizeType n = b.HasMember("entry") && b["entry"].IsArray() ? b["entry"].Size() : 0;
+  const api::BundleOrgs orgs = n ? organisations_in(b["entry"]) : api::BundleOrgs{};
   if (kind == "transaction") {
     trail.interaction = "transaction";
+    if (n && !nhs_twice(b["entry"]).empty())
+      return refused(trail, operation_outcome(409, "duplicate", "two Patient entries of this transaction carry the same NHS number"),
+                     "an NHS number twice in a transaction");
     // All or nothing: one entry the caller may not write refuses the whole transaction.
     for (rapidjson::SizeType i = 0; i < n; ++i)
-      if (auto no = refuse_entry(b["entry"][i], caller, policy_, store_, trail))
+      if (auto no = refuse_entry(b["entry"][i], caller, policy_, store_, trail, orgs))
         return refused(trail, *no, "entry " + std::to_string(i) + " refused");
     Response r;
     r.body = store_.transaction(req.body);
@@ -102,7 +150,7 @@ Response FhirApi::bundle(const Request& req, const node::Caller& caller, AccessT
   std::string body = R"({"resourceType":"Bundle","type":"batch-response","entry":[)";
   for (rapidjson::SizeType i = 0; i < n; ++i) {
     if (i) body += ',';
-    if (auto no = refuse_entry(b["entry"][i], caller, policy_, store_, trail)) {
+    if (auto no = refuse_entry(b["entry"][i], caller, policy_, store_, trail, orgs)) {
       body += R"({"response":{"status":)" + json_string(std::to_string(no->status)) + R"(,"outcome":)" + no->body + "}}";
       continue;
     }
@@ -131,7 +179,8 @@ Response FhirApi::bundle(const Request& req, const node::Caller& caller, AccessT
 }
 
 Response FhirApi::everything(const Request& req, const node::Caller& caller, AccessTrail& trail, const std::string& id) {
-  if (!store_.read("Patient", id)) return operation_outcome(404, "not-found", "Patient/" + id + " is not known");
+  if (!store_.read("Patient", id))  // the answer a sensitive patient gets, so the two cannot be told apart
+    return RecordGate::refusal({node::PatientDecision::Result::NotFound, "unknown patient", "", {}});
   RecordGate gate(store_, policy_, caller, "operation", guard_.node_ods, trail);
   const node::PatientDecision& d = gate.decide(id);
   if (!d.allowed()) return refused(trail, RecordGate::refusal(d), "refused for the patient");

@@ -39,8 +39,17 @@ const node::PatientDecision& RecordGate::decide(const std::string& patient_id) {
 }
 
 RecordGate::Verdict RecordGate::check(const std::string& resource_json) {
-  std::optional<std::string> patient = auth::patient_of(resource_json);
-  if (!patient) return Verdict::Pass;
+  auth::PatientLink link = auth::patient_link_of(resource_json);
+  const std::optional<std::string>& patient = link.id;
+  if (!patient) {
+    // About no patient: shared, except with patients (their access log and their grants only) and,
+    // when it is about someone the reference does not name locally, with anyone but the holder.
+    using K = node::Caller::Kind;
+    bool holder = caller_.kind == K::Anonymous || (caller_.kind != K::Patient && !holder_ods_.empty() && caller_.ods_code == holder_ods_);
+    if (holder || (caller_.kind != K::Patient && !link.unresolved)) return Verdict::Pass;
+    withheld_ = true;
+    return Verdict::Withheld;
+  }
   const node::PatientDecision& d = decide(*patient);
   if (!d.allowed()) return Verdict::Refused;
   if (d.restrictions.empty()) return Verdict::Pass;

@@ -39,12 +39,15 @@ std::string ods_in(const Json& ids) {
   return {};
 }
 
-// What a Reference names as an organisation: its identifier, or the stored Organization it points at.
-std::string named_ods(const Json& ref, node::FhirStore& store) {
+// What a Reference names as an organisation: its identifier, an Organization the same Bundle
+// writes, or the stored Organization it points at.
+std::string named_ods(const Json& ref, node::FhirStore& store, const BundleOrgs* bundle_orgs) {
   if (!ref.IsObject()) return {};
   if (auto id = ref.FindMember("identifier"); id != ref.MemberEnd())
     if (std::string ods = ods_in(id->value); !ods.empty()) return ods;
   std::string target = str(ref, "reference");
+  if (bundle_orgs)
+    if (auto it = bundle_orgs->find(target); it != bundle_orgs->end() && !it->second.empty()) return it->second;
   if (target.rfind("Organization/", 0) != 0) return {};
   std::optional<node::StoredResource> org = store.read("Organization", target.substr(13));
   if (!org) return {};
@@ -53,7 +56,7 @@ std::string named_ods(const Json& ref, node::FhirStore& store) {
   return ods_in(d["identifier"]);
 }
 
-std::optional<WriteRefusal> forged_agent(const node::Caller& caller, const Json& prov, node::FhirStore& store) {
+std::optional<WriteRefusal> forged_agent(const node::Caller& caller, const Json& prov, node::FhirStore& store, const BundleOrgs* bundle_orgs) {
   if (caller.kind == node::Caller::Kind::Anonymous) return std::nullopt;
   auto agents = prov.FindMember("agent");
   if (agents == prov.MemberEnd() || !agents->value.IsArray()) return std::nullopt;
@@ -61,7 +64,7 @@ std::optional<WriteRefusal> forged_agent(const node::Caller& caller, const Json&
     for (const char* role : {"who", "onBehalfOf"}) {
       const Json& agent = agents->value[j];
       if (!agent.IsObject() || !agent.HasMember(role)) continue;
-      std::string ods = named_ods(agent[role], store);
+      std::string ods = named_ods(agent[role], store, bundle_orgs);
       if (ods.empty() || same(ods, caller.ods_code)) continue;
       return refusal(403, "forbidden", "Provenance.agent[" + std::to_string(j) + "]." + role + " names organisation " + ods + ", but " +
                                            caller.describe() + " belongs to " + (caller.ods_code.empty() ? "no known organisation" : caller.ods_code) +
@@ -112,14 +115,16 @@ std::optional<WriteRefusal> patient_rules(const node::Caller& caller, const Json
 
 }  // namespace
 
+std::string ods_of_identifier(const rapidjson::Value& ids) { return ods_in(ids); }
+
 std::optional<WriteRefusal> check_write(const node::Caller& caller, std::string_view resource_json, node::FhirStore& store,
-                                        std::string_view existing_id) {
+                                        std::string_view existing_id, const BundleOrgs* bundle_orgs) {
   rapidjson::Document d;
   if (d.Parse(resource_json.data(), resource_json.size()).HasParseError() || !d.IsObject())
     return refusal(400, "structure", "not a FHIR resource in JSON");
   std::string type = str(d, "resourceType");
   if (auto r = type_refusal(caller, type, "")) return r;
-  if (type == "Provenance") return forged_agent(caller, d, store);
+  if (type == "Provenance") return forged_agent(caller, d, store, bundle_orgs);
   if (type == "Patient") return patient_rules(caller, d, store, existing_id);
   return std::nullopt;
 }
@@ -140,6 +145,37 @@ std::optional<WriteRefusal> check_types(const node::Caller& caller, std::string_
       if (auto refused = type_refusal(caller, std::string(r->resource_type()), "Bundle.entry[" + std::to_string(i) + "].resource: "))
         return refused;
     ++i;
+  }
+  return std::nullopt;
+}
+
+std::optional<WriteRefusal> check_source_patients(std::string_view body) {
+  fhir::Node root;
+  fhir::Diagnostics diags;
+  if (!fhir::parse_any(body, fhir::Schema::r4(), root, diags) || root.resource_type() != "Bundle") return std::nullopt;
+  auto text = [](const fhir::Node* n) { return n ? n->value : std::string(); };
+  std::set<std::string> keyed;
+  std::size_t i = 0;
+  for (const fhir::Node& entry : root.children) {
+    if (entry.name != "entry") continue;
+    std::string at = "Bundle.entry[" + std::to_string(i++) + "]";
+    const fhir::Node* r = entry.child("resource");
+    if (!r || r->resource_type() != "Patient") continue;
+    std::set<std::string> nhs;
+    for (const fhir::Node& id : r->children)
+      if (id.name == "identifier" && text(id.child("system")) == fhir::kNhsNumberSystem && !text(id.child("value")).empty())
+        nhs.insert(text(id.child("value")));
+    const fhir::Node* req = entry.child("request");
+    std::string method = req ? text(req->child("method")) : "", url = req ? text(req->child("url")) : "";
+    if (method == "PUT" && url.find('?') == std::string::npos)
+      return refusal(409, "conflict", at + ": a Patient is sent keyed by its NHS number (PUT Patient?identifier=...), not by id");
+    if (nhs.empty()) continue;
+    std::string key = "identifier=" + std::string(fhir::kNhsNumberSystem) + "|" + *nhs.begin();
+    std::string criteria = method == "PUT" ? url.substr(url.find('?') + 1) : req ? text(req->child("ifNoneExist")) : "";
+    if (nhs.size() > 1 || criteria != key || !keyed.insert(key).second)
+      return refusal(409, "conflict", at + ": a Patient with an NHS number is sent once a Bundle, keyed by that number (" +
+                                          (method == "PUT" ? "PUT Patient?" : "POST with ifNoneExist ") + "identifier=" +
+                                          std::string(fhir::kNhsNumberSystem) + "|...)");
   }
   return std::nullopt;
 }

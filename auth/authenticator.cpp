@@ -9,6 +9,7 @@
 #include "auth/claims.hpp"
 #include "auth/jwt.hpp"
 #include "auth/replay_cache.hpp"
+#include "auth/request_id.hpp"
 #include "fhir/nhs_number.hpp"
 
 namespace hidewire::auth {
@@ -39,6 +40,13 @@ std::string utc(long long epoch) {
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
+}
+
+// An SDS job role code (R8000): only such a code joins the caller's roles, so a token cannot
+// name itself into a role the config grants (admin, viewer, clinical).
+bool is_sds_job_role(const std::string& r) {
+  if (r.size() < 5 || r.size() > 6 || r[0] != 'R') return false;
+  return std::all_of(r.begin() + 1, r.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::vector<Key> load_keys(const std::vector<std::string>& files) {
@@ -184,7 +192,7 @@ AuthOutcome Authenticator::Impl::from_jwt(const std::string& token, Cred cr, boo
     c.person.id = cl.practitioner_id.empty() ? cl.sub : cl.practitioner_id;
     c.person.name = cl.practitioner_name;
     c.person.sds_role = cl.sds_role;
-    if (!cl.sds_role.empty() && !c.has_role(cl.sds_role)) c.roles.push_back(cl.sds_role);
+    if (is_sds_job_role(cl.sds_role) && !c.has_role(cl.sds_role)) c.roles.push_back(cl.sds_role);
   }
   return o;
 }
@@ -214,9 +222,13 @@ AuthOutcome Authenticator::authenticate(const node::Credentials& in) {
   if (in.client_cert) {
     for (const auto& p : cfg.peers)
       if (!in.cert_ods.empty() && p.ods_code == in.cert_ods) cr.peer = &p;
+    // A system by its certificate's CN, unless the certificate names another organisation: a CA
+    // shared by a health community would otherwise let any member's certificate with that CN in.
     if (!cr.peer)
       for (const auto& s : cfg.systems)
-        if (!in.cert_cn.empty() && s.cert_cn == in.cert_cn) cr.system = &s;
+        if (!in.cert_cn.empty() && s.cert_cn == in.cert_cn &&
+            (in.cert_ods.empty() || in.cert_ods == (s.ods_code.empty() ? cfg.node_ods : s.ods_code)))
+          cr.system = &s;
     // Under the development setting an unknown certificate is served as anonymous (a test CA's
     // certificates without ODS codes); otherwise it is refused.
     if (!cr.peer && !cr.system && !cfg.allow_anonymous)
@@ -262,7 +274,8 @@ AuthOutcome Authenticator::authenticate(const node::Credentials& in) {
     return refuse(401, "login", "authentication required: a client certificate or a bearer token" + (in.listener.empty() ? "" : " (" + in.listener + ")"));
   }
   o.caller.address = in.address;
-  o.caller.request_id = in.request_id.empty() ? random_uuid() : in.request_id;
+  o.caller.request_id = safe_request_id(in.request_id);
+  if (o.caller.request_id.empty()) o.caller.request_id = random_uuid();
   return o;
 }
 

@@ -24,12 +24,22 @@ void reg_string(const Value& o, const char* key, std::string& out, bool& bad) {
 }
 
 // NumericDate: seconds since the epoch (a fraction is allowed by RFC 7519; it is dropped).
+// Bounded to [0, 2^40): the lifetime and replay checks add and subtract these, and a value
+// near the edge of long long overflowed them (exp - iat wrapped negative: a token for ever).
 void reg_time(const Value& o, const char* key, std::optional<long long>& out, bool& bad) {
+  constexpr double kMax = 1099511627776.0;  // 2^40 s: some 34,000 years
   auto it = o.FindMember(key);
   if (it == o.MemberEnd()) return;
-  if (it->value.IsInt64()) out = it->value.GetInt64();
-  else if (it->value.IsNumber()) out = static_cast<long long>(it->value.GetDouble());
-  else bad = true;
+  if (!it->value.IsNumber()) {
+    bad = true;
+    return;
+  }
+  double v = it->value.IsInt64() ? static_cast<double>(it->value.GetInt64()) : it->value.GetDouble();
+  if (!(v >= 0 && v < kMax)) {  // NaN fails both
+    bad = true;
+    return;
+  }
+  out = it->value.IsInt64() ? it->value.GetInt64() : static_cast<long long>(v);
 }
 
 // The value of the identifier with `system` in a FHIR resource's identifier array.

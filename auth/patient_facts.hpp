@@ -28,6 +28,16 @@ node::PatientFacts gather_patient_facts_by_nhs(node::FhirStore& store, const std
 // (Organization, Practitioner...). A SAX read that stops once it knows: cheap per resource.
 std::optional<std::string> patient_of(std::string_view resource_json);
 
+// patient_of, and whether the resource names a subject / patient / beneficiary that is no local
+// "Patient/<id>" (an identifier, an absolute URL, a contained "#p"): about someone, but whom
+// cannot be told from the resource alone, so it is not shared outside the holder. So are types
+// about a patient through other fields (Provenance, AuditEvent, Appointment, Group, Bundle, Binary...).
+struct PatientLink {
+  std::optional<std::string> id;
+  bool unresolved = false;
+};
+PatientLink patient_link_of(std::string_view resource_json);
+
 // The resource's type, category codes and meta.security codes, for AccessPolicy::permits.
 node::ResourceView view_of(std::string_view resource_json, std::string& type_storage);
 

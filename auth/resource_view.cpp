@@ -55,11 +55,15 @@ struct Walker : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Derived> {
 
 struct PatientOf : Walker<PatientOf> {
   std::string type, id, linked;
-  Tag key(Tag in, std::string_view k) const {
+  bool link_seen = false;  // a subject / patient / beneficiary, whatever it names
+  Tag key(Tag in, std::string_view k) {
     if (in == Tag::Root) {
       if (k == "resourceType") return Tag::ResourceType;
       if (k == "id") return Tag::Id;
-      if (k == "subject" || k == "patient" || k == "beneficiary") return Tag::Link;
+      if (k == "subject" || k == "patient" || k == "beneficiary" || k == "for" || k == "individual") {  // Task.for, ResearchSubject.individual
+        link_seen = true;
+        return Tag::Link;
+      }
     } else if (in == Tag::Link && k == "reference") {
       return Tag::Reference;
     }
@@ -117,15 +121,33 @@ struct ViewOf : Walker<ViewOf> {
 
 }  // namespace
 
-std::optional<std::string> patient_of(std::string_view resource_json) {
+// Types that can be about a patient through a field patient_of does not follow (Provenance.target,
+// AuditEvent.entity, Appointment.participant, Group.member, a Bundle's entries, a Binary's
+// content): whom they are about is not told from the top level, so they are the holder's only.
+bool about_someone_elsewhere(std::string_view type) {
+  static constexpr std::string_view kTypes[] = {"AppointmentResponse", "Appointment", "AuditEvent", "Binary", "Bundle", "Group",
+                                                "Linkage", "MessageHeader", "Parameters", "Person", "Provenance"};
+  for (std::string_view t : kTypes)
+    if (t == type) return true;
+  return false;
+}
+
+PatientLink patient_link_of(std::string_view resource_json) {
   PatientOf h;
   rapidjson::Reader reader;
   rapidjson::MemoryStream ms(resource_json.data(), resource_json.size());
   reader.Parse(ms, h);  // stops early (a "termination" error) once the answer is known
-  if (h.type == "Patient") return h.id.empty() ? std::nullopt : std::optional<std::string>(h.id);
-  if (h.linked.empty()) return std::nullopt;
-  return h.linked;
+  PatientLink out;
+  if (h.type == "Patient") {
+    if (!h.id.empty()) out.id = h.id;
+    return out;
+  }
+  if (!h.linked.empty()) out.id = h.linked;
+  else out.unresolved = h.link_seen || about_someone_elsewhere(h.type);
+  return out;
 }
+
+std::optional<std::string> patient_of(std::string_view resource_json) { return patient_link_of(resource_json).id; }
 
 node::ResourceView view_of(std::string_view resource_json, std::string& type_storage) {
   type_storage.clear();

@@ -225,6 +225,10 @@ TEST_CASE("a log altered while the node was down is refused at start-up, naming 
     CHECK_THROWS_WITH_AS(SqliteAuditLog(t.options()), doctest::Contains("the 6 entries up to the latest checkpoint do not match"),
                          std::runtime_error);
   }
+  SUBCASE("an event edited, its leaf hash left as it was") {
+    exec(t.options().path, "UPDATE entries SET event_json = replace(event_json, 'read', 'vread') WHERE seq = 3");
+    CHECK_THROWS_WITH_AS(SqliteAuditLog(t.options()), doctest::Contains("entry 3 was edited"), std::runtime_error);
+  }
   SUBCASE("an entry deleted") {
     exec(t.options().path, "DELETE FROM entries WHERE seq = 4");
     CHECK_THROWS_WITH_AS(SqliteAuditLog(t.options()), doctest::Contains("entry 4 is missing"), std::runtime_error);

@@ -1,4 +1,4 @@
-hw_add_test(test_auth SOURCES auth/test_authenticator.cpp auth/test_jwt.cpp LIBS hidewire_auth)
+hw_add_test(test_auth SOURCES auth/test_authenticator.cpp auth/test_jwt.cpp auth/test_auth_attacks.cpp LIBS hidewire_auth)
 target_include_directories(test_auth PRIVATE ${PROJECT_SOURCE_DIR} ${RAPIDJSON_INCLUDE})
 hw_add_test(test_auth_config SOURCES auth/test_credentials_config.cpp LIBS hidewire_plugins hidewire_auth)
 target_include_directories(test_auth_config PRIVATE ${PROJECT_SOURCE_DIR})

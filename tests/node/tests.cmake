@@ -37,6 +37,8 @@ set_tests_properties(node_logging PROPERTIES TIMEOUT 60)
 # two nodes, and no acknowledged access unaudited across a SIGKILL.
 add_test(NAME node_access_control COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_access_control.sh $<TARGET_FILE:hidewire>)
 set_tests_properties(node_access_control PROPERTIES TIMEOUT 180)
+add_test(NAME node_access_attacks COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_access_attacks.sh $<TARGET_FILE:hidewire>)
+set_tests_properties(node_access_attacks PROPERTIES TIMEOUT 180)
 add_test(NAME node_break_glass COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_break_glass.sh $<TARGET_FILE:hidewire>)
 set_tests_properties(node_break_glass PROPERTIES TIMEOUT 120)
 add_test(NAME node_audit_crash COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_audit_crash.sh $<TARGET_FILE:hidewire>

@@ -32,9 +32,16 @@ bool in_force(const ConsentRule& r, const std::string& now) {
   return false;
 }
 
+// An SDS job role code (R8000). The person's job role comes from the caller's own token, so it
+// answers for a configured role only when the config names that SDS code: a token saying
+// "sensitive-records" is not given a role of this node's config.
+bool is_sds_code(const std::string& r) {
+  return r.size() >= 5 && r.size() <= 6 && r[0] == 'R' && std::all_of(r.begin() + 1, r.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+}
+
 bool has_any_role(const Caller& c, const std::vector<std::string>& roles) {
   for (const auto& r : roles)
-    if (c.has_role(r) || r == c.person.sds_role || r == c.org_kind) return true;
+    if (c.has_role(r) || (is_sds_code(r) && r == c.person.sds_role) || r == c.org_kind) return true;
   return false;
 }
 
@@ -195,7 +202,9 @@ class ConsentPolicy final : public node::AccessPolicy {
   }
 
   bool break_glass_allowed(const Caller& c) const {
-    return s_.break_glass.allowed && !c.break_glass_reason.empty() && contains(s_.break_glass.purposes, c.purpose) &&
+    // A reason of blanks is no reason: the privacy alert and the GP's notification must say why.
+    bool reason = c.break_glass_reason.find_first_not_of(" \t\r\n") != std::string::npos;
+    return s_.break_glass.allowed && reason && contains(s_.break_glass.purposes, c.purpose) &&
            contains(s_.break_glass.kinds, c.org_kind);
   }
 

@@ -97,13 +97,17 @@ void SqliteAuditLog::rebuild() {
   };
   if (have && !audit::PublicKey::from_pem(key_.public_pem()).verify(latest))
     refuse("the latest checkpoint (size " + std::to_string(latest.tree_size) + ") is not signed by this node's key");
-  Stmt s(*stmts_, "SELECT seq, leaf_hash FROM entries ORDER BY seq");
+  // The event itself is hashed again: an edit of event_json alone leaves the stored leaf hashes,
+  // and so the signed root, as they were.
+  Stmt s(*stmts_, "SELECT seq, leaf_hash, event_json FROM entries ORDER BY seq");
+  std::int64_t edited = 0;
   while (s.step()) {
     std::int64_t seq = s.integer(0);
     if (seq != static_cast<std::int64_t>(range_.size()) + 1)
       refuse("entry " + std::to_string(range_.size() + 1) + " is missing (the next stored is entry " + std::to_string(seq) + ")");
     auto leaf = audit::hash_from_hex(s.text(1));
     if (!leaf) refuse("entry " + std::to_string(seq) + " has no valid leaf hash");
+    if (!edited && audit::leaf_hash(s.text(2)) != *leaf) edited = seq;  // said after the checks of the tree itself
     range_.append(*leaf);
     if (have && range_.size() == latest.tree_size && range_.root() != latest.root)
       refuse("the " + std::to_string(latest.tree_size) + " entries up to the latest checkpoint do not match its signed root");
@@ -111,6 +115,7 @@ void SqliteAuditLog::rebuild() {
   if (have && range_.size() < latest.tree_size)
     refuse("the latest checkpoint covers " + std::to_string(latest.tree_size) + " entries but only " + std::to_string(range_.size()) +
            " are stored");
+  if (edited) refuse("entry " + std::to_string(edited) + " was edited: its event no longer matches its leaf hash");
   signed_size_ = have ? latest.tree_size : 0;
 }
 

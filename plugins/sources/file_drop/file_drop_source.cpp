@@ -7,6 +7,7 @@
 #include <fstream>
 #include <optional>
 
+#include "api/write_rules.hpp"
 #include "fhir/codec.hpp"
 #include "log/log.hpp"
 #include "node/intake.hpp"
@@ -70,6 +71,19 @@ struct Poller : std::enable_shared_from_this<Poller> {
       std::ifstream file(inflight, std::ios::binary);
       std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
       std::string format = !s.format.empty() ? s.format : fhir::detect_format(text) != fhir::Format::Unknown ? "fhir" : "hl7v2";
+      // The sender's grants, as the HTTP FHIR source checks them: the types it may write, and
+      // Patients keyed by their NHS number (api/write_rules.hpp).
+      if (format == "fhir" && who->caller.kind != node::Caller::Kind::Anonymous) {
+        auto no = api::check_types(who->caller, text);
+        if (!no) no = api::check_source_patients(text);
+        if (no) {
+          node::AuthOutcome refused;
+          refused.status = no->status;
+          refused.message = no->message;
+          refuse(inflight, refused);
+          continue;
+        }
+      }
       const node::Responder& responder = format == "fhir" ? static_cast<const node::Responder&>(fhir) : v2;
       channel.submit(std::move(text), format, who->caller, responder, [self = shared_from_this(), inflight](const Outcome& o, const std::string&) {
         bool ok = o.kind == Outcome::Kind::Accepted || (o.kind == Outcome::Kind::Duplicate && o.first_status != "rejected");

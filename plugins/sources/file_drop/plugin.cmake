@@ -1,1 +1,1 @@
-hw_plugin(hidewire_source_file_drop SOURCES file_drop_source.cpp LIBS hidewire_plugin_common)
+hw_plugin(hidewire_source_file_drop SOURCES file_drop_source.cpp LIBS hidewire_http hidewire_plugin_common)

@@ -53,8 +53,10 @@ class HttpFhirSource final : public node::Source {
           node::AuthOutcome who = authenticate_sender(auth_, {}, credentials(r));
           if (!who.ok) return reply(refused(who.status, who.code, who.message, r));
           // Anonymous (no authentication, or development.allow_anonymous) has no grants to check.
-          if (who.caller.kind != node::Caller::Kind::Anonymous)
+          if (who.caller.kind != node::Caller::Kind::Anonymous) {
             if (auto no = api::check_types(who.caller, r.body)) return reply(refused(no->status, no->code, no->message, r));
+            if (auto no = api::check_source_patients(r.body)) return reply(refused(no->status, no->code, no->message, r));
+          }
           channel_.submit(r.body, "fhir", std::move(who.caller), responder_,
                           [reply = std::move(reply)](const Outcome& o, const std::string& answer) { reply(respond(o, answer)); });
         }),
