@@ -37,6 +37,9 @@ std::string caller_json(const Caller& c) {
   field(out, "ods", c.ods_code);
   field(out, "address", c.address);
   field(out, "request_id", c.request_id);
+  // The JWT's id, so a token used on a source stays used across a restart (the audit keeps it).
+  if (!c.token_id.empty()) field(out, "jti", c.token_id);
+  if (!c.purpose.empty()) field(out, "purpose", c.purpose);
   if (!c.facilities.empty()) {
     out += ",\"facilities\":[";
     for (std::size_t i = 0; i < c.facilities.size(); ++i) out += (i ? ",\"" : "\"") + fhir::json_escape(c.facilities[i]) + "\"";
@@ -61,6 +64,8 @@ Caller caller_from_json(std::string_view json) {
   c.ods_code = text(d, "ods");
   c.address = text(d, "address");
   c.request_id = text(d, "request_id");
+  c.token_id = text(d, "jti");
+  c.purpose = text(d, "purpose");
   if (auto f = d.FindMember("facilities"); f != d.MemberEnd() && f->value.IsArray())
     for (const auto& v : f->value.GetArray())
       if (v.IsString()) c.facilities.emplace_back(v.GetString(), v.GetStringLength());

@@ -30,7 +30,7 @@ node::Caller gp_clinician() {
   c.facilities = {"HIGH_STREET_SURGERY", "A81001-BRANCH"};
   c.person_present = true;
   c.person = {"G8000001", "Dr Amara Okafor", "R8000"};
-  c.token_id = "not-journalled";
+  c.token_id = "5f0c8e1a-jti";
   return c;
 }
 
@@ -51,13 +51,16 @@ node::JournalEntry message(const std::string& id, const std::string& caller) {
 TEST_CASE("caller JSON: kind, id, ods, address, request id, facilities and person round-trip; empty or unreadable is anonymous") {
   node::Caller c = gp_clinician();
   std::string json = node::caller_json(c);
-  CHECK(json.find("not-journalled") == std::string::npos);  // a token id is the audit's, not the journal's
+  // The JWT's id is journalled (never the token): audited from the journal, a token used on a
+  // source stays refused as a replay after a restart.
+  CHECK(json.find("5f0c8e1a-jti") != std::string::npos);
   node::Caller back = node::caller_from_json(json);
   CHECK(back.kind == node::Caller::Kind::Peer);
   CHECK(back.id == c.id);
   CHECK(back.ods_code == "A81001");
   CHECK(back.address == c.address);
   CHECK(back.request_id == c.request_id);
+  CHECK(back.token_id == "5f0c8e1a-jti");
   CHECK(back.facilities == c.facilities);
   CHECK(back.person_present);
   CHECK(back.person.name == "Dr Amara Okafor");
