@@ -130,3 +130,17 @@ TEST_CASE("listener limits are settings of each listener, checked with their JSO
   CHECK(has(p, "$.sources[0].limits.max_connections: expected a whole number from 1 to 1000000"));
   CHECK(has(p, "$.sources[0].limits.idle: unknown key"));
 }
+
+TEST_CASE("an MLLP source's system without client certificates listens on loopback only") {
+  auto off_host = problems_of(R"({"node": {"name": "n", "ods_code": "RXX"}, "systems": [{"name": "pas", "token_sha256": "0000000000000000000000000000000000000000000000000000000000000000"}],
+    "sources": [{"name": "pas", "type": "mllp-hl7v2", "listen": "0.0.0.0:2575", "system": "pas"}],
+    "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}})");
+  bool said = false;
+  for (const auto& line : off_host)
+    said = said || line.rfind("$.sources[0].system: a source's system without client certificates (tls.ca) must listen on loopback", 0) == 0;
+  CHECK(said);
+  auto on_loopback = problems_of(R"({"node": {"name": "n", "ods_code": "RXX"}, "systems": [{"name": "pas", "token_sha256": "0000000000000000000000000000000000000000000000000000000000000000"}],
+    "sources": [{"name": "pas", "type": "mllp-hl7v2", "listen": "127.0.0.1:2575", "system": "pas"}],
+    "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}})");
+  CHECK(on_loopback.empty());
+}

@@ -84,6 +84,12 @@ node::SourceBuilder factory(node::ConfigReader& r) {
   Settings s;
   read_listener(r, s);
   r.str("system", s.system);
+  // Without client certificates, whoever can connect is taken as that system: so only a
+  // listener on loopback (a system on the same host, or behind a local tunnel) may do that.
+  bool loopback = s.listen.host == "127.0.0.1" || s.listen.host == "::1" || s.listen.host == "localhost";
+  if (!s.system.empty() && s.tls.ca_file.empty() && !loopback)
+    r.problem("system", "a source's system without client certificates (tls.ca) must listen on loopback: anyone who can reach " +
+                            s.listen.host + " would be taken as " + s.system);
   return [s](node::SourceContext& ctx) { return std::make_unique<MllpSource>(s, ctx); };
 }
 
