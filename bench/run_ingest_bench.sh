@@ -5,6 +5,8 @@
 # messages and connections. For hidewire the run also waits until the store holds every ACKed
 # message, counts them in the store's own tables, and reports that rate as well.
 # Usage: bench/run_ingest_bench.sh [MESSAGES] [CONNECTIONS...]   (default: 20000, 16 64 128)
+# The MLLP source stands for a systems[] entry, as deployed (INGEST_ANONYMOUS=1: anonymous
+# under development.allow_anonymous); every message is audited from the journal's commit.
 # The peer answers a few hundred messages a second at most, so it gets PEER_MESSAGES (default 3000).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -18,10 +20,19 @@ cmake --build "$build" --target hidewire >/dev/null
 now() { date +%s.%N; }
 for c in "${conns[@]}"; do
   rm -rf "$out/data"
+  # As deployed: the lab system in systems[] and the MLLP source standing for it (its messages are
+  # journalled and audited as that caller); INGEST_ANONYMOUS=1: development.allow_anonymous instead.
+  if [ "${INGEST_ANONYMOUS:-0}" = 1 ]; then
+    auth='"development": {"allow_anonymous": true},'
+    system=''
+  else
+    auth='"systems": [{"name": "lab-feed", "token_sha256": "'"$(head -c 32 /dev/urandom | sha256sum | cut -d' ' -f1)"'", "write_types": ["*"]}],'
+    system=', "system": "lab-feed"'
+  fi
   cat >"$out/node.json" <<JSON
-{"node": {"name": "bench", "ods_code": "RR8", "data_dir": "$out/data"}, "development": {"allow_anonymous": true},
+{"node": {"name": "bench", "ods_code": "RR8", "data_dir": "$out/data"}, $auth
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
- "sources": [{"name": "lab", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"}],
+ "sources": [{"name": "lab", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"$system}],
  "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
 JSON
   "$build/tools/hidewire" run --config "$out/node.json" >"$out/node.log" 2>&1 &
