@@ -18,6 +18,8 @@ conns=("$@")
 bench_setup bench_ingest
 cmake --build "$build" --target hidewire >/dev/null
 now() { date +%s.%N; }
+ops_token="bench-ops-$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
+stats_auth=()
 for c in "${conns[@]}"; do
   rm -rf "$out/data"
   # As deployed: the lab system in systems[] and the MLLP source standing for it (its messages are
@@ -25,9 +27,13 @@ for c in "${conns[@]}"; do
   if [ "${INGEST_ANONYMOUS:-0}" = 1 ]; then
     auth='"development": {"allow_anonymous": true},'
     system=''
+    stats_auth=()
   else
-    auth='"systems": [{"name": "lab-feed", "token_sha256": "'"$(head -c 32 /dev/urandom | sha256sum | cut -d' ' -f1)"'", "write_types": ["*"]}],'
+    # ops: the script's own credential for the admin port's counters.
+    auth='"systems": [{"name": "lab-feed", "token_sha256": "'"$(head -c 32 /dev/urandom | sha256sum | cut -d' ' -f1)"'", "write_types": ["*"]},
+     {"name": "ops", "token_sha256": "'"$(printf %s "$ops_token" | sha256sum | cut -d' ' -f1)"'", "roles": ["viewer"]}],'
     system=', "system": "lab-feed"'
+    stats_auth=(-H "Authorization: Bearer $ops_token")
   fi
   cat >"$out/node.json" <<JSON
 {"node": {"name": "bench", "ods_code": "RR8", "data_dir": "$out/data"}, $auth
@@ -44,7 +50,7 @@ JSON
   "$build/bench/bench_ingest" 127.0.0.1 "$port" "$messages" "$c" hidewire >"$out/run.jsonl"
   # Until the store has every ACKed message (the delivered counter counts store commits).
   for _ in $(seq 600); do
-    delivered=$(curl -sf "127.0.0.1:$admin/stats" | grep -o '"delivered":[0-9]*' | head -1 | cut -d: -f2)
+    delivered=$(curl -sf "${stats_auth[@]}" "127.0.0.1:$admin/stats" | grep -o '"delivered":[0-9]*' | head -1 | cut -d: -f2)
     [ "${delivered:-0}" -ge "$messages" ] && break
     sleep 0.05
   done
