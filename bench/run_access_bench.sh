@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Audited reads per second on the FHIR API (issue 10): a hidewire node loaded with one patient's
 # record (bench/access_record.hpp: Patient, CareTeam, Encounter, 4 Consents, 20 Observations),
-# driven by wrk over keep-alive connections with GET /Patient/{id} and GET /Observation?patient={id}.
+# driven by wrk over keep-alive connections with GET /Patient/{id} and GET /Observation?patient={id};
+# requests/s, latency percentiles, and the node's CPU (all threads, /proc/PID/stat) per request.
 # Each round runs, one after the other, with the same requests:
 #   consent   - the node as deployed: a systems[] bearer token, the consent access policy, the audit log
 #   allow-all - the same binary, development.allow_anonymous and "access": {"type": "allow-all"}
@@ -60,13 +61,18 @@ run_variant() {  # VARIANT ROUND
   [ "$n" = 20 ] || { echo "bench: the search answered $n Observations, not 20 ($v)" >&2; kill "$node_pid"; exit 1; }
   for path in "/Patient/arthur" "/Observation?patient=arthur"; do
     for c in "${conns[@]}"; do
+      local t0 t1
+      t0=$(awk '{print $14 + $15}' /proc/"$node_pid"/stat)
       wrk -t1 -c"$c" -d"${secs}s" --latency "${auth[@]}" "http://127.0.0.1:$api$path" >"$out/wrk.txt"
-      local rps p50 p99 bad
+      t1=$(awk '{print $14 + $15}' /proc/"$node_pid"/stat)
+      local rps p50 p99 bad reqs cpu
+      reqs=$(awk '/requests in/ {print $1}' "$out/wrk.txt")
+      cpu=$(awk -v a="$t0" -v b="$t1" -v n="$reqs" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", (b - a) * 1e6 / hz / n }')
       rps=$(awk '/^Requests\/sec/ {print $2}' "$out/wrk.txt")
       p50=$(awk '$1 == "50%" {print $2}' "$out/wrk.txt")
       p99=$(awk '$1 == "99%" {print $2}' "$out/wrk.txt")
       bad=$(awk '/Non-2xx/ {print $NF}' "$out/wrk.txt")
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$v" "$path" "$c" "$rps" "$p50" "$p99" "${bad:-0}" | tee -a "$out/results.tsv" >&2
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$v" "$path" "$c" "$rps" "$p50" "$p99" "${bad:-0}" "$cpu" | tee -a "$out/results.tsv" >&2
     done
   done
   kill "$node_pid"; wait "$node_pid" 2>/dev/null || true
@@ -82,6 +88,6 @@ for r in $(seq "$rounds"); do
 done
 echo "load: $(uptime)"
 echo
-echo '| round | build and config | request | connections | requests/s | p50 latency | p99 latency | non-2xx |'
-echo '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |'
-awk -F'\t' '{ printf "| %s | %s | GET %s | %s | %.0f | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8 }' "$out/results.tsv"
+echo '| round | build and config | request | connections | requests/s | p50 latency | p99 latency | non-2xx | node CPU µs per request |'
+echo '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |'
+awk -F'\t' '{ printf "| %s | %s | GET %s | %s | %.0f | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }' "$out/results.tsv"
