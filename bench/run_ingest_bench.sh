@@ -5,6 +5,8 @@
 # messages and connections. For hidewire the run also waits until the store holds every ACKed
 # message, counts them in the store's own tables, and reports that rate as well.
 # Usage: bench/run_ingest_bench.sh [MESSAGES] [CONNECTIONS...]   (default: 20000, 16 64 128)
+# The MLLP source stands for a systems[] entry, as deployed (INGEST_ANONYMOUS=1: anonymous
+# under development.allow_anonymous); every message is audited from the journal's commit.
 # The peer answers a few hundred messages a second at most, so it gets PEER_MESSAGES (default 3000).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -16,12 +18,27 @@ conns=("$@")
 bench_setup bench_ingest
 cmake --build "$build" --target hidewire >/dev/null
 now() { date +%s.%N; }
+ops_token="bench-ops-$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
+stats_auth=()
 for c in "${conns[@]}"; do
   rm -rf "$out/data"
+  # As deployed: the lab system in systems[] and the MLLP source standing for it (its messages are
+  # journalled and audited as that caller); INGEST_ANONYMOUS=1: development.allow_anonymous instead.
+  if [ "${INGEST_ANONYMOUS:-0}" = 1 ]; then
+    auth='"development": {"allow_anonymous": true},'
+    system=''
+    stats_auth=()
+  else
+    # ops: the script's own credential for the admin port's counters.
+    auth='"systems": [{"name": "lab-feed", "token_sha256": "'"$(head -c 32 /dev/urandom | sha256sum | cut -d' ' -f1)"'", "write_types": ["*"]},
+     {"name": "ops", "token_sha256": "'"$(printf %s "$ops_token" | sha256sum | cut -d' ' -f1)"'", "roles": ["viewer"]}],'
+    system=', "system": "lab-feed"'
+    stats_auth=(-H "Authorization: Bearer $ops_token")
+  fi
   cat >"$out/node.json" <<JSON
-{"node": {"name": "bench", "ods_code": "RR8", "data_dir": "$out/data"}, "development": {"allow_anonymous": true},
+{"node": {"name": "bench", "ods_code": "RR8", "data_dir": "$out/data"}, $auth
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
- "sources": [{"name": "lab", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"}],
+ "sources": [{"name": "lab", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"$system}],
  "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
 JSON
   "$build/tools/hidewire" run --config "$out/node.json" >"$out/node.log" 2>&1 &
@@ -33,7 +50,7 @@ JSON
   "$build/bench/bench_ingest" 127.0.0.1 "$port" "$messages" "$c" hidewire >"$out/run.jsonl"
   # Until the store has every ACKed message (the delivered counter counts store commits).
   for _ in $(seq 600); do
-    delivered=$(curl -sf "127.0.0.1:$admin/stats" | grep -o '"delivered":[0-9]*' | head -1 | cut -d: -f2)
+    delivered=$(curl -sf "${stats_auth[@]}" "127.0.0.1:$admin/stats" | grep -o '"delivered":[0-9]*' | head -1 | cut -d: -f2)
     [ "${delivered:-0}" -ge "$messages" ] && break
     sleep 0.05
   done
