@@ -154,8 +154,12 @@ TEST_CASE("queries by patient, request id and time, paged; journal high water; t
   SqliteAuditLog log(t.options());
   std::vector<node::AuditRecord> batch;
   for (int i = 0; i < 30; ++i) batch.push_back(record(i, i % 10 == 0 ? "jti-" + std::to_string(i) : ""));
-  batch[7].journal_id = 1201;
+  batch[7].journal_id = 1201;  // audits of journalled messages...
+  batch[7].action = "submit";
   batch[8].journal_id = 1188;
+  batch[8].action = "submit";
+  batch[9].journal_id = 5000;  // ...but an export of a message is no audit of its arrival
+  batch[9].action = "export";
   log.append_sync(std::move(batch));
 
   node::AuditQuery q;

@@ -50,10 +50,14 @@ SqliteAuditLog::SqliteAuditLog(const Options& o) : o_(o) {
        " request_id TEXT NOT NULL DEFAULT '', agent_ods TEXT NOT NULL DEFAULT '', action TEXT NOT NULL DEFAULT '',"
        " outcome TEXT NOT NULL DEFAULT '', token_id TEXT NOT NULL DEFAULT '', journal_id INTEGER NOT NULL DEFAULT 0);"
        "CREATE INDEX IF NOT EXISTS entries_patient_nhs ON entries(patient_nhs);"
-       "CREATE INDEX IF NOT EXISTS entries_patient_id ON entries(patient_id);"
        "CREATE INDEX IF NOT EXISTS entries_request_id ON entries(request_id);"
-       "CREATE INDEX IF NOT EXISTS entries_token_id ON entries(token_id);"
-       "CREATE INDEX IF NOT EXISTS entries_journal_id ON entries(journal_id);"
+       // Partial: most entries have no patient id (messages), no token id (no JWT); only the
+       // audits of journalled messages count for the journal's high-water mark. Each index an
+       // entry skips is a page fewer written per commit on the ingest path.
+       "DROP INDEX IF EXISTS entries_patient_id; DROP INDEX IF EXISTS entries_token_id; DROP INDEX IF EXISTS entries_journal_id;"
+       "CREATE INDEX IF NOT EXISTS entries_by_patient_id ON entries(patient_id) WHERE patient_id > '';"
+       "CREATE INDEX IF NOT EXISTS entries_by_token_id ON entries(token_id) WHERE token_id > '';"
+       "CREATE INDEX IF NOT EXISTS entries_submits ON entries(journal_id) WHERE action = 'submit';"
        // origin: the node that signed (the note names it); the four others as the brief of the format.
        "CREATE TABLE IF NOT EXISTS checkpoints (tree_size INTEGER NOT NULL, root_hash TEXT NOT NULL, signed_at TEXT NOT NULL,"
        " signature TEXT NOT NULL, origin TEXT NOT NULL);"
@@ -181,6 +185,18 @@ void SqliteAuditLog::write(std::vector<Pending>& batch) {
   }
   auto now = std::chrono::steady_clock::now();
   bool checkpoint = o_.checkpoint_every_ms == 0 || now >= last_checkpoint_ + std::chrono::milliseconds(o_.checkpoint_every_ms);
+  // An answered access must be durable before its answer (a sync of the WAL: synchronous=FULL).
+  // The audit of a journalled message need not be: the journal already holds the message durably
+  // and the log catches up from it at start-up, so a batch of those alone is committed without a
+  // sync of its own (it survives a SIGKILL in the kernel's cache; the next synced commit, or
+  // the catch-up after a power loss, covers it).
+  bool must_sync = false;
+  for (const Pending& p : batch)
+    for (const node::AuditRecord& r : p.records) must_sync = must_sync || !(r.action == "submit" && r.journal_id > 0);
+  if (must_sync != synced_) {
+    exec(db_, must_sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    synced_ = must_sync;
+  }
   std::string error;
   try {
     exec(db_, "BEGIN IMMEDIATE");
@@ -280,7 +296,7 @@ std::vector<node::AuditRecord> SqliteAuditLog::query(const node::AuditQuery& q) 
   // Only the conditions asked for, so SQLite uses the index of the one that narrows.
   std::string sql = "SELECT " AUDIT_COLUMNS " FROM entries WHERE seq > ?1";
   if (!q.patient_nhs.empty()) sql += " AND patient_nhs = ?2";
-  if (!q.patient_id.empty()) sql += " AND patient_id = ?3";
+  if (!q.patient_id.empty()) sql += " AND patient_id = ?3 AND patient_id > ''";
   if (!q.request_id.empty()) sql += " AND request_id = ?4";
   if (!q.since.empty()) sql += " AND recorded >= ?5";
   sql += " ORDER BY seq LIMIT ?6";
@@ -298,7 +314,7 @@ std::vector<node::AuditRecord> SqliteAuditLog::query(const node::AuditQuery& q) 
 
 std::int64_t SqliteAuditLog::journal_high_water() {
   std::lock_guard lock(read_mu_);
-  Stmt s(*read_stmts_, "SELECT COALESCE(MAX(journal_id), 0) FROM entries");
+  Stmt s(*read_stmts_, "SELECT COALESCE(MAX(journal_id), 0) FROM entries WHERE action = 'submit'");
   s.step();
   return s.integer(0);
 }

@@ -70,6 +70,7 @@ class SqliteAuditLog final : public node::AuditLog {
   bool stopping_ = false, stopped_ = false;
   audit::CompactRange range_;     // the committed tree (writer thread; read under mu_)
   std::uint64_t signed_size_ = 0;
+  bool synced_ = true;  // the connection's synchronous setting: FULL (true) or NORMAL
   std::chrono::steady_clock::time_point last_checkpoint_;
   node::StorageWatch watch_{"audit log", "accesses are refused until it can write"};
   std::thread writer_;
