@@ -52,20 +52,6 @@ std::string query_string(const Request& req) {
   return q;
 }
 
-// If-Match: W/"3" or "3"; 0 when absent, -1 when it is not a version.
-int if_match_version(const Request& req) {
-  std::string v = req.header("if-match");
-  if (v.empty()) return 0;
-  if (v.rfind("W/", 0) == 0) v = v.substr(2);
-  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-  try {
-    std::size_t used = 0;
-    int n = std::stoi(v, &used);
-    return used == v.size() && n > 0 ? n : -1;
-  } catch (...) {
-    return -1;
-  }
-}
 
 // What the gate says of a resource's current version: an older version is shown only when the
 // current one would be too, so a label or a move to another patient added later also covers
@@ -262,8 +248,9 @@ Response FhirApi::write(const Request& req, const node::Caller& caller, AccessTr
   if (auto no = api::check_write(writer, req.body, store_, id))
     return refused(trail, operation_outcome(no->status, no->code, no->message), no->message);
   if (auto patient = auth::patient_of(req.body)) trail.patient(*patient);
-  int expected = if_match_version(req);
-  if (expected < 0) return operation_outcome(400, "invalid", "If-Match must be a version ETag such as W/\"3\"");
+  const std::string& if_match = req.header("if-match");
+  int expected = if_match.empty() ? 0 : node::version_of_etag(if_match);
+  if (!if_match.empty() && expected == 0) return operation_outcome(400, "invalid", "If-Match must be a version ETag such as W/\"3\"");
   if (id.empty()) return resource_response(store_.create(req.body), 201);
   bool existed = store_.read(type, id).has_value();
   if (expected && !existed) return operation_outcome(412, "conflict", type + "/" + id + " does not exist: If-Match cannot hold");

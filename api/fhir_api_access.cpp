@@ -85,15 +85,14 @@ void FhirApi::handle_async(const Request& req, std::function<void(Response)> rep
   AccessTrail trail;
   node::Caller caller;
   Response r;
+  // Who the audit names when no credential says more: the connection, and the request's id.
+  caller.address = req.peer_address;
+  caller.request_id = auth::safe_request_id(req.header("x-request-id"));
   if (!guard_.auth) {
     caller.roles = {"admin", "viewer", "clinical"};
     caller.write_types = {"*"};
-    caller.address = req.peer_address;
-    caller.request_id = auth::safe_request_id(req.header("x-request-id"));
     r = serve(req, caller, trail);
   } else if (node::AuthOutcome a = guard_.auth->authenticate(credentials_of(req, "FHIR API")); !a.ok) {
-    caller.address = req.peer_address;
-    caller.request_id = auth::safe_request_id(req.header("x-request-id"));
     trail.interaction = req.method == "GET" ? "read" : "create";
     trail.outcome = 4;
     trail.outcome_text = "authentication refused: " + a.message;
@@ -140,11 +139,11 @@ Response FhirApi::audit_search(const Request& req, const node::Caller& caller, A
       if (k == "patient") pid = v.rfind("Patient/", 0) == 0 ? v.substr(8) : v;
       if (k == "patient.identifier" || k == "patient:identifier") nhs = v.substr(v.find('|') == std::string::npos ? 0 : v.find('|') + 1);
     }
-    node::PatientFacts facts = !pid.empty() ? auth::gather_patient_facts(store_, pid, fhir::utc_now_instant())
-                                            : auth::gather_patient_facts_by_nhs(store_, nhs, fhir::utc_now_instant());
+    std::string now = fhir::utc_now_instant();
+    node::PatientFacts facts = !pid.empty() ? auth::gather_patient_facts(store_, pid, now, guard_.node_ods)
+                                            : auth::gather_patient_facts_by_nhs(store_, nhs, now, guard_.node_ods);
     if (!facts.found) return RecordGate::refusal({node::PatientDecision::Result::NotFound, "unknown patient", "", {}});
     // The policy first: a sensitive record's log is as hidden as the record (R5), even from the practice.
-    facts.holder_ods = guard_.node_ods;
     node::PatientDecision pd = policy_.decide_patient(caller, facts, "audit-read");
     if (pd.result == node::PatientDecision::Result::NotFound) return refused(trail, RecordGate::refusal(pd), "audit export refused");
     bool practice = !facts.registered_gp_ods.empty() && caller.ods_code == facts.registered_gp_ods;

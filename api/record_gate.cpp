@@ -27,8 +27,7 @@ const node::PatientDecision& RecordGate::decide(const std::string& patient_id) {
   auto it = by_patient_.find(patient_id);
   if (it != by_patient_.end()) return it->second->decision;
   auto e = std::make_unique<Entry>();
-  e->facts = auth::gather_patient_facts(store_, patient_id, now_);
-  e->facts.holder_ods = holder_ods_;
+  e->facts = auth::gather_patient_facts(store_, patient_id, now_, holder_ods_);
   e->decision = policy_.decide_patient(caller_, e->facts, action_);  // an unknown patient is the policy's to judge
   TrailPatient& t = trail_.patient(patient_id);
   t.nhs_number = e->facts.nhs_number;
