@@ -2,6 +2,7 @@
 
 #include <memory>
 
+
 #include "api/fhir_api.hpp"
 #include "audit/audit_event.hpp"
 
@@ -23,11 +24,7 @@ void audited(const AdminGuard& g, const node::Caller& caller, const std::string&
   a.outcome_text = why;
   a.node_ods = g.node_ods;
   a.node_name = g.node_name;
-  auto held = std::make_shared<http::Response>(std::move(answer));
-  g.audit.append({audit::make_record(a)}, [held, reply](bool ok, const std::string& error) {
-    if (ok) return reply(std::move(*held));
-    reply(http::operation_outcome(503, "transient", "the access could not be audited, so it is not served: " + error));
-  });
+  http::answer_when_audited(g.audit, {audit::make_record(a)}, std::move(answer), reply);
 }
 
 }  // namespace

@@ -76,6 +76,10 @@ class FhirApi {
 };
 
 Response operation_outcome(int status, const std::string& code, const std::string& message);
+// Sends `answer` once `records` are durable in `audit`; if they cannot be written, a 503 instead:
+// an access that cannot be audited is not served. Used by every guarded listener.
+void answer_when_audited(node::AuditLog& audit, std::vector<node::AuditRecord> records, Response answer,
+                         std::function<void(Response)> reply);
 // The caller of a request, as the listener's transport and headers establish it.
 node::Credentials credentials_of(const Request& req, const std::string& listener);
 

@@ -109,10 +109,14 @@ void FhirApi::handle_async(const Request& req, std::function<void(Response)> rep
   if (!guard_.audit) return reply(std::move(r));
   std::vector<node::AuditRecord> records = audit_records(caller, trail);
   alert_break_glass(caller, trail, records);
-  auto answer = std::make_shared<Response>(std::move(r));
-  // The answer goes only once its audit is durable: an access that cannot be audited is refused.
-  guard_.audit->append(std::move(records), [answer, reply = std::move(reply)](bool ok, const std::string& error) {
-    if (ok) return reply(std::move(*answer));
+  answer_when_audited(*guard_.audit, std::move(records), std::move(r), std::move(reply));
+}
+
+void answer_when_audited(node::AuditLog& audit, std::vector<node::AuditRecord> records, Response answer,
+                         std::function<void(Response)> reply) {
+  auto held = std::make_shared<Response>(std::move(answer));
+  audit.append(std::move(records), [held, reply = std::move(reply)](bool ok, const std::string& error) {
+    if (ok) return reply(std::move(*held));
     reply(operation_outcome(503, "transient", "the access could not be audited, so it is not served: " + error));
   });
 }
