@@ -9,6 +9,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 
 #include "api/access_trail.hpp"
@@ -29,11 +30,20 @@ struct BreakGlassAlert {
   std::string audit_event_json;  // the privacy-alert AuditEvent
 };
 
+// An operation served by something other than the API's own store (the federated record query
+// of docs/FEDERATION.md, which asks the peers): `POST [base]/Patient/$NAME`. Called on an I/O
+// thread once the caller is authenticated; it must not block, and answers through `done` (from
+// any thread, once) with what the audit of this access says. The API adds the audit and the
+// common headers as for its own answers.
+using OperationDone = std::function<void(Response, AccessTrail)>;
+using AsyncOperation = std::function<void(const Request& req, const node::Caller& caller, OperationDone done)>;
+
 struct ApiGuard {
   node::Authentication* auth = nullptr;  // null: every caller is the development Anonymous one (REST unit tests)
   node::AuditLog* audit = nullptr;       // null: not audited (REST unit tests)
   std::string node_ods, node_name;
   std::function<void(const BreakGlassAlert&)> on_break_glass;
+  std::map<std::string, AsyncOperation> patient_operations;  // by NAME, without the $
 };
 
 class FhirApi {
@@ -68,6 +78,10 @@ class FhirApi {
   std::optional<Response> own_consent(const node::Caller& caller, const std::string& body, const std::string& id, AccessTrail& trail);
   std::vector<node::AuditRecord> audit_records(const node::Caller& caller, const AccessTrail& trail);
   void alert_break_glass(const node::Caller& caller, const AccessTrail& trail, std::vector<node::AuditRecord>& records);
+  // The registered async operation a request names, if any.
+  const AsyncOperation* patient_operation(const Request& req) const;
+  // Headers, audit, then the answer: the common end of every request.
+  void finish(const node::Caller& caller, AccessTrail trail, Response r, std::function<void(Response)> reply);
 
   node::FhirStore& store_;
   const node::AccessPolicy& policy_;

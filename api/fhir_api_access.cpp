@@ -4,6 +4,7 @@
 #include <rapidjson/document.h>
 
 #include <future>
+#include <utility>
 
 #include "api/fhir_api.hpp"
 #include "api/fhir_api_parts.hpp"
@@ -80,27 +81,44 @@ void FhirApi::alert_break_glass(const node::Caller& caller, const AccessTrail& t
   }
 }
 
+const AsyncOperation* FhirApi::patient_operation(const Request& req) const {
+  if (req.method != "POST" || guard_.patient_operations.empty()) return nullptr;
+  auto parts = split_path(req.path);
+  if (parts.size() != 2 || parts[0] != "Patient" || parts[1].size() < 2 || parts[1][0] != '$') return nullptr;
+  auto it = guard_.patient_operations.find(parts[1].substr(1));
+  return it == guard_.patient_operations.end() ? nullptr : &it->second;
+}
+
 void FhirApi::handle_async(const Request& req, std::function<void(Response)> reply) {
   if (is_metadata(req)) return reply(capability(req));  // no patient data: open, as FHIR servers are
   AccessTrail trail;
   node::Caller caller;
-  Response r;
   // Who the audit names when no credential says more: the connection, and the request's id.
   caller.address = req.peer_address;
   caller.request_id = auth::safe_request_id(req.header("x-request-id"));
   if (!guard_.auth) {
     caller.roles = {"admin", "viewer", "clinical"};
     caller.write_types = {"*"};
-    r = serve(req, caller, trail);
   } else if (node::AuthOutcome a = guard_.auth->authenticate(credentials_of(req, "FHIR API")); !a.ok) {
     trail.interaction = req.method == "GET" ? "read" : "create";
     trail.outcome = 4;
     trail.outcome_text = "authentication refused: " + a.message;
-    r = unauthenticated(a);
+    return finish(caller, std::move(trail), unauthenticated(a), std::move(reply));
   } else {
     caller = std::move(a.caller);
-    r = serve(req, caller, trail);
   }
+  if (const AsyncOperation* op = patient_operation(req)) {
+    auto held = std::make_shared<node::Caller>(caller);
+    auto once = std::make_shared<std::function<void(Response)>>(std::move(reply));
+    return (*op)(req, caller, [this, held, once](Response r, AccessTrail t) {
+      if (*once) finish(*held, std::move(t), std::move(r), std::exchange(*once, nullptr));
+    });
+  }
+  Response r = serve(req, caller, trail);
+  finish(caller, std::move(trail), std::move(r), std::move(reply));
+}
+
+void FhirApi::finish(const node::Caller& caller, AccessTrail trail, Response r, std::function<void(Response)> reply) {
   if (r.status >= 400 && trail.outcome == 0) {  // every error answer is audited as one, whatever raised it
     trail.outcome = r.status >= 500 ? 8 : 4;
     trail.outcome_text = "answered " + std::to_string(r.status);
