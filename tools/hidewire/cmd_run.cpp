@@ -127,10 +127,8 @@ int run_node(const Args& args) {
     node::GroupJournal group(*journal, [&router](std::vector<node::Committed>&& batch) { router.route_batch(std::move(batch)); });
     // Writes by message are audited from the journal: no second sync before the sender's answer.
     group.on_stored([&audit, &cfg](const std::vector<std::pair<std::int64_t, const node::JournalEntry*>>& stored) {
-      std::vector<node::AuditRecord> records;
-      records.reserve(stored.size());
-      for (const auto& [id, entry] : stored) records.push_back(journal_record(id, *entry, cfg.ods_code, cfg.name));
-      audit->append(std::move(records), [](bool ok, const std::string& error) {
+      if (stored.empty()) return;
+      audit->append({journal_record(stored, cfg.ods_code, cfg.name)}, [](bool ok, const std::string& error) {
         if (!ok) log::error("audit: journalled messages not audited yet (they will be at the next start)", {{"error", error}});
       });
     });
