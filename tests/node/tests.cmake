@@ -44,3 +44,5 @@ set_tests_properties(node_break_glass PROPERTIES TIMEOUT 120)
 add_test(NAME node_audit_crash COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_audit_crash.sh $<TARGET_FILE:hidewire>
          ${CMAKE_CURRENT_SOURCE_DIR}/data/hl7v2)
 set_tests_properties(node_audit_crash PROPERTIES TIMEOUT 180)
+add_test(NAME node_write_grants COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_write_grants.sh $<TARGET_FILE:hidewire>)
+set_tests_properties(node_write_grants PROPERTIES TIMEOUT 60)
