@@ -46,3 +46,5 @@ add_test(NAME node_audit_crash COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_audi
 set_tests_properties(node_audit_crash PROPERTIES TIMEOUT 180)
 add_test(NAME node_write_grants COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_write_grants.sh $<TARGET_FILE:hidewire>)
 set_tests_properties(node_write_grants PROPERTIES TIMEOUT 60)
+add_test(NAME node_api_write_audit COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_api_write_audit.sh $<TARGET_FILE:hidewire>)
+set_tests_properties(node_api_write_audit PROPERTIES TIMEOUT 60)
