@@ -14,8 +14,8 @@ sqlite3* open_private(const std::string& path, const std::string& what) {
   // closing a descriptor of our own on a file this process already has open in SQLite (a
   // second connection, as the audit log's reader) drops every POSIX lock the process holds on
   // it, and another process could then take the database for its last user and delete its WAL.
-  if (::chmod(path.c_str(), 0600) != 0) {
-    if (errno != ENOENT) throw SqliteError(what + " " + path + ": " + std::strerror(errno));
+  // (A file that cannot be narrowed, not ours, is left to SQLite to open or refuse, as before.)
+  if (::chmod(path.c_str(), 0600) != 0 && errno == ENOENT) {
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0 && errno != EEXIST) throw SqliteError(what + " " + path + ": " + std::strerror(errno));
     if (fd >= 0) ::close(fd);
