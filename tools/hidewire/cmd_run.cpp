@@ -25,6 +25,7 @@
 #include "node/config.hpp"
 #include "node/delivery.hpp"
 #include "node/intake.hpp"
+#include "node/intake_grants.hpp"
 #include "plugins/common/limits.hpp"
 #include "plugins/registry.hpp"
 #include "tools/hidewire/audited_authentication.hpp"
@@ -133,7 +134,9 @@ int run_node(const Args& args) {
         if (!ok) log::error("audit: journalled messages not audited yet (they will be at the next start)", {{"error", error}});
       });
     });
-    node::Intake intake(group, converter_of, {cfg.convert_threads, cfg.inline_convert_bytes});
+    // A replay converts as the journalled sender, with what its credential is granted now.
+    node::Intake intake(group, converter_of, {cfg.convert_threads, cfg.inline_convert_bytes,
+                                              [&cfg](const node::Caller& c) { return node::configured_write_types(cfg.auth, c); }});
     std::vector<std::unique_ptr<node::Source>> sources;
     AuditedAuthentication source_auth(authenticator, *audit, cfg.ods_code, cfg.name);
     // However this scope ends, sources stop taking messages and the group commit stops (answering
