@@ -1,8 +1,10 @@
-// hidewire validate [--format text|json] [--no-bindings] [--no-invariants] [--max-bytes N] [--max-depth N] FILE...
+// hidewire validate [--format text|json] [--no-bindings] [--no-invariants] [--max-bytes N] [--max-depth N]
+//                   [--ig DIR|PACKAGE ...] [--profile URL ...] [--must-support] FILE...
 #include <iostream>
 
 #include "fhir/validator.hpp"
 #include "fhirpath/invariants.hpp"
+#include "profiles/profile_validator.hpp"
 #include "tools/hidewire/cli.hpp"
 
 namespace hidewire::cli {
@@ -13,6 +15,8 @@ int run_validate(const Args& args) {
   bool json = false;
   bool invariants = true;
   std::vector<std::string_view> files;
+  std::vector<std::string> igs, profile_urls;
+  profiles::ProfileOptions popts;
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string error;
     if (take_limit_option(args, i, limits, error)) {
@@ -31,6 +35,11 @@ int run_validate(const Args& args) {
       opts.check_bindings = false;
     } else if (args[i] == "--no-invariants") {
       invariants = false;
+    } else if ((args[i] == "--ig" || args[i] == "--profile") && i + 1 < args.size()) {
+      (args[i] == "--ig" ? igs : profile_urls).emplace_back(args[i + 1]);
+      ++i;
+    } else if (args[i] == "--must-support") {
+      popts.must_support = true;
     } else if (args[i].size() > 1 && args[i].front() == '-') {
       std::cerr << "hidewire validate: unknown option '" << args[i] << "'\n";
       return kUsage;
@@ -43,6 +52,19 @@ int run_validate(const Args& args) {
     return kUsage;
   }
   const fhir::Schema& schema = fhir::Schema::r4();
+  // Profiles come with the implementation guides named; meta.profile is honoured whenever any is.
+  profiles::ProfileSet set(schema);
+  fhir::Diagnostics loading;
+  for (const std::string& ig : igs) set.load(ig, loading);
+  set.compile(loading);
+  if (loading.has_errors()) {
+    for (const fhir::Issue& is : loading.issues())
+      if (is.severity <= fhir::Severity::Error) std::cerr << "hidewire validate: " << is.message << "\n";
+    return kUsage;
+  }
+  bool with_profiles = !igs.empty() || !profile_urls.empty();
+  popts.bindings = opts.check_bindings;
+  popts.invariants = invariants;
   int worst = kOk;
   for (std::string_view file : files) {
     fhir::Diagnostics diags;
@@ -56,6 +78,7 @@ int run_validate(const Args& args) {
       readable = fhir::parse_any(*text, schema, root, diags, limits);
       if (readable) fhir::validate(root, schema, diags, opts);
       if (readable && invariants) fhirpath::check_invariants(root, schema, diags);
+      if (readable && with_profiles) profiles::validate_profiles(root, profile_urls, set, diags, popts);
     }
     int code = !readable ? kUnreadable : diags.has_errors() ? kInvalid : kOk;
     worst = std::max(worst, code);

@@ -1,0 +1,28 @@
+// Value comparison and path navigation shared by profile validation and slice matching
+// (internal to profiles/).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fhir/node.hpp"
+#include "profiles/profile.hpp"
+
+namespace hidewire::profiles {
+
+// fixed[x]: the same value and the same children, in order (the element's own name aside).
+bool equals_fixed(const fhir::Node& instance, const fhir::Node& fixed);
+// pattern[x]: every value and child the pattern has is in the instance (repeats: each pattern
+// item matches some instance item).
+bool matches_pattern(const fhir::Node& instance, const fhir::Node& pattern);
+// A short rendering of a fixed or pattern value for messages: "https://fhir.nhs.uk/Id/nhs-number",
+// "{coding: {system: ..., code: ...}}".
+std::string describe(const fhir::Node& value);
+
+// Instance children an element definition stands for: "value[x]" matches valueQuantity.
+bool name_matches(std::string_view instance_name, std::string_view def_name);
+// The FHIR type of an instance node: "Quantity", "string", the resource type.
+std::string type_of(const fhir::Node& n);
+
+}  // namespace hidewire::profiles

@@ -1,0 +1,27 @@
+// Validation against profiles, on top of fhir::validate (the R4 base): the profiles named,
+// every resource's meta.profile, and every extension against its own definition. Issues name
+// the profile, the element (its id, slices included) and the slice.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "fhir/diagnostics.hpp"
+#include "fhir/node.hpp"
+#include "profiles/profile_set.hpp"
+
+namespace hidewire::profiles {
+
+struct ProfileOptions {
+  bool bindings = true;       // value set bindings by strength
+  bool invariants = true;     // the profiles' own constraints (FHIRPath)
+  bool meta_profiles = true;  // also each resource's meta.profile
+  bool must_support = false;  // report must-support elements that are absent (information)
+};
+
+// `resource` against each profile in `urls` (unknown ones are errors), then its resources'
+// meta.profile (unknown ones are warnings) and its extensions.
+void validate_profiles(const fhir::Node& resource, const std::vector<std::string>& urls, const ProfileSet& set,
+                       fhir::Diagnostics& out, const ProfileOptions& opts = {});
+
+}  // namespace hidewire::profiles
