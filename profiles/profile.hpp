@@ -58,6 +58,7 @@ struct ProfileElement {
   ProfileElement* child(std::string_view child_name);
   const ProfileElement* child(std::string_view child_name) const;
   ProfileElement* slice(std::string_view slice);
+  const ProfileElement* slice(std::string_view slice) const;
   bool empty() const;  // constrains nothing
 };
 

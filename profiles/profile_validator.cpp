@@ -29,7 +29,9 @@ Checker::Checker(const ProfileSet& set, fhir::Diagnostics& d, const ProfileOptio
 
 std::string Checker::where(const Profile& p, const ProfileElement& e) const {
   std::string out = "profile " + p.name + " (" + p.url + "), element " + e.id;
-  if (!e.slice_name.empty()) out += ", slice " + e.slice_name;
+  // the innermost slice the element is in: "Patient.identifier:nhsNumber.value" is in nhsNumber
+  if (auto colon = e.id.rfind(':'); colon != std::string::npos)
+    out += ", slice " + e.id.substr(colon + 1, e.id.find('.', colon) - colon - 1);
   return out + ": ";
 }
 

@@ -164,6 +164,11 @@ ProfileElement* ProfileElement::slice(std::string_view s) {
     if (c.slice_name == s) return &c;
   return nullptr;
 }
+const ProfileElement* ProfileElement::slice(std::string_view s) const {
+  for (const ProfileElement& c : slices)
+    if (c.slice_name == s) return &c;
+  return nullptr;
+}
 bool ProfileElement::empty() const {
   return !min && !max && types.empty() && !fixed && !pattern && binding == fhir::BindingStrength::None &&
          constraints.empty() && !slicing && children.empty() && slices.empty();

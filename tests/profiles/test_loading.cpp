@@ -1,0 +1,150 @@
+// Loading StructureDefinitions (JSON and XML) from folders, npm-style packages and text, and
+// compiling differentials: cardinality, types, fixed/pattern, slicing, chains of bases.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "tests/profiles/uk_core_support.hpp"
+
+using namespace hw_test;
+using namespace hidewire;
+
+namespace {
+
+// A profile written for these tests, in JSON: Patient with exactly one name, gender fixed,
+// an identifier slice by pattern on type, and a closed telecom slicing by system.
+const char* kProfileJson = R"({
+  "resourceType": "StructureDefinition", "url": "http://example.org/sd/test-patient", "name": "TestPatient",
+  "status": "draft", "kind": "resource", "abstract": false, "type": "Patient", "derivation": "constraint",
+  "baseDefinition": "http://hl7.org/fhir/StructureDefinition/Patient",
+  "differential": { "element": [
+    { "id": "Patient.name", "path": "Patient.name", "min": 1, "max": "1" },
+    { "id": "Patient.gender", "path": "Patient.gender", "fixedCode": "female" },
+    { "id": "Patient.identifier", "path": "Patient.identifier",
+      "slicing": { "discriminator": [ { "type": "pattern", "path": "type" } ], "rules": "open" } },
+    { "id": "Patient.identifier:mrn", "path": "Patient.identifier", "sliceName": "mrn", "min": 1, "max": "1" },
+    { "id": "Patient.identifier:mrn.type", "path": "Patient.identifier.type",
+      "patternCodeableConcept": { "coding": [ { "system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MR" } ] } },
+    { "id": "Patient.identifier:mrn.value", "path": "Patient.identifier.value", "min": 1 },
+    { "id": "Patient.telecom", "path": "Patient.telecom",
+      "slicing": { "discriminator": [ { "type": "value", "path": "system" } ], "ordered": true, "rules": "closed" } },
+    { "id": "Patient.telecom:phone", "path": "Patient.telecom", "sliceName": "phone" },
+    { "id": "Patient.telecom:phone.system", "path": "Patient.telecom.system", "fixedCode": "phone" },
+    { "id": "Patient.telecom:email", "path": "Patient.telecom", "sliceName": "email" },
+    { "id": "Patient.telecom:email.system", "path": "Patient.telecom.system", "fixedCode": "email" },
+    { "id": "Patient.managingOrganization", "path": "Patient.managingOrganization",
+      "type": [ { "code": "Reference", "targetProfile": [ "http://hl7.org/fhir/StructureDefinition/Organization" ] } ] },
+    { "id": "Patient.deceased[x]", "path": "Patient.deceased[x]", "type": [ { "code": "boolean" } ] }
+  ] } })";
+
+// Its child, derived from it: name narrowed further to a required family.
+const char* kChildJson = R"({
+  "resourceType": "StructureDefinition", "url": "http://example.org/sd/test-patient-child", "name": "TestPatientChild",
+  "status": "draft", "kind": "resource", "abstract": false, "type": "Patient", "derivation": "constraint",
+  "baseDefinition": "http://example.org/sd/test-patient",
+  "differential": { "element": [ { "id": "Patient.name.family", "path": "Patient.name.family", "min": 1 } ] } })";
+
+const char* kGood = R"({"resourceType": "Patient", "name": [{"family": "Smith"}], "gender": "female",
+  "identifier": [{"type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MR"}]}, "value": "1"}],
+  "telecom": [{"system": "phone", "value": "1"}, {"system": "email", "value": "a@b"}],
+  "managingOrganization": {"reference": "Organization/1"}})";
+
+struct Fixture {
+  profiles::ProfileSet set;
+  Fixture() {
+    fhir::Diagnostics d;
+    REQUIRE(set.add(kProfileJson, "test-patient.json", d));
+    REQUIRE(set.add(kChildJson, "test-patient-child.json", d));
+    set.compile(d);
+    REQUIRE_MESSAGE(!d.has_errors(), errors_of(d));
+  }
+  fhir::Diagnostics check(const std::string& json, const std::string& url = "http://example.org/sd/test-patient") {
+    fhir::Diagnostics d;
+    fhir::Node root;
+    REQUIRE(fhir::parse_json(json, fhir::Schema::r4(), root, d));
+    profiles::validate_profiles(root, {url}, set, d);
+    return d;
+  }
+};
+
+std::string edit(std::string s, const std::string& from, const std::string& to) {
+  auto at = s.find(from);
+  REQUIRE_MESSAGE(at != std::string::npos, from);
+  return s.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("profiles: a JSON profile's rules") {
+  Fixture f;
+  CHECK_MESSAGE(!f.check(kGood).has_errors(), errors_of(f.check(kGood)));
+  CHECK(has_error(f.check(edit(kGood, R"("name": [{"family": "Smith"}])", R"("name": [{"family": "A"}, {"family": "B"}])")),
+                  {"TestPatient", "element Patient.name", "maximum allowed = 1"}));
+  CHECK(has_error(f.check(edit(kGood, R"("gender": "female")", R"("gender": "male")")), {"Patient.gender", "must be exactly female"}));
+  CHECK(has_error(f.check(edit(kGood, R"("code": "MR")", R"("code": "XX")")), {"slice mrn requires at least 1, but found 0"}));
+  CHECK(has_error(f.check(edit(kGood, R"(, "value": "1"}],)", R"(}],)")), {"element Patient.identifier:mrn.value", "slice mrn"}));
+  CHECK(has_error(f.check(edit(kGood, R"({"system": "email", "value": "a@b"})", R"({"system": "fax", "value": "1"})")),
+                  {"closed slicing", "Patient.telecom[1]"}));
+  CHECK(has_error(f.check(edit(kGood, R"([{"system": "phone", "value": "1"}, {"system": "email", "value": "a@b"}])",
+                               R"([{"system": "email", "value": "a@b"}, {"system": "phone", "value": "1"}])")),
+                  {"ordered slicing"}));
+  CHECK(has_error(f.check(edit(kGood, "Organization/1", "Practitioner/1")), {"Patient.managingOrganization", "points at a Practitioner"}));
+  CHECK(has_error(f.check(edit(kGood, R"("gender": "female")", R"("gender": "female", "deceasedDateTime": "2020-01-01")")),
+                  {"Patient.deceased[x]", "type dateTime is not allowed"}));
+}
+
+TEST_CASE("profiles: a profile on a profile keeps its base's rules") {
+  Fixture f;
+  const std::string child = "http://example.org/sd/test-patient-child";
+  CHECK(!f.check(kGood, child).has_errors());
+  CHECK(has_error(f.check(edit(kGood, R"({"family": "Smith"})", R"({"given": ["Ann"]})"), child), {"TestPatientChild", "Patient.name.family"}));
+  CHECK(has_error(f.check(edit(kGood, R"("gender": "female")", R"("gender": "male")"), child), {"TestPatientChild", "Patient.gender"}));
+}
+
+TEST_CASE("profiles: an unknown profile is an error naming it") {
+  Fixture f;
+  CHECK(has_error(f.check(kGood, "http://example.org/sd/none"), {"http://example.org/sd/none", "not known"}));
+}
+
+TEST_CASE("profiles: folders, XML and npm-style packages load the same definitions") {
+  namespace fs = std::filesystem;
+  fs::path tmp = fs::temp_directory_path() / ("hw-profiles-" + std::to_string(::getpid()));
+  fs::create_directories(tmp / "pkg" / "package");
+  std::ofstream(tmp / "pkg" / "package" / "package.json") << R"({"name": "test.pkg", "version": "1.0.0"})";
+  std::ofstream(tmp / "pkg" / "package" / "StructureDefinition-test-patient.json") << kProfileJson;
+  fs::copy_file(data_path("uk-core/structuredefinitions/UKCore-Patient.xml"), tmp / "pkg" / "package" / "UKCore-Patient.xml");
+  fhir::Diagnostics d;
+  profiles::ProfileSet folder;
+  REQUIRE(folder.load((tmp / "pkg").string(), d));
+  folder.compile(d);
+  CHECK(folder.profile("http://example.org/sd/test-patient"));
+  CHECK(folder.profile(kUkCore + "UKCore-Patient|2.6.1"));
+  std::string cmd = "tar -czf '" + (tmp / "pkg.tgz").string() + "' -C '" + (tmp / "pkg").string() + "' package";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  profiles::ProfileSet tgz;
+  REQUIRE(tgz.load((tmp / "pkg.tgz").string(), d));
+  tgz.compile(d);
+  CHECK(tgz.structure_definitions() == 2);
+  CHECK(tgz.profile(kUkCore + "UKCore-Patient"));
+  CHECK(!tgz.load((tmp / "missing").string(), d));
+  CHECK(has_error(d, {"missing"}));
+  fs::remove_all(tmp);
+}
+
+TEST_CASE("profiles: value sets are expanded from the code systems at hand") {
+  const auto& set = uk_core();
+  const auto* vs = set.expansion("https://fhir.hl7.org.uk/ValueSet/UKCore-NHSNumberVerificationStatus");
+  REQUIRE(vs);
+  CHECK(vs->complete);
+  CHECK(vs->system_codes.count("https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland|01"));
+  CHECK(vs->system_codes.count("https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland|08"));
+  CHECK(!vs->system_codes.count("https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland|99"));
+  CHECK(vs->system_codes.count("http://terminology.hl7.org/CodeSystem/v3-NullFlavor|NI"));  // a concept list
+  const auto* snomed = set.expansion("https://fhir.hl7.org.uk/ValueSet/UKCore-ConditionCode");
+  REQUIRE(snomed);
+  CHECK(!snomed->complete);
+  CHECK(snomed->unexpanded.count("http://snomed.info/sct"));
+  CHECK(set.expansion("http://hl7.org/fhir/ValueSet/administrative-gender"));  // R4's own
+}
