@@ -9,6 +9,7 @@
 #include "fhirpath/invariants.hpp"
 #include "api/fhir_search.hpp"
 #include "fhir/json_numbers.hpp"
+#include "fhir/nhs_number.hpp"
 #include "api/fhir_api_parts.hpp"
 #include "api/record_gate.hpp"
 #include "api/write_rules.hpp"
@@ -42,6 +43,7 @@ Action action_of(const Request& req, const std::vector<std::string>& parts) {
     return {"read", "read"};
   }
   if (req.method == "PUT") return {"update", "update"};
+  if (req.method == "POST" && parts.size() == 2 && parts[1].rfind('$', 0) == 0) return {"operation", "operation"};
   if (req.method == "POST") return parts.empty() ? Action{"transaction", "transaction"} : Action{"create", "create"};
   return {"other", "operation"};
 }
@@ -98,6 +100,8 @@ Response FhirApi::serve(const Request& req, const node::Caller& caller, AccessTr
     if (parts.size() == 1) {
       if (req.method == "GET") return search(req, caller, trail, type);
       if (req.method == "POST") return write(req, caller, trail, type, "");
+    } else if (parts.size() == 2 && req.method == "POST" && type == "Patient" && is_holder_operation(parts[1].substr(1))) {
+      return holder_operation(req, caller, trail, parts[1].substr(1));
     } else if (parts.size() == 2 && parts[1] == "$everything") {
       return operation_outcome(400, "invalid", "$everything needs a patient id: Patient/{id}/$everything");
     } else if (parts.size() == 2) {
@@ -169,6 +173,10 @@ Response FhirApi::history(const Request& req, const node::Caller& caller, Access
 Response FhirApi::search(const Request& req, const node::Caller& caller, AccessTrail& trail, const std::string& type) {
   SearchQuery q = read_search_query(req.query);
   if (!q.error.empty()) return operation_outcome(400, q.error_code, q.error);
+  // GP Connect Foundations' patient search: a number that cannot be an NHS number is an error.
+  if (type == "Patient" && q.params.identifier_system == fhir::kNhsNumberSystem)
+    if (std::string why = fhir::check_nhs_number(q.params.identifier_value); !why.empty())
+      return spine_outcome(400, "value", "INVALID_NHS_NUMBER", "Invalid NHS number", "identifier is not a valid NHS number: " + why);
   RecordGate gate(store_, policy_, caller, "search", guard_.node_ods, trail);
   // Outside the holder a search names what it is about (patient, identifier or _id): an
   // emergency service has a relationship with every patient, one at a time, not a list of them.
@@ -269,7 +277,10 @@ Response FhirApi::capability(const Request& req) {
   r.body = R"({"resourceType":"CapabilityStatement","status":"active","date":"2026-11-24","kind":"instance","software":{"name":"hidewire"},)"
            R"("implementation":{"description":"hidewire node","url":)" + json_string(req.base_url) +
            R"(},"fhirVersion":"4.0.1","format":["json"],"rest":[{"mode":"server","resource":[)" + types +
-           R"(],"interaction":[{"code":"transaction"},{"code":"batch"}],"operation":[{"name":"everything","definition":"http://hl7.org/fhir/OperationDefinition/Patient-everything"}]}]})";
+           R"(],"interaction":[{"code":"transaction"},{"code":"batch"}],"operation":[{"name":"everything","definition":"http://hl7.org/fhir/OperationDefinition/Patient-everything"},)"
+           R"({"name":"gpc.getstructuredrecord","definition":"https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1"},)"
+           R"({"name":"hidewire-holds-record","definition":"urn:hidewire:OperationDefinition/hidewire-holds-record"},)"
+           R"({"name":"hidewire-patient-record","definition":"urn:hidewire:OperationDefinition/hidewire-patient-record"}]}]})";
   return r;
 }
 

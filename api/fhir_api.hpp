@@ -44,6 +44,7 @@ struct ApiGuard {
   std::string node_ods, node_name;
   std::function<void(const BreakGlassAlert&)> on_break_glass;
   std::map<std::string, AsyncOperation> patient_operations;  // by NAME, without the $
+  std::string node_kind;  // node.kind (gp-practice, acute-trust...), for discovery's organizationKind
 };
 
 class FhirApi {
@@ -71,6 +72,12 @@ class FhirApi {
   Response everything(const Request& req, const node::Caller& caller, AccessTrail& trail, const std::string& id);
   Response audit_search(const Request& req, const node::Caller& caller, AccessTrail& trail);
   Response capability(const Request& req);
+  // The holder's federation operations (api/fhir_api_gpconnect.cpp): POST Patient/$NAME.
+  static bool is_holder_operation(const std::string& name);
+  Response holder_operation(const Request& req, const node::Caller& caller, AccessTrail& trail, const std::string& name);
+  Response structured_record(const Request& req, const node::Caller& caller, AccessTrail& trail);
+  Response holds_record(const Request& req, const node::Caller& caller, AccessTrail& trail);
+  Response patient_record(const Request& req, const node::Caller& caller, AccessTrail& trail);
   // Reads and checks a request body (structure and invariants): the refusal to send, if any.
   std::optional<Response> refuse(const Request& req, fhir::Node& node);
   // A Consent written by a patient must be about themselves.

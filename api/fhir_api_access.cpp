@@ -90,7 +90,11 @@ const AsyncOperation* FhirApi::patient_operation(const Request& req) const {
 }
 
 void FhirApi::handle_async(const Request& req, std::function<void(Response)> reply) {
-  if (is_metadata(req)) return reply(capability(req));  // no patient data: open, as FHIR servers are
+  if (is_metadata(req)) {  // no patient data: open, as FHIR servers are
+    Response r = capability(req);
+    r.headers["Cache-Control"] = "no-store";
+    return reply(std::move(r));
+  }
   AccessTrail trail;
   node::Caller caller;
   // Who the audit names when no credential says more: the connection, and the request's id.
@@ -124,6 +128,7 @@ void FhirApi::finish(const node::Caller& caller, AccessTrail trail, Response r, 
     trail.outcome_text = "answered " + std::to_string(r.status);
   }
   if (!caller.request_id.empty()) r.headers["X-Request-ID"] = caller.request_id;
+  r.headers["Cache-Control"] = "no-store";  // health data, and GP Connect's rule for every answer
   if (!guard_.audit) return reply(std::move(r));
   std::vector<node::AuditRecord> records = audit_records(caller, trail);
   alert_break_glass(caller, trail, records);
@@ -135,7 +140,9 @@ void answer_when_audited(node::AuditLog& audit, std::vector<node::AuditRecord> r
   auto held = std::make_shared<Response>(std::move(answer));
   audit.append(std::move(records), [held, reply = std::move(reply)](bool ok, const std::string& error) {
     if (ok) return reply(std::move(*held));
-    reply(operation_outcome(503, "transient", "the access could not be audited, so it is not served: " + error));
+    Response refusal = operation_outcome(503, "transient", "the access could not be audited, so it is not served: " + error);
+    refusal.headers["Cache-Control"] = "no-store";
+    reply(std::move(refusal));
   });
 }
 

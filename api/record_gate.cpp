@@ -65,7 +65,7 @@ Response spine_outcome(int status, const std::string& issue_code, const std::str
   Response r;
   r.status = status;
   r.body = R"({"resourceType":"OperationOutcome","issue":[{"severity":"error","code":")" + issue_code +
-           R"(","details":{"coding":[{"system":"https://fhir.nhs.uk/CodeSystem/Spine-ErrorOrWarningCode","code":")" + spine_code +
+           R"(","details":{"coding":[{"system":"https://fhir.nhs.uk/R4/CodeSystem/Spine-ErrorOrWarningCode","code":")" + spine_code +
            R"(","display":")" + display + R"("}]},"diagnostics":")" + fhir::json_escape(diagnostics) + "\"}]}";
   return r;
 }

@@ -162,6 +162,7 @@ int run_node(const Args& args) {
     BreakGlassNotifier notifier(cfg);
     http::ApiGuard guard{&authenticator, audit.get(), cfg.ods_code, cfg.name,
                          [&notifier](const http::BreakGlassAlert& a) { notifier.notify(a); }};
+    guard.node_kind = cfg.auth.node_kind;
     http::FhirApi api(*store, *access, guard);
     auto serve = [&](const char* what, const node::HttpListenerConfig& l, auto h) {
       try {
