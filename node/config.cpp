@@ -116,6 +116,22 @@ void check_credentials(const AuthConfig& a, std::vector<std::string>& problems) 
         problems.push_back("$.identity_providers[" + std::to_string(i) + "].issuer: '" + s.name + "' is also a system's name");
 }
 
+// Federation sends health data to every peer with a url: only over mutual TLS with its CA pinned.
+void check_federation_peers(const std::vector<PeerConfig>& peers, std::vector<std::string>& problems) {
+  std::set<std::string> urls;
+  for (std::size_t i = 0; i < peers.size(); ++i) {
+    const PeerConfig& p = peers[i];
+    if (p.url.empty()) continue;
+    std::string at = "$.peers[" + std::to_string(i) + "]";
+    if (p.url.rfind("https://", 0) != 0) problems.push_back(at + ".url: federation asks peers over https:// only");
+    if (!p.tls.enabled() || p.tls.ca_file.empty())
+      problems.push_back(at + ".tls: federation needs cert and key (this node's client certificate) and ca (the peer's CA)");
+    std::string u = p.url;
+    while (!u.empty() && u.back() == '/') u.pop_back();
+    if (!urls.insert(u).second) problems.push_back(at + ".url: '" + p.url + "' is another peer's too");
+  }
+}
+
 }  // namespace
 
 ConfigError::ConfigError(std::vector<std::string> p) : std::runtime_error(joined(p)), problems(std::move(p)) {}
@@ -228,6 +244,15 @@ NodeConfig parse_config(const std::string& text, const Registry& registry) {
       c.peers.push_back(std::move(peer));
       c.auth.peers.push_back(std::move(auth));
     });
+    root.object("federation", [&](ConfigReader& f) {
+      c.federation.enabled = true;
+      f.str("jwt_key", c.federation.jwt_key, true);
+      if (!c.federation.jwt_key.empty()) c.tls_files.push_back(f.at("jwt_key") + "\t" + c.federation.jwt_key);
+      f.num("deadline_ms", c.federation.deadline_ms, 100, 60000);
+      f.one_of("keep", c.federation.keep, {"none"}, false);
+      f.num("max_queries", c.federation.max_queries, 1, 4096);
+      f.num("max_answer_bytes", c.federation.max_answer_bytes, 1024, 1LL << 30);
+    });
     root.array("systems", [&](ConfigReader& s) {
       SystemAuth sys;
       read_system(s, sys);
@@ -248,6 +273,7 @@ NodeConfig parse_config(const std::string& text, const Registry& registry) {
   if (c.auth.audience.empty())
     c.auth.audience = std::string(c.api.tls.enabled() ? "https://" : "http://") + c.api.listen.host + ":" + std::to_string(c.api.listen.port);
   check_credentials(c.auth, problems);
+  if (c.federation.enabled) check_federation_peers(c.peers, problems);
   // Cross-references, once the whole file is read.
   auto unique = [&](const char* what, auto& list) {
     std::set<std::string> names;

@@ -47,10 +47,23 @@ struct RouteConfig {
   std::vector<std::string> destinations;
 };
 
+// `peers[]`: where another organisation's node is and how to reach it (its credentials, kind
+// and JWT keys are in AuthConfig::peers, node/auth_config.hpp, at the same index).
 struct PeerConfig {
   std::string ods_code;  // the peer organisation
-  std::string url;       // its node's FHIR base URL
-  TlsConfig tls;
+  std::string url;       // its node's FHIR base URL (https:// for federation); empty: it only calls this node
+  TlsConfig tls;         // cert, key: this node's client certificate for mutual TLS to it; ca: its server's CA, pinned
+};
+
+// `federation`: this node asking its peers for a patient's record on behalf of its own systems
+// (docs/FEDERATION.md). Absent: $hidewire-federated-record is not served.
+struct FederationConfig {
+  bool enabled = false;
+  std::string jwt_key;            // PEM private key (ES256 or RS256) signing the JWT sent to each peer
+  int deadline_ms = 3000;         // one deadline for every peer of one query
+  std::string keep = "none";      // what of the answers is kept: nothing (the only setting for now)
+  std::size_t max_queries = 64;   // federated queries in flight at once; more are answered 503
+  std::size_t max_answer_bytes = 64u << 20;  // a peer's answer larger than this is refused
 };
 
 struct HttpListenerConfig {
@@ -80,6 +93,7 @@ struct NodeConfig {
   std::vector<RouteConfig> routes;
   std::vector<std::string> unmatched_destinations;  // where messages no route matches go
   std::vector<PeerConfig> peers;
+  FederationConfig federation;
   AuthConfig auth;  // who may call: peers[] (their credentials), systems[], identity_providers[], development
   std::vector<std::string> tls_files;  // "$.api.tls.cert=FILE": checked readable before start
   log::Level log_level = log::Level::Info;

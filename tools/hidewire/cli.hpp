@@ -37,6 +37,7 @@ int run_node(const Args& args);
 int run_replay(const Args& args);
 int run_token(const Args& args);
 int run_audit(const Args& args);
+int run_record(const Args& args);
 int convert_hl7v2(std::string_view file, std::string_view to, std::string_view out_path, const fhir::WriteOptions& wopts,
                   const fhir::ParseLimits& limits);
 

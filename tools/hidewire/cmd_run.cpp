@@ -30,6 +30,7 @@
 #include "tools/hidewire/audited_authentication.hpp"
 #include "tools/hidewire/break_glass_notifier.hpp"
 #include "tools/hidewire/cli.hpp"
+#include "tools/hidewire/federation_operation.hpp"
 #include "tools/hidewire/journal_audit.hpp"
 
 namespace hidewire::cli {
@@ -163,6 +164,16 @@ int run_node(const Args& args) {
     http::ApiGuard guard{&authenticator, audit.get(), cfg.ods_code, cfg.name,
                          [&notifier](const http::BreakGlassAlert& a) { notifier.notify(a); }};
     guard.node_kind = cfg.auth.node_kind;
+    // The requester's side of federation (docs/FEDERATION.md): its own systems ask it for a
+    // patient's record, and it asks the peers that hold one.
+    std::unique_ptr<federation::Federation> fed;
+    if (cfg.federation.enabled) {
+      fed = std::make_unique<federation::Federation>(federation::Settings::from_config(cfg), federation::Directory::from_config(cfg),
+                                                     store.get(), audit.get());
+      guard.patient_operations["hidewire-federated-record"] = federated_record_operation(*fed);
+      log::info("federation: $hidewire-federated-record asks " + std::to_string(fed->directory().peers().size()) + " peer(s), deadline " +
+                std::to_string(cfg.federation.deadline_ms) + " ms");
+    }
     http::FhirApi api(*store, *access, guard);
     auto serve = [&](const char* what, const node::HttpListenerConfig& l, auto h) {
       try {
@@ -203,6 +214,7 @@ int run_node(const Args& args) {
     group.stop();  // commits what was queued (its answers go nowhere now: senders resend)
     router.stop();
     notifier.stop();
+    if (fed) fed->stop();  // queries in flight are answered with what they have, and audited
     audit->stop();  // after the group commit, whose entries it audits
     log::info("node stopped");
   } catch (const std::exception& e) {

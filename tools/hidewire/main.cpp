@@ -20,6 +20,10 @@ constexpr std::array kCommands = {
             "hidewire audit verify --db FILE [--public-key PEM] | proof --db FILE (--entry SEQ [--size N] | --from M [--to N]) | "
             "check-proof --proof FILE --public-key PEM [--entry-file JSON] | who-saw --nhs N --db FILE [--format text|json]",
             hidewire::cli::run_audit},
+    Command{"record", "ask this organisation's node for a patient's record from every node that holds one (federation)",
+            "hidewire record --nhs N --purpose directcare|emergency --token T|-|@FILE [--url BASE] [--cacert PEM] [--cert PEM --key PEM] "
+            "[--request-id ID] [--timeout MS]",
+            hidewire::cli::run_record},
     Command{"validate", "validate FHIR R4 JSON or XML resources against the R4 definitions",
             "hidewire validate [--format text|json] [--no-bindings] [--no-invariants] [--max-bytes N] [--max-depth N] FILE...",
             hidewire::cli::run_validate},
