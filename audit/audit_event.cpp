@@ -225,12 +225,14 @@ void detail(Json& j, std::string_view type, std::string_view value) {
 
 }  // namespace
 
-node::AuditRecord make_record(const Access& a) {
+node::AuditRecord make_record(const Access& a) { return make_record(a, fhir::utc_now_instant()); }
+
+node::AuditRecord make_record(const Access& a, std::string recorded) {
   const Caller& c = a.caller;
   const Interaction& it = find_interaction(a.interaction);
   bool data_to_client = it.action == 'R';
   node::AuditRecord r;
-  r.recorded = fhir::utc_now_instant();
+  r.recorded = std::move(recorded);
   r.patient_nhs = a.patient_nhs;
   r.patient_id = a.patient_id;
   r.request_id = c.request_id;

@@ -32,5 +32,7 @@ std::string nhs_number_in(std::string_view fhir_json);
 
 // The AuditEvent JSON and its indexed fields, ready for AuditLog::append. `recorded` is set to now.
 node::AuditRecord make_record(const Access& a);
+// The same with `recorded` given: the AuditEvent of a record stored compact (audit/submit_record.hpp).
+node::AuditRecord make_record(const Access& a, std::string recorded);
 
 }  // namespace hidewire::audit

@@ -5,28 +5,38 @@
 namespace hidewire::audit {
 namespace {
 
-constexpr std::string_view kPrefix = "{\"resourceType\":\"AuditEvent\",";
-constexpr std::string_view kIdPrefix = "{\"resourceType\":\"AuditEvent\",\"id\":\"";
+// An AuditEvent, and the compact record of a journalled message (audit/submit_record.hpp):
+// both carry their position in the log as "id", right after their first member.
+constexpr std::string_view kPrefixes[] = {"{\"resourceType\":\"AuditEvent\",", "{\"hidewire\":\"submit\","};
+constexpr std::string_view kId = "\"id\":\"";
 
 std::string n(std::uint64_t v) { return std::to_string(v); }
+
+std::string_view prefix_of(std::string_view event_json) {
+  for (std::string_view p : kPrefixes)
+    if (event_json.substr(0, p.size()) == p) return p;
+  return {};
+}
 
 }  // namespace
 
 std::string with_seq(std::string_view event_json, std::int64_t seq) {
-  if (event_json.substr(0, kPrefix.size()) != kPrefix || event_json.substr(0, kIdPrefix.size()) == kIdPrefix)
-    return std::string(event_json);
+  std::string_view prefix = prefix_of(event_json);
+  if (prefix.empty() || event_json.substr(prefix.size(), kId.size()) == kId) return std::string(event_json);
   std::string out;
   out.reserve(event_json.size() + 32);
-  out += kIdPrefix;
+  out += prefix;
+  out += kId;
   out += std::to_string(seq);
   out += "\",";
-  out += event_json.substr(kPrefix.size());
+  out += event_json.substr(prefix.size());
   return out;
 }
 
 std::int64_t recorded_seq(std::string_view event_json) {
-  if (event_json.substr(0, kIdPrefix.size()) != kIdPrefix) return 0;
-  std::string_view rest = event_json.substr(kIdPrefix.size());
+  std::string_view prefix = prefix_of(event_json);
+  if (prefix.empty() || event_json.substr(prefix.size(), kId.size()) != kId) return 0;
+  std::string_view rest = event_json.substr(prefix.size() + kId.size());
   std::int64_t v = 0;
   auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), v);
   if (ec != std::errc() || end == rest.data() || *end != '"') return 0;

@@ -7,10 +7,12 @@
 
 #include "audit/audit_event.hpp"
 #include "audit/merkle.hpp"
+#include "audit/submit_record.hpp"
 #include "audit/verify.hpp"
 #include "conformance/gate.hpp"
 #include "fhir/codec.hpp"
 #include "fhir/validator.hpp"
+#include "node/caller_json.hpp"
 
 using namespace hidewire;
 
@@ -237,4 +239,55 @@ TEST_CASE("the check used above does find an invalid AuditEvent") {
   bad = json;
   bad.replace(bad.find("\"requestor\":false"), 17, "\"requestor\":\"no\"");
   CHECK_FALSE(check(bad).empty());
+}
+
+TEST_CASE("a journalled message's compact record expands to the AuditEvent make_record builds") {
+  node::Caller lab;
+  lab.kind = node::Caller::Kind::System;
+  lab.id = "lab-feed";
+  lab.ods_code = "RR8";
+  lab.address = "10.1.2.3:40001";
+  lab.request_id = "2b7c1d9e-1f00-4a55-9d2e-77aa10c4e5f1";
+  std::string caller = node::caller_json(lab);
+  for (std::string status : {"accepted", "rejected"}) {
+    audit::Submit m;
+    m.journal_id = 4711;
+    m.message_id = "LAB20261202.0042";
+    m.status = status;
+    m.reason = "MSH-4 names RXX, not the sender's organisation RR8";
+    m.nhs_number = "9434765919";
+    m.caller_json = caller;
+    m.node_ods = "RR8";
+    m.node_name = "leeds-acute";
+    node::AuditRecord r = audit::make_submit_record(m);
+    CHECK(audit::is_compact(r.event_json));
+    CHECK(r.event_json.size() < 600);
+    CHECK(r.action == "submit");
+    CHECK(r.journal_id == 4711);
+    CHECK(r.patient_nhs == "9434765919");
+    CHECK(r.agent_ods == "RR8");
+    CHECK(r.request_id == lab.request_id);
+    CHECK(r.outcome == (status == "accepted" ? "0" : "4"));
+
+    // As the log stores it (its seq as id) and gives it back.
+    std::string stored = audit::with_seq(r.event_json, 812);
+    CHECK(audit::recorded_seq(stored) == 812);
+    std::string event = audit::expand_event(stored);
+    CHECK(check(event) == "");
+    CHECK(audit::recorded_seq(event) == 812);
+
+    audit::Access a{lab};
+    a.interaction = "submit";
+    a.resource_type = "Bundle";
+    a.resource_id = "LAB20261202.0042";
+    a.patient_nhs = "9434765919";
+    a.outcome = status == "accepted" ? 0 : 4;
+    a.outcome_text = status == "accepted" ? "" : std::string(m.reason);
+    a.node_ods = "RR8";
+    a.node_name = "leeds-acute";
+    a.journal_id = 4711;
+    CHECK(event == audit::with_seq(audit::make_record(a, r.recorded).event_json, 812));
+  }
+  // Anything else is given back as stored.
+  CHECK(audit::expand_event("{\"resourceType\":\"AuditEvent\",\"id\":\"3\"}") == "{\"resourceType\":\"AuditEvent\",\"id\":\"3\"}");
 }

@@ -14,6 +14,8 @@
 #include <thread>
 
 #include "audit/audit_event.hpp"
+#include "audit/submit_record.hpp"
+#include "node/caller_json.hpp"
 #include "audit/verify.hpp"
 #include "plugins/audit/sqlite/audit_log.hpp"
 #include "plugins/audit/sqlite/log_reader.hpp"
@@ -193,6 +195,36 @@ TEST_CASE("queries by patient, request id and time, paged; journal high water; t
   CHECK(log.query(later).empty());
 
   CHECK(log.journal_high_water() == 1201);
+
+  // A journalled message's compact record: stored compact, hashed as stored, read back expanded.
+  node::Caller lab;
+  lab.kind = node::Caller::Kind::System;
+  lab.id = "lab-feed";
+  lab.ods_code = "RR8";
+  std::string caller = node::caller_json(lab);
+  audit::Submit m;
+  m.journal_id = 1300;
+  m.message_id = "LAB.77";
+  m.status = "accepted";
+  m.nhs_number = "9000000009";
+  m.caller_json = caller;
+  m.node_ods = "RR8";
+  m.node_name = "leeds-acute";
+  log.append_sync({audit::make_submit_record(m)});
+  CHECK(log.journal_high_water() == 1300);
+  node::AuditQuery by_patient;
+  by_patient.patient_nhs = "9000000009";
+  by_patient.after_seq = 30;
+  auto submits = log.query(by_patient);
+  REQUIRE(submits.size() == 1);
+  CHECK(submits[0].seq == 31);
+  CHECK(submits[0].event_json.rfind("{\"resourceType\":\"AuditEvent\",\"id\":\"31\",", 0) == 0);
+  CHECK(submits[0].event_json.find("urn:hidewire:journal-id") != std::string::npos);
+  plugins::AuditLogReader reader(t.options().path);
+  auto who = reader.by_patient("9000000009");
+  REQUIRE_FALSE(who.empty());
+  CHECK(who.back().event_json == submits[0].event_json);
+  CHECK(reader.event(31).value_or("").rfind("{\"hidewire\":\"submit\",\"id\":\"31\",", 0) == 0);
   CHECK(log.token_ids_since("2000-01-01T00:00:00Z") == std::vector<std::string>{"jti-0", "jti-10", "jti-20"});
   CHECK(log.token_ids_since("2999-01-01T00:00:00Z").empty());
 }

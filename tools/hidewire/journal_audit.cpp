@@ -1,23 +1,22 @@
 #include "tools/hidewire/journal_audit.hpp"
 
 #include "audit/audit_event.hpp"
-#include "node/caller_json.hpp"
+#include "audit/submit_record.hpp"
 
 namespace hidewire::cli {
 
 node::AuditRecord journal_record(std::int64_t id, const node::JournalEntry& e, const std::string& node_ods, const std::string& node_name) {
-  node::Caller caller = node::caller_from_json(e.caller);
-  audit::Access a{caller};
-  a.interaction = "submit";
-  a.resource_type = "Bundle";
-  a.resource_id = e.message_id;
-  a.patient_nhs = audit::nhs_number_in(e.output);
-  a.outcome = e.status == "accepted" ? 0 : e.status == "rejected" ? 4 : 8;
-  a.outcome_text = e.status == "accepted" ? "" : e.reason;
-  a.node_ods = node_ods;
-  a.node_name = node_name;
-  a.journal_id = id;
-  return audit::make_record(a);
+  audit::Submit m;
+  m.journal_id = id;
+  m.message_id = e.message_id;
+  m.status = e.status;
+  if (e.status != "accepted") m.reason = e.reason;
+  std::string nhs = audit::nhs_number_in(e.output);
+  m.nhs_number = nhs;
+  m.caller_json = e.caller;
+  m.node_ods = node_ods;
+  m.node_name = node_name;
+  return audit::make_submit_record(m);
 }
 
 std::size_t audit_catch_up(node::Journal& journal, node::AuditLog& audit, const std::string& node_ods, const std::string& node_name) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <future>
 
+#include "audit/submit_record.hpp"
 #include "audit/verify.hpp"
 #include "fhir/clock.hpp"
 #include "log/log.hpp"
@@ -20,7 +21,7 @@ node::AuditRecord row(const Stmt& s) {
   node::AuditRecord r;
   r.seq = s.integer(0);
   r.recorded = s.text(1);
-  r.event_json = s.text(2);
+  r.event_json = audit::expand_event(s.text(2));
   r.patient_nhs = s.text(3);
   r.patient_id = s.text(4);
   r.request_id = s.text(5);
@@ -49,12 +50,14 @@ SqliteAuditLog::SqliteAuditLog(const Options& o) : o_(o) {
        " leaf_hash TEXT NOT NULL, patient_nhs TEXT NOT NULL DEFAULT '', patient_id TEXT NOT NULL DEFAULT '',"
        " request_id TEXT NOT NULL DEFAULT '', agent_ods TEXT NOT NULL DEFAULT '', action TEXT NOT NULL DEFAULT '',"
        " outcome TEXT NOT NULL DEFAULT '', token_id TEXT NOT NULL DEFAULT '', journal_id INTEGER NOT NULL DEFAULT 0);"
-       "CREATE INDEX IF NOT EXISTS entries_patient_nhs ON entries(patient_nhs);"
-       "CREATE INDEX IF NOT EXISTS entries_request_id ON entries(request_id);"
-       // Partial: most entries have no patient id (messages), no token id (no JWT); only the
-       // audits of journalled messages count for the journal's high-water mark. Each index an
-       // entry skips is a page fewer written per commit on the ingest path.
+       // Partial: most entries have no patient id (messages), no token id (no JWT), no request id
+       // (MLLP messages); only the audits of journalled messages count for the journal's
+       // high-water mark. Each index an entry skips is a page fewer written per commit on the
+       // ingest path.
        "DROP INDEX IF EXISTS entries_patient_id; DROP INDEX IF EXISTS entries_token_id; DROP INDEX IF EXISTS entries_journal_id;"
+       "DROP INDEX IF EXISTS entries_request_id; DROP INDEX IF EXISTS entries_patient_nhs;"
+       "CREATE INDEX IF NOT EXISTS entries_by_patient_nhs ON entries(patient_nhs) WHERE patient_nhs > '';"
+       "CREATE INDEX IF NOT EXISTS entries_by_request_id ON entries(request_id) WHERE request_id > '';"
        "CREATE INDEX IF NOT EXISTS entries_by_patient_id ON entries(patient_id) WHERE patient_id > '';"
        "CREATE INDEX IF NOT EXISTS entries_by_token_id ON entries(token_id) WHERE token_id > '';"
        "CREATE INDEX IF NOT EXISTS entries_submits ON entries(journal_id) WHERE action = 'submit';"
@@ -295,9 +298,9 @@ std::uint64_t SqliteAuditLog::signed_size() {
 std::vector<node::AuditRecord> SqliteAuditLog::query(const node::AuditQuery& q) {
   // Only the conditions asked for, so SQLite uses the index of the one that narrows.
   std::string sql = "SELECT " AUDIT_COLUMNS " FROM entries WHERE seq > ?1";
-  if (!q.patient_nhs.empty()) sql += " AND patient_nhs = ?2";
+  if (!q.patient_nhs.empty()) sql += " AND patient_nhs = ?2 AND patient_nhs > ''";
   if (!q.patient_id.empty()) sql += " AND patient_id = ?3 AND patient_id > ''";
-  if (!q.request_id.empty()) sql += " AND request_id = ?4";
+  if (!q.request_id.empty()) sql += " AND request_id = ?4 AND request_id > ''";
   if (!q.since.empty()) sql += " AND recorded >= ?5";
   sql += " ORDER BY seq LIMIT ?6";
   std::lock_guard lock(read_mu_);

@@ -1,5 +1,7 @@
 #include "plugins/audit/sqlite/log_reader.hpp"
 
+#include "audit/submit_record.hpp"
+
 #include <filesystem>
 #include <stdexcept>
 
@@ -102,14 +104,14 @@ std::optional<std::string> AuditLogReader::event(std::int64_t seq) {
 
 std::vector<node::AuditRecord> AuditLogReader::by_patient(const std::string& nhs_number) {
   Query q(db_, "SELECT seq, recorded, event_json, patient_nhs, patient_id, request_id, agent_ods, action, outcome, token_id, journal_id"
-               " FROM entries WHERE patient_nhs = ? ORDER BY seq");
+               " FROM entries WHERE patient_nhs = ? AND patient_nhs > '' ORDER BY seq");
   sqlite3_bind_text(q.s, 1, nhs_number.data(), static_cast<int>(nhs_number.size()), SQLITE_TRANSIENT);
   std::vector<node::AuditRecord> out;
   while (q.step()) {
     node::AuditRecord r;
     r.seq = q.integer(0);
     r.recorded = q.text(1);
-    r.event_json = q.text(2);
+    r.event_json = audit::expand_event(q.text(2));
     r.patient_nhs = q.text(3);
     r.patient_id = q.text(4);
     r.request_id = q.text(5);
