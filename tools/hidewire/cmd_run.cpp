@@ -162,8 +162,7 @@ int run_node(const Args& args) {
     }
     BreakGlassNotifier notifier(cfg);
     http::ApiGuard guard{&authenticator, audit.get(), cfg.ods_code, cfg.name,
-                         [&notifier](const http::BreakGlassAlert& a) { notifier.notify(a); }};
-    guard.node_kind = cfg.auth.node_kind;
+                         [&notifier](const http::BreakGlassAlert& a) { notifier.notify(a); }, {}, cfg.auth.node_kind};
     // The requester's side of federation (docs/FEDERATION.md): its own systems ask it for a
     // patient's record, and it asks the peers that hold one.
     std::unique_ptr<federation::Federation> fed;

@@ -57,7 +57,7 @@ JSON
 }
 # The node's federation section and the comma after it (docs/CONFIG.md "federation").
 federation_config() {
-  echo "\"federation\": {\"deadline_ms\": $deadline_ms, \"signing_key\": \"$work/$1-node-jwt.key\"},"
+  echo "\"federation\": {\"deadline_ms\": $deadline_ms, \"jwt_key\": \"$work/$1-node-jwt.key\"},"
 }
 start_node() {
   node_config "$1" >"$work/$1.json"
