@@ -123,7 +123,10 @@ class Record:
                       if_none_exist="identifier=%s|G8123456" % SDS_USER)
         birth = self.today.replace(year=self.today.year - a.age) - dt.timedelta(days=40)
         patient = {"resourceType": "Patient",
-                   "identifier": [{"system": NHS, "value": a.nhs}],
+                   "identifier": [{"extension": [{"url": "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus",
+                                                  "valueCodeableConcept": {"coding": [{"system": "https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland",
+                                                                                       "code": "01", "display": "Number present and verified"}]}}],
+                                   "system": NHS, "value": a.nhs}],
                    "name": [{"use": "official", "family": a.family, "given": [a.given], "prefix": ["Mrs"]}],
                    "gender": "female", "birthDate": birth.isoformat(),
                    "address": [{"use": "home", "line": ["14 Acacia Grove"], "city": "Leeds", "postalCode": "LS12 3HD"}],
@@ -132,7 +135,8 @@ class Record:
                                                               "display": "Emergency Contact"}], "text": "Daughter, main carer"}],
                                 "name": {"family": "Bennett", "given": ["Carol"]},
                                 "telecom": [{"system": "phone", "value": "07700 900461", "use": "mobile"}]}],
-                   "generalPractitioner": [{"identifier": {"system": ODS, "value": a.gp}, "display": a.gp_name}]}
+                   "generalPractitioner": [{"reference": practice, "identifier": {"system": ODS, "value": a.gp}, "display": a.gp_name},
+                                           {"reference": gp, "display": "Dr Amara Okafor"}]}
         if a.sensitive:
             patient["meta"] = {"security": [{"system": "http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "code": "R"}]}
         pat = self.add(patient, if_none_exist="identifier=%s|%s" % (NHS, a.nhs))
