@@ -11,9 +11,9 @@
 #               (POST A81001/Patient/$DIRECT_OP with RR8's certificate and a JWT its node signs)
 # Every request has a fresh JWT (its own jti). curl --parallel keeps CONCURRENCY requests in
 # flight; per request curl's time_total; p50 / p99 / max, requests/s, non-200s, and each node's
-# CPU (utime + stime from /proc) per request. PERF=1: perf record of the GP and A&E nodes at the
+# CPU (utime + stime from /proc, all five) per request. PERF=1: perf record of the GP and A&E nodes at the
 # middle concurrency, its top symbols printed.
-# Usage: [BUILD_DIR=build-rel] [PATIENTS=10] [REQUESTS=N] [DIRECT_OP=hidewire-patient-record]
+# Usage: [BUILD_DIR=build-rel | HIDEWIRE_BIN=FILE] [PATIENTS=10] [REQUESTS=N] [DIRECT_OP=hidewire-patient-record]
 #        bench/run_federation_bench.sh [CONCURRENCY...]   (default 1 8 32)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -21,11 +21,14 @@ build=${BUILD_DIR:-$root/build-rel}
 patients=${PATIENTS:-10}
 direct_op=${DIRECT_OP:-hidewire-patient-record}
 levels=("$@"); [ ${#levels[@]} -gt 0 ] || levels=(1 8 32)
-if ! { cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHIDEWIRE_BUILD_TESTS=OFF &&
-        nice cmake --build "$build" --target hidewire -- -j2; } >/tmp/federation-bench-build.log 2>&1; then
-  tail -n 30 /tmp/federation-bench-build.log >&2; echo "bench: the Release build in $build failed" >&2; exit 1
+bin=${HIDEWIRE_BIN:-}   # a binary of your own (no build): for trying the script out, not for figures
+if [ -z "$bin" ]; then
+  if ! { cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHIDEWIRE_BUILD_TESTS=OFF &&
+          nice cmake --build "$build" --target hidewire -- -j2; } >/tmp/federation-bench-build.log 2>&1; then
+    tail -n 30 /tmp/federation-bench-build.log >&2; echo "bench: the Release build in $build failed" >&2; exit 1
+  fi
+  bin="$build/tools/hidewire"
 fi
-bin="$build/tools/hidewire"
 source "$root/tests/node/lib.sh"
 source "$root/tests/node/access/pki.sh"
 log_level=${LOG_LEVEL:-info}
@@ -76,18 +79,20 @@ requests_file() {
         --practitioner-id G1234567 --practitioner-name "Priya Shah" --sds-role R8000 --purpose emergency --scope "patient/*.read")
       printf 'url = "%s/Patient/$%s"\ncert = "%s"\nkey = "%s"\n' "${base[gp]}" "$direct_op" "$work/aande.crt" "$work/aande.key" >>"$f"
     fi
-    printf 'cacert = "%s"\nrequest = "POST"\nheader = "Content-Type: application/fhir+json"\nheader = "Authorization: Bearer %s"\ndata-binary = "@%s"\noutput = "/dev/null"\nnext\n' \
+    # options hold per URL in a curl config ("next" starts the next one's), so each request has them all
+    printf 'cacert = "%s"\nrequest = "POST"\nheader = "Content-Type: application/fhir+json"\nheader = "Authorization: Bearer %s"\ndata-binary = "@%s"\noutput = "/dev/null"\nsilent\nwrite-out = "%%{http_code} %%{time_total}\\n"\n' \
       "$work/ca.crt" "$tok" "$work/params-$n.json" >>"$f"
+    if [ "$i" -lt $((count - 1)) ]; then echo next >>"$f"; fi
   done
 }
 cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 run_round() {  # VARIANT CONCURRENCY
   local v=$1 c=$2 count=${REQUESTS:-$(( $2 * 12 < 40 ? 40 : $2 * 12 ))}
   requests_file "$v" "$c"   # warm-up: one request per connection, not counted
-  curl -s --parallel --parallel-max "$c" -K "$work/requests-$v.txt" >/dev/null 2>&1 || true
+  curl -s --no-progress-meter --parallel --parallel-max "$c" -K "$work/requests-$v.txt" >/dev/null 2>&1 || true
   requests_file "$v" "$count"
   declare -A before
-  for n in gp aande social; do before[$n]=$(cpu_of "${pid_of[$n]}"); done
+  for n in "${nodes[@]}"; do before[$n]=$(cpu_of "${pid_of[$n]}"); done
   local perf_pid=""
   if [ -n "${PERF:-}" ] && [ "$c" = "${levels[$(( ${#levels[@]} / 2 ))]}" ]; then
     perf record -g -o "$work/perf-$v.data" -p "${pid_of[gp]},${pid_of[aande]}" >/dev/null 2>&1 & perf_pid=$!
@@ -95,11 +100,11 @@ run_round() {  # VARIANT CONCURRENCY
   fi
   local t0 t1
   t0=$(date +%s%N)
-  curl -s --parallel --parallel-immediate --parallel-max "$c" -w '%{http_code} %{time_total}\n' -K "$work/requests-$v.txt" >"$work/times.txt" || true
+  curl -s --no-progress-meter --parallel --parallel-immediate --parallel-max "$c" -K "$work/requests-$v.txt" >"$work/times.txt" 2>"$work/curl.err" || true
   t1=$(date +%s%N)
   [ -n "$perf_pid" ] && { kill -INT "$perf_pid"; wait "$perf_pid" 2>/dev/null || true; }
   local cpus=""
-  for n in gp aande social; do
+  for n in "${nodes[@]}"; do
     cpus+=" $(awk -v a="${before[$n]}" -v b="$(cpu_of "${pid_of[$n]}")" -v n="$count" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (b - a) * 1000 / hz / n }')"
   done
   python3 - "$work/times.txt" "$v" "$c" "$count" "$(( (t1 - t0) / 1000000 ))" $cpus <<'PY' | tee -a "$work/results.tsv" >&2
@@ -110,14 +115,14 @@ bad = sum(1 for s, _ in lines if s != "200")
 def pct(p): return ok[min(len(ok) - 1, int(round(p / 100 * len(ok) + 0.5)) - 1)] if ok else float("nan")
 v, c, n, wall = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 print("\t".join([v, c, str(n), "%.0f" % pct(50), "%.0f" % pct(99), "%.0f" % (ok[-1] if ok else float("nan")),
-                 "%.1f" % (len(ok) / (wall / 1000)), str(bad)] + sys.argv[6:9]))
+                 "%.1f" % (len(ok) / (wall / 1000)), str(bad)] + sys.argv[6:11]))
 PY
 }
-echo "variant	concurrency	requests	p50_ms	p99_ms	max_ms	req/s	non200	cpu_ms_per_req(gp aande social)" >&2
+echo "variant	concurrency	requests	p50_ms	p99_ms	max_ms	req/s	non200	cpu_ms_per_req(gp aande amb nhs111 social)" >&2
 # Check once that the federated query answers the whole record.
 requests_file federated 1
 sed -i 's|output = "/dev/null"|output = "'"$work"'/one.json"|' "$work/requests-federated.txt"
-curl -s -K "$work/requests-federated.txt" || true
+curl -s -K "$work/requests-federated.txt" >/dev/null || true
 python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); print("federated answer: %d entries, %d bytes" % (len(b.get("entry",[])), len(open(sys.argv[1]).read())))' "$work/one.json" ||
   { head -c 400 "$work/one.json"; fail "the federated answer is not a Bundle"; }
 for c in "${levels[@]}"; do
@@ -125,9 +130,9 @@ for c in "${levels[@]}"; do
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo '| query | concurrent | requests | p50 ms | p99 ms | max ms | requests/s | non-200 | node CPU ms per query: GP / A&E / social care |'
+echo '| query | concurrent | requests | p50 ms | p99 ms | max ms | requests/s | non-200 | node CPU ms per query: GP / A&E / ambulance / 111 / social care |'
 echo '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |'
-awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s / %s / %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }' "$work/results.tsv"
+awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s / %s / %s / %s / %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 }' "$work/results.tsv"
 if [ -n "${PERF:-}" ]; then
   for f in "$work"/perf-*.data; do
     echo; echo "perf: $(basename "$f")"
