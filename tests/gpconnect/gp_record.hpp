@@ -224,7 +224,7 @@ inline void add_edith(GpNode& n) {
             snomed("91936005", "Allergy to penicillin") + R"(,"patient":{"reference":"Patient/edith"},"recordedDate":"1998-04-02")");
   n.put("AllergyIntolerance", "grass",
         R"("clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical","code":"resolved"}]},"code":)" +
-            snomed("418689008", "Allergy to grass pollen") + R"(,"patient":{"reference":"Patient/edith"},"recordedDate":"2001-05-20","lastOccurrence":"2015-06-01")");
+            snomed("418689008", "Allergy to grass pollen") + R"(,"patient":{"reference":"Patient/edith"},"asserter":{"reference":"RelatedPerson/susan"},"recordedDate":"2001-05-20","lastOccurrence":"2015-06-01")");
   add_medication(n, "furosemide", "med-furosemide", ago(7), "", {ago(7)}, "cons-recent");
   add_medication(n, "amlodipine", "med-amlodipine", "2018-06-01", "", {ago(60), ago(30), ago(2)});
   add_medication(n, "metformin", "med-metformin", "2009-02-10", "", {ago(30)});

@@ -183,6 +183,19 @@ TEST_CASE_FIXTURE(Fixture, "a sensitive record is not found, except by its holde
   CHECK(gpc().status == 200);
 }
 
+TEST_CASE("a sensitive record is served to a role the policy permits (sensitive_roles)") {
+  plugins::consent::Settings settings;
+  settings.sensitive_roles = {"safeguarding-lead"};
+  auto policy = plugins::consent::make(settings);
+  GpNode n(*policy, "sensitive");
+  add_edith(n);
+  n.put("Patient", "edith", edith_patient(R"(,"meta":{"security":[{"system":"http://terminology.hl7.org/CodeSystem/v3-Confidentiality","code":"R"}]})"));
+  n.auth.caller = trust_peer();
+  CHECK(n.post("gpc.getstructuredrecord", gpc_request(kAll)).status == 404);
+  n.auth.caller.roles = {"safeguarding-lead"};
+  CHECK(n.post("gpc.getstructuredrecord", gpc_request(kAll)).status == 200);
+}
+
 TEST_CASE_FIXTURE(Fixture, "a restriction withholds what it covers, the rest flows, and the answer says so without saying what") {
   node.put("Consent", "no-mh", kNoMentalHealth);
   node.auth.caller = trust_peer();

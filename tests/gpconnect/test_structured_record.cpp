@@ -69,6 +69,7 @@ TEST_CASE_FIXTURE(Fixture, "allergies: active ones, and the ended ones only when
   Answer with = ask(include("includeAllergies", part("includeResolvedAllergies", R"("valueBoolean":true)")));
   CHECK(with.list_items("1103671000000101") == std::vector<std::string>{"AllergyIntolerance/grass"});
   CHECK(with.ids("AllergyIntolerance").size() == 2);
+  CHECK(with.ids("RelatedPerson") == std::vector<std::string>{"susan"});  // her daughter said so: the asserter comes with it
 }
 
 TEST_CASE_FIXTURE(Fixture, "medication: statements listed, authorisations and Medications with them, issues when asked, and the from-date") {
