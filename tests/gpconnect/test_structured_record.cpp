@@ -4,6 +4,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "fhir/codec.hpp"
+#include "fhir/validator.hpp"
+#include "fhirpath/invariants.hpp"
 #include "gp_record.hpp"
 #include "plugins/access/allow_all/allow_all.hpp"
 
@@ -59,6 +62,27 @@ TEST_CASE_FIXTURE(Fixture, "the answer: a collection Bundle, the Patient, the pr
   CHECK(a.ids("List").empty());
   CHECK(a.ids("RelatedPerson").empty());  // no area asked for
   CHECK(a.outcome() == nullptr);
+}
+
+TEST_CASE_FIXTURE(Fixture, "the whole record, every area asked for, is valid FHIR R4 (structure and invariants)") {
+  const std::string all =
+      include("includeAllergies", part("includeResolvedAllergies", R"("valueBoolean":true)")) + "," +
+      include("includeMedication", part("includePrescriptionIssues", R"("valueBoolean":true)")) + "," + include("includeProblems") + "," +
+      include("includeConsultations") + "," + include("includeImmunisations") + "," + include("includeInvestigations") + "," +
+      include("includeUncategorisedData") + "," + include("includeReferrals") + "," +
+      include("includeDiaryEntries", part("diaryEntriesSearchDate", R"("valueDate":"2010-01-01")")) + "," + include("includeSomethingNew");
+  http::Response r = node.post("gpc.getstructuredrecord", gpc_request(all));
+  REQUIRE(r.status == 200);
+  const fhir::Schema& schema = fhir::Schema::r4();
+  fhir::Node bundle;
+  fhir::Diagnostics d;
+  REQUIRE(fhir::parse_json(r.body, schema, bundle, d));
+  fhir::validate(bundle, schema, d);
+  fhirpath::check_invariants(bundle, schema, d);
+  for (const auto& issue : d.issues())
+    if (issue.severity == fhir::Severity::Error) MESSAGE(issue.location << ": " << issue.message);
+  CHECK_FALSE(d.has_errors());
+  CHECK(Answer(r.body).list("714311000000108")->HasMember("emptyReason"));  // an empty List, valid too
 }
 
 TEST_CASE_FIXTURE(Fixture, "allergies: active ones, and the ended ones only when asked") {
