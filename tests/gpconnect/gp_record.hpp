@@ -209,7 +209,7 @@ inline void add_edith(GpNode& n) {
             problem + status("active") + R"("code":)" + snomed("13645005", "Chronic obstructive lung disease") + R"(,"onsetDateTime":"2012-05-10")");
   n.put("Condition", "t2dm", R"("extension":[)" + major + "]," + problem + status("active") + R"("code":)" + snomed("44054006", "Diabetes mellitus type 2") +
                                  R"(,"onsetDateTime":"2009-02-01")");
-  n.put("Condition", "htn", problem + status("active") + R"("code":)" + snomed("38341003", "Hypertensive disorder") + R"(,"onsetDateTime":"2005-09-20")");
+  n.put("Condition", "htn", R"("extension":[{"url":"https://fhir.nhs.uk/StructureDefinition/Extension-ActualProblem","valueReference":{"reference":"Observation/bp"}}],)" + problem + status("active") + R"("code":)" + snomed("38341003", "Hypertensive disorder") + R"(,"onsetDateTime":"2005-09-20")");
   n.put("Condition", "nof", problem + status("resolved") + R"("code":)" + snomed("5913000", "Fracture of neck of femur") +
                                 R"(,"onsetDateTime":"2020-11-02","abatementDateTime":"2021-03-01")");
   n.put("Condition", "depression",

@@ -135,6 +135,7 @@ TEST_CASE_FIXTURE(Fixture, "problems: the problem list with its extensions, by s
     if (std::string(e["resource"]["resourceType"].GetString()) == "Condition" && std::string(e["resource"]["id"].GetString()) == "copd")
       related = std::string(e["resource"]["extension"][1]["url"].GetString()).find("RelatedProblemHeader") != std::string::npos;
   CHECK(related);
+  CHECK(all.ids("Observation") == std::vector<std::string>{"bp"});  // hypertension's actual problem, the reading it was coded from
   Answer active = ask(include("includeProblems", part("filterStatus", R"("valueCode":"active")")));
   CHECK(active.list_items("717711000000103").size() == 4);
   CHECK_FALSE(has(active.ids("Condition"), "nof"));
