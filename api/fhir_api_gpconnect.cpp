@@ -102,8 +102,10 @@ Response FhirApi::holds_record(const Request& req, const node::Caller& caller, A
   Response r;
   r.body = R"({"resourceType":"Parameters","parameter":[{"name":"holdsRecord","valueBoolean":)" + std::string(holds ? "true" : "false") +
            R"(},{"name":"organization","valueIdentifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":)" +
-           json_string(guard_.node_ods) + R"(}},{"name":"organizationKind","valueCode":)" + json_string(guard_.node_kind) +
-           R"(},{"name":"registeredGp","valueBoolean":)" + (registered ? "true" : "false") + "}]}";
+           json_string(guard_.node_ods) + "}}" +
+           // A code is never empty: a node configured without a kind says none.
+           (guard_.node_kind.empty() ? "" : R"(,{"name":"organizationKind","valueCode":)" + json_string(guard_.node_kind) + "}") +
+           R"(,{"name":"registeredGp","valueBoolean":)" + (registered ? "true" : "false") + "}]}";
   return r;
 }
 

@@ -103,6 +103,12 @@ void problems(const Record& r, const StructuredQuery& q, std::vector<Section>& o
       if (sig != q.problem_significance) continue;
     }
     s.listed.push_back(i);
+    // The clinical item the problem is about (GP Connect's actual problem) comes with it.
+    const Json* exts = member(i->doc, "extension");
+    if (exts && exts->IsArray())
+      for (const Json& e : exts->GetArray())
+        if (url_ends(text_at(e, "url"), "ActualProblem"))
+          if (const Item* x = r.find(reference_key(member(e, "valueReference"))); x && !in_error(*x)) s.also.push_back(x);
   }
   out.push_back(std::move(s));
 }

@@ -27,7 +27,7 @@ std::string uuid() {
 // Types about no patient that the record's resources point at, read from the store once each;
 // and patient-linked ones that only make sense with what names them.
 const std::set<std::string, std::less<>> kSupporting{"Organization", "Practitioner", "PractitionerRole", "Location",
-                                                     "Medication",   "Device",       "Specimen"};
+                                                     "Medication",   "Device",       "Specimen",         "RelatedPerson"};
 
 class Writer {
  public:

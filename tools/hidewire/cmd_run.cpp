@@ -161,8 +161,13 @@ int run_node(const Args& args) {
       log::info("source " + s.name + ": " + sources.back()->describe());
     }
     BreakGlassNotifier notifier(cfg);
-    http::ApiGuard guard{&authenticator, audit.get(), cfg.ods_code, cfg.name,
-                         [&notifier](const http::BreakGlassAlert& a) { notifier.notify(a); }, {}, cfg.auth.node_kind};
+    http::ApiGuard guard;
+    guard.auth = &authenticator;
+    guard.audit = audit.get();
+    guard.node_ods = cfg.ods_code;
+    guard.node_name = cfg.name;
+    guard.node_kind = cfg.auth.node_kind;
+    guard.on_break_glass = [&notifier](const http::BreakGlassAlert& a) { notifier.notify(a); };
     // The requester's side of federation (docs/FEDERATION.md): its own systems ask it for a
     // patient's record, and it asks the peers that hold one.
     std::unique_ptr<federation::Federation> fed;
