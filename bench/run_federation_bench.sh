@@ -37,8 +37,6 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "commit: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo ' (with changes)'); $(date -u '+%F %H:%M UTC')"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for n in "${nodes[@]}"; do start_node "$n"; done
-declare -A pid_of
-for i in "${!nodes[@]}"; do pid_of[${nodes[$i]}]=${pids[$i]}; done
 
 # The records: patient k's NHS number is 9434765xx with its check digit.
 nhs=()

@@ -3,8 +3,8 @@
 # its ODS code; every node lists the other four as peers (url, mutual TLS, the JWT key its node
 # signs with), has a local clinical system ("epr", clinicians' JWTs) and a loader (bearer token),
 # and trusts the patients' identity provider. Set `deadline_ms` before sourcing to change the
-# federation deadline (default 3000). Sets port_NAME, base_NAME, aud_NAME; starts nothing:
-# call start_node NAME.
+# federation deadline (default 3000). Sets port, base, aud (by name); starts nothing: call
+# start_node NAME (stop_node NAME).
 nodes=(gp aande amb nhs111 social)
 declare -A ods=([gp]=A81001 [aande]=RR8 [amb]=RX9 [nhs111]=NLO [social]=8JF33)
 declare -A kind=([gp]=gp-practice [aande]=acute-trust [amb]=ambulance-service [nhs111]=nhs-111 [social]=social-care)
@@ -59,9 +59,15 @@ JSON
 federation_config() {
   echo "\"federation\": {\"deadline_ms\": $deadline_ms, \"jwt_key\": \"$work/$1-node-jwt.key\"},"
 }
-start_node() {
+declare -A pid_of
+start_node() {  # start_node NAME: (re)writes its config, starts it; its pid in pid_of[NAME]
   node_config "$1" >"$work/$1.json"
   start "$1" "$work/$1.json"
+  pid_of[$1]=${pids[-1]}
+}
+stop_node() {  # stop_node NAME: SIGTERM, and wait until it is gone
+  kill -TERM "${pid_of[$1]}" 2>/dev/null || true
+  wait "${pid_of[$1]}" 2>/dev/null || true
 }
 # load NAME FILE: a transaction Bundle into node NAME's store, by its loader.
 load() {
