@@ -7,19 +7,20 @@
 # provider a care plan for each. Rounds, one after the other, at each concurrency:
 #   federated - the A&E's local system asks its own node: POST RR8/Patient/$hidewire-federated-record
 #               (the node asks every peer, merges the GP's record and the care plan)
-#   direct    - the same record asked of the GP node itself, as RR8's node asks it
-#               (POST A81001/Patient/$DIRECT_OP with RR8's certificate and a JWT its node signs)
+#   direct    - the same record asked of the GP node itself, as RR8's node asks it: POST
+#               A81001/Patient/$gpc.getstructuredrecord, every clinical area (the Parameters the
+#               requester sends), RR8's certificate and a JWT signed with its node's key
 # Every request has a fresh JWT (its own jti). curl --parallel keeps CONCURRENCY requests in
 # flight; per request curl's time_total; p50 / p99 / max, requests/s, non-200s, and each node's
 # CPU (utime + stime from /proc, all five) per request. PERF=1: perf record of the GP and A&E nodes at the
 # middle concurrency, its top symbols printed.
-# Usage: [BUILD_DIR=build-rel | HIDEWIRE_BIN=FILE] [PATIENTS=10] [REQUESTS=N] [DIRECT_OP=hidewire-patient-record]
+# Usage: [BUILD_DIR=build-rel | HIDEWIRE_BIN=FILE] [PATIENTS=10] [REQUESTS=N] [PERF=1]
 #        bench/run_federation_bench.sh [CONCURRENCY...]   (default 1 8 32)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build=${BUILD_DIR:-$root/build-rel}
 patients=${PATIENTS:-10}
-direct_op=${DIRECT_OP:-hidewire-patient-record}
+direct_op=${DIRECT_OP:-gpc.getstructuredrecord}
 levels=("$@"); [ ${#levels[@]} -gt 0 ] || levels=(1 8 32)
 bin=${HIDEWIRE_BIN:-}   # a binary of your own (no build): for trying the script out, not for figures
 if [ -z "$bin" ]; then
@@ -60,12 +61,22 @@ JSON
   load social "$work/plan-$n.json"
   printf '{"resourceType":"Parameters","parameter":[{"name":"patientNHSNumber","valueIdentifier":{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"%s"}}]}' \
     "$n" >"$work/params-$n.json"
+  # what the requester sends the registered GP (federation/parameters.cpp: every clinical area)
+  python3 - "$n" >"$work/gpc-params-$n.json" <<'PY'
+import json, sys
+areas = [{"name": "includeAllergies", "part": [{"name": "includeResolvedAllergies", "valueBoolean": True}]},
+         {"name": "includeMedication", "part": [{"name": "includePrescriptionIssues", "valueBoolean": True}]}] + \
+        [{"name": n} for n in ("includeConsultations", "includeProblems", "includeImmunisations", "includeUncategorisedData",
+                               "includeInvestigations", "includeReferrals", "includeDiaryEntries")]
+print(json.dumps({"resourceType": "Parameters", "parameter": [
+  {"name": "patientNHSNumber", "valueIdentifier": {"system": "https://fhir.nhs.uk/Id/nhs-number", "value": sys.argv[1]}}] + areas}))
+PY
 done
 echo "records: ${#nhs[@]} patients, $(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["entry"]))' "$work/record-${nhs[0]}.json") resources and $(stat -c %s "$work/record-${nhs[0]}.json") bytes each at the GP"
 
 # requests_file VARIANT COUNT: curl's config for COUNT requests, round-robin over the patients.
 requests_file() {
-  local v=$1 count=$2 f="$work/requests-$1.txt" i n tok
+  local v=$1 count=$2 f="$work/requests-$1.txt" i n tok params
   : >"$f"
   for i in $(seq 0 $((count - 1))); do
     n=${nhs[$((i % ${#nhs[@]}))]}
@@ -77,11 +88,13 @@ requests_file() {
         --practitioner-id G1234567 --practitioner-name "Priya Shah" --sds-role R8000 --purpose emergency --scope "patient/*.read")
       printf 'url = "%s/Patient/$%s"\ncert = "%s"\nkey = "%s"\n' "${base[gp]}" "$direct_op" "$work/aande.crt" "$work/aande.key" >>"$f"
     fi
+    params="$work/params-$n.json"
+    [ "$v" = direct ] && [ "$direct_op" = gpc.getstructuredrecord ] && params="$work/gpc-params-$n.json"
     # options hold per URL in a curl config ("next" starts the next one's), so each request has them all.
     # no-sessionid: the node's TLS listeners with a client CA refuse a resumed session ("session id
     # context uninitialized", net/tls_server.cpp sets none), which curl --parallel offers on new connections.
     printf 'cacert = "%s"\nrequest = "POST"\nheader = "Content-Type: application/fhir+json"\nheader = "Authorization: Bearer %s"\ndata-binary = "@%s"\noutput = "/dev/null"\nsilent\nno-sessionid\nwrite-out = "%%{http_code} %%{time_total} %%{size_download}\\n"\n' \
-      "$work/ca.crt" "$tok" "$work/params-$n.json" >>"$f"
+      "$work/ca.crt" "$tok" "$params" >>"$f"
     if [ "$i" -lt $((count - 1)) ]; then echo next >>"$f"; fi
   done
 }
