@@ -154,7 +154,8 @@ echo '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |'
 awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s / %s / %s / %s / %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 }' "$work/results.tsv"
 if [ -n "${PERF:-}" ]; then
   for f in "$work"/perf-*.data; do
-    echo; echo "perf: $(basename "$f")"
-    perf report -i "$f" --no-children --sort comm,dso,symbol --stdio 2>/dev/null | grep -v '^#' | grep '%' | head -n 25
+    echo; echo "perf: $(basename "$f" .data) (GP node pid ${pid_of[gp]}, A&E node pid ${pid_of[aande]}), top symbols by self time"
+    perf report -i "$f" --no-children -g none --sort pid,dso,symbol --stdio 2>/dev/null | grep '%' | grep -v '^#' |
+      sed 's/  */ /g' | cut -c1-150 | head -n 30 || true
   done
 fi
