@@ -259,10 +259,13 @@ Response FhirApi::write(const Request& req, const node::Caller& caller, AccessTr
   const std::string& if_match = req.header("if-match");
   int expected = if_match.empty() ? 0 : node::version_of_etag(if_match);
   if (!if_match.empty() && expected == 0) return operation_outcome(400, "invalid", "If-Match must be a version ETag such as W/\"3\"");
-  if (id.empty()) return resource_response(store_.create(req.body), 201);
-  bool existed = store_.read(type, id).has_value();
-  if (expected && !existed) return operation_outcome(412, "conflict", type + "/" + id + " does not exist: If-Match cannot hold");
-  return resource_response(store_.update(type, id, req.body, expected), existed ? 200 : 201);
+  // Written once it is audited (api/fhir_api_write.cpp); If-Match is the store's to judge then.
+  return deferred_write(trail, [this, type, id, expected, body = req.body](AccessTrail&) {
+    if (id.empty()) return resource_response(store_.create(body), 201);
+    bool existed = store_.read(type, id).has_value();
+    if (expected && !existed) return operation_outcome(412, "conflict", type + "/" + id + " does not exist: If-Match cannot hold");
+    return resource_response(store_.update(type, id, body, expected), existed ? 200 : 201);
+  });
 }
 
 Response FhirApi::capability(const Request& req) {

@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 
 #include "api/access_trail.hpp"
@@ -20,6 +21,10 @@
 #include "node/audit_log.hpp"
 #include "node/authentication.hpp"
 #include "node/fhir_store.hpp"
+
+namespace boost::asio {
+class thread_pool;
+}
 
 namespace hidewire::http {
 
@@ -51,13 +56,18 @@ class FhirApi {
  public:
   FhirApi(node::FhirStore& store, const node::AccessPolicy& policy, const fhir::Schema& schema = fhir::Schema::r4())
       : FhirApi(store, policy, ApiGuard{}, schema) {}
-  FhirApi(node::FhirStore& store, const node::AccessPolicy& policy, ApiGuard guard, const fhir::Schema& schema = fhir::Schema::r4())
-      : store_(store), policy_(policy), guard_(std::move(guard)), schema_(schema) {}
-  // Authenticates, serves, audits, then answers (from the audit log's writer thread).
+  FhirApi(node::FhirStore& store, const node::AccessPolicy& policy, ApiGuard guard, const fhir::Schema& schema = fhir::Schema::r4());
+  // Waits for the writes already audited to be applied and answered.
+  ~FhirApi();
+  FhirApi(const FhirApi&) = delete;
+  FhirApi& operator=(const FhirApi&) = delete;
+  // Authenticates, serves, audits, then answers (from the audit log's writer thread; a write
+  // from the API's own writer thread, once it is audited and applied).
   void handle_async(const Request& req, std::function<void(Response)> reply);
   // The same, waiting for the audit.
   Response handle(const Request& req);
-  // What an authenticated caller gets; `trail` says what it was, for the audit.
+  // What an authenticated caller gets; `trail` says what it was, for the audit. A write is only
+  // checked here: its store write is `trail.apply`, which finish() runs once it is audited.
   Response serve(const Request& req, const node::Caller& caller, AccessTrail& trail);
 
  private:
@@ -89,11 +99,20 @@ class FhirApi {
   const AsyncOperation* patient_operation(const Request& req) const;
   // Headers, audit, then the answer: the common end of every request.
   void finish(const node::Caller& caller, AccessTrail trail, Response r, std::function<void(Response)> reply);
+  // A checked write (trail.apply): audited as authorised, durable, then applied on writer_, and
+  // audited again if the store refused or failed it (api/fhir_api_write.cpp).
+  struct PendingWrite;
+  void audited_write(const node::Caller& caller, AccessTrail trail, std::function<void(Response)> reply);
+  void apply_write(PendingWrite& w);
 
   node::FhirStore& store_;
   const node::AccessPolicy& policy_;
   ApiGuard guard_;
   const fhir::Schema& schema_;
+  // Store writes of audited requests, in the order their audits became durable: off the audit
+  // log's writer thread (it serves every access) and off the I/O threads (which never wait for
+  // an audit sync).
+  std::unique_ptr<boost::asio::thread_pool> writer_;
 };
 
 Response operation_outcome(int status, const std::string& code, const std::string& message);

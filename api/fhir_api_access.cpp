@@ -127,6 +127,10 @@ void FhirApi::finish(const node::Caller& caller, AccessTrail trail, Response r, 
     trail.outcome = r.status >= 500 ? 8 : 4;
     trail.outcome_text = "answered " + std::to_string(r.status);
   }
+  // A checked write: audited first, then written (api/fhir_api_write.cpp). One refused since it
+  // was checked is not written.
+  if (trail.apply && trail.outcome == 0 && r.status < 400) return audited_write(caller, std::move(trail), std::move(reply));
+  trail.apply = nullptr;
   if (!caller.request_id.empty()) r.headers["X-Request-ID"] = caller.request_id;
   r.headers["Cache-Control"] = "no-store";  // health data, and GP Connect's rule for every answer
   if (!guard_.audit) return reply(std::move(r));

@@ -1,8 +1,6 @@
 // Transaction and batch Bundles, and Patient/$everything: each entry is put to the policy and
 // the write rules as a single write would be, so a Bundle cannot carry what a PUT could not.
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "api/fhir_api.hpp"
 #include "api/fhir_api_parts.hpp"
@@ -12,6 +10,8 @@
 #include "fhir/json_numbers.hpp"
 #include "fhir/nhs_number.hpp"
 
+#include <algorithm>
+#include <memory>
 #include <set>
 
 namespace hidewire::http {
@@ -96,6 +96,19 @@ std::string nhs_twice(const rapidjson::Value& entries) {
   return {};
 }
 
+// A batch entry's answer when it was not applied.
+std::string entry_answer(int status, const std::string& outcome) {
+  return R"({"response":{"status":")" + std::to_string(status) + R"(","outcome":)" + outcome + "}}";
+}
+
+// Writes one batch entry as a transaction of its own: its response entry.
+std::string batch_entry(node::FhirStore& store, const rapidjson::Value& entry) {
+  std::string one = R"({"resourceType":"Bundle","type":"transaction","entry":[)" + json_of(entry) + "]}";
+  rapidjson::Document rd;
+  rd.Parse(store.transaction(one).c_str());
+  return json_of(rd["entry"][0]);
+}
+
 }  // namespace
 
 // The first refusal for an entry of `bundle`, as the policy and the write rules see it.
@@ -140,42 +153,65 @@ Response FhirApi::bundle(const Request& req, const node::Caller& caller, AccessT
     for (rapidjson::SizeType i = 0; i < n; ++i)
       if (auto no = refuse_entry(b["entry"][i], caller, policy_, store_, trail, orgs))
         return refused(trail, *no, "entry " + std::to_string(i) + " refused");
-    Response r;
-    r.body = store_.transaction(req.body);
-    return r;
+    // Written once audited (api/fhir_api_write.cpp), in one store transaction: its 412s are its own.
+    return deferred_write(trail, [this, body = req.body](AccessTrail&) {
+      Response r;
+      r.body = store_.transaction(body);
+      return r;
+    });
   }
   if (kind != "batch") return operation_outcome(400, "invalid", "Bundle.type must be transaction or batch, not '" + kind + "'");
   trail.interaction = "batch";
-  // Batch: each entry on its own; one failing does not stop the others.
-  std::string body = R"({"resourceType":"Bundle","type":"batch-response","entry":[)";
-  for (rapidjson::SizeType i = 0; i < n; ++i) {
-    if (i) body += ',';
-    if (auto no = refuse_entry(b["entry"][i], caller, policy_, store_, trail, orgs)) {
-      body += R"({"response":{"status":)" + json_string(std::to_string(no->status)) + R"(,"outcome":)" + no->body + "}}";
-      continue;
+  // Batch: each entry on its own; one failing does not stop the others. Every entry is checked
+  // now, for the audit before anything is written; those that pass are written once it is
+  // durable, each checked again just before (an earlier entry may have changed what it may write).
+  auto refusals = std::make_shared<std::vector<std::string>>(n);  // an entry's answer when refused now
+  for (rapidjson::SizeType i = 0; i < n; ++i)
+    if (auto no = refuse_entry(b["entry"][i], caller, policy_, store_, trail, orgs)) (*refusals)[i] = entry_answer(no->status, no->body);
+  auto doc = std::make_shared<rapidjson::Document>(std::move(b));
+  return deferred_write(trail, [this, caller, doc, orgs, refusals](AccessTrail& after) {
+    after.patients.clear();  // audited again: the patients of the entries not applied
+    std::string body = R"({"resourceType":"Bundle","type":"batch-response","entry":[)", not_applied;
+    int worst = 0;
+    for (rapidjson::SizeType i = 0; i < refusals->size(); ++i) {
+      if (i) body += ',';
+      if (!(*refusals)[i].empty()) {
+        body += (*refusals)[i];
+        continue;
+      }
+      const rapidjson::Value& entry = (*doc)["entry"][i];
+      AccessTrail scratch;
+      int status = 0;
+      std::string outcome;
+      if (auto no = refuse_entry(entry, caller, policy_, store_, scratch, orgs)) {
+        status = no->status;
+        outcome = no->body;
+      } else {
+        try {
+          body += batch_entry(store_, entry);
+          continue;
+        } catch (const node::StoreError& e) {
+          status = e.http_status;
+          outcome = operation_outcome(e.http_status, "processing", e.what()).body;
+        } catch (const node::StorageUnavailable& e) {
+          status = 503;
+          outcome = operation_outcome(503, "transient", std::string("the store cannot write now: ") + e.what()).body;
+        }
+      }
+      body += entry_answer(status, outcome);
+      worst = std::max(worst, status);
+      not_applied += (not_applied.empty() ? "entry " : ", entry ") + std::to_string(i) + " (" + std::to_string(status) + ")";
+      if (entry.HasMember("resource"))
+        if (auto patient = auth::patient_of(json_of(entry["resource"])); patient && patient->rfind("urn:", 0) != 0) after.patient(*patient);
     }
-    std::string one = R"({"resourceType":"Bundle","type":"transaction","entry":[)";
-    one += json_of(b["entry"][i]) + "]}";
-    try {
-      std::string resp = store_.transaction(one);
-      rapidjson::Document rd;
-      rd.Parse(resp.c_str());
-      rapidjson::StringBuffer eb;
-      rapidjson::Writer<rapidjson::StringBuffer> ew(eb);
-      rd["entry"][0].Accept(ew);
-      body += std::string(eb.GetString(), eb.GetSize());
-    } catch (const node::StoreError& e) {
-      body += R"({"response":{"status":)" + json_string(std::to_string(e.http_status)) + R"(,"outcome":)" +
-              operation_outcome(e.http_status, "processing", e.what()).body + "}}";
-    } catch (const node::StorageUnavailable& e) {
-      body += R"({"response":{"status":"503","outcome":)" +
-              operation_outcome(503, "transient", std::string("the store cannot write now: ") + e.what()).body + "}}";
+    if (!not_applied.empty()) {
+      after.outcome = worst >= 500 ? 8 : 4;
+      after.outcome_text = "batch " + not_applied;
     }
-  }
-  body += "]}";
-  Response r;
-  r.body = std::move(body);
-  return r;
+    Response r;
+    r.body = body + "]}";
+    return r;
+  });
 }
 
 Response FhirApi::everything(const Request& req, const node::Caller& caller, AccessTrail& trail, const std::string& id) {

@@ -18,6 +18,9 @@ Response bundle_of(const std::string& type, const std::vector<node::StoredResour
                    const std::string& next_link, const std::string& outcome_entry = "");
 // A refusal, recorded in the trail as a minor failure with its reason.
 Response refused(AccessTrail& trail, Response r, const std::string& why);
+// A write checked and authorised: `apply` writes the store once the write is audited
+// (AccessTrail::apply); the answer returned here is a placeholder, never sent.
+Response deferred_write(AccessTrail& trail, std::function<Response(AccessTrail& after)> apply);
 // Said in a Bundle when a restriction held something back, without saying what.
 std::string withheld_entry();
 // The answer to a read of a resource a restriction holds back.

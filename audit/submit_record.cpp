@@ -1,9 +1,12 @@
 #include "audit/submit_record.hpp"
 
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
 
 #include "audit/audit_event.hpp"
-#include "audit/verify.hpp"
 #include "fhir/clock.hpp"
 #include "fhir/json_escape.hpp"
 #include "node/caller_json.hpp"
@@ -11,7 +14,7 @@
 namespace hidewire::audit {
 namespace {
 
-constexpr std::string_view kPrefix = "{\"hidewire\":\"submit\",";
+constexpr std::string_view kPrefix = "{\"hidewire\":\"submits\",";
 
 void str(std::string& s, std::string_view key, std::string_view value) {
   s += '"';
@@ -28,60 +31,101 @@ std::string text(const rapidjson::Value& o, const char* name) {
   return it != o.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString(), it->value.GetStringLength()) : std::string();
 }
 
+void add_distinct(std::vector<std::string>& to, const std::string& v) {
+  if (!v.empty() && std::find(to.begin(), to.end(), v) == to.end()) to.push_back(v);
+}
+
+std::string json_of(const rapidjson::Value& v) {
+  rapidjson::StringBuffer b;
+  rapidjson::Writer<rapidjson::StringBuffer> w(b);
+  v.Accept(w);
+  return std::string(b.GetString(), b.GetSize());
+}
+
 }  // namespace
 
-node::AuditRecord make_submit_record(const Submit& m) {
-  node::Caller caller = node::caller_from_json(m.caller_json);
+node::AuditRecord make_submit_batch(const std::vector<Submit>& messages, std::string_view node_ods, std::string_view node_name,
+                                    std::string recorded) {
   node::AuditRecord r;
-  r.recorded = m.recorded.empty() ? fhir::utc_now_instant() : m.recorded;
-  r.patient_nhs = std::string(m.nhs_number);
-  r.request_id = caller.request_id;
-  r.agent_ods = caller.ods_code;
+  r.recorded = recorded.empty() ? fhir::utc_now_instant() : std::move(recorded);
   r.action = "submit";
-  r.outcome = std::to_string(outcome_of(m.status));
-  r.token_id = caller.token_id;
-  r.journal_id = m.journal_id;
+  r.outcome = "0";
+  // Each sender once: a commit's messages mostly come from a handful of connections.
+  std::vector<std::string_view> callers;
+  int worst = 0;
   std::string& s = r.event_json;
-  s.reserve(192 + m.caller_json.size() + m.reason.size());
+  s.reserve(256 + messages.size() * 96);
   s += kPrefix;
   str(s, "recorded", r.recorded);
-  s += "\"journal\":" + std::to_string(m.journal_id) + ',';
-  str(s, "message", m.message_id);
-  str(s, "status", m.status);
-  if (!m.reason.empty()) str(s, "reason", m.reason);
-  if (!m.nhs_number.empty()) str(s, "nhs", m.nhs_number);
-  str(s, "node", m.node_ods);
-  str(s, "site", m.node_name);
-  // The caller as journalled, re-serialised so the stored text is always well-formed JSON.
-  s += "\"caller\":" + node::caller_json(caller) + '}';
+  str(s, "node", node_ods);
+  str(s, "site", node_name);
+  s += "\"messages\":[";
+  for (const Submit& m : messages) {
+    std::size_t c = std::find(callers.begin(), callers.end(), m.caller_json) - callers.begin();
+    if (c == callers.size()) {
+      callers.push_back(m.caller_json);
+      node::Caller who = node::caller_from_json(m.caller_json);
+      add_distinct(r.batch_request_ids, who.request_id);
+      add_distinct(r.batch_token_ids, who.token_id);
+    }
+    add_distinct(r.batch_patients, m.nhs_number);
+    r.journal_id = std::max(r.journal_id, m.journal_id);
+    worst = std::max(worst, outcome_of(m.status));
+    s += "{\"j\":" + std::to_string(m.journal_id) + ',';
+    str(s, "m", m.message_id);
+    str(s, "s", m.status);
+    if (!m.reason.empty() && m.status != "accepted") str(s, "r", m.reason);
+    if (!m.nhs_number.empty()) str(s, "n", m.nhs_number);
+    s += "\"c\":" + std::to_string(c) + "},";
+  }
+  if (s.back() == ',') s.pop_back();
+  s += "],\"callers\":[";
+  // Re-serialised through the journal's reader and writer, so the stored text is well-formed.
+  for (std::size_t i = 0; i < callers.size(); ++i) s += (i ? "," : "") + node::caller_json(node::caller_from_json(callers[i]));
+  s += "]}";
+  r.outcome = std::to_string(worst);
+  if (r.batch_patients.size() == 1) r.patient_nhs = r.batch_patients.front();
+  if (r.batch_request_ids.size() == 1) r.request_id = r.batch_request_ids.front();
   return r;
 }
 
-bool is_compact(std::string_view stored) { return stored.substr(0, kPrefix.size()) == kPrefix; }
+bool is_submit_batch(std::string_view stored) { return stored.substr(0, kPrefix.size()) == kPrefix; }
 
-std::string expand_event(std::string_view stored) {
-  if (!is_compact(stored)) return std::string(stored);
+std::vector<std::string> expand_events(std::string_view stored, std::int64_t seq, const MemberFilter& filter) {
+  if (!is_submit_batch(stored)) return {std::string(stored)};
   rapidjson::Document d;
-  if (d.Parse(stored.data(), stored.size()).HasParseError() || !d.IsObject()) return std::string(stored);
-  // The caller is the last member, as make_submit_record writes it: read back with the journal's
-  // own reader. (An unescaped `,"caller":` cannot occur inside a JSON string.)
-  node::Caller caller;
-  if (auto at = stored.rfind(",\"caller\":"); at != std::string_view::npos && stored.back() == '}')
-    caller = node::caller_from_json(stored.substr(at + 10, stored.size() - at - 11));
-  Access a{caller};
-  a.interaction = "submit";
-  a.resource_type = "Bundle";
-  a.resource_id = text(d, "message");
-  a.patient_nhs = text(d, "nhs");
-  std::string status = text(d, "status");
-  a.outcome = outcome_of(status);
-  a.outcome_text = a.outcome == 0 ? "" : text(d, "reason");
-  a.node_ods = text(d, "node");
-  a.node_name = text(d, "site");
-  if (auto j = d.FindMember("journal"); j != d.MemberEnd() && j->value.IsInt64()) a.journal_id = j->value.GetInt64();
-  std::string event = make_record(a, text(d, "recorded")).event_json;
-  std::string id = text(d, "id");
-  return id.empty() ? event : with_seq(event, std::atoll(id.c_str()));
+  if (d.Parse(stored.data(), stored.size()).HasParseError() || !d.IsObject() || !d.HasMember("messages") || !d["messages"].IsArray() ||
+      !d.HasMember("callers") || !d["callers"].IsArray())
+    return {std::string(stored)};
+  std::vector<node::Caller> callers;
+  for (const auto& c : d["callers"].GetArray()) callers.push_back(c.IsObject() ? node::caller_from_json(json_of(c)) : node::Caller{});
+  std::string recorded = text(d, "recorded"), node_ods = text(d, "node"), site = text(d, "site");
+  std::vector<std::string> out;
+  std::size_t k = 0;
+  for (const auto& m : d["messages"].GetArray()) {
+    ++k;
+    if (!m.IsObject()) continue;
+    std::size_t ci = m.HasMember("c") && m["c"].IsUint() ? m["c"].GetUint() : callers.size();
+    static const node::Caller nobody;
+    const node::Caller& caller = ci < callers.size() ? callers[ci] : nobody;
+    Access a{caller};
+    a.interaction = "submit";
+    a.resource_type = "Bundle";
+    a.resource_id = text(m, "m");
+    a.patient_nhs = text(m, "n");
+    if (!filter.patient_nhs.empty() && a.patient_nhs != filter.patient_nhs) continue;
+    if (!filter.request_id.empty() && caller.request_id != filter.request_id) continue;
+    a.outcome = outcome_of(text(m, "s"));
+    a.outcome_text = a.outcome == 0 ? "" : text(m, "r");
+    a.node_ods = node_ods;
+    a.node_name = site;
+    if (m.HasMember("j") && m["j"].IsInt64()) a.journal_id = m["j"].GetInt64();
+    std::string event = make_record(a, recorded).event_json;
+    // The member's id: the entry's position and its own ("812.3"), a valid FHIR id.
+    static constexpr std::string_view head = "{\"resourceType\":\"AuditEvent\",";
+    out.push_back(std::string(head) + "\"id\":\"" + std::to_string(seq) + "." + std::to_string(k) + "\"," + event.substr(head.size()));
+  }
+  return out;
 }
 
 }  // namespace hidewire::audit

@@ -1,13 +1,16 @@
-// The audit of a journalled message (an HL7 v2 or FHIR message a source accepted or refused),
-// stored compact: about 300 bytes of the facts instead of a 2-3 kB AuditEvent. The ingest path
-// writes one per message, so its size is most of what the audit of writes costs (docs/BENCHMARKS.md).
-// It is hashed into the Merkle tree exactly as stored, so an edit of it is caught as of any
-// entry; readers get the AuditEvent from expand_event(), the same make_record() would build.
+// The audit of journalled messages (HL7 v2 or FHIR messages a source accepted or refused): one
+// entry per journal commit, not one per message. The journal's group commit already holds each
+// message and its sender durably; the log takes the commit's messages as one compact record
+// (the facts of each, about 80 bytes, and each sender once), hashed into the Merkle tree exactly
+// as stored. So the audit of writes rides the journal's group commit: one row, one leaf and one
+// hash per commit on the ingest path (docs/BENCHMARKS.md). Readers get each message's BALP
+// AuditEvent from expand_events(), the same make_record() would build for it alone.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "node/audit_log.hpp"
 
@@ -18,18 +21,26 @@ struct Submit {
   std::string_view message_id;   // MSH-10, the body's SHA-256
   std::string_view status;       // accepted | rejected | failed
   std::string_view reason;       // why not accepted
-  std::string_view nhs_number;   // the patient the message was about (empty: none found)
+  std::string nhs_number;        // the patient the message was about (empty: none found)
   std::string_view caller_json;  // the journalled caller (node/caller_json.hpp)
-  std::string_view node_ods, node_name;
-  std::string recorded;          // empty: now
 };
 
-node::AuditRecord make_submit_record(const Submit& s);
+// One record for the messages of one journal commit (at least one). Its indexed fields: action
+// "submit", journal_id the highest; batch_patients / batch_request_ids / batch_token_ids every
+// distinct one. `recorded` empty: now.
+node::AuditRecord make_submit_batch(const std::vector<Submit>& messages, std::string_view node_ods, std::string_view node_name,
+                                    std::string recorded = {});
 
-// Whether a stored event is a compact submit record.
-bool is_compact(std::string_view stored);
-// The AuditEvent of a stored entry: a compact record expanded (with its seq as id), anything
-// else as it is. An unreadable compact record comes back as it is stored.
-std::string expand_event(std::string_view stored);
+// Whether a stored entry is such a batch.
+bool is_submit_batch(std::string_view stored);
+
+// What a reader asks of an entry: only the members about this patient / with this request id.
+struct MemberFilter {
+  std::string patient_nhs, request_id;
+};
+
+// The AuditEvents of a stored entry at `seq`: a batch's members that pass the filter (their ids
+// "SEQ.K", K from 1), anything else as stored. An unreadable batch comes back as stored.
+std::vector<std::string> expand_events(std::string_view stored, std::int64_t seq, const MemberFilter& filter = {});
 
 }  // namespace hidewire::audit

@@ -5,9 +5,9 @@
 namespace hidewire::audit {
 namespace {
 
-// An AuditEvent, and the compact record of a journalled message (audit/submit_record.hpp):
+// An AuditEvent, and the compact record of a journal commit's messages (audit/submit_record.hpp):
 // both carry their position in the log as "id", right after their first member.
-constexpr std::string_view kPrefixes[] = {"{\"resourceType\":\"AuditEvent\",", "{\"hidewire\":\"submit\","};
+constexpr std::string_view kPrefixes[] = {"{\"resourceType\":\"AuditEvent\",", "{\"hidewire\":\"submits\","};
 constexpr std::string_view kId = "\"id\":\"";
 
 std::string n(std::uint64_t v) { return std::to_string(v); }

@@ -1,5 +1,6 @@
 #include "federation/answer_scan.hpp"
 
+#include <rapidjson/document.h>
 #include <rapidjson/reader.h>
 
 namespace hidewire::federation {
@@ -112,6 +113,24 @@ ScannedAnswer scan_answer(const std::string& body) {
   }
   out.ok = true;
   return out;
+}
+
+std::string wrong_patient(const std::string& body, const ScannedAnswer& a, const std::string& nhs) {
+  std::size_t patients = 0;
+  for (const ScannedEntry& e : a.entries) {
+    if (e.type != "Patient") continue;
+    ++patients;
+    rapidjson::Document d;
+    d.Parse(body.c_str() + e.begin, e.end - e.begin);
+    bool match = false;
+    if (!d.HasParseError() && d.IsObject() && d.HasMember("identifier") && d["identifier"].IsArray())
+      for (const auto& id : d["identifier"].GetArray())
+        if (id.IsObject() && id.HasMember("system") && id["system"].IsString() && id["system"].GetString() == std::string_view("https://fhir.nhs.uk/Id/nhs-number") &&
+            id.HasMember("value") && id["value"].IsString() && id["value"].GetString() == nhs)
+          match = true;
+    if (!match) return "a Patient in its answer does not carry the NHS number asked for";
+  }
+  return patients ? std::string() : "its answer holds no Patient";
 }
 
 }  // namespace hidewire::federation

@@ -25,4 +25,9 @@ struct ScannedAnswer {
 // Scans `body`: a Bundle's entries; another resource (an OperationOutcome) gives its type alone.
 ScannedAnswer scan_answer(const std::string& body);
 
+// Why a scanned record is not this patient's: no Patient in it, or a Patient whose NHS number is
+// another (a peer's mix-up must not put someone else's record in front of the clinician); empty
+// when every Patient carries `nhs_number`. Reads the Patient entries alone.
+std::string wrong_patient(const std::string& body, const ScannedAnswer& a, const std::string& nhs_number);
+
 }  // namespace hidewire::federation

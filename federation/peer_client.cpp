@@ -20,6 +20,9 @@ struct PeerClient::Transfer {
 
 namespace {
 
+// Past its deadline by this much, a call libcurl has not ended yet is ended by the client.
+constexpr auto kGrace = std::chrono::milliseconds(20);
+
 std::size_t collect(char* p, std::size_t s, std::size_t n, void* user) {
   auto* t = static_cast<PeerClient::Transfer*>(user);
   std::size_t bytes = s * n;
@@ -210,7 +213,24 @@ void PeerClient::run() {
       running_.erase(it);
       owned->done(std::move(owned->reply));  // may post more calls: they are taken at the next turn
     }
-    curl_multi_poll(m, nullptr, 0, 1000, nullptr);
+    // libcurl times each transfer from its start; one still waiting for a connection to the
+    // peer could outlive its deadline, so every call is also ended here once its deadline passes.
+    Clock::time_point now = Clock::now(), next = now + std::chrono::seconds(1);
+    for (std::size_t i = 0; i < running_.size();) {
+      Transfer* t = running_[i].get();
+      if (now < t->call.deadline + kGrace) {
+        next = std::min(next, t->call.deadline + kGrace);
+        ++i;
+        continue;
+      }
+      finish(t, CURLE_OPERATION_TIMEDOUT);
+      t->reply.error = "no answer by the deadline";
+      std::unique_ptr<Transfer> owned = std::move(running_[i]);
+      running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(i));
+      owned->done(std::move(owned->reply));
+    }
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next - Clock::now()).count();
+    curl_multi_poll(m, nullptr, 0, static_cast<int>(std::clamp<long long>(wait, 0, 1000)), nullptr);
   }
 }
 

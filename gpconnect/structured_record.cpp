@@ -29,6 +29,12 @@ std::string uuid() {
 const std::set<std::string, std::less<>> kSupporting{"Organization", "Practitioner", "PractitionerRole", "Location",
                                                      "Medication",   "Device",       "Specimen",         "RelatedPerson"};
 
+// The id notes_outcome gave an OperationOutcome, for its fullUrl.
+std::string outcome_id(const std::string& outcome) {
+  std::size_t at = outcome.find(R"("id":")");
+  return at == std::string::npos ? uuid() : outcome.substr(at + 6, 36);
+}
+
 class Writer {
  public:
   Writer(node::FhirStore& store, const Record& record, const Assembly& a) : store_(store), record_(record), a_(a) {
@@ -81,7 +87,7 @@ class Writer {
     }
   }
   std::string finish(const std::string& outcome) {
-    if (!outcome.empty()) raw("urn:uuid:" + uuid(), outcome);
+    if (!outcome.empty()) raw("urn:uuid:" + outcome_id(outcome), outcome);
     return body_ + "]}";
   }
 
@@ -96,8 +102,9 @@ class Writer {
   std::vector<std::string> pending_;
 };
 
-std::string list_json(const Section& s, const std::vector<const Item*>& shown, const std::string& patient_id, const std::string& now) {
-  std::string j = R"({"resourceType":"List","id":")" + uuid() + R"(","status":"current","mode":"snapshot","title":")" + json_escape(s.title) +
+std::string list_json(const std::string& id, const Section& s, const std::vector<const Item*>& shown, const std::string& patient_id,
+                      const std::string& now) {
+  std::string j = R"({"resourceType":"List","id":")" + id + R"(","status":"current","mode":"snapshot","title":")" + json_escape(s.title) +
                   R"(","code":{"coding":[{"system":"http://snomed.info/sct","code":")" + s.code + R"(","display":")" + json_escape(s.display) +
                   R"("}]},"subject":{"reference":"Patient/)" + json_escape(patient_id) + R"("},)";
   if (s.encounter) j += R"("encounter":{"reference":")" + json_escape(s.encounter->key) + R"("},)";
@@ -147,7 +154,8 @@ std::string structured_record(const StructuredQuery& q, const node::StoredResour
     for (const Item* i : sections[s].listed)
       if (w.shareable(*i->stored)) shown[s].push_back(i);
   for (std::size_t s = 0; s < sections.size(); ++s) {
-    w.raw("urn:uuid:" + uuid(), list_json(sections[s], shown[s], patient.id, a.now));
+    std::string id = uuid();  // the fullUrl names it by the same UUID
+    w.raw("urn:uuid:" + id, list_json(id, sections[s], shown[s], patient.id, a.now));
     for (const Item* i : shown[s]) w.emit(*i->stored);
     for (const Item* i : sections[s].also) w.emit(*i->stored);
   }

@@ -3,8 +3,9 @@
 // append-only and tamper-evident (plugins/audit/sqlite: an RFC 6962 Merkle tree with signed
 // checkpoints; audit/merkle.hpp). Appends are group-committed: records from many threads share
 // one sync, and `done` runs once they are durable, so an answer is sent only for an audited
-// access. Writes that arrive as messages are audited from the journal (journal_id), so they add
-// no sync of their own: after a crash, the log catches up from the journal.
+// access. Writes that arrive as messages are audited from the journal, one entry per journal
+// commit (journal_id), so they add no sync of their own: after a crash, the log catches up from
+// the journal. query() gives AuditEvents, a batch's members one by one.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +27,10 @@ struct AuditRecord {
   std::string action;         // read, search, create, update, transaction, operation, export, submit, ...
   std::string outcome;        // 0 success, 4 minor failure (refused), 8 serious, 12 major
   std::string token_id;       // the JWT's jti, when there was one (replay refusal across restarts)
-  std::int64_t journal_id = 0;  // a write audited from the journal
+  std::int64_t journal_id = 0;  // a write audited from the journal (a batch: the highest)
+  // A batch (the messages of one journal commit, audit/submit_record.hpp) is about several: each
+  // distinct one is indexed, and a query gives back the batch's members that match.
+  std::vector<std::string> batch_patients, batch_request_ids, batch_token_ids;
 };
 
 struct AuditQuery {

@@ -8,8 +8,11 @@
 
 #include "conformance/gate.hpp"
 #include "fhir/clock.hpp"
+#include "fhir/codec.hpp"
+#include "fhir/schema.hpp"
 #include "log/log.hpp"
 #include "node/caller_json.hpp"
+#include "node/intake_grants.hpp"
 
 namespace hidewire::node {
 
@@ -108,8 +111,21 @@ Conversion Intake::convert(std::string_view raw, const MessageInfo& info) const 
   try {
     conv = it->second->convert(raw, info);
     if (conv.status == Conversion::Status::Converted) {
-      // The conformance gate: a Bundle that breaks the R4 rules is refused like a content error.
-      fhir::Diagnostics gate = conformance::check(conv.bundle_json);
+      // Read once for both checks (the gate's own parse): what the sender may write, then the
+      // conformance gate. A Bundle that breaks the R4 rules is refused like a content error.
+      fhir::Diagnostics gate;
+      fhir::Node bundle;
+      if (fhir::parse_json(conv.bundle_json, fhir::Schema::r4(), bundle, gate)) {
+        if (info.caller)
+          if (auto no = ungranted_types(bundle, *info.caller, conv.control_id); !no.empty()) {
+            // Refused as a whole: read, but its content is not the sender's to write (AE, 422).
+            conv.diagnostics.error("forbidden", "", ungranted_message(no, *info.caller), "write-types");
+            conv.status = Conversion::Status::Refused;
+            conv.bundle_json.clear();
+            return conv;
+          }
+        conformance::check(bundle, gate);
+      }
       if (gate.has_errors()) {
         for (const fhir::Issue& i : gate.issues())
           if (is_error(i)) conv.diagnostics.error(i.code, "", "converted FHIR breaks a rule at " + i.location + ": " + i.message, i.key);
@@ -134,6 +150,8 @@ Conversion Intake::reconvert(const JournalEntry& e) const {
   std::string format = e.format;
   if (format.empty()) format = e.raw.rfind("MSH", 0) == 0 ? "hl7v2" : "fhir";
   Caller caller = caller_from_json(e.caller);
+  // What it may write is the credential's grant now, not then: a fixed grant lets it through.
+  if (caller.kind != Caller::Kind::Anonymous && options_.write_types_of) caller.write_types = options_.write_types_of(caller);
   return convert(e.raw, MessageInfo{e.channel, format, e.received_at, e.content_hash, &caller});
 }
 

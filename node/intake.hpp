@@ -1,5 +1,7 @@
 // The one intake pipeline every source uses: convert (the converter registered for the message's
-// format) -> conformance gate -> journal (group commit; resends known by sender and control id)
+// format) -> the sender's grants (every resource type the result writes must be among its
+// credential's write_types, else AE / 422, journalled as rejected) -> conformance gate ->
+// journal (group commit; resends known by sender and control id)
 // -> the source's answer, given only once the outcome is durable. Accepted messages go on to
 // routing from the group commit. Refused and unreadable messages are journalled too, with the
 // reason, so nothing is lost and they can be replayed.
@@ -17,6 +19,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "node/converter.hpp"
 #include "node/group_journal.hpp"
@@ -91,6 +94,10 @@ class Channel {
 struct IntakeOptions {
   std::size_t convert_threads = 1;
   std::size_t inline_convert_bytes = 256u << 10;
+  // The write_types a journalled sender's credential has now (node::configured_write_types),
+  // for a replay: the journal keeps who sent, not what they were granted then. Unset: none, so
+  // a replayed message of a non-anonymous sender writes nothing but its own Provenance.
+  std::function<std::vector<std::string>(const Caller&)> write_types_of;
 };
 
 class Intake {
@@ -104,10 +111,13 @@ class Intake {
   Channel& channel(const std::string& name, bool accept_reused_control_id = false);
   const std::map<std::string, std::unique_ptr<Channel>>& channels() const { return channels_; }
   // Converts and checks a journalled message again (replay of a refused message, after a map
-  // was fixed): the new conversion, with the gate's verdict in its status and diagnostics. The
-  // message is converted as the caller journalled with it (JournalEntry::caller).
+  // or a grant was fixed): the new conversion, with the gate's verdict in its status and
+  // diagnostics. The message is converted as the caller journalled with it (JournalEntry::caller),
+  // with the write_types its credential has now (IntakeOptions::write_types_of).
   Conversion reconvert(const JournalEntry& entry) const;
-  // Converts and gates one message: what submit does before journalling. Never throws.
+  // Converts and gates one message: what submit does before journalling, including the check
+  // that the caller may write every resource type of the result (node/intake_grants.hpp).
+  // Never throws.
   Conversion convert(std::string_view raw, const MessageInfo& info) const;
   // Stops the conversion threads (after the sources stopped, before the journal does).
   void stop();

@@ -10,11 +10,17 @@
 namespace hidewire::sqlite {
 
 sqlite3* open_private(const std::string& path, const std::string& what) {
-  // Created 0600 before SQLite opens it; an existing file is narrowed to 0600 too.
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) throw SqliteError(what + " " + path + ": " + std::strerror(errno));
-  ::fchmod(fd, 0600);
-  ::close(fd);
+  // Created 0600 before SQLite opens it; an existing file is narrowed to 0600 too, by its name:
+  // closing a descriptor of our own on a file this process already has open in SQLite (a
+  // second connection, as the audit log's reader) drops every POSIX lock the process holds on
+  // it, and another process could then take the database for its last user and delete its WAL.
+  // (A file that cannot be narrowed, not ours, is left to SQLite to open or refuse, as before.)
+  if (::chmod(path.c_str(), 0600) != 0 && errno == ENOENT) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST) throw SqliteError(what + " " + path + ": " + std::strerror(errno));
+    if (fd >= 0) ::close(fd);
+    else ::chmod(path.c_str(), 0600);  // made by someone else meanwhile
+  }
   for (const char* suffix : {"-wal", "-shm"}) ::chmod((path + suffix).c_str(), 0600);
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {

@@ -241,53 +241,62 @@ TEST_CASE("the check used above does find an invalid AuditEvent") {
   CHECK_FALSE(check(bad).empty());
 }
 
-TEST_CASE("a journalled message's compact record expands to the AuditEvent make_record builds") {
+TEST_CASE("a journal commit's messages: one compact entry, each member expanded to the AuditEvent make_record builds") {
   node::Caller lab;
   lab.kind = node::Caller::Kind::System;
   lab.id = "lab-feed";
   lab.ods_code = "RR8";
   lab.address = "10.1.2.3:40001";
   lab.request_id = "2b7c1d9e-1f00-4a55-9d2e-77aa10c4e5f1";
-  std::string caller = node::caller_json(lab);
-  for (std::string status : {"accepted", "rejected"}) {
-    audit::Submit m;
-    m.journal_id = 4711;
-    m.message_id = "LAB20261202.0042";
-    m.status = status;
-    m.reason = "MSH-4 names RXX, not the sender's organisation RR8";
-    m.nhs_number = "9434765919";
-    m.caller_json = caller;
-    m.node_ods = "RR8";
-    m.node_name = "leeds-acute";
-    node::AuditRecord r = audit::make_submit_record(m);
-    CHECK(audit::is_compact(r.event_json));
-    CHECK(r.event_json.size() < 600);
-    CHECK(r.action == "submit");
-    CHECK(r.journal_id == 4711);
-    CHECK(r.patient_nhs == "9434765919");
-    CHECK(r.agent_ods == "RR8");
-    CHECK(r.request_id == lab.request_id);
-    CHECK(r.outcome == (status == "accepted" ? "0" : "4"));
+  node::Caller pas = lab;
+  pas.id = "pas";
+  pas.address = "10.1.2.9:40100";
+  pas.request_id = "0d6f3a51-5c1e-4b8e-9f3a-1a2b3c4d5e6f";
+  pas.token_id = "jti-77";
+  std::string lab_json = node::caller_json(lab), pas_json = node::caller_json(pas);
+  const char* refusal = "MSH-4 names RXX, not the sender's organisation RR8";
+  std::vector<audit::Submit> msgs = {
+      {4711, "LAB20261202.0042", "accepted", "", "9434765919", lab_json},
+      {4712, "LAB20261202.0043", "rejected", refusal, "9449306613", lab_json},
+      {4713, "ADT20261202.0001", "accepted", "", "9434765919", pas_json},
+  };
+  node::AuditRecord r = audit::make_submit_batch(msgs, "RR8", "leeds-acute");
+  CHECK(audit::is_submit_batch(r.event_json));
+  CHECK(r.event_json.size() < 900);  // three messages, two senders
+  CHECK(r.action == "submit");
+  CHECK(r.journal_id == 4713);
+  CHECK(r.outcome == "4");  // the worst of its members
+  CHECK(r.batch_patients == std::vector<std::string>{"9434765919", "9449306613"});
+  CHECK(r.batch_request_ids == std::vector<std::string>{lab.request_id, pas.request_id});
+  CHECK(r.batch_token_ids == std::vector<std::string>{"jti-77"});
 
-    // As the log stores it (its seq as id) and gives it back.
-    std::string stored = audit::with_seq(r.event_json, 812);
-    CHECK(audit::recorded_seq(stored) == 812);
-    std::string event = audit::expand_event(stored);
-    CHECK(check(event) == "");
-    CHECK(audit::recorded_seq(event) == 812);
-
-    audit::Access a{lab};
+  // As the log stores it (its seq as id) and gives it back.
+  std::string stored = audit::with_seq(r.event_json, 812);
+  CHECK(audit::recorded_seq(stored) == 812);
+  std::vector<std::string> all = audit::expand_events(stored, 812);
+  REQUIRE(all.size() == 3);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    CHECK(check(all[i]) == "");
+    const audit::Submit& m = msgs[i];
+    const node::Caller& who = i < 2 ? lab : pas;
+    audit::Access a{who};
     a.interaction = "submit";
     a.resource_type = "Bundle";
-    a.resource_id = "LAB20261202.0042";
-    a.patient_nhs = "9434765919";
-    a.outcome = status == "accepted" ? 0 : 4;
-    a.outcome_text = status == "accepted" ? "" : std::string(m.reason);
+    a.resource_id = std::string(m.message_id);
+    a.patient_nhs = m.nhs_number;
+    a.outcome = m.status == "accepted" ? 0 : 4;
+    a.outcome_text = m.status == "accepted" ? "" : refusal;
     a.node_ods = "RR8";
     a.node_name = "leeds-acute";
-    a.journal_id = 4711;
-    CHECK(event == audit::with_seq(audit::make_record(a, r.recorded).event_json, 812));
+    a.journal_id = m.journal_id;
+    std::string alone = audit::make_record(a, r.recorded).event_json;
+    std::string id = "\"id\":\"812." + std::to_string(i + 1) + "\",";
+    CHECK(all[i] == alone.insert(std::string("{\"resourceType\":\"AuditEvent\",").size(), id));
   }
+  CHECK(audit::expand_events(stored, 812, {"9434765919", ""}).size() == 2);
+  CHECK(audit::expand_events(stored, 812, {"", pas.request_id}).size() == 1);
+  CHECK(audit::expand_events(stored, 812, {"9000000009", ""}).empty());
   // Anything else is given back as stored.
-  CHECK(audit::expand_event("{\"resourceType\":\"AuditEvent\",\"id\":\"3\"}") == "{\"resourceType\":\"AuditEvent\",\"id\":\"3\"}");
+  CHECK(audit::expand_events("{\"resourceType\":\"AuditEvent\",\"id\":\"3\"}", 3) ==
+        std::vector<std::string>{"{\"resourceType\":\"AuditEvent\",\"id\":\"3\"}"});
 }

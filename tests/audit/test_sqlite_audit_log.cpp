@@ -196,36 +196,37 @@ TEST_CASE("queries by patient, request id and time, paged; journal high water; t
 
   CHECK(log.journal_high_water() == 1201);
 
-  // A journalled message's compact record: stored compact, hashed as stored, read back expanded.
+  // A journal commit's messages: one compact entry, hashed as stored, found by any of its
+  // patients, request ids and token ids, and read back as the members that match.
   node::Caller lab;
   lab.kind = node::Caller::Kind::System;
   lab.id = "lab-feed";
   lab.ods_code = "RR8";
+  lab.request_id = "req-lab";
+  lab.token_id = "jti-lab";
   std::string caller = node::caller_json(lab);
-  audit::Submit m;
-  m.journal_id = 1300;
-  m.message_id = "LAB.77";
-  m.status = "accepted";
-  m.nhs_number = "9000000009";
-  m.caller_json = caller;
-  m.node_ods = "RR8";
-  m.node_name = "leeds-acute";
-  log.append_sync({audit::make_submit_record(m)});
-  CHECK(log.journal_high_water() == 1300);
+  std::vector<audit::Submit> msgs = {{1300, "LAB.77", "accepted", "", "9000000009", caller},
+                                     {1301, "LAB.78", "accepted", "", "9434765919", caller}};
+  log.append_sync({audit::make_submit_batch(msgs, "RR8", "leeds-acute")});
+  CHECK(log.journal_high_water() == 1301);
   node::AuditQuery by_patient;
   by_patient.patient_nhs = "9000000009";
   by_patient.after_seq = 30;
   auto submits = log.query(by_patient);
   REQUIRE(submits.size() == 1);
   CHECK(submits[0].seq == 31);
-  CHECK(submits[0].event_json.rfind("{\"resourceType\":\"AuditEvent\",\"id\":\"31\",", 0) == 0);
+  CHECK(submits[0].event_json.rfind("{\"resourceType\":\"AuditEvent\",\"id\":\"31.1\",", 0) == 0);
+  CHECK(submits[0].event_json.find("LAB.77") != std::string::npos);
   CHECK(submits[0].event_json.find("urn:hidewire:journal-id") != std::string::npos);
+  node::AuditQuery by_req;
+  by_req.request_id = "req-lab";
+  CHECK(log.query(by_req).size() == 2);
+  CHECK(log.token_ids_since("2000-01-01T00:00:00Z") == std::vector<std::string>{"jti-0", "jti-10", "jti-20", "jti-lab"});
   plugins::AuditLogReader reader(t.options().path);
-  auto who = reader.by_patient("9000000009");
+  auto who = reader.by_patient("9434765919");
   REQUIRE_FALSE(who.empty());
-  CHECK(who.back().event_json == submits[0].event_json);
-  CHECK(reader.event(31).value_or("").rfind("{\"hidewire\":\"submit\",\"id\":\"31\",", 0) == 0);
-  CHECK(log.token_ids_since("2000-01-01T00:00:00Z") == std::vector<std::string>{"jti-0", "jti-10", "jti-20"});
+  CHECK(who.back().event_json.find("LAB.78") != std::string::npos);
+  CHECK(reader.event(31).value_or("").rfind("{\"hidewire\":\"submits\",\"id\":\"31\",", 0) == 0);
   CHECK(log.token_ids_since("2999-01-01T00:00:00Z").empty());
 }
 

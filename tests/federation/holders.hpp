@@ -75,6 +75,7 @@ struct Holder {
   std::vector<std::pair<std::string, hidewire::node::Caller>> seen;  // operation, caller
   std::vector<std::string> bodies, addresses;  // what was sent, and from which client port
   std::function<void(const std::string& op, const hidewire::http::Request&, Reply)> answer;
+  bool open = false;  // answer without authenticating (the client's own tests)
 
   Holder(std::string ods_code, std::string org_kind, std::string cert_name = {}) : ods(std::move(ods_code)), kind(std::move(org_kind)) {
     cert = cert_name.empty() ? lower(ods) : cert_name;
@@ -116,7 +117,9 @@ struct Holder {
     c.cert_ods = r.peer_cert.ods;
     c.authorization = r.header("authorization");
     c.request_id = r.header("x-request-id");
-    hidewire::node::AuthOutcome o = auth->authenticate(c);
+    hidewire::node::AuthOutcome o;
+    if (open) o.ok = true;
+    else o = auth->authenticate(c);
     if (!o.ok) return reply(json(o.status, R"({"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"security","diagnostics":"refused"}]})"));
     std::string op = r.path.substr(r.path.rfind('/') + 1);
     {

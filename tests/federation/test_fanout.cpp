@@ -340,3 +340,26 @@ TEST_CASE("fan-out: 8 concurrent queries for 1 MB GP records reuse the TLS conne
   CHECK(gp.addresses.size() == 48);
   CHECK(connections.size() <= 16);
 }
+
+TEST_CASE("fan-out: an answer about another patient is not merged, and is listed") {
+  Holder gp("A81001", "gp-practice"), acute("RXX", "acute-trust");
+  gp.answer = [&](const std::string& op, const http::Request&, hw_fed_test::Reply reply) {
+    if (op == "$hidewire-holds-record") return reply(Holder::holds(true, true, "A81001"));
+    reply(Holder::json(200, hw_fed_test::gp_record(gp.url(), kNhs, "A81001", {1, 1, 1, 1, 1})));
+  };
+  acute.answer = [&](const std::string& op, const http::Request&, hw_fed_test::Reply reply) {
+    if (op == "$hidewire-holds-record") return reply(Holder::holds(true, false, "RXX"));
+    reply(Holder::json(200, hw_fed_test::hospital_record(acute.url(), "9434765919", "A81001")));  // someone else's
+  };
+  Requester req({peer_of(gp), peer_of(acute)});
+  Answer a = req.ask(body(), paramedic());
+  REQUIRE(a.status == 200);
+  Merged m(a.body);
+  CHECK(m.provenance_targets.count("A81001"));
+  CHECK_FALSE(m.provenance_targets.count("RXX"));
+  CHECK(a.body.find("9434765919") == std::string::npos);
+  const auto* i = m.issue_about("RXX");
+  REQUIRE(i);
+  CHECK(std::string((*i)["code"].GetString()) == "invalid");
+  CHECK(std::string((*i)["diagnostics"].GetString()).find("does not carry the NHS number") != std::string::npos);
+}

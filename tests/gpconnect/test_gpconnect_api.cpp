@@ -3,6 +3,7 @@
 // patients GP Connect does not serve, dissent, sensitivity, restrictions, break-glass, the audit
 // each call leaves, discovery and the per-patient record; and the time a large record takes.
 #include <chrono>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -308,15 +309,23 @@ TEST_CASE("a large GP record (50 medications with issues, 30 problems, 200 obser
               ago(r * 15) + R"(","result":[)" + results + "]");
   }
   n.auth.caller = trust_peer();
-  auto best = std::chrono::milliseconds(1000000);
+  // The request is served on this thread (the audit here answers at once), so its CPU time is
+  // the cost of assembling the record, whatever else the shared machine is running.
+  auto cpu_ms = [] {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return t.tv_sec * 1000.0 + t.tv_nsec / 1e6;
+  };
+  double best_cpu = 1e9, best_wall = 1e9;
   std::size_t bytes = 0;
-  for (int run = 0; run < 3; ++run) {
+  for (int run = 0; run < 5; ++run) {
+    double c0 = cpu_ms();
     auto t0 = std::chrono::steady_clock::now();
     http::Response r = n.post("gpc.getstructuredrecord", gpc_request(kAll));
-    auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+    best_wall = std::min(best_wall, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    best_cpu = std::min(best_cpu, cpu_ms() - c0);
     REQUIRE(r.status == 200);
     bytes = r.body.size();
-    best = std::min(best, took);
   }
   Answer a(n.post("gpc.getstructuredrecord", gpc_request(kAll)).body);
   CHECK(a.list_items("933361000000108").size() == 50);
@@ -324,6 +333,6 @@ TEST_CASE("a large GP record (50 medications with issues, 30 problems, 200 obser
   CHECK(a.list_items("717711000000103").size() == 30);
   CHECK(a.list_items("1149501000000101").size() == 40);
   CHECK(a.list_items("826501000000100").size() == 100);
-  MESSAGE("large record: " << best.count() << " ms, " << bytes << " bytes");
-  CHECK(best.count() < 50);
+  MESSAGE("large record: " << best_cpu << " ms CPU, " << best_wall << " ms elapsed, " << bytes << " bytes");
+  CHECK(best_cpu < 40);
 }

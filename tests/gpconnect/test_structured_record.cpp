@@ -83,6 +83,11 @@ TEST_CASE_FIXTURE(Fixture, "the whole record, every area asked for, is valid FHI
     if (issue.severity == fhir::Severity::Error) MESSAGE(issue.location << ": " << issue.message);
   CHECK_FALSE(d.has_errors());
   CHECK(Answer(r.body).list("714311000000108")->HasMember("emptyReason"));  // an empty List, valid too
+  Answer a(r.body);
+  for (const auto& e : a.doc["entry"].GetArray()) {
+    std::string url = e["fullUrl"].GetString(), id = e["resource"]["id"].GetString();
+    CHECK(url.substr(url.size() - id.size()) == id);  // each entry's fullUrl names its resource's id
+  }
 }
 
 TEST_CASE_FIXTURE(Fixture, "allergies: active ones, and the ended ones only when asked") {

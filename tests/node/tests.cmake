@@ -50,3 +50,7 @@ set_tests_properties(node_federation PROPERTIES TIMEOUT 120)
 # The requester's side of federation through hidewire run and hidewire record (needs openssl, curl, sqlite3).
 add_test(NAME node_federation_requester COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_federation_requester.sh $<TARGET_FILE:hidewire>)
 set_tests_properties(node_federation_requester PROPERTIES TIMEOUT 120)
+add_test(NAME node_write_grants COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_write_grants.sh $<TARGET_FILE:hidewire>)
+set_tests_properties(node_write_grants PROPERTIES TIMEOUT 60)
+add_test(NAME node_api_write_audit COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_api_write_audit.sh $<TARGET_FILE:hidewire>)
+set_tests_properties(node_api_write_audit PROPERTIES TIMEOUT 60)

@@ -41,6 +41,17 @@ inline hidewire::node::Caller pas_system() {
   return c;
 }
 
+// A pathology system (WinPath at RR8), granted the types its results make and no others.
+inline hidewire::node::Caller lab_system() {
+  hidewire::node::Caller c;
+  c.kind = hidewire::node::Caller::Kind::System;
+  c.id = "lims";
+  c.ods_code = "RR8";
+  c.org_kind = "acute-trust";
+  c.write_types = {"Observation", "DiagnosticReport", "Patient", "Specimen", "ServiceRequest"};
+  return c;
+}
+
 struct FakeAuth final : hidewire::node::Authentication {
   bool allow_anonymous = false;
   std::atomic<int> calls{0};
@@ -70,10 +81,10 @@ struct FakeAuth final : hidewire::node::Authentication {
   }
   hidewire::node::AuthOutcome system(const std::string& name, const std::string& address) override {
     ++calls;
-    if (name != "pas") return refuse(403, "forbidden", "no system named " + name);
+    if (name != "pas" && name != "lims") return refuse(403, "forbidden", "no system named " + name);
     hidewire::node::AuthOutcome o;
     o.ok = true;
-    o.caller = pas_system();
+    o.caller = name == "pas" ? pas_system() : lab_system();
     o.caller.address = address;
     return o;
   }
@@ -100,8 +111,16 @@ struct Node {
   std::unique_ptr<hidewire::node::GroupJournal> group = std::make_unique<hidewire::node::GroupJournal>(*journal, nullptr);
   std::unique_ptr<hidewire::node::Converter> v2 = hidewire::plugins::make_converter("hl7v2");
   std::unique_ptr<hidewire::node::Converter> fhir = hidewire::plugins::make_converter("fhir");
+  // What each credential is granted "now", for a replay: `grants` by caller id (the config's
+  // systems[] and peers[] write_types); the fake's own by default.
+  std::map<std::string, std::vector<std::string>> grants{
+      {"pas", pas_system().write_types}, {"lims", lab_system().write_types}, {"gp-system", {"*"}}};
   std::unique_ptr<hidewire::node::Intake> intake = std::make_unique<hidewire::node::Intake>(
-      *group, std::map<std::string, const hidewire::node::Converter*>{{"hl7v2", v2.get()}, {"fhir", fhir.get()}});
+      *group, std::map<std::string, const hidewire::node::Converter*>{{"hl7v2", v2.get()}, {"fhir", fhir.get()}},
+      hidewire::node::IntakeOptions{1, 256u << 10, [this](const hidewire::node::Caller& c) {
+                                      auto it = grants.find(c.id);
+                                      return it == grants.end() ? std::vector<std::string>{} : it->second;
+                                    }});
   FakeAuth auth;
   boost::asio::io_context io;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work = boost::asio::make_work_guard(io);

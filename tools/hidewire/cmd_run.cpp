@@ -25,6 +25,7 @@
 #include "node/config.hpp"
 #include "node/delivery.hpp"
 #include "node/intake.hpp"
+#include "node/intake_grants.hpp"
 #include "plugins/common/limits.hpp"
 #include "plugins/registry.hpp"
 #include "tools/hidewire/audited_authentication.hpp"
@@ -128,14 +129,14 @@ int run_node(const Args& args) {
     node::GroupJournal group(*journal, [&router](std::vector<node::Committed>&& batch) { router.route_batch(std::move(batch)); });
     // Writes by message are audited from the journal: no second sync before the sender's answer.
     group.on_stored([&audit, &cfg](const std::vector<std::pair<std::int64_t, const node::JournalEntry*>>& stored) {
-      std::vector<node::AuditRecord> records;
-      records.reserve(stored.size());
-      for (const auto& [id, entry] : stored) records.push_back(journal_record(id, *entry, cfg.ods_code, cfg.name));
-      audit->append(std::move(records), [](bool ok, const std::string& error) {
+      if (stored.empty()) return;
+      audit->append({journal_record(stored, cfg.ods_code, cfg.name)}, [](bool ok, const std::string& error) {
         if (!ok) log::error("audit: journalled messages not audited yet (they will be at the next start)", {{"error", error}});
       });
     });
-    node::Intake intake(group, converter_of, {cfg.convert_threads, cfg.inline_convert_bytes});
+    // A replay converts as the journalled sender, with what its credential is granted now.
+    node::Intake intake(group, converter_of, {cfg.convert_threads, cfg.inline_convert_bytes,
+                                              [&cfg](const node::Caller& c) { return node::configured_write_types(cfg.auth, c); }});
     std::vector<std::unique_ptr<node::Source>> sources;
     AuditedAuthentication source_auth(authenticator, *audit, cfg.ods_code, cfg.name);
     // However this scope ends, sources stop taking messages and the group commit stops (answering

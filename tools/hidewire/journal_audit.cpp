@@ -5,18 +5,20 @@
 
 namespace hidewire::cli {
 
-node::AuditRecord journal_record(std::int64_t id, const node::JournalEntry& e, const std::string& node_ods, const std::string& node_name) {
-  audit::Submit m;
-  m.journal_id = id;
-  m.message_id = e.message_id;
-  m.status = e.status;
-  if (e.status != "accepted") m.reason = e.reason;
-  std::string nhs = audit::nhs_number_in(e.output);
-  m.nhs_number = nhs;
-  m.caller_json = e.caller;
-  m.node_ods = node_ods;
-  m.node_name = node_name;
-  return audit::make_submit_record(m);
+node::AuditRecord journal_record(const StoredEntries& stored, const std::string& node_ods, const std::string& node_name) {
+  std::vector<audit::Submit> messages;
+  messages.reserve(stored.size());
+  for (const auto& [id, e] : stored) {
+    audit::Submit m;
+    m.journal_id = id;
+    m.message_id = e->message_id;
+    m.status = e->status;
+    m.reason = e->reason;
+    m.nhs_number = audit::nhs_number_in(e->output);
+    m.caller_json = e->caller;
+    messages.push_back(std::move(m));
+  }
+  return audit::make_submit_batch(messages, node_ods, node_name);
 }
 
 std::size_t audit_catch_up(node::Journal& journal, node::AuditLog& audit, const std::string& node_ods, const std::string& node_name) {
@@ -25,9 +27,9 @@ std::size_t audit_catch_up(node::Journal& journal, node::AuditLog& audit, const 
   for (;;) {
     std::vector<node::JournalEntry> page = journal.list({}, 500, after);
     if (page.empty()) break;
-    std::vector<node::AuditRecord> records;
-    for (const node::JournalEntry& e : page) records.push_back(journal_record(e.id, e, node_ods, node_name));
-    audit.append_sync(std::move(records));
+    StoredEntries stored;
+    for (const node::JournalEntry& e : page) stored.emplace_back(e.id, &e);
+    audit.append_sync({journal_record(stored, node_ods, node_name)});
     n += page.size();
     after = page.back().id;
   }

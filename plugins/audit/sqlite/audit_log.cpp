@@ -1,12 +1,14 @@
 #include "plugins/audit/sqlite/audit_log.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <future>
 
-#include "audit/submit_record.hpp"
 #include "audit/verify.hpp"
 #include "fhir/clock.hpp"
 #include "log/log.hpp"
+#include "plugins/audit/sqlite/entry_query.hpp"
 #include "plugins/common/sqlite.hpp"
 
 namespace hidewire::plugins {
@@ -14,24 +16,6 @@ namespace {
 
 using sqlite::Stmt;
 using sqlite::exec;
-
-#define AUDIT_COLUMNS "seq, recorded, event_json, patient_nhs, patient_id, request_id, agent_ods, action, outcome, token_id, journal_id"
-
-node::AuditRecord row(const Stmt& s) {
-  node::AuditRecord r;
-  r.seq = s.integer(0);
-  r.recorded = s.text(1);
-  r.event_json = audit::expand_event(s.text(2));
-  r.patient_nhs = s.text(3);
-  r.patient_id = s.text(4);
-  r.request_id = s.text(5);
-  r.agent_ods = s.text(6);
-  r.action = s.text(7);
-  r.outcome = s.text(8);
-  r.token_id = s.text(9);
-  r.journal_id = s.integer(10);
-  return r;
-}
 
 }  // namespace
 
@@ -65,6 +49,7 @@ SqliteAuditLog::SqliteAuditLog(const Options& o) : o_(o) {
        "CREATE TABLE IF NOT EXISTS checkpoints (tree_size INTEGER NOT NULL, root_hash TEXT NOT NULL, signed_at TEXT NOT NULL,"
        " signature TEXT NOT NULL, origin TEXT NOT NULL);"
        "CREATE INDEX IF NOT EXISTS checkpoints_size ON checkpoints(tree_size);");
+  exec(db_, kEntryKeysSchema);
   if (o.max_pages > 0) exec(db_, ("PRAGMA max_page_count=" + std::to_string(o.max_pages)).c_str());
   rebuild();
   reader_ = sqlite::open_private(o.path, "audit log");
@@ -72,7 +57,10 @@ SqliteAuditLog::SqliteAuditLog(const Options& o) : o_(o) {
   last_checkpoint_ = std::chrono::steady_clock::now();
   // Entries written after the last checkpoint before a crash are signed now.
   if (range_.size() > signed_size_) checkpoint_alone();
-  writer_ = std::thread([this] { run(); });
+  writer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "hw-audit");  // named for top -H and perf
+    run();
+  });
 }
 
 SqliteAuditLog::~SqliteAuditLog() {
@@ -126,10 +114,22 @@ void SqliteAuditLog::rebuild() {
   signed_size_ = have ? latest.tree_size : 0;
 }
 
-void SqliteAuditLog::append(std::vector<node::AuditRecord> records, Done done) {
+// The audit of a journalled message: the journal holds it durably, and the log catches up from
+// the journal after a crash, so it needs no sync and no hurry of its own.
+bool SqliteAuditLog::deferrable(const std::vector<node::AuditRecord>& records) {
+  for (const node::AuditRecord& r : records)
+    if (!(r.action == "submit" && r.journal_id > 0)) return false;
+  return true;
+}
+
+void SqliteAuditLog::append(std::vector<node::AuditRecord> records, Done done) { enqueue(std::move(records), std::move(done), false); }
+
+void SqliteAuditLog::enqueue(std::vector<node::AuditRecord> records, Done done, bool urgent) {
   {
     std::lock_guard lock(mu_);
     if (!stopped_ && !stopping_) {
+      if (queue_.empty()) queued_since_ = std::chrono::steady_clock::now();
+      queue_urgent_ = queue_urgent_ || urgent || !deferrable(records);
       queue_.push_back({std::move(records), std::move(done)});
       cv_.notify_one();
       return;
@@ -141,7 +141,9 @@ void SqliteAuditLog::append(std::vector<node::AuditRecord> records, Done done) {
 void SqliteAuditLog::append_sync(std::vector<node::AuditRecord> records) {
   std::promise<std::string> result;
   auto f = result.get_future();
-  append(std::move(records), [&result](bool ok, const std::string& error) { result.set_value(ok ? std::string() : error.empty() ? "failed" : error); });
+  // Someone waits: no lingering (the start-up catch-up appends the journal's audits this way).
+  enqueue(std::move(records), [&result](bool ok, const std::string& error) { result.set_value(ok ? std::string() : error.empty() ? "failed" : error); },
+          true);
   std::string error = f.get();
   if (!error.empty()) throw node::StorageUnavailable("audit log: " + error);
 }
@@ -150,14 +152,18 @@ void SqliteAuditLog::run() {
   // An idle unsigned tail is signed once the interval has passed (not more often than every
   // 100 ms, so a disk that cannot take the checkpoint is not retried in a tight loop).
   const auto every = std::chrono::milliseconds(std::max<std::int64_t>(o_.checkpoint_every_ms, 100));
+  const auto linger = std::chrono::milliseconds(std::max<std::int64_t>(o_.journal_linger_ms, 0));
   std::unique_lock lock(mu_);
   for (;;) {
     if (queue_.empty() && !stopping_) {
       if (range_.size() > signed_size_) cv_.wait_until(lock, last_checkpoint_ + every, [&] { return stopping_ || !queue_.empty(); });
       else cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
     }
+    if (!queue_.empty() && !queue_urgent_ && !stopping_ && linger.count() > 0)
+      cv_.wait_until(lock, queued_since_ + linger, [&] { return stopping_ || queue_urgent_; });
     std::vector<Pending> batch;
     batch.swap(queue_);
+    queue_urgent_ = false;
     bool final = stopping_ && batch.empty();
     bool due = range_.size() > signed_size_ && std::chrono::steady_clock::now() >= last_checkpoint_ + every;
     lock.unlock();
@@ -216,6 +222,7 @@ void SqliteAuditLog::write(std::vector<Pending>& batch) {
               .bind(5, r.patient_nhs).bind(6, r.patient_id).bind(7, r.request_id).bind(8, r.agent_ods).bind(9, r.action)
               .bind(10, r.outcome).bind(11, r.token_id).bind(12, r.journal_id);
           s.step();
+          insert_entry_keys(*stmts_, seq, r);
           range.append(leaf);
         }
       if (checkpoint) insert_checkpoint(range);
@@ -296,23 +303,8 @@ std::uint64_t SqliteAuditLog::signed_size() {
 }
 
 std::vector<node::AuditRecord> SqliteAuditLog::query(const node::AuditQuery& q) {
-  // Only the conditions asked for, so SQLite uses the index of the one that narrows.
-  std::string sql = "SELECT " AUDIT_COLUMNS " FROM entries WHERE seq > ?1";
-  if (!q.patient_nhs.empty()) sql += " AND patient_nhs = ?2 AND patient_nhs > ''";
-  if (!q.patient_id.empty()) sql += " AND patient_id = ?3 AND patient_id > ''";
-  if (!q.request_id.empty()) sql += " AND request_id = ?4 AND request_id > ''";
-  if (!q.since.empty()) sql += " AND recorded >= ?5";
-  sql += " ORDER BY seq LIMIT ?6";
   std::lock_guard lock(read_mu_);
-  Stmt s(*read_stmts_, sql);
-  s.bind(1, q.after_seq).bind(6, static_cast<std::int64_t>(q.limit));
-  if (!q.patient_nhs.empty()) s.bind(2, q.patient_nhs);
-  if (!q.patient_id.empty()) s.bind(3, q.patient_id);
-  if (!q.request_id.empty()) s.bind(4, q.request_id);
-  if (!q.since.empty()) s.bind(5, q.since);
-  std::vector<node::AuditRecord> out;
-  while (s.step()) out.push_back(row(s));
-  return out;
+  return query_entries(*read_stmts_, q);
 }
 
 std::int64_t SqliteAuditLog::journal_high_water() {
@@ -324,11 +316,7 @@ std::int64_t SqliteAuditLog::journal_high_water() {
 
 std::vector<std::string> SqliteAuditLog::token_ids_since(const std::string& since) {
   std::lock_guard lock(read_mu_);
-  Stmt s(*read_stmts_, "SELECT DISTINCT token_id FROM entries WHERE token_id > '' AND recorded >= ? ORDER BY token_id");
-  s.bind(1, since);
-  std::vector<std::string> out;
-  while (s.step()) out.push_back(s.text(0));
-  return out;
+  return plugins::token_ids_since(*read_stmts_, since);
 }
 
 }  // namespace hidewire::plugins

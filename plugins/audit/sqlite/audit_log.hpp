@@ -32,6 +32,10 @@ class SqliteAuditLog final : public node::AuditLog {
     std::string origin = "node";         // the node's name, in every checkpoint
     std::int64_t checkpoint_every_ms = 1000;
     std::int64_t max_pages = 0;          // tests: a small database that fills up (0: no limit)
+    // How long the audits of journalled messages alone may wait to share a commit (the journal
+    // already holds them durably, nobody waits on them): fewer, larger commits on the ingest path.
+    // Anything else queued, an answered access, is written at once and takes them along.
+    std::int64_t journal_linger_ms = 50;
   };
   explicit SqliteAuditLog(const Options& o);
   ~SqliteAuditLog() override;
@@ -51,6 +55,8 @@ class SqliteAuditLog final : public node::AuditLog {
     std::vector<node::AuditRecord> records;
     Done done;
   };
+  static bool deferrable(const std::vector<node::AuditRecord>& records);
+  void enqueue(std::vector<node::AuditRecord> records, Done done, bool urgent);
   void rebuild();
   void run();
   void write(std::vector<Pending>& batch);
@@ -67,6 +73,8 @@ class SqliteAuditLog final : public node::AuditLog {
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<Pending> queue_;
+  bool queue_urgent_ = false;  // something queued must be written at once
+  std::chrono::steady_clock::time_point queued_since_;
   bool stopping_ = false, stopped_ = false;
   audit::CompactRange range_;     // the committed tree (writer thread; read under mu_)
   std::uint64_t signed_size_ = 0;

@@ -1,6 +1,6 @@
 #include "plugins/audit/sqlite/log_reader.hpp"
 
-#include "audit/submit_record.hpp"
+#include "plugins/audit/sqlite/entry_query.hpp"
 
 #include <filesystem>
 #include <stdexcept>
@@ -103,24 +103,16 @@ std::optional<std::string> AuditLogReader::event(std::int64_t seq) {
 }
 
 std::vector<node::AuditRecord> AuditLogReader::by_patient(const std::string& nhs_number) {
-  Query q(db_, "SELECT seq, recorded, event_json, patient_nhs, patient_id, request_id, agent_ods, action, outcome, token_id, journal_id"
-               " FROM entries WHERE patient_nhs = ? AND patient_nhs > '' ORDER BY seq");
-  sqlite3_bind_text(q.s, 1, nhs_number.data(), static_cast<int>(nhs_number.size()), SQLITE_TRANSIENT);
+  sqlite::StmtCache stmts(db_);
+  node::AuditQuery q;
+  q.patient_nhs = nhs_number;
+  q.limit = 1000;
   std::vector<node::AuditRecord> out;
-  while (q.step()) {
-    node::AuditRecord r;
-    r.seq = q.integer(0);
-    r.recorded = q.text(1);
-    r.event_json = audit::expand_event(q.text(2));
-    r.patient_nhs = q.text(3);
-    r.patient_id = q.text(4);
-    r.request_id = q.text(5);
-    r.agent_ods = q.text(6);
-    r.action = q.text(7);
-    r.outcome = q.text(8);
-    r.token_id = q.text(9);
-    r.journal_id = q.integer(10);
-    out.push_back(std::move(r));
+  for (;;) {  // page by page, so a long log is not one query's result set
+    std::vector<node::AuditRecord> page = query_entries(stmts, q);
+    if (page.empty()) break;
+    q.after_seq = page.back().seq;
+    for (node::AuditRecord& r : page) out.push_back(std::move(r));
   }
   return out;
 }

@@ -21,6 +21,7 @@ node::AuditLogBuilder factory(node::ConfigReader& r) {
   r.str("path", s.path);
   r.str("signing_key", s.signing_key);
   r.num("checkpoint_every_ms", s.checkpoint_every_ms, 0, 3600 * 1000);
+  r.num("journal_linger_ms", s.journal_linger_ms, 0, 1000);
   return [s](const node::StorageContext& ctx) {
     SqliteAuditLog::Options o;
     o.path = ctx.under(s.path);
@@ -28,6 +29,7 @@ node::AuditLogBuilder factory(node::ConfigReader& r) {
     o.pub_path = public_key_path(o.key_path);
     o.origin = ctx.node_name.empty() ? "node" : ctx.node_name;
     o.checkpoint_every_ms = s.checkpoint_every_ms;
+    o.journal_linger_ms = s.journal_linger_ms;
     return std::make_unique<SqliteAuditLog>(o);
   };
 }
