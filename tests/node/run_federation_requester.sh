@@ -62,7 +62,7 @@ oo = [e["resource"] for e in b["entry"] if e["resource"]["resourceType"] == "Ope
 assert len(oo) == 1
 diag = [i["diagnostics"] for i in oo[0]["issue"][1:]]
 assert any(d.startswith("RR8 (acute-trust): ") and "unreachable" in d for d in diag), diag
-assert not any(d.startswith("RXX (acute-trust): ") for d in diag), diag  # with gpc's holder: holdsRecord false, no issue
+assert not any(d.startswith("RXX (acute-trust): ") for d in diag), diag  # answered discovery: holds no record for her
 assert float(sys.argv[2]) < 2.0 + 1.5, sys.argv[2]
 PY
 
