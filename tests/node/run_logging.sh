@@ -53,8 +53,14 @@ cat >"$work/json.json" <<JSON
 JSON
 start json "$work/json.json"
 "$bin" send --mllp "127.0.0.1:$(port_of json 'source pas')" "$data/adt_a01_v251.hl7" "$data/adt_a01_bad_nhs.hl7" >/dev/null || true
-curl -sf --cacert "$work/node.crt" --cert "$work/gp-practice.crt" --key "$work/gp-practice.key" \
-  "https://127.0.0.1:$(port_of json 'FHIR API')/$search" | grep -q '"Patient"' || fail "patient not found over mutual TLS"
+# The store is written behind the ACK: wait for it, with a bound.
+found=''
+for _ in $(seq 100); do
+  curl -sf --cacert "$work/node.crt" --cert "$work/gp-practice.crt" --key "$work/gp-practice.key" \
+    "https://127.0.0.1:$(port_of json 'FHIR API')/$search" | grep -q '"Patient"' && { found=1; break; }
+  sleep 0.05
+done
+[ -n "$found" ] || fail "patient not found over mutual TLS"
 wait_log json '"msg":"request","method":"GET","path":"/Patient","status":200,"caller":"gp-practice"'
 wait_log json '"msg":"message","source":"pas","control_id":"MSG00001","outcome":"accepted","journal_id":'
 no_content json
