@@ -230,4 +230,8 @@ for n in "${nodes[@]}"; do
   "$bin" audit verify --db "$work/$n/audit.db" --public-key "$work/$n/audit-signing.pub" >"$work/verify-$n.txt" 2>&1 ||
     { cat "$work/verify-$n.txt"; fail "$n's audit log does not verify"; }
 done
+# Nothing in any node's log at info names a patient or quotes a token.
+for n in "${nodes[@]}"; do
+  grep -l -e $edith -e $margaret -e $robin -e 'eyJ' "$work/$n.log" && fail "$n logged an NHS number or a token at info"
+done
 echo "federation: five nodes, the merged record, dissent, break-glass, sensitive, invalid, impostors, deadlines and the audits all as the contract says"
