@@ -10,6 +10,7 @@
 #include "api/fhir_api_parts.hpp"
 #include "api/record_gate.hpp"
 #include "audit/audit_event.hpp"
+#include "audit/verify.hpp"
 #include "auth/patient_facts.hpp"
 #include "auth/request_id.hpp"
 #include "fhir/clock.hpp"
@@ -194,7 +195,10 @@ Response FhirApi::audit_search(const Request& req, const node::Caller& caller, A
   for (const node::AuditRecord& rec : guard_.audit->query(q)) {
     if (!first) body += ',';
     first = false;
-    body += R"({"fullUrl":)" + json_string(req.base_url + "/AuditEvent/" + std::to_string(rec.seq)) + R"(,"resource":)" + rec.event_json + "}";
+    // The event's own id: a journal commit's entry gives one AuditEvent per message ("812.3").
+    std::string id = audit::event_id(rec.event_json);
+    if (id.empty()) id = std::to_string(rec.seq);
+    body += R"({"fullUrl":)" + json_string(req.base_url + "/AuditEvent/" + id) + R"(,"resource":)" + rec.event_json + "}";
   }
   body += "]}";
   Response r;

@@ -43,6 +43,14 @@ std::int64_t recorded_seq(std::string_view event_json) {
   return v;
 }
 
+std::string event_id(std::string_view event_json) {
+  std::string_view prefix = prefix_of(event_json);
+  if (prefix.empty() || event_json.substr(prefix.size(), kId.size()) != kId) return {};
+  std::string_view rest = event_json.substr(prefix.size() + kId.size());
+  auto end = rest.find('"');
+  return end == std::string_view::npos ? std::string() : std::string(rest.substr(0, end));
+}
+
 namespace {
 std::string describe(const Checkpoint& c) { return "checkpoint at size " + n(c.tree_size) + " (signed at " + c.signed_at + ")"; }
 }  // namespace

@@ -54,5 +54,8 @@ VerifyResult verify_log(const std::vector<StoredEntry>& entries, const std::vect
 std::string with_seq(std::string_view event_json, std::int64_t seq);
 // The position an event records for itself; 0 when it has none.
 std::int64_t recorded_seq(std::string_view event_json);
+// The id an event carries right after its first member ("812", or "812.3" for a member of a
+// journal commit's entry); empty when it has none.
+std::string event_id(std::string_view event_json);
 
 }  // namespace hidewire::audit

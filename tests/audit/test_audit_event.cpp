@@ -293,6 +293,8 @@ TEST_CASE("a journal commit's messages: one compact entry, each member expanded 
     std::string id = "\"id\":\"812." + std::to_string(i + 1) + "\",";
     CHECK(all[i] == alone.insert(std::string("{\"resourceType\":\"AuditEvent\",").size(), id));
   }
+  CHECK(audit::event_id(all[2]) == "812.3");
+  CHECK(audit::event_id(stored) == "812");
   CHECK(audit::expand_events(stored, 812, {"9434765919", ""}).size() == 2);
   CHECK(audit::expand_events(stored, 812, {"", pas.request_id}).size() == 1);
   CHECK(audit::expand_events(stored, 812, {"9000000009", ""}).empty());

@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 #include "api/fhir_api.hpp"
+#include "audit/submit_record.hpp"
+#include "node/caller_json.hpp"
+#include "plugins/audit/sqlite/audit_log.hpp"
 #include "plugins/access/allow_all/allow_all.hpp"
 #include "plugins/stores/sqlite/fhir_store.hpp"
 
@@ -117,4 +120,46 @@ TEST_CASE("every answer is audited first, one AuditEvent per patient it touched"
     }
   }
   std::filesystem::remove(db);
+}
+
+TEST_CASE("the access log over the API: a journal commit's messages are one AuditEvent each, with their own fullUrl") {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("hw-api-auditlog-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  {
+    plugins::SqliteFhirStore store((dir / "fhir.db").string());
+    store.create(patient("9434765919", "Atkinson"));
+    plugins::SqliteAuditLog::Options o;
+    o.path = (dir / "audit.db").string();
+    o.key_path = (dir / "audit.key").string();
+    o.pub_path = (dir / "audit.pub").string();
+    plugins::SqliteAuditLog log(o);
+    node::Caller lab;
+    lab.kind = node::Caller::Kind::System;
+    lab.id = "lab-feed";
+    lab.ods_code = "RXX";
+    std::string caller = node::caller_json(lab);
+    log.append_sync({audit::make_submit_batch({{7, "LAB.1", "accepted", "", "9434765919", caller},
+                                               {8, "LAB.2", "accepted", "", "9449306613", caller},
+                                               {9, "LAB.3", "rejected", "unknown test code", "9434765919", caller}},
+                                              "RXX", "Northshire General")});
+    auto policy = plugins::allow_all::make();
+    http::ApiGuard guard;
+    guard.audit = &log;
+    guard.node_ods = "RXX";
+    guard.node_name = "Northshire General";
+    http::FhirApi api(store, *policy, guard);
+    http::Request q = request("GET", "/AuditEvent");
+    q.query.emplace("patient.identifier", "https://fhir.nhs.uk/Id/nhs-number|9434765919");
+    http::Response r = api.handle(q);
+    REQUIRE(r.status == 200);
+    // Her two messages, not the other patient's, each with its own id and fullUrl.
+    CHECK(r.body.find("\"fullUrl\":\"http://localhost/AuditEvent/1.1\"") != std::string::npos);
+    CHECK(r.body.find("\"fullUrl\":\"http://localhost/AuditEvent/1.3\"") != std::string::npos);
+    CHECK(r.body.find("AuditEvent/1.2") == std::string::npos);
+    CHECK(r.body.find("LAB.2") == std::string::npos);
+    CHECK(r.body.find("unknown test code") != std::string::npos);
+    log.stop();
+  }
+  std::filesystem::remove_all(dir);
 }
