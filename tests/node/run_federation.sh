@@ -135,7 +135,7 @@ print(re.sub(r"[0-9a-f-]{36}|\d{4}-\d\d-\d\dT[0-9:.]+Z|\d{10}", "_", json.dumps(
 }
 a=$(not_found "sensitive record" $robin); b=$(not_found "a patient nobody holds" $nobody)
 [ "$a" = "$b" ] || fail "a sensitive record is answered otherwise than an unknown patient: $a / $b"
-[ "$a" = 404 ] || echo "NOTE: no peer holds a record the caller may see: the requester answers 200 with an empty collection, not 404"
+[ "$a" = 404 ] || fail "a sensitive record: expected 404 PATIENT_NOT_FOUND from the requester, got $a"
 r=$(federated aande "$(clinician aande emergency)" 9434765918); expect "invalid NHS number" 400 "$r" INVALID_NHS_NUMBER
 
 # --- Peers are who their certificates say, and only that.
