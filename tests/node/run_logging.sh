@@ -33,7 +33,13 @@ start text "$work/text.json"
 grep -q "AA MSG00001" "$work/acks.txt" || fail "admission not accepted: $(cat "$work/acks.txt")"
 curl -sf -o /dev/null -X POST -H 'Content-Type: application/fhir+json' -d "$patient" "http://127.0.0.1:$(port_of text 'source peers')/" ||
   fail "the HTTP source did not take the patient"
-curl -sf "http://127.0.0.1:$(port_of text 'FHIR API')/$search" | grep -q '"Patient"' || fail "patient not found"
+# The store is written behind the answer: wait for it, with a bound.
+found=''
+for _ in $(seq 100); do
+  curl -sf "http://127.0.0.1:$(port_of text 'FHIR API')/$search" | grep -q '"Patient"' && { found=1; break; }
+  sleep 0.05
+done
+[ -n "$found" ] || fail "patient not found"
 wait_log text 'message source=pas control_id=MSG00001 outcome=accepted journal_id=[0-9]* latency_ms=[0-9.]*$'
 wait_log text 'warn  message source=pas control_id=MSG00099 outcome=rejected journal_id=[0-9]* latency_ms='
 wait_log text 'message source=peers control_id=.* outcome=accepted'
