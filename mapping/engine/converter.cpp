@@ -44,6 +44,7 @@ class Builder {
 
   void run(const MessageMap& mm, const ConvertOptions& opts) {
     update_patient_ = mm.update_patient;
+    authorities_ = opts.authorities;
     find_patient_key();
     for (const ResourceRule& rule : mm.resources) apply_rule(rule, nullptr);
     where_.clear();
@@ -111,7 +112,7 @@ class Builder {
         if (rep.empty()) continue;
         Converted c;
         try {
-          c = convert_value(f, m_, seg, rep, maps_, a());
+          c = convert_value(f, m_, seg, rep, maps_, a(), authorities_);
         } catch (const std::out_of_range&) {  // a number too large for its FHIR type: the message's fault
           c.problem = "'" + std::string(rep) + "' is out of range for " + f.path;
         } catch (const std::exception& e) {
@@ -335,6 +336,7 @@ class Builder {
   std::vector<std::pair<std::string, std::size_t>> reasons_;
   std::string seed_, old_nhs_;
   bool update_patient_ = false;
+  const AuthorityTable* authorities_ = nullptr;
 };
 
 void fail(Conversion& out, const std::string& where, const std::string& what) {

@@ -189,8 +189,9 @@ MapSet MapSet::load(const std::string& segments_json, const std::string& message
       r.errors.push_back(path + ": must be an object");
       continue;
     }
-    r.check_keys(m.value, path, {"system", "map"});
+    r.check_keys(m.value, path, {"system", "map", "unknown"});
     t.system = r.str(m.value, "system", path);
+    t.unknown = r.str(m.value, "unknown", path);
     if (auto mp = m.value.FindMember("map"); mp != m.value.MemberEnd() && mp->value.IsObject()) {
       for (auto& c : mp->value.GetObject()) {
         if (c.value.IsString()) t.codes.emplace(c.name.GetString(), c.value.GetString());

@@ -62,6 +62,7 @@ struct MessageMap {
 
 struct CodeTable {
   std::string system;
+  std::string unknown;  // the code for a value not in the map (a required binding's "unknown"); empty: none
   std::map<std::string, std::string> codes;
 };
 

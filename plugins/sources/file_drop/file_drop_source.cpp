@@ -15,6 +15,8 @@
 #include "plugins/common/source_auth.hpp"
 #include "plugins/common/fhir_answer.hpp"
 #include "plugins/common/v2_answer.hpp"
+#include "plugins/common/v2_batch.hpp"
+#include "hl7v2/batch.hpp"
 
 namespace hidewire::plugins::file_drop_source {
 namespace {
@@ -83,6 +85,17 @@ struct Poller : std::enable_shared_from_this<Poller> {
           refuse(inflight, refused);
           continue;
         }
+      }
+      if (format == "hl7v2" && hl7v2::is_batch(text)) {
+        // A batch file: each message journalled and answered on its own; the file counts as
+        // done when every message was accepted, and the ACK batch is kept beside it.
+        submit_v2_batch(channel, text, who->caller, v2, [self = shared_from_this(), inflight](const BatchOutcome& b) {
+          if (b.unavailable) return self->put_back(inflight);
+          bool ok = b.accepted == b.messages;
+          std::ofstream(self->root / (ok ? "done" : "rejected") / (inflight.filename().string() + ".ack")) << b.answer;
+          self->settle(inflight, ok);
+        });
+        continue;
       }
       const node::Responder& responder = format == "fhir" ? static_cast<const node::Responder&>(fhir) : v2;
       channel.submit(std::move(text), format, who->caller, responder, [self = shared_from_this(), inflight](const Outcome& o, const std::string&) {
