@@ -50,8 +50,11 @@ node::AuditRecord make_submit_batch(const std::vector<Submit>& messages, std::st
   r.recorded = recorded.empty() ? fhir::utc_now_instant() : std::move(recorded);
   r.action = "submit";
   r.outcome = "0";
-  // Each sender once: a commit's messages mostly come from a handful of connections.
+  // Each sender once: a commit's messages come from the connections that sent them. The caller
+  // as stored is re-serialised through the journal's reader and writer (well-formed whatever
+  // the journal holds), once per sender.
   std::vector<std::string_view> callers;
+  std::string caller_list;
   int worst = 0;
   std::string& s = r.event_json;
   s.reserve(256 + messages.size() * 96);
@@ -65,6 +68,8 @@ node::AuditRecord make_submit_batch(const std::vector<Submit>& messages, std::st
     if (c == callers.size()) {
       callers.push_back(m.caller_json);
       node::Caller who = node::caller_from_json(m.caller_json);
+      if (c) caller_list += ',';
+      caller_list += node::caller_json(who);
       add_distinct(r.batch_request_ids, who.request_id);
       add_distinct(r.batch_token_ids, who.token_id);
     }
@@ -80,8 +85,7 @@ node::AuditRecord make_submit_batch(const std::vector<Submit>& messages, std::st
   }
   if (s.back() == ',') s.pop_back();
   s += "],\"callers\":[";
-  // Re-serialised through the journal's reader and writer, so the stored text is well-formed.
-  for (std::size_t i = 0; i < callers.size(); ++i) s += (i ? "," : "") + node::caller_json(node::caller_from_json(callers[i]));
+  s += caller_list;
   s += "]}";
   r.outcome = std::to_string(worst);
   if (r.batch_patients.size() == 1) r.patient_nhs = r.batch_patients.front();

@@ -33,22 +33,19 @@ std::string with_seq(std::string_view event_json, std::int64_t seq) {
   return out;
 }
 
-std::int64_t recorded_seq(std::string_view event_json) {
-  std::string_view prefix = prefix_of(event_json);
-  if (prefix.empty() || event_json.substr(prefix.size(), kId.size()) != kId) return 0;
-  std::string_view rest = event_json.substr(prefix.size() + kId.size());
-  std::int64_t v = 0;
-  auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), v);
-  if (ec != std::errc() || end == rest.data() || *end != '"') return 0;
-  return v;
-}
-
 std::string event_id(std::string_view event_json) {
   std::string_view prefix = prefix_of(event_json);
   if (prefix.empty() || event_json.substr(prefix.size(), kId.size()) != kId) return {};
   std::string_view rest = event_json.substr(prefix.size() + kId.size());
   auto end = rest.find('"');
   return end == std::string_view::npos ? std::string() : std::string(rest.substr(0, end));
+}
+
+std::int64_t recorded_seq(std::string_view event_json) {
+  std::string id = event_id(event_json);
+  std::int64_t v = 0;
+  auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), v);
+  return ec != std::errc() || id.empty() || end != id.data() + id.size() ? 0 : v;
 }
 
 namespace {

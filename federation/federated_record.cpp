@@ -285,7 +285,15 @@ void Federation::finish(const std::shared_ptr<Query>& q) {
   MergeContext ctx{q->req.nhs_number, settings_.node_ods, settings_.node_name, fhir::utc_now_instant(), auth::random_uuid(), q->asked.size()};
   Answer a;
   a.nhs_number = q->req.nhs_number;
-  a.body = merge_record(ctx, q->sources, q->issues);
+  if (q->sources.empty() && q->issues.empty()) {
+    // Every peer answered, none with a record: to the clinician that is GP Connect's
+    // PATIENT_NOT_FOUND, the same for an unknown patient and for one hidden from this caller
+    // (sensitive), so the answer never tells them apart.
+    a = refused({404, "not-found", "PATIENT_NOT_FOUND", "Patient not found", "no organisation asked holds a record of this patient that it may share"},
+                q->req.nhs_number);
+  } else {
+    a.body = merge_record(ctx, q->sources, q->issues);
+  }
   a.outcome_text = "federated record: " + std::to_string(q->asked.size()) + " peer(s) asked, " + std::to_string(q->sources.size()) +
                    " answered, " + std::to_string(q->issues.size()) + " not";
   double ms = std::chrono::duration<double, std::milli>(Clock::now() - q->started).count();

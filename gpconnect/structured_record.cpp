@@ -28,6 +28,11 @@ std::string uuid() {
 // and patient-linked ones that only make sense with what names them.
 const std::set<std::string, std::less<>> kSupporting{"Organization", "Practitioner", "PractitionerRole", "Location",
                                                      "Medication",   "Device",       "Specimen",         "RelatedPerson"};
+// Of those, the ones about no patient, which may be read from the store by reference. A Specimen
+// or RelatedPerson (or a patient's Device) comes only from the patient's own record: a reference
+// to another patient's must not carry it out inside hers.
+const std::set<std::string, std::less<>> kSharedTypes{"Organization", "Practitioner", "PractitionerRole", "Location", "Medication",
+                                                      "Device"};
 
 // The id notes_outcome gave an OperationOutcome, for its fullUrl.
 std::string outcome_id(const std::string& outcome) {
@@ -81,8 +86,9 @@ class Writer {
           emit(*i->stored);
           continue;
         }
+        if (!kSharedTypes.count(type)) continue;
         auto r = store_.read(type, key.substr(key.find('/') + 1));
-        if (r && !r->deleted) emit(*r);
+        if (r && !r->deleted && !(type == "Device" && r->json.find("\"patient\"") != std::string::npos)) emit(*r);
       }
     }
   }

@@ -20,6 +20,10 @@ std::unique_ptr<ssl::context> make_server_tls(const ServerTls& t) {
       // Optional: a certificate presented must still verify; one not presented leaves the
       // caller to prove itself with a token.
       tls->set_verify_mode(t.client_cert_optional ? ssl::verify_peer : ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+      // With client certificates OpenSSL refuses to resume a session without a context id;
+      // clients that resume (curl --parallel) would fail the handshake.
+      static const unsigned char kContext[] = "hidewire";
+      SSL_CTX_set_session_id_context(tls->native_handle(), kContext, sizeof kContext - 1);
     }
   } catch (const boost::system::system_error& e) {
     throw std::runtime_error("TLS certificate " + t.cert_file + ", key " + t.key_file +

@@ -336,3 +336,21 @@ TEST_CASE("a large GP record (50 medications with issues, 30 problems, 200 obser
   MESSAGE("large record: " << best_cpu << " ms CPU, " << best_wall << " ms elapsed, " << bytes << " bytes");
   CHECK(best_cpu < 40);
 }
+
+TEST_CASE_FIXTURE(Fixture, "another patient's Specimen or RelatedPerson a resource of hers names never comes with her record") {
+  // A mis-linked reference (or a hostile write) must not carry another patient's resources out
+  // inside hers: supporting resources that belong to a patient come only from her own record.
+  node.put("Patient", "arthur", R"("identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9449306613"}],"name":[{"family":"Bennett"}])");
+  node.put("Specimen", "arthur-blood", R"("subject":{"reference":"Patient/arthur"},"type":{"text":"Venous blood"})");
+  node.put("RelatedPerson", "arthur-son", R"("patient":{"reference":"Patient/arthur"},"name":[{"family":"Bennett","given":["Daniel"]}])");
+  node.put("Observation", "edith-k", R"("status":"final","code":{"text":"Serum potassium"},"subject":{"reference":"Patient/edith"},)"
+                                     R"("specimen":{"reference":"Specimen/arthur-blood"},"performer":[{"reference":"RelatedPerson/arthur-son"}])");
+  node.auth.caller = trust_peer();  // emergency: a relationship with every patient
+  http::Response r = node.post("hidewire-patient-record", gpc_request());
+  REQUIRE(r.status == 200);
+  CHECK(r.body.find("edith-k") != std::string::npos);
+  CHECK(r.body.find("\"id\":\"arthur-blood\"") == std::string::npos);
+  CHECK(r.body.find("\"id\":\"arthur-son\"") == std::string::npos);
+  CHECK(r.body.find("Venous blood") == std::string::npos);
+  CHECK(r.body.find("Daniel") == std::string::npos);
+}

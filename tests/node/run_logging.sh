@@ -11,6 +11,16 @@ wait_log() {
   for _ in $(seq 100); do grep -q -- "$2" "$work/$1.log" && return; sleep 0.05; done
   cat "$work/$1.log"; fail "$1: no log line matching '$2'"
 }
+# search_finds WHAT URL [curl args...]: the store is written behind the answer or the ACK, so
+# the search is asked again (with a bound) until it finds the Patient.
+search_finds() {
+  local what=$1 url=$2; shift 2
+  for _ in $(seq 100); do
+    curl -sf "$@" "$url" | grep -q '"Patient"' && return
+    sleep 0.05
+  done
+  fail "$what"
+}
 # no_content NAME: the log holds no NHS number (of the accepted message or the refused one) and
 # no value of the messages (the patient's name and address).
 no_content() {
@@ -33,7 +43,7 @@ start text "$work/text.json"
 grep -q "AA MSG00001" "$work/acks.txt" || fail "admission not accepted: $(cat "$work/acks.txt")"
 curl -sf -o /dev/null -X POST -H 'Content-Type: application/fhir+json' -d "$patient" "http://127.0.0.1:$(port_of text 'source peers')/" ||
   fail "the HTTP source did not take the patient"
-curl -sf "http://127.0.0.1:$(port_of text 'FHIR API')/$search" | grep -q '"Patient"' || fail "patient not found"
+search_finds "patient not found" "http://127.0.0.1:$(port_of text 'FHIR API')/$search"
 wait_log text 'message source=pas control_id=MSG00001 outcome=accepted journal_id=[0-9]* latency_ms=[0-9.]*$'
 wait_log text 'warn  message source=pas control_id=MSG00099 outcome=rejected journal_id=[0-9]* latency_ms='
 wait_log text 'message source=peers control_id=.* outcome=accepted'
@@ -53,14 +63,8 @@ cat >"$work/json.json" <<JSON
 JSON
 start json "$work/json.json"
 "$bin" send --mllp "127.0.0.1:$(port_of json 'source pas')" "$data/adt_a01_v251.hl7" "$data/adt_a01_bad_nhs.hl7" >/dev/null || true
-# The store is written behind the ACK: wait for it, with a bound.
-found=''
-for _ in $(seq 100); do
-  curl -sf --cacert "$work/node.crt" --cert "$work/gp-practice.crt" --key "$work/gp-practice.key" \
-    "https://127.0.0.1:$(port_of json 'FHIR API')/$search" | grep -q '"Patient"' && { found=1; break; }
-  sleep 0.05
-done
-[ -n "$found" ] || fail "patient not found over mutual TLS"
+search_finds "patient not found over mutual TLS" "https://127.0.0.1:$(port_of json 'FHIR API')/$search" \
+  --cacert "$work/node.crt" --cert "$work/gp-practice.crt" --key "$work/gp-practice.key"
 wait_log json '"msg":"request","method":"GET","path":"/Patient","status":200,"caller":"gp-practice"'
 wait_log json '"msg":"message","source":"pas","control_id":"MSG00001","outcome":"accepted","journal_id":'
 no_content json

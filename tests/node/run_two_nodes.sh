@@ -91,11 +91,13 @@ done
 gp_stats=$(curl -sf "http://127.0.0.1:$(port_of gp 'admin on')/stats")
 echo "$gp_stats" | grep -q '"peers":{"received":[45],"stored":3,"accepted":2,"rejected":1,"duplicates":[12],' || fail "GP source counters: $gp_stats"
 # Both ends audit the same send under one X-Request-ID: the hospital its export, the GP node the
-# message it took in (audited from its journal).
+# message it took in (audited from its journal: one entry per journal commit, its request ids in
+# entry_keys when its messages came with several).
 sent=$(sqlite3 "$work/hospital/audit.db" "SELECT request_id FROM entries WHERE action = 'export' AND outcome = '0'" | sort -u)
 [ -n "$sent" ] || fail "the hospital did not audit its export to the GP"
 for _ in $(seq 50); do
-  got=$(sqlite3 "$work/gp/audit.db" "SELECT request_id FROM entries WHERE journal_id > 0" 2>/dev/null | sort -u)
+  got=$(sqlite3 "$work/gp/audit.db" "SELECT request_id FROM entries WHERE journal_id > 0 AND request_id > ''
+    UNION SELECT substr(key, 3) FROM entry_keys WHERE key LIKE 'r:%'" 2>/dev/null | sort -u)
   [ -n "$(comm -12 <(echo "$sent") <(echo "$got"))" ] && break
   sleep 0.1
 done

@@ -44,6 +44,9 @@ set_tests_properties(node_break_glass PROPERTIES TIMEOUT 120)
 add_test(NAME node_audit_crash COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_audit_crash.sh $<TARGET_FILE:hidewire>
          ${CMAKE_CURRENT_SOURCE_DIR}/data/hl7v2)
 set_tests_properties(node_audit_crash PROPERTIES TIMEOUT 180)
+# The federated record query (issue 11): five organisations' nodes over loopback with mutual TLS.
+add_test(NAME node_federation COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_federation.sh $<TARGET_FILE:hidewire>)
+set_tests_properties(node_federation PROPERTIES TIMEOUT 120)
 # The requester's side of federation through hidewire run and hidewire record (needs openssl, curl, sqlite3).
 add_test(NAME node_federation_requester COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_federation_requester.sh $<TARGET_FILE:hidewire>)
 set_tests_properties(node_federation_requester PROPERTIES TIMEOUT 120)

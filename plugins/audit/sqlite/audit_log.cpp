@@ -200,8 +200,7 @@ void SqliteAuditLog::write(std::vector<Pending>& batch) {
   // sync of its own (it survives a SIGKILL in the kernel's cache; the next synced commit, or
   // the catch-up after a power loss, covers it).
   bool must_sync = false;
-  for (const Pending& p : batch)
-    for (const node::AuditRecord& r : p.records) must_sync = must_sync || !(r.action == "submit" && r.journal_id > 0);
+  for (const Pending& p : batch) must_sync = must_sync || !deferrable(p.records);
   if (must_sync != synced_) {
     exec(db_, must_sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
     synced_ = must_sync;
