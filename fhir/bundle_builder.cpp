@@ -46,6 +46,14 @@ LinkPaths link_paths(std::string_view type) {
       {"DocumentReference", {"subject", "context.encounter[]"}},
       {"ServiceRequest", {"subject", "encounter"}},
       {"Appointment", {"participant[]", nullptr}},
+      {"Immunization", {"patient", "encounter"}},
+      {"MedicationRequest", {"subject", "encounter"}},
+      {"MedicationDispense", {"subject", "context"}},
+      {"ChargeItem", {"subject", "context"}},
+      {"Coverage", {"beneficiary", nullptr}},
+      {"Account", {"subject[]", nullptr}},
+      {"Procedure", {"subject", "encounter"}},
+      {"Specimen", {"subject", nullptr}},
   };
   for (const Row& r : kRows)
     if (r.type == type) return r.paths;

@@ -252,6 +252,18 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     }
     return done(JsonValue(n));
   }
+  if (t == "NM") {  // a decimal, its digits kept as sent (written as a JSON number)
+    std::string v = fhir_decimal(text);
+    if (v.empty()) { r.problem = "not a number: '" + std::string(text) + "'"; return r; }
+    std::string raw = kRawNumber + v;
+    JsonValue num;
+    num.SetString(raw.c_str(), static_cast<rapidjson::SizeType>(raw.size()), a);
+    return done(std::move(num));
+  }
+  if (t == "CWE_TEXT") {  // a unit or a name: the text, else the code
+    std::string_view s = m.piece(text, 0, 2).empty() ? m.piece(text, 0, 1) : m.piece(text, 0, 2);
+    return done(str(m.unescape(s), a));
+  }
   if (t == "YN") {
     if (text != "Y" && text != "N") { r.problem = "expected Y or N, got '" + std::string(text) + "'"; return r; }
     return done(JsonValue(text == "Y"));
