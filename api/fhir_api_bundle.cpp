@@ -7,6 +7,7 @@
 #include "api/record_gate.hpp"
 #include "api/write_rules.hpp"
 #include "auth/patient_facts.hpp"
+#include "fhir/bundle_builder.hpp"
 #include "fhir/json_numbers.hpp"
 #include "fhir/nhs_number.hpp"
 
@@ -24,15 +25,15 @@ struct EntryRequest {
 };
 
 // The one stored resource of `type` the store's conditional match would pick: "identifier=
-// system|value" taken as written (the store does not decode it), else none.
+// system|value" each side percent-decoded as the store reads it, else none.
 std::string match_of(node::FhirStore& store, const std::string& type, const std::string& criteria) {
   if (criteria.rfind("identifier=", 0) != 0) return {};  // the store refuses it (400)
   std::string token = criteria.substr(11);
   auto bar = token.find('|');
   if (bar == std::string::npos) return {};
   node::SearchParams p;
-  p.identifier_system = token.substr(0, bar);
-  p.identifier_value = token.substr(bar + 1);
+  p.identifier_system = fhir::build::decode_query_value(token.substr(0, bar));
+  p.identifier_value = fhir::build::decode_query_value(token.substr(bar + 1));
   p.count = 2;
   node::SearchPage match = store.search(type, p);
   return match.resources.size() == 1 ? match.resources[0].id : std::string();

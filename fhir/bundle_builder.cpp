@@ -1,7 +1,9 @@
 #include "fhir/bundle_builder.hpp"
 
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 #include "fhir/nhs_number.hpp"
 
@@ -44,6 +46,14 @@ LinkPaths link_paths(std::string_view type) {
       {"DocumentReference", {"subject", "context.encounter[]"}},
       {"ServiceRequest", {"subject", "encounter"}},
       {"Appointment", {"participant[]", nullptr}},
+      {"Immunization", {"patient", "encounter"}},
+      {"MedicationRequest", {"subject", "encounter"}},
+      {"MedicationDispense", {"subject", "context"}},
+      {"ChargeItem", {"subject", "context"}},
+      {"Coverage", {"beneficiary", nullptr}},
+      {"Account", {"subject[]", nullptr}},
+      {"Procedure", {"subject", "encounter"}},
+      {"Specimen", {"subject", nullptr}},
   };
   for (const Row& r : kRows)
     if (r.type == type) return r.paths;
@@ -60,6 +70,39 @@ std::string nhs_number_of(const Json& patient) {
   return {};
 }
 
+std::string encode_query_value(std::string_view s) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || std::strchr("-._~:/@!$'()*,;", ch) != nullptr) {
+      out += ch;
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string decode_query_value(std::string_view s) {
+  auto hex = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (std::tolower(c) - 'a' + 10); };
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
 std::string conditional_url(std::string_view type, const Json& res, std::string_view nhs_number) {
   std::string t(type);
   if (type == "Patient" && !nhs_number.empty()) return t + "?identifier=" + std::string(kNhsNumberSystem) + "|" + std::string(nhs_number);
@@ -68,7 +111,7 @@ std::string conditional_url(std::string_view type, const Json& res, std::string_
     if (it == res.MemberEnd()) continue;
     const Json& id = it->value.IsArray() ? (it->value.Empty() ? it->value : it->value[0]) : it->value;
     if (id.IsObject() && id.HasMember("system") && id.HasMember("value") && id["system"].IsString() && id["value"].IsString())
-      return t + "?identifier=" + id["system"].GetString() + "|" + id["value"].GetString();
+      return t + "?identifier=" + encode_query_value(id["system"].GetString()) + "|" + encode_query_value(id["value"].GetString());
   }
   return {};
 }

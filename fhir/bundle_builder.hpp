@@ -30,6 +30,12 @@ struct LinkPaths {
 };
 LinkPaths link_paths(std::string_view resource_type);
 
+// One query parameter value of a request URL (RFC 3986): conditional URLs carry identifier
+// systems and values that may hold '%', '&', '|', '#' or spaces, so each is encoded on the way
+// out and decoded by whoever matches on it (the store, the API's write rules).
+std::string encode_query_value(std::string_view s);
+std::string decode_query_value(std::string_view s);
+
 // The conditional URL a resource is keyed by in a transaction: a Patient by its NHS number when
 // it has one ("Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|9434765919"), any resource by
 // its first identifier (or masterIdentifier) with a system; empty when it has no key.

@@ -35,7 +35,12 @@ struct ParseError {
 };
 
 class Message;
-// Parses one message; tolerant of \r, \n or \r\n segment ends and trailing blank lines.
+// The offset of the first byte after any UTF-8 byte-order marks, whitespace and blank lines
+// from `from`; npos when nothing else follows.
+std::size_t skip_preamble(std::string_view text, std::size_t from = 0);
+
+// Parses one message; tolerant of a leading byte-order mark, whitespace and blank lines, and of
+// \r, \n or \r\n segment ends and trailing blank lines.
 // Returns nullopt and fills `error` when the message cannot be read (no MSH, bad delimiters,
 // over a limit...). Never throws for bad input.
 std::optional<Message> parse(std::string_view text, ParseError& error, const ParseLimits& limits = {});

@@ -42,7 +42,19 @@ bool check_delimiters(std::string_view buf, Delimiters& d, ParseError& err) {
   return true;
 }
 
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
+
 }  // namespace
+
+std::size_t skip_preamble(std::string_view text, std::size_t from) {
+  std::size_t i = from;
+  while (i < text.size()) {
+    if (text.substr(i, 3) == kBom) i += 3;
+    else if (text[i] == '\r' || text[i] == '\n' || text[i] == ' ' || text[i] == '\t' || text[i] == '\f' || text[i] == '\v') ++i;
+    else return i;
+  }
+  return std::string_view::npos;
+}
 
 std::optional<Delimiters> read_delimiters(std::string_view msh_line, ParseError& error) {
   Delimiters d;
@@ -68,7 +80,9 @@ std::optional<Message> parse(std::string_view text, ParseError& err, const Parse
     }
     buf += c;
   }
-  std::size_t lead = buf.find_first_not_of("\r \t");
+  // Files from Windows systems often start with a UTF-8 byte-order mark; whitespace and blank
+  // lines before MSH carry nothing either.
+  std::size_t lead = skip_preamble(buf);
   if (lead == std::string::npos) {
     fail(err, "message is empty", 0, 0);
     return std::nullopt;

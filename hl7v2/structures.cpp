@@ -15,7 +15,7 @@ namespace {
 struct StructureText {
   std::string_view name, text;
 };
-constexpr std::array<StructureText, 9> kStructures = {{
+constexpr StructureText kStructures[] = {
     {"ADT_A01", "MSH SFT* EVN PID PD1? ROL* NK1* PV1 PV2? ROL* DB1* OBX* AL1* DG1* DRG? PROCEDURE{PR1 ROL*}* GT1* "
                 "INSURANCE{IN1 IN2? IN3* ROL*}* ACC? UB1? UB2? PDA?"},
     {"ADT_A02", "MSH SFT* EVN PID PD1? ROL* PV1 PV2? DB1* OBX* PDA?"},
@@ -32,15 +32,44 @@ constexpr std::array<StructureText, 9> kStructures = {{
     {"REF_I12", "MSH SFT* RF1? AUTHORIZATION_CONTACT{AUT CTD?}? PROVIDER_CONTACT{PRD CTD*}+ PID NK1* GT1* "
                 "INSURANCE{IN1 IN2? IN3?}* ACC? DG1* DRG* AL1* PROCEDURE{PR1 AUTHORIZATION_CONTACT{AUT CTD?}?}* "
                 "OBSERVATION{OBR NTE* RESULTS_NOTES{OBX NTE*}*}* PATIENT_VISIT{PV1 PV2?}? NTE*"},
-}};
+    {"MDM_T01", "MSH SFT* EVN PID PV1 COMMON_ORDER{ORC TIMING{TQ1 TQ2*}* OBR NTE*}* TXA CON*"},
+    // Orders: the order detail (OBR, RXO, RXE...) is kept in the ORDER group itself, so a
+    // ServiceRequest or MedicationRequest merges it from its own order, not from every order.
+    {"ORM_O01", "MSH SFT* NTE* PATIENT{PID PD1? NTE* NK1* PATIENT_VISIT{PV1 PV2?}? INSURANCE{IN1 IN2? IN3?}* GT1? AL1*}? "
+                "ORDER{ORC TIMING{TQ1 TQ2*}* OBR? NTE* CTD? DG1* OBSERVATION{OBX NTE*}* SPECIMEN{SPM OBX* CONTAINER{SAC OBX*}*}* "
+                "FT1* CTI* BLG?}+"},
+    {"RDE_O11", "MSH SFT* NTE* PATIENT{PID PD1? NTE* PATIENT_VISIT{PV1 PV2?}? INSURANCE{IN1 IN2? IN3?}* GT1? AL1*}? "
+                "ORDER{ORC TIMING{TQ1 TQ2*}* RXO? NTE* RXR* RXC* RXE TIMING_ENCODED{TQ1 TQ2*}* RXR* RXC* "
+                "OBSERVATION{OBX NTE*}* FT1* BLG? CTI*}+"},
+    {"RDS_O13", "MSH SFT* NTE* PATIENT{PID PD1? NTE* AL1* PATIENT_VISIT{PV1 PV2?}?}? "
+                "ORDER{ORC TIMING{TQ1 TQ2*}* RXO? NTE* RXR* RXC* RXE? TIMING_ENCODED{TQ1 TQ2*}* RXR* RXC* RXD NTE* RXR* RXC* "
+                "OBSERVATION{OBX NTE*}* FT1*}+"},
+    {"VXU_V04", "MSH SFT* PID PD1? NK1* PATIENT{PV1 PV2?}? GT1* INSURANCE{IN1 IN2? IN3?}* "
+                "ORDER{ORC? TIMING{TQ1 TQ2*}* RXA RXR? OBSERVATION{OBX NTE*}*}*"},
+    {"OUL_R22", "MSH SFT* NTE? PATIENT{PID PD1? NTE*}? VISIT{PV1 PV2?}? SPECIMEN{SPM OBX* CONTAINER{SAC INV?}* "
+                "ORDER{OBR ORC? NTE* TIMING_QTY{TQ1 TQ2*}* RESULT{OBX TCD? SID* NTE*}* CTI*}*}+ DSC?"},
+    {"OUL_R23", "MSH SFT* NTE? PATIENT{PID PD1? NTE*}? VISIT{PV1 PV2?}? SPECIMEN{SPM OBX* CONTAINER{SAC INV? "
+                "ORDER{OBR ORC? NTE* TIMING_QTY{TQ1 TQ2*}* RESULT{OBX TCD? SID* NTE*}* CTI*}+}+}+ DSC?"},
+    {"OUL_R24", "MSH SFT* NTE? PATIENT{PID PD1? NTE*}? VISIT{PV1 PV2?}? ORDER{OBR ORC? NTE* TIMING_QTY{TQ1 TQ2*}* "
+                "SPECIMEN{SPM OBX* CONTAINER{SAC INV?}*}* RESULT{OBX TCD? SID* NTE*}* CTI*}+ DSC?"},
+};
 
 // Structures that share a definition with another (v2.5.1 Appendix: message type to structure).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 15> kAliases = {{
-    {"ADT_A04", "ADT_A01"}, {"ADT_A08", "ADT_A01"}, {"ADT_A13", "ADT_A01"}, {"ADT_A11", "ADT_A09"},
-    {"ADT_A09", "ADT_A09"},
-    {"ADT_A28", "ADT_A05"}, {"ADT_A31", "ADT_A05"}, {"ADT_A40", "ADT_A39"}, {"ADT_A06", "ADT_A06"},
-    {"MDM_T01", "MDM_T01"}, {"SIU_S13", "SIU_S12"}, {"SIU_S14", "SIU_S12"}, {"SIU_S15", "SIU_S12"},
-    {"REF_I13", "REF_I12"}, {"REF_I14", "REF_I12"}}};
+// Also the names v2.3 senders give when they leave MSH-9.3 out (message code_trigger event).
+// ADT_A06 (A06, A07) and ADT_A16 only add segments ADT_A01 keeps where they appear (MRG...).
+constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
+    {"ADT_A04", "ADT_A01"}, {"ADT_A08", "ADT_A01"}, {"ADT_A13", "ADT_A01"}, {"ADT_A06", "ADT_A01"}, {"ADT_A07", "ADT_A01"},
+    {"ADT_A16", "ADT_A01"}, {"ADT_A11", "ADT_A09"}, {"ADT_A10", "ADT_A09"}, {"ADT_A15", "ADT_A09"}, {"ADT_A21", "ADT_A09"},
+    {"ADT_A22", "ADT_A09"}, {"ADT_A23", "ADT_A09"}, {"ADT_A25", "ADT_A09"}, {"ADT_A26", "ADT_A09"}, {"ADT_A27", "ADT_A09"},
+    {"ADT_A12", "ADT_A02"}, {"ADT_A45", "ADT_A02"}, {"ADT_A54", "ADT_A02"}, {"ADT_A55", "ADT_A02"},
+    {"ADT_A14", "ADT_A05"}, {"ADT_A28", "ADT_A05"}, {"ADT_A31", "ADT_A05"}, {"ADT_A40", "ADT_A39"}, {"ADT_A47", "ADT_A30"},
+    {"ADT_A43", "ADT_A41"}, {"ADT_A44", "ADT_A41"}, {"ADT_A42", "ADT_A39"},
+    {"MDM_T03", "MDM_T01"}, {"MDM_T05", "MDM_T01"}, {"MDM_T07", "MDM_T01"}, {"MDM_T09", "MDM_T01"}, {"MDM_T11", "MDM_T01"},
+    {"MDM_T04", "MDM_T02"}, {"MDM_T06", "MDM_T02"}, {"MDM_T08", "MDM_T02"}, {"MDM_T10", "MDM_T02"},
+    {"SIU_S13", "SIU_S12"}, {"SIU_S14", "SIU_S12"}, {"SIU_S15", "SIU_S12"}, {"SIU_S16", "SIU_S12"}, {"SIU_S17", "SIU_S12"},
+    {"SIU_S26", "SIU_S12"}, {"REF_I13", "REF_I12"}, {"REF_I14", "REF_I12"},
+    {"OML_O21", "ORM_O01"}, {"OMG_O19", "ORM_O01"}, {"RDE_O25", "RDE_O11"}, {"BAR_P05", "BAR_P01"}, {"BAR_P02", "BAR_P01"},
+    {"BAR_P12", "BAR_P01"}, {"DFT_P11", "DFT_P03"}, {"PPR_PC2", "PPR_PC1"}, {"PPR_PC3", "PPR_PC1"}};
 
 struct Def {
   std::string name;        // segment or group name

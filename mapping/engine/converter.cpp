@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <algorithm>
+#include <map>
 #include <set>
 #include <stdexcept>
 
@@ -44,6 +45,7 @@ class Builder {
 
   void run(const MessageMap& mm, const ConvertOptions& opts) {
     update_patient_ = mm.update_patient;
+    authorities_ = opts.authorities;
     find_patient_key();
     for (const ResourceRule& rule : mm.resources) apply_rule(rule, nullptr);
     where_.clear();
@@ -89,10 +91,11 @@ class Builder {
     return entries_.size() - 1;
   }
 
-  void apply_segment(std::size_t entry, std::size_t seg_index) {
+  void apply_segment(std::size_t entry, std::size_t seg_index, const std::string& map_name) {
     const Segment& seg = m_.segments[seg_index];
     used_.insert(seg_index);
-    auto it = maps_.segments.find(std::string(seg.name));
+    used_map_.emplace(seg_index, &map_name);
+    auto it = maps_.segments.find(map_name);
     if (it == maps_.segments.end()) return;
     const SegmentMap& sm = it->second;
     for (const FieldMap& f : sm.fields) {
@@ -111,7 +114,7 @@ class Builder {
         if (rep.empty()) continue;
         Converted c;
         try {
-          c = convert_value(f, m_, seg, rep, maps_, a());
+          c = convert_value(f, m_, seg, rep, maps_, a(), authorities_);
         } catch (const std::out_of_range&) {  // a number too large for its FHIR type: the message's fault
           c.problem = "'" + std::string(rep) + "' is out of range for " + f.path;
         } catch (const std::exception& e) {
@@ -129,17 +132,20 @@ class Builder {
     }
   }
 
-  void apply_defaults(std::size_t entry, const std::string& segment) {
+  // `only_missing`: a merged segment's defaults fill what the resource does not have yet.
+  void apply_defaults(std::size_t entry, const std::string& segment, bool only_missing = false) {
     auto it = maps_.segments.find(segment);
     if (it == maps_.segments.end() || it->second.defaults_json.empty()) return;
     rapidjson::Document d(&a());
     d.Parse(it->second.defaults_json.c_str());
+    JsonValue& res = entries_[entry].res;
     for (auto& m : d.GetObject())
-      entries_[entry].res.AddMember(JsonValue(m.name, a()), JsonValue(m.value, a()), a());
+      if (!only_missing || !res.HasMember(m.name)) res.AddMember(JsonValue(m.name, a()), JsonValue(m.value, a()), a());
   }
 
   // Segments named `name` within `scope` (its own segments) or the whole message.
-  std::vector<std::size_t> segments(const std::string& name, const Group* scope) const {
+  std::vector<std::size_t> segments(const std::string& map_name, const Group* scope) const {
+    std::string_view name = segment_of(map_name);
     std::vector<std::size_t> out;
     if (scope) {
       for (std::size_t i : scope->segments)
@@ -155,11 +161,14 @@ class Builder {
     const SegmentMap& sm = maps_.segments.at(rule.from);
     std::size_t e = new_entry(sm.resource);
     apply_defaults(e, rule.from);
-    apply_segment(e, seg_index);
-    for (const std::string& merge : rule.merge)
-      for (std::size_t i : segments(merge, scope)) apply_segment(e, i);
+    apply_segment(e, seg_index, rule.from);
+    for (const std::string& merge : rule.merge) {
+      std::vector<std::size_t> found = segments(merge, scope);
+      if (!found.empty()) apply_defaults(e, merge, true);
+      for (std::size_t i : found) apply_segment(e, i, merge);
+    }
     if (!rule.notes.empty())
-      for (std::size_t i : segments(rule.notes, scope)) apply_segment(e, i);
+      for (std::size_t i : segments(rule.notes, scope)) apply_segment(e, i, rule.notes);
     if (!rule.content.empty()) attach_content(e, segments(rule.content, scope));
     if (!rule.reason_for.empty()) reasons_.emplace_back(rule.reason_for, e);
     return e;
@@ -228,11 +237,12 @@ class Builder {
       if (entries_[i].type == "Patient" && patient < 0) patient = static_cast<int>(i);
       if (entries_[i].type == "Encounter" && encounter < 0) encounter = static_cast<int>(i);
     }
-    auto status = mm.encounter_status.find(std::string(m_.trigger_event()));
+    std::string event(m_.trigger_event());
     for (std::size_t i = 0; i < entries_.size(); ++i) {
       Entry& e = entries_[i];
-      if (e.type == "Encounter" && status != mm.encounter_status.end())
-        set_path(e.res, "status", JsonValue(status->second.c_str(), a()), a());
+      if (auto by_type = mm.status.find(e.type); by_type != mm.status.end())
+        if (auto st = by_type->second.find(event); st != by_type->second.end())
+          set_path(e.res, "status", JsonValue(st->second.c_str(), a()), a());
       if (fhir::build::LinkPaths l = fhir::build::link_paths(e.type); l.patient) {
         if (patient >= 0) {
           if (e.type == "Appointment") {
@@ -290,7 +300,8 @@ class Builder {
   void report_unmapped() {
     for (std::size_t i = 1; i < m_.segments.size(); ++i) {
       const Segment& s = m_.segments[i];
-      auto it = maps_.segments.find(std::string(s.name));
+      auto by = used_map_.find(i);  // the map it went through (a variant), else the segment's own
+      auto it = maps_.segments.find(by != used_map_.end() ? *by->second : std::string(s.name));
       if (it == maps_.segments.end() || (!used_.count(i) && !it->second.fields.empty())) {
         out_.unmapped.push_back(std::string(s.name) + (it == maps_.segments.end() ? " (no map for this segment)" : " (segment not used by this message type)"));
         continue;
@@ -332,9 +343,11 @@ class Builder {
   rapidjson::Document doc_;
   std::vector<Entry> entries_;
   std::set<std::size_t> used_;
+  std::map<std::size_t, const std::string*> used_map_;
   std::vector<std::pair<std::string, std::size_t>> reasons_;
   std::string seed_, old_nhs_;
   bool update_patient_ = false;
+  const AuthorityTable* authorities_ = nullptr;
 };
 
 void fail(Conversion& out, const std::string& where, const std::string& what) {

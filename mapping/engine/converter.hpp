@@ -7,6 +7,7 @@
 
 #include "hl7v2/message.hpp"
 #include "fhir/diagnostics.hpp"
+#include "mapping/engine/datatypes.hpp"
 #include "mapping/engine/map_model.hpp"
 
 namespace hidewire::mapping {
@@ -14,6 +15,7 @@ namespace hidewire::mapping {
 struct ConvertOptions {
   std::string received_at;  // Provenance.recorded and Bundle.timestamp (FHIR instant); default: MSH-7
   std::string sender_ods;   // the sender's organisation from its credential: the Provenance agent's onBehalfOf
+  const AuthorityTable* authorities = nullptr;  // the node's own assigning authority -> URI table (converters.hl7v2)
 };
 
 struct Conversion {

@@ -25,22 +25,33 @@ struct Parts {
   std::string c(int comp, int sub = 0) const { return m.unescape(m.piece(text, 0, comp, sub)); }
 };
 
-std::string coding_system(const std::string& v2_system, const std::string& fallback) {
+const std::string* table_lookup(const MapSet& maps, const AuthorityTable* extra, const std::string& name) {
+  if (extra)
+    if (auto it = extra->find(name); it != extra->end()) return &it->second;
+  auto t = maps.tables.find("assigning-authority");
+  if (t == maps.tables.end()) return nullptr;
+  auto it = t->second.codes.find(name);
+  return it == t->second.codes.end() ? nullptr : &it->second;
+}
+
+std::string coding_system(const std::string& v2_system, const std::string& fallback, const MapSet& maps,
+                          const AuthorityTable* extra) {
   if (v2_system == "SCT" || v2_system == "SNM" || v2_system == "SNOMED") return "http://snomed.info/sct";
   if (v2_system == "LN" || v2_system == "LOINC") return "http://loinc.org";
   if (v2_system == "I10" || v2_system == "ICD10") return "http://hl7.org/fhir/sid/icd-10";
   if (v2_system == "UCUM") return "http://unitsofmeasure.org";
   if (v2_system.size() >= 7 && v2_system.rfind("HL7", 0) == 0)  // HL70063 -> v2-0063
     return "http://terminology.hl7.org/CodeSystem/v2-" + v2_system.substr(3);
-  if (!v2_system.empty()) return "urn:hidewire:codesystem:" + v2_system;  // local systems keep their name
+  if (const std::string* uri = table_lookup(maps, extra, v2_system)) return *uri;
+  if (!v2_system.empty()) return "urn:hidewire:codesystem:" + percent_encode(v2_system);  // local systems keep their name
   return fallback;
 }
 
-JsonValue codeable(const Parts& p, const std::string& fallback_system, JsonAlloc& a) {
+JsonValue codeable(const Parts& p, const std::string& fallback_system, JsonAlloc& a, const MapSet& maps, const AuthorityTable* extra) {
   JsonValue cc(rapidjson::kObjectType);
   JsonValue codings(rapidjson::kArrayType);
   for (int base : {1, 4}) {  // primary and alternate triplets
-    std::string code = p.c(base), display = p.c(base + 1), system = coding_system(p.c(base + 2), fallback_system);
+    std::string code = p.c(base), display = p.c(base + 1), system = coding_system(p.c(base + 2), fallback_system, maps, extra);
     if (code.empty()) continue;
     JsonValue c(rapidjson::kObjectType);
     put(c, "system", system, a);
@@ -109,6 +120,39 @@ int uk_offset_minutes(int y, int mo, int d, int h) {
 
 }  // namespace
 
+std::string percent_encode(std::string_view s) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += ch;
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string identifier_system(const std::string& ns, const std::string& uid, const std::string& uid_type, const MapSet& maps,
+                              const AuthorityTable* extra) {
+  if (!ns.empty())
+    if (const std::string* uri = table_lookup(maps, extra, ns)) return *uri;
+  if (!uid.empty()) {
+    if (const std::string* uri = table_lookup(maps, extra, uid)) return *uri;
+    bool oid = uid.find_first_not_of("0123456789.") == std::string::npos && uid.find("..") == std::string::npos &&
+               uid.front() != '.' && uid.back() != '.';
+    if (oid && (uid_type == "ISO" || uid_type.empty())) return "urn:oid:" + uid;
+    if ((uid_type == "URI" || uid_type == "URL") && uid.find_first_of(" \t\"<>") == std::string::npos &&
+        uid.find(':') != std::string::npos)
+      return uid;
+  }
+  return "urn:hidewire:identifier:" + percent_encode(ns.empty() ? (uid.empty() ? "local" : uid) : ns);
+}
+
 std::string v2_date(std::string_view ts) {
   std::string digits;
   for (char c : ts) {
@@ -150,7 +194,7 @@ std::string v2_datetime(std::string_view ts, bool instant) {
 }
 
 Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2::Segment& seg, std::string_view text,
-                        const MapSet& maps, JsonAlloc& a) {
+                        const MapSet& maps, JsonAlloc& a, const AuthorityTable* authorities) {
   Converted r;
   Parts p{m, text};
   const std::string& t = f.type;
@@ -159,16 +203,23 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     r.empty = false;
     return std::move(r);
   };
+  // A code the table does not know is never a refusal: bindings that are not required keep it
+  // as text; a required one takes the table's "unknown" code, or keeps its default.
+  bool unknown = false;
   auto table_code = [&](const std::string& code, std::string& system) -> std::string {
     auto it = maps.tables.find(f.table);
     if (it == maps.tables.end()) return code;
     system = it->second.system;
     auto c = it->second.codes.find(code);
     if (c == it->second.codes.end()) {
-      r.problem = "code '" + code + "' is not in table " + f.table;
-      return {};
+      std::string upper = code;
+      for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      c = it->second.codes.find(upper);
     }
-    return c->second;
+    if (c != it->second.codes.end()) return c->second;
+    unknown = true;
+    r.warning = "code '" + code + "' is not in table " + f.table;
+    return it->second.unknown;
   };
   if (t == "ST" || t == "FT") return done(str(m.unescape(text), a));
   if (t == "DT") {
@@ -201,15 +252,45 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     }
     return done(JsonValue(n));
   }
+  if (t == "NM") {  // a decimal, its digits kept as sent (written as a JSON number)
+    std::string v = fhir_decimal(text);
+    if (v.empty()) { r.problem = "not a number: '" + std::string(text) + "'"; return r; }
+    std::string raw = kRawNumber + v;
+    JsonValue num;
+    num.SetString(raw.c_str(), static_cast<rapidjson::SizeType>(raw.size()), a);
+    return done(std::move(num));
+  }
+  if (t == "CWE_TEXT") {  // a unit or a name: the text, else the code
+    std::string_view s = m.piece(text, 0, 2).empty() ? m.piece(text, 0, 1) : m.piece(text, 0, 2);
+    return done(str(m.unescape(s), a));
+  }
   if (t == "YN") {
     if (text != "Y" && text != "N") { r.problem = "expected Y or N, got '" + std::string(text) + "'"; return r; }
     return done(JsonValue(text == "Y"));
   }
   if (t == "ID" || t == "ID_CODING" || t == "ID_CODING_CC") {
     std::string system;
-    std::string code = table_code(std::string(m.piece(text, 0, 1)), system);
-    if (code.empty()) return r;
-    if (t == "ID") return done(str(code, a));
+    std::string sent = m.unescape(m.piece(text, 0, 1));
+    std::string code = table_code(sent, system);
+    if (t == "ID") {
+      if (code.empty()) {
+        r.warning += ": left at its default";
+        return r;
+      }
+      if (unknown) r.warning += ": '" + code + "' instead";
+      return done(str(code, a));
+    }
+    if (unknown && t == "ID_CODING_CC") {  // kept as the text that was sent
+      r.warning += ": kept as text";
+      JsonValue cc(rapidjson::kObjectType);
+      put(cc, "text", sent, a);
+      return done(std::move(cc));
+    }
+    if (unknown) {  // a Coding: the code as sent, with no system it could be wrongly claimed for
+      r.warning += ": kept without a system";
+      system.clear();
+      code = sent;
+    }
     JsonValue coding(rapidjson::kObjectType);
     put(coding, "system", system, a);
     put(coding, "code", code, a);
@@ -220,13 +301,14 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     return done(std::move(cc));
   }
   if (t == "CWE") {
-    JsonValue cc = codeable(p, f.system, a);
+    JsonValue cc = codeable(p, f.system, a, maps, authorities);
     if (cc.ObjectEmpty()) return r;
     return done(std::move(cc));
   }
   if (t == "CX") {
     JsonValue id(rapidjson::kObjectType);
     std::string value = p.c(1), authority = p.c(4, 1), type = p.c(5);
+    std::string auth_uid = p.c(4, 2), auth_type = p.c(4, 3);
     bool nhs = authority == "NHS" || type == "NH";
     if (nhs) {
       std::string digits;
@@ -241,7 +323,7 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
       cc.AddMember("coding", codings, a);
       id.AddMember("type", cc, a);
     }
-    put(id, "system", nhs ? std::string(kNhsNumberSystem) : "urn:hidewire:identifier:" + (authority.empty() ? "local" : authority), a);
+    put(id, "system", nhs ? std::string(kNhsNumberSystem) : identifier_system(authority, auth_uid, auth_type, maps, authorities), a);
     put(id, "value", value, a);
     return done(std::move(id));
   }
@@ -255,8 +337,8 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
       cc.AddMember("coding", codings, a);
       id.AddMember("type", cc, a);
     }
-    std::string ns = p.c(2);
-    put(id, "system", "urn:hidewire:identifier:" + (ns.empty() ? std::string(seg.name) : ns), a);
+    std::string ns = p.c(2), uid = p.c(3), uid_type = p.c(4);
+    put(id, "system", identifier_system(ns.empty() && uid.empty() ? std::string(seg.name) : ns, uid, uid_type, maps, authorities), a);
     put(id, "value", p.c(1), a);
     return done(std::move(id));
   }
@@ -364,7 +446,7 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     }
     if (vt == "CE" || vt == "CWE" || vt == "CNE") {
       r.suffix = "CodeableConcept";
-      return done(codeable(p, f.system, a));
+      return done(codeable(p, f.system, a, maps, authorities));
     }
     if (vt == "DT" || vt == "TS" || vt == "DTM") {
       std::string d = vt == "DT" ? v2_date(text) : v2_datetime(text, false);

@@ -5,6 +5,7 @@
 
 #include <rapidjson/document.h>
 
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -24,9 +25,21 @@ struct Converted {
   bool empty = true;
 };
 
+// Assigning authorities (CX-4, EI-2/3, HD) and coding systems named in messages -> URI: the
+// node's configured table first, then the maps' (tables.json "assigning-authority").
+using AuthorityTable = std::map<std::string, std::string>;
+
 // One repetition of a field (`text`), within segment `seg` of message `m`.
 Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2::Segment& seg, std::string_view text,
-                        const MapSet& maps, JsonAlloc& a);
+                        const MapSet& maps, JsonAlloc& a, const AuthorityTable* authorities = nullptr);
+
+// Percent-encodes every byte outside RFC 3986's unreserved set, so any name makes a valid URI.
+std::string percent_encode(std::string_view s);
+// The identifier system for an assigning authority: the configured or mapped URI of its
+// namespace id; else its universal id (HD-2) as urn:oid: (ISO) or itself (URI, URL); else
+// urn:hidewire:identifier:NAME, percent-encoded.
+std::string identifier_system(const std::string& namespace_id, const std::string& universal_id, const std::string& universal_type,
+                              const MapSet& maps, const AuthorityTable* authorities);
 
 // v2 timestamps: YYYY[MM[DD[HH[MM[SS[.S+]]]]]][+/-ZZZZ] as a FHIR date or dateTime. A time with
 // no zone is taken as UK local time (GMT or BST for that date). Empty when unreadable.

@@ -6,6 +6,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <functional>
 
 extern "C" const char hw_map_segments_json[];
 extern "C" const char hw_map_messages_json[];
@@ -74,7 +75,7 @@ rapidjson::Document parse(const std::string& text, const char* what) {
 }
 
 const std::vector<std::string> kTypes = {"CX", "XPN", "XPN_TEXT", "XAD", "XTN", "CWE", "DT", "DTM", "DTM_INSTANT", "ID",
-                                         "ID_CODING", "ID_CODING_CC", "ST", "FT", "NM_INT", "YN", "PL", "XCN_REF",
+                                         "ID_CODING", "ID_CODING_CC", "ST", "FT", "NM_INT", "NM", "CWE_TEXT", "YN", "PL", "XCN_REF",
                                          "XON_ODS", "EI", "OBX_VALUE", "TQ_START", "TQ_END"};
 
 ResourceRule read_rule(Reader& r, const Json& o, const std::string& path) {
@@ -100,13 +101,16 @@ ResourceRule read_rule(Reader& r, const Json& o, const std::string& path) {
 
 }  // namespace
 
+std::string_view segment_of(std::string_view map_name) { return map_name.substr(0, map_name.find(':')); }
+
 bool SegmentMap::ignored(int f) const { return std::find(ignore.begin(), ignore.end(), f) != ignore.end(); }
 bool SegmentMap::mapped(int f) const {
   return std::any_of(fields.begin(), fields.end(), [f](const FieldMap& m) { return m.field == f; });
 }
 
 const MessageMap* MapSet::message(const std::string& structure) const {
-  auto it = messages.find(structure);
+  auto alias = message_aliases.find(structure);
+  auto it = messages.find(alias == message_aliases.end() ? structure : alias->second);
   return it == messages.end() ? nullptr : &it->second;
 }
 
@@ -189,8 +193,9 @@ MapSet MapSet::load(const std::string& segments_json, const std::string& message
       r.errors.push_back(path + ": must be an object");
       continue;
     }
-    r.check_keys(m.value, path, {"system", "map"});
+    r.check_keys(m.value, path, {"system", "map", "unknown"});
     t.system = r.str(m.value, "system", path);
+    t.unknown = r.str(m.value, "unknown", path);
     if (auto mp = m.value.FindMember("map"); mp != m.value.MemberEnd() && mp->value.IsObject()) {
       for (auto& c : mp->value.GetObject()) {
         if (c.value.IsString()) t.codes.emplace(c.name.GetString(), c.value.GetString());
@@ -210,14 +215,24 @@ MapSet MapSet::load(const std::string& segments_json, const std::string& message
       r.errors.push_back(path + ": must be an object");
       continue;
     }
-    r.check_keys(m.value, path, {"encounter_status", "merge_patients", "update_patient", "resources"});
+    r.check_keys(m.value, path, {"encounter_status", "status", "merge_patients", "update_patient", "resources", "same_as"});
+    if (auto same = m.value.FindMember("same_as"); same != m.value.MemberEnd()) {  // another structure's map, not copied
+      if (same->value.IsString()) set.message_aliases.emplace(name, same->value.GetString());
+      else r.errors.push_back(path + ".same_as: must be a string");
+      continue;
+    }
     MessageMap mm;
     mm.structure = name;
     mm.merge_patients = r.flag(m.value, "merge_patients", path);
     mm.update_patient = r.flag(m.value, "update_patient", path);
     if (auto es = m.value.FindMember("encounter_status"); es != m.value.MemberEnd() && es->value.IsObject())
       for (auto& e : es->value.GetObject())
-        if (e.value.IsString()) mm.encounter_status.emplace(e.name.GetString(), e.value.GetString());
+        if (e.value.IsString()) mm.status["Encounter"].emplace(e.name.GetString(), e.value.GetString());
+    if (auto st = m.value.FindMember("status"); st != m.value.MemberEnd() && st->value.IsObject())
+      for (auto& t : st->value.GetObject())
+        if (t.value.IsObject())
+          for (auto& e : t.value.GetObject())
+            if (e.value.IsString()) mm.status[t.name.GetString()].emplace(e.name.GetString(), e.value.GetString());
     if (auto rs = m.value.FindMember("resources"); rs != m.value.MemberEnd() && rs->value.IsArray()) {
       int i = 0;
       for (const Json& rj : rs->value.GetArray()) mm.resources.push_back(read_rule(r, rj, path + ".resources[" + std::to_string(i++) + "]"));
@@ -227,6 +242,20 @@ MapSet MapSet::load(const std::string& segments_json, const std::string& message
     set.messages.emplace(name, std::move(mm));
   }
   // Cross-references: every segment a message names has a map; every table a field names exists.
+  std::function<void(const ResourceRule&, const std::string&)> check_rule = [&](const ResourceRule& rule, const std::string& path) {
+    for (const std::string* seg : {&rule.from, &rule.notes}) {
+      if (!seg->empty() && !set.segments.count(*seg)) r.errors.push_back(path + ": no segment map '" + *seg + "'");
+    }
+    for (const std::string& seg : rule.merge)
+      if (!set.segments.count(seg)) r.errors.push_back(path + ".merge: no segment map '" + seg + "'");
+    if (!rule.from.empty() && set.segments.count(rule.from) && set.segments.at(rule.from).resource.empty())
+      r.errors.push_back(path + ": segment map '" + rule.from + "' makes no resource");
+    if (rule.children) check_rule(*rule.children, path + ".children");
+  };
+  for (auto& [name, target] : set.message_aliases)
+    if (!set.messages.count(target)) r.errors.push_back("messages." + name + ".same_as: no message map '" + target + "'");
+  for (auto& [name, mm] : set.messages)
+    for (std::size_t i = 0; i < mm.resources.size(); ++i) check_rule(mm.resources[i], "messages." + name + ".resources[" + std::to_string(i) + "]");
   for (auto& [name, sm] : set.segments)
     for (std::size_t i = 0; i < sm.fields.size(); ++i)
       if (!sm.fields[i].table.empty() && !set.tables.count(sm.fields[i].table))

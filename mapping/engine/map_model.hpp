@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hidewire::mapping {
@@ -39,8 +40,13 @@ struct SegmentMap {
   bool mapped(int field) const;
 };
 
+// A segment map is named by its segment ("OBR") or by the segment and a variant ("OBR:order"),
+// so one segment maps to different resources in different messages (a result's OBR is a
+// DiagnosticReport, an order's a ServiceRequest) without copying the maps it shares.
+std::string_view segment_of(std::string_view map_name);
+
 struct ResourceRule {
-  std::string from;                 // segment
+  std::string from;                 // segment map
   std::vector<std::string> merge;   // more segments onto the same resource
   bool each = false;
   std::string group;                // one resource per instance of this group
@@ -54,7 +60,7 @@ struct ResourceRule {
 
 struct MessageMap {
   std::string structure;
-  std::map<std::string, std::string> encounter_status;  // trigger event -> Encounter.status
+  std::map<std::string, std::map<std::string, std::string>> status;  // resource type -> trigger event -> status
   bool merge_patients = false;
   bool update_patient = false;  // ADT owns demographics: PUT; other messages only create if absent
   std::vector<ResourceRule> resources;
@@ -62,12 +68,14 @@ struct MessageMap {
 
 struct CodeTable {
   std::string system;
+  std::string unknown;  // the code for a value not in the map (a required binding's "unknown"); empty: none
   std::map<std::string, std::string> codes;
 };
 
 struct MapSet {
   std::map<std::string, SegmentMap> segments;
   std::map<std::string, MessageMap> messages;
+  std::map<std::string, std::string> message_aliases;  // structure -> the structure whose map it uses ("same_as")
   std::map<std::string, CodeTable> tables;
 
   // The maps linked into the binary (mapping/v2), read once; thread-safe.

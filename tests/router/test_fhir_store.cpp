@@ -186,3 +186,28 @@ TEST_CASE("a batch: a Bundle refused for its content carries its 4xx status, the
   CHECK(results[1].status == 400);  // the sink dead-letters only these; a full disk throws instead
   CHECK(t.store->count("Patient") == 1);
 }
+
+TEST_CASE("conditional requests percent-encode the identifier, and the store matches it decoded") {
+  // A lab number from an authority with a space (its system is itself percent-encoded) and a
+  // value holding '&' and '|' (v2 escapes \T\ and \F\): the request URL must stay one query
+  // component, and the same message applied twice must still be one patient.
+  std::string text =
+      "MSH|^~\\&|LAB|RCB|HIDEWIRE|RCB|20260314093000||ADT^A01^ADT_A01|U9|P|2.5.1\r"
+      "PID|1||RCB 12\\T\\34\\F\\5^^^GHH LAB^MR||SMITH^JANE\rPV1|1|I\r";
+  hl7v2::ParseError err;
+  auto m = hl7v2::parse(text, err);
+  REQUIRE(m);
+  mapping::Conversion c = mapping::convert(*m);
+  REQUIRE(c.ok);
+  CHECK(c.bundle_json.find("\"url\":\"Patient?identifier=urn:hidewire:identifier:GHH%2520LAB|RCB%2012%2634%7C5\"") !=
+        std::string::npos);
+  TempStore t;
+  node::FhirStore& s = *t.store;
+  s.transaction(c.bundle_json);
+  s.transaction(c.bundle_json);
+  CHECK(s.count("Patient") == 1);
+  node::SearchParams by_id;
+  by_id.identifier_system = "urn:hidewire:identifier:GHH%20LAB";
+  by_id.identifier_value = "RCB 12&34|5";
+  CHECK(s.search("Patient", by_id).resources.size() == 1);
+}

@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include <cctype>
+
 #include "hl7v2/message.hpp"
 #include "mapping/engine/converter.hpp"
 
@@ -34,6 +36,8 @@ std::string msh4_mismatch(const hl7v2::Message& m, const node::Caller* caller) {
 
 class Hl7v2Converter final : public node::Converter {
  public:
+  explicit Hl7v2Converter(mapping::AuthorityTable authorities) : authorities_(std::move(authorities)) {}
+
   node::Conversion convert(std::string_view raw, const node::MessageInfo& info) const override {
     node::Conversion out;
     try {
@@ -55,6 +59,7 @@ class Hl7v2Converter final : public node::Converter {
       }
       mapping::ConvertOptions opts;
       if (info.caller && info.caller->kind != node::Caller::Kind::Anonymous) opts.sender_ods = info.caller->ods_code;
+      opts.authorities = &authorities_;
       mapping::Conversion c = mapping::convert(*msg, mapping::MapSet::builtin(), opts);
       out.status = c.ok ? node::Conversion::Status::Converted : node::Conversion::Status::Refused;
       out.bundle_json = std::move(c.bundle_json);
@@ -72,12 +77,34 @@ class Hl7v2Converter final : public node::Converter {
     }
     return out;
   }
+
+ private:
+  mapping::AuthorityTable authorities_;
 };
+
+// A URI as FHIR's uri type takes it: a scheme, then no spaces or control characters.
+bool plausible_uri(const std::string& u) {
+  std::size_t colon = u.find(':');
+  if (colon == std::string::npos || colon == 0 || !std::isalpha(static_cast<unsigned char>(u[0]))) return false;
+  for (char c : u)
+    if (static_cast<unsigned char>(c) <= ' ' || c == '"' || c == '<' || c == '>') return false;
+  return true;
+}
 
 }  // namespace
 
-node::ConverterBuilder factory(node::ConfigReader&) {
-  return [] { return std::make_unique<Hl7v2Converter>(); };
+node::ConverterBuilder factory(node::ConfigReader& settings) {
+  // "authorities": [{"name": "RCB", "uri": "https://fhir.rcb.nhs.uk/Id/pas-number"}, ...]: what
+  // each assigning authority (CX-4, EI-2, a coding system's name) stands for at this organisation.
+  mapping::AuthorityTable table;
+  settings.array("authorities", [&](node::ConfigReader& item) {
+    std::string name, uri;
+    item.str("name", name, true);
+    item.str("uri", uri, true);
+    if (!uri.empty() && !plausible_uri(uri)) item.problem("uri", "expected an absolute URI (urn:oid:1.2.3, https://...), got '" + uri + "'");
+    else if (!name.empty() && !table.emplace(name, uri).second) item.problem("name", "authority '" + name + "' is listed twice");
+  });
+  return [table = std::move(table)] { return std::make_unique<Hl7v2Converter>(table); };
 }
 
 }  // namespace hidewire::plugins::hl7v2_converter

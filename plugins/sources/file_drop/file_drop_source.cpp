@@ -3,6 +3,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -15,11 +19,26 @@
 #include "plugins/common/source_auth.hpp"
 #include "plugins/common/fhir_answer.hpp"
 #include "plugins/common/v2_answer.hpp"
+#include "plugins/common/v2_batch.hpp"
+#include "hl7v2/batch.hpp"
 
 namespace hidewire::plugins::file_drop_source {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Answers kept beside a file carry message identities: the node's user's alone (0600), whatever the umask.
+void write_private(const fs::path& path, const std::string& text) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return log::error("file drop: could not write an answer file", {{"file", path.filename().string()}});
+  ::fchmod(fd, 0600);  // an older one left readable is narrowed
+  for (std::size_t off = 0; off < text.size();) {
+    ssize_t n = ::write(fd, text.data() + off, text.size() - off);
+    if (n <= 0) break;
+    off += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+}
 using node::Outcome;
 
 struct Poller : std::enable_shared_from_this<Poller> {
@@ -84,6 +103,17 @@ struct Poller : std::enable_shared_from_this<Poller> {
           continue;
         }
       }
+      if (format == "hl7v2" && hl7v2::is_batch(text)) {
+        // A batch file: each message journalled and answered on its own; the file counts as
+        // done when every message was accepted, and the ACK batch is kept beside it.
+        submit_v2_batch(channel, text, who->caller, v2, [self = shared_from_this(), inflight](const BatchOutcome& b) {
+          if (b.unavailable) return self->put_back(inflight);
+          bool ok = b.accepted == b.messages;
+          write_private(self->root / (ok ? "done" : "rejected") / (inflight.filename().string() + ".ack"), b.answer);
+          self->settle(inflight, ok);
+        });
+        continue;
+      }
       const node::Responder& responder = format == "fhir" ? static_cast<const node::Responder&>(fhir) : v2;
       channel.submit(std::move(text), format, who->caller, responder, [self = shared_from_this(), inflight](const Outcome& o, const std::string&) {
         bool ok = o.kind == Outcome::Kind::Accepted || (o.kind == Outcome::Kind::Duplicate && o.first_status != "rejected");
@@ -102,7 +132,8 @@ struct Poller : std::enable_shared_from_this<Poller> {
   // Not read, not journalled: the sender is not accepted. The reason goes beside the file.
   void refuse(const fs::path& inflight, const node::AuthOutcome& who) {
     log::warn("file drop: sender refused, file moved to rejected/", {{"file", inflight.filename().string()}, {"reason", who.message}});
-    std::ofstream(root / "rejected" / (inflight.filename().string() + ".reason")) << "sender not accepted (" << who.status << "): " << who.message << "\n";
+    write_private(root / "rejected" / (inflight.filename().string() + ".reason"),
+                  "sender not accepted (" + std::to_string(who.status) + "): " + who.message + "\n");
     settle(inflight, false);
   }
   void put_back(const fs::path& inflight) {

@@ -7,6 +7,8 @@
 #include "plugins/common/limits.hpp"
 #include "plugins/common/source_auth.hpp"
 #include "plugins/common/v2_answer.hpp"
+#include "plugins/common/v2_batch.hpp"
+#include "hl7v2/batch.hpp"
 
 namespace hidewire::plugins::mllp_source {
 namespace {
@@ -33,6 +35,9 @@ class MllpSource final : public node::Source {
             conn.close_after_answer = true;
             return reply(responder_.refuse_sender(m, "sender not accepted: " + who.message));
           }
+          if (hl7v2::is_batch(m))  // FHS / BHS, or several messages in one frame: each answered, in one ACK batch
+            return submit_v2_batch(channel_, m, who.caller, responder_,
+                                   [reply = std::move(reply)](const BatchOutcome& b) { reply(b.answer); });
           channel_.submit(std::string(m), "hl7v2", who.caller, responder_,
                           [reply = std::move(reply)](const node::Outcome&, const std::string& ack) { reply(ack); });
         }),

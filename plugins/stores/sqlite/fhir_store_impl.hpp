@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "fhir/bundle_builder.hpp"
 #include "fhir/clock.hpp"
 #include "plugins/stores/sqlite/fhir_store.hpp"
 #include "plugins/common/sqlite.hpp"
@@ -174,7 +175,7 @@ struct SqliteFhirStore::Impl {
     if (bar == std::string::npos) throw StoreError(400, "identifier criteria need system|value: '" + criteria + "'");
     // No DISTINCT: with it SQLite walked the by-resource index to keep ids in order.
     Stmt s(db, "SELECT id FROM identifiers WHERE type = ? AND system = ? AND value = ?");
-    s.bind(1, type).bind(2, token.substr(0, bar)).bind(3, token.substr(bar + 1));
+    s.bind(1, type).bind(2, fhir::build::decode_query_value(token.substr(0, bar))).bind(3, fhir::build::decode_query_value(token.substr(bar + 1)));
     std::vector<std::string> out;
     while (s.step())
       if (std::string id = s.text(0); std::find(out.begin(), out.end(), id) == out.end()) out.push_back(std::move(id));
