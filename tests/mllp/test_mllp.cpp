@@ -123,7 +123,7 @@ TEST_CASE("AE with ERR for content errors, AR for unreadable frames; both kept w
   hl7v2::Message ar = ack_of(c.send("MSH|^~\\&|LAB|RR8|HIDEWIRE|LTHT|20261124||ORU^R01|LAB-9|P|2.4\rOBX|1\rnot a segment\r"));
   CHECK(ar.get("MSA-1") == "AR");
   CHECK(ar.get("MSA-2") == "LAB-9");
-  hl7v2::Message unsupported = ack_of(c.send("MSH|^~\\&|A|B|C|D|20260101||ORM^O01^ORM_O01|ORM-1|P|2.5.1\rPID|1||9434765919^^^NHS^NH\r"));
+  hl7v2::Message unsupported = ack_of(c.send("MSH|^~\\&|A|B|C|D|20260101||QBP^Q22^QBP_Q21|QBP-1|P|2.5.1\rQPD|IHE PDQ Query|Q-1|@PID.3.1^9434765919\r"));
   CHECK(unsupported.get("MSA-1") == "AE");
   CHECK(unsupported.get("ERR-3.1") == "200");
   auto rejected = f.journal->list("rejected");
