@@ -2,12 +2,12 @@
 // request, on the request's thread. tests/audit checks it against the R4 definitions.
 #include "audit/audit_event.hpp"
 
-#include "fhir/json_escape.hpp"
-
 #include <cstdio>
+#include <cstring>
 #include <string_view>
 
 #include "audit/merkle.hpp"
+#include "fhir/json_escape.hpp"
 #include "fhir/clock.hpp"
 
 namespace hidewire::audit {
@@ -365,9 +365,10 @@ node::AuditRecord make_record(const Access& a, std::string recorded) {
 
 std::string nhs_number_in(std::string_view json) {
   static constexpr std::string_view key = R"("system":"https://fhir.nhs.uk/Id/nhs-number","value":")";
-  auto at = json.find(key);
-  if (at == std::string_view::npos) return {};
-  at += key.size();
+  // memmem, not find: find stops at every '"' of the Bundle to compare the key.
+  const void* hit = memmem(json.data(), json.size(), key.data(), key.size());
+  if (!hit) return {};
+  std::size_t at = static_cast<const char*>(hit) - json.data() + key.size();
   auto end = json.find('"', at);
   return end == std::string_view::npos ? std::string() : std::string(json.substr(at, end - at));
 }

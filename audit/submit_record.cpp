@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "audit/audit_event.hpp"
 #include "fhir/clock.hpp"
@@ -42,6 +43,26 @@ std::string json_of(const rapidjson::Value& v) {
   return std::string(b.GetString(), b.GetSize());
 }
 
+// A journalled caller as the entry records it: re-serialised through the journal's reader and
+// writer (well-formed whatever the journal holds). Remembered per thread by its text: a commit
+// holds one caller per connection, and the same connections send commit after commit.
+struct Normalised {
+  std::string json, request_id, token_id;
+};
+
+struct TextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+const Normalised& normalised(std::string_view stored) {
+  thread_local std::unordered_map<std::string, Normalised, TextHash, std::equal_to<>> seen;
+  if (auto it = seen.find(stored); it != seen.end()) return it->second;
+  if (seen.size() >= 4096) seen.clear();  // bounded: callers carry a per-connection address
+  node::Caller who = node::caller_from_json(stored);
+  return seen.emplace(std::string(stored), Normalised{node::caller_json(who), who.request_id, who.token_id}).first->second;
+}
+
 }  // namespace
 
 node::AuditRecord make_submit_batch(const std::vector<Submit>& messages, std::string_view node_ods, std::string_view node_name,
@@ -50,9 +71,7 @@ node::AuditRecord make_submit_batch(const std::vector<Submit>& messages, std::st
   r.recorded = recorded.empty() ? fhir::utc_now_instant() : std::move(recorded);
   r.action = "submit";
   r.outcome = "0";
-  // Each sender once: a commit's messages come from the connections that sent them. The caller
-  // as stored is re-serialised through the journal's reader and writer (well-formed whatever
-  // the journal holds), once per sender.
+  // Each sender once: a commit's messages come from the connections that sent them.
   std::vector<std::string_view> callers;
   std::string caller_list;
   int worst = 0;
@@ -67,9 +86,9 @@ node::AuditRecord make_submit_batch(const std::vector<Submit>& messages, std::st
     std::size_t c = std::find(callers.begin(), callers.end(), m.caller_json) - callers.begin();
     if (c == callers.size()) {
       callers.push_back(m.caller_json);
-      node::Caller who = node::caller_from_json(m.caller_json);
+      const Normalised& who = normalised(m.caller_json);
       if (c) caller_list += ',';
-      caller_list += node::caller_json(who);
+      caller_list += who.json;
       add_distinct(r.batch_request_ids, who.request_id);
       add_distinct(r.batch_token_ids, who.token_id);
     }

@@ -2,7 +2,9 @@
 // conformance gate (parse, structure, invariants), the journal's group commit and the store's
 // batched transaction, each over the same ORU^R01 messages as bench_ingest. CPU time is given
 // beside wall time for the two SQLite stages, whose wall time includes the syncs.
-// Usage: bench_stages MESSAGES BATCH DIR
+// SENDER_ODS: convert as for a sender with a credential (the node's path since issue 10: the
+// Provenance names its organisation) and journal the caller with each message.
+// Usage: bench_stages MESSAGES BATCH DIR [SENDER_ODS]
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -37,6 +39,9 @@ int main(int argc, char** argv) {
   }
   const int n = std::stoi(argv[1]), batch = std::stoi(argv[2]);
   const std::filesystem::path dir = argv[3];
+  mapping::ConvertOptions opts;
+  if (argc > 4) opts.sender_ods = argv[4];
+  const std::string caller = argc > 4 ? R"({"kind":"system","id":"lab-feed","ods":")" + opts.sender_ods + R"(","address":"127.0.0.1:50412"})" : "";
   const fhir::Schema& schema = fhir::Schema::r4();
   std::vector<std::string> raw, bundles;
   for (int i = 0; i < n; ++i) raw.push_back(ingest_message(i));
@@ -52,7 +57,7 @@ int main(int argc, char** argv) {
   for (const std::string& m : raw) {
     hl7v2::ParseError pe;
     auto msg = hl7v2::parse(m, pe);
-    mapping::Conversion c = mapping::convert(*msg);
+    mapping::Conversion c = mapping::convert(*msg, mapping::MapSet::builtin(), opts);
     if (!c.ok) return std::fprintf(stderr, "conversion failed\n"), 1;
     bundles.push_back(std::move(c.bundle_json));
   }
@@ -86,6 +91,7 @@ int main(int argc, char** argv) {
     e.raw = raw[static_cast<std::size_t>(i)];
     e.ack = "MSH|^~\\&|HIDEWIRE|LTHT|LAB|RR8|20261124100000||ACK^R01^ACK|HW1|P|2.5.1\rMSA|AA|" + e.message_id + "\r";
     e.output = bundles[static_cast<std::size_t>(i)];
+    e.caller = caller;
   }
   std::vector<std::int64_t> ids;
   auto j0 = Clock::now();

@@ -12,19 +12,19 @@ struct Line {
   std::string_view name;           // the first three characters after any preamble
 };
 
-// The segments of `text`, ends \r, \n or \r\n; blank lines and byte-order marks skipped.
-std::vector<Line> lines(std::string_view text) {
-  std::vector<Line> out;
+// Calls f(line) for each segment of `text` (ends \r, \n or \r\n; blank lines and byte-order
+// marks skipped) until f returns false.
+template <typename F>
+void each_line(std::string_view text, F&& f) {
   std::size_t pos = 0;
   while (pos < text.size()) {
     std::size_t begin = skip_preamble(text, pos);
     if (begin == std::string_view::npos) break;
     std::size_t end = text.find_first_of("\r\n", begin);
     if (end == std::string_view::npos) end = text.size();
-    out.push_back({begin, end, text.substr(begin, std::min<std::size_t>(3, end - begin))});
+    if (!f(Line{begin, end, text.substr(begin, std::min<std::size_t>(3, end - begin))})) break;
     pos = end;
   }
-  return out;
 }
 
 bool envelope(std::string_view name) { return name == "FHS" || name == "BHS" || name == "BTS" || name == "FTS"; }
@@ -55,7 +55,7 @@ Batch split_batch(std::string_view text) {
     if (start != std::string_view::npos) b.messages.push_back(text.substr(start, last_end - start));
     start = std::string_view::npos;
   };
-  for (const Line& l : lines(text)) {
+  each_line(text, [&](const Line& l) {
     std::string_view line = text.substr(l.begin, l.end - l.begin);
     if (l.name == "MSH") {
       close();
@@ -71,12 +71,13 @@ Batch split_batch(std::string_view text) {
         long n = 0;
         if (!count.empty() && std::from_chars(count.data(), count.data() + count.size(), n).ec == std::errc()) b.declared_count = n;
       }
-      continue;
+      return true;
     } else if (start == std::string_view::npos) {
       start = l.begin;  // something before any MSH: kept, so that it is answered (AR)
     }
     last_end = l.end;
-  }
+    return true;
+  });
   close();
   b.header = !bhs.empty() ? bhs : fhs;
   if (b.messages.empty() && !text.empty() && !b.enveloped) b.messages.push_back(text);
@@ -84,12 +85,14 @@ Batch split_batch(std::string_view text) {
 }
 
 bool is_batch(std::string_view text) {
+  // Asked of every message a source receives: walks the segments in place, no list of them.
   int msh = 0;
-  for (const Line& l : lines(text)) {
-    if (l.name == "FHS" || l.name == "BHS") return true;
-    if (l.name == "MSH" && ++msh > 1) return true;
-  }
-  return false;
+  bool batch = false;
+  each_line(text, [&](const Line& l) {
+    batch = l.name == "FHS" || l.name == "BHS" || (l.name == "MSH" && ++msh > 1);
+    return !batch;
+  });
+  return batch;
 }
 
 std::string batch_answer(const Batch& batch, const std::vector<std::string>& acks, std::string_view timestamp) {

@@ -74,7 +74,7 @@ void log_outcome(const std::string& source, const JournalEntry& e, const Outcome
 
 struct Channel::Slot {
   JournalEntry entry;
-  Caller caller;  // the converter's MessageInfo points at it
+  SenderRef sender;  // the converter's MessageInfo points at its caller
   Conversion conversion;
   Outcome::Kind kind = Outcome::Kind::Unavailable;
   const Responder* responder = nullptr;
@@ -158,11 +158,18 @@ Conversion Intake::reconvert(const JournalEntry& e) const {
 Channel::Channel(Intake& intake, std::string name, bool accept_reused)
     : intake_(intake), name_(std::move(name)), accept_reused_(accept_reused) {}
 
-void Channel::submit(std::string raw, const std::string& format, Caller caller, const Responder& responder, Reply reply) {
+SenderRef make_sender(Caller caller) {
+  auto s = std::make_shared<Sender>();
+  s->json = caller_json(caller);
+  s->caller = std::move(caller);
+  return s;
+}
+
+void Channel::submit(std::string raw, const std::string& format, SenderRef sender, const Responder& responder, Reply reply) {
   ++stats_.received;
   auto slot = std::make_shared<Slot>();
-  slot->entry.caller = caller_json(caller);
-  slot->caller = std::move(caller);
+  slot->entry.caller = sender->json;
+  slot->sender = std::move(sender);
   slot->entry.channel = name_;
   slot->entry.format = format;
   slot->entry.raw = std::move(raw);
@@ -205,7 +212,7 @@ void Channel::settle(const std::shared_ptr<Slot>& slot) {
 void Channel::convert(Slot& s) {
   JournalEntry& e = s.entry;
   e.content_hash = sha256_hex(e.raw);  // once: the fhir converter's control id is this hash too
-  s.conversion = intake_.convert(e.raw, MessageInfo{name_, e.format, e.received_at, e.content_hash, &s.caller});
+  s.conversion = intake_.convert(e.raw, MessageInfo{name_, e.format, e.received_at, e.content_hash, &s.sender->caller});
   Conversion& c = s.conversion;
   e.sender = c.sender;
   e.message_id = c.control_id;

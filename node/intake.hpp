@@ -62,13 +62,25 @@ using Reply = std::function<void(const Outcome& outcome, const std::string& answ
 
 class Intake;
 
+// Who sent a message, as a source hands it on with each one: read once (per connection, per
+// file or batch) with the JSON the journal keeps, so that neither is rebuilt per message.
+struct Sender {
+  Caller caller;
+  std::string json;  // caller_json(caller)
+};
+using SenderRef = std::shared_ptr<const Sender>;
+SenderRef make_sender(Caller caller);
+
 // One source's door into the intake: its counters, its order, its resend policy.
 class Channel {
  public:
   // Takes one message of `format` from `caller` (as the source authenticated them: the
   // converter checks the message against it, and the journal keeps it). `responder` must
   // outlive the reply.
-  void submit(std::string raw, const std::string& format, Caller caller, const Responder& responder, Reply reply);
+  void submit(std::string raw, const std::string& format, SenderRef sender, const Responder& responder, Reply reply);
+  void submit(std::string raw, const std::string& format, Caller caller, const Responder& responder, Reply reply) {
+    submit(std::move(raw), format, make_sender(std::move(caller)), responder, std::move(reply));
+  }
   const SourceStats& stats() const { return stats_; }
   const std::string& name() const { return name_; }
 

@@ -6,8 +6,17 @@
 
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 
 namespace hidewire::sqlite {
+
+void configure_process() {
+  // Without memory statistics, which nothing here reads: with them every SQLite allocation takes
+  // one process-wide mutex, which the journal, store and audit threads then contend for. Only
+  // possible before SQLite initialises, hence before the first open.
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
 
 sqlite3* open_private(const std::string& path, const std::string& what) {
   // Created 0600 before SQLite opens it; an existing file is narrowed to 0600 too, by its name:
@@ -22,6 +31,7 @@ sqlite3* open_private(const std::string& path, const std::string& what) {
     else ::chmod(path.c_str(), 0600);  // made by someone else meanwhile
   }
   for (const char* suffix : {"-wal", "-shm"}) ::chmod((path + suffix).c_str(), 0600);
+  configure_process();
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : "out of memory";

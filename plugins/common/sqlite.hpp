@@ -115,6 +115,9 @@ class Stmt {
   sqlite3_stmt* s_ = nullptr;
 };
 
+// Process-wide settings, once, before SQLite initialises (open_private calls it).
+void configure_process();
+
 // Opens (creating when needed) a database readable by this user only: journal and store hold
 // health data. SQLite gives its -wal and -shm files the database file's permissions.
 sqlite3* open_private(const std::string& path, const std::string& what);

@@ -45,8 +45,9 @@ void submit_v2_batch(node::Channel& channel, std::string_view text, const node::
     p->result.answer = hl7v2::batch_answer(p->batch, {}, now_v2());
     return p->done(p->result);
   }
+  node::SenderRef sender = node::make_sender(caller);
   for (std::size_t i = 0; i < messages.size(); ++i) {
-    channel.submit(std::move(messages[i]), "hl7v2", caller, responder, [p, i](const node::Outcome& o, const std::string& ack) {
+    channel.submit(std::move(messages[i]), "hl7v2", sender, responder, [p, i](const node::Outcome& o, const std::string& ack) {
       std::unique_lock lock(p->mu);
       p->acks[i] = ack;
       using K = node::Outcome::Kind;

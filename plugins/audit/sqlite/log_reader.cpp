@@ -43,6 +43,7 @@ audit::Checkpoint checkpoint(Query& q) {
 
 AuditLogReader::AuditLogReader(const std::string& path) {
   if (!std::filesystem::exists(path)) throw std::runtime_error(path + ": no such file");
+  sqlite::configure_process();
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
     std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);

@@ -30,7 +30,8 @@ class MllpSource final : public node::Source {
     server_ = std::make_unique<mllp::Server>(
         io_, at,
         mllp::ConnectionFrameHandler([this](mllp::Connection& conn, std::string_view m, mllp::Reply reply) {
-          const node::AuthOutcome& who = sender(conn);
+          const Accepted& a = sender(conn);
+          const node::AuthOutcome& who = a.outcome;
           if (!who.ok) {
             conn.close_after_answer = true;
             return reply(responder_.refuse_sender(m, "sender not accepted: " + who.message));
@@ -38,7 +39,7 @@ class MllpSource final : public node::Source {
           if (hl7v2::is_batch(m))  // FHS / BHS, or several messages in one frame: each answered, in one ACK batch
             return submit_v2_batch(channel_, m, who.caller, responder_,
                                    [reply = std::move(reply)](const BatchOutcome& b) { reply(b.answer); });
-          channel_.submit(std::string(m), "hl7v2", who.caller, responder_,
+          channel_.submit(std::string(m), "hl7v2", a.sender, responder_,
                           [reply = std::move(reply)](const node::Outcome&, const std::string& ack) { reply(ack); });
         }),
         [this](const std::string& err) {
@@ -56,9 +57,14 @@ class MllpSource final : public node::Source {
   }
 
  private:
+  struct Accepted {
+    node::AuthOutcome outcome;
+    node::SenderRef sender;  // when ok: handed on with each message
+  };
+
   // Once per connection, at its first frame: a certificate or a configured system does not
   // change while the connection lasts.
-  const node::AuthOutcome& sender(mllp::Connection& conn) {
+  const Accepted& sender(mllp::Connection& conn) {
     if (!conn.state) {
       node::Credentials c;
       c.listener = "source " + name_;
@@ -66,12 +72,14 @@ class MllpSource final : public node::Source {
       c.client_cert = conn.peer_cert.present;
       c.cert_cn = conn.peer_cert.cn;
       c.cert_ods = conn.peer_cert.ods;
-      auto who = std::make_shared<node::AuthOutcome>(authenticate_sender(auth_, s_.system, c));
-      if (!who->ok)
-        log::warn("sender refused", {{"listener", c.listener}, {"address", c.address}, {"status", who->status}, {"reason", who->message}});
-      conn.state = who;
+      auto a = std::make_shared<Accepted>();
+      a->outcome = authenticate_sender(auth_, s_.system, c);
+      const node::AuthOutcome& who = a->outcome;
+      if (who.ok) a->sender = node::make_sender(who.caller);
+      else log::warn("sender refused", {{"listener", c.listener}, {"address", c.address}, {"status", who.status}, {"reason", who.message}});
+      conn.state = a;
     }
-    return *static_cast<const node::AuthOutcome*>(conn.state.get());
+    return *static_cast<const Accepted*>(conn.state.get());
   }
 
   Settings s_;
