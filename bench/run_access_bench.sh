@@ -46,6 +46,7 @@ run_variant() {  # VARIANT ROUND
   [ "$v" = consent ] && auth=(-H "Authorization: Bearer $token")
   rm -rf "$out/data"
   write_config "$v" >"$out/node.json"
+  rm -f "$out/node.log"  # else the last run's "running" may be read before the new node truncates it
   "$bin" run --config "$out/node.json" >"$out/node.log" 2>&1 &
   local node_pid=$!
   for _ in $(seq 200); do grep -q running "$out/node.log" && break; sleep 0.05; done

@@ -41,6 +41,8 @@ for c in "${conns[@]}"; do
  "sources": [{"name": "lab", "type": "mllp-hl7v2", "listen": "127.0.0.1:0"$system}],
  "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
 JSON
+  # The last run's log goes first: until the new node's shell truncates it, it still says "running".
+  rm -f "$out/node.log"
   "$build/tools/hidewire" run --config "$out/node.json" >"$out/node.log" 2>&1 &
   node_pid=$!
   for _ in $(seq 200); do grep -q running "$out/node.log" && break; sleep 0.05; done
