@@ -6,6 +6,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "fhir/bundle_rules.hpp"
 #include "fhir/nhs_number.hpp"
 #include "fhir/path_frame.hpp"
 #include "fhir/xhtml_check.hpp"
@@ -30,6 +31,7 @@ class Validator {
   void resource(const Node& n, const PathFrame& at) {
     if (!n.type) return;
     complex(n, n.type, at);
+    if (n.type->name == "Bundle") check_bundle(n, schema_, at, diags_);
   }
 
  private:
