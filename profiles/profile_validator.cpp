@@ -7,6 +7,7 @@
 #include <set>
 
 #include "fhirpath/fhirpath.hpp"
+#include "profiles/extension_context.hpp"
 #include "profiles/match.hpp"
 #include "profiles/slicing.hpp"
 
@@ -224,8 +225,15 @@ void Checker::children(const fhir::Node& n, const ProfileElement& c, const Profi
 }
 
 // Extensions anywhere in the instance whose url is a known extension definition are checked
-// against it; relative urls (a complex extension's parts) are left to their parent's definition.
+// against it, and against where it may be used; relative urls (a complex extension's parts) are
+// left to their parent's definition.
 void Checker::extensions(const fhir::Node& n, const std::string& loc) {
+  std::vector<const fhir::Node*> chain;
+  extensions(n, loc, chain);
+}
+
+void Checker::extensions(const fhir::Node& n, const std::string& loc, std::vector<const fhir::Node*>& chain) {
+  chain.push_back(&n);
   std::string_view last;
   int index = 0;
   for (const fhir::Node& k : n.children) {
@@ -236,13 +244,17 @@ void Checker::extensions(const fhir::Node& n, const std::string& loc) {
     if (k.name == "extension" || k.name == "modifierExtension") {
       std::string_view url = value_of(k, "url");
       if (url.find("://") != std::string_view::npos) {
-        if (const Profile* q = set_.profile(url)) resource(k, *q, at, nullptr);
-        else if (unknown_extensions_.insert(std::string(url)).second)
+        if (const Profile* q = set_.profile(url)) {
+          check_extension_use(k, chain, *q, set_.schema(), at, d_);
+          resource(k, *q, at, nullptr);
+        } else if (unknown_extensions_.insert(std::string(url)).second) {
           d_.add(fhir::Severity::Information, "not-supported", at, "extension " + std::string(url) + " is not known here; not checked");
+        }
       }
     }
-    extensions(k, at);
+    extensions(k, at, chain);
   }
+  chain.pop_back();
 }
 
 void validate_profiles(const fhir::Node& resource, const std::vector<std::string>& urls, const ProfileSet& set,

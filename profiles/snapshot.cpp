@@ -147,6 +147,23 @@ ProfileElement* locate(ProfileElement& root, std::string_view id) {
   return cur;
 }
 
+// An extension definition's own rules, kept from its base when it states none.
+void extension_rules(const fhir::Node& sd, Profile& p) {
+  std::vector<ExtensionContext> contexts;
+  std::vector<std::string> invariants;
+  for (const fhir::Node& c : sd.children) {
+    if (c.name == "context") contexts.push_back({std::string(value_of(c, "type")), std::string(value_of(c, "expression"))});
+    if (c.name == "contextInvariant" && c.has_value) invariants.push_back(c.value);
+  }
+  if (!contexts.empty()) p.contexts = std::move(contexts);
+  if (!invariants.empty()) p.context_invariants = std::move(invariants);
+  for (const char* part : {"snapshot", "differential"})
+    if (const fhir::Node* list = sd.child(part))
+      for (const fhir::Node& el : list->children)
+        if (el.name == "element" && value_of(el, "path") == "Extension" && !value_of(el, "isModifier").empty())
+          p.is_modifier = value_of(el, "isModifier") == "true";
+}
+
 }  // namespace
 
 ProfileElement* ProfileElement::child(std::string_view n) {
@@ -192,12 +209,16 @@ const Profile* ProfileSet::compile_one(std::string_view url, fhir::Diagnostics& 
   if (p->base_url != std::string(kBase) + p->type) {
     if (const Profile* base = compile_one(p->base_url, d, depth + 1)) {
       p->root = base->root;
+      p->contexts = base->contexts;
+      p->context_invariants = base->context_invariants;
+      p->is_modifier = base->is_modifier;
     } else {
       p->problems.push_back("its base " + p->base_url + " is not known: only its own constraints are checked");
     }
   }
   if (!schema_.type(p->type))
     p->problems.push_back("it constrains " + p->type + ", which is not an R4 type");
+  extension_rules(sd, *p);
   if (const fhir::Node* diff = sd.child("differential")) {
     for (const fhir::Node& el : diff->children) {
       if (el.name != "element") continue;
