@@ -46,6 +46,9 @@ void Checker::resource(const fhir::Node& n, const Profile& p, const std::string&
 
 void Checker::element(const fhir::Node& n, const ProfileElement& e, const Profile& p, const std::string& loc,
                       const fhir::Node* res) {
+  // %resource of an element's constraints is the resource that contains the element: for
+  // Bundle.entry.resource or a contained resource, the Bundle or the container.
+  const fhir::Node* container = res ? res : &n;
   if (n.is_resource) res = &n;
   if (e.fixed && !equals_fixed(n, *e.fixed))
     d_.error("value", loc, where(p, e) + "the value must be exactly " + describe(*e.fixed) + ", not " + describe(n), "fixed");
@@ -54,7 +57,7 @@ void Checker::element(const fhir::Node& n, const ProfileElement& e, const Profil
              "pattern");
   if (!e.types.empty()) types(n, e, p, loc);
   if (o_.bindings && e.binding != fhir::BindingStrength::None && !e.value_set.empty()) binding(n, e, p, loc);
-  if (o_.invariants && !e.constraints.empty()) invariants(n, e, p, loc, res);
+  if (o_.invariants && !e.constraints.empty()) invariants(n, e, p, loc, container);
   for (const ProfileElement& c : e.children) children(n, c, p, loc, res);
 }
 
@@ -65,7 +68,10 @@ void Checker::types(const fhir::Node& n, const ProfileElement& e, const Profile&
   for (const ProfileType& pt : e.types) {
     allowed += (allowed.empty() ? "" : ", ") + pt.code;
     const fhir::TypeDef* td = set_.schema().type(t);
+    // a backbone element (Parameters.parameter.part, by contentReference too) is a BackboneElement
+    bool backbone = (td && td->kind == fhir::TypeKind::Backbone) || (n.type && n.type->kind == fhir::TypeKind::Backbone);
     if (pt.code == t || pt.code == "Resource" || pt.code == "*" || (td && td->derives_from(pt.code)) ||
+        (backbone && (pt.code == "BackboneElement" || pt.code == "Element")) ||
         pt.code.starts_with("http://hl7.org/fhirpath/"))
       matched = &pt;
     if (matched) break;

@@ -5,6 +5,7 @@
 // max, types, fixed/pattern, binding replace; invariants add up).
 #include <algorithm>
 #include <charconv>
+#include <map>
 
 #include "profiles/profile_set.hpp"
 
@@ -147,6 +148,26 @@ ProfileElement* locate(ProfileElement& root, std::string_view id) {
   return cur;
 }
 
+// R4 allows element ids to be absent: the path, the slice name and the slices opened by the
+// elements before it say the same ("Observation.category.coding" after the slice
+// "Observation.category:a" is "Observation.category:a.coding").
+std::string id_from_path(const fhir::Node& el, std::map<std::string, std::string>& open_slices) {
+  std::string path(value_of(el, "path"));
+  std::string_view slice = value_of(el, "sliceName");
+  for (auto it = open_slices.begin(); it != open_slices.end();)  // a new element at or above a path closes its slices
+    it = it->first.size() >= path.size() && it->first.starts_with(path) ? open_slices.erase(it) : std::next(it);
+  if (!slice.empty()) open_slices[path] = slice;
+  std::string id;
+  for (std::size_t start = 0; start <= path.size();) {
+    std::size_t dot = path.find('.', start);
+    std::size_t end = dot == std::string::npos ? path.size() : dot;
+    id += (start ? "." : "") + path.substr(start, end - start);
+    if (auto s = open_slices.find(path.substr(0, end)); s != open_slices.end()) id += ":" + s->second;
+    start = end + 1;
+  }
+  return id;
+}
+
 // An extension definition's own rules, kept from its base when it states none.
 void extension_rules(const fhir::Node& sd, Profile& p) {
   std::vector<ExtensionContext> contexts;
@@ -220,13 +241,11 @@ const Profile* ProfileSet::compile_one(std::string_view url, fhir::Diagnostics& 
     p->problems.push_back("it constrains " + p->type + ", which is not an R4 type");
   extension_rules(sd, *p);
   if (const fhir::Node* diff = sd.child("differential")) {
+    std::map<std::string, std::string> open_slices;  // path -> the slice its later children are in
     for (const fhir::Node& el : diff->children) {
       if (el.name != "element") continue;
       std::string id(value_of(el, "id"));
-      if (id.empty()) {  // R4 allows ids to be absent: path plus sliceName say the same
-        id = value_of(el, "path");
-        if (std::string_view s = value_of(el, "sliceName"); !s.empty()) id += ":" + std::string(s);
-      }
+      if (id.empty()) id = id_from_path(el, open_slices);
       if (!id.starts_with(p->type)) {
         p->problems.push_back("element " + id + " is not inside " + p->type);
         continue;
