@@ -1,5 +1,7 @@
 #include "fhir/bundle_rules.hpp"
 
+#include "fhir/primitives.hpp"
+
 #include <cctype>
 #include <optional>
 #include <string>
@@ -7,14 +9,6 @@
 
 namespace hidewire::fhir {
 namespace {
-
-bool has_scheme(std::string_view u) {
-  auto colon = u.find(':');
-  if (colon == std::string_view::npos || colon == 0 || !std::isalpha(static_cast<unsigned char>(u[0]))) return false;
-  for (char ch : u.substr(0, colon))
-    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '+' && ch != '.' && ch != '-') return false;
-  return true;
-}
 
 bool is_id(std::string_view s) {
   if (s.empty() || s.size() > 64) return false;
@@ -94,7 +88,7 @@ class BundleChecker {
       return;
     }
     const std::string& url = fu->value;
-    if (!has_scheme(url)) {
+    if (!is_absolute_uri(url)) {
       d_.error("value", at.render("fullUrl"), "the fullUrl must be an absolute URL (not '" + url + "')", "bundle-fullurl");
       return;
     }
