@@ -2,6 +2,7 @@
 
 #include "fhir/primitives.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <optional>
 #include <string>
@@ -69,9 +70,83 @@ class BundleChecker {
       ++i;
     }
     if (type_ == "document" || type_ == "message") resolve_references();
+    links();
+    if (type_ == "searchset") search_entries();
   }
 
  private:
+  // The paging links (http.html#paging) name one page each: each relation at most once.
+  void links() {
+    std::vector<std::string> seen;
+    int i = 0;
+    for (const Node& l : bundle_.children) {
+      if (l.name != "link") continue;
+      std::string rel = value_of(l.child("relation"));
+      bool paging = rel == "self" || rel == "first" || rel == "previous" || rel == "prev" || rel == "next" || rel == "last";
+      if (paging && std::find(seen.begin(), seen.end(), rel) != seen.end())
+        d_.error("structure", PathFrame{&at_, "link", i}.render(), "the link relation '" + rel + "' can only occur once", "bundle-link");
+      seen.push_back(rel);
+      ++i;
+    }
+  }
+
+  // Search results: an entry in mode outcome is an OperationOutcome; one in mode match is a
+  // resource from the server (so it has an id) of a type the search (the self link) asked for.
+  void search_entries() {
+    std::vector<std::string> types = searched_types();
+    int i = 0;
+    for (const Node& e : bundle_.children) {
+      if (e.name != "entry") continue;
+      PathFrame eat{&at_, "entry", i++};
+      const Node* res = e.child("resource");
+      const Node* search = e.child("search");
+      std::string mode = search ? value_of(search->child("mode")) : std::string();
+      if (!res || mode.empty()) continue;
+      std::string type(res->resource_type());
+      if (mode == "outcome" && type != "OperationOutcome")
+        d_.error("structure", eat.render("resource"), "an entry in search mode 'outcome' must be an OperationOutcome, not a " + type,
+                 "bundle-search");
+      if (mode != "match") continue;
+      if (value_of(res->child("id")).empty())
+        d_.error("required", eat.render("resource"), "search results (search mode 'match') must have ids", "bundle-search");
+      if (!types.empty() && std::find(types.begin(), types.end(), type) == types.end())
+        d_.error("structure", eat.render("resource"), "a " + type + " does not match the search, which asked for " + join(types),
+                 "bundle-search");
+    }
+  }
+
+  // The resource types of the search in the self link: [base]/Type?... or [base]?_type=A,B.
+  std::vector<std::string> searched_types() const {
+    for (const Node& l : bundle_.children) {
+      if (l.name != "link" || value_of(l.child("relation")) != "self") continue;
+      std::string url = value_of(l.child("url"));
+      std::string path = url.substr(0, url.find('?'));
+      std::string query = url.find('?') == std::string::npos ? "" : url.substr(url.find('?') + 1);
+      std::string last = path.substr(path.rfind('/') + 1);
+      if (const TypeDef* t = schema_.type(last); t && t->kind == TypeKind::Resource) return {last};
+      std::vector<std::string> out;
+      for (std::size_t at = 0; at <= query.size();) {
+        std::size_t amp = query.find('&', at);
+        std::string param = query.substr(at, amp == std::string::npos ? std::string::npos : amp - at);
+        if (param.rfind("_type=", 0) == 0)
+          for (std::size_t b = 6; b <= param.size();) {
+            std::size_t comma = param.find(',', b);
+            out.push_back(param.substr(b, comma == std::string::npos ? std::string::npos : comma - b));
+            b = comma == std::string::npos ? param.size() + 1 : comma + 1;
+          }
+        at = amp == std::string::npos ? query.size() + 1 : amp + 1;
+      }
+      return out;
+    }
+    return {};
+  }
+
+  static std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const std::string& s : v) out += (out.empty() ? "" : ", ") + s;
+    return out;
+  }
+
   // Bundle.entry.fullUrl: absolute; present except in transactions, batches, their responses
   // and search results (which may hold unidentified results of operations); and a RESTful
   // fullUrl names the resource's own type and id.

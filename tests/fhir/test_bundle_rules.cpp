@@ -101,3 +101,27 @@ TEST_CASE("a versioned reference matches meta.versionId, and two matches are an 
   twice.insert(twice.size() - 2, "," + patient);
   CHECK(has(check(twice), "Bundle.entry[0].resource.subject", "found 2 matches for 'Patient/pat1'"));
 }
+
+TEST_CASE("search results: paging links once each, outcome entries are OperationOutcomes, matches have ids of the searched type") {
+  auto searchset = [](const std::string& links, const std::string& entries) {
+    return R"j({"resourceType":"Bundle","type":"searchset","link":[)j" + links + R"j(],"entry":[)j" + entries + "]}";
+  };
+  std::string self = R"j({"relation":"self","url":"https://fhir.limes-surgery.nhs.uk/fhir/Patient?identifier=9434765919"})j";
+  std::string match = R"j({"fullUrl":"https://fhir.limes-surgery.nhs.uk/fhir/Patient/pat1","search":{"mode":"match"},
+    "resource":{"resourceType":"Patient","id":"pat1","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}]}})j";
+  std::string outcome = R"j({"fullUrl":"urn:uuid:2e0f3c7a-5b1d-4e8f-9a6c-1d2b3c4d5e6f","search":{"mode":"outcome"},
+    "resource":{"resourceType":"OperationOutcome","issue":[{"severity":"information","code":"informational"}]}})j";
+  auto good = check(searchset(self, match + "," + outcome));
+  CHECK_MESSAGE(good.error_count() == 0, to_operation_outcome_json(good));
+  CHECK(has(check(searchset(self + "," + self, match)), "Bundle.link[1]", "the link relation 'self' can only occur once"));
+  std::string swapped = searchset(self, outcome);
+  swapped.replace(swapped.find("\"outcome\""), 9, "\"match\"");
+  auto d = check(swapped);
+  CHECK(has(d, "Bundle.entry[0].resource", "must have ids"));
+  CHECK(has(d, "Bundle.entry[0].resource", "a OperationOutcome does not match the search, which asked for Patient"));
+  std::string typed = R"j({"relation":"self","url":"https://fhir.limes-surgery.nhs.uk/fhir?_type=Observation,Condition&patient=pat1"})j";
+  CHECK(has(check(searchset(typed, match)), "Bundle.entry[0].resource", "asked for Observation, Condition"));
+  std::string not_outcome = searchset(self, match);
+  not_outcome.replace(not_outcome.find("\"match\""), 7, "\"outcome\"");
+  CHECK(has(check(not_outcome), "Bundle.entry[0].resource", "must be an OperationOutcome, not a Patient"));
+}
