@@ -253,14 +253,26 @@ void Checker::extensions(const fhir::Node& n, const std::string& loc, std::vecto
         if (const Profile* q = set_.profile(url)) {
           check_extension_use(k, chain, *q, set_.schema(), at, d_);
           resource(k, *q, at, nullptr);
-        } else if (unknown_extensions_.insert(std::string(url)).second) {
-          d_.add(fhir::Severity::Information, "not-supported", at, "extension " + std::string(url) + " is not known here; not checked");
+        } else {
+          unknown_extension(url, at);
         }
       }
     }
     extensions(k, at, chain);
   }
   chain.pop_back();
+}
+
+void Checker::unknown_extension(std::string_view url, const std::string& at) {
+  bool core = url.starts_with("http://hl7.org/fhir/");  // the specification's, cross-version and tools extensions
+  if (o_.unknown_extensions == fhir::Severity::Information || core) {
+    if (unknown_extensions_.insert(std::string(url)).second)
+      d_.add(fhir::Severity::Information, "not-supported", at, "extension " + std::string(url) + " is not known here; not checked");
+    return;
+  }
+  d_.add(o_.unknown_extensions, "structure", at,
+         "the extension " + std::string(url) + " is not known here (load its definition with --ig), so it is not allowed",
+         "extension-unknown");
 }
 
 void validate_profiles(const fhir::Node& resource, const std::vector<std::string>& urls, const ProfileSet& set,

@@ -95,3 +95,22 @@ TEST_CASE("extension contexts: a modifier extension must be a modifierExtension,
   CHECK(has_error(check(set, patient("", "", ext("while-active", "modifierExtension") + R"j("active":true,)j")),
                   {"is not a modifier extension", "Patient.modifierExtension[0]"}));
 }
+
+TEST_CASE("unknown extensions: not checked by default, refused on request; HL7's own stay not checked") {
+  auto& set = definitions();
+  std::string local = patient("", "", R"j("extension":[{"url":"https://fhir.example.nhs.uk/StructureDefinition/unheard-of","valueBoolean":true}],)j");
+  std::string core = patient("", "", R"j("extension":[{"url":"http://hl7.org/fhir/StructureDefinition/patient-birthTime","valueDateTime":"1978-03-21T04:10:00Z"}],)j");
+  CHECK(!check(set, local).has_errors());
+  fhir::Node root;
+  fhir::Diagnostics d;
+  REQUIRE(fhir::parse_json(local, fhir::Schema::r4(), root, d));
+  profiles::ProfileOptions strict;
+  strict.unknown_extensions = fhir::Severity::Error;
+  profiles::validate_profiles(root, {}, set, d, strict);
+  CHECK(has_error(d, {"unheard-of", "is not known here", "so it is not allowed", "Patient.extension[0]"}));
+  fhir::Node core_root;
+  fhir::Diagnostics c;
+  REQUIRE(fhir::parse_json(core, fhir::Schema::r4(), core_root, c));
+  profiles::validate_profiles(core_root, {}, set, c, strict);
+  CHECK_MESSAGE(!c.has_errors(), errors_of(c));
+}
