@@ -4,6 +4,7 @@
 #include "profiles/profile_validator.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "fhirpath/fhirpath.hpp"
@@ -263,8 +264,26 @@ void Checker::extensions(const fhir::Node& n, const std::string& loc, std::vecto
   chain.pop_back();
 }
 
+namespace {
+
+// The extensions FHIR itself defines: the specification's, its tools' and the cross-version
+// ones (http://hl7.org/fhir/3.0/StructureDefinition/...); not those of implementation guides
+// published under hl7.org/fhir (uv/, us/...).
+bool hl7_own_extension(std::string_view url) {
+  constexpr std::string_view base = "http://hl7.org/fhir/";
+  if (!url.starts_with(base)) return false;
+  std::string_view rest = url.substr(base.size());
+  if (rest.starts_with("StructureDefinition/") || rest.starts_with("tools/StructureDefinition/")) return true;
+  auto slash = rest.find('/');
+  std::string_view version = rest.substr(0, slash);
+  return slash != std::string_view::npos && !version.empty() && std::isdigit(static_cast<unsigned char>(version[0])) &&
+         version.find('.') != std::string_view::npos && rest.substr(slash + 1).starts_with("StructureDefinition/");
+}
+
+}  // namespace
+
 void Checker::unknown_extension(std::string_view url, const std::string& at) {
-  bool core = url.starts_with("http://hl7.org/fhir/");  // the specification's, cross-version and tools extensions
+  bool core = hl7_own_extension(url);
   if (o_.unknown_extensions == fhir::Severity::Information || core) {
     if (unknown_extensions_.insert(std::string(url)).second)
       d_.add(fhir::Severity::Information, "not-supported", at, "extension " + std::string(url) + " is not known here; not checked");

@@ -19,9 +19,8 @@ struct ProfileOptions {
   bool must_support = false;  // report must-support elements that are absent (information)
   // An extension whose definition is not loaded: "not checked" information by default; a
   // warning, or an error as the reference validator makes it (a gate that accepts no
-  // extension it cannot check). HL7's own extensions (under http://hl7.org/fhir/: the
-  // specification's, cross-version and tools extensions) whose definitions are not loaded
-  // stay information: they are part of FHIR.
+  // extension it cannot check). FHIR's own extensions (the specification's, its tools' and
+  // the cross-version ones) whose definitions are not loaded stay information.
   fhir::Severity unknown_extensions = fhir::Severity::Information;
 };
 

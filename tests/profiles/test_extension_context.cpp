@@ -113,4 +113,15 @@ TEST_CASE("unknown extensions: not checked by default, refused on request; HL7's
   REQUIRE(fhir::parse_json(core, fhir::Schema::r4(), core_root, c));
   profiles::validate_profiles(core_root, {}, set, c, strict);
   CHECK_MESSAGE(!c.has_errors(), errors_of(c));
+  // an implementation guide's extension under hl7.org/fhir is not FHIR's own; a cross-version one is
+  auto strict_check = [&](const std::string& url) {
+    fhir::Node r;
+    fhir::Diagnostics out;
+    REQUIRE(fhir::parse_json(patient("", "", R"j("extension":[{"url":")j" + url + R"j(","valueBoolean":true}],)j"),
+                             fhir::Schema::r4(), r, out));
+    profiles::validate_profiles(r, {}, set, out, strict);
+    return out.has_errors();
+  };
+  CHECK(strict_check("http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-hidden"));
+  CHECK(!strict_check("http://hl7.org/fhir/5.0/StructureDefinition/extension-Patient.link.target"));
 }
