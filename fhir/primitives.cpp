@@ -2,6 +2,8 @@
 // primitive the validator sees). Each check follows the regex published with the type.
 #include "fhir/primitives.hpp"
 
+#include <cctype>
+
 #include <array>
 #include <cstdint>
 
@@ -210,6 +212,14 @@ bool is_json_number(Primitive p) {
 }
 bool is_json_bool(Primitive p) { return p == Primitive::Boolean; }
 
+bool is_absolute_uri(std::string_view u) {
+  auto colon = u.find(':');
+  if (colon == std::string_view::npos || colon == 0 || !std::isalpha(static_cast<unsigned char>(u[0]))) return false;
+  for (char ch : u.substr(0, colon))
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '+' && ch != '.' && ch != '-') return false;
+  return true;
+}
+
 std::string check_primitive(Primitive p, std::string_view v) {
   if (v.empty() && p != Primitive::NotPrimitive) return "value is empty (FHIR primitives must have content or be absent)";
   if (v.size() > kMaxString) return "value is longer than the 1 MiB limit for FHIR strings";
@@ -250,6 +260,9 @@ std::string check_primitive(Primitive p, std::string_view v) {
     case Primitive::Canonical:
       for (char c : v)
         if (space(c)) return bad(p, v, "whitespace is not allowed");
+      // a canonical names a resource by its canonical (absolute) URL, or a contained one by #id
+      if (p == Primitive::Canonical && v.front() != '#' && !is_absolute_uri(v))
+        return bad(p, v, "canonical URLs must be absolute, unless they are fragment references (#id)");
       return {};
     case Primitive::Oid:
       return check_oid(v);

@@ -27,4 +27,7 @@ bool is_json_bool(Primitive p);
 // message such as "not a valid dateTime: '2020-13-01' (month 13)".
 std::string check_primitive(Primitive p, std::string_view value);
 
+// Whether a URI is absolute: it starts with a scheme ("https:", "urn:").
+bool is_absolute_uri(std::string_view uri);
+
 }  // namespace hidewire::fhir

@@ -131,9 +131,19 @@ class SchemaBuilder {
 
  private:
   static void read_constraints(const Json& list, std::vector<Constraint>& out) {
-    for (const Json& c : list.GetArray())
+    for (const Json& c : list.GetArray()) {
       out.push_back(Constraint{std::string(str(c, "key")), std::string(str(c, "severity")), std::string(str(c, "human")),
                                std::string(str(c, "expression")), std::string(str(c, "xpath"))});
+      correct(out.back());
+    }
+  }
+
+  // Published R4 expressions that contradict their own rule text, corrected as later FHIR
+  // versions (and the reference validator) do. que-12 says "more than one enableWhen" but
+  // 4.0.1 tests count() > 2 (R4B and R5 test > 1).
+  static void correct(Constraint& c) {
+    if (c.key == "que-12" && c.expression == "enableWhen.count() > 2 implies enableBehavior.exists()")
+      c.expression = "enableWhen.count() > 1 implies enableBehavior.exists()";
   }
 
   void add_type(const Json& t) {

@@ -2,11 +2,14 @@
 // resolved for it; the readers keep unknown elements so they are reported here, once.
 #include "fhir/validator.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <string_view>
 #include <unordered_map>
 
+#include "fhir/bundle_rules.hpp"
 #include "fhir/nhs_number.hpp"
+#include "fhir/primitives.hpp"
 #include "fhir/path_frame.hpp"
 #include "fhir/xhtml_check.hpp"
 
@@ -22,6 +25,21 @@ std::string list_types(const ElementDef& def) {
   return out;
 }
 
+// Attachment.size is the number of bytes of the data before base64 encoding.
+void attachment_size(const Node& n, const PathFrame& at, Diagnostics& out) {
+  const Node* data = n.child("data");
+  const Node* size = n.child("size");
+  if (!data || !size || !data->has_value || !size->has_value || !check_primitive(Primitive::Base64Binary, data->value).empty()) return;
+  std::size_t chars = 0, pad = 0;
+  for (char ch : data->value) {
+    if (ch == '=') ++pad;
+    if (!std::isspace(static_cast<unsigned char>(ch))) ++chars;
+  }
+  std::size_t bytes = chars / 4 * 3 - pad;
+  if (size->value != std::to_string(bytes))
+    out.error("value", at.render("size"), "Attachment.size is " + size->value + ", but the data holds " + std::to_string(bytes) + " bytes");
+}
+
 class Validator {
  public:
   Validator(const Schema& s, Diagnostics& d, const ValidationOptions& o, const Node* root)
@@ -30,6 +48,7 @@ class Validator {
   void resource(const Node& n, const PathFrame& at) {
     if (!n.type) return;
     complex(n, n.type, at);
+    if (n.type->name == "Bundle") check_bundle(n, schema_, at, diags_);
   }
 
  private:
@@ -62,6 +81,18 @@ class Validator {
                          " (from " + def.path + ")");
     }
     if (opts_.check_nhs_numbers && type->name == "Identifier") nhs_identifier(n, at);
+    if (type->name == "Coding") coding_system(n, at);
+    if (type->name == "Attachment") attachment_size(n, at, diags_);
+  }
+
+  // Coding.system identifies a code system by an absolute URI; a value set's URL is not one.
+  void coding_system(const Node& n, const PathFrame& at) {
+    const Node* sys = n.child("system");
+    if (!sys || !sys->has_value || sys->value.empty()) return;
+    if (!is_absolute_uri(sys->value))
+      diags_.error("value", at.render("system"), "Coding.system must be an absolute URI, not a local reference ('" + sys->value + "')");
+    else if (sys->value.find("/ValueSet/") != std::string::npos && schema_.value_set(sys->value))
+      diags_.error("value", at.render("system"), "the Coding names a value set, not a code system ('" + sys->value + "')");
   }
 
   void child(const Node& c, const PathFrame& at) {
@@ -145,7 +176,8 @@ class Validator {
         diags_.error("value", at.render(), problem, problem.find("txt-2") != std::string::npos ? "txt-2" : "txt-1");
       return;
     }
-    if (!c.has_value && c.children.empty()) {
+    bool extended = std::any_of(c.children.begin(), c.children.end(), [](const Node& k) { return k.name == "extension"; });
+    if (!c.has_value && !extended) {  // an id alone is no content
       diags_.error("required", at.render(), "primitive element has neither a value nor extensions (ele-1)", "ele-1");
       return;
     }

@@ -216,6 +216,30 @@ class XmlTyper {
   bool failed() const { return fatal_; }
 };
 
+// The first entity reference XML does not predefine ("&reg;"), outside comments and CDATA:
+// pugixml leaves those as text, where an XML parser must refuse them.
+std::string undeclared_entity(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text.compare(i, 4, "<!--") == 0) {
+      i = text.find("-->", i + 4);
+      if (i == std::string_view::npos) return {};
+      continue;
+    }
+    if (text.compare(i, 9, "<![CDATA[") == 0) {
+      i = text.find("]]>", i + 9);
+      if (i == std::string_view::npos) return {};
+      continue;
+    }
+    if (text[i] != '&') continue;
+    std::size_t end = text.find(';', i);
+    std::string_view name = text.substr(i + 1, end == std::string_view::npos ? 0 : end - i - 1);
+    if (!name.empty() && name[0] == '#') continue;
+    if (name != "lt" && name != "gt" && name != "amp" && name != "apos" && name != "quot")
+      return "&" + std::string(name.substr(0, 32)) + ";";
+  }
+  return {};
+}
+
 }  // namespace
 
 bool parse_xml(std::string_view text, const Schema& schema, Node& out, Diagnostics& diags, const ParseLimits& limits) {
@@ -232,6 +256,12 @@ bool parse_xml(std::string_view text, const Schema& schema, Node& out, Diagnosti
   std::size_t bad = 0;
   if (!is_valid_utf8(text, &bad)) {  // pugixml does not check encodings
     diags.add(Severity::Fatal, "structure", "", "input is not valid UTF-8 (bad byte at offset " + std::to_string(bad) + ")");
+    return false;
+  }
+  if (std::string entity = undeclared_entity(text); !entity.empty()) {
+    diags.add(Severity::Fatal, "structure", "",
+              "invalid XML: the entity '" + entity + "' is referenced but not declared (without a DTD only &lt; &gt; &amp; "
+              "&apos; &quot; and character references exist)");
     return false;
   }
   pugi::xml_document doc;

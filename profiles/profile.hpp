@@ -62,12 +62,22 @@ struct ProfileElement {
   bool empty() const;  // constrains nothing
 };
 
+// Where an extension may be used (StructureDefinition.context): type element (a path or a
+// type name), extension (the url of the extension it sits in) or fhirpath.
+struct ExtensionContext {
+  std::string type, expression;
+};
+
 struct Profile {
   std::string url, name, version;
   std::string type;          // the constrained type: "Patient", "Extension"
   std::string base_url;      // baseDefinition
   ProfileElement root;       // the type's root element (id = type)
   std::vector<std::string> problems;  // what could not be compiled (unknown paths, bases)
+  // Extension definitions: the contexts and context invariants, and whether it is a modifier.
+  std::vector<ExtensionContext> contexts;
+  std::vector<std::string> context_invariants;
+  bool is_modifier = false;
 };
 
 }  // namespace hidewire::profiles

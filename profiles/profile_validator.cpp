@@ -4,9 +4,11 @@
 #include "profiles/profile_validator.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "fhirpath/fhirpath.hpp"
+#include "profiles/extension_context.hpp"
 #include "profiles/match.hpp"
 #include "profiles/slicing.hpp"
 
@@ -45,6 +47,9 @@ void Checker::resource(const fhir::Node& n, const Profile& p, const std::string&
 
 void Checker::element(const fhir::Node& n, const ProfileElement& e, const Profile& p, const std::string& loc,
                       const fhir::Node* res) {
+  // %resource of an element's constraints is the resource that contains the element: for
+  // Bundle.entry.resource or a contained resource, the Bundle or the container.
+  const fhir::Node* container = res ? res : &n;
   if (n.is_resource) res = &n;
   if (e.fixed && !equals_fixed(n, *e.fixed))
     d_.error("value", loc, where(p, e) + "the value must be exactly " + describe(*e.fixed) + ", not " + describe(n), "fixed");
@@ -53,7 +58,7 @@ void Checker::element(const fhir::Node& n, const ProfileElement& e, const Profil
              "pattern");
   if (!e.types.empty()) types(n, e, p, loc);
   if (o_.bindings && e.binding != fhir::BindingStrength::None && !e.value_set.empty()) binding(n, e, p, loc);
-  if (o_.invariants && !e.constraints.empty()) invariants(n, e, p, loc, res);
+  if (o_.invariants && !e.constraints.empty()) invariants(n, e, p, loc, container);
   for (const ProfileElement& c : e.children) children(n, c, p, loc, res);
 }
 
@@ -64,7 +69,10 @@ void Checker::types(const fhir::Node& n, const ProfileElement& e, const Profile&
   for (const ProfileType& pt : e.types) {
     allowed += (allowed.empty() ? "" : ", ") + pt.code;
     const fhir::TypeDef* td = set_.schema().type(t);
+    // a backbone element (Parameters.parameter.part, by contentReference too) is a BackboneElement
+    bool backbone = (td && td->kind == fhir::TypeKind::Backbone) || (n.type && n.type->kind == fhir::TypeKind::Backbone);
     if (pt.code == t || pt.code == "Resource" || pt.code == "*" || (td && td->derives_from(pt.code)) ||
+        (backbone && (pt.code == "BackboneElement" || pt.code == "Element")) ||
         pt.code.starts_with("http://hl7.org/fhirpath/"))
       matched = &pt;
     if (matched) break;
@@ -224,8 +232,15 @@ void Checker::children(const fhir::Node& n, const ProfileElement& c, const Profi
 }
 
 // Extensions anywhere in the instance whose url is a known extension definition are checked
-// against it; relative urls (a complex extension's parts) are left to their parent's definition.
+// against it, and against where it may be used; relative urls (a complex extension's parts) are
+// left to their parent's definition.
 void Checker::extensions(const fhir::Node& n, const std::string& loc) {
+  std::vector<const fhir::Node*> chain;
+  extensions(n, loc, chain);
+}
+
+void Checker::extensions(const fhir::Node& n, const std::string& loc, std::vector<const fhir::Node*>& chain) {
+  chain.push_back(&n);
   std::string_view last;
   int index = 0;
   for (const fhir::Node& k : n.children) {
@@ -236,13 +251,47 @@ void Checker::extensions(const fhir::Node& n, const std::string& loc) {
     if (k.name == "extension" || k.name == "modifierExtension") {
       std::string_view url = value_of(k, "url");
       if (url.find("://") != std::string_view::npos) {
-        if (const Profile* q = set_.profile(url)) resource(k, *q, at, nullptr);
-        else if (unknown_extensions_.insert(std::string(url)).second)
-          d_.add(fhir::Severity::Information, "not-supported", at, "extension " + std::string(url) + " is not known here; not checked");
+        if (const Profile* q = set_.profile(url)) {
+          check_extension_use(k, chain, *q, set_.schema(), at, d_);
+          resource(k, *q, at, nullptr);
+        } else {
+          unknown_extension(url, at);
+        }
       }
     }
-    extensions(k, at);
+    extensions(k, at, chain);
   }
+  chain.pop_back();
+}
+
+namespace {
+
+// The extensions FHIR itself defines: the specification's, its tools' and the cross-version
+// ones (http://hl7.org/fhir/3.0/StructureDefinition/...); not those of implementation guides
+// published under hl7.org/fhir (uv/, us/...).
+bool hl7_own_extension(std::string_view url) {
+  constexpr std::string_view base = "http://hl7.org/fhir/";
+  if (!url.starts_with(base)) return false;
+  std::string_view rest = url.substr(base.size());
+  if (rest.starts_with("StructureDefinition/") || rest.starts_with("tools/StructureDefinition/")) return true;
+  auto slash = rest.find('/');
+  std::string_view version = rest.substr(0, slash);
+  return slash != std::string_view::npos && !version.empty() && std::isdigit(static_cast<unsigned char>(version[0])) &&
+         version.find('.') != std::string_view::npos && rest.substr(slash + 1).starts_with("StructureDefinition/");
+}
+
+}  // namespace
+
+void Checker::unknown_extension(std::string_view url, const std::string& at) {
+  bool core = hl7_own_extension(url);
+  if (o_.unknown_extensions == fhir::Severity::Information || core) {
+    if (unknown_extensions_.insert(std::string(url)).second)
+      d_.add(fhir::Severity::Information, "not-supported", at, "extension " + std::string(url) + " is not known here; not checked");
+    return;
+  }
+  d_.add(o_.unknown_extensions, "structure", at,
+         "the extension " + std::string(url) + " is not known here (load its definition with --ig), so it is not allowed",
+         "extension-unknown");
 }
 
 void validate_profiles(const fhir::Node& resource, const std::vector<std::string>& urls, const ProfileSet& set,

@@ -17,6 +17,11 @@ struct ProfileOptions {
   bool invariants = true;     // the profiles' own constraints (FHIRPath)
   bool meta_profiles = true;  // also each resource's meta.profile
   bool must_support = false;  // report must-support elements that are absent (information)
+  // An extension whose definition is not loaded: "not checked" information by default; a
+  // warning, or an error as the reference validator makes it (a gate that accepts no
+  // extension it cannot check). FHIR's own extensions (the specification's, its tools' and
+  // the cross-version ones) whose definitions are not loaded stay information.
+  fhir::Severity unknown_extensions = fhir::Severity::Information;
 };
 
 // `resource` against each profile in `urls` (unknown ones are errors), then its resources'

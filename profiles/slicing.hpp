@@ -26,6 +26,8 @@ class Checker {
   void extensions(const fhir::Node& n, const std::string& loc);
 
  private:
+  void extensions(const fhir::Node& n, const std::string& loc, std::vector<const fhir::Node*>& chain);
+  void unknown_extension(std::string_view url, const std::string& at);
   void element(const fhir::Node& n, const ProfileElement& e, const Profile& p, const std::string& loc, const fhir::Node* res);
   void children(const fhir::Node& n, const ProfileElement& c, const Profile& p, const std::string& loc, const fhir::Node* res);
   void types(const fhir::Node& n, const ProfileElement& e, const Profile& p, const std::string& loc);

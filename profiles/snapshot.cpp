@@ -5,6 +5,7 @@
 // max, types, fixed/pattern, binding replace; invariants add up).
 #include <algorithm>
 #include <charconv>
+#include <map>
 
 #include "profiles/profile_set.hpp"
 
@@ -147,6 +148,43 @@ ProfileElement* locate(ProfileElement& root, std::string_view id) {
   return cur;
 }
 
+// R4 allows element ids to be absent: the path, the slice name and the slices opened by the
+// elements before it say the same ("Observation.category.coding" after the slice
+// "Observation.category:a" is "Observation.category:a.coding").
+std::string id_from_path(const fhir::Node& el, std::map<std::string, std::string>& open_slices) {
+  std::string path(value_of(el, "path"));
+  std::string_view slice = value_of(el, "sliceName");
+  for (auto it = open_slices.begin(); it != open_slices.end();)  // a new element at or above a path closes its slices
+    it = it->first.size() >= path.size() && it->first.starts_with(path) ? open_slices.erase(it) : std::next(it);
+  if (!slice.empty()) open_slices[path] = slice;
+  std::string id;
+  for (std::size_t start = 0; start <= path.size();) {
+    std::size_t dot = path.find('.', start);
+    std::size_t end = dot == std::string::npos ? path.size() : dot;
+    id += (start ? "." : "") + path.substr(start, end - start);
+    if (auto s = open_slices.find(path.substr(0, end)); s != open_slices.end()) id += ":" + s->second;
+    start = end + 1;
+  }
+  return id;
+}
+
+// An extension definition's own rules, kept from its base when it states none.
+void extension_rules(const fhir::Node& sd, Profile& p) {
+  std::vector<ExtensionContext> contexts;
+  std::vector<std::string> invariants;
+  for (const fhir::Node& c : sd.children) {
+    if (c.name == "context") contexts.push_back({std::string(value_of(c, "type")), std::string(value_of(c, "expression"))});
+    if (c.name == "contextInvariant" && c.has_value) invariants.push_back(c.value);
+  }
+  if (!contexts.empty()) p.contexts = std::move(contexts);
+  if (!invariants.empty()) p.context_invariants = std::move(invariants);
+  for (const char* part : {"snapshot", "differential"})
+    if (const fhir::Node* list = sd.child(part))
+      for (const fhir::Node& el : list->children)
+        if (el.name == "element" && value_of(el, "path") == "Extension" && !value_of(el, "isModifier").empty())
+          p.is_modifier = value_of(el, "isModifier") == "true";
+}
+
 }  // namespace
 
 ProfileElement* ProfileElement::child(std::string_view n) {
@@ -192,20 +230,22 @@ const Profile* ProfileSet::compile_one(std::string_view url, fhir::Diagnostics& 
   if (p->base_url != std::string(kBase) + p->type) {
     if (const Profile* base = compile_one(p->base_url, d, depth + 1)) {
       p->root = base->root;
+      p->contexts = base->contexts;
+      p->context_invariants = base->context_invariants;
+      p->is_modifier = base->is_modifier;
     } else {
       p->problems.push_back("its base " + p->base_url + " is not known: only its own constraints are checked");
     }
   }
   if (!schema_.type(p->type))
     p->problems.push_back("it constrains " + p->type + ", which is not an R4 type");
+  extension_rules(sd, *p);
   if (const fhir::Node* diff = sd.child("differential")) {
+    std::map<std::string, std::string> open_slices;  // path -> the slice its later children are in
     for (const fhir::Node& el : diff->children) {
       if (el.name != "element") continue;
       std::string id(value_of(el, "id"));
-      if (id.empty()) {  // R4 allows ids to be absent: path plus sliceName say the same
-        id = value_of(el, "path");
-        if (std::string_view s = value_of(el, "sliceName"); !s.empty()) id += ":" + std::string(s);
-      }
+      if (id.empty()) id = id_from_path(el, open_slices);
       if (!id.starts_with(p->type)) {
         p->problems.push_back("element " + id + " is not inside " + p->type);
         continue;

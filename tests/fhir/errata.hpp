@@ -18,12 +18,16 @@ struct Erratum {
 inline constexpr Erratum kErrata[] = {
     {"bundle-questionnaire.json", "(from Questionnaire.item.linkId)",
      "the generated questionnaire leaves Questionnaire.item.linkId (1..1) out of 50 nested items", false},
+    {"capabilitystatement-example.json", "canonical URLs must be absolute",
+     "supportedMessage.definition is the relative 'MessageDefinition/example'; canonical references are absolute or #id", false},
     {"codesystem-example.json", "Constraint failed: csd-1:",
      "the code system lists the code chol-mass twice (the first was meant to be chol-mmol)", true},
     {"devicemetric-example.json", "DeviceMetric.parent may only point at Device",
      "DeviceMetric.parent is Reference(Device) in R4; the example points it at a DeviceDefinition", false},
     {"deviceusestatement-example.json", "DeviceUseStatement.reasonReference may only point at",
      "DeviceUseStatement.reasonReference does not allow Procedure in R4; the example gives one", false},
+    {"operationdefinition-example.json", "canonical URLs must be absolute",
+     "OperationDefinition.base is the relative 'OperationDefinition/Questionnaire-populate'; canonical references are absolute", false},
     {"medicationrequest0301.json", "MedicationRequest.dispenseRequest.performer may only point at Organization",
      "MedicationRequest.dispenseRequest.performer is Reference(Organization) in R4; the example names a Practitioner", false},
 };

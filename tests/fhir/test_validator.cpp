@@ -252,3 +252,30 @@ TEST_CASE("objects with very many keys are handled in linear time") {
   std::string back = write_json(root);  // grouping 200,000 distinct names must stay linear too
   CHECK(back.find("\"k99999\":1") != std::string::npos);
 }
+
+TEST_CASE("canonical references, Coding.system, Attachment.size, id-only primitives") {
+  Outcome relative = check_text(R"({"resourceType":"Questionnaire","status":"draft","derivedFrom":["Questionnaire/phq9"]})");
+  CHECK(relative.has("Questionnaire.derivedFrom[0]", "canonical URLs must be absolute"));
+  CHECK(check_text(R"({"resourceType":"Questionnaire","status":"draft","derivedFrom":["#q1"]})").diags.error_count() == 0);
+
+  Outcome local = mutate("observation-example.json", {{"/code/coding/0/system", "\"loinc\""}});
+  CHECK(local.has("Observation.code.coding[0].system", "must be an absolute URI"));
+  Outcome value_set = mutate("observation-example.json", {{"/code/coding/0/system", "\"http://hl7.org/fhir/ValueSet/observation-codes\""}});
+  CHECK(value_set.has("Observation.code.coding[0].system", "names a value set, not a code system"));
+
+  std::string media = R"({"resourceType":"Media","status":"completed","content":{"contentType":"text/plain","data":"aGVsbG8gd29ybGQ=","size":SIZE}})";
+  CHECK(check_text(media.replace(media.find("SIZE"), 4, "11")).diags.error_count() == 0);
+  media.replace(media.find("11"), 2, "100");
+  CHECK(check_text(media).has("Media.content.size", "Attachment.size is 100, but the data holds 11 bytes"));
+
+  Outcome id_only = check_text(R"(<Patient xmlns="http://hl7.org/fhir"><implicitRules id="i1"/><active value="true"/></Patient>)");
+  CHECK(id_only.has("Patient.implicitRules", "neither a value nor extensions"));
+}
+
+TEST_CASE("XML entities other than the five predefined ones are refused") {
+  Outcome reg = check_text(R"(<Patient xmlns="http://hl7.org/fhir"><name><text value="Smith&reg;"/></name></Patient>)");
+  CHECK(!reg.readable);
+  CHECK(reg.has_message("the entity '&reg;' is referenced but not declared", Severity::Fatal));
+  Outcome ok = check_text(R"(<Patient xmlns="http://hl7.org/fhir"><!-- &nbsp; in a comment --><name><text value="O&apos;Neil &amp; Sons &#169;"/></name></Patient>)");
+  CHECK_MESSAGE(ok.diags.error_count() == 0, ok.dump());
+}

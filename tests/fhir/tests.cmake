@@ -4,3 +4,4 @@ hw_add_test(test_fhir_examples SOURCES fhir/test_examples.cpp LIBS hidewire_fhir
 target_include_directories(test_fhir_examples PRIVATE ${PROJECT_SOURCE_DIR})
 hw_add_test(test_fhir_validator SOURCES fhir/test_validator.cpp LIBS hidewire_fhir)
 target_include_directories(test_fhir_validator PRIVATE ${PROJECT_SOURCE_DIR})
+hw_add_test(test_fhir_bundle_rules SOURCES fhir/test_bundle_rules.cpp LIBS hidewire_fhir)

@@ -71,3 +71,17 @@ TEST_CASE("violated invariants are reported with their key and location") {
       {{"/contained", R"([{"resourceType":"Organization","id":"org1","name":"Unreferenced"}])"}}));
   CHECK_MESSAGE(has(dom3, "dom-3", "Patient"), dump(dom3));
 }
+
+TEST_CASE("dom-3: a contained resource referred to only from the narrative is referred to") {
+  // a discharge letter with its scanned signature contained as a Binary, shown by the narrative
+  auto letter = [](const std::string& img) {
+    return R"j({"resourceType":"DocumentReference","text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">)j" + img +
+           R"j(</div>"},"contained":[{"resourceType":"Binary","id":"sig","contentType":"image/png","data":"iVBORw0KGgo="}],
+           "status":"current","subject":{"identifier":{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}},
+           "content":[{"attachment":{"contentType":"application/pdf","url":"https://docs.example.nhs.uk/letters/1.pdf"}}]})j";
+  };
+  auto seen = invariants_of(letter(R"j(<img src=\"#sig\" alt=\"signature\"/>)j"));
+  CHECK_MESSAGE(!has(seen, "dom-3", "DocumentReference"), dump(seen));
+  auto unseen = invariants_of(letter("Discharge letter"));
+  CHECK_MESSAGE(has(unseen, "dom-3", "DocumentReference"), dump(unseen));
+}

@@ -148,3 +148,48 @@ TEST_CASE("profiles: value sets are expanded from the code systems at hand") {
   CHECK(snomed->unexpanded.count("http://snomed.info/sct"));
   CHECK(set.expansion("http://hl7.org/fhir/ValueSet/administrative-gender"));  // R4's own
 }
+
+TEST_CASE("profiles: differential elements without ids belong to the slice opened before them") {
+  // R4 allows ids to be absent: Observation.category.code after the slice "lab" constrains that slice only
+  const char* sd = R"({"resourceType":"StructureDefinition","url":"http://example.org/sd/no-ids","name":"NoIds","status":"draft",
+    "kind":"resource","abstract":false,"type":"Observation","derivation":"constraint",
+    "baseDefinition":"http://hl7.org/fhir/StructureDefinition/Observation","differential":{"element":[
+    {"path":"Observation.category","slicing":{"discriminator":[{"type":"value","path":"text"}],"rules":"open"}},
+    {"path":"Observation.category","sliceName":"lab","min":1},
+    {"path":"Observation.category.text","min":1,"fixedString":"Laboratory"},
+    {"path":"Observation.category","sliceName":"imaging"},
+    {"path":"Observation.category.text","min":1,"fixedString":"Imaging"}]}})";
+  profiles::ProfileSet set;
+  fhir::Diagnostics d;
+  REQUIRE(set.add(sd, "no-ids.json", d));
+  set.compile(d);
+  const auto* p = set.profile("http://example.org/sd/no-ids");
+  REQUIRE(p);
+  const auto* category = p->root.child("category");
+  REQUIRE(category);
+  CHECK(!category->child("text"));  // nothing said of every category's text
+  REQUIRE(category->slice("lab"));
+  REQUIRE(category->slice("lab")->child("text"));
+  CHECK(category->slice("lab")->child("text")->min == 1u);
+  REQUIRE(category->slice("imaging"));
+  CHECK(category->slice("imaging")->child("text"));
+}
+
+TEST_CASE("profiles: %resource of a constraint on Bundle.entry.resource is the Bundle") {
+  const char* sd = R"({"resourceType":"StructureDefinition","url":"http://example.org/sd/bundle-vars","name":"BundleVars",
+    "status":"draft","kind":"resource","abstract":false,"type":"Bundle","derivation":"constraint",
+    "baseDefinition":"http://hl7.org/fhir/StructureDefinition/Bundle","differential":{"element":[
+    {"id":"Bundle.entry.resource","path":"Bundle.entry.resource","constraint":[{"key":"vars-1","severity":"error",
+     "human":"context variables","expression":"%resource.type().name = 'Bundle' and %context.type().name = 'Patient'"}]}]}})";
+  profiles::ProfileSet set;
+  fhir::Diagnostics d;
+  REQUIRE(set.add(sd, "bundle-vars.json", d));
+  set.compile(d);
+  fhir::Node root;
+  REQUIRE(fhir::parse_json(R"({"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:3c5e2a36-3a5f-4c1e-9d0b-6a0c2b7e8f10",
+    "resource":{"resourceType":"Patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}]}}]})",
+                           fhir::Schema::r4(), root, d));
+  fhir::Diagnostics out;
+  profiles::validate_profiles(root, {"http://example.org/sd/bundle-vars"}, set, out);
+  CHECK_MESSAGE(!out.has_errors(), errors_of(out));
+}

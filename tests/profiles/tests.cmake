@@ -2,3 +2,5 @@ hw_add_test(test_profiles_uk_core SOURCES profiles/test_uk_core.cpp LIBS hidewir
 target_include_directories(test_profiles_uk_core PRIVATE ${PROJECT_SOURCE_DIR})
 hw_add_test(test_profiles_loading SOURCES profiles/test_loading.cpp LIBS hidewire_profiles)
 target_include_directories(test_profiles_loading PRIVATE ${PROJECT_SOURCE_DIR})
+hw_add_test(test_profiles_extension_context SOURCES profiles/test_extension_context.cpp LIBS hidewire_profiles)
+target_include_directories(test_profiles_extension_context PRIVATE ${PROJECT_SOURCE_DIR})

@@ -1,5 +1,6 @@
 // hidewire validate [--format text|json] [--no-bindings] [--no-invariants] [--max-bytes N] [--max-depth N]
-//                   [--ig DIR|PACKAGE ...] [--profile URL ...] [--must-support] FILE...
+//                   [--ig DIR|PACKAGE ...] [--profile URL ...] [--must-support]
+//                   [--unknown-extensions information|warning|error] FILE...
 #include <iostream>
 
 #include "fhir/validator.hpp"
@@ -17,6 +18,7 @@ int run_validate(const Args& args) {
   std::vector<std::string_view> files;
   std::vector<std::string> igs, profile_urls;
   profiles::ProfileOptions popts;
+  bool strict_extensions = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string error;
     if (take_limit_option(args, i, limits, error)) {
@@ -40,6 +42,14 @@ int run_validate(const Args& args) {
       ++i;
     } else if (args[i] == "--must-support") {
       popts.must_support = true;
+    } else if (args[i] == "--unknown-extensions" && i + 1 < args.size()) {
+      std::string_view v = args[++i];
+      if (v != "information" && v != "warning" && v != "error") {
+        std::cerr << "hidewire validate: --unknown-extensions must be information, warning or error, not '" << v << "'\n";
+        return kUsage;
+      }
+      popts.unknown_extensions = v == "error" ? fhir::Severity::Error : v == "warning" ? fhir::Severity::Warning : fhir::Severity::Information;
+      strict_extensions = v != "information";
     } else if (args[i].size() > 1 && args[i].front() == '-') {
       std::cerr << "hidewire validate: unknown option '" << args[i] << "'\n";
       return kUsage;
@@ -62,7 +72,7 @@ int run_validate(const Args& args) {
       if (is.severity <= fhir::Severity::Error) std::cerr << "hidewire validate: " << is.message << "\n";
     return kUsage;
   }
-  bool with_profiles = !igs.empty() || !profile_urls.empty();
+  bool with_profiles = !igs.empty() || !profile_urls.empty() || strict_extensions;
   popts.bindings = opts.check_bindings;
   popts.invariants = invariants;
   int worst = kOk;

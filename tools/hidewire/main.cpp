@@ -25,7 +25,7 @@ constexpr std::array kCommands = {
             "[--request-id ID] [--timeout MS]",
             hidewire::cli::run_record},
     Command{"validate", "validate FHIR R4 JSON or XML resources against the R4 definitions",
-            "hidewire validate [--format text|json] [--no-bindings] [--no-invariants] [--max-bytes N] [--max-depth N] [--ig DIR|PACKAGE ...] [--profile URL ...] [--must-support] FILE...",
+            "hidewire validate [--format text|json] [--no-bindings] [--no-invariants] [--max-bytes N] [--max-depth N] [--ig DIR|PACKAGE ...] [--profile URL ...] [--must-support] [--unknown-extensions information|warning|error] FILE...",
             hidewire::cli::run_validate},
     Command{"convert", "convert a FHIR R4 resource between JSON and XML",
             "hidewire convert [--from fhir|hl7v2] --to json|xml [--pretty] [-o OUT] [--max-bytes N] [--max-depth N] FILE",
