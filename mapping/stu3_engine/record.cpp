@@ -73,6 +73,15 @@ std::string nhs_number_in(const Json& patient) {
   return {};
 }
 
+// Anything besides its type, id and meta: a resource that says nothing is not carried.
+bool has_content(const Json& r) {
+  for (const auto& m : r.GetObject()) {
+    std::string_view n = m.name.GetString();
+    if (n != "resourceType" && n != "id" && n != "meta") return true;
+  }
+  return false;
+}
+
 // Directory resources are shared with other records: written only when the node has none yet.
 bool directory_type(const std::string& type) {
   return type == "Organization" || type == "Practitioner" || type == "PractitionerRole" || type == "Location" || type == "Medication";
@@ -114,8 +123,8 @@ RecordConversion convert_record(std::string_view json, const Maps& maps, const R
       continue;
     }
     at += "(" + stu3_type + ")";
-    if (stu3_type == "OperationOutcome" || !maps.types.count(stu3_type)) {
-      report.add(at);  // the provider's messages about the record, or a type this map does not carry
+    if (stu3_type == "OperationOutcome" || !maps.types.count(stu3_type) || !has_content(*r)) {
+      report.add(at);  // the provider's messages about the record, a type this map does not carry, or an empty resource
       continue;
     }
     Entry en{i, r, stu3_type, "", at, build::stable_uuid(options.message_id, entries.size())};
