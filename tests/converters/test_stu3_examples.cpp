@@ -4,6 +4,7 @@
 #include "tests/converters/stu3_support.hpp"
 
 #include "mapping/stu3_engine/record.hpp"
+#include "plugins/common/fhir_format.hpp"
 
 using namespace stu3_test;
 
@@ -257,4 +258,15 @@ TEST_CASE("a broken map is refused with its JSON path") {
   CHECK_THROWS_WITH_AS(Maps::load(R"({"types":{"Flag":[{"op":"code","path":"status","table":"nope"}]}})", "{}", R"({"extensions":{}})"),
                        "resources.json.types.Flag: table 'nope' is not in tables.json", mapping::stu3::MapError);
   CHECK_NOTHROW(Maps::builtin());
+}
+
+TEST_CASE("the sources' choice of converter: the Content-Type's fhirVersion first, then the body") {
+  std::string stu3 = example("structured_referrals_response1.json");
+  std::string r4 = hw_test::read_file(hw_test::data_path("fhir-r4-examples/patient-example.json"));
+  CHECK(plugins::fhir_format("application/fhir+json; fhirVersion=3.0", r4) == "fhir-stu3");
+  CHECK(plugins::fhir_format("application/fhir+json;fhirversion=\"3.0\"", r4) == "fhir-stu3");
+  CHECK(plugins::fhir_format("application/fhir+json; fhirVersion=4.0", stu3) == "fhir");
+  CHECK(plugins::fhir_format("application/fhir+json", stu3) == "fhir-stu3");
+  CHECK(plugins::fhir_format("application/json", r4) == "fhir");
+  CHECK(plugins::fhir_format("", example("structured_meds_response.json")) == "fhir-stu3");
 }
