@@ -23,7 +23,11 @@ Json::MemberIterator value_of(Json& ext) {
   return ext.MemberEnd();
 }
 
-void rename_children(Json& ext, const ExtensionRule& rule, Alloc& a, const std::string& at, const Report& report) {
+// Extension values carried as elements of the resource (dotted paths), put once its members are walked.
+using Pending = std::vector<std::pair<std::string, Json>>;
+
+// `here`: the extension is on a resource of one of the rule's types, so its values may become elements.
+void rename_children(Json& ext, const ExtensionRule& rule, Alloc& a, const std::string& at, const Report& report, Pending* here) {
   auto subs = ext.FindMember("extension");
   if (subs == ext.MemberEnd() || !subs->value.IsArray() || rule.children.empty()) return;
   Json& list = subs->value;
@@ -32,6 +36,13 @@ void rename_children(Json& ext, const ExtensionRule& rule, Alloc& a, const std::
     auto url = sub.IsObject() ? sub.FindMember("url") : Json::MemberIterator();
     if (!sub.IsObject() || url == sub.MemberEnd() || !url->value.IsString()) {
       ++i;
+      continue;
+    }
+    if (auto e = rule.child_elements.find(url->value.GetString()); e != rule.child_elements.end()) {
+      auto v = value_of(sub);
+      if (here && v != sub.MemberEnd()) here->emplace_back(e->second, Json(std::move(v->value)));
+      else report.add(at + ".extension('" + std::string(url->value.GetString()) + "')");
+      list.Erase(list.Begin() + i);
       continue;
     }
     auto c = rule.children.find(url->value.GetString());
@@ -55,9 +66,6 @@ void rename_children(Json& ext, const ExtensionRule& rule, Alloc& a, const std::
     ++i;
   }
 }
-
-// Extensions carried as elements of the resource, added once its members are walked.
-using Pending = std::vector<std::pair<std::string, Json>>;
 
 void walk(Json& v, const Maps& maps, Alloc& a, const std::string& at, const Report& report, Pending* resource, const std::string& type) {
   if (v.IsArray()) {
@@ -93,7 +101,9 @@ void walk(Json& v, const Maps& maps, Alloc& a, const std::string& at, const Repo
               continue;
             }
             if (!rule.url.empty()) url->value = str(rule.url, a);
-            rename_children(ext, rule, a, at + ".extension('" + u + "')", report);
+            bool here = resource && (rule.element_types.empty() ||
+                                     std::find(rule.element_types.begin(), rule.element_types.end(), type) != rule.element_types.end());
+            rename_children(ext, rule, a, at + ".extension('" + u + "')", report, here ? resource : nullptr);
           }
         }
         walk(ext, maps, a, at, report, nullptr, type);
@@ -111,7 +121,21 @@ void rename_extensions(Json& v, const Maps& maps, Alloc& a, const std::string& a
   std::string type = v.IsObject() && v.HasMember("resourceType") && v["resourceType"].IsString() ? v["resourceType"].GetString() : "";
   Pending pending;
   walk(v, maps, a, at, report, &pending, type);
-  for (auto& [name, value] : pending) v.AddMember(str(name, a), value, a);
+  for (auto& [path, value] : pending) {
+    // Down the dotted path, making the objects on the way; what the resource has already wins.
+    Json* at_obj = &v;
+    std::size_t start = 0, dot;
+    while ((dot = path.find('.', start)) != std::string::npos) {
+      std::string step = path.substr(start, dot - start);
+      if (!at_obj->HasMember(step.c_str())) at_obj->AddMember(str(step, a), Json(rapidjson::kObjectType), a);
+      at_obj = &(*at_obj)[step.c_str()];
+      if (!at_obj->IsObject()) break;
+      start = dot + 1;
+    }
+    std::string last = path.substr(start);
+    if (at_obj->IsObject() && !at_obj->HasMember(last.c_str())) at_obj->AddMember(str(last, a), value, a);
+    else report.add(at + "." + path);
+  }
 }
 
 }  // namespace hidewire::mapping::stu3

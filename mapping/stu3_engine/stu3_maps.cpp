@@ -98,7 +98,8 @@ std::vector<Op> read_ops(const Value& v, const std::string& where) {
 rapidjson::Document parse(std::string_view text, const char* file) {
   rapidjson::Document d;
   d.Parse(text.data(), text.size());
-  if (d.HasParseError() || !d.IsObject()) fail(file, "not a JSON object");
+  if (d.HasParseError()) fail(file, "not JSON (error at byte " + std::to_string(d.GetErrorOffset()) + ")");
+  if (!d.IsObject()) fail(file, "not a JSON object");
   return d;
 }
 
@@ -140,7 +141,8 @@ ExtensionRule read_extension(const Value& v, const std::string& where) {
     for (const auto& e : c->value.GetObject()) {
       if (e.value.IsNull()) r.children[e.name.GetString()] = std::nullopt;
       else if (e.value.IsString()) r.children[e.name.GetString()] = std::string(e.value.GetString());
-      else fail(where + ".children." + e.name.GetString(), "expected a string or null");
+      else if (e.value.IsObject()) r.child_elements[e.name.GetString()] = str(e.value, "element", where + ".children." + e.name.GetString(), true);
+      else fail(where + ".children." + e.name.GetString(), "expected a string, null or {\"element\": path}");
     }
   }
   if (auto a = v.FindMember("as"); a != v.MemberEnd()) {

@@ -40,6 +40,7 @@ struct ExtensionRule {
   std::string element;                                      // carried as this element instead
   std::vector<std::string> element_types;                   // ...of these resource types
   std::map<std::string, std::optional<std::string>> children;  // sub-extension renames (nullopt: reported)
+  std::map<std::string, std::string> child_elements;           // sub-extensions carried as elements (dotted path)
   std::map<std::string, std::string> as;                    // sub-extension (R4 name) -> value type
 };
 

@@ -70,9 +70,10 @@ TEST_CASE("medications: statements and plans keep their status, UK Core extensio
                     "'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-CodingSCTDescId').extension.where(url = "
                     "'descriptionId').value.value"),
             "56966201000001112"));
-  // UK Core's repeat information has no place for the number of repeats allowed.
-  CHECK(has(c.conv.unmapped, "Bundle.entry[11](MedicationRequest).extension('https://fhir.nhs.uk/STU3/StructureDefinition/"
-                             "Extension-CareConnect-GPC-MedicationRepeatInformation-1').extension('numberOfRepeatPrescriptionsAllowed')"));
+  // UK Core's repeat information has no place for the number of repeats allowed: R4's
+  // dispenseRequest.numberOfRepeatsAllowed has.
+  CHECK(eval(b, "Bundle.entry.resource.ofType(MedicationRequest).dispenseRequest.numberOfRepeatsAllowed").size() == 1);
+  CHECK(c.conv.unmapped.empty());
   CHECK(has(eval(b, "Bundle.entry.resource.ofType(MedicationRequest).extension.where(url = "
                     "'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-MedicationRepeatInformation').extension.url"),
             "numberOfPrescriptionsIssued"));

@@ -54,14 +54,8 @@ TEST_CASE("the ten-year record converts whole and passes the conformance gate") 
   // The STU3 elements R4 has no place for, and only those.
   CHECK(c.conv.unmapped ==
         Strings{"Bundle.entry[19](Condition).abatementBoolean", "Bundle.entry[21](MedicationRequest).requester.onBehalfOf",
-                "Bundle.entry[21](MedicationRequest).extension('https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-"
-                "MedicationRepeatInformation-1').extension('numberOfRepeatPrescriptionsAllowed')",
                 "Bundle.entry[27](MedicationRequest).requester.onBehalfOf",
-                "Bundle.entry[27](MedicationRequest).extension('https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-"
-                "MedicationRepeatInformation-1').extension('numberOfRepeatPrescriptionsAllowed')",
                 "Bundle.entry[31](Medication).isBrand", "Bundle.entry[32](MedicationRequest).requester.onBehalfOf",
-                "Bundle.entry[32](MedicationRequest).extension('https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-"
-                "MedicationRepeatInformation-1').extension('numberOfRepeatPrescriptionsAllowed')",
                 "Bundle.entry[38](DiagnosticReport).performer.role", "Bundle.entry[44](Immunization).protocolApplied[0].doseStatus",
                 "Bundle.entry[45](Immunization).protocolApplied[0].doseStatus", "Bundle.entry[47](ReferralRequest).requester.onBehalfOf"});
 }
@@ -113,6 +107,9 @@ TEST_CASE("repeat medicines: plans, their issues and the statements about them")
   CHECK(one(b, plan + ".resource.status") == "active");
   CHECK(one(b, plan + ".resource.requester.reference") == one(b, "Bundle.entry.where(resource.identifier.value = 'G8133438').fullUrl"));
   CHECK(one(b, plan + ".resource.dispenseRequest.quantity.value") == "28");
+  CHECK(one(b, plan + ".resource.dispenseRequest.numberOfRepeatsAllowed") == "12");  // from GP Connect's repeat information
+  CHECK(one(b, plan + ".resource.extension.where(url = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-MedicationRepeatInformation')"
+               ".extension.where(url = 'numberOfPrescriptionsIssued').value") == "3");
   CHECK(one(b, plan + ".resource.encounter.reference") ==
         one(b, "Bundle.entry.where(resource.identifier.value = 'enc-2016-0001').fullUrl"));
   Strings issues = eval(b, "Bundle.entry.resource.ofType(MedicationRequest).where(intent = 'order' and basedOn.reference = '" + plan_url +
