@@ -51,7 +51,13 @@ int run_convert(const Args& args) {
       std::cerr << "hidewire convert: no input file (use - for standard input)\n";
       return kUsage;
     }
-    return from == "hl7v2" ? convert_hl7v2(file, to, out_path, wopts, limits) : convert_stu3(file, to, out_path, wopts, limits);
+    std::string error;
+    std::optional<std::string> text = read_input(file, limits.max_bytes, error);
+    if (!text) {
+      std::cerr << "hidewire convert: " << error << "\n";
+      return kUnreadable;
+    }
+    return from == "hl7v2" ? convert_hl7v2(*text, file, to, out_path, wopts) : convert_stu3(*text, file, to, out_path, wopts);
   }
   if (to != "json" && to != "xml") {
     std::cerr << "hidewire convert: --to json or --to xml is required\n";

@@ -11,16 +11,10 @@
 
 namespace hidewire::cli {
 
-int convert_hl7v2(std::string_view file, std::string_view to, std::string_view out_path, const fhir::WriteOptions& wopts,
-                  const fhir::ParseLimits& limits) {
-  std::string error;
-  std::optional<std::string> text = read_input(file, limits.max_bytes, error);
-  if (!text) {
-    std::cerr << "hidewire convert: " << error << "\n";
-    return kUnreadable;
-  }
+int convert_hl7v2(const std::string& text, std::string_view file, std::string_view to, std::string_view out_path,
+                  const fhir::WriteOptions& wopts) {
   hl7v2::ParseError perr;
-  std::optional<hl7v2::Message> msg = hl7v2::parse(*text, perr);
+  std::optional<hl7v2::Message> msg = hl7v2::parse(text, perr);
   if (!msg) {
     std::cerr << "hidewire convert: " << file << ": not a readable HL7 v2 message: " << perr.message
               << (perr.segment ? " (segment " + std::to_string(perr.segment) + ")" : "") << "\n";

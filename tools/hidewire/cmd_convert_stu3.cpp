@@ -9,16 +9,10 @@
 
 namespace hidewire::cli {
 
-int convert_stu3(std::string_view file, std::string_view to, std::string_view out_path, const fhir::WriteOptions& wopts,
-                 const fhir::ParseLimits& limits) {
-  std::string error;
-  std::optional<std::string> text = read_input(file, limits.max_bytes, error);
-  if (!text) {
-    std::cerr << "hidewire convert: " << error << "\n";
-    return kUnreadable;
-  }
+int convert_stu3(const std::string& text, std::string_view file, std::string_view to, std::string_view out_path,
+                 const fhir::WriteOptions& wopts) {
   std::unique_ptr<node::Converter> conv = plugins::make_converter("fhir-stu3");
-  node::Conversion c = conv->convert(*text, node::MessageInfo{});
+  node::Conversion c = conv->convert(text, node::MessageInfo{});
   for (const std::string& u : c.unmapped) std::cerr << "unmapped: " << u << "\n";
   for (const fhir::Issue& i : c.diagnostics.issues())
     std::cerr << fhir::severity_name(i.severity) << " " << i.location << ": " << i.message << "\n";
