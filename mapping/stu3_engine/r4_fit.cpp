@@ -82,7 +82,7 @@ void mark_absent(Json& obj, const fhir::TypeDef& t, Alloc& a, const std::string&
     bool given = false;
     for (auto& m : obj.GetObject()) {
       std::string_view n = m.name.GetString();
-      if (n.front() == '_') n.remove_prefix(1);
+      if (!n.empty() && n.front() == '_') n.remove_prefix(1);
       if (n == name || (e->is_choice && n.rfind(name, 0) == 0 && t.find(n))) given = true;
     }
     if (given) continue;

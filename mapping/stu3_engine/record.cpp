@@ -73,6 +73,27 @@ std::string nhs_number_in(const Json& patient) {
   return {};
 }
 
+constexpr unsigned kMaxDepth = 100;  // as fhir::ParseLimits
+
+bool nesting_over(std::string_view json, unsigned limit) {
+  unsigned depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : json) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > limit) return true;
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
 // Anything besides its type, id and meta: a resource that says nothing is not carried.
 bool has_content(const Json& r) {
   for (const auto& m : r.GetObject()) {
@@ -91,6 +112,11 @@ bool directory_type(const std::string& type) {
 
 RecordConversion convert_record(std::string_view json, const Maps& maps, const RecordOptions& options) {
   RecordConversion out;
+  // The reader and the walks recurse: nesting deeper than any FHIR resource is refused first.
+  if (nesting_over(json, kMaxDepth)) {
+    out.diagnostics.add(fhir::Severity::Fatal, "too-costly", "", "nesting deeper than " + std::to_string(kMaxDepth) + " levels");
+    return out;
+  }
   rapidjson::Document doc;
   if (!fhir::json::parse(std::string(json), doc) || !doc.IsObject() || text(doc, "resourceType").empty()) {
     out.diagnostics.add(fhir::Severity::Fatal, "structure", "", "not a FHIR STU3 resource in JSON");

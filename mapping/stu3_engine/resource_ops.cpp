@@ -226,7 +226,8 @@ void apply(const Op& op, Json& r, const Maps& maps, Alloc& a, const std::string&
             parent.AddMember(str(*target, a), Json(rapidjson::kArrayType), a);
             list = member(parent, *target);
           }
-          list->PushBack(Json(std::move(*carried)), a);
+          if (list->IsArray()) list->PushBack(Json(std::move(*carried)), a);
+          else report.add(where + "[" + std::to_string(i) + "]");
         }
       });
     case Op::Kind::Default: {

@@ -271,3 +271,43 @@ TEST_CASE("the sources' choice of converter: the Content-Type's fhirVersion firs
   CHECK(plugins::fhir_format("application/json", r4) == "fhir");
   CHECK(plugins::fhir_format("", example("structured_meds_response.json")) == "fhir-stu3");
 }
+
+TEST_CASE("odd shapes are reported or refused, never a crash") {
+  auto conv = plugins::make_converter("fhir-stu3");
+  node::MessageInfo info{"gp", "fhir-stu3", "2026-12-03T09:00:00Z", ""};
+  const std::string patient =
+      std::string(R"({"resource":{"resourceType":"Patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":")") + kNhs +
+      R"("}]}})";
+  auto record = [&](const std::string& entries) { return R"({"resourceType":"Bundle","type":"collection","entry":[)" + patient + entries + "]}"; };
+  // Wrong JSON types where objects, arrays, strings and numbers belong.
+  for (const std::string& odd :
+       {std::string(R"(,{"resource":{"resourceType":"Observation","status":"final","code":{"text":"x"},"related":{"type":3},"comment":7}})"),
+        std::string(R"(,{"resource":{"resourceType":"Observation","status":"final","code":{"text":"x"},"hasMember":{"reference":"a"},)"
+                    R"("related":[{"type":"has-member","target":{"reference":"Observation/1"}}]}})"),
+        std::string(R"(,{"resource":{"resourceType":"MedicationRequest","status":"active","intent":"plan","subject":"Patient/1",)"
+                    R"("medicationCodeableConcept":{"text":"x"},"requester":[1,"a",{"agent":7}],"extension":{"url":1},"":{"":""}}})"),
+        std::string(R"(,{"resource":{"resourceType":"Immunization","notGiven":"perhaps","date":12,"practitioner":"x",)"
+                    R"("explanation":[],"vaccinationProtocol":[{"doseSequence":"two"}]}})"),
+        std::string(R"(,{"resource":"Patient"},{"resource":{"resourceType":7}},[],7,{"resource":{"resourceType":"ProcessRequest","id":"x"}})"),
+        std::string(R"(,{"resource":{"resourceType":"List","status":"current","mode":"snapshot","contained":[7,{"resourceType":"ProcessRequest"},)"
+                    R"({"resourceType":"ProcedureRequest","id":"p","status":"suspended","intent":"order","code":{"text":"x"},"subject":{"reference":"Patient/1"}}]}})")}) {
+    CAPTURE(odd);
+    node::Conversion c = conv->convert(record(odd), info);
+    REQUIRE_MESSAGE(c.status == node::Conversion::Status::Converted, fhir::to_operation_outcome_json(c.diagnostics));
+    CHECK(!c.unmapped.empty());
+    fhir::Diagnostics gate = conformance::check(c.bundle_json);
+    for (const fhir::Issue& i : gate.issues())  // what R4 requires and the input mangled may still be missing, nothing else
+      if (i.severity == fhir::Severity::Error) CHECK_MESSAGE(i.code == "invariant", std::string(i.location + ": " + i.message));
+  }
+  // A contained ProcedureRequest becomes a ServiceRequest, its status on-hold.
+  node::Conversion contained = conv->convert(record(R"(,{"resource":{"resourceType":"List","status":"current","mode":"snapshot",)"
+                                                   R"("contained":[{"resourceType":"ProcedureRequest","id":"p","status":"suspended","intent":"order",)"
+                                                   R"("code":{"text":"x"},"subject":{"reference":"Patient/1"}}]}})"),
+                                             info);
+  CHECK(contained.bundle_json.find(R"("resourceType":"ServiceRequest","id":"p","status":"on-hold")") != std::string::npos);
+  // Nesting deeper than any resource is refused before it is read.
+  std::string deep = R"({"resourceType":"Bundle","entry":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  node::Conversion d = conv->convert(deep, info);
+  CHECK(d.status == node::Conversion::Status::Unreadable);
+  CHECK(d.diagnostics.issues().front().message.find("nesting deeper than 100") != std::string::npos);
+}
