@@ -3,16 +3,22 @@
 # R4: POSTed to the HTTP FHIR source with fhirVersion=3.0 in the Content-Type, POSTed with no
 # version (told from the resources: ReferralRequest, MedicationStatement.taken...), and left in
 # the file drop. The R4 resources are read back from the FHIR API; an STU3 record without an NHS
-# number is refused (422, an OperationOutcome) and kept as rejected.
+# number is refused (422, an OperationOutcome) and kept as rejected; a system's write grants are
+# checked against the R4 types (ServiceRequest, not ReferralRequest).
 # Usage: run_stu3_records.sh HIDEWIRE_BIN DATA_DIR(tests/data)
 set -euo pipefail
 bin=$1
 data=$2
 source "$(dirname "$0")/lib.sh"
 mkdir -p "$work/drop"
+"$bin" token secret >"$work/provider.secret"
+provider_token=$(sed -n 's/^token: //p' "$work/provider.secret")
+provider_sha=$(sed -n 's/^token_sha256: //p' "$work/provider.secret")
 cat >"$work/node.json" <<JSON
 {"node": {"name": "gp", "ods_code": "B82099", "data_dir": "$work/gp"}, "development": {"allow_anonymous": true},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
+ "systems": [{"name": "gp-system", "token_sha256": "$provider_sha",
+              "write_types": ["Patient", "Organization", "Practitioner", "PractitionerRole", "List", "MedicationRequest"]}],
  "sources": [{"name": "gp-connect", "type": "http-fhir", "listen": "127.0.0.1:0"},
              {"name": "records", "type": "file-drop", "directory": "$work/drop", "poll_ms": 50}],
  "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
@@ -68,4 +74,9 @@ curl -sf "$api/$enc" | grep -q '"status":"finished"' || fail "the problem's cons
 code=$(post 'application/fhir+json; fhirVersion=3.0' "$data/gpconnect/structured_skeleton_full_record.json")
 [ "$code" = 422 ] || fail "the skeleton record: HTTP $code, expected 422"
 grep -q 'no Patient with an NHS number' "$work/body.txt" || fail "the refusal does not say why: $(cat "$work/body.txt")"
-echo "STU3 records: by Content-Type, by their resources and from the file drop, stored as R4; one without an NHS number refused"
+# 5. A system's grants apply to the R4 types a record becomes: its ProcedureRequests are ServiceRequests.
+code=$(curl -s -o "$work/body.txt" -w '%{http_code}' -H "Authorization: Bearer $provider_token" \
+  -H 'Content-Type: application/fhir+json; fhirVersion=3.0' --data-binary "@$data/gpconnect/structured_diaryentries_response1.json" "$src/")
+[ "$code" = 403 ] || [ "$code" = 422 ] || fail "ungranted ServiceRequests: HTTP $code $(cat "$work/body.txt")"
+grep -q 'ServiceRequest' "$work/body.txt" || fail "the refusal does not name ServiceRequest: $(cat "$work/body.txt")"
+echo "STU3 records: by Content-Type, by their resources and from the file drop, stored as R4; one without an NHS number refused; grants checked on the R4 types"
