@@ -104,6 +104,10 @@ void walk(Json& v, const Maps& maps, Alloc& a, const std::string& at, const Repo
             bool here = resource && (rule.element_types.empty() ||
                                      std::find(rule.element_types.begin(), rule.element_types.end(), type) != rule.element_types.end());
             rename_children(ext, rule, a, at + ".extension('" + u + "')", report, here ? resource : nullptr);
+            if (value_of(ext) == ext.MemberEnd() && (!ext.HasMember("extension") || !ext["extension"].IsArray() || ext["extension"].Empty())) {
+              list.Erase(list.Begin() + i);  // all of it carried elsewhere or reported: an empty extension is invalid
+              continue;
+            }
           }
         }
         walk(ext, maps, a, at, report, nullptr, type);

@@ -56,6 +56,8 @@ TEST_CASE("the ten-year record converts whole and passes the conformance gate") 
         Strings{"Bundle.entry[19](Condition).abatementBoolean", "Bundle.entry[21](MedicationRequest).requester.onBehalfOf",
                 "Bundle.entry[27](MedicationRequest).requester.onBehalfOf",
                 "Bundle.entry[31](Medication).isBrand", "Bundle.entry[32](MedicationRequest).requester.onBehalfOf",
+                "Bundle.entry[32](MedicationRequest).extension('https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-"
+                "MedicationStatusReason-1').extension('statusChangeDate')",
                 "Bundle.entry[38](DiagnosticReport).performer.role", "Bundle.entry[44](Immunization).protocolApplied[0].doseStatus",
                 "Bundle.entry[45](Immunization).protocolApplied[0].doseStatus", "Bundle.entry[47](ReferralRequest).requester.onBehalfOf"});
 }
@@ -120,6 +122,10 @@ TEST_CASE("repeat medicines: plans, their issues and the statements about them")
   CHECK(one(b, ms + ".extension.where(url = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-MedicationStatementLastIssueDate').value") ==
         "2025-01-02");
   CHECK(at(b, one(b, ms + ".medication.reference"), "code.coding.code") == "319283006");
+  // A stopped plan's reason, from GP Connect's status reason extension, is R4's statusReason.
+  const std::string stopped = "Bundle.entry.resource.ofType(MedicationRequest).where(status = 'stopped')";
+  CHECK(one(b, stopped + ".statusReason.text") == "Asthma resolved");
+  CHECK(eval(b, stopped + ".extension.where(url.contains('MedicationStatusReason'))").empty());
 }
 
 TEST_CASE("results, immunisations, referral, letter, appointment and alert") {
@@ -170,6 +176,11 @@ TEST_CASE("results, immunisations, referral, letter, appointment and alert") {
   CHECK(at(b, one(b, "Bundle.entry.resource.ofType(Appointment).reasonReference.reference"), "code.coding.code") == "44054006");
   CHECK(one(b, "Bundle.entry.resource.ofType(Appointment).reasonCode.coding.code") == "390906007");
   CHECK(one(b, "Bundle.entry.resource.ofType(Flag).category.coding.system") == "http://terminology.hl7.org/CodeSystem/flag-category");
+  const std::string problems = "Bundle.entry.resource.ofType(List).where(title = 'Problems')";
+  CHECK(one(b, problems + ".extension.where(url = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-ClinicalSetting').value.coding.code") ==
+        "1060971000000108");
+  CHECK(one(b, problems + ".extension.where(url = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-ListWarningCode').value") ==
+        "data-awaiting-filing");
 }
 
 TEST_CASE("stored, the record's references point at the stored resources; fetched again, it updates them") {
