@@ -250,6 +250,10 @@ TEST_CASE("STU3 is told from R4 by what only STU3 has") {
                          "fhir-r4-examples/medicationstatementexample1.json"})
     CHECK_MESSAGE(!mapping::stu3::looks_like_stu3(hw_test::read_file(hw_test::data_path(r4))), r4);
   CHECK(mapping::stu3::looks_like_stu3(R"({"resourceType" : "MedicationStatement", "taken" : "n"})"));
+  CHECK(mapping::stu3::looks_like_stu3("{\"resourceType\":\"Condition\",\n \"clinicalStatus\" :\t\"active\"}"));
+  // The names inside a string are escaped, and R4's statuses are objects.
+  CHECK(!mapping::stu3::looks_like_stu3(R"({"resourceType":"Observation","note":[{"text":"patient said \"taken\": yes"}]})"));
+  CHECK(!mapping::stu3::looks_like_stu3(R"({"resourceType":"Condition","clinicalStatus":{"coding":[{"code":"active"}]}})"));
 }
 
 TEST_CASE("a broken map is refused with its JSON path") {
