@@ -9,6 +9,7 @@
 #include "plugins/audit/sqlite/plugin.hpp"
 #include "plugins/converters/fhir/fhir_converter.hpp"
 #include "plugins/converters/hl7v2/hl7v2_converter.hpp"
+#include "plugins/converters/stu3/stu3_converter.hpp"
 #include "plugins/journals/sqlite/plugin.hpp"
 #include "plugins/sinks/file/file_sink.hpp"
 #include "plugins/sinks/fhir_store/fhir_store_sink.hpp"
@@ -30,6 +31,7 @@ const node::Registry& builtin() {
 
     r.add_converter("hl7v2", hl7v2_converter::factory);
     r.add_converter("fhir", fhir_converter::factory);
+    r.add_converter("fhir-stu3", stu3_converter::factory);
 
     r.add_sink("fhir-store", fhir_store_sink::factory);
     r.add_sink("http-fhir", http_fhir_sink::factory);

@@ -118,6 +118,23 @@ TEST_CASE("convert: refuses structurally broken input and bad usage") {
   CHECK(run("validate").code == 2);
 }
 
+TEST_CASE("convert --from fhir-stu3: a GP Connect structured record to a valid R4 Bundle, what was not carried listed") {
+  std::string record = hw_test::data_path("gpconnect-records/hargreaves_ten_years.json");
+  std::string out = temp_file("record-r4.json", "");
+  Run r = run("convert --from fhir-stu3 --to json -o " + out + " " + record);
+  CHECK_MESSAGE(r.code == 0, r.out);
+  CHECK(r.out.find("unmapped: Bundle.entry[31](Medication).isBrand") != std::string::npos);
+  CHECK(r.out.find("bundle error") == std::string::npos);
+  std::string bundle = hw_test::read_file(out);
+  CHECK(bundle.find(R"("resourceType":"ServiceRequest")") != std::string::npos);
+  CHECK(bundle.find("ReferralRequest") == std::string::npos);
+  CHECK(run("convert --from stu3 --to xml " + record).code == 0);  // the issue's spelling
+  Run skeleton = run("convert --from fhir-stu3 --to json " + hw_test::data_path("gpconnect/structured_skeleton_full_record.json"));
+  CHECK(skeleton.code == 1);
+  CHECK(skeleton.out.find("no Patient with an NHS number") != std::string::npos);
+  CHECK(run("convert --from fhir-stu3 --to json " + temp_file("v2.txt", "MSH|^~\\&|")).code == 3);
+}
+
 TEST_CASE("run: TLS files that cannot be used stop the node at start, named by their JSON path") {
   std::string base = R"({"node": {"name": "t", "ods_code": "RR8", "data_dir": ")" + temp_file("tls-data-dir-marker", "") +
                      R"(.d"}, "development": {"allow_anonymous": true}, "admin": {"listen": "127.0.0.1:0"}, "destinations": [{"name": "store", "type": "fhir-store"}],

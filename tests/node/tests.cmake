@@ -57,3 +57,7 @@ set_tests_properties(node_api_write_audit PROPERTIES TIMEOUT 60)
 # HL7 v2 batches (FHS/BHS ... BTS/FTS) over MLLP and the file drop: each message journalled, answered, replayable.
 add_test(NAME node_v2_batches COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_v2_batches.sh $<TARGET_FILE:hidewire>)
 set_tests_properties(node_v2_batches PROPERTIES TIMEOUT 60)
+# GP Connect structured records (FHIR STU3) through the HTTP FHIR source and the file drop, stored as R4.
+add_test(NAME node_stu3_records COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_stu3_records.sh $<TARGET_FILE:hidewire>
+         ${CMAKE_CURRENT_SOURCE_DIR}/data)
+set_tests_properties(node_stu3_records PROPERTIES TIMEOUT 60)

@@ -11,16 +11,10 @@
 
 namespace hidewire::cli {
 
-int convert_hl7v2(std::string_view file, std::string_view to, std::string_view out_path, const fhir::WriteOptions& wopts,
-                  const fhir::ParseLimits& limits) {
-  std::string error;
-  std::optional<std::string> text = read_input(file, limits.max_bytes, error);
-  if (!text) {
-    std::cerr << "hidewire convert: " << error << "\n";
-    return kUnreadable;
-  }
+int convert_hl7v2(const std::string& text, std::string_view file, std::string_view to, std::string_view out_path,
+                  const fhir::WriteOptions& wopts) {
   hl7v2::ParseError perr;
-  std::optional<hl7v2::Message> msg = hl7v2::parse(*text, perr);
+  std::optional<hl7v2::Message> msg = hl7v2::parse(text, perr);
   if (!msg) {
     std::cerr << "hidewire convert: " << file << ": not a readable HL7 v2 message: " << perr.message
               << (perr.segment ? " (segment " + std::to_string(perr.segment) + ")" : "") << "\n";
@@ -34,11 +28,16 @@ int convert_hl7v2(std::string_view file, std::string_view to, std::string_view o
     std::cerr << "hidewire convert: " << file << ": not converted (" << conv.diagnostics.error_count() << " errors)\n";
     return kInvalid;
   }
+  return write_converted(conv.bundle_json, to, out_path, wopts);
+}
+
+int write_converted(const std::string& bundle_json, std::string_view to, std::string_view out_path, const fhir::WriteOptions& wopts) {
+  std::string error;
   // The Bundle goes through the same reader and validator as any FHIR input.
   const fhir::Schema& schema = fhir::Schema::r4();
   fhir::Node bundle;
   fhir::Diagnostics diags;
-  if (!fhir::parse_json(conv.bundle_json, schema, bundle, diags)) {
+  if (!fhir::parse_json(bundle_json, schema, bundle, diags)) {
     std::cerr << "hidewire convert: internal error: the Bundle is not readable: " << diags.issues().front().message << "\n";
     return 70;
   }

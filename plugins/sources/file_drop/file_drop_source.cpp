@@ -18,6 +18,7 @@
 #include "node/source.hpp"
 #include "plugins/common/source_auth.hpp"
 #include "plugins/common/fhir_answer.hpp"
+#include "plugins/common/fhir_format.hpp"
 #include "plugins/common/v2_answer.hpp"
 #include "plugins/common/v2_batch.hpp"
 #include "hl7v2/batch.hpp"
@@ -89,7 +90,12 @@ struct Poller : std::enable_shared_from_this<Poller> {
       }
       std::ifstream file(inflight, std::ios::binary);
       std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-      std::string format = !s.format.empty() ? s.format : fhir::detect_format(text) != fhir::Format::Unknown ? "fhir" : "hl7v2";
+      // Configured, or told from the text: FHIR JSON (R4, or STU3 by what only STU3 has), FHIR XML, else HL7 v2.
+      fhir::Format syntax = fhir::detect_format(text);
+      std::string format = !s.format.empty()                 ? s.format
+                           : syntax == fhir::Format::Json    ? fhir_format("", text)
+                           : syntax != fhir::Format::Unknown ? "fhir"
+                                                             : "hl7v2";
       // The sender's grants, as the HTTP FHIR source checks them: the types it may write, and
       // Patients keyed by their NHS number (api/write_rules.hpp).
       if (format == "fhir" && who->caller.kind != node::Caller::Kind::Anonymous) {
@@ -114,7 +120,7 @@ struct Poller : std::enable_shared_from_this<Poller> {
         });
         continue;
       }
-      const node::Responder& responder = format == "fhir" ? static_cast<const node::Responder&>(fhir) : v2;
+      const node::Responder& responder = format == "hl7v2" ? static_cast<const node::Responder&>(v2) : fhir;
       channel.submit(std::move(text), format, who->caller, responder, [self = shared_from_this(), inflight](const Outcome& o, const std::string&) {
         bool ok = o.kind == Outcome::Kind::Accepted || (o.kind == Outcome::Kind::Duplicate && o.first_status != "rejected");
         // Not stored (a full disk): left in the folder, taken again at the next poll.
@@ -176,6 +182,8 @@ node::SourceBuilder factory(node::ConfigReader& r) {
   Settings s;
   r.str("directory", s.directory, true);
   r.str("format", s.format);
+  if (!s.format.empty() && s.format != "hl7v2" && s.format != "fhir" && s.format != "fhir-stu3")
+    r.problem("format", "expected hl7v2, fhir or fhir-stu3 (or none: told from each file), got '" + s.format + "'");
   r.num("poll_ms", s.poll_ms, 10, 3600000);
   r.num("max_file_bytes", s.max_file_bytes, 1, 1LL << 31);
   r.str("system", s.system);

@@ -7,6 +7,7 @@
 #include "net/http/server.hpp"
 #include "node/intake.hpp"
 #include "plugins/common/fhir_answer.hpp"
+#include "plugins/common/fhir_format.hpp"
 #include "plugins/common/limits.hpp"
 #include "plugins/common/source_auth.hpp"
 #include "node/source.hpp"
@@ -52,12 +53,15 @@ class HttpFhirSource final : public node::Source {
           // Who sends, and whether they may write what they sent, before anything is journalled.
           node::AuthOutcome who = authenticate_sender(auth_, {}, credentials(r));
           if (!who.ok) return reply(refused(who.status, who.code, who.message, r));
+          // STU3 (a GP Connect structured record) goes to its own converter; the intake checks
+          // the R4 types it becomes against the sender's grants.
+          std::string format = fhir_format(r.content_type, r.body);
           // Anonymous (no authentication, or development.allow_anonymous) has no grants to check.
-          if (who.caller.kind != node::Caller::Kind::Anonymous) {
+          if (who.caller.kind != node::Caller::Kind::Anonymous && format == "fhir") {
             if (auto no = api::check_types(who.caller, r.body)) return reply(refused(no->status, no->code, no->message, r));
             if (auto no = api::check_source_patients(r.body)) return reply(refused(no->status, no->code, no->message, r));
           }
-          channel_.submit(r.body, "fhir", std::move(who.caller), responder_,
+          channel_.submit(r.body, format, std::move(who.caller), responder_,
                           [reply = std::move(reply)](const Outcome& o, const std::string& answer) { reply(respond(o, answer)); });
         }),
         options());

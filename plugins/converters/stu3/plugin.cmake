@@ -1,0 +1,1 @@
+hw_plugin(hidewire_converter_stu3 SOURCES stu3_converter.cpp LIBS hidewire_mapping_stu3)

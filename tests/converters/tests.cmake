@@ -1,0 +1,2 @@
+hw_add_test(test_stu3_converter SOURCES converters/test_stu3_examples.cpp converters/test_stu3_full_record.cpp LIBS hidewire_plugins hidewire_conformance hidewire_fhirpath)
+target_include_directories(test_stu3_converter PRIVATE ${PROJECT_SOURCE_DIR})
