@@ -10,6 +10,7 @@
 #include "fhirpath/fhirpath.hpp"
 #include "profiles/extension_context.hpp"
 #include "profiles/match.hpp"
+#include "profiles/questionnaire_response.hpp"
 #include "profiles/slicing.hpp"
 
 namespace hidewire::profiles {
@@ -294,6 +295,26 @@ void Checker::unknown_extension(std::string_view url, const std::string& at) {
          "extension-unknown");
 }
 
+namespace {
+
+// Every QuestionnaireResponse in the instance (Bundle entries and contained ones too) whose
+// Questionnaire is at hand is checked against it.
+void responses(const fhir::Node& n, const std::string& loc, const ProfileSet& set, fhir::Diagnostics& out) {
+  if (n.is_resource && n.resource_type() == "QuestionnaireResponse")
+    if (const fhir::Node* q = n.child("questionnaire"); q && q->has_value)
+      if (const fhir::Node* questionnaire = set.questionnaire(q->value)) check_questionnaire_response(n, *questionnaire, loc, out);
+  std::string_view last;
+  int index = 0;
+  for (const fhir::Node& k : n.children) {
+    index = k.name == last ? index + 1 : 0;
+    last = k.name;
+    if (k.is_primitive) continue;
+    responses(k, loc + "." + k.name + (k.def && k.def->is_array() ? "[" + std::to_string(index) + "]" : ""), set, out);
+  }
+}
+
+}  // namespace
+
 void validate_profiles(const fhir::Node& resource, const std::vector<std::string>& urls, const ProfileSet& set,
                        fhir::Diagnostics& out, const ProfileOptions& opts) {
   Checker ch(set, out, opts, resource);
@@ -304,6 +325,7 @@ void validate_profiles(const fhir::Node& resource, const std::vector<std::string
   }
   if (opts.meta_profiles) ch.meta_profiles(resource, root, urls);
   ch.extensions(resource, root);
+  responses(resource, root, set, out);
 }
 
 void Checker::meta_profiles(const fhir::Node& n, const std::string& loc, const std::vector<std::string>& done) {
