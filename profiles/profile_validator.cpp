@@ -297,20 +297,25 @@ void Checker::unknown_extension(std::string_view url, const std::string& at) {
 
 namespace {
 
+// Calls f(child, its location) for each complex child of `n`.
+template <typename F>
+void complex_children(const fhir::Node& n, const std::string& loc, F&& f) {
+  std::string_view last;
+  int index = 0;
+  for (const fhir::Node& k : n.children) {
+    index = k.name == last ? index + 1 : 0;
+    last = k.name;
+    if (!k.is_primitive) f(k, loc + "." + k.name + (k.def && k.def->is_array() ? "[" + std::to_string(index) + "]" : ""));
+  }
+}
+
 // Every QuestionnaireResponse in the instance (Bundle entries and contained ones too) whose
 // Questionnaire is at hand is checked against it.
 void responses(const fhir::Node& n, const std::string& loc, const ProfileSet& set, fhir::Diagnostics& out) {
   if (n.is_resource && n.resource_type() == "QuestionnaireResponse")
     if (const fhir::Node* q = n.child("questionnaire"); q && q->has_value)
       if (const fhir::Node* questionnaire = set.questionnaire(q->value)) check_questionnaire_response(n, *questionnaire, loc, out);
-  std::string_view last;
-  int index = 0;
-  for (const fhir::Node& k : n.children) {
-    index = k.name == last ? index + 1 : 0;
-    last = k.name;
-    if (k.is_primitive) continue;
-    responses(k, loc + "." + k.name + (k.def && k.def->is_array() ? "[" + std::to_string(index) + "]" : ""), set, out);
-  }
+  complex_children(n, loc, [&](const fhir::Node& k, const std::string& at) { responses(k, at, set, out); });
 }
 
 }  // namespace
@@ -337,14 +342,7 @@ void Checker::meta_profiles(const fhir::Node& n, const std::string& loc, const s
         if (const Profile* p = set_.profile(mp.value)) resource(n, *p, loc, nullptr);
         else d_.warning("not-supported", loc + ".meta.profile", "profile " + mp.value + " is not known here; not checked", "profile");
       }
-  std::string_view last;
-  int index = 0;
-  for (const fhir::Node& k : n.children) {
-    index = k.name == last ? index + 1 : 0;
-    last = k.name;
-    if (k.is_primitive) continue;
-    meta_profiles(k, loc + "." + k.name + (k.def && k.def->is_array() ? "[" + std::to_string(index) + "]" : ""), done);
-  }
+  complex_children(n, loc, [&](const fhir::Node& k, const std::string& at) { meta_profiles(k, at, done); });
 }
 
 }  // namespace hidewire::profiles
