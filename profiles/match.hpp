@@ -16,6 +16,9 @@ bool equals_fixed(const fhir::Node& instance, const fhir::Node& fixed);
 // pattern[x]: every value and child the pattern has is in the instance (repeats: each pattern
 // item matches some instance item).
 bool matches_pattern(const fhir::Node& instance, const fhir::Node& pattern);
+// minValue[x] / maxValue[x]: -1, 0 or 1 as the instance is below, at or above the bound; 2
+// when they cannot be compared (other types, dates of other precisions, Quantities in other units).
+int compare_to_bound(const fhir::Node& instance, const fhir::Node& bound);
 // A short rendering of a fixed or pattern value for messages: "https://fhir.nhs.uk/Id/nhs-number",
 // "{coding: {system: ..., code: ...}}".
 std::string describe(const fhir::Node& value);

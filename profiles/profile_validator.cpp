@@ -57,6 +57,10 @@ void Checker::element(const fhir::Node& n, const ProfileElement& e, const Profil
   if (e.pattern && !matches_pattern(n, *e.pattern))
     d_.error("value", loc, where(p, e) + "the value must match the pattern " + describe(*e.pattern) + ", not " + describe(n),
              "pattern");
+  if (e.min_value && compare_to_bound(n, *e.min_value) == -1)
+    d_.error("value", loc, where(p, e) + "the value " + describe(n) + " is below the minimum " + describe(*e.min_value), "min-value");
+  if (e.max_value && compare_to_bound(n, *e.max_value) == 1)
+    d_.error("value", loc, where(p, e) + "the value " + describe(n) + " is above the maximum " + describe(*e.max_value), "max-value");
   if (!e.types.empty()) types(n, e, p, loc);
   if (o_.bindings && e.binding != fhir::BindingStrength::None && !e.value_set.empty()) binding(n, e, p, loc);
   if (o_.invariants && !e.constraints.empty()) invariants(n, e, p, loc, container);

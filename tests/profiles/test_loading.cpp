@@ -193,3 +193,28 @@ TEST_CASE("profiles: %resource of a constraint on Bundle.entry.resource is the B
   profiles::validate_profiles(root, {"http://example.org/sd/bundle-vars"}, set, out);
   CHECK_MESSAGE(!out.has_errors(), errors_of(out));
 }
+
+TEST_CASE("profiles: minValue[x] and maxValue[x] bound numbers, dates and quantities, inclusively") {
+  const char* sd = R"({"resourceType":"StructureDefinition","url":"http://example.org/sd/bounds","name":"Bounds","status":"draft",
+    "kind":"resource","abstract":false,"type":"Observation","derivation":"constraint",
+    "baseDefinition":"http://hl7.org/fhir/StructureDefinition/Observation","differential":{"element":[
+    {"id":"Observation.effective[x]","path":"Observation.effective[x]","minValueDateTime":"2000-01-01T00:00:00Z"},
+    {"id":"Observation.value[x]","path":"Observation.value[x]","maxValueQuantity":{"value":300,"system":"http://unitsofmeasure.org","code":"mm[Hg]"}}]}})";
+  profiles::ProfileSet set;
+  fhir::Diagnostics d;
+  REQUIRE(set.add(sd, "bounds.json", d));
+  set.compile(d);
+  auto check = [&](const std::string& effective, const std::string& value) {
+    fhir::Node root;
+    fhir::Diagnostics out;
+    REQUIRE(fhir::parse_json(R"({"resourceType":"Observation","status":"final","code":{"text":"Systolic blood pressure"},
+      "effectiveDateTime":")" + effective + R"(","valueQuantity":{"value":)" + value + R"(,"system":"http://unitsofmeasure.org","code":"mm[Hg]"}})",
+                             fhir::Schema::r4(), root, out));
+    profiles::validate_profiles(root, {"http://example.org/sd/bounds"}, set, out);
+    return out;
+  };
+  CHECK(!check("2026-12-03T09:30:00Z", "300").has_errors());
+  CHECK(has_error(check("2026-12-03T09:30:00Z", "301"), {"is above the maximum", "Observation.value[x]"}));
+  CHECK(has_error(check("1999-12-31T23:59:00Z", "120"), {"is below the minimum", "Observation.effective[x]"}));
+  CHECK(!check("1999-12-31", "120").has_errors());  // another precision: not compared
+}
