@@ -81,4 +81,14 @@ int compare_to_bound(const fhir::Node& instance, const fhir::Node& bound) {
   return c < 0 ? -1 : c > 0 ? 1 : 0;
 }
 
+std::optional<bool> conforms_to_base(const fhir::Node& instance, std::string_view url, const fhir::Schema& schema) {
+  constexpr std::string_view base = "http://hl7.org/fhir/StructureDefinition/";
+  if (!url.starts_with(base)) return std::nullopt;
+  std::string_view name = url.substr(base.size());
+  name = name.substr(0, name.find('|'));
+  if (!schema.type(name)) return std::nullopt;
+  const fhir::TypeDef* t = schema.type(type_of(instance));
+  return t && t->derives_from(name);
+}
+
 }  // namespace hidewire::profiles

@@ -102,6 +102,14 @@ void Checker::conforms_to_any(const fhir::Node& n, const std::vector<std::string
   std::vector<fhir::Diagnostics> tries;
   for (const std::string& url : urls) {
     const Profile* q = set_.profile(url);
+    if (auto base = q ? std::nullopt : conforms_to_base(n, url, set_.schema())) {
+      if (*base) return;  // an R4 base definition: the base validation checks the rest
+      if (urls.size() == 1) {
+        d_.error("structure", loc, where(p, e) + "a " + type_of(n) + " does not conform to " + url, "profile");
+        return;
+      }
+      continue;
+    }
     if (!q) {
       if (urls.size() == 1)
         d_.add(fhir::Severity::Information, "not-supported", loc, where(p, e) + "profile " + url + " is not known here; not checked");

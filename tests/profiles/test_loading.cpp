@@ -218,3 +218,27 @@ TEST_CASE("profiles: minValue[x] and maxValue[x] bound numbers, dates and quanti
   CHECK(has_error(check("1999-12-31T23:59:00Z", "120"), {"is below the minimum", "Observation.effective[x]"}));
   CHECK(!check("1999-12-31", "120").has_errors());  // another precision: not compared
 }
+
+TEST_CASE("profiles: a profile that is an R4 base definition is met by a resource of that type") {
+  const char* sd = R"({"resourceType":"StructureDefinition","url":"http://example.org/sd/gp-bundle","name":"GpBundle","status":"draft",
+    "kind":"resource","abstract":false,"type":"Bundle","derivation":"constraint",
+    "baseDefinition":"http://hl7.org/fhir/StructureDefinition/Bundle","differential":{"element":[
+    {"id":"Bundle.entry","path":"Bundle.entry","slicing":{"discriminator":[{"type":"profile","path":"resource"}],"rules":"closed"}},
+    {"id":"Bundle.entry:patient","path":"Bundle.entry","sliceName":"patient","min":1,"max":"1"},
+    {"id":"Bundle.entry:patient.resource","path":"Bundle.entry.resource","type":[{"code":"Resource","profile":["http://hl7.org/fhir/StructureDefinition/Patient"]}]}]}})";
+  profiles::ProfileSet set;
+  fhir::Diagnostics d;
+  REQUIRE(set.add(sd, "gp-bundle.json", d));
+  set.compile(d);
+  auto check = [&](const std::string& type) {
+    fhir::Node root;
+    fhir::Diagnostics out;
+    REQUIRE(fhir::parse_json(R"({"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:8a1d6f0e-2b3c-4d5e-8f90-1a2b3c4d5e6f",
+      "resource":{"resourceType":")" + type + R"("}}]})", fhir::Schema::r4(), root, out));
+    profiles::validate_profiles(root, {"http://example.org/sd/gp-bundle"}, set, out);
+    return out;
+  };
+  auto patient = check("Patient");
+  CHECK_MESSAGE(!patient.has_errors(), errors_of(patient));
+  CHECK(has_error(check("Organization"), {"matches none of the slices of the closed slicing"}));
+}
