@@ -136,14 +136,34 @@ void Checker::target(const fhir::Node& n, const ProfileType& t, const Profile& p
   std::string found = target ? type_of(*target) : referenced_type(n);
   if (found.empty()) return;
   std::string allowed;
+  std::vector<const Profile*> of_type;  // the target profiles for the type found
   for (const std::string& url : t.target_profiles) {
     const Profile* q = set_.profile(url);
     std::string type = q ? q->type : url.substr(url.rfind('/') + 1);
-    if (type == found || type == "Resource") return;
     allowed += (allowed.empty() ? "" : ", ") + url;
+    if (type != found && type != "Resource") continue;
+    if (!q || !target) return;  // a base definition, or a target outside the instance: the type is all we know
+    of_type.push_back(q);
   }
-  d_.error("structure", loc, where(p, e) + "the reference points at a " + found + ", which none of its targets allows (" +
-                                 allowed + ")", "targetProfile");
+  if (of_type.empty()) {
+    d_.error("structure", loc, where(p, e) + "the reference points at a " + found + ", which none of its targets allows (" +
+                                   allowed + ")", "targetProfile");
+    return;
+  }
+  // A target in the instance (a Bundle entry, a contained resource) must conform to one of them;
+  // a chain of references is followed a few steps, and a loop once.
+  static thread_local int depth = 0;
+  if (depth >= 4) return;
+  ++depth;
+  bool conforming = false;
+  for (const Profile* q : of_type) {
+    fhir::Diagnostics scratch;
+    if ((conforming = conforms(*target, *q, loc, scratch))) break;
+  }
+  --depth;
+  if (!conforming)
+    d_.error("structure", loc, where(p, e) + "the " + found + " the reference points at does not conform to " + allowed,
+             "targetProfile");
 }
 
 void Checker::binding(const fhir::Node& n, const ProfileElement& e, const Profile& p, const std::string& loc) {

@@ -242,3 +242,32 @@ TEST_CASE("profiles: a profile that is an R4 base definition is met by a resourc
   CHECK_MESSAGE(!patient.has_errors(), errors_of(patient));
   CHECK(has_error(check("Organization"), {"matches none of the slices of the closed slicing"}));
 }
+
+TEST_CASE("profiles: a reference's target in the Bundle must conform to its target profile") {
+  profiles::ProfileSet set;
+  fhir::Diagnostics d;
+  REQUIRE(set.add(R"({"resourceType":"StructureDefinition","url":"http://example.org/sd/nhs-patient","name":"NhsPatient","status":"draft",
+    "kind":"resource","abstract":false,"type":"Patient","derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Patient",
+    "differential":{"element":[{"id":"Patient.identifier","path":"Patient.identifier","min":1}]}})", "p.json", d));
+  REQUIRE(set.add(R"({"resourceType":"StructureDefinition","url":"http://example.org/sd/letter","name":"Letter","status":"draft",
+    "kind":"resource","abstract":false,"type":"Composition","derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Composition",
+    "differential":{"element":[{"id":"Composition.subject","path":"Composition.subject","type":[{"code":"Reference",
+    "targetProfile":["http://example.org/sd/nhs-patient"]}]}]}})", "c.json", d));
+  set.compile(d);
+  auto check = [&](const std::string& patient) {
+    std::string text = R"({"resourceType":"Bundle","type":"document","identifier":{"system":"urn:ietf:rfc:3986","value":"urn:uuid:5d2c1f3e-4b6a-4c8d-9e0f-a1b2c3d4e5f6"},
+      "timestamp":"2026-12-03T09:30:00Z","entry":[{"fullUrl":"https://gp.example.nhs.uk/fhir/Composition/c1","resource":{"resourceType":"Composition",
+      "id":"c1","meta":{"profile":["http://example.org/sd/letter"]},"status":"final","type":{"text":"Letter"},"subject":{"reference":"Patient/p1"},
+      "date":"2026-12-03","author":[{"display":"Dr A Shah"}],"title":"Letter"}},
+      {"fullUrl":"https://gp.example.nhs.uk/fhir/Patient/p1","resource":{"resourceType":"Patient","id":"p1")" + patient + "}}]}";
+    fhir::Node root;
+    fhir::Diagnostics out;
+    REQUIRE(fhir::parse_json(text, fhir::Schema::r4(), root, out));
+    profiles::validate_profiles(root, {}, set, out);
+    return out;
+  };
+  auto good = check(R"(,"identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}])");
+  CHECK_MESSAGE(!good.has_errors(), errors_of(good));
+  CHECK(has_error(check(""), {"the Patient the reference points at does not conform to http://example.org/sd/nhs-patient",
+                              "Bundle.entry[0].resource.subject"}));
+}
