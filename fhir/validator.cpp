@@ -10,6 +10,7 @@
 #include "fhir/bundle_rules.hpp"
 #include "fhir/nhs_number.hpp"
 #include "fhir/primitives.hpp"
+#include "fhir/questionnaire_rules.hpp"
 #include "fhir/path_frame.hpp"
 #include "fhir/xhtml_check.hpp"
 
@@ -49,6 +50,7 @@ class Validator {
     if (!n.type) return;
     complex(n, n.type, at);
     if (n.type->name == "Bundle") check_bundle(n, schema_, at, diags_);
+    if (n.type->name == "Questionnaire") check_questionnaire(n, at, diags_);
   }
 
  private:

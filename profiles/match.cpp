@@ -1,6 +1,7 @@
 #include "profiles/match.hpp"
 
 #include <cctype>
+#include <cstdlib>
 
 #include "fhir/schema.hpp"
 
@@ -47,6 +48,47 @@ bool name_matches(std::string_view n, std::string_view def) {
 std::string type_of(const fhir::Node& n) {
   if (n.is_resource) return std::string(n.resource_type());
   return n.type ? n.type->name : std::string();
+}
+
+int compare_to_bound(const fhir::Node& instance, const fhir::Node& bound) {
+  const fhir::Node* a = &instance;
+  const fhir::Node* b = &bound;
+  if (!bound.is_primitive) {  // Quantity: the values, in the same unit
+    auto unit = [](const fhir::Node& q) {
+      const fhir::Node* c = q.child("code");
+      if (!c) c = q.child("unit");
+      return c && c->has_value ? c->value : std::string();
+    };
+    if (unit(instance) != unit(bound)) return 2;
+    a = instance.child("value");
+    b = bound.child("value");
+    if (!a || !b) return 2;
+  }
+  if (!a->has_value || !b->has_value || !a->type || !b->type) return 2;
+  fhir::Primitive pa = a->type->primitive, pb = b->type->primitive;
+  auto numeric = [](fhir::Primitive p) {
+    return p == fhir::Primitive::Decimal || p == fhir::Primitive::Integer || p == fhir::Primitive::PositiveInt ||
+           p == fhir::Primitive::UnsignedInt;
+  };
+  if (numeric(pa) && numeric(pb)) {
+    double x = std::strtod(a->value.c_str(), nullptr), y = std::strtod(b->value.c_str(), nullptr);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  bool temporal = pa == fhir::Primitive::Date || pa == fhir::Primitive::DateTime || pa == fhir::Primitive::Instant ||
+                  pa == fhir::Primitive::Time;
+  if (!temporal || pa != pb || a->value.size() != b->value.size()) return 2;  // one precision and zone form only
+  int c = a->value.compare(b->value);
+  return c < 0 ? -1 : c > 0 ? 1 : 0;
+}
+
+std::optional<bool> conforms_to_base(const fhir::Node& instance, std::string_view url, const fhir::Schema& schema) {
+  constexpr std::string_view base = "http://hl7.org/fhir/StructureDefinition/";
+  if (!url.starts_with(base)) return std::nullopt;
+  std::string_view name = url.substr(base.size());
+  name = name.substr(0, name.find('|'));
+  if (!schema.type(name)) return std::nullopt;
+  const fhir::TypeDef* t = schema.type(type_of(instance));
+  return t && t->derives_from(name);
 }
 
 }  // namespace hidewire::profiles

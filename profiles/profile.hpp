@@ -47,6 +47,8 @@ struct ProfileElement {
   std::vector<ProfileType> types;  // empty: the base's types
   const fhir::Node* fixed = nullptr;    // fixed[x] as written in the StructureDefinition
   const fhir::Node* pattern = nullptr;  // pattern[x]
+  const fhir::Node* min_value = nullptr;  // minValue[x], inclusive
+  const fhir::Node* max_value = nullptr;  // maxValue[x], inclusive
   fhir::BindingStrength binding = fhir::BindingStrength::None;
   std::string value_set;
   std::vector<ProfileConstraint> constraints;  // merged: the bases' and this profile's

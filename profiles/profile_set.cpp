@@ -62,6 +62,7 @@ bool ProfileSet::add(std::string_view text, const std::string& source, fhir::Dia
   fhir::StringMap<const fhir::Node*>* into = type == "StructureDefinition" ? &sds_
                                              : type == "ValueSet"          ? &vss_
                                              : type == "CodeSystem"        ? &css_
+                                             : type == "Questionnaire"     ? &qs_
                                                                            : nullptr;
   if (type == "Bundle") {  // a package's definitions may come as Bundles (profiles-types.json)
     bool ok = true;
@@ -69,7 +70,7 @@ bool ProfileSet::add(std::string_view text, const std::string& source, fhir::Dia
       const fhir::Node* res = e.name == "entry" ? e.child("resource") : nullptr;
       if (!res) continue;
       std::string_view rt = res->resource_type();
-      if (rt != "StructureDefinition" && rt != "ValueSet" && rt != "CodeSystem") continue;
+      if (rt != "StructureDefinition" && rt != "ValueSet" && rt != "CodeSystem" && rt != "Questionnaire") continue;
       ok &= add(fhir::write_json(*res), source, d);
     }
     return ok;
@@ -125,6 +126,11 @@ void ProfileSet::compile(fhir::Diagnostics& d) {
   list_.clear();
   for (const std::string& url : urls)
     if (const Profile* p = profile(url)) list_.push_back(p);
+}
+
+const fhir::Node* ProfileSet::questionnaire(std::string_view url) const {
+  auto it = qs_.find(without_version(url));
+  return it == qs_.end() ? nullptr : it->second;
 }
 
 const Expansion* ProfileSet::expansion(std::string_view url) const { return expand(without_version(url), 0); }

@@ -1,4 +1,5 @@
-// The conformance resources at hand: StructureDefinitions, ValueSets and CodeSystems loaded
+// The conformance resources at hand: StructureDefinitions, ValueSets, CodeSystems and
+// Questionnaires (which QuestionnaireResponses are checked against) loaded
 // from folders and npm-style FHIR packages (JSON or XML), the profiles compiled from them and
 // the value sets expanded from the code systems loaded. Load everything first, then compile();
 // after that the set is read-only and may be shared between threads.
@@ -44,6 +45,7 @@ class ProfileSet {
 
   const Profile* profile(std::string_view url) const;  // url with or without |version
   const Expansion* expansion(std::string_view url) const;  // R4's own value sets too
+  const fhir::Node* questionnaire(std::string_view url) const;  // url with or without |version
   const std::vector<const Profile*>& profiles() const { return list_; }
   const fhir::Schema& schema() const { return schema_; }
   std::size_t structure_definitions() const { return sds_.size(); }
@@ -60,7 +62,7 @@ class ProfileSet {
 
   const fhir::Schema& schema_;
   std::vector<std::unique_ptr<Loaded>> resources_;
-  fhir::StringMap<const fhir::Node*> sds_, vss_, css_;  // by canonical url
+  fhir::StringMap<const fhir::Node*> sds_, vss_, css_, qs_;  // by canonical url
   fhir::StringMap<std::unique_ptr<Profile>> compiled_;
   std::vector<const Profile*> list_;
   mutable std::mutex expansions_mu_;  // value sets are expanded on first use

@@ -10,6 +10,7 @@
 #include "fhirpath/fhirpath.hpp"
 #include "profiles/extension_context.hpp"
 #include "profiles/match.hpp"
+#include "profiles/questionnaire_response.hpp"
 #include "profiles/slicing.hpp"
 
 namespace hidewire::profiles {
@@ -56,6 +57,10 @@ void Checker::element(const fhir::Node& n, const ProfileElement& e, const Profil
   if (e.pattern && !matches_pattern(n, *e.pattern))
     d_.error("value", loc, where(p, e) + "the value must match the pattern " + describe(*e.pattern) + ", not " + describe(n),
              "pattern");
+  if (e.min_value && compare_to_bound(n, *e.min_value) == -1)
+    d_.error("value", loc, where(p, e) + "the value " + describe(n) + " is below the minimum " + describe(*e.min_value), "min-value");
+  if (e.max_value && compare_to_bound(n, *e.max_value) == 1)
+    d_.error("value", loc, where(p, e) + "the value " + describe(n) + " is above the maximum " + describe(*e.max_value), "max-value");
   if (!e.types.empty()) types(n, e, p, loc);
   if (o_.bindings && e.binding != fhir::BindingStrength::None && !e.value_set.empty()) binding(n, e, p, loc);
   if (o_.invariants && !e.constraints.empty()) invariants(n, e, p, loc, container);
@@ -97,6 +102,14 @@ void Checker::conforms_to_any(const fhir::Node& n, const std::vector<std::string
   std::vector<fhir::Diagnostics> tries;
   for (const std::string& url : urls) {
     const Profile* q = set_.profile(url);
+    if (auto base = q ? std::nullopt : conforms_to_base(n, url, set_.schema())) {
+      if (*base) return;  // an R4 base definition: the base validation checks the rest
+      if (urls.size() == 1) {
+        d_.error("structure", loc, where(p, e) + "a " + type_of(n) + " does not conform to " + url, "profile");
+        return;
+      }
+      continue;
+    }
     if (!q) {
       if (urls.size() == 1)
         d_.add(fhir::Severity::Information, "not-supported", loc, where(p, e) + "profile " + url + " is not known here; not checked");
@@ -123,14 +136,34 @@ void Checker::target(const fhir::Node& n, const ProfileType& t, const Profile& p
   std::string found = target ? type_of(*target) : referenced_type(n);
   if (found.empty()) return;
   std::string allowed;
+  std::vector<const Profile*> of_type;  // the target profiles for the type found
   for (const std::string& url : t.target_profiles) {
     const Profile* q = set_.profile(url);
     std::string type = q ? q->type : url.substr(url.rfind('/') + 1);
-    if (type == found || type == "Resource") return;
     allowed += (allowed.empty() ? "" : ", ") + url;
+    if (type != found && type != "Resource") continue;
+    if (!q || !target) return;  // a base definition, or a target outside the instance: the type is all we know
+    of_type.push_back(q);
   }
-  d_.error("structure", loc, where(p, e) + "the reference points at a " + found + ", which none of its targets allows (" +
-                                 allowed + ")", "targetProfile");
+  if (of_type.empty()) {
+    d_.error("structure", loc, where(p, e) + "the reference points at a " + found + ", which none of its targets allows (" +
+                                   allowed + ")", "targetProfile");
+    return;
+  }
+  // A target in the instance (a Bundle entry, a contained resource) must conform to one of them;
+  // a chain of references is followed a few steps, and a loop once.
+  static thread_local int depth = 0;
+  if (depth >= 4) return;
+  ++depth;
+  bool conforming = false;
+  for (const Profile* q : of_type) {
+    fhir::Diagnostics scratch;
+    if ((conforming = conforms(*target, *q, loc, scratch))) break;
+  }
+  --depth;
+  if (!conforming)
+    d_.error("structure", loc, where(p, e) + "the " + found + " the reference points at does not conform to " + allowed,
+             "targetProfile");
 }
 
 void Checker::binding(const fhir::Node& n, const ProfileElement& e, const Profile& p, const std::string& loc) {
@@ -294,6 +327,31 @@ void Checker::unknown_extension(std::string_view url, const std::string& at) {
          "extension-unknown");
 }
 
+namespace {
+
+// Calls f(child, its location) for each complex child of `n`.
+template <typename F>
+void complex_children(const fhir::Node& n, const std::string& loc, F&& f) {
+  std::string_view last;
+  int index = 0;
+  for (const fhir::Node& k : n.children) {
+    index = k.name == last ? index + 1 : 0;
+    last = k.name;
+    if (!k.is_primitive) f(k, loc + "." + k.name + (k.def && k.def->is_array() ? "[" + std::to_string(index) + "]" : ""));
+  }
+}
+
+// Every QuestionnaireResponse in the instance (Bundle entries and contained ones too) whose
+// Questionnaire is at hand is checked against it.
+void responses(const fhir::Node& n, const std::string& loc, const ProfileSet& set, fhir::Diagnostics& out) {
+  if (n.is_resource && n.resource_type() == "QuestionnaireResponse")
+    if (const fhir::Node* q = n.child("questionnaire"); q && q->has_value)
+      if (const fhir::Node* questionnaire = set.questionnaire(q->value)) check_questionnaire_response(n, *questionnaire, loc, out);
+  complex_children(n, loc, [&](const fhir::Node& k, const std::string& at) { responses(k, at, set, out); });
+}
+
+}  // namespace
+
 void validate_profiles(const fhir::Node& resource, const std::vector<std::string>& urls, const ProfileSet& set,
                        fhir::Diagnostics& out, const ProfileOptions& opts) {
   Checker ch(set, out, opts, resource);
@@ -304,6 +362,7 @@ void validate_profiles(const fhir::Node& resource, const std::vector<std::string
   }
   if (opts.meta_profiles) ch.meta_profiles(resource, root, urls);
   ch.extensions(resource, root);
+  responses(resource, root, set, out);
 }
 
 void Checker::meta_profiles(const fhir::Node& n, const std::string& loc, const std::vector<std::string>& done) {
@@ -315,14 +374,7 @@ void Checker::meta_profiles(const fhir::Node& n, const std::string& loc, const s
         if (const Profile* p = set_.profile(mp.value)) resource(n, *p, loc, nullptr);
         else d_.warning("not-supported", loc + ".meta.profile", "profile " + mp.value + " is not known here; not checked", "profile");
       }
-  std::string_view last;
-  int index = 0;
-  for (const fhir::Node& k : n.children) {
-    index = k.name == last ? index + 1 : 0;
-    last = k.name;
-    if (k.is_primitive) continue;
-    meta_profiles(k, loc + "." + k.name + (k.def && k.def->is_array() ? "[" + std::to_string(index) + "]" : ""), done);
-  }
+  complex_children(n, loc, [&](const fhir::Node& k, const std::string& at) { meta_profiles(k, at, done); });
 }
 
 }  // namespace hidewire::profiles

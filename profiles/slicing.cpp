@@ -195,7 +195,7 @@ bool Checker::discriminated(const fhir::Node& item, const ProfileElement& slice,
         for (const std::string& u : urls) {
           const Profile* q = set_.profile(u);
           fhir::Diagnostics scratch;
-          if (q && conforms(*n, *q, "", scratch)) return true;
+          if (q ? conforms(*n, *q, "", scratch) : conforms_to_base(*n, u, set_.schema()).value_or(false)) return true;
         }
       return false;
     }

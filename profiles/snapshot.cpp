@@ -74,6 +74,8 @@ void apply(ProfileElement& e, const fhir::Node& el) {
   for (const fhir::Node& c : el.children) {
     if (c.name.starts_with("fixed")) e.fixed = &c;
     if (c.name.starts_with("pattern")) e.pattern = &c;
+    if (c.name.starts_with("minValue")) e.min_value = &c;
+    if (c.name.starts_with("maxValue")) e.max_value = &c;
     if (c.name == "mustSupport") e.must_support = c.value == "true";
     if (c.name == "slicing") e.slicing = read_slicing(c);
     if (c.name == "binding") {
@@ -208,7 +210,7 @@ const ProfileElement* ProfileElement::slice(std::string_view s) const {
   return nullptr;
 }
 bool ProfileElement::empty() const {
-  return !min && !max && types.empty() && !fixed && !pattern && binding == fhir::BindingStrength::None &&
+  return !min && !max && types.empty() && !fixed && !pattern && !min_value && !max_value && binding == fhir::BindingStrength::None &&
          constraints.empty() && !slicing && children.empty() && slices.empty();
 }
 

@@ -279,3 +279,15 @@ TEST_CASE("XML entities other than the five predefined ones are refused") {
   Outcome ok = check_text(R"(<Patient xmlns="http://hl7.org/fhir"><!-- &nbsp; in a comment --><name><text value="O&apos;Neil &amp; Sons &#169;"/></name></Patient>)");
   CHECK_MESSAGE(ok.diags.error_count() == 0, ok.dump());
 }
+
+TEST_CASE("Questionnaire: enableWhen names another item of the questionnaire") {
+  auto q = [](const std::string& question) {
+    return R"j({"resourceType":"Questionnaire","status":"draft","item":[{"linkId":"smokes","type":"boolean"},
+      {"linkId":"stopping","type":"group","enableWhen":[{"question":")j" + question + R"j(","operator":"exists","answerBoolean":true}],
+       "item":[{"linkId":"quit-date","type":"date"}]}]})j";
+  };
+  CHECK(check_text(q("smokes")).diags.error_count() == 0);
+  CHECK(check_text(q("quit-date")).has("Questionnaire.item[1].enableWhen[0].question", "is this item or one inside it"));
+  CHECK(check_text(q("stopping")).has("Questionnaire.item[1].enableWhen[0].question", "is this item or one inside it"));
+  CHECK(check_text(q("alcohol")).has("Questionnaire.item[1].enableWhen[0].question", "is not an item of the questionnaire"));
+}

@@ -193,3 +193,81 @@ TEST_CASE("profiles: %resource of a constraint on Bundle.entry.resource is the B
   profiles::validate_profiles(root, {"http://example.org/sd/bundle-vars"}, set, out);
   CHECK_MESSAGE(!out.has_errors(), errors_of(out));
 }
+
+TEST_CASE("profiles: minValue[x] and maxValue[x] bound numbers, dates and quantities, inclusively") {
+  const char* sd = R"({"resourceType":"StructureDefinition","url":"http://example.org/sd/bounds","name":"Bounds","status":"draft",
+    "kind":"resource","abstract":false,"type":"Observation","derivation":"constraint",
+    "baseDefinition":"http://hl7.org/fhir/StructureDefinition/Observation","differential":{"element":[
+    {"id":"Observation.effective[x]","path":"Observation.effective[x]","minValueDateTime":"2000-01-01T00:00:00Z"},
+    {"id":"Observation.value[x]","path":"Observation.value[x]","maxValueQuantity":{"value":300,"system":"http://unitsofmeasure.org","code":"mm[Hg]"}}]}})";
+  profiles::ProfileSet set;
+  fhir::Diagnostics d;
+  REQUIRE(set.add(sd, "bounds.json", d));
+  set.compile(d);
+  auto check = [&](const std::string& effective, const std::string& value) {
+    fhir::Node root;
+    fhir::Diagnostics out;
+    REQUIRE(fhir::parse_json(R"({"resourceType":"Observation","status":"final","code":{"text":"Systolic blood pressure"},
+      "effectiveDateTime":")" + effective + R"(","valueQuantity":{"value":)" + value + R"(,"system":"http://unitsofmeasure.org","code":"mm[Hg]"}})",
+                             fhir::Schema::r4(), root, out));
+    profiles::validate_profiles(root, {"http://example.org/sd/bounds"}, set, out);
+    return out;
+  };
+  CHECK(!check("2026-12-03T09:30:00Z", "300").has_errors());
+  CHECK(has_error(check("2026-12-03T09:30:00Z", "301"), {"is above the maximum", "Observation.value[x]"}));
+  CHECK(has_error(check("1999-12-31T23:59:00Z", "120"), {"is below the minimum", "Observation.effective[x]"}));
+  CHECK(!check("1999-12-31", "120").has_errors());  // another precision: not compared
+}
+
+TEST_CASE("profiles: a profile that is an R4 base definition is met by a resource of that type") {
+  const char* sd = R"({"resourceType":"StructureDefinition","url":"http://example.org/sd/gp-bundle","name":"GpBundle","status":"draft",
+    "kind":"resource","abstract":false,"type":"Bundle","derivation":"constraint",
+    "baseDefinition":"http://hl7.org/fhir/StructureDefinition/Bundle","differential":{"element":[
+    {"id":"Bundle.entry","path":"Bundle.entry","slicing":{"discriminator":[{"type":"profile","path":"resource"}],"rules":"closed"}},
+    {"id":"Bundle.entry:patient","path":"Bundle.entry","sliceName":"patient","min":1,"max":"1"},
+    {"id":"Bundle.entry:patient.resource","path":"Bundle.entry.resource","type":[{"code":"Resource","profile":["http://hl7.org/fhir/StructureDefinition/Patient"]}]}]}})";
+  profiles::ProfileSet set;
+  fhir::Diagnostics d;
+  REQUIRE(set.add(sd, "gp-bundle.json", d));
+  set.compile(d);
+  auto check = [&](const std::string& type) {
+    fhir::Node root;
+    fhir::Diagnostics out;
+    REQUIRE(fhir::parse_json(R"({"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:8a1d6f0e-2b3c-4d5e-8f90-1a2b3c4d5e6f",
+      "resource":{"resourceType":")" + type + R"("}}]})", fhir::Schema::r4(), root, out));
+    profiles::validate_profiles(root, {"http://example.org/sd/gp-bundle"}, set, out);
+    return out;
+  };
+  auto patient = check("Patient");
+  CHECK_MESSAGE(!patient.has_errors(), errors_of(patient));
+  CHECK(has_error(check("Organization"), {"matches none of the slices of the closed slicing"}));
+}
+
+TEST_CASE("profiles: a reference's target in the Bundle must conform to its target profile") {
+  profiles::ProfileSet set;
+  fhir::Diagnostics d;
+  REQUIRE(set.add(R"({"resourceType":"StructureDefinition","url":"http://example.org/sd/nhs-patient","name":"NhsPatient","status":"draft",
+    "kind":"resource","abstract":false,"type":"Patient","derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Patient",
+    "differential":{"element":[{"id":"Patient.identifier","path":"Patient.identifier","min":1}]}})", "p.json", d));
+  REQUIRE(set.add(R"({"resourceType":"StructureDefinition","url":"http://example.org/sd/letter","name":"Letter","status":"draft",
+    "kind":"resource","abstract":false,"type":"Composition","derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Composition",
+    "differential":{"element":[{"id":"Composition.subject","path":"Composition.subject","type":[{"code":"Reference",
+    "targetProfile":["http://example.org/sd/nhs-patient"]}]}]}})", "c.json", d));
+  set.compile(d);
+  auto check = [&](const std::string& patient) {
+    std::string text = R"({"resourceType":"Bundle","type":"document","identifier":{"system":"urn:ietf:rfc:3986","value":"urn:uuid:5d2c1f3e-4b6a-4c8d-9e0f-a1b2c3d4e5f6"},
+      "timestamp":"2026-12-03T09:30:00Z","entry":[{"fullUrl":"https://gp.example.nhs.uk/fhir/Composition/c1","resource":{"resourceType":"Composition",
+      "id":"c1","meta":{"profile":["http://example.org/sd/letter"]},"status":"final","type":{"text":"Letter"},"subject":{"reference":"Patient/p1"},
+      "date":"2026-12-03","author":[{"display":"Dr A Shah"}],"title":"Letter"}},
+      {"fullUrl":"https://gp.example.nhs.uk/fhir/Patient/p1","resource":{"resourceType":"Patient","id":"p1")" + patient + "}}]}";
+    fhir::Node root;
+    fhir::Diagnostics out;
+    REQUIRE(fhir::parse_json(text, fhir::Schema::r4(), root, out));
+    profiles::validate_profiles(root, {}, set, out);
+    return out;
+  };
+  auto good = check(R"(,"identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}])");
+  CHECK_MESSAGE(!good.has_errors(), errors_of(good));
+  CHECK(has_error(check(""), {"the Patient the reference points at does not conform to http://example.org/sd/nhs-patient",
+                              "Bundle.entry[0].resource.subject"}));
+}

@@ -4,3 +4,5 @@ hw_add_test(test_profiles_loading SOURCES profiles/test_loading.cpp LIBS hidewir
 target_include_directories(test_profiles_loading PRIVATE ${PROJECT_SOURCE_DIR})
 hw_add_test(test_profiles_extension_context SOURCES profiles/test_extension_context.cpp LIBS hidewire_profiles)
 target_include_directories(test_profiles_extension_context PRIVATE ${PROJECT_SOURCE_DIR})
+hw_add_test(test_profiles_questionnaire_response SOURCES profiles/test_questionnaire_response.cpp LIBS hidewire_profiles)
+target_include_directories(test_profiles_questionnaire_response PRIVATE ${PROJECT_SOURCE_DIR})
