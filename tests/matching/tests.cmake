@@ -1,0 +1,2 @@
+hw_add_test(test_matching_normalise SOURCES matching/test_normalise.cpp LIBS hidewire_matching)
+hw_add_test(test_matching_decide SOURCES matching/test_decide.cpp LIBS hidewire_matching)
