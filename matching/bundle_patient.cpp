@@ -1,5 +1,6 @@
 #include "matching/bundle_patient.hpp"
 
+#include "fhir/bundle_builder.hpp"
 #include "fhir/nhs_number.hpp"
 
 namespace hidewire::matching {
@@ -48,7 +49,8 @@ Value* patient_entry(rapidjson::Document& bundle) {
   return nullptr;
 }
 
-int drop_invalid_nhs_numbers(Value& patient, Alloc&) {
+int drop_invalid_nhs_numbers(Value& entry, Alloc& a) {
+  Value& patient = entry["resource"];
   if (!patient.HasMember("identifier") || !patient["identifier"].IsArray()) return 0;
   Value& ids = patient["identifier"];
   int dropped = 0;
@@ -62,7 +64,21 @@ int drop_invalid_nhs_numbers(Value& patient, Alloc&) {
       ++it;
     }
   }
-  if (ids.Empty()) patient.RemoveMember("identifier");
+  if (!dropped) return 0;
+  // The request was conditional on the number dropped: on the next identifier now, else a create.
+  if (ids.Empty()) {
+    patient.RemoveMember("identifier");
+    entry.RemoveMember("request");
+    Value req(rapidjson::kObjectType);
+    req.AddMember("method", "POST", a);
+    req.AddMember("url", "Patient", a);
+    entry.AddMember("request", req, a);
+    return dropped;
+  }
+  const Value& first = ids[0];
+  auto sys = first.FindMember("system"), val = first.FindMember("value");
+  if (sys != first.MemberEnd() && val != first.MemberEnd() && sys->value.IsString() && val->value.IsString())
+    condition_on(entry, "identifier=" + fhir::build::encode_query_value(sys->value.GetString()) + "|" + fhir::build::encode_query_value(val->value.GetString()), a);
   return dropped;
 }
 
@@ -101,7 +117,7 @@ bool add_local_identifier(Value& entry, const std::string& system, const std::st
   ids.PushBack(id, a);
   patient.RemoveMember("identifier");
   patient.AddMember("identifier", ids, a);
-  condition_on(entry, "identifier=" + system + "|" + value, a);
+  condition_on(entry, "identifier=" + fhir::build::encode_query_value(system) + "|" + fhir::build::encode_query_value(value), a);
   return true;
 }
 

@@ -16,8 +16,9 @@ inline constexpr std::string_view kNotTraced = "02";   // Number present but not
 
 // The first Patient entry of a Bundle (the message's patient), or null.
 rapidjson::Value* patient_entry(rapidjson::Document& bundle);
-// Removes NHS number identifiers that are not valid NHS numbers; how many.
-int drop_invalid_nhs_numbers(rapidjson::Value& patient, rapidjson::Document::AllocatorType& a);
+// Removes the patient's NHS number identifiers that are not valid NHS numbers (how many), and
+// makes the entry's request conditional on the identifier left first (none left: a create).
+int drop_invalid_nhs_numbers(rapidjson::Value& entry, rapidjson::Document::AllocatorType& a);
 // Adds the NHS number identifier (first) with its verification status, and makes the entry's
 // request conditional on it: a PUT upserts that patient, a create-if-absent looks for them.
 void key_to_nhs_number(rapidjson::Value& entry, const std::string& nhs_number, std::string_view status_code,

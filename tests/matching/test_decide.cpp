@@ -139,7 +139,7 @@ TEST_CASE("a traced Bundle is keyed to the NHS number with its verification stat
                                      b));
   rapidjson::Value* e = patient_entry(b);
   REQUIRE(e);
-  CHECK(drop_invalid_nhs_numbers((*e)["resource"], b.GetAllocator()) == 1);
+  CHECK(drop_invalid_nhs_numbers(*e, b.GetAllocator()) == 1);
   key_to_nhs_number(*e, "5619730697", kVerified, b.GetAllocator());
   std::string out = hidewire::fhir::json::write(b);
   CHECK(out.find(R"("url":"Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|5619730697")") != std::string::npos);
