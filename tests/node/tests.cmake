@@ -57,3 +57,5 @@ set_tests_properties(node_api_write_audit PROPERTIES TIMEOUT 60)
 # HL7 v2 batches (FHS/BHS ... BTS/FTS) over MLLP and the file drop: each message journalled, answered, replayable.
 add_test(NAME node_v2_batches COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_v2_batches.sh $<TARGET_FILE:hidewire>)
 set_tests_properties(node_v2_batches PROPERTIES TIMEOUT 60)
+add_test(NAME node_matching COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_matching.sh $<TARGET_FILE:hidewire>)
+set_tests_properties(node_matching PROPERTIES TIMEOUT 120)
