@@ -33,7 +33,7 @@ constexpr const char* kIndex = R"j({"endpoints":[)j"
     R"j({"path":"/messages/{id}/replay","method":"POST","description":"send a journalled message through the node again; one refused for its content is converted again first"},)j"
     R"j({"path":"/match","method":"GET","description":"messages held at patient matching (no confident single match for their patient); after= the last id of the previous page"},)j"
     R"j({"path":"/match/{id}","method":"GET","description":"one held message: its patient's demographics and the candidates as they score now"},)j"
-    R"j({"path":"/match/{id}/resolve","method":"POST","description":"role admin: {"nhs_number":"..."} keys it to that patient, {"action":"new-patient"} records a new one, {"action":"reject"} refuses it"}]})j";
+    R"j({"path":"/match/{id}/resolve","method":"POST","description":"role admin; body nhs_number: keys it to that patient, action new-patient: records a new one, action reject: refuses it"}]})j";
 
 std::string metrics(const AdminContext& ctx) {
   std::string out;

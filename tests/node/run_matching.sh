@@ -49,6 +49,16 @@ wait_grep() {  # URL TEXT WHY: until the answer to URL holds TEXT (the store is 
   fail "$3"
 }
 
+first_held() {  # the id of the first held message, once there is one
+  local id
+  for _ in $(seq 100); do
+    id=$(curl -sf "http://$admin/match" "${ops[@]}" | python3 -c 'import json,sys; l=json.load(sys.stdin); print(l[0]["id"] if l else "")')
+    [ -n "$id" ] && { echo "$id"; return 0; }
+    sleep 0.05
+  done
+  return 1
+}
+
 # One match: keyed at once, status 02 (the node's own index, not PDS).
 adt siobhan.hl7 ADM001 "RXX-1001^^^RXX^MR" "ONEILL BROWN^SIOBHAN" 19840304 F "1 Park Row^^Leeds^^LS1 4AP^GBR^H"
 "$bin" send --mllp "$mllp" "$work/siobhan.hl7" >"$work/ack1.txt" || fail "admission refused: $(cat "$work/ack1.txt")"
@@ -60,12 +70,7 @@ echo "$keyed" | grep -q '"code":"02"' || fail "no verification status 02 on the 
 # Twins: held, not stored, listed.
 adt amelia.hl7 ADM002 "RXX-2002^^^RXX^MR" "PATEL^AMELIA" 20150912 F "9 Oak Street^^Leicester^^LE1 5WW^GBR^H"
 "$bin" send --mllp "$mllp" "$work/amelia.hl7" >"$work/ack2.txt" || fail "held admission not acknowledged AA: $(cat "$work/ack2.txt")"
-held=""
-for _ in $(seq 100); do
-  held=$(curl -sf "http://$admin/match" "${ops[@]}" | python3 -c 'import json,sys; l=json.load(sys.stdin); print(l[0]["id"] if l else "")')
-  [ -n "$held" ] && break; sleep 0.05
-done
-[ -n "$held" ] || fail "the twins' admission is not held"
+held=$(first_held) || fail "the twins' admission is not held"
 curl -sf "http://$admin/messages?status=held" "${ops[@]}" | grep -q '"status":"held"' || fail "the journal does not say held"
 curl -sf "$api/Patient?_count=100" "${pas[@]}" | grep -q RXX-2002 && fail "a held admission reached the store"
 "$bin" match list --admin "$admin" --token "@$work/ops.token" >"$work/list.txt" || fail "match list: $(cat "$work/list.txt")"
@@ -95,12 +100,7 @@ r=$(curl -s -w '\n%{http_code}' -X POST "http://$admin/match/$held/resolve" "${o
 # No identifier, no fixed abode: held, then recorded as a new patient under a local identifier.
 adt nfa.hl7 ADM003 "" "UNKNOWN^MALE" "" M "No fixed abode^^^^ZZ99 3VZ^GBR^H"
 "$bin" send --mllp "$mllp" "$work/nfa.hl7" >"$work/ack3.txt" || fail "NFA admission refused: $(cat "$work/ack3.txt")"
-nfa=""
-for _ in $(seq 100); do
-  nfa=$(curl -sf "http://$admin/match" "${ops[@]}" | python3 -c 'import json,sys; l=json.load(sys.stdin); print(l[0]["id"] if l else "")')
-  [ -n "$nfa" ] && break; sleep 0.05
-done
-[ -n "$nfa" ] || fail "the NFA admission is not held"
+nfa=$(first_held) || fail "the NFA admission is not held"
 "$bin" match resolve "$nfa" --new-patient --admin "$admin" --token "@$work/ops.token" >"$work/nfa.txt" || fail "new-patient: $(cat "$work/nfa.txt")"
 wait_grep "$api/Patient?identifier=urn:hidewire:local-patient:RXX|journal-$nfa" '"resourceType":"Patient"' "the NFA patient is not recorded under a local identifier"
 

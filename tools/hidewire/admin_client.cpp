@@ -7,14 +7,11 @@
 #include <iterator>
 
 namespace hidewire::cli {
-namespace {
 
-std::size_t collect(char* p, std::size_t s, std::size_t n, void* out) {
+std::size_t curl_collect(char* p, std::size_t s, std::size_t n, void* out) {
   static_cast<std::string*>(out)->append(p, s * n);
   return s * n;
 }
-
-}  // namespace
 
 bool read_token(std::string& token, std::string& error) {
   if (token == "-") {
@@ -66,7 +63,7 @@ long admin_request(const AdminTarget& t, const std::string& method, const std::s
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request_body.size()));
   }
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, curl_collect);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
   curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);

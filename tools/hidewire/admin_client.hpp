@@ -22,6 +22,8 @@ bool take_admin_option(const Args& args, std::size_t& i, AdminTarget& target);
 // One request; returns the HTTP status (0: no answer, `body` says why) and the body.
 long admin_request(const AdminTarget& target, const std::string& method, const std::string& path, const std::string& request_body,
                    std::string& body);
+// libcurl's write callback appending to the std::string at `out`.
+std::size_t curl_collect(char* p, std::size_t size, std::size_t n, void* out);
 // Reads a token given as "-" (standard input) or "@FILE" in place; false with `error` when it cannot.
 bool read_token(std::string& token, std::string& error);
 

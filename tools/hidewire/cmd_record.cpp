@@ -14,14 +14,6 @@
 #include "tools/hidewire/admin_client.hpp"
 
 namespace hidewire::cli {
-namespace {
-
-std::size_t collect(char* p, std::size_t s, std::size_t n, void* out) {
-  static_cast<std::string*>(out)->append(p, s * n);
-  return s * n;
-}
-
-}  // namespace
 
 int run_record(const Args& args) {
   std::string nhs, purpose, token, url = "http://127.0.0.1:8080", cacert, cert, key, request_id;
@@ -86,7 +78,7 @@ int run_record(const Args& args) {
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, curl_collect);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
