@@ -135,7 +135,7 @@ MatchResult decide(const Demographics& q, std::vector<Candidate> candidates, con
     return r;
   }
   r.kind = MatchResult::Kind::Confident;
-  r.reason = "one candidate scored " + std::to_string(best.score.total) + " (" + best.candidate.source + ")";
+  r.reason = "one candidate scored " + std::to_string(best.score.total);
   return r;
 }
 

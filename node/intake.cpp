@@ -64,8 +64,10 @@ void log_outcome(const std::string& source, const JournalEntry& e, const Outcome
     log::error("message", {{"source", source}, {"control_id", e.message_id}, {"outcome", name_of(o.kind)}, {"latency_ms", ms}, {"error", o.error}});
     return;
   }
-  log::write(refused ? log::Level::Warn : log::Level::Info, "message",
-             {{"source", source}, {"control_id", e.message_id}, {"outcome", name_of(o.kind)}, {"journal_id", o.journal_id}, {"latency_ms", ms}});
+  // A message held at patient matching was answered as accepted, but an operator must look at it.
+  bool held = o.kind == Outcome::Kind::Accepted && e.status == "held";
+  log::write(refused || held ? log::Level::Warn : log::Level::Info, "message",
+             {{"source", source}, {"control_id", e.message_id}, {"outcome", held ? "held" : name_of(o.kind)}, {"journal_id", o.journal_id}, {"latency_ms", ms}});
   if (refused && log::enabled(log::Level::Debug))
     log::debug("message refused", {{"source", source}, {"control_id", e.message_id}, {"journal_id", o.journal_id}, {"reason", e.reason}});
 }

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "node/config.hpp"
 #include "node/patient_tracing.hpp"
 #include "plugins/patient_index/pds/pds_index.hpp"
 #include "plugins/patient_index/store/store_index.hpp"
@@ -172,8 +173,51 @@ TEST_CASE("the PDS index asks as PDS FHIR is asked, over mutual TLS, and its num
   CHECK(asked[0].at("address-postalcode") == "CF24 3AA");
   CHECK(asked[0].at("gender") == "male");
   CHECK(asked[1].at("birthdate") == "eq1975-10-02");
+  // Through the intake's stage: nobody in the node's own store, so PDS is asked; its number is verified (01).
+  Store s;
+  std::vector<std::unique_ptr<matching::PatientIndex>> indexes;
+  indexes.push_back(s.index());
+  const matching::PatientIndex* pds_index = index.get();
+  indexes.push_back(std::move(index));
+  node::PatientTracing tracing(std::move(indexes), matching::Thresholds{}, "urn:hidewire:local-patient:RR8");
+  node::Conversion c = convert(tracing, adt("RR8-0456^^^RR8^MR", "HUGHES^GARETH", "19751002", "M", "CF24 3AA"));
+  CHECK(c.held.empty());
+  CHECK(c.nhs_number == "4402606624");
+  CHECK(c.bundle_json.find(R"("code":"01","display":"Number present and verified")") != std::string::npos);
   q.family = "Down";
-  CHECK_THROWS_AS(index->candidates(q), matching::IndexUnavailable);
+  CHECK_THROWS_AS(pds_index->candidates(q), matching::IndexUnavailable);
+  // PDS answering an error: held, with why, never keyed.
+  node::Conversion down = convert(tracing, adt("RR8-0457^^^RR8^MR", "Down^GARETH", "19751002", "M", "CF24 3AA"));
+  CHECK(down.nhs_number.empty());
+  CHECK(down.held.find("pds: could not be asked: PDS answered HTTP 503") != std::string::npos);
   CHECK_THROWS_WITH(build(plugins::pds_index::factory, R"({"url":"http://pds.example"})"),
                     doctest::Contains("https://"));
+}
+
+TEST_CASE("the matching configuration: indexes by type, thresholds checked, problems named by their path") {
+  auto config = [](const std::string& matching) {
+    return R"({"node": {"name": "n", "ods_code": "RXX"}, "sources": [], "destinations": [{"name": "store", "type": "fhir-store"}],
+               "unmatched": {"destinations": ["store"]}, "matching": )" + matching + "}";
+  };
+  node::NodeConfig c = node::parse_config(config(R"({"indexes": [{"type": "sqlite-store"}], "confident": 85})"), plugins::builtin());
+  CHECK(c.matching.enabled);
+  CHECK(c.matching.indexes.size() == 1);
+  CHECK(c.matching.thresholds.confident == 85);
+  CHECK(c.matching.local_system == "urn:hidewire:local-patient:RXX");
+  std::string without = R"({"node": {"name": "n", "ods_code": "RXX"}, "sources": [], "destinations": [{"name": "store", "type": "fhir-store"}],
+                             "unmatched": {"destinations": ["store"]}})";
+  CHECK_FALSE(node::parse_config(without, plugins::builtin()).matching.enabled);
+  auto problems = [&](const std::string& m) {
+    try {
+      node::parse_config(config(m), plugins::builtin());
+    } catch (const node::ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK(problems(R"({})").find("$.matching.indexes") != std::string::npos);
+  CHECK(problems(R"({"indexes": [{"type": "soundex"}]})").find("soundex") != std::string::npos);
+  CHECK(problems(R"({"indexes": [{"type": "pds", "url": "http://pds.example", "tls": {"ca": "ca.crt"}}]})").find("https://") != std::string::npos);
+  CHECK(problems(R"({"indexes": [{"type": "sqlite-store"}], "candidate": 90})").find("must not be above confident") != std::string::npos);
+  CHECK(problems(R"({"indexes": [{"type": "sqlite-store", "colour": "red"}]})").find("colour") != std::string::npos);
 }
