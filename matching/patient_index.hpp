@@ -22,6 +22,12 @@ class PatientIndex {
  public:
   virtual ~PatientIndex() = default;
   virtual std::vector<Candidate> candidates(const Demographics& query) const = 0;
+  // The people holding this exact identifier (a hospital number, a council's person id): an index
+  // that keeps them answers, others find nobody.
+  virtual std::vector<Candidate> by_identifier(const std::string& system, const std::string& value) const {
+    (void)system, (void)value;
+    return {};
+  }
   virtual std::string name() const = 0;  // "store", "pds": Candidate::source
 };
 

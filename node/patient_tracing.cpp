@@ -38,6 +38,18 @@ void PatientTracing::apply(Conversion& conv, const MessageInfo& info) const {
     if (dropped) conv.bundle_json = fhir::json::write(bundle);
     return;  // keyed by the NHS number it came with
   }
+  if (auto same = same_identifier(patient, who)) {
+    // Known here by its hospital number: that patient, keyed as they are (someone the node keeps
+    // without an NHS number stays under the identifier, and is not held again).
+    if (!same->empty()) {
+      matching::key_to_nhs_number(*entry, *same, matching::kNotTraced, a);
+      conv.nhs_number = *same;
+      conv.diagnostics.warning("informational", "Patient", "the patient had no valid NHS number: keyed as the patient with the same identifier",
+                               "nhs-number-traced");
+    }
+    conv.bundle_json = fhir::json::write(bundle);
+    return;
+  }
   matching::Trace t = matching::trace(who, order_, thresholds_);
   if (t.kind == matching::MatchResult::Kind::Confident) {
     matching::key_to_nhs_number(*entry, t.nhs_number, t.verified ? matching::kVerified : matching::kNotTraced, a);
@@ -48,6 +60,28 @@ void PatientTracing::apply(Conversion& conv, const MessageInfo& info) const {
     conv.held = std::string(kind_name(t.kind)) + ": " + t.reason;
   }
   conv.bundle_json = fhir::json::write(bundle);
+}
+
+std::unique_ptr<std::string> PatientTracing::same_identifier(const rapidjson::Value& patient, const matching::Demographics& who) const {
+  if (!patient.HasMember("identifier") || !patient["identifier"].IsArray()) return nullptr;
+  std::vector<matching::Candidate> found;
+  for (const auto& id : patient["identifier"].GetArray()) {
+    if (!id.IsObject() || !id.HasMember("system") || !id.HasMember("value") || !id["system"].IsString() || !id["value"].IsString()) continue;
+    for (const matching::PatientIndex* index : order_) {
+      try {
+        for (matching::Candidate& c : index->by_identifier(id["system"].GetString(), id["value"].GetString())) found.push_back(std::move(c));
+      } catch (const matching::IndexUnavailable&) {
+        return nullptr;  // traced instead, and held if that cannot settle it
+      }
+    }
+  }
+  if (found.empty()) return nullptr;
+  for (const matching::Candidate& c : found)
+    if (c.reference != found.front().reference) return nullptr;  // two patients: an operator must look
+  // A number reused or mistyped by the sender: the same identifier with other demographics is traced.
+  if (matching::score(who, found.front().person).total < thresholds_.candidate) return nullptr;
+  const std::string& nhs = found.front().person.nhs_number;
+  return std::make_unique<std::string>(fhir::is_valid_nhs_number(nhs) ? nhs : "");
 }
 
 matching::Trace PatientTracing::explain(const std::string& bundle_json, matching::Demographics& who) const {

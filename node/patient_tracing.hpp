@@ -29,6 +29,10 @@ class PatientTracing {
   const std::string& local_system() const { return local_system_; }
 
  private:
+  // The one patient the indexes hold under one of this Patient's own identifiers (a hospital
+  // number), when their demographics agree: their NHS number, possibly empty. Null: none, or several.
+  std::unique_ptr<std::string> same_identifier(const rapidjson::Value& patient, const matching::Demographics& who) const;
+
   std::vector<std::unique_ptr<matching::PatientIndex>> indexes_;
   std::vector<const matching::PatientIndex*> order_;
   matching::Thresholds thresholds_;

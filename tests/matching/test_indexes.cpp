@@ -130,6 +130,17 @@ TEST_CASE("the intake's matching stage keys, holds, and applies an operator's an
     CHECK(keyed.nhs_number == "4777778681");
     CHECK(keyed.bundle_json.find(R"("code":"02")") != std::string::npos);
   }
+  SUBCASE("a patient the store knows by hospital number is keyed by it, unless the demographics disagree") {
+    node::PatientResolution r{"9448549733", false, 5};
+    node::Conversion first = convert(tracing, adt("RR8-5555^^^RR8^MR", "SMITH^MARY", "19500120", "F", "BS1 5TR"), &r);
+    s.store->transaction(first.bundle_json);  // as the node stores it: her record now has the hospital number
+    node::Conversion again = convert(tracing, adt("RR8-5555^^^RR8^MR", "SMITH^M", "19500120", "F", ""));
+    CHECK(again.held.empty());  // by demographics alone an initial is not enough (68)
+    CHECK(again.nhs_number == "9448549733");
+    node::Conversion reused = convert(tracing, adt("RR8-5555^^^RR8^MR", "JONES^PETER", "19900101", "M", ""));
+    CHECK(reused.nhs_number.empty());
+    CHECK_FALSE(reused.held.empty());
+  }
   SUBCASE("no fixed abode and no identifier: held, then recorded under a local identifier") {
     node::Conversion c = convert(tracing, adt("", "UNKNOWN^MALE", "", "M", "ZZ99 3VZ"));
     REQUIRE(c.status == node::Conversion::Status::Converted);

@@ -4,8 +4,8 @@
 # and hyphen, day and month of birth transposed) is keyed to her NHS number at once, verification
 # status 02. Twins at one address are ambiguous: the admission is held (acknowledged, journalled,
 # not stored), listed on the admin port and by `hidewire match`, refused to a caller without the
-# admin role (403), resolved by an admin to one twin, then stored under her NHS number; the
-# resolution is in the audit log under her NHS number. A person with no identifier and no fixed
+# admin role (403), resolved by an admin to one twin, then stored under her NHS number (and her
+# next message, by the same hospital number, keyed to her at once); the resolution is in the audit log under her NHS number. A person with no identifier and no fixed
 # abode is held too, and recorded as a new patient under a local identifier.
 # Usage: run_matching.sh HIDEWIRE_BIN
 set -euo pipefail
@@ -96,6 +96,14 @@ curl -sf "$api/Patient?identifier=$nhs|4518471563" "${pas[@]}" | grep -q RXX-200
 [ "$(curl -sf "http://$admin/match" "${ops[@]}")" = "[]" ] || fail "still held after resolution"
 r=$(curl -s -w '\n%{http_code}' -X POST "http://$admin/match/$held/resolve" "${ops[@]}" -d '{"nhs_number":"4777778681"}')
 [ "$(echo "$r" | tail -1)" = 409 ] || fail "a resolved message was resolved again: $r"
+# Her next message, with the same hospital number and still no NHS number, is keyed to her at once.
+adt amelie2.hl7 ADM004 "RXX-2002^^^RXX^MR" "PATEL^AMELIA" 20150912 F "9 Oak Street^^Leicester^^LE1 5WW^GBR^H"
+"$bin" send --mllp "$mllp" "$work/amelie2.hl7" >"$work/ack4.txt" || fail "second admission refused: $(cat "$work/ack4.txt")"
+amelie=$(curl -sf "$api/Patient?identifier=$nhs|4777778681" "${pas[@]}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["entry"][0]["resource"]["id"])')
+encounters() { curl -sf "$api/Encounter?patient=$amelie" "${pas[@]}" | python3 -c 'import json,sys; print(len(json.load(sys.stdin).get("entry",[])))'; }
+for _ in $(seq 100); do [ "$(encounters)" = 2 ] && break; sleep 0.05; done
+[ "$(encounters)" = 2 ] || fail "the second admission was not keyed by her hospital number: $(encounters) encounters under Amelie"
+[ "$(curl -sf "http://$admin/match" "${ops[@]}")" = "[]" ] || fail "the second admission was held"
 
 # No identifier, no fixed abode: held, then recorded as a new patient under a local identifier.
 adt nfa.hl7 ADM003 "" "UNKNOWN^MALE" "" M "No fixed abode^^^^ZZ99 3VZ^GBR^H"

@@ -36,12 +36,22 @@ class StorePatientIndex final : public matching::PatientIndex {
                      "SELECT h.id, h.json FROM history h JOIN resources r ON r.type = h.type AND r.id = h.id AND r.version = h.version"
                      " WHERE h.type = 'Patient' AND r.deleted = 0 AND json_extract(h.json, '$.birthDate') IN (?1, ?2) ORDER BY h.id LIMIT ?3");
       s.bind(1, q.birth_date).bind(2, transposed.empty() ? q.birth_date : transposed).bind(3, max_);
-      while (s.step()) {
-        rapidjson::Document d;
-        std::string json = s.text(1);
-        if (d.Parse(json.c_str()).HasParseError()) continue;
-        out.push_back({matching::demographics_of(d), false, name(), "Patient/" + s.text(0)});
-      }
+      read(s, out);
+    } catch (const std::exception& e) {
+      throw matching::IndexUnavailable(std::string("the store could not be read: ") + e.what());
+    }
+    return out;
+  }
+  std::vector<matching::Candidate> by_identifier(const std::string& system, const std::string& value) const override {
+    std::vector<matching::Candidate> out;
+    std::lock_guard lock(mu_);
+    try {
+      sqlite::Stmt s(*stmts_,
+                     "SELECT h.id, h.json FROM identifiers i JOIN resources r ON r.type = i.type AND r.id = i.id"
+                     " JOIN history h ON h.type = r.type AND h.id = r.id AND h.version = r.version"
+                     " WHERE i.value = ?1 AND i.system = ?2 AND i.type = 'Patient' AND r.deleted = 0 LIMIT ?3");
+      s.bind(1, value).bind(2, system).bind(3, max_);
+      read(s, out);
     } catch (const std::exception& e) {
       throw matching::IndexUnavailable(std::string("the store could not be read: ") + e.what());
     }
@@ -50,6 +60,15 @@ class StorePatientIndex final : public matching::PatientIndex {
   std::string name() const override { return "store"; }
 
  private:
+  void read(sqlite::Stmt& s, std::vector<matching::Candidate>& out) const {
+    while (s.step()) {
+      rapidjson::Document d;
+      std::string json = s.text(1);
+      if (d.Parse(json.c_str()).HasParseError()) continue;
+      out.push_back({matching::demographics_of(d), false, name(), "Patient/" + s.text(0)});
+    }
+  }
+
   sqlite3* db_ = nullptr;
   std::unique_ptr<sqlite::StmtCache> stmts_;
   std::int64_t max_;
