@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "api/admin_match.hpp"
 #include "fhir/json_escape.hpp"
 
 namespace hidewire::api {
@@ -29,7 +30,10 @@ constexpr const char* kIndex = R"j({"endpoints":[)j"
     R"j({"path":"/stats","method":"GET","description":"counters per channel: received, stored, accepted, rejected, duplicates, routed, delivered, failed, dead_lettered"},)j"
     R"j({"path":"/metrics","method":"GET","description":"the same counters and the journal's group commits, in Prometheus text format"},)j"
     R"j({"path":"/messages","method":"GET","description":"journal entries; query: status=rejected|failed, message_id=MSH-10, limit= at most 1000, after= the last id of the previous page"},)j"
-    R"j({"path":"/messages/{id}/replay","method":"POST","description":"send a journalled message through the node again; one refused for its content is converted again first"}]})j";
+    R"j({"path":"/messages/{id}/replay","method":"POST","description":"send a journalled message through the node again; one refused for its content is converted again first"},)j"
+    R"j({"path":"/match","method":"GET","description":"messages held at patient matching (no confident single match for their patient); after= the last id of the previous page"},)j"
+    R"j({"path":"/match/{id}","method":"GET","description":"one held message: its patient's demographics and the candidates as they score now"},)j"
+    R"j({"path":"/match/{id}/resolve","method":"POST","description":"role admin; body nhs_number: keys it to that patient, action new-patient: records a new one, action reject: refuses it"}]})j";
 
 std::string metrics(const AdminContext& ctx) {
   std::string out;
@@ -67,6 +71,12 @@ http::Response replay(const AdminContext& ctx, std::int64_t id) {
     out.body = "{\"error\":\"no journal entry " + std::to_string(id) + "\"}";
     return out;
   }
+  if (entry->status == "held") {  // its patient is not known yet: routing it would store it unkeyed
+    out.status = 409;
+    out.body = "{\"id\":" + std::to_string(id) + ",\"outcome\":\"held\",\"error\":\"held for patient matching: resolve it (POST /match/" +
+               std::to_string(id) + "/resolve)\"}";
+    return out;
+  }
   if (entry->output.empty() && !entry->raw.empty()) {
     node::Conversion conv = ctx.intake.reconvert(*entry);
     if (conv.status != node::Conversion::Status::Converted) {
@@ -83,6 +93,14 @@ http::Response replay(const AdminContext& ctx, std::int64_t id) {
     }
     ctx.journal.update_outcome(id, "accepted", "", conv.bundle_json);
   }
+  return route_again(ctx, id);
+}
+
+}  // namespace
+
+http::Response route_again(const AdminContext& ctx, std::int64_t id) {
+  http::Response out;
+  out.content_type = "application/json";
   std::string error;
   bool pending = false;
   if (ctx.router.replay(id, error, ctx.replay_wait, pending)) {
@@ -96,8 +114,6 @@ http::Response replay(const AdminContext& ctx, std::int64_t id) {
   }
   return out;
 }
-
-}  // namespace
 
 http::Response admin_handle(const AdminContext& ctx, const http::Request& r) {
   http::Response out;
@@ -147,6 +163,13 @@ http::Response admin_handle(const AdminContext& ctx, const http::Request& r) {
                   "\",\"message_id\":\"" + json_escape(list[i].message_id) + "\",\"status\":\"" + list[i].status +
                   "\",\"reason\":\"" + json_escape(list[i].reason) + "\",\"received_at\":\"" + list[i].received_at + "\"}";
     out.body += "]";
+  } else if (is_match_path(r.path)) {
+    try {
+      return match_handle(ctx, r);
+    } catch (const node::StorageUnavailable& e) {
+      out.status = 503;
+      out.body = "{\"error\":\"" + json_escape(std::string("the journal cannot write now: ") + e.what()) + "\"}";
+    }
   } else if (r.method == "POST" && r.path.rfind("/messages/", 0) == 0 && r.path.ends_with("/replay")) {
     try {
       return replay(ctx, std::atoll(r.path.substr(10).c_str()));
@@ -162,7 +185,7 @@ http::Response admin_handle(const AdminContext& ctx, const http::Request& r) {
 }
 
 void admin_handle_async(const AdminContext& ctx, const http::Request& r, std::function<void(http::Response)> reply) {
-  bool is_replay = r.method == "POST" && r.path.rfind("/messages/", 0) == 0 && r.path.ends_with("/replay");
+  bool is_replay = (r.method == "POST" && r.path.rfind("/messages/", 0) == 0 && r.path.ends_with("/replay")) || is_match_resolve(r);
   if (!is_replay || !ctx.replay_pool) return reply(admin_handle(ctx, r));
   boost::asio::post(*ctx.replay_pool, [&ctx, r, reply = std::move(reply)] { reply(admin_handle(ctx, r)); });
 }

@@ -33,6 +33,9 @@ struct AdminContext {
 };
 
 http::Response admin_handle(const AdminContext& ctx, const http::Request& r);
+// Routes an accepted journal entry again and waits for its outcome: 200 delivered, 202 still
+// being retried, 409 failed (a replay, a resolved match).
+http::Response route_again(const AdminContext& ctx, std::int64_t id);
 // The same, answering replays from `replay_pool` once their outcome is known.
 void admin_handle_async(const AdminContext& ctx, const http::Request& r, std::function<void(http::Response)> reply);
 

@@ -3,6 +3,7 @@
 #include <memory>
 
 
+#include "api/admin_match.hpp"
 #include "api/fhir_api.hpp"
 #include "audit/audit_event.hpp"
 
@@ -17,6 +18,8 @@ bool is_replay(const http::Request& r) {
 void audited(const AdminGuard& g, const node::Caller& caller, const std::string& interaction, const http::Request& r, int outcome,
              const std::string& why, http::Response answer, const std::function<void(http::Response)>& reply) {
   audit::Access a{caller};
+  // A resolved match is found in the log by the patient it was keyed to (who-saw --nhs).
+  if (interaction == "match-resolve") a.patient_nhs = resolve_nhs_number(r.body);
   a.interaction = interaction;
   a.resource_type = "";
   a.resource_id = r.path;
@@ -31,7 +34,7 @@ void audited(const AdminGuard& g, const node::Caller& caller, const std::string&
 
 void guarded_admin(const AdminContext& ctx, const AdminGuard& g, const http::Request& r, std::function<void(http::Response)> reply) {
   if (r.method == "GET" && r.path == "/health") return admin_handle_async(ctx, r, std::move(reply));
-  std::string interaction = is_replay(r) ? "replay" : "admin";
+  std::string interaction = is_replay(r) ? "replay" : is_match_resolve(r) ? "match-resolve" : "admin";
   node::AuthOutcome a = g.auth.authenticate(http::credentials_of(r, "admin"));
   if (!a.ok) {
     node::Caller nobody;

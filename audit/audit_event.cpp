@@ -44,6 +44,7 @@ constexpr Interaction kInteractions[] = {
     {"export", 'R', "operation", "", true},
     {"submit", 'C', "transaction", "", true},
     {"replay", 'E', "operation", "", true},
+    {"match-resolve", 'U', "operation", "", true},  // an operator keyed a held message to a patient
     {"consent-write", 'C', "create", "", true},
     {"audit-read", 'R', "search-type", "", true},
 };

@@ -25,7 +25,8 @@ void str(std::string& s, std::string_view key, std::string_view value) {
   s += "\",";
 }
 
-int outcome_of(std::string_view status) { return status == "accepted" ? 0 : status == "rejected" ? 4 : 8; }
+// A message held at patient matching was taken in (journalled, answered AA): not a failure.
+int outcome_of(std::string_view status) { return status == "accepted" || status == "held" ? 0 : status == "rejected" ? 4 : 8; }
 
 std::string text(const rapidjson::Value& o, const char* name) {
   auto it = o.FindMember(name);

@@ -114,13 +114,17 @@ void PeerClient::start(std::unique_ptr<Transfer> t) {
     return;
   }
   t->easy = c;
-  t->headers = curl_slist_append(nullptr, "Content-Type: application/fhir+json");
-  t->headers = curl_slist_append(t->headers, "Accept: application/fhir+json");
+  t->headers = curl_slist_append(nullptr, "Accept: application/fhir+json");
+  if (!t->call.get) t->headers = curl_slist_append(t->headers, "Content-Type: application/fhir+json");
   for (const std::string& h : t->call.headers) t->headers = curl_slist_append(t->headers, h.c_str());
   curl_easy_setopt(c, CURLOPT_URL, t->call.url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");  // health data never goes in the clear, nor by redirect
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS, t->call.body.c_str());
-  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t->call.body.size()));
+  if (t->call.get) {
+    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  } else {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, t->call.body.c_str());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t->call.body.size()));
+  }
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, t->headers);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(left));
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(left));

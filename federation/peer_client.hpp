@@ -1,4 +1,4 @@
-// HTTPS POSTs to peers' nodes, many at once, on one thread of libcurl multi: the thread that
+// HTTPS POSTs (and FHIR search GETs) to peers' nodes and services, many at once, on one thread of libcurl multi: the thread that
 // asks never waits. Every call has its own deadline (the federated query's, so none is waited
 // for past it), mutual TLS with this node's client certificate and the peer's CA pinned (no
 // system CAs), and the connections and TLS sessions stay open in the multi handle's cache, so
@@ -23,6 +23,7 @@ using Clock = std::chrono::steady_clock;
 
 struct PeerCall {
   std::string url;
+  bool get = false;                  // a GET (a FHIR search, e.g. PDS's Patient search): no body
   std::string body;                  // application/fhir+json
   std::vector<std::string> headers;  // "Name: value"
   node::TlsConfig tls;

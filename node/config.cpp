@@ -198,6 +198,16 @@ NodeConfig parse_config(const std::string& text, const Registry& registry) {
       ConfigReader r(&empty, "$.converters." + format, problems);
       c.converters[format] = factory(r);
     }
+    root.object("matching", [&](ConfigReader& m) {
+      c.matching.enabled = true;
+      m.num("confident", c.matching.thresholds.confident, 1, 95);
+      m.num("candidate", c.matching.thresholds.candidate, 1, 95);
+      m.num("margin", c.matching.thresholds.margin, 0, 95);
+      m.str("local_identifier_system", c.matching.local_system);
+      m.array("indexes", [&](ConfigReader& i) { c.matching.indexes.push_back(plugin(i, registry.patient_indexes, "patient index", type)); }, true);
+      if (c.matching.thresholds.candidate > c.matching.thresholds.confident)
+        m.problem("candidate", "must not be above confident (" + std::to_string(c.matching.thresholds.confident) + ")");
+    });
     root.object("api", [&](ConfigReader& a) { read_http_listener(a, c.api); });
     root.object("admin", [&](ConfigReader& a) { read_http_listener(a, c.admin); });
     root.array("sources", [&](ConfigReader& s) {
@@ -273,6 +283,7 @@ NodeConfig parse_config(const std::string& text, const Registry& registry) {
   if (c.auth.audience.empty())
     c.auth.audience = std::string(c.api.tls.enabled() ? "https://" : "http://") + c.api.listen.host + ":" + std::to_string(c.api.listen.port);
   check_credentials(c.auth, problems);
+  if (c.matching.enabled && c.matching.local_system.empty()) c.matching.local_system = "urn:hidewire:local-patient:" + c.ods_code;
   if (c.federation.enabled) check_federation_peers(c.peers, problems);
   // Cross-references, once the whole file is read.
   auto unique = [&](const char* what, auto& list) {

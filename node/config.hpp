@@ -66,6 +66,15 @@ struct FederationConfig {
   std::size_t max_answer_bytes = 64u << 20;  // a peer's answer larger than this is refused
 };
 
+// `matching`: tracing patients who come without a valid NHS number (docs/MATCHING.md). Absent:
+// such a message is stored under its local identifiers, as before.
+struct MatchingConfig {
+  bool enabled = false;
+  matching::Thresholds thresholds;
+  std::vector<PatientIndexBuilder> indexes;  // asked in order: the store first, then PDS
+  std::string local_system;  // identifier system for people with none; default urn:hidewire:local-patient:ODS
+};
+
 struct HttpListenerConfig {
   HttpListenerConfig(Endpoint at, std::size_t max_request = 16u << 20) : listen(std::move(at)), max_request_bytes(max_request) {}
   Endpoint listen;
@@ -94,6 +103,7 @@ struct NodeConfig {
   std::vector<std::string> unmatched_destinations;  // where messages no route matches go
   std::vector<PeerConfig> peers;
   FederationConfig federation;
+  MatchingConfig matching;
   AuthConfig auth;  // who may call: peers[] (their credentials), systems[], identity_providers[], development
   std::vector<std::string> tls_files;  // "$.api.tls.cert=FILE": checked readable before start
   log::Level log_level = log::Level::Info;

@@ -4,6 +4,7 @@
 // replay uses the same one, so a fixed map lets a refused message through.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,14 @@
 #include "node/caller.hpp"
 
 namespace hidewire::node {
+
+// An operator's answer for a message held at patient matching (docs/MATCHING.md): key it to this
+// NHS number, or record the person as a new patient under the message's own identifiers.
+struct PatientResolution {
+  std::string nhs_number;    // empty with new_patient
+  bool new_patient = false;
+  std::int64_t journal_id = 0;  // the held message (names a local identifier when it has none)
+};
 
 // What the intake knows of a message besides its text.
 struct MessageInfo {
@@ -23,6 +32,10 @@ struct MessageInfo {
   // (tools, tests), treated as Anonymous. Converters check what the message says about its
   // sender (MSH-4, a Provenance) against it.
   const Caller* caller = nullptr;
+  // The node traces patients without a valid NHS number (node/patient_tracing.hpp): a converter
+  // may then take an NHS number failing Modulus 11 as missing (a warning) instead of refusing.
+  bool trace_patients = false;
+  const PatientResolution* resolution = nullptr;  // a held message being resolved
 };
 
 struct Conversion {
@@ -40,6 +53,9 @@ struct Conversion {
   std::string sender, control_id;
   std::string event;       // the message type, for routing (ADT^A01); empty when the format has none
   std::string nhs_number;  // the patient's key, when found and valid
+  // Converted, but the patient could not be traced to one NHS number: journalled as "held" with
+  // this reason, neither stored nor routed until an operator resolves it (docs/MATCHING.md).
+  std::string held;
 };
 
 class Converter {

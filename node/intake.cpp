@@ -64,8 +64,10 @@ void log_outcome(const std::string& source, const JournalEntry& e, const Outcome
     log::error("message", {{"source", source}, {"control_id", e.message_id}, {"outcome", name_of(o.kind)}, {"latency_ms", ms}, {"error", o.error}});
     return;
   }
-  log::write(refused ? log::Level::Warn : log::Level::Info, "message",
-             {{"source", source}, {"control_id", e.message_id}, {"outcome", name_of(o.kind)}, {"journal_id", o.journal_id}, {"latency_ms", ms}});
+  // A message held at patient matching was answered as accepted, but an operator must look at it.
+  bool held = o.kind == Outcome::Kind::Accepted && e.status == "held";
+  log::write(refused || held ? log::Level::Warn : log::Level::Info, "message",
+             {{"source", source}, {"control_id", e.message_id}, {"outcome", held ? "held" : name_of(o.kind)}, {"journal_id", o.journal_id}, {"latency_ms", ms}});
   if (refused && log::enabled(log::Level::Debug))
     log::debug("message refused", {{"source", source}, {"control_id", e.message_id}, {"journal_id", o.journal_id}, {"reason", e.reason}});
 }
@@ -109,7 +111,10 @@ Conversion Intake::convert(std::string_view raw, const MessageInfo& info) const 
     return conv;
   }
   try {
-    conv = it->second->convert(raw, info);
+    MessageInfo with = info;
+    with.trace_patients = options_.tracing != nullptr;
+    conv = it->second->convert(raw, with);
+    if (options_.tracing) options_.tracing->apply(conv, with);
     if (conv.status == Conversion::Status::Converted) {
       // Read once for both checks (the gate's own parse): what the sender may write, then the
       // conformance gate. A Bundle that breaks the R4 rules is refused like a content error.
@@ -145,14 +150,16 @@ Conversion Intake::convert(std::string_view raw, const MessageInfo& info) const 
   return conv;
 }
 
-Conversion Intake::reconvert(const JournalEntry& e) const {
+Conversion Intake::reconvert(const JournalEntry& e, const PatientResolution* resolution) const {
   // Journals from before formats were recorded held HL7 v2 and FHIR only: told apart by the text.
   std::string format = e.format;
   if (format.empty()) format = e.raw.rfind("MSH", 0) == 0 ? "hl7v2" : "fhir";
   Caller caller = caller_from_json(e.caller);
   // What it may write is the credential's grant now, not then: a fixed grant lets it through.
   if (caller.kind != Caller::Kind::Anonymous && options_.write_types_of) caller.write_types = options_.write_types_of(caller);
-  return convert(e.raw, MessageInfo{e.channel, format, e.received_at, e.content_hash, &caller});
+  MessageInfo info{e.channel, format, e.received_at, e.content_hash, &caller};
+  info.resolution = resolution;
+  return convert(e.raw, info);
 }
 
 Channel::Channel(Intake& intake, std::string name, bool accept_reused)
@@ -219,8 +226,11 @@ void Channel::convert(Slot& s) {
   e.event = c.event;
   switch (c.status) {
     case Conversion::Status::Converted:
+      // Held at patient matching: the sender's answer is an acceptance (the message is kept, and
+      // an operator resolves it), but it is neither stored nor routed until then.
       s.kind = Outcome::Kind::Accepted;
-      e.status = "accepted";
+      e.status = c.held.empty() ? "accepted" : "held";
+      e.reason = c.held.empty() ? "" : "held for patient matching: " + c.held;
       e.output = std::move(c.bundle_json);
       break;
     case Conversion::Status::Refused:

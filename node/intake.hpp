@@ -1,5 +1,6 @@
 // The one intake pipeline every source uses: convert (the converter registered for the message's
-// format) -> the sender's grants (every resource type the result writes must be among its
+// format) -> patient matching where configured (node/patient_tracing.hpp: a patient without a
+// valid NHS number is traced, or the message is held) -> the sender's grants (every resource type the result writes must be among its
 // credential's write_types, else AE / 422, journalled as rejected) -> conformance gate ->
 // journal (group commit; resends known by sender and control id)
 // -> the source's answer, given only once the outcome is durable. Accepted messages go on to
@@ -23,6 +24,7 @@
 
 #include "node/converter.hpp"
 #include "node/group_journal.hpp"
+#include "node/patient_tracing.hpp"
 #include "node/source_stats.hpp"
 
 namespace boost::asio {
@@ -110,6 +112,8 @@ struct IntakeOptions {
   // for a replay: the journal keeps who sent, not what they were granted then. Unset: none, so
   // a replayed message of a non-anonymous sender writes nothing but its own Provenance.
   std::function<std::vector<std::string>(const Caller&)> write_types_of;
+  // Patient matching (node/patient_tracing.hpp): null, patients are keyed as converted.
+  const PatientTracing* tracing = nullptr;
 };
 
 class Intake {
@@ -126,13 +130,15 @@ class Intake {
   // or a grant was fixed): the new conversion, with the gate's verdict in its status and
   // diagnostics. The message is converted as the caller journalled with it (JournalEntry::caller),
   // with the write_types its credential has now (IntakeOptions::write_types_of).
-  Conversion reconvert(const JournalEntry& entry) const;
+  // With `resolution`, a message held at patient matching is keyed as the operator said.
+  Conversion reconvert(const JournalEntry& entry, const PatientResolution* resolution = nullptr) const;
   // Converts and gates one message: what submit does before journalling, including the check
   // that the caller may write every resource type of the result (node/intake_grants.hpp).
   // Never throws.
   Conversion convert(std::string_view raw, const MessageInfo& info) const;
   // Stops the conversion threads (after the sources stopped, before the journal does).
   void stop();
+  const PatientTracing* tracing() const { return options_.tracing; }
 
  private:
   friend class Channel;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "matching/patient_index.hpp"
 #include "node/access_policy.hpp"
 #include "node/audit_log.hpp"
 #include "node/config_reader.hpp"
@@ -43,6 +44,8 @@ using StoreBuilder = std::function<std::unique_ptr<FhirStore>(const StorageConte
 using JournalBuilder = std::function<std::unique_ptr<Journal>(const StorageContext&)>;
 using AccessPolicyBuilder = std::function<std::unique_ptr<AccessPolicy>()>;
 using AuditLogBuilder = std::function<std::unique_ptr<AuditLog>(const StorageContext&)>;
+// Made after the store (the store's index reads the store's file).
+using PatientIndexBuilder = std::function<std::unique_ptr<matching::PatientIndex>(const StorageContext&)>;
 
 // Each factory gets the reader of the plugin's object (with `name` and `type` already read).
 template <typename Builder>
@@ -67,6 +70,9 @@ class Registry {
     access_policies.by_type[type] = std::move(f);
   }
   void add_audit_log(const std::string& type, PluginKind<AuditLogBuilder>::Factory f) { audit_logs.by_type[type] = std::move(f); }
+  void add_patient_index(const std::string& type, PluginKind<PatientIndexBuilder>::Factory f) {
+    patient_indexes.by_type[type] = std::move(f);
+  }
 
   PluginKind<SourceBuilder> sources;
   PluginKind<ConverterBuilder> converters;
@@ -75,6 +81,7 @@ class Registry {
   PluginKind<JournalBuilder> journals;
   PluginKind<AccessPolicyBuilder> access_policies;
   PluginKind<AuditLogBuilder> audit_logs;
+  PluginKind<PatientIndexBuilder> patient_indexes;
 };
 
 }  // namespace hidewire::node

@@ -11,6 +11,8 @@
 #include "plugins/converters/hl7v2/hl7v2_converter.hpp"
 #include "plugins/converters/stu3/stu3_converter.hpp"
 #include "plugins/journals/sqlite/plugin.hpp"
+#include "plugins/patient_index/pds/pds_index.hpp"
+#include "plugins/patient_index/store/store_index.hpp"
 #include "plugins/sinks/file/file_sink.hpp"
 #include "plugins/sinks/fhir_store/fhir_store_sink.hpp"
 #include "plugins/sinks/http_fhir/http_fhir_sink.hpp"
@@ -43,6 +45,8 @@ const node::Registry& builtin() {
     r.add_access_policy("allow-all", allow_all::factory);
     r.add_access_policy("consent", consent::factory);
     r.add_audit_log("sqlite", sqlite_audit::factory);
+    r.add_patient_index("sqlite-store", store_index::factory);
+    r.add_patient_index("pds", pds_index::factory);
     return r;
   }();
   return r;

@@ -46,7 +46,7 @@ class Builder {
   void run(const MessageMap& mm, const ConvertOptions& opts) {
     update_patient_ = mm.update_patient;
     authorities_ = opts.authorities;
-    find_patient_key();
+    find_patient_key(opts);
     for (const ResourceRule& rule : mm.resources) apply_rule(rule, nullptr);
     where_.clear();
     link(mm);
@@ -60,7 +60,7 @@ class Builder {
  private:
   JsonAlloc& a() { return doc_.GetAllocator(); }
 
-  void find_patient_key() {
+  void find_patient_key(const ConvertOptions& opts) {
     const Segment* pid = m_.first("PID");
     if (!pid) return;
     std::vector<std::string_view> reps = split_repetitions(pid->field(3), m_.delims.repetition);
@@ -71,6 +71,10 @@ class Builder {
       std::string value = fhir::normalise_nhs_number(m_.unescape(m_.piece(rep, 0, 1)));
       std::string problem = fhir::check_nhs_number(value);
       std::string loc = "PID-3[" + std::to_string(r) + "].1";
+      if (!problem.empty() && opts.trace_invalid_nhs_number) {
+        out_.diagnostics.warning("value", loc, problem + ": the patient is traced instead", "nhs-number");
+        return;
+      }
       if (!problem.empty()) {
         out_.diagnostics.error("value", loc, problem, "nhs-number");
         return;

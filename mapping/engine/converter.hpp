@@ -16,6 +16,9 @@ struct ConvertOptions {
   std::string received_at;  // Provenance.recorded and Bundle.timestamp (FHIR instant); default: MSH-7
   std::string sender_ods;   // the sender's organisation from its credential: the Provenance agent's onBehalfOf
   const AuthorityTable* authorities = nullptr;  // the node's own assigning authority -> URI table (converters.hl7v2)
+  // The node traces patients (docs/MATCHING.md): an NHS number failing Modulus 11 is taken as
+  // missing, with a warning, instead of refusing the message.
+  bool trace_invalid_nhs_number = false;
 };
 
 struct Conversion {

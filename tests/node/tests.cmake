@@ -61,3 +61,5 @@ set_tests_properties(node_v2_batches PROPERTIES TIMEOUT 60)
 add_test(NAME node_stu3_records COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_stu3_records.sh $<TARGET_FILE:hidewire>
          ${CMAKE_CURRENT_SOURCE_DIR}/data)
 set_tests_properties(node_stu3_records PROPERTIES TIMEOUT 60)
+add_test(NAME node_matching COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_matching.sh $<TARGET_FILE:hidewire>)
+set_tests_properties(node_matching PROPERTIES TIMEOUT 120)

@@ -35,6 +35,7 @@ int run_listen(const Args& args);
 int run_send(const Args& args);
 int run_node(const Args& args);
 int run_replay(const Args& args);
+int run_match(const Args& args);
 int run_token(const Args& args);
 int run_audit(const Args& args);
 int run_record(const Args& args);

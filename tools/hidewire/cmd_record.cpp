@@ -5,38 +5,15 @@
 // need not be on the command line.
 #include <curl/curl.h>
 
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <string>
 
 #include "auth/claims.hpp"
 #include "fhir/json_escape.hpp"
 #include "fhir/nhs_number.hpp"
-#include "tools/hidewire/cli.hpp"
+#include "tools/hidewire/admin_client.hpp"
 
 namespace hidewire::cli {
-namespace {
-
-std::size_t collect(char* p, std::size_t s, std::size_t n, void* out) {
-  static_cast<std::string*>(out)->append(p, s * n);
-  return s * n;
-}
-
-bool read_token(std::string& token, std::string& error) {
-  if (token == "-") {
-    std::getline(std::cin, token);
-  } else if (!token.empty() && token[0] == '@') {
-    std::ifstream in(token.substr(1));
-    if (!in) return error = "cannot read " + token.substr(1), false;
-    token.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
-  if (token.empty()) return error = "the token is empty", false;
-  return true;
-}
-
-}  // namespace
 
 int run_record(const Args& args) {
   std::string nhs, purpose, token, url = "http://127.0.0.1:8080", cacert, cert, key, request_id;
@@ -101,7 +78,7 @@ int run_record(const Args& args) {
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, curl_collect);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);

@@ -134,9 +134,20 @@ int run_node(const Args& args) {
         if (!ok) log::error("audit: journalled messages not audited yet (they will be at the next start)", {{"error", error}});
       });
     });
+    // Patients without a valid NHS number: traced, or held for an operator (docs/MATCHING.md).
+    std::unique_ptr<node::PatientTracing> tracing;
+    if (cfg.matching.enabled) {
+      std::vector<std::unique_ptr<matching::PatientIndex>> indexes;
+      for (const node::PatientIndexBuilder& b : cfg.matching.indexes) indexes.push_back(b(storage));
+      std::string names;
+      for (const auto& i : indexes) names += (names.empty() ? "" : ", ") + i->name();
+      tracing = std::make_unique<node::PatientTracing>(std::move(indexes), cfg.matching.thresholds, cfg.matching.local_system);
+      log::info("matching: patients without a valid NHS number are traced against " + names);
+    }
     // A replay converts as the journalled sender, with what its credential is granted now.
     node::Intake intake(group, converter_of, {cfg.convert_threads, cfg.inline_convert_bytes,
-                                              [&cfg](const node::Caller& c) { return node::configured_write_types(cfg.auth, c); }});
+                                              [&cfg](const node::Caller& c) { return node::configured_write_types(cfg.auth, c); },
+                                              tracing.get()});
     std::vector<std::unique_ptr<node::Source>> sources;
     AuditedAuthentication source_auth(authenticator, *audit, cfg.ods_code, cfg.name);
     // However this scope ends, sources stop taking messages and the group commit stops (answering

@@ -60,6 +60,7 @@ class Hl7v2Converter final : public node::Converter {
       mapping::ConvertOptions opts;
       if (info.caller && info.caller->kind != node::Caller::Kind::Anonymous) opts.sender_ods = info.caller->ods_code;
       opts.authorities = &authorities_;
+      opts.trace_invalid_nhs_number = info.trace_patients;
       mapping::Conversion c = mapping::convert(*msg, mapping::MapSet::builtin(), opts);
       out.status = c.ok ? node::Conversion::Status::Converted : node::Conversion::Status::Refused;
       out.bundle_json = std::move(c.bundle_json);

@@ -1,0 +1,1 @@
+hw_plugin(hidewire_patient_index_pds SOURCES pds_index.cpp LIBS hidewire_federation hidewire_matching)

@@ -1,0 +1,1 @@
+hw_plugin(hidewire_patient_index_store SOURCES store_index.cpp LIBS hidewire_plugin_common hidewire_matching SQLite::SQLite3)

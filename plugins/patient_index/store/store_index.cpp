@@ -1,0 +1,87 @@
+#include "plugins/patient_index/store/store_index.hpp"
+
+#include <rapidjson/document.h>
+
+#include <mutex>
+
+#include "plugins/common/sqlite.hpp"
+
+namespace hidewire::plugins::store_index {
+namespace {
+
+// Its own connection to the store's file (WAL: it reads beside the store's writer, never waits
+// for it). A Patient written behind the ACK of the message before may not be there yet.
+class StorePatientIndex final : public matching::PatientIndex {
+ public:
+  StorePatientIndex(const std::string& path, std::size_t max) : max_(static_cast<std::int64_t>(max)) {
+    db_ = sqlite::open_private(path, "patient index");
+    sqlite3_busy_timeout(db_, 5000);
+    stmts_ = std::make_unique<sqlite::StmtCache>(db_);
+    // The store keeps bodies in `history` (made by the store, which starts first): indexed for
+    // this blocking key; `resources` says which version is current.
+    sqlite::exec(db_, "CREATE INDEX IF NOT EXISTS patients_by_birth_date ON history(json_extract(json, '$.birthDate')) WHERE type = 'Patient';");
+  }
+  ~StorePatientIndex() override {
+    stmts_.reset();
+    sqlite3_close(db_);
+  }
+
+  std::vector<matching::Candidate> candidates(const matching::Demographics& q) const override {
+    std::vector<matching::Candidate> out;
+    if (q.birth_date.empty()) return out;  // no blocking key: nobody is compared (the message is held)
+    std::string transposed = matching::transposed_birth_date(q.birth_date);
+    std::lock_guard lock(mu_);
+    try {
+      sqlite::Stmt s(*stmts_,
+                     "SELECT h.id, h.json FROM history h JOIN resources r ON r.type = h.type AND r.id = h.id AND r.version = h.version"
+                     " WHERE h.type = 'Patient' AND r.deleted = 0 AND json_extract(h.json, '$.birthDate') IN (?1, ?2) ORDER BY h.id LIMIT ?3");
+      s.bind(1, q.birth_date).bind(2, transposed.empty() ? q.birth_date : transposed).bind(3, max_);
+      read(s, out);
+    } catch (const std::exception& e) {
+      throw matching::IndexUnavailable(std::string("the store could not be read: ") + e.what());
+    }
+    return out;
+  }
+  std::vector<matching::Candidate> by_identifier(const std::string& system, const std::string& value) const override {
+    std::vector<matching::Candidate> out;
+    std::lock_guard lock(mu_);
+    try {
+      sqlite::Stmt s(*stmts_,
+                     "SELECT h.id, h.json FROM identifiers i JOIN resources r ON r.type = i.type AND r.id = i.id"
+                     " JOIN history h ON h.type = r.type AND h.id = r.id AND h.version = r.version"
+                     " WHERE i.value = ?1 AND i.system = ?2 AND i.type = 'Patient' AND r.deleted = 0 LIMIT ?3");
+      s.bind(1, value).bind(2, system).bind(3, max_);
+      read(s, out);
+    } catch (const std::exception& e) {
+      throw matching::IndexUnavailable(std::string("the store could not be read: ") + e.what());
+    }
+    return out;
+  }
+  std::string name() const override { return "store"; }
+
+ private:
+  void read(sqlite::Stmt& s, std::vector<matching::Candidate>& out) const {
+    while (s.step()) {
+      rapidjson::Document d;
+      std::string json = s.text(1);
+      if (d.Parse(json.c_str()).HasParseError()) continue;
+      out.push_back({matching::demographics_of(d), false, name(), "Patient/" + s.text(0)});
+    }
+  }
+
+  sqlite3* db_ = nullptr;
+  std::unique_ptr<sqlite::StmtCache> stmts_;
+  std::int64_t max_;
+  mutable std::mutex mu_;
+};
+
+}  // namespace
+
+node::PatientIndexBuilder factory(node::ConfigReader& r) {
+  Settings s;
+  r.str("path", s.path);
+  r.num("max_candidates", s.max_candidates, 1, 100000);
+  return [s](const node::StorageContext& ctx) { return std::make_unique<StorePatientIndex>(ctx.under(s.path), s.max_candidates); };
+}
+
+}  // namespace hidewire::plugins::store_index

@@ -1,0 +1,4 @@
+hw_add_test(test_matching_normalise SOURCES matching/test_normalise.cpp LIBS hidewire_matching)
+hw_add_test(test_matching_decide SOURCES matching/test_decide.cpp LIBS hidewire_matching)
+hw_add_test(test_matching_indexes SOURCES matching/test_indexes.cpp LIBS hidewire_plugins hidewire_http)
+target_include_directories(test_matching_indexes PRIVATE ${PROJECT_SOURCE_DIR})
