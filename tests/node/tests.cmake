@@ -57,3 +57,7 @@ set_tests_properties(node_api_write_audit PROPERTIES TIMEOUT 60)
 # HL7 v2 batches (FHS/BHS ... BTS/FTS) over MLLP and the file drop: each message journalled, answered, replayable.
 add_test(NAME node_v2_batches COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_v2_batches.sh $<TARGET_FILE:hidewire>)
 set_tests_properties(node_v2_batches PROPERTIES TIMEOUT 60)
+# Ambulance ePR reports from a file drop routed to the receiving A&E's node by its ODS code.
+add_test(NAME node_ambulance_handover COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_ambulance_handover.sh $<TARGET_FILE:hidewire>
+         ${CMAKE_CURRENT_SOURCE_DIR}/data/ambulance)
+set_tests_properties(node_ambulance_handover PROPERTIES TIMEOUT 120)

@@ -114,7 +114,8 @@ struct Poller : std::enable_shared_from_this<Poller> {
         });
         continue;
       }
-      const node::Responder& responder = format == "fhir" ? static_cast<const node::Responder&>(fhir) : v2;
+      // HL7 v2 is answered with an ACK; FHIR and the other formats (ambulance ePR reports) with an OperationOutcome.
+      const node::Responder& responder = format == "hl7v2" ? static_cast<const node::Responder&>(v2) : fhir;
       channel.submit(std::move(text), format, who->caller, responder, [self = shared_from_this(), inflight](const Outcome& o, const std::string&) {
         bool ok = o.kind == Outcome::Kind::Accepted || (o.kind == Outcome::Kind::Duplicate && o.first_status != "rejected");
         // Not stored (a full disk): left in the folder, taken again at the next poll.
