@@ -81,6 +81,8 @@ TEST_CASE("every report of the corpus converts to a valid transaction Bundle") {
     CHECK(eval(c.bundle, "entry.resource.ofType(Encounter).class.code") == Strings{"EMER"});
     CHECK(eval(c.bundle, "entry.resource.ofType(Provenance).entity.what.identifier.value") == Strings{c.conv.control_id});
     CHECK(c.conv.sender == "RX9");
+    CHECK(eval(c.bundle, "entry.where(fullUrl.startsWith('urn:uuid:') and fullUrl.length() = 45).count()") ==
+          eval(c.bundle, "entry.count()"));
     // Every resource but the Provenance and the service's Organization is about the patient.
     CHECK(eval(c.bundle, "entry.resource.where((ofType(Observation) or ofType(Condition) or ofType(Flag) or ofType(Encounter)) "
                          "and subject.reference.empty()).count()") == Strings{"0"});
@@ -225,6 +227,8 @@ TEST_CASE("malformed reports are refused with a clear reason") {
   std::string why = errors(bad.conv.diagnostics);
   CHECK(why.find("Incident/Times/OnScene: '31/13/2026 25:19' is not a date and time in the form dd/MM/yyyy HH:mm:ss") != std::string::npos);
   CHECK(why.find("VitalSigns/Set[1]/HR: pulse 'fast' is not a number") != std::string::npos);
+  std::string all = fhir::to_operation_outcome_json(bad.conv.diagnostics);
+  CHECK(all.find("differs from") == std::string::npos);  // a part that could not be scored is no disagreement
 
   CHECK(convert_text("MSH|^~\\&|not an ePR").conv.status == Status::Unreadable);
   Converted other = convert_text(R"({"resourceType": "Patient"})");

@@ -38,6 +38,11 @@ int run_replay(const Args& args);
 int run_token(const Args& args);
 int run_audit(const Args& args);
 int run_record(const Args& args);
+// hidewire convert --from ambulance: an ePR handover report (JSON or XML) through the ambulance converter.
+int convert_ambulance(std::string_view file, std::string_view to, std::string_view out_path, const fhir::WriteOptions& wopts,
+                      const fhir::ParseLimits& limits);
+// Reads a converter's Bundle, validates it (issues on standard error), writes it as `to`; the exit code.
+int emit_bundle(const std::string& bundle_json, std::string_view to, std::string_view out_path, const fhir::WriteOptions& wopts);
 int convert_hl7v2(std::string_view file, std::string_view to, std::string_view out_path, const fhir::WriteOptions& wopts,
                   const fhir::ParseLimits& limits);
 

@@ -1,4 +1,4 @@
-// hidewire convert [--from fhir|hl7v2] --to json|xml [--pretty] [-o OUT] [--max-bytes N] [--max-depth N] FILE
+// hidewire convert [--from fhir|hl7v2|ambulance] --to json|xml [--pretty] [-o OUT] [--max-bytes N] [--max-depth N] FILE
 // Refuses (exit 1, OperationOutcome on stderr) when the reader found structural problems,
 // because then the output could not say the same as the input.
 #include <iostream>
@@ -36,11 +36,11 @@ int run_convert(const Args& args) {
       return kUsage;
     }
   }
-  if (!from.empty() && from != "hl7v2" && from != "fhir") {
-    std::cerr << "hidewire convert: --from must be hl7v2 or fhir, not '" << from << "'\n";
+  if (!from.empty() && from != "hl7v2" && from != "fhir" && from != "ambulance") {
+    std::cerr << "hidewire convert: --from must be hl7v2, ambulance or fhir, not '" << from << "'\n";
     return kUsage;
   }
-  if (from == "hl7v2") {
+  if (from == "hl7v2" || from == "ambulance") {
     if (to.empty()) to = "json";
     if (to != "json" && to != "xml") {
       std::cerr << "hidewire convert: --to must be json or xml\n";
@@ -50,7 +50,7 @@ int run_convert(const Args& args) {
       std::cerr << "hidewire convert: no input file (use - for standard input)\n";
       return kUsage;
     }
-    return convert_hl7v2(file, to, out_path, wopts, limits);
+    return from == "hl7v2" ? convert_hl7v2(file, to, out_path, wopts, limits) : convert_ambulance(file, to, out_path, wopts, limits);
   }
   if (to != "json" && to != "xml") {
     std::cerr << "hidewire convert: --to json or --to xml is required\n";

@@ -34,11 +34,16 @@ int convert_hl7v2(std::string_view file, std::string_view to, std::string_view o
     std::cerr << "hidewire convert: " << file << ": not converted (" << conv.diagnostics.error_count() << " errors)\n";
     return kInvalid;
   }
-  // The Bundle goes through the same reader and validator as any FHIR input.
+  return emit_bundle(conv.bundle_json, to, out_path, wopts);
+}
+
+// A converter's Bundle through the same reader and validator as any FHIR input, then written out.
+int emit_bundle(const std::string& bundle_json, std::string_view to, std::string_view out_path, const fhir::WriteOptions& wopts) {
+  std::string error;
   const fhir::Schema& schema = fhir::Schema::r4();
   fhir::Node bundle;
   fhir::Diagnostics diags;
-  if (!fhir::parse_json(conv.bundle_json, schema, bundle, diags)) {
+  if (!fhir::parse_json(bundle_json, schema, bundle, diags)) {
     std::cerr << "hidewire convert: internal error: the Bundle is not readable: " << diags.issues().front().message << "\n";
     return 70;
   }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "fhir/clock.hpp"
 #include "node/intake.hpp"
 #include "plugins/converters/ambulance/epr_bundle.hpp"
 
@@ -78,7 +79,8 @@ class AmbulanceConverter final : public node::Converter {
       return;
     }
     BundleOptions opts;
-    opts.received_at = info.received_at;
+    // Tools and tests may not say when it arrived: now, as the intake would.
+    opts.received_at = info.received_at.empty() ? fhir::utc_now_instant() : info.received_at;
     if (caller && caller->kind != node::Caller::Kind::Anonymous) opts.sender_ods = caller->ods_code;
     opts.control_id = out.control_id;
     opts.agent = info.channel.empty() ? map.name + " ePR" : "source " + info.channel + " (" + map.name + " ePR)";

@@ -71,7 +71,7 @@ void Ctx::link(J& res, const char* subject_path, const char* encounter_path) {
 }
 
 int Ctx::add(const std::string& type, J res, Write how) {
-  entries.push_back(Entry{type, std::move(res), "urn:uuid:" + build::stable_uuid(opts.control_id, entries.size()), how});
+  entries.push_back(Entry{type, std::move(res), build::stable_uuid(opts.control_id, entries.size()), how});
   return static_cast<int>(entries.size()) - 1;
 }
 

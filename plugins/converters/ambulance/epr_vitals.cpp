@@ -81,7 +81,10 @@ void add_set(Ctx& c, const Fields& set, std::size_t n) {
       continue;
     }
     std::string num = c.number(*v, key);
-    if (num.empty()) continue;
+    if (num.empty()) {
+      all_scored = false;
+      continue;
+    }
     const ObservationDef& def = c.codes.observations.at(key);
     J o = base(c, def, def.code, when, prefix + key);
     o.AddMember("valueQuantity", c.quantity(num, def.unit, def.ucum), c.a());
