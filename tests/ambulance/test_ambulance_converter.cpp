@@ -14,6 +14,7 @@
 #include "node/caller.hpp"
 #include "plugins/registry.hpp"
 #include "tests/fhir/test_support.hpp"
+#include "tests/profiles/uk_core_support.hpp"
 
 using namespace hidewire;
 using Status = node::Conversion::Status;
@@ -77,6 +78,11 @@ TEST_CASE("every report of the corpus converts to a valid transaction Bundle") {
     Converted c = convert_text(hw_test::read_file(f));
     REQUIRE_MESSAGE(c.conv.status == Status::Converted, errors(c.conv.diagnostics));
     CHECK_MESSAGE(c.validation.error_count() == 0, errors(c.validation));
+    // And against UK Core: each resource's meta.profile (the vital signs, ACVPU, NEWS2) and the
+    // UK Core encounter transport extension.
+    fhir::Diagnostics uk;
+    profiles::validate_profiles(c.bundle, {}, hw_test::uk_core(), uk);
+    CHECK_MESSAGE(uk.error_count() == 0, errors(uk));
     CHECK(eval(c.bundle, "type") == Strings{"transaction"});
     CHECK(eval(c.bundle, "entry.resource.ofType(Encounter).class.code") == Strings{"EMER"});
     CHECK(eval(c.bundle, "entry.resource.ofType(Provenance).entity.what.identifier.value") == Strings{c.conv.control_id});
@@ -103,7 +109,8 @@ TEST_CASE("NEWS2 of 7 (JSON vendor): vital signs as UK Core and R4 code them, th
   CHECK(eval(b, "entry.resource.ofType(Patient).address.postalCode") == Strings{"NG9 1EJ"});
   // Two observation sets: each parameter twice.
   CHECK(obs(b, "9279-1") == Strings{"24", "22"});
-  CHECK(obs(b, "59408-5") == Strings{"94", "96"});
+  CHECK(obs(b, "2708-6") == Strings{"94", "96"});  // UK Core: one LOINC coding, 2708-6 (docs/AMBULANCE.md)
+  CHECK(obs(b, "2708-6", "value.unit") == Strings{"percent", "percent"});
   CHECK(obs(b, "8867-4") == Strings{"105", "98"});
   CHECK(obs(b, "8310-5") == Strings{"38.4", "38.1"});
   CHECK(obs(b, "8310-5", "value.code") == Strings{"Cel", "Cel"});

@@ -53,6 +53,7 @@ ObservationDef observation(const J& v, const std::string& at) {
   d.category = text(v, "category", at);
   d.unit = text(v, "unit", at);
   d.ucum = text(v, "ucum", at);
+  d.text = text(v, "text", at);
   d.value_table = text(v, "value_table", at);
   d.code_table = text(v, "code_table", at);
   if (auto c = v.FindMember("code"); c != v.MemberEnd()) {

@@ -18,6 +18,7 @@ struct Coding {
 struct ObservationDef {
   std::string profile, category, unit, ucum;
   std::vector<Coding> code;
+  std::string text;         // code.text, where a profile slices on it (blood pressure components)
   std::string value_table;  // the value is a coded word of this table (ACVPU)
   std::string code_table;   // the code itself is chosen by the value (air or oxygen)
   std::map<std::string, ObservationDef> components;  // blood pressure: systolic, diastolic

@@ -46,7 +46,8 @@ J base(Ctx& c, const ObservationDef& def, const std::vector<Coding>& code, const
 J score_component(Ctx& c, const Coding& code, int points) {
   J comp(rapidjson::kObjectType);
   comp.AddMember("code", c.codeable({code}, ""), c.a());
-  comp.AddMember("valueQuantity", c.quantity(std::string(fhir::json::kRawNumber) + std::to_string(points), "score", "{score}"), c.a());
+  const ObservationDef& total = c.codes.observations.at("news2_total");
+  comp.AddMember("valueQuantity", c.quantity(std::string(fhir::json::kRawNumber) + std::to_string(points), total.unit, total.ucum), c.a());
   return comp;
 }
 
@@ -110,7 +111,7 @@ void add_set(Ctx& c, const Fields& set, std::size_t n) {
       if (num.empty()) continue;
       const ObservationDef& cd = def.components.at(name);
       J comp(rapidjson::kObjectType);
-      comp.AddMember("code", c.codeable(cd.code, ""), c.a());
+      comp.AddMember("code", c.codeable(cd.code, cd.text), c.a());
       comp.AddMember("valueQuantity", c.quantity(num, cd.unit, cd.ucum), c.a());
       comps.PushBack(comp, c.a());
     }
