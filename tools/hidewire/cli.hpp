@@ -38,13 +38,11 @@ int run_replay(const Args& args);
 int run_token(const Args& args);
 int run_audit(const Args& args);
 int run_record(const Args& args);
-// hidewire convert --from ambulance: an ePR handover report (JSON or XML) through the ambulance converter.
-int convert_ambulance(std::string_view file, std::string_view to, std::string_view out_path, const fhir::WriteOptions& wopts,
-                      const fhir::ParseLimits& limits);
+// hidewire convert --from hl7v2|ambulance: one message through its converter, the Bundle validated and written.
+int convert_message(std::string_view from, std::string_view file, std::string_view to, std::string_view out_path,
+                    const fhir::WriteOptions& wopts, const fhir::ParseLimits& limits);
 // Reads a converter's Bundle, validates it (issues on standard error), writes it as `to`; the exit code.
 int emit_bundle(const std::string& bundle_json, std::string_view to, std::string_view out_path, const fhir::WriteOptions& wopts);
-int convert_hl7v2(std::string_view file, std::string_view to, std::string_view out_path, const fhir::WriteOptions& wopts,
-                  const fhir::ParseLimits& limits);
 
 // Reads a file ("-" for standard input) refusing anything over max_bytes; on failure returns
 // nullopt and sets `error` to a message naming the file.

@@ -50,7 +50,7 @@ int run_convert(const Args& args) {
       std::cerr << "hidewire convert: no input file (use - for standard input)\n";
       return kUsage;
     }
-    return from == "hl7v2" ? convert_hl7v2(file, to, out_path, wopts, limits) : convert_ambulance(file, to, out_path, wopts, limits);
+    return convert_message(from, file, to, out_path, wopts, limits);
   }
   if (to != "json" && to != "xml") {
     std::cerr << "hidewire convert: --to json or --to xml is required\n";

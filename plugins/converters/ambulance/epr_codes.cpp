@@ -4,31 +4,16 @@
 
 #include <cstdlib>
 
-#include "plugins/converters/ambulance/epr_map.hpp"
+#include "plugins/converters/ambulance/map_json.hpp"
 
 namespace hidewire::plugins::ambulance {
 namespace {
 
 using J = rapidjson::Value;
 
-const J& member(const J& o, const char* key, const std::string& at) {
-  auto it = o.FindMember(key);
-  if (it == o.MemberEnd()) throw MapError(at + "." + key + ": required");
-  return it->value;
-}
-std::string text(const J& o, const char* key, const std::string& at, bool required = false) {
-  auto it = o.FindMember(key);
-  if (it == o.MemberEnd()) {
-    if (required) throw MapError(at + "." + key + ": required");
-    return {};
-  }
-  if (!it->value.IsString()) throw MapError(at + "." + key + ": expected a string");
-  return it->value.GetString();
-}
-
 Coding coding(const J& v, const std::string& at) {
   if (!v.IsObject()) throw MapError(at + ": expected a coding {system, code, display}");
-  Coding c{text(v, "system", at), text(v, "code", at, true), text(v, "display", at), text(v, "conveyed", at) == "true"};
+  Coding c{map_string(v, "system", at), map_string(v, "code", at, true), map_string(v, "display", at), map_string(v, "conveyed", at) == "true"};
   return c;
 }
 
@@ -49,13 +34,13 @@ std::vector<std::pair<std::optional<double>, int>> bands(const J& o, const char*
 ObservationDef observation(const J& v, const std::string& at) {
   if (!v.IsObject()) throw MapError(at + ": expected an object");
   ObservationDef d;
-  d.profile = text(v, "profile", at);
-  d.category = text(v, "category", at);
-  d.unit = text(v, "unit", at);
-  d.ucum = text(v, "ucum", at);
-  d.text = text(v, "text", at);
-  d.value_table = text(v, "value_table", at);
-  d.code_table = text(v, "code_table", at);
+  d.profile = map_string(v, "profile", at);
+  d.category = map_string(v, "category", at);
+  d.unit = map_string(v, "unit", at);
+  d.ucum = map_string(v, "ucum", at);
+  d.text = map_string(v, "text", at);
+  d.value_table = map_string(v, "value_table", at);
+  d.code_table = map_string(v, "code_table", at);
   if (auto c = v.FindMember("code"); c != v.MemberEnd()) {
     if (!c->value.IsArray()) throw MapError(at + ".code: expected an array of codings");
     for (rapidjson::SizeType i = 0; i < c->value.Size(); ++i) d.code.push_back(coding(c->value[i], at + ".code[" + std::to_string(i) + "]"));
@@ -96,19 +81,18 @@ std::string Codes::system(const std::string& name, const std::string& ods) const
 
 Codes load_codes(const std::string& json, const std::string& source) {
   rapidjson::Document doc;
-  doc.Parse(json.c_str());
-  if (doc.HasParseError() || !doc.IsObject()) throw MapError(source + ": not a JSON object");
-  const std::string at = source + ": $";
+  std::string at;
+  parse_map_file(json, source, doc, at);
   Codes c;
-  for (auto& s : member(doc, "identifier_systems", at).GetObject()) c.systems[s.name.GetString()] = s.value.GetString();
+  for (auto& s : map_member(doc, "identifier_systems", at).GetObject()) c.systems[s.name.GetString()] = s.value.GetString();
   for (const char* need : {"incident", "patient", "staff", "hcpc"})
     if (!c.systems.count(need)) throw MapError(at + ".identifier_systems." + need + ": required");
-  for (auto& o : member(doc, "observations", at).GetObject())
+  for (auto& o : map_member(doc, "observations", at).GetObject())
     c.observations[o.name.GetString()] = observation(o.value, at + ".observations." + o.name.GetString());
-  for (auto& s : member(doc, "news2", at).GetObject()) {
+  for (auto& s : map_member(doc, "news2", at).GetObject()) {
     std::string sat = at + ".news2." + s.name.GetString();
     ScoreDef d;
-    d.code = coding(member(s.value, "code", sat), sat + ".code");
+    d.code = coding(map_member(s.value, "code", sat), sat + ".code");
     d.bands = bands(s.value, "bands", sat);
     d.bands_on_oxygen = bands(s.value, "bands_on_oxygen", sat);
     if (auto p = s.value.FindMember("points"); p != s.value.MemberEnd())
@@ -116,7 +100,7 @@ Codes load_codes(const std::string& json, const std::string& source) {
     if (d.bands.empty() && d.points.empty()) throw MapError(sat + ": needs bands or points");
     c.news2[s.name.GetString()] = std::move(d);
   }
-  for (auto& t : member(doc, "tables", at).GetObject())
+  for (auto& t : map_member(doc, "tables", at).GetObject())
     for (auto& w : t.value.GetObject())
       c.tables[t.name.GetString()][w.name.GetString()] = coding(w.value, at + ".tables." + t.name.GetString() + "." + w.name.GetString());
   for (const char* need : {"respiratory_rate", "spo2", "pulse", "temperature", "blood_pressure", "acvpu", "supplemental_oxygen", "news2_total"})

@@ -8,6 +8,7 @@
 
 #include "fhir/primitives.hpp"
 #include "mapping/engine/datatypes.hpp"
+#include "plugins/converters/ambulance/map_json.hpp"
 
 namespace hidewire::plugins::ambulance {
 namespace {
@@ -33,16 +34,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string str_member(const rapidjson::Value& o, const char* key, const std::string& at, bool required) {
-  auto it = o.FindMember(key);
-  if (it == o.MemberEnd()) {
-    if (required) throw MapError(at + "." + key + ": required");
-    return {};
-  }
-  if (!it->value.IsString()) throw MapError(at + "." + key + ": expected a string");
-  return it->value.GetString();
-}
-
 FieldSpec field_spec(const std::string& key, const rapidjson::Value& v, const std::string& at, const VendorMap& m) {
   FieldSpec f;
   f.key = key;
@@ -52,9 +43,9 @@ FieldSpec field_spec(const std::string& key, const rapidjson::Value& v, const st
     for (auto& mem : v.GetObject())
       if (std::string k = mem.name.GetString(); k != "path" && k != "values" && k != "date")
         throw MapError(at + "." + k + ": unknown key (path, values, date)");
-    f.path = str_member(v, "path", at, true);
-    f.values = str_member(v, "values", at, false);
-    f.date = str_member(v, "date", at, false);
+    f.path = map_string(v, "path", at, true);
+    f.values = map_string(v, "values", at, false);
+    f.date = map_string(v, "date", at, false);
     if (!f.values.empty() && !m.values.count(f.values)) throw MapError(at + ".values: no value table '" + f.values + "'");
   } else {
     throw MapError(at + ": expected a path or {path, values, date}");
@@ -161,19 +152,18 @@ Record VendorMap::apply(const TreeNode& root, fhir::Diagnostics& d) const {
 
 VendorMap load_vendor_map(const std::string& json, const std::string& source) {
   rapidjson::Document doc;
-  doc.Parse(json.c_str());
-  if (doc.HasParseError() || !doc.IsObject()) throw MapError(source + ": not a JSON object");
-  const std::string at = source + ": $";
+  std::string at;
+  parse_map_file(json, source, doc, at);
   static const std::set<std::string> kKeys = {"vendor", "format", "root", "schema_key", "schema_prefix", "fields", "lists", "values", "ignore", "notes"};
   for (auto& mem : doc.GetObject())
     if (!kKeys.count(mem.name.GetString())) throw MapError(at + "." + mem.name.GetString() + ": unknown key");
   VendorMap m;
-  m.name = str_member(doc, "vendor", at, true);
-  m.format = str_member(doc, "format", at, true);
+  m.name = map_string(doc, "vendor", at, true);
+  m.format = map_string(doc, "format", at, true);
   if (m.format != "json" && m.format != "xml") throw MapError(at + ".format: json or xml");
-  m.root = str_member(doc, "root", at, m.format == "xml");
-  m.key = str_member(doc, "schema_key", at, m.format == "json");
-  m.equals = str_member(doc, "schema_prefix", at, m.format == "json");
+  m.root = map_string(doc, "root", at, m.format == "xml");
+  m.key = map_string(doc, "schema_key", at, m.format == "json");
+  m.equals = map_string(doc, "schema_prefix", at, m.format == "json");
   if (auto v = doc.FindMember("values"); v != doc.MemberEnd()) {
     if (!v->value.IsObject()) throw MapError(at + ".values: expected an object of tables");
     for (auto& t : v->value.GetObject()) {
@@ -202,7 +192,7 @@ VendorMap load_vendor_map(const std::string& json, const std::string& source) {
       if (!l.value.IsObject()) throw MapError(lat + ": expected {path, fields}");
       ListSpec spec;
       spec.key = key;
-      spec.path = str_member(l.value, "path", lat, true);
+      spec.path = map_string(l.value, "path", lat, true);
       auto lf = l.value.FindMember("fields");
       if (lf == l.value.MemberEnd() || !lf->value.IsObject()) throw MapError(lat + ".fields: required object");
       for (auto& f : lf->value.GetObject()) {

@@ -1,38 +1,72 @@
-// hidewire convert --from hl7v2 [--to json|xml] [--pretty] [-o OUT] FILE: one HL7 v2 message to a
-// FHIR R4 transaction Bundle, validated; the fields that were present but not mapped are listed
-// on standard error.
+// hidewire convert --from hl7v2|ambulance [--to json|xml] [--pretty] [-o OUT] FILE: one message
+// (an HL7 v2 message, an ambulance ePR handover report in any configured vendor's JSON or XML)
+// to a FHIR R4 transaction Bundle, validated; the parts that were present but not mapped, and
+// the conversion's issues, are listed on standard error.
 #include <iostream>
 
 #include "hl7v2/message.hpp"
 #include "fhir/validator.hpp"
 #include "fhirpath/invariants.hpp"
 #include "mapping/engine/converter.hpp"
+#include "plugins/registry.hpp"
 #include "tools/hidewire/cli.hpp"
 
 namespace hidewire::cli {
+namespace {
 
-int convert_hl7v2(std::string_view file, std::string_view to, std::string_view out_path, const fhir::WriteOptions& wopts,
-                  const fhir::ParseLimits& limits) {
+struct Converted {
+  int code = kOk;  // not kOk: not converted
+  std::string bundle_json;
+  std::vector<std::string> unmapped;
+  fhir::Diagnostics diagnostics;
+};
+
+Converted from_hl7v2(std::string_view file, const std::string& text) {
+  Converted c;
+  hl7v2::ParseError perr;
+  std::optional<hl7v2::Message> msg = hl7v2::parse(text, perr);
+  if (!msg) {
+    std::cerr << "hidewire convert: " << file << ": not a readable HL7 v2 message: " << perr.message
+              << (perr.segment ? " (segment " + std::to_string(perr.segment) + ")" : "") << "\n";
+    c.code = kUnreadable;
+    return c;
+  }
+  mapping::Conversion conv = mapping::convert(*msg);
+  c.code = conv.ok ? kOk : kInvalid;
+  c.bundle_json = std::move(conv.bundle_json);
+  c.unmapped = std::move(conv.unmapped);
+  c.diagnostics = std::move(conv.diagnostics);
+  return c;
+}
+
+Converted from_plugin(const std::string& format, const std::string& text) {
+  Converted c;
+  node::Conversion conv = plugins::make_converter(format)->convert(text, node::MessageInfo{"", format, "", "", nullptr});
+  c.code = conv.status == node::Conversion::Status::Converted ? kOk
+           : conv.status == node::Conversion::Status::Unreadable ? kUnreadable : kInvalid;
+  c.bundle_json = std::move(conv.bundle_json);
+  c.unmapped = std::move(conv.unmapped);
+  c.diagnostics = std::move(conv.diagnostics);
+  return c;
+}
+
+}  // namespace
+
+int convert_message(std::string_view from, std::string_view file, std::string_view to, std::string_view out_path,
+                    const fhir::WriteOptions& wopts, const fhir::ParseLimits& limits) {
   std::string error;
   std::optional<std::string> text = read_input(file, limits.max_bytes, error);
   if (!text) {
     std::cerr << "hidewire convert: " << error << "\n";
     return kUnreadable;
   }
-  hl7v2::ParseError perr;
-  std::optional<hl7v2::Message> msg = hl7v2::parse(*text, perr);
-  if (!msg) {
-    std::cerr << "hidewire convert: " << file << ": not a readable HL7 v2 message: " << perr.message
-              << (perr.segment ? " (segment " + std::to_string(perr.segment) + ")" : "") << "\n";
-    return kUnreadable;
-  }
-  mapping::Conversion conv = mapping::convert(*msg);
+  Converted conv = from == "hl7v2" ? from_hl7v2(file, *text) : from_plugin(std::string(from), *text);
   for (const std::string& u : conv.unmapped) std::cerr << "unmapped: " << u << "\n";
   for (const fhir::Issue& i : conv.diagnostics.issues())
     std::cerr << fhir::severity_name(i.severity) << " " << i.location << ": " << i.message << "\n";
-  if (!conv.ok) {
+  if (conv.code != kOk) {
     std::cerr << "hidewire convert: " << file << ": not converted (" << conv.diagnostics.error_count() << " errors)\n";
-    return kInvalid;
+    return conv.code;
   }
   return emit_bundle(conv.bundle_json, to, out_path, wopts);
 }
