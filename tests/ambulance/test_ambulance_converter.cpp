@@ -258,3 +258,21 @@ TEST_CASE("a sender may only send reports of its own ambulance service") {
   REQUIRE(ok.conv.status == Status::Converted);
   CHECK(eval(ok.bundle, "entry.resource.ofType(Provenance).agent.onBehalfOf.identifier.value") == Strings{"RX9"});
 }
+
+TEST_CASE("a corrected report sent again updates the first one's records instead of adding to them") {
+  std::string first = hw_test::read_file(hw_test::data_path("ambulance/clinix_sepsis_news7.json"));
+  std::string corrected = first;
+  corrected.replace(corrected.find("\"pulse\": 105"), 12, "\"pulse\": 108");
+  Converted a = convert_text(first), b = convert_text(corrected);
+  REQUIRE(a.conv.status == Status::Converted);
+  REQUIRE(b.conv.status == Status::Converted);
+  CHECK(a.conv.control_id != b.conv.control_id);  // another message...
+  // ...keyed to the same records: every entry but the Provenance has the same conditional URL.
+  const std::string key = "entry.where((resource is Provenance).not())"
+                          ".select(request.method & ' ' & request.url & iif(request.ifNoneExist.exists(), ' ' & request.ifNoneExist, ''))";
+  Strings keys = eval(a.bundle, key);
+  CHECK(keys == eval(b.bundle, key));
+  CHECK(std::none_of(keys.begin(), keys.end(), [](const std::string& k) { return k.rfind("POST Observation", 0) == 0 && k.find('|') == std::string::npos; }));
+  CHECK(std::count_if(keys.begin(), keys.end(), [](const std::string& k) { return k.find("Observation?identifier=") != std::string::npos; }) == 16);
+  CHECK(obs(b.bundle, "8867-4") == Strings{"108", "98"});
+}
