@@ -150,3 +150,15 @@ TEST_CASE("run: TLS files that cannot be used stop the node at start, named by t
   CHECK_MESSAGE(garbage.out.find("TLS certificate " + bad) != std::string::npos, garbage.out);
   CHECK(garbage.out.find("not usable PEM") != std::string::npos);
 }
+
+TEST_CASE("convert --from ambulance: an ePR report to a valid Bundle, unmapped items listed; a refused one exits 1 with why") {
+  Run ok = run("convert --from ambulance --to json " + hw_test::data_path("ambulance/clinix_sepsis_news7.json"));
+  CHECK_MESSAGE(ok.code == 0, ok.out);
+  CHECK(ok.out.find("unmapped: patient/religion") != std::string::npos);
+  CHECK(ok.out.find("\"code\":\"1104051000000101\"") != std::string::npos);
+  CHECK(ok.out.find("bundle error") == std::string::npos);
+  Run bad = run("convert --from ambulance --to json " + hw_test::data_path("ambulance/medaxis_bad_values.xml"));
+  CHECK(bad.code == 1);
+  CHECK_MESSAGE(bad.out.find("error VitalSigns/Set[1]/HR: pulse 'fast' is not a number") != std::string::npos, bad.out);
+  CHECK(run("convert --from ambulance " + hw_test::data_path("ambulance/clinix_truncated.json")).code == 3);
+}

@@ -63,3 +63,7 @@ add_test(NAME node_stu3_records COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_stu
 set_tests_properties(node_stu3_records PROPERTIES TIMEOUT 60)
 add_test(NAME node_matching COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_matching.sh $<TARGET_FILE:hidewire>)
 set_tests_properties(node_matching PROPERTIES TIMEOUT 120)
+# Ambulance ePR reports from a file drop routed to the receiving A&E's node by its ODS code.
+add_test(NAME node_ambulance_handover COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_ambulance_handover.sh $<TARGET_FILE:hidewire>
+         ${CMAKE_CURRENT_SOURCE_DIR}/data/ambulance)
+set_tests_properties(node_ambulance_handover PROPERTIES TIMEOUT 120)

@@ -53,6 +53,15 @@ TEST_CASE("a minimal config gets the defaults") {
   CHECK(c.access);
   CHECK(c.converters.count("hl7v2") == 1);
   CHECK(c.converters.count("fhir") == 1);
+  CHECK(c.converters.count("ambulance") == 1);
+}
+
+TEST_CASE("converters.ambulance names only vendor maps it has") {
+  auto p = problems_of(R"({"node": {"name": "n", "ods_code": "RX9"}, "sources": [{"name": "s", "type": "file-drop", "directory": "/tmp/x", "format": "ambulance"}],
+    "converters": {"ambulance": {"vendors": ["clinix", "terrafix"], "colour": "red"}},
+    "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}})");
+  CHECK_MESSAGE(has(p, "$.converters.ambulance.vendors: no ePR vendor map named 'terrafix' (known: clinix, medaxis)"), p.size());
+  CHECK(std::any_of(p.begin(), p.end(), [](const std::string& l) { return l.rfind("$.converters.ambulance.colour", 0) == 0; }));
 }
 
 TEST_CASE("every problem is reported with its JSON path") {

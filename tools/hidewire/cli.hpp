@@ -39,14 +39,11 @@ int run_match(const Args& args);
 int run_token(const Args& args);
 int run_audit(const Args& args);
 int run_record(const Args& args);
-// convert --from hl7v2 | fhir-stu3, on the text read from `file`: an HL7 v2 message, or a GP
-// Connect structured record (FHIR STU3 Bundle), to an R4 transaction Bundle.
-int convert_hl7v2(const std::string& text, std::string_view file, std::string_view to, std::string_view out_path,
-                  const fhir::WriteOptions& wopts);
-int convert_stu3(const std::string& text, std::string_view file, std::string_view to, std::string_view out_path,
-                 const fhir::WriteOptions& wopts);
-// A converter's Bundle through the R4 reader and validator, written as JSON or XML; kInvalid on errors.
-int write_converted(const std::string& bundle_json, std::string_view to, std::string_view out_path, const fhir::WriteOptions& wopts);
+// hidewire convert --from hl7v2|fhir-stu3|ambulance: one message through its converter, the Bundle validated and written.
+int convert_message(std::string_view from, std::string_view file, std::string_view to, std::string_view out_path,
+                    const fhir::WriteOptions& wopts, const fhir::ParseLimits& limits);
+// Reads a converter's Bundle, validates it (issues on standard error), writes it as `to`; the exit code.
+int emit_bundle(const std::string& bundle_json, std::string_view to, std::string_view out_path, const fhir::WriteOptions& wopts);
 
 // Reads a file ("-" for standard input) refusing anything over max_bytes; on failure returns
 // nullopt and sets `error` to a message naming the file.

@@ -1,4 +1,4 @@
-// hidewire convert [--from fhir|hl7v2|fhir-stu3] --to json|xml [--pretty] [-o OUT] [--max-bytes N] [--max-depth N] FILE
+// hidewire convert [--from fhir|hl7v2|fhir-stu3|ambulance] --to json|xml [--pretty] [-o OUT] [--max-bytes N] [--max-depth N] FILE
 // Refuses (exit 1, OperationOutcome on stderr) when the reader found structural problems,
 // because then the output could not say the same as the input.
 #include <iostream>
@@ -37,11 +37,11 @@ int run_convert(const Args& args) {
     }
   }
   if (from == "stu3") from = "fhir-stu3";
-  if (!from.empty() && from != "hl7v2" && from != "fhir" && from != "fhir-stu3") {
-    std::cerr << "hidewire convert: --from must be hl7v2, fhir or fhir-stu3, not '" << from << "'\n";
+  if (!from.empty() && from != "hl7v2" && from != "fhir" && from != "fhir-stu3" && from != "ambulance") {
+    std::cerr << "hidewire convert: --from must be hl7v2, fhir, fhir-stu3 or ambulance, not '" << from << "'\n";
     return kUsage;
   }
-  if (from == "hl7v2" || from == "fhir-stu3") {
+  if (from == "hl7v2" || from == "fhir-stu3" || from == "ambulance") {
     if (to.empty()) to = "json";
     if (to != "json" && to != "xml") {
       std::cerr << "hidewire convert: --to must be json or xml\n";
@@ -51,13 +51,7 @@ int run_convert(const Args& args) {
       std::cerr << "hidewire convert: no input file (use - for standard input)\n";
       return kUsage;
     }
-    std::string error;
-    std::optional<std::string> text = read_input(file, limits.max_bytes, error);
-    if (!text) {
-      std::cerr << "hidewire convert: " << error << "\n";
-      return kUnreadable;
-    }
-    return from == "hl7v2" ? convert_hl7v2(*text, file, to, out_path, wopts) : convert_stu3(*text, file, to, out_path, wopts);
+    return convert_message(from, file, to, out_path, wopts, limits);
   }
   if (to != "json" && to != "xml") {
     std::cerr << "hidewire convert: --to json or --to xml is required\n";

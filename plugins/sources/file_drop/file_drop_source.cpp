@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <set>
 
 #include "api/write_rules.hpp"
 #include "fhir/codec.hpp"
@@ -120,6 +121,7 @@ struct Poller : std::enable_shared_from_this<Poller> {
         });
         continue;
       }
+      // HL7 v2 is answered with an ACK; FHIR and the other formats (ambulance ePR reports) with an OperationOutcome.
       const node::Responder& responder = format == "hl7v2" ? static_cast<const node::Responder&>(v2) : fhir;
       channel.submit(std::move(text), format, who->caller, responder, [self = shared_from_this(), inflight](const Outcome& o, const std::string&) {
         bool ok = o.kind == Outcome::Kind::Accepted || (o.kind == Outcome::Kind::Duplicate && o.first_status != "rejected");
@@ -182,8 +184,10 @@ node::SourceBuilder factory(node::ConfigReader& r) {
   Settings s;
   r.str("directory", s.directory, true);
   r.str("format", s.format);
-  if (!s.format.empty() && s.format != "hl7v2" && s.format != "fhir" && s.format != "fhir-stu3")
-    r.problem("format", "expected hl7v2, fhir or fhir-stu3 (or none: told from each file), got '" + s.format + "'");
+  // The formats whose converters the registry has (plugins/registry.cpp): a source cannot see it.
+  static const std::set<std::string> known = {"hl7v2", "fhir", "fhir-stu3", "ambulance"};
+  if (!s.format.empty() && !known.count(s.format))
+    r.problem("format", "expected hl7v2, fhir, fhir-stu3 or ambulance (or none: told from each file), got '" + s.format + "'");
   r.num("poll_ms", s.poll_ms, 10, 3600000);
   r.num("max_file_bytes", s.max_file_bytes, 1, 1LL << 31);
   r.str("system", s.system);
