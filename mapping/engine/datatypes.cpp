@@ -425,16 +425,31 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
   if (t == "OBX_VALUE") {
     std::string vt(m.piece(seg.field(2), 0, 1));
     if (vt == "NM" || vt == "SN") {
-      std::string v = fhir_decimal(m.piece(text, 0, vt == "SN" ? 2 : 1));
-      if (v.empty()) {  // "POSITIVE", "1e999", "0x1A": kept as the text that was sent
+      // A comparator is SN-1, or leads an NM value as UK labs send it ("<3", ">=90"); an SN
+      // range or ratio (SN-3 "-", ":", "/") is no single quantity: kept as text.
+      std::string_view num = m.piece(text, 0, vt == "SN" ? 2 : 1), cmp = vt == "SN" ? m.piece(text, 0, 1) : "";
+      if (vt == "NM")
+        for (std::string_view c : {"<=", ">=", "<", ">"})
+          if (num.starts_with(c)) {
+            cmp = c;
+            num.remove_prefix(c.size());
+            break;
+          }
+      if (cmp == "=") cmp = {};
+      bool comparable = cmp.empty() || cmp == "<" || cmp == "<=" || cmp == ">" || cmp == ">=";
+      bool single = vt != "SN" || (m.piece(text, 0, 3).empty() && m.piece(text, 0, 4).empty());
+      std::string v = comparable && single ? fhir_decimal(num) : std::string();
+      if (v.empty()) {  // "POSITIVE", "1e999", "0x1A", "1:128": kept as the text that was sent
+        std::string shown = vt == "SN" ? p.c(1) + p.c(2) + p.c(3) + p.c(4) : m.unescape(text);
         r.warning = "OBX-5 is not a number: '" + std::string(text) + "' (kept as text)";
         r.suffix = "String";
-        return done(str(m.unescape(text), a));
+        return done(str(shown, a));
       }
-      JsonValue q(rapidjson::kObjectType), num;
+      JsonValue q(rapidjson::kObjectType), number;
       std::string raw = kRawNumber + v;  // keeps the digits as sent: written as a JSON number
-      num.SetString(raw.c_str(), static_cast<rapidjson::SizeType>(raw.size()), a);
-      q.AddMember("value", num, a);
+      number.SetString(raw.c_str(), static_cast<rapidjson::SizeType>(raw.size()), a);
+      q.AddMember("value", number, a);
+      put(q, "comparator", cmp, a);
       std::string unit_code(m.piece(seg.field(6), 0, 1)), unit_text(m.piece(seg.field(6), 0, 2)), unit_sys(m.piece(seg.field(6), 0, 3));
       put(q, "unit", unit_text.empty() ? unit_code : unit_text, a);
       if (!unit_code.empty()) {
