@@ -52,7 +52,8 @@ class Builder {
     link(mm);
     if (mm.merge_patients) merge_patients();
     report_unmapped();
-    if (opts.received_at.empty() && message_time().empty())  // Provenance.recorded
+    message_time_ = message_time();
+    if (opts.received_at.empty() && message_time_.empty())  // Provenance.recorded
       out_.diagnostics.error("value", "MSH-7", "MSH-7 is not a readable timestamp: '" + std::string(m_.segments.front().field(7)) + "'");
     if (out_.diagnostics.has_errors()) return;
     out_.bundle_json = bundle(opts);
@@ -137,11 +138,9 @@ class Builder {
   // `only_missing`: a merged segment's defaults fill what the resource does not have yet.
   void apply_defaults(std::size_t entry, const std::string& segment, bool only_missing = false) {
     auto it = maps_.segments.find(segment);
-    if (it == maps_.segments.end() || it->second.defaults_json.empty()) return;
-    rapidjson::Document d(&a());
-    d.Parse(it->second.defaults_json.c_str());
+    if (it == maps_.segments.end() || !it->second.defaults) return;
     JsonValue& res = entries_[entry].res;
-    for (auto& m : d.GetObject())
+    for (auto& m : it->second.defaults->GetObject())
       if (!only_missing || !res.HasMember(m.name)) res.AddMember(JsonValue(m.name, a()), JsonValue(m.value, a()), a());
   }
 
@@ -324,7 +323,7 @@ class Builder {
 
   std::string bundle(const ConvertOptions& opts) {
     namespace build = fhir::build;
-    std::string when = opts.received_at.empty() ? message_time() : opts.received_at;
+    std::string when = opts.received_at.empty() ? message_time_ : opts.received_at;
     std::size_t prov = new_entry("Provenance");
     std::vector<std::string> targets;
     for (std::size_t i = 0; i < prov; ++i) targets.push_back(entries_[i].full_url);
@@ -355,7 +354,7 @@ class Builder {
   std::set<std::size_t> used_;
   std::map<std::size_t, const std::string*> used_map_;
   std::vector<std::pair<std::string, std::size_t>> reasons_;
-  std::string seed_, old_nhs_;
+  std::string seed_, old_nhs_, message_time_;
   bool update_patient_ = false;
   const AuthorityTable* authorities_ = nullptr;
 };
