@@ -10,10 +10,10 @@
 namespace hidewire::fhir::build {
 namespace {
 
-std::string hex(std::uint64_t v, int digits) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return std::string(buf + 16 - digits);
+std::string hex(std::uint64_t v, int digits) {  // lower case, zero-padded (snprintf was 5% of a conversion)
+  std::string out(static_cast<std::size_t>(digits), '0');
+  for (int i = digits - 1; i >= 0; --i, v >>= 4) out[static_cast<std::size_t>(i)] = "0123456789abcdef"[v & 15];
+  return out;
 }
 
 Json str(std::string_view s, Alloc& a) { return Json(s.data(), static_cast<rapidjson::SizeType>(s.size()), a); }

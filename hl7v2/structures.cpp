@@ -39,10 +39,10 @@ constexpr StructureText kStructures[] = {
                 "ORDER{ORC TIMING{TQ1 TQ2*}* OBR? NTE* CTD? DG1* OBSERVATION{OBX NTE*}* SPECIMEN{SPM OBX* CONTAINER{SAC OBX*}*}* "
                 "FT1* CTI* BLG?}+"},
     {"RDE_O11", "MSH SFT* NTE* PATIENT{PID PD1? NTE* PATIENT_VISIT{PV1 PV2?}? INSURANCE{IN1 IN2? IN3?}* GT1? AL1*}? "
-                "ORDER{ORC TIMING{TQ1 TQ2*}* RXO? NTE* RXR* RXC* RXE TIMING_ENCODED{TQ1 TQ2*}* RXR* RXC* "
+                "ORDER{ORC TIMING{TQ1 TQ2*}* RXO? NTE* RXR* RXC* RXE NTE* TIMING_ENCODED{TQ1 TQ2*}* RXR* RXC* "
                 "OBSERVATION{OBX NTE*}* FT1* BLG? CTI*}+"},
     {"RDS_O13", "MSH SFT* NTE* PATIENT{PID PD1? NTE* AL1* PATIENT_VISIT{PV1 PV2?}?}? "
-                "ORDER{ORC TIMING{TQ1 TQ2*}* RXO? NTE* RXR* RXC* RXE? TIMING_ENCODED{TQ1 TQ2*}* RXR* RXC* RXD NTE* RXR* RXC* "
+                "ORDER{ORC TIMING{TQ1 TQ2*}* RXO? NTE* RXR* RXC* RXE? NTE* TIMING_ENCODED{TQ1 TQ2*}* RXR* RXC* RXD NTE* RXR* RXC* "
                 "OBSERVATION{OBX NTE*}* FT1*}+"},
     {"VXU_V04", "MSH SFT* PID PD1? NK1* PATIENT{PV1 PV2?}? GT1* INSURANCE{IN1 IN2? IN3?}* "
                 "ORDER{ORC? TIMING{TQ1 TQ2*}* RXA RXR? OBSERVATION{OBX NTE*}*}*"},
@@ -207,8 +207,11 @@ void build_groups(Message& m) {
   }
   std::vector<std::string> known;
   collect_names(*def, known);
-  std::size_t pos = match(*def, m, 0, m.root, known);
-  for (; pos < m.segments.size(); ++pos) m.root.segments.push_back(pos);  // out of structure order: kept, not lost
+  // A segment out of structure order is kept at the top level, and matching starts again after
+  // it, so the groups that follow (the next ORDER...) are still found.
+  for (std::size_t pos = match(*def, m, 0, m.root, known); pos < m.segments.size();
+       pos = match(*def, m, pos + 1, m.root, known))
+    m.root.segments.push_back(pos);
 }
 
 }  // namespace hidewire::hl7v2

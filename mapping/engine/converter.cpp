@@ -52,6 +52,9 @@ class Builder {
     link(mm);
     if (mm.merge_patients) merge_patients();
     report_unmapped();
+    message_time_ = message_time();
+    if (opts.received_at.empty() && message_time_.empty())  // Provenance.recorded
+      out_.diagnostics.error("value", "MSH-7", "MSH-7 is not a readable timestamp: '" + std::string(m_.segments.front().field(7)) + "'");
     if (out_.diagnostics.has_errors()) return;
     out_.bundle_json = bundle(opts);
     out_.ok = true;
@@ -139,11 +142,9 @@ class Builder {
   // `only_missing`: a merged segment's defaults fill what the resource does not have yet.
   void apply_defaults(std::size_t entry, const std::string& segment, bool only_missing = false) {
     auto it = maps_.segments.find(segment);
-    if (it == maps_.segments.end() || it->second.defaults_json.empty()) return;
-    rapidjson::Document d(&a());
-    d.Parse(it->second.defaults_json.c_str());
+    if (it == maps_.segments.end() || !it->second.defaults) return;
     JsonValue& res = entries_[entry].res;
-    for (auto& m : d.GetObject())
+    for (auto& m : it->second.defaults->GetObject())
       if (!only_missing || !res.HasMember(m.name)) res.AddMember(JsonValue(m.name, a()), JsonValue(m.value, a()), a());
   }
 
@@ -316,9 +317,17 @@ class Builder {
     }
   }
 
+  // MSH-7 as an instant; a date alone (legal in v2) is taken as the start of that day.
+  std::string message_time() const {
+    std::string_view ts = m_.segments.front().field(7);
+    std::string t = v2_datetime(ts, true);
+    if (t.empty() && ts.size() == 8 && !v2_date(ts).empty()) t = v2_datetime(std::string(ts) + "0000", true);
+    return t;
+  }
+
   std::string bundle(const ConvertOptions& opts) {
     namespace build = fhir::build;
-    std::string when = opts.received_at.empty() ? v2_datetime(m_.segments.front().field(7), true) : opts.received_at;
+    std::string when = opts.received_at.empty() ? message_time_ : opts.received_at;
     std::size_t prov = new_entry("Provenance");
     std::vector<std::string> targets;
     for (std::size_t i = 0; i < prov; ++i) targets.push_back(entries_[i].full_url);
@@ -349,7 +358,7 @@ class Builder {
   std::set<std::size_t> used_;
   std::map<std::size_t, const std::string*> used_map_;
   std::vector<std::pair<std::string, std::size_t>> reasons_;
-  std::string seed_, old_nhs_;
+  std::string seed_, old_nhs_, message_time_;
   bool update_patient_ = false;
   const AuthorityTable* authorities_ = nullptr;
 };
@@ -371,8 +380,14 @@ Conversion convert(const hl7v2::Message& m, const MapSet& maps, const ConvertOpt
   // with its reason and can be replayed once the cause is fixed.
   std::string where;
   try {
-    std::string structure(hl7v2::canonical_structure(m.structure()));
-    const MessageMap* mm = maps.message(structure);
+    // The trigger event's own map first: a v2.5 structure is shared by events that make
+    // different resources (ADT_A39 is A40's merge and A41's account merge, ADT_A21 is A29's
+    // delete as well as A25's cancel), then the structure MSH-9.3 names.
+    std::string event(m.trigger_event());
+    const MessageMap* mm = nullptr;
+    if (!event.empty())
+      mm = maps.message(std::string(hl7v2::canonical_structure(std::string(m.message_code()) + "_" + event)));
+    if (!mm) mm = maps.message(std::string(hl7v2::canonical_structure(m.structure())));
     if (!mm) {
       out.diagnostics.error("not-supported", "MSH-9",
                             "message type " + std::string(m.message_code()) + "^" + std::string(m.trigger_event()) +

@@ -198,6 +198,7 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
   Converted r;
   Parts p{m, text};
   const std::string& t = f.type;
+  const Conv k = f.conv;
   auto done = [&](JsonValue v) {
     r.value = std::move(v);
     r.empty = false;
@@ -221,19 +222,19 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     r.warning = "code '" + code + "' is not in table " + f.table;
     return it->second.unknown;
   };
-  if (t == "ST" || t == "FT") return done(str(m.unescape(text), a));
-  if (t == "DT") {
+  if (k == Conv::ST || k == Conv::FT) return done(str(m.unescape(text), a));
+  if (k == Conv::DT) {
     std::string d = v2_date(text);
     if (d.empty()) { r.problem = "not a date: '" + std::string(text) + "'"; return r; }
     return done(str(d, a));
   }
-  if (t == "DTM" || t == "DTM_INSTANT") {
-    std::string d = v2_datetime(text, t == "DTM_INSTANT");
+  if (k == Conv::DTM || k == Conv::DTM_INSTANT) {
+    std::string d = v2_datetime(text, k == Conv::DTM_INSTANT);
     if (d.empty()) { r.problem = "not a timestamp: '" + std::string(text) + "'"; return r; }
     return done(str(d, a));
   }
-  if (t == "TQ_START" || t == "TQ_END") {
-    std::string_view ts = m.piece(text, 0, t == "TQ_START" ? 4 : 5);
+  if (k == Conv::TQ_START || k == Conv::TQ_END) {
+    std::string_view ts = m.piece(text, 0, k == Conv::TQ_START ? 4 : 5);
     std::string d = v2_datetime(ts, true);
     if (d.empty()) {
       if (!ts.empty()) r.problem = "not a timestamp: '" + std::string(ts) + "'";
@@ -241,7 +242,7 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     }
     return done(str(d, a));
   }
-  if (t == "NM_INT") {
+  if (k == Conv::NM_INT) {
     std::string v(text);
     if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos) { r.problem = "not a whole number: '" + v + "'"; return r; }
     int n = 0;
@@ -252,7 +253,7 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     }
     return done(JsonValue(n));
   }
-  if (t == "NM") {  // a decimal, its digits kept as sent (written as a JSON number)
+  if (k == Conv::NM) {  // a decimal, its digits kept as sent (written as a JSON number)
     std::string v = fhir_decimal(text);
     if (v.empty()) { r.problem = "not a number: '" + std::string(text) + "'"; return r; }
     std::string raw = kRawNumber + v;
@@ -260,19 +261,19 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     num.SetString(raw.c_str(), static_cast<rapidjson::SizeType>(raw.size()), a);
     return done(std::move(num));
   }
-  if (t == "CWE_TEXT") {  // a unit or a name: the text, else the code
+  if (k == Conv::CWE_TEXT) {  // a unit or a name: the text, else the code
     std::string_view s = m.piece(text, 0, 2).empty() ? m.piece(text, 0, 1) : m.piece(text, 0, 2);
     return done(str(m.unescape(s), a));
   }
-  if (t == "YN") {
+  if (k == Conv::YN) {
     if (text != "Y" && text != "N") { r.problem = "expected Y or N, got '" + std::string(text) + "'"; return r; }
     return done(JsonValue(text == "Y"));
   }
-  if (t == "ID" || t == "ID_CODING" || t == "ID_CODING_CC") {
+  if (k == Conv::ID || k == Conv::ID_CODING || k == Conv::ID_CODING_CC) {
     std::string system;
     std::string sent = m.unescape(m.piece(text, 0, 1));
     std::string code = table_code(sent, system);
-    if (t == "ID") {
+    if (k == Conv::ID) {
       if (code.empty()) {
         r.warning += ": left at its default";
         return r;
@@ -280,7 +281,7 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
       if (unknown) r.warning += ": '" + code + "' instead";
       return done(str(code, a));
     }
-    if (unknown && t == "ID_CODING_CC") {  // kept as the text that was sent
+    if (unknown && k == Conv::ID_CODING_CC) {  // kept as the text that was sent
       r.warning += ": kept as text";
       JsonValue cc(rapidjson::kObjectType);
       put(cc, "text", sent, a);
@@ -294,18 +295,18 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     JsonValue coding(rapidjson::kObjectType);
     put(coding, "system", system, a);
     put(coding, "code", code, a);
-    if (t == "ID_CODING") return done(std::move(coding));
+    if (k == Conv::ID_CODING) return done(std::move(coding));
     JsonValue cc(rapidjson::kObjectType), arr(rapidjson::kArrayType);
     arr.PushBack(coding, a);
     cc.AddMember("coding", arr, a);
     return done(std::move(cc));
   }
-  if (t == "CWE") {
+  if (k == Conv::CWE) {
     JsonValue cc = codeable(p, f.system, a, maps, authorities);
     if (cc.ObjectEmpty()) return r;
     return done(std::move(cc));
   }
-  if (t == "CX") {
+  if (k == Conv::CX) {
     JsonValue id(rapidjson::kObjectType);
     std::string value = p.c(1), authority = p.c(4, 1), type = p.c(5);
     std::string auth_uid = p.c(4, 2), auth_type = p.c(4, 3);
@@ -327,7 +328,7 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     put(id, "value", value, a);
     return done(std::move(id));
   }
-  if (t == "EI") {
+  if (k == Conv::EI) {
     JsonValue id(rapidjson::kObjectType);
     if (!f.id_type.empty()) {
       JsonValue cc(rapidjson::kObjectType), codings(rapidjson::kArrayType), c(rapidjson::kObjectType);
@@ -342,7 +343,7 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     put(id, "value", p.c(1), a);
     return done(std::move(id));
   }
-  if (t == "XPN") {
+  if (k == Conv::XPN) {
     JsonValue n(rapidjson::kObjectType);
     static const std::pair<const char*, const char*> kUse[] = {{"L", "official"}, {"D", "usual"}, {"M", "maiden"},
                                                                {"N", "nickname"}, {"A", "anonymous"}, {"B", "old"}};
@@ -357,8 +358,8 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     if (!p.c(4).empty()) { JsonValue suf(rapidjson::kArrayType); suf.PushBack(str(p.c(4), a), a); n.AddMember("suffix", suf, a); }
     return done(std::move(n));
   }
-  if (t == "XPN_TEXT") return done(str(person_display(p, 1, 2, 5), a));
-  if (t == "XAD") {
+  if (k == Conv::XPN_TEXT) return done(str(person_display(p, 1, 2, 5), a));
+  if (k == Conv::XAD) {
     JsonValue ad(rapidjson::kObjectType);
     static const std::pair<const char*, const char*> kUse[] = {{"H", "home"}, {"B", "work"}, {"C", "temp"}, {"O", "work"}};
     for (auto [k, v] : kUse)
@@ -375,7 +376,7 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     put(ad, "country", p.c(6), a);
     return done(std::move(ad));
   }
-  if (t == "XTN") {
+  if (k == Conv::XTN) {
     JsonValue cp(rapidjson::kObjectType);
     std::string equip = p.c(3), value = p.c(1).empty() ? p.c(4) : p.c(1);
     if (value.empty()) return r;
@@ -384,7 +385,7 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     put(cp, "use", equip == "CP" ? "mobile" : f.use, a);
     return done(std::move(cp));
   }
-  if (t == "PL") {
+  if (k == Conv::PL) {
     std::string display;
     for (int c : {3, 2, 1}) {
       std::string part = p.c(c);
@@ -399,7 +400,7 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     put(ref, "display", display, a);
     return done(std::move(ref));
   }
-  if (t == "XCN_REF") {
+  if (k == Conv::XCN_REF) {
     JsonValue ref(rapidjson::kObjectType), id(rapidjson::kObjectType);
     put(ref, "type", f.reference_type, a);
     if (!p.c(1).empty()) {
@@ -410,7 +411,7 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     put(ref, "display", person_display(p, 2, 3, 6), a);
     return done(std::move(ref));
   }
-  if (t == "XON_ODS") {
+  if (k == Conv::XON_ODS) {
     JsonValue ref(rapidjson::kObjectType), id(rapidjson::kObjectType);
     std::string code = p.c(10).empty() ? p.c(3) : p.c(10);
     put(ref, "type", "Organization", a);
@@ -422,19 +423,34 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     put(ref, "display", p.c(1), a);
     return done(std::move(ref));
   }
-  if (t == "OBX_VALUE") {
+  if (k == Conv::OBX_VALUE) {
     std::string vt(m.piece(seg.field(2), 0, 1));
     if (vt == "NM" || vt == "SN") {
-      std::string v = fhir_decimal(m.piece(text, 0, vt == "SN" ? 2 : 1));
-      if (v.empty()) {  // "POSITIVE", "1e999", "0x1A": kept as the text that was sent
+      // A comparator is SN-1, or leads an NM value as UK labs send it ("<3", ">=90"); an SN
+      // range or ratio (SN-3 "-", ":", "/") is no single quantity: kept as text.
+      std::string_view num = m.piece(text, 0, vt == "SN" ? 2 : 1), cmp = vt == "SN" ? m.piece(text, 0, 1) : "";
+      if (vt == "NM")
+        for (std::string_view c : {"<=", ">=", "<", ">"})
+          if (num.starts_with(c)) {
+            cmp = c;
+            num.remove_prefix(c.size());
+            break;
+          }
+      if (cmp == "=") cmp = {};
+      bool comparable = cmp.empty() || cmp == "<" || cmp == "<=" || cmp == ">" || cmp == ">=";
+      bool single = vt != "SN" || (m.piece(text, 0, 3).empty() && m.piece(text, 0, 4).empty());
+      std::string v = comparable && single ? fhir_decimal(num) : std::string();
+      if (v.empty()) {  // "POSITIVE", "1e999", "0x1A", "1:128": kept as the text that was sent
+        std::string shown = vt == "SN" ? p.c(1) + p.c(2) + p.c(3) + p.c(4) : m.unescape(text);
         r.warning = "OBX-5 is not a number: '" + std::string(text) + "' (kept as text)";
         r.suffix = "String";
-        return done(str(m.unescape(text), a));
+        return done(str(shown, a));
       }
-      JsonValue q(rapidjson::kObjectType), num;
+      JsonValue q(rapidjson::kObjectType), number;
       std::string raw = kRawNumber + v;  // keeps the digits as sent: written as a JSON number
-      num.SetString(raw.c_str(), static_cast<rapidjson::SizeType>(raw.size()), a);
-      q.AddMember("value", num, a);
+      number.SetString(raw.c_str(), static_cast<rapidjson::SizeType>(raw.size()), a);
+      q.AddMember("value", number, a);
+      put(q, "comparator", cmp, a);
       std::string unit_code(m.piece(seg.field(6), 0, 1)), unit_text(m.piece(seg.field(6), 0, 2)), unit_sys(m.piece(seg.field(6), 0, 3));
       put(q, "unit", unit_text.empty() ? unit_code : unit_text, a);
       if (!unit_code.empty()) {

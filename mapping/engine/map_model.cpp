@@ -74,6 +74,7 @@ rapidjson::Document parse(const std::string& text, const char* what) {
   return d;
 }
 
+// In the order of enum Conv.
 const std::vector<std::string> kTypes = {"CX", "XPN", "XPN_TEXT", "XAD", "XTN", "CWE", "DT", "DTM", "DTM_INSTANT", "ID",
                                          "ID_CODING", "ID_CODING_CC", "ST", "FT", "NM_INT", "NM", "CWE_TEXT", "YN", "PL", "XCN_REF",
                                          "XON_ODS", "EI", "OBX_VALUE", "TQ_START", "TQ_END"};
@@ -138,6 +139,9 @@ MapSet MapSet::load(const std::string& segments_json, const std::string& message
         rapidjson::Writer<rapidjson::StringBuffer> w(buf);
         df->value.Accept(w);
         sm.defaults_json = buf.GetString();
+        auto d = std::make_shared<rapidjson::Document>();
+        d->Parse(sm.defaults_json.c_str());
+        sm.defaults = std::move(d);
       }
     }
     if (auto f = m.value.FindMember("fields"); f != m.value.MemberEnd() && f->value.IsArray()) {
@@ -156,8 +160,10 @@ MapSet MapSet::load(const std::string& segments_json, const std::string& message
           r.errors.push_back(fp + ".field: must be a positive field number");
         fm.path = r.str(fj, "path", fp, true);
         fm.type = r.str(fj, "type", fp, true);
-        if (!fm.type.empty() && std::find(kTypes.begin(), kTypes.end(), fm.type) == kTypes.end())
+        auto known = std::find(kTypes.begin(), kTypes.end(), fm.type);
+        if (!fm.type.empty() && known == kTypes.end())
           r.errors.push_back(fp + ".type: unknown converter '" + fm.type + "'");
+        if (known != kTypes.end()) fm.conv = static_cast<Conv>(known - kTypes.begin());
         fm.repeat = r.flag(fj, "repeat", fp);
         fm.table = r.str(fj, "table", fp);
         fm.system = r.str(fj, "system", fp);

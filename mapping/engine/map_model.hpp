@@ -2,6 +2,10 @@
 // Every problem in the map files is reported with its JSON path.
 #pragma once
 
+#include <rapidjson/document.h>
+
+#include <cstdint>
+
 #include <map>
 #include <memory>
 #include <optional>
@@ -16,10 +20,15 @@ struct MapError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The v2 data type converters, in the order of kConverterNames (map_model.cpp).
+enum class Conv : std::uint8_t { CX, XPN, XPN_TEXT, XAD, XTN, CWE, DT, DTM, DTM_INSTANT, ID, ID_CODING, ID_CODING_CC, ST, FT,
+                                 NM_INT, NM, CWE_TEXT, YN, PL, XCN_REF, XON_ODS, EI, OBX_VALUE, TQ_START, TQ_END, None };
+
 struct FieldMap {
   int field = 0;
   std::string path;            // FHIR path: name, name.sub, name[] (append), name[0]
   std::string type;            // converter: CX, XPN, XAD, XTN, CWE, DT, DTM, ID, ...
+  Conv conv = Conv::None;      // `type`, resolved when the maps are read (compared per value)
   bool repeat = false;         // map every repetition
   std::string table;           // code table for ID* types
   std::string system;          // coding system for CWE when the message gives none
@@ -34,6 +43,7 @@ struct SegmentMap {
   std::string segment;
   std::string resource;  // empty: the segment only adds to another resource
   std::string defaults_json;  // values a new resource starts with (status...), overwritten by fields
+  std::shared_ptr<const rapidjson::Document> defaults;  // the same, read once (copied into each resource)
   std::vector<FieldMap> fields;
   std::vector<int> ignore;
   bool ignored(int field) const;

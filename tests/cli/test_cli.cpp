@@ -135,6 +135,20 @@ TEST_CASE("convert --from fhir-stu3: a GP Connect structured record to a valid R
   CHECK(run("convert --from fhir-stu3 --to json " + temp_file("v2.txt", "MSH|^~\\&|")).code == 3);
 }
 
+TEST_CASE("convert --from hl7v2: a batch file gives a collection of one transaction Bundle per message") {
+  Run r = run("convert --from hl7v2 --to json " + hw_test::data_path("hl7v2-corpus/batch-files/lab_overnight_fhs_bhs.hl7"));
+  CHECK_MESSAGE(r.code == 0, r.out);
+  CHECK(r.out.find(R"({"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:)") != std::string::npos);
+  CHECK(r.out.find(R"("resource":{"resourceType":"Bundle","type":"transaction")") != std::string::npos);
+  CHECK(r.out.find("LIMSB0000103") != std::string::npos);  // the third message's control id, in its Provenance
+  // one message that does not convert fails the whole file, naming it
+  std::string text = hw_test::read_file(hw_test::data_path("hl7v2-corpus/batch-files/lab_overnight_fhs_bhs.hl7"));
+  text.replace(text.find("9432015238"), 10, "9432015239");  // fails Modulus 11
+  Run bad = run("convert --from hl7v2 --to json " + temp_file("batch.hl7", text));
+  CHECK(bad.code == 1);
+  CHECK_MESSAGE(bad.out.find("batch.hl7 message 2: not converted") != std::string::npos, bad.out);
+}
+
 TEST_CASE("run: TLS files that cannot be used stop the node at start, named by their JSON path") {
   std::string base = R"({"node": {"name": "t", "ods_code": "RR8", "data_dir": ")" + temp_file("tls-data-dir-marker", "") +
                      R"(.d"}, "development": {"allow_anonymous": true}, "admin": {"listen": "127.0.0.1:0"}, "destinations": [{"name": "store", "type": "fhir-store"}],

@@ -2,6 +2,8 @@
 // assigning authorities with spaces, PID-29 with PID-30.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "hl7v2/batch.hpp"
 #include "hl7v2/message.hpp"
 #include "fhir/codec.hpp"
@@ -125,4 +127,58 @@ TEST_CASE("PID-29 and PID-30 together give one deceasedDateTime") {
   mapping::Conversion b = convert_text(only30);
   REQUIRE(b.ok);
   CHECK(b.bundle_json.find("\"deceasedBoolean\":true") != std::string::npos);
+}
+
+TEST_CASE("an unreadable MSH-7 refuses the message at MSH-7; a date alone is the start of that day") {
+  std::string bad = "MSH|^~\\&|PAS|RCB|HIDEWIRE|RCB|20260314300100||ADT^A01^ADT_A01|T1|P|2.4\rPID|1||9434765919^^^NHS^NH\rPV1|1|I\r";
+  mapping::Conversion c = convert_text(bad);
+  CHECK_FALSE(c.ok);
+  bool at_msh7 = false;
+  for (const fhir::Issue& i : c.diagnostics.issues()) at_msh7 = at_msh7 || (i.location == "MSH-7" && i.severity == fhir::Severity::Error);
+  CHECK(at_msh7);
+  std::string day = "MSH|^~\\&|PAS|RCB|HIDEWIRE|RCB|20260714||ADT^A01^ADT_A01|T2|P|2.4\rPID|1||9434765919^^^NHS^NH\rPV1|1|I\r";
+  mapping::Conversion d = convert_text(day);
+  REQUIRE(d.ok);
+  CHECK(d.bundle_json.find("\"recorded\":\"2026-07-14T00:00:00+01:00\"") != std::string::npos);
+}
+
+TEST_CASE("the trigger event's map wins over the shared v2.5 structure MSH-9.3 names") {
+  // ADT^A41^ADT_A39 is an account merge (Account from PID-18), not A40's patient merge (MRG-1 NHS number)
+  std::string a41 = "MSH|^~\\&|EPR|R0A|HIDEWIRE|R0A|20261201111200||ADT^A41^ADT_A39|E1|P|2.5.1\r"
+                    "PID|1||9434765919^^^NHS^NH|||||||||||||||ACC-2\rMRG|||ACC-1\r";
+  mapping::Conversion c = convert_text(a41);
+  REQUIRE(c.ok);
+  CHECK(c.bundle_json.find("\"resourceType\":\"Account\"") != std::string::npos);
+  // ADT^A29^ADT_A21 deletes person information: no Encounter from A25's map
+  std::string a29 = "MSH|^~\\&|EPR|R0A|HIDEWIRE|R0A|20261201111200||ADT^A29^ADT_A21|E2|P|2.5.1\r"
+                    "EVN|A29\rPID|1||9434765919^^^NHS^NH\rPV1|1|I\r";
+  mapping::Conversion d = convert_text(a29);
+  REQUIRE(d.ok);
+  CHECK(d.bundle_json.find("\"resourceType\":\"Encounter\"") == std::string::npos);
+}
+
+TEST_CASE("OBX-5 comparators: NM '<3' and SN '>^90' are quantities with a comparator; an SN ratio is text") {
+  std::string text = "MSH|^~\\&|LIMS|RTD|EPR|RTD|20261202143012||ORU^R01^ORU_R01|C1|P|2.4\r"
+                     "PID|1||9434765919^^^NHS^NH\rOBR|1|A^ICE|B^LIMS|UE^U and E^LIMS|||20261202091500||||||||||||||||||F\r"
+                     "OBX|1|NM|BILI^Bilirubin^LIMS||<3|umol/L|0-21||||F\r"
+                     "OBX|2|SN|EGFR^eGFR^LIMS||>^90|mL/min/{1.73_m2}|||||F\r"
+                     "OBX|3|SN|TITRE^ASO titre^LIMS||^1^:^128||||||F\r";
+  mapping::Conversion c = convert_text(text);
+  REQUIRE(c.ok);
+  CHECK(c.bundle_json.find(R"("valueQuantity":{"value":3,"comparator":"<")") != std::string::npos);
+  CHECK(c.bundle_json.find(R"("valueQuantity":{"value":90,"comparator":">")") != std::string::npos);
+  CHECK(c.bundle_json.find(R"("valueString":"1:128")") != std::string::npos);
+  CHECK(has_warning(c, "OBX-5 is not a number: '^1^:^128'"));
+}
+
+TEST_CASE("a segment out of structure order is kept and the groups after it are still found") {
+  // NTE after RXR is out of RDE_O11's order; the second ORDER must still give its MedicationRequest
+  std::string text = "MSH|^~\\&|EPMA|RJ1|PHARMACY|RJ1|20261202090512||RDE^O11^RDE_O11|R1|P|2.5\r"
+                     "PID|1||9434765919^^^NHS^NH\r"
+                     "ORC|NW|RX1^EPMA\rRXE|^^^20261202|111^Drug one^DMD|1|||||\rRXR|PO\rNTE|1||stray note\r"
+                     "ORC|NW|RX2^EPMA\rRXE|^^^20261202|222^Drug two^DMD|1\rRXR|PO\r";
+  mapping::Conversion c = convert_text(text);
+  REQUIRE(c.ok);
+  CHECK(c.bundle_json.find("\"code\":\"222\"") != std::string::npos);
+  CHECK(std::find(c.unmapped.begin(), c.unmapped.end(), "NTE (segment not used by this message type)") != c.unmapped.end());
 }

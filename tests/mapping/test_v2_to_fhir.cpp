@@ -10,6 +10,7 @@
 #include "mapping/engine/converter.hpp"
 #include "mapping/engine/datatypes.hpp"
 #include "tests/fhir/test_support.hpp"
+#include "tests/mapping/eval_support.hpp"
 
 using namespace hidewire;
 
@@ -34,24 +35,9 @@ Converted convert_file(const std::string& name) {
   return c;
 }
 
-std::vector<std::string> eval(const fhir::Node& root, const std::string& expr) {
-  fhirpath::EvalContext ctx;
-  ctx.resource = &root;
-  std::vector<std::string> out;
-  for (const fhirpath::Value& v : fhirpath::Expression::compile(expr).evaluate(ctx)) {
-    auto s = fhirpath::to_system(v);
-    out.push_back(s ? fhirpath::to_display(*s) : "<" + fhirpath::type_name(v) + ">");
-  }
-  return out;
-}
-using Strings = std::vector<std::string>;
-
-std::string issues(const fhir::Diagnostics& d) {
-  std::string out;
-  for (const fhir::Issue& i : d.issues())
-    if (i.severity == fhir::Severity::Error || i.severity == fhir::Severity::Fatal) out += i.location + ": " + i.message + "\n";
-  return out;
-}
+using hw_test::eval;
+using hw_test::Strings;
+std::string issues(const fhir::Diagnostics& d) { return hw_test::errors_text(d); }
 
 }  // namespace
 

@@ -4,3 +4,5 @@ hw_add_test(test_mapping_bad_values SOURCES mapping/test_bad_values.cpp LIBS hid
 target_include_directories(test_mapping_bad_values PRIVATE ${PROJECT_SOURCE_DIR})
 hw_add_test(test_mapping_scaling SOURCES mapping/test_scaling.cpp LIBS hidewire_mapping hidewire_conformance)
 target_include_directories(test_mapping_scaling PRIVATE ${PROJECT_SOURCE_DIR})
+hw_add_test(test_mapping_corpus SOURCES mapping/test_corpus.cpp LIBS hidewire_mapping hidewire_fhirpath)
+target_include_directories(test_mapping_corpus PRIVATE ${PROJECT_SOURCE_DIR})

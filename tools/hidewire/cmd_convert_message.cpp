@@ -1,10 +1,13 @@
 // hidewire convert --from hl7v2|ambulance [--to json|xml] [--pretty] [-o OUT] FILE: one message
 // (an HL7 v2 message, an ambulance ePR handover report in any configured vendor's JSON or XML)
 // to a FHIR R4 transaction Bundle, validated; the parts that were present but not mapped, and
-// the conversion's issues, are listed on standard error.
+// the conversion's issues, are listed on standard error. An HL7 v2 batch (FHS / BHS ... BTS / FTS,
+// or messages back to back) gives a collection Bundle of each message's transaction Bundle.
 #include <iostream>
 
+#include "hl7v2/batch.hpp"
 #include "hl7v2/message.hpp"
+#include "fhir/bundle_builder.hpp"
 #include "fhir/validator.hpp"
 #include "fhirpath/invariants.hpp"
 #include "mapping/engine/converter.hpp"
@@ -60,15 +63,31 @@ int convert_message(std::string_view from, std::string_view file, std::string_vi
     std::cerr << "hidewire convert: " << error << "\n";
     return kUnreadable;
   }
-  Converted conv = from == "hl7v2" ? from_hl7v2(file, *text) : from_plugin(std::string(from), *text);
-  for (const std::string& u : conv.unmapped) std::cerr << "unmapped: " << u << "\n";
-  for (const fhir::Issue& i : conv.diagnostics.issues())
-    std::cerr << fhir::severity_name(i.severity) << " " << i.location << ": " << i.message << "\n";
-  if (conv.code != kOk) {
-    std::cerr << "hidewire convert: " << file << ": not converted (" << conv.diagnostics.error_count() << " errors)\n";
+  auto one = [&](std::string_view message, const std::string& what, std::string& json) {
+    Converted conv = from == "hl7v2" ? from_hl7v2(what, std::string(message)) : from_plugin(std::string(from), std::string(message));
+    for (const std::string& u : conv.unmapped) std::cerr << "unmapped: " << u << "\n";
+    for (const fhir::Issue& i : conv.diagnostics.issues())
+      std::cerr << fhir::severity_name(i.severity) << " " << i.location << ": " << i.message << "\n";
+    if (conv.code != kOk)
+      std::cerr << "hidewire convert: " << what << ": not converted (" << conv.diagnostics.error_count() << " errors)\n";
+    else json = std::move(conv.bundle_json);
     return conv.code;
+  };
+  std::string json;
+  if (from != "hl7v2" || !hl7v2::is_batch(*text)) {
+    int rc = one(*text, std::string(file), json);
+    return rc == kOk ? emit_bundle(json, to, out_path, wopts) : rc;
   }
-  return emit_bundle(conv.bundle_json, to, out_path, wopts);
+  hl7v2::Batch batch = hl7v2::split_batch(*text);
+  std::string collection = R"({"resourceType":"Bundle","type":"collection","entry":[)";
+  for (std::size_t i = 0; i < batch.messages.size(); ++i) {
+    int rc = one(batch.messages[i], std::string(file) + " message " + std::to_string(i + 1), json);
+    if (rc != kOk) return rc;  // every message or none: a partial collection would look complete
+    // A collection's entries need their identity: one per message, stable for the same file.
+    collection += std::string(i ? "," : "") + R"({"fullUrl":"urn:uuid:)" + fhir::build::stable_uuid(*text, i) + R"(","resource":)" + json + "}";
+  }
+  collection += "]}";
+  return emit_bundle(collection, to, out_path, wopts);
 }
 
 // A converter's Bundle through the same reader and validator as any FHIR input, then written out.
