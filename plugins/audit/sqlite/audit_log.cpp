@@ -94,23 +94,33 @@ void SqliteAuditLog::rebuild() {
     refuse("the latest checkpoint (size " + std::to_string(latest.tree_size) + ") is not signed by this node's key");
   // The event itself is hashed again: an edit of event_json alone leaves the stored leaf hashes,
   // and so the signed root, as they were.
-  Stmt s(*stmts_, "SELECT seq, leaf_hash, event_json FROM entries ORDER BY seq");
-  std::int64_t edited = 0;
-  while (s.step()) {
-    std::int64_t seq = s.integer(0);
+  // So are its indexed columns and entry_keys, which the leaf hash does not cover.
+  std::int64_t edited = 0, reindexed = 0;
+  std::string columns;
+  each_stored_entry(*stmts_, true, [&](const audit::StoredEntry& e) {
+    std::int64_t seq = e.seq;
     if (seq != static_cast<std::int64_t>(range_.size()) + 1)
       refuse("entry " + std::to_string(range_.size() + 1) + " is missing (the next stored is entry " + std::to_string(seq) + ")");
-    auto leaf = audit::hash_from_hex(s.text(1));
+    auto leaf = audit::hash_from_hex(e.leaf_hash);
     if (!leaf) refuse("entry " + std::to_string(seq) + " has no valid leaf hash");
-    if (!edited && audit::leaf_hash(s.text(2)) != *leaf) edited = seq;  // said after the checks of the tree itself
+    if (!edited && audit::leaf_hash(e.event_json) != *leaf) edited = seq;  // said after the checks of the tree itself
+    if (!reindexed) {
+      auto derived = audit::derive_index(e.event_json);
+      columns = derived ? audit::index_mismatch(*e.index, *derived) : "columns";
+      if (!columns.empty()) reindexed = seq;
+    }
     range_.append(*leaf);
     if (have && range_.size() == latest.tree_size && range_.root() != latest.root)
       refuse("the " + std::to_string(latest.tree_size) + " entries up to the latest checkpoint do not match its signed root");
-  }
+    return true;
+  });
   if (have && range_.size() < latest.tree_size)
     refuse("the latest checkpoint covers " + std::to_string(latest.tree_size) + " entries but only " + std::to_string(range_.size()) +
            " are stored");
   if (edited) refuse("entry " + std::to_string(edited) + " was edited: its event no longer matches its leaf hash");
+  if (reindexed) refuse(audit::index_fault(reindexed, columns));
+  if (std::int64_t orphan = first_orphan_key(*stmts_))
+    refuse("entry_keys indexes entry " + std::to_string(orphan) + ", which is not stored (an index written ahead of its entry)");
   signed_size_ = have ? latest.tree_size : 0;
 }
 
