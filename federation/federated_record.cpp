@@ -235,7 +235,7 @@ void Federation::ask_record(const std::shared_ptr<Query>& q, const Peer& peer, b
     if (r.kind == PeerReply::Kind::Answered && r.status == 200) {
       SourceRecord s{peer.ods_code, peer.kind, peer.url, fhir::utc_now_instant(), std::move(r.body), {}};
       s.scan = scan_answer(s.body);  // the one pass over the answer; the merge splices what it found
-      std::string wrong = s.scan.ok && s.scan.resource_type == "Bundle" ? wrong_patient(s.body, s.scan, q->req.nhs_number) : std::string();
+      std::string wrong = s.scan.ok && s.scan.resource_type == "Bundle" ? wrong_patient(s.scan, q->req.nhs_number) : std::string();
       if (s.scan.ok && s.scan.resource_type == "Bundle" && wrong.empty()) {
         std::string text = std::string(op) + ": answered " + std::to_string(s.scan.entries.size()) + " resources";
         {
@@ -245,7 +245,9 @@ void Federation::ask_record(const std::shared_ptr<Query>& q, const Peer& peer, b
         return peer_done(q, peer, 0, text);
       }
       PeerIssue i{peer.ods_code, peer.kind, "invalid", 200, {},
-                  !wrong.empty() ? "not merged: " + wrong : "its answer is not a Bundle: " + (s.scan.ok ? s.scan.resource_type : s.scan.error)};
+                  !wrong.empty()  ? "not merged: " + wrong
+                  : s.scan.ok ? "its answer is not a Bundle: " + s.scan.resource_type
+                              : "its answer is refused: " + s.scan.error};
       std::string text = std::string(op) + ": " + i.text;
       {
         std::lock_guard lock(q->mu);
