@@ -301,14 +301,20 @@ void Federation::finish(const std::shared_ptr<Query>& q) {
   double ms = std::chrono::duration<double, std::milli>(Clock::now() - q->started).count();
   log::info("federated record", {{"request_id", q->caller.request_id}, {"asked", q->asked.size()}, {"answered", q->sources.size()},
                                  {"issues", q->issues.size()}, {"latency_ms", ms}});
-  if (audit_ && !q->audits.empty())
-    audit_->append(std::move(q->audits), [](bool ok, const std::string& error) {
-      if (!ok) log::error("federation: the AuditEvents of the peers asked could not be written", {{"error", error}});
-    });
   q->sources.clear();
   --active_;
   auto done = std::move(q->done);
-  done(std::move(a));
+  if (!audit_ || q->audits.empty()) return done(std::move(a));
+  // The record of each peer asked is durable before the answer leaves (as for any access): an
+  // answer whose peers' AuditEvents could not be written is not given.
+  std::string nhs = a.nhs_number;
+  audit_->append(std::move(q->audits), [done = std::move(done), a = std::move(a), nhs](bool ok, const std::string& error) mutable {
+    if (ok) return done(std::move(a));
+    log::error("federation: the AuditEvents of the peers asked could not be written", {{"error", error}});
+    done(refused({503, "transient", "INTERNAL_SERVER_ERROR", "Internal server error",
+                  "the peers' answers could not be audited, so they are not served: " + error},
+                 nhs));
+  });
 }
 
 }  // namespace hidewire::federation
