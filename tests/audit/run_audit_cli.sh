@@ -77,6 +77,15 @@ fresh
 sqlite3 "$db" "DELETE FROM entries WHERE seq > 10"
 expect_fail "entries 11..12 were removed"
 
+# 7b. Every checkpoint deleted: the latest one is also kept beside the log (audit.db.checkpoint).
+fresh
+[ "$(stat -c %a "$db.checkpoint")" = 600 ] || fail "the checkpoint file is not 0600"
+sqlite3 "$db" "DELETE FROM checkpoints"
+expect_fail "checkpoints were removed: this node signed a checkpoint at size 12"
+fresh
+sqlite3 "$db" "DELETE FROM checkpoints WHERE tree_size > 3"
+expect_fail "checkpoints were removed"
+
 # 8. Another key: nothing verifies.
 fresh
 openssl ecparam -name prime256v1 -genkey -noout -out "$work/other.key" 2>/dev/null

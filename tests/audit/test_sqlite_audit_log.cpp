@@ -277,6 +277,11 @@ TEST_CASE("a log altered while the node was down is refused at start-up, naming 
     CHECK_THROWS_WITH_AS(SqliteAuditLog(t.options()), doctest::Contains("entry 3 was edited: its indexed patient_nhs no longer match its event"),
                          std::runtime_error);
   }
+  SUBCASE("every checkpoint deleted: the checkpoint file beside the log says one was signed") {
+    exec(t.options().path, "DELETE FROM checkpoints");
+    CHECK_THROWS_WITH_AS(SqliteAuditLog(t.options()), doctest::Contains("checkpoints were removed: this node signed a checkpoint at size 6"),
+                         std::runtime_error);
+  }
   SUBCASE("an entry_keys row written ahead of its entry") {
     exec(t.options().path, "INSERT INTO entry_keys(key, seq) VALUES('n:9000000009', 9)");
     CHECK_THROWS_WITH_AS(SqliteAuditLog(t.options()), doctest::Contains("entry_keys indexes entry 9, which is not stored"), std::runtime_error);

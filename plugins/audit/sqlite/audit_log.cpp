@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <future>
 
+#include "audit/checkpoint_file.hpp"
 #include "audit/verify.hpp"
 #include "fhir/clock.hpp"
 #include "log/log.hpp"
@@ -92,6 +93,10 @@ void SqliteAuditLog::rebuild() {
   };
   if (have && !audit::PublicKey::from_pem(key_.public_pem()).verify(latest))
     refuse("the latest checkpoint (size " + std::to_string(latest.tree_size) + ") is not signed by this node's key");
+  if (std::string why = audit::checkpoints_removed(audit::checkpoint_file_of(o_.path), audit::PublicKey::from_pem(key_.public_pem()),
+                                                    latest.tree_size, have);
+      !why.empty())
+    refuse(why);
   // The event itself is hashed again: an edit of event_json alone leaves the stored leaf hashes,
   // and so the signed root, as they were.
   // So are its indexed columns and entry_keys, which the leaf hash does not cover.
@@ -184,6 +189,14 @@ void SqliteAuditLog::run() {
   }
 }
 
+void SqliteAuditLog::keep_checkpoint_file() {
+  try {
+    audit::write_checkpoint_file(audit::checkpoint_file_of(o_.path), last_signed_);
+  } catch (const std::exception& e) {
+    log::warn("audit log: the checkpoint file could not be written", {{"error", e.what()}});
+  }
+}
+
 void SqliteAuditLog::insert_checkpoint(const audit::CompactRange& range) {
   audit::Checkpoint c;
   c.origin = o_.origin;
@@ -194,6 +207,7 @@ void SqliteAuditLog::insert_checkpoint(const audit::CompactRange& range) {
   Stmt s(*stmts_, "INSERT INTO checkpoints(tree_size, root_hash, signed_at, signature, origin) VALUES(?, ?, ?, ?, ?)");
   s.bind(1, static_cast<std::int64_t>(c.tree_size)).bind(2, audit::to_hex(c.root)).bind(3, c.signed_at).bind(4, c.signature).bind(5, c.origin);
   s.step();
+  last_signed_ = c;
 }
 
 void SqliteAuditLog::write(std::vector<Pending>& batch) {
@@ -250,6 +264,7 @@ void SqliteAuditLog::write(std::vector<Pending>& batch) {
     return;
   }
   watch_.ok();
+  if (checkpoint) keep_checkpoint_file();
   {
     std::lock_guard lock(mu_);
     range_ = range;
@@ -284,6 +299,7 @@ void SqliteAuditLog::checkpoint_alone() {
     last_checkpoint_ = std::chrono::steady_clock::now();  // tried: again after the interval, not in a loop
     return;
   }
+  keep_checkpoint_file();
   std::lock_guard lock(mu_);
   signed_size_ = range.size();
   last_checkpoint_ = std::chrono::steady_clock::now();

@@ -1,5 +1,6 @@
 #include "plugins/audit/sqlite/log_reader.hpp"
 
+#include "audit/checkpoint_file.hpp"
 #include "plugins/audit/sqlite/entry_query.hpp"
 
 #include <filesystem>
@@ -41,7 +42,7 @@ audit::Checkpoint checkpoint(Query& q) {
 
 }  // namespace
 
-AuditLogReader::AuditLogReader(const std::string& path) {
+AuditLogReader::AuditLogReader(const std::string& path) : path_(path) {
   if (!std::filesystem::exists(path)) throw std::runtime_error(path + ": no such file");
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
     std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -73,7 +74,15 @@ void AuditLogReader::each_entry(const std::function<bool(const audit::StoredEntr
 }
 
 audit::VerifyResult AuditLogReader::verify(const audit::PublicKey& key) {
-  audit::LogVerifier verifier(checkpoints(), key);
+  std::vector<audit::Checkpoint> all = checkpoints();
+  std::string removed = audit::checkpoints_removed(audit::checkpoint_file_of(path_), key, all.empty() ? 0 : all.back().tree_size, !all.empty());
+  if (!removed.empty()) {
+    audit::VerifyResult r;
+    r.ok = false;
+    r.message = removed;
+    return r;
+  }
+  audit::LogVerifier verifier(std::move(all), key);
   each_entry([&](const audit::StoredEntry& e) { return verifier.add(e); });
   audit::VerifyResult r = verifier.finish();
   if (!r.ok) return r;

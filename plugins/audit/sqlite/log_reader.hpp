@@ -34,6 +34,7 @@ class AuditLogReader {
   std::vector<node::AuditRecord> by_patient(const std::string& nhs_number);
 
  private:
+  std::string path_;
   sqlite3* db_ = nullptr;
   bool has_keys_ = false;  // a log from before batches of journalled messages has no entry_keys
 };
