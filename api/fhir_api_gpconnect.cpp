@@ -97,6 +97,9 @@ Response FhirApi::holds_record(const Request& req, const node::Caller& caller, A
     const node::PatientDecision& d = gate.decide(patient->id);
     if (d.result == node::PatientDecision::Result::NoConsent) return refused(trail, RecordGate::refusal(d), "refused for the patient");
     holds = d.allowed();  // one the caller may not see is not held, as far as they can tell
+    // Discovery shows no part of the record: the privacy alert (and the practice's notification)
+    // belongs to the record query that follows it, with the same X-Request-ID, once, not twice.
+    trail.patient(patient->id).break_glass = false;
     registered = holds && !guard_.node_ods.empty() && trail.patient(patient->id).registered_gp_ods == guard_.node_ods;
   }
   Response r;

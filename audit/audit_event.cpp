@@ -167,6 +167,12 @@ void client_agent(Json& j, const Caller& c, bool data_to_client) {
     purposes(j, c);
     j.s += ',';
   }
+  // The token's id (BALP: agent.policy), so the log's token_id column is covered by the leaf hash.
+  if (!c.token_id.empty()) {
+    j.s += "\"policy\":[\"";
+    esc(j.s, c.token_id);
+    j.s += "\"],";
+  }
   j.close_object();
 }
 

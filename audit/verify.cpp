@@ -48,6 +48,11 @@ std::int64_t recorded_seq(std::string_view event_json) {
   return ec != std::errc() || id.empty() || end != id.data() + id.size() ? 0 : v;
 }
 
+std::string index_fault(std::int64_t seq, const std::string& columns) {
+  return "entry " + std::to_string(seq) + " was edited: its indexed " + columns +
+         " no longer match its event (the leaf hash covers the event only; queries and who-saw read the index)";
+}
+
 namespace {
 std::string describe(const Checkpoint& c) { return "checkpoint at size " + n(c.tree_size) + " (signed at " + c.signed_at + ")"; }
 }  // namespace
@@ -96,6 +101,13 @@ bool LogVerifier::add(const StoredEntry& e) {
   if (own != 0 && own != e.seq)
     return fail(e.seq, 0, "entry " + n(e.seq) + " was removed or reordered: the event stored as entry " + n(e.seq) +
                               " was recorded as entry " + std::to_string(own));
+  if (e.index) {
+    std::optional<EntryIndex> derived = derive_index(e.event_json);
+    if (!derived)
+      return fail(e.seq, 0, "entry " + n(e.seq) + " is neither an AuditEvent nor a batch of journalled messages: its indexed columns cannot be checked");
+    if (std::string bad = index_mismatch(*e.index, *derived); !bad.empty())
+      return fail(e.seq, 0, index_fault(e.seq, bad));
+  }
   range_.append(leaf);
   leaves_.push_back(leaf);
   return check_checkpoints();

@@ -1,13 +1,15 @@
 // Checking a whole audit log as stored: every leaf hash recomputed from its event, every entry in
-// its place, the root at every signed checkpoint, each checkpoint's signature, and each checkpoint
+// its place, its indexed columns derived again from its event (audit/entry_index.hpp), the root at every signed checkpoint, each checkpoint's signature, and each checkpoint
 // consistent with the next. What `hidewire audit verify` reports, the first fault named.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "audit/entry_index.hpp"
 #include "audit/signing.hpp"
 
 namespace hidewire::audit {
@@ -16,6 +18,7 @@ struct StoredEntry {
   std::int64_t seq = 0;
   std::string event_json;
   std::string leaf_hash;  // hex, as stored beside the event
+  std::optional<EntryIndex> index;  // the columns and entry_keys stored beside it (unset: not checked)
 };
 
 struct VerifyResult {
@@ -52,6 +55,8 @@ VerifyResult verify_log(const std::vector<StoredEntry>& entries, const std::vect
 // The log writes each entry's position into its AuditEvent as the id, before hashing it, so an
 // entry moved to another seq is found even when nothing else about it changed.
 std::string with_seq(std::string_view event_json, std::int64_t seq);
+// The fault of an entry whose indexed columns (index_mismatch's list) differ from its event.
+std::string index_fault(std::int64_t seq, const std::string& columns);
 // The position an event records for itself; 0 when it has none.
 std::int64_t recorded_seq(std::string_view event_json);
 // The id an event carries right after its first member ("812", or "812.3" for a member of a

@@ -164,7 +164,11 @@ AuthOutcome Authenticator::Impl::from_jwt(const std::string& token, Cred cr, boo
   if (*cl.exp - *cl.iat > cfg.max_token_lifetime_s)
     return unauthorised("JWT refused: lifetime " + std::to_string(*cl.exp - *cl.iat) + " s, at most " + std::to_string(cfg.max_token_lifetime_s) + " s");
   if (cl.jti.empty()) return unauthorised("JWT refused: no jti");
-  if (!cr.idp && !cl.org_ods.empty() && cl.org_ods != cr.ods(cfg))
+  // GP Connect requires requesting_organization; without it the token could speak for any
+  // organisation, so it is refused rather than left uncompared with the credential's.
+  if (!cr.idp && cl.org_ods.empty())
+    return forbidden("JWT refused: no requesting_organization (the ODS code of " + cr.describe() + ", " + cr.ods(cfg) + ")");
+  if (!cr.idp && cl.org_ods != cr.ods(cfg))
     return forbidden("JWT refused: requesting_organization " + cl.org_ods + " is not the organisation of " + cr.describe() + " (" + cr.ods(cfg) + ")");
   if (!cl.purpose_raw.empty() && cl.purpose.empty()) return unauthorised("JWT refused: unknown purpose of use '" + cl.purpose_raw + "'");
   std::string nhs;

@@ -10,9 +10,17 @@
 
 namespace hidewire::federation {
 
+// A reference from a field that names the patient a resource is about (subject, patient,
+// beneficiary, for, individual): its `reference` and the NHS number of its `identifier`, if any.
+struct PatientRef {
+  std::string reference, nhs_number;
+};
+
 struct ScannedEntry {
   std::string full_url, type, id;
   std::size_t begin = 0, end = 0;  // the resource object: body.substr(begin, end - begin)
+  std::vector<std::string> nhs_numbers;  // a Patient's NHS number identifiers, as they came
+  std::vector<PatientRef> patient_refs;  // any other resource's references to its patient
 };
 
 struct ScannedAnswer {
@@ -23,11 +31,16 @@ struct ScannedAnswer {
 };
 
 // Scans `body`: a Bundle's entries; another resource (an OperationOutcome) gives its type alone.
+// JSON with a key twice in one object is refused: parsers disagree on which one counts (RapidJSON
+// finds the first, most others keep the last), so a second "value" in an identifier could carry a
+// second NHS number past a check that reads the other one.
 ScannedAnswer scan_answer(const std::string& body);
 
-// Why a scanned record is not this patient's: no Patient in it, or a Patient whose NHS number is
-// another (a peer's mix-up must not put someone else's record in front of the clinician); empty
-// when every Patient carries `nhs_number`. Reads the Patient entries alone.
-std::string wrong_patient(const std::string& body, const ScannedAnswer& a, const std::string& nhs_number);
+// Why a scanned record is not this patient's, so that a peer's mix-up never puts someone else's
+// record in front of the clinician (federation/answer_patient.cpp): no Patient in it; a Patient
+// without `nhs_number` or with another NHS number too; a resource whose subject / patient /
+// beneficiary / for / individual names another NHS number, or refers to a Patient that is not
+// one of the answer's (or to a contained or unresolvable resource). Empty when none of these.
+std::string wrong_patient(const ScannedAnswer& a, const std::string& nhs_number);
 
 }  // namespace hidewire::federation

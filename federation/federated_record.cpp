@@ -235,7 +235,7 @@ void Federation::ask_record(const std::shared_ptr<Query>& q, const Peer& peer, b
     if (r.kind == PeerReply::Kind::Answered && r.status == 200) {
       SourceRecord s{peer.ods_code, peer.kind, peer.url, fhir::utc_now_instant(), std::move(r.body), {}};
       s.scan = scan_answer(s.body);  // the one pass over the answer; the merge splices what it found
-      std::string wrong = s.scan.ok && s.scan.resource_type == "Bundle" ? wrong_patient(s.body, s.scan, q->req.nhs_number) : std::string();
+      std::string wrong = s.scan.ok && s.scan.resource_type == "Bundle" ? wrong_patient(s.scan, q->req.nhs_number) : std::string();
       if (s.scan.ok && s.scan.resource_type == "Bundle" && wrong.empty()) {
         std::string text = std::string(op) + ": answered " + std::to_string(s.scan.entries.size()) + " resources";
         {
@@ -245,7 +245,9 @@ void Federation::ask_record(const std::shared_ptr<Query>& q, const Peer& peer, b
         return peer_done(q, peer, 0, text);
       }
       PeerIssue i{peer.ods_code, peer.kind, "invalid", 200, {},
-                  !wrong.empty() ? "not merged: " + wrong : "its answer is not a Bundle: " + (s.scan.ok ? s.scan.resource_type : s.scan.error)};
+                  !wrong.empty()  ? "not merged: " + wrong
+                  : s.scan.ok ? "its answer is not a Bundle: " + s.scan.resource_type
+                              : "its answer is refused: " + s.scan.error};
       std::string text = std::string(op) + ": " + i.text;
       {
         std::lock_guard lock(q->mu);
@@ -299,14 +301,20 @@ void Federation::finish(const std::shared_ptr<Query>& q) {
   double ms = std::chrono::duration<double, std::milli>(Clock::now() - q->started).count();
   log::info("federated record", {{"request_id", q->caller.request_id}, {"asked", q->asked.size()}, {"answered", q->sources.size()},
                                  {"issues", q->issues.size()}, {"latency_ms", ms}});
-  if (audit_ && !q->audits.empty())
-    audit_->append(std::move(q->audits), [](bool ok, const std::string& error) {
-      if (!ok) log::error("federation: the AuditEvents of the peers asked could not be written", {{"error", error}});
-    });
   q->sources.clear();
   --active_;
   auto done = std::move(q->done);
-  done(std::move(a));
+  if (!audit_ || q->audits.empty()) return done(std::move(a));
+  // The record of each peer asked is durable before the answer leaves (as for any access): an
+  // answer whose peers' AuditEvents could not be written is not given.
+  std::string nhs = a.nhs_number;
+  audit_->append(std::move(q->audits), [done = std::move(done), a = std::move(a), nhs](bool ok, const std::string& error) mutable {
+    if (ok) return done(std::move(a));
+    log::error("federation: the AuditEvents of the peers asked could not be written", {{"error", error}});
+    done(refused({503, "transient", "INTERNAL_SERVER_ERROR", "Internal server error",
+                  "the peers' answers could not be audited, so they are not served: " + error},
+                 nhs));
+  });
 }
 
 }  // namespace hidewire::federation

@@ -1,17 +1,20 @@
 // Writes an audit log for the CLI tests: `audit_fill DIR COUNT PER_COMMIT` appends COUNT accesses
 // (PER_COMMIT to a transaction; a signed checkpoint at every commit) through the sqlite audit log
-// plugin, as a node would, to DIR/audit.db with its key pair beside it.
+// plugin, as a node would, to DIR/audit.db with its key pair beside it; --batch adds one batch of
+// journalled messages (entry COUNT + 1).
 #include <iostream>
 #include <string>
 
 #include "audit/audit_event.hpp"
+#include "audit/submit_record.hpp"
+#include "node/caller_json.hpp"
 #include "plugins/audit/sqlite/audit_log.hpp"
 
 using namespace hidewire;
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::cerr << "usage: audit_fill DIR COUNT PER_COMMIT\n";
+  if (argc != 4 && !(argc == 5 && std::string(argv[4]) == "--batch")) {
+    std::cerr << "usage: audit_fill DIR COUNT PER_COMMIT [--batch]\n";
     return 2;
   }
   std::string dir = argv[1];
@@ -50,6 +53,21 @@ int main(int argc, char** argv) {
       log.append_sync(std::move(batch));
       batch.clear();
     }
+  }
+  if (argc == 5) {  // and one journal commit of three messages from two senders, indexed in entry_keys
+    node::Caller pas, lab;
+    pas.kind = lab.kind = node::Caller::Kind::System;
+    pas.id = "pas";
+    pas.ods_code = lab.ods_code = "A81001";
+    pas.request_id = "req-pas";
+    pas.token_id = "jti-pas";
+    lab.id = "lab";
+    lab.request_id = "req-lab";
+    std::string p = node::caller_json(pas), l = node::caller_json(lab);
+    std::vector<audit::Submit> msgs = {{501, "PAS.1", "accepted", "", "9434765919", p},
+                                       {502, "LAB.1", "rejected", "unknown test code", "9449306613", l},
+                                       {503, "PAS.2", "accepted", "", "9434765919", p}};
+    log.append_sync({audit::make_submit_batch(msgs, "A81001", "a81001-gp")});
   }
   log.stop();
   std::cout << "wrote " << count << " entries\n";

@@ -50,7 +50,7 @@ expect_fail "entry 4 was removed or reordered"
 
 # 5. An event edited and its leaf hash "fixed up" to match.
 fresh
-sqlite3 "$db" "UPDATE entries SET event_json = replace(event_json, '\"outcome\":\"0\"', '\"outcome\":\"4\"') WHERE seq = 6"
+sqlite3 "$db" "UPDATE entries SET event_json = replace(event_json, 'Dr Amara Okafor', 'Dr Someone Else') WHERE seq = 6"
 sqlite3 "$db" "UPDATE entries SET leaf_hash = '$(leaf_of 6)' WHERE seq = 6"
 expect_fail "entry 6 was edited, removed or reordered (and its leaf hash rewritten to match)"
 grep -qF "checkpoint at size 6" <<<"$out" || fail "the failing checkpoint is not named: $out"
@@ -77,12 +77,67 @@ fresh
 sqlite3 "$db" "DELETE FROM entries WHERE seq > 10"
 expect_fail "entries 11..12 were removed"
 
+# 7b. Every checkpoint deleted: the latest one is also kept beside the log (audit.db.checkpoint).
+fresh
+[ "$(stat -c %a "$db.checkpoint")" = 600 ] || fail "the checkpoint file is not 0600"
+sqlite3 "$db" "DELETE FROM checkpoints"
+expect_fail "checkpoints were removed: this node signed a checkpoint at size 12"
+fresh
+sqlite3 "$db" "DELETE FROM checkpoints WHERE tree_size > 3"
+expect_fail "checkpoints were removed"
+
 # 8. Another key: nothing verifies.
 fresh
 openssl ecparam -name prime256v1 -genkey -noout -out "$work/other.key" 2>/dev/null
 openssl ec -in "$work/other.key" -pubout -out "$work/other.pub" 2>/dev/null
 set +e; "$bin" audit verify --db "$db" --public-key "$work/other.pub" >/dev/null; rc=$?; set -e
 [ "$rc" = 1 ] || fail "a log verified with someone else's key"
+
+# 9. The indexed columns beside an event, which the leaf hash does not cover: each edited, and
+# entry_keys rows changed, added or removed. Verify names the entry and the column; who-saw
+# refuses to list from such a log (it would miss or invent accesses).
+fresh_batch() { rm -rf "$work/log"; mkdir -p "$work/log"; "$fill" "$work/log" 12 1 --batch >/dev/null; db="$work/log/audit.db"; pub="$work/log/audit-signing.pub"; }
+fresh_batch
+out="$("$bin" audit verify --db "$db" --public-key "$pub")" || fail "untouched log with a batch did not verify: $out"
+[ "$(sqlite3 "$db" "SELECT COUNT(*) FROM entry_keys WHERE seq = 13")" = 5 ] || fail "the batch's entry_keys: $(sqlite3 "$db" "SELECT * FROM entry_keys")"
+who_saw_refused() {
+  set +e; out="$("$bin" audit who-saw --nhs "$1" --db "$db" 2>&1)"; rc=$?; set -e
+  [ "$rc" = 1 ] || fail "who-saw listed from an altered log ($rc): $out"
+  grep -qF "who-saw REFUSED" <<<"$out" || fail "who-saw did not say it refused: $out"
+  grep -qF "$2" <<<"$out" || fail "who-saw did not name the fault '$2': $out"
+}
+for edit in "patient_nhs = '9000000009' WHERE seq = 6|6|patient_nhs" "patient_nhs = '' WHERE seq = 3|3|patient_nhs" \
+            "patient_id = 'pat-9' WHERE seq = 4|4|patient_id" "request_id = 'req-99' WHERE seq = 2|2|request_id" \
+            "agent_ods = 'RXX' WHERE seq = 5|5|agent_ods" "action = 'read' WHERE seq = 3|3|action" \
+            "outcome = '4' WHERE seq = 7|7|outcome" "token_id = 'jti-forged' WHERE seq = 8|8|token_id" \
+            "journal_id = 9999 WHERE seq = 13|13|journal_id" "recorded = '2020-01-01T00:00:00Z' WHERE seq = 9|9|recorded" \
+            "patient_nhs = '9434765919' WHERE seq = 13|13|patient_nhs"; do
+  IFS="|" read -r set seq column <<<"$edit"
+  fresh_batch
+  sqlite3 "$db" "UPDATE entries SET $set"
+  expect_fail "entry $seq was edited: its indexed $column no longer match its event"
+  who_saw_refused 9434765919 "entry $seq was edited"
+done
+fresh_batch
+sqlite3 "$db" "DELETE FROM entry_keys WHERE key = 'n:9449306613'"  # hides the lab message from who-saw
+expect_fail "entry 13 was edited: its indexed entry_keys no longer match its event"
+who_saw_refused 9449306613 "entry 13"
+fresh_batch
+sqlite3 "$db" "UPDATE entry_keys SET key = 'n:9000000009' WHERE key = 'n:9449306613'"
+expect_fail "entry 13 was edited: its indexed entry_keys"
+fresh_batch
+sqlite3 "$db" "INSERT INTO entry_keys(key, seq) VALUES('n:9000000009', 4)"  # another patient's read shown as theirs
+expect_fail "entry 4 was edited: its indexed entry_keys"
+fresh_batch
+sqlite3 "$db" "INSERT INTO entry_keys(key, seq) VALUES('n:9000000009', 40)"  # an index waiting for a future entry
+expect_fail "entry_keys indexes entry 40, which is not stored"
+# An old log, from before entry_keys: it verifies, and says what to do before who-saw.
+fresh
+sqlite3 "$db" "DROP TABLE entry_keys"
+out="$("$bin" audit verify --db "$db" --public-key "$pub")" || fail "a log without entry_keys did not verify: $out"
+grep -qF "no entry_keys table" <<<"$out" && grep -qF "start the node on it once" <<<"$out" || fail "no advice for an old log: $out"
+set +e; out="$("$bin" audit who-saw --nhs 9434765919 --db "$db" 2>&1)"; rc=$?; set -e
+[ "$rc" != 0 ] && grep -qF "start the node on it once" <<<"$out" || fail "who-saw on an old log: $rc $out"
 
 # Proofs, checked offline with only the public key.
 fresh 12 4  # three commits of four: checkpoints at 4, 8, 12

@@ -45,7 +45,7 @@ struct TempDir {
   }
 };
 
-node::AuditRecord record(int i, const std::string& token = {}) {
+node::AuditRecord record(int i, const std::string& token = {}, const std::string& interaction = "read", std::int64_t journal_id = 0) {
   node::Caller c;
   c.kind = node::Caller::Kind::Peer;
   c.id = c.ods_code = i % 2 ? "A81001" : "RX9";
@@ -53,7 +53,8 @@ node::AuditRecord record(int i, const std::string& token = {}) {
   c.token_id = token;
   c.address = "10.0.0." + std::to_string(i % 250) + ":4000";
   audit::Access a{c};
-  a.interaction = "read";
+  a.interaction = interaction;
+  a.journal_id = journal_id;
   a.resource_type = "Observation";
   a.resource_id = "obs-" + std::to_string(i);
   a.patient_nhs = kPatients[i % 3];
@@ -156,12 +157,9 @@ TEST_CASE("queries by patient, request id and time, paged; journal high water; t
   SqliteAuditLog log(t.options());
   std::vector<node::AuditRecord> batch;
   for (int i = 0; i < 30; ++i) batch.push_back(record(i, i % 10 == 0 ? "jti-" + std::to_string(i) : ""));
-  batch[7].journal_id = 1201;  // audits of journalled messages...
-  batch[7].action = "submit";
-  batch[8].journal_id = 1188;
-  batch[8].action = "submit";
-  batch[9].journal_id = 5000;  // ...but an export of a message is no audit of its arrival
-  batch[9].action = "export";
+  batch[7] = record(7, "", "submit", 1201);  // audits of journalled messages...
+  batch[8] = record(8, "", "submit", 1188);
+  batch[9] = record(9, "", "export", 5000);  // ...but an export of a message is no audit of its arrival
   log.append_sync(std::move(batch));
 
   node::AuditQuery q;
@@ -274,10 +272,40 @@ TEST_CASE("a log altered while the node was down is refused at start-up, naming 
     exec(t.options().path, "DELETE FROM entries WHERE seq > 4");
     CHECK_THROWS_WITH_AS(SqliteAuditLog(t.options()), doctest::Contains("covers 6 entries but only 4 are stored"), std::runtime_error);
   }
+  SUBCASE("an indexed column rewritten (not in the leaf hash): who-saw would miss the access") {
+    exec(t.options().path, "UPDATE entries SET patient_nhs = '9434765919' WHERE seq = 3");
+    CHECK_THROWS_WITH_AS(SqliteAuditLog(t.options()), doctest::Contains("entry 3 was edited: its indexed patient_nhs no longer match its event"),
+                         std::runtime_error);
+  }
+  SUBCASE("every checkpoint deleted: the checkpoint file beside the log says one was signed") {
+    exec(t.options().path, "DELETE FROM checkpoints");
+    CHECK_THROWS_WITH_AS(SqliteAuditLog(t.options()), doctest::Contains("checkpoints were removed: this node signed a checkpoint at size 6"),
+                         std::runtime_error);
+  }
+  SUBCASE("an entry_keys row written ahead of its entry") {
+    exec(t.options().path, "INSERT INTO entry_keys(key, seq) VALUES('n:9000000009', 9)");
+    CHECK_THROWS_WITH_AS(SqliteAuditLog(t.options()), doctest::Contains("entry_keys indexes entry 9, which is not stored"), std::runtime_error);
+  }
   SUBCASE("the latest checkpoint's signature altered") {
     exec(t.options().path, "UPDATE checkpoints SET signed_at = '2026-01-01T00:00:00.000Z' WHERE tree_size = 6");
     CHECK_THROWS_WITH_AS(SqliteAuditLog(t.options()), doctest::Contains("not signed by this node's key"), std::runtime_error);
   }
+}
+
+TEST_CASE("a query gives no row whose index was altered while the node runs: it refuses, naming the entry") {
+  TempDir t;
+  SqliteAuditLog log(t.options());
+  for (int i = 0; i < 6; ++i) log.append_sync({record(i)});
+  node::AuditQuery q;
+  q.patient_nhs = kPatients[0];
+  CHECK(log.query(q).size() == 2);  // entries 1 and 4
+  // Another patient's read re-indexed as this patient's: it would be shown to them.
+  exec(t.options().path, "UPDATE entries SET patient_nhs = '9434765919' WHERE seq = 2");
+  CHECK_THROWS_WITH_AS(log.query(q), doctest::Contains("entry 2 was edited: its indexed patient_nhs"), std::runtime_error);
+  exec(t.options().path, "UPDATE entries SET patient_nhs = '9449306613' WHERE seq = 2");
+  CHECK(log.query(q).size() == 2);
+  exec(t.options().path, "INSERT INTO entry_keys(key, seq) VALUES('n:9434765919', 3)");
+  CHECK_THROWS_WITH_AS(log.query(q), doctest::Contains("entry 3 was edited: its indexed entry_keys"), std::runtime_error);
 }
 
 TEST_CASE("a full disk: done(false), append_sync throws StorageUnavailable, and nothing half-written") {

@@ -248,6 +248,7 @@ TEST_CASE("every refusal of a peer's JWT, with its status and code") {
       {"signed with the other peer's key", [](Claims& c) { c.set("x", "y"); }, "acute", "RX9", 401, "security", "signature does not verify"},
       {"unsigned from a peer that is not a GP Connect consumer", [](Claims& c) { c.d["requesting_organization"]["identifier"][0]["value"] = "RXX"; }, "", "RXX", 401, "security", "unsigned"},
       {"another organisation than the certificate's", [](Claims& c) { c.d["requesting_organization"]["identifier"][0]["value"] = "RXX"; }, "ambulance", "RX9", 403, "forbidden", "requesting_organization RXX"},
+      {"no requesting_organization (it could speak for anyone)", [](Claims& c) { c.drop("requesting_organization"); }, "ambulance", "RX9", 403, "forbidden", "no requesting_organization"},
   };
   for (Row& r : rows) {
     CAPTURE(r.what);

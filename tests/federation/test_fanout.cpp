@@ -363,3 +363,24 @@ TEST_CASE("fan-out: an answer about another patient is not merged, and is listed
   CHECK(std::string((*i)["code"].GetString()) == "invalid");
   CHECK(std::string((*i)["diagnostics"].GetString()).find("does not carry the NHS number") != std::string::npos);
 }
+
+TEST_CASE("fan-out: the answer leaves once each peer's AuditEvent is durable, and not at all if they cannot be written") {
+  Holder gp("A81001", "gp-practice");
+  gp.answer = [&](const std::string& op, const http::Request&, hw_fed_test::Reply reply) {
+    reply(Holder::json(200, hw_fed_test::gp_record(gp.url(), kNhs, "A81001", {1, 1, 1, 1, 1})));
+  };
+  Requester req({peer_of(gp)});
+  req.store->create(R"({"resourceType":"Patient",)" + hw_fed_test::patient_body(kNhs, "A81001") + "}");
+  node::Caller caller = paramedic();
+  Answer a = req.ask(body(kNhs), caller);
+  REQUIRE(a.status == 200);
+  node::AuditQuery q;
+  q.request_id = caller.request_id;
+  CHECK(req.audit->query(q).size() == 1);  // already there: no waiting for it
+  req.audit->stop();                      // the log can no longer write
+  caller.request_id = "ae-unaudited-1";
+  Answer refused = req.ask(body(kNhs), caller);
+  CHECK(refused.status == 503);
+  CHECK(refused.body.find("could not be audited") != std::string::npos);
+  CHECK(refused.body.find("MedicationStatement") == std::string::npos);
+}

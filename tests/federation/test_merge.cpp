@@ -209,3 +209,76 @@ TEST_CASE("read_peer_error: the Spine code and diagnostics of a GP Connect error
   CHECK(e.diagnostics == "dissent (R16)");
   CHECK(read_peer_error("<html>").spine_code.empty());
 }
+
+namespace {
+
+// A small answer about kNhs from the GP at kGpBase: its Patient, then `others` (entries, comma-led).
+std::string answer_with(const std::string& others, const std::string& patient_extra = "") {
+  return R"({"resourceType":"Bundle","type":"collection","entry":[)" +
+         hw_fed_test::entry(kGpBase, "Patient", "1", hw_fed_test::patient_body(kNhs, "A81001") + patient_extra) + others + "]}";
+}
+
+std::string condition(const std::string& subject_field) {
+  return "," + hw_fed_test::entry(kGpBase, "Condition", "c1",
+                                  R"("code":{"coding":[{"system":"http://snomed.info/sct","code":"38341003","display":"Hypertension"}]},)" +
+                                      subject_field);
+}
+
+std::string wrong(const std::string& body) {
+  ScannedAnswer a = scan_answer(body);
+  REQUIRE_MESSAGE(a.ok, a.error);
+  return wrong_patient(a, kNhs);
+}
+
+}  // namespace
+
+TEST_CASE("answer check: every resource is about the patient asked for, and no one else") {
+  // The realistic records pass: relative, absolute and urn:uuid references to the answer's Patient.
+  CHECK(wrong(hw_fed_test::gp_record(kGpBase, kNhs, "A81001", {3, 2, 2, 4, 1})) == "");
+  CHECK(wrong(hw_fed_test::hospital_record(kAcuteBase, kNhs, "A81001")) == "");
+  CHECK(wrong(answer_with(condition(R"("subject":{"reference":")" + kGpBase + R"(/Patient/1"})"))) == "");
+  CHECK(wrong(answer_with(condition(R"("subject":{"reference":"Patient/1","identifier":{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9449306613"}})"))) == "");
+  CHECK(wrong(answer_with(condition(R"("subject":{"reference":"Group/g1"})"))) == "");  // not a patient
+  CHECK(wrong(answer_with(condition(R"("subject":{"identifier":{"system":"https://hospital.example/mrn","value":"M1"}})"))) == "");
+
+  // Another patient, however it is named.
+  CHECK(wrong(answer_with(condition(R"("subject":{"reference":"Patient/2"})"))).find("is about a Patient that is not the answer's (Patient/2)") !=
+        std::string::npos);
+  CHECK(wrong(answer_with(condition(R"("subject":{"reference":"https://other.example/fhir/Patient/1"})"))).find("not the answer's") !=
+        std::string::npos);
+  CHECK(wrong(answer_with(condition(R"("subject":{"identifier":{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}})")))
+            .find("2 different NHS numbers") != std::string::npos);
+  CHECK(wrong(answer_with("," + hw_fed_test::entry(kGpBase, "AllergyIntolerance", "a1", R"("patient":{"reference":"Patient/7"})")))
+            .find("a AllergyIntolerance (a1) in its answer is about a Patient") != std::string::npos);
+  CHECK(wrong(answer_with("," + hw_fed_test::entry(kGpBase, "Coverage", "cv1", R"("status":"active","beneficiary":{"reference":"Patient/7/_history/1"})")))
+            .find("not the answer's") != std::string::npos);
+  CHECK(wrong(answer_with("," + hw_fed_test::entry(kGpBase, "Account", "ac1", R"("status":"active","subject":[{"reference":"Patient/1"},{"reference":"Patient/9"}])")))
+            .find("(Patient/9)") != std::string::npos);
+  CHECK(wrong(answer_with(condition(R"("subject":{"reference":"urn:uuid:4e1b0c6a-2f0d-4d55-9f0e-6a1f2b3c4d5e"})"))).find("which is not in the answer") !=
+        std::string::npos);
+  CHECK(wrong(answer_with(condition(R"("subject":{"reference":"#p2"})"))).find("contained resource") != std::string::npos);
+  // The Patient itself with a second NHS number, and a second Patient with another.
+  CHECK(wrong(answer_with("", R"(,"link":[{"other":{"reference":"Patient/3"},"type":"seealso"}],"extension":[])")) == "");
+  std::string two_numbers = answer_with("");
+  two_numbers.replace(two_numbers.find(R"("}],"name")"), 4, R"("},{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}],)");
+  CHECK(wrong(two_numbers).find("2 different NHS numbers") != std::string::npos);
+  std::string other = hw_fed_test::entry(kGpBase, "Patient", "2", hw_fed_test::patient_body("9434765919", "A81001"));
+  CHECK(wrong(answer_with("," + other)).find("does not carry the NHS number asked for") != std::string::npos);
+}
+
+TEST_CASE("answer check: a key twice in one object is refused (parsers disagree on which counts)") {
+  // RapidJSON's DOM finds the first "value": the asked NHS number; most parsers keep the last.
+  std::string body = answer_with("");
+  auto at = body.find(std::string(R"("value":")") + kNhs + "\"");
+  REQUIRE(at != std::string::npos);
+  body.insert(at + 9 + std::string(kNhs).size() + 1, R"(,"value":"9434765919")");
+  rapidjson::Document d;
+  REQUIRE_FALSE(d.Parse(body.c_str()).HasParseError());  // the parser itself takes it
+  ScannedAnswer a = scan_answer(body);
+  CHECK_FALSE(a.ok);
+  CHECK(a.error.find("the key \"value\" twice in one object") != std::string::npos);
+  CHECK_FALSE(scan_answer(R"({"resourceType":"Bundle","resourceType":"OperationOutcome"})").ok);
+  CHECK_FALSE(scan_answer(R"({"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Patient","id":"1","id":"2"}}]})").ok);
+  // The same key in sibling or nested objects is fine.
+  CHECK(scan_answer(R"({"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Patient","id":"1"}},{"resource":{"resourceType":"Patient","id":"2","meta":{"id":"x"}}}]})").ok);
+}

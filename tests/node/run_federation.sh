@@ -115,6 +115,9 @@ r=$(as_nobody GET "${base[gp]}/AuditEvent" -H "Authorization: Bearer $(patient_t
 expect "her access log at her practice" 200 "$r" BTG
 body_of "$r" | grep -q "no history available" || fail "her access log lacks the break-glass reason"
 body_of "$r" | grep -q RR8 || fail "her access log does not name the hospital"
+# One privacy alert for the one break-glass query (discovery, which shows nothing of the record, adds none).
+alerts=$(body_of "$r" | grep -o 'privacy alert: break-glass' | wc -l)
+[ "$alerts" = 1 ] || fail "break-glass wrote $alerts privacy alerts at her practice, not one"
 
 # --- A sensitive record: not found. An invalid NHS number: 400.
 # A sensitive record is answered exactly as a patient nobody holds: 404 PATIENT_NOT_FOUND, or (as the

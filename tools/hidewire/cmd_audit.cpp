@@ -18,6 +18,11 @@
 #include "tools/hidewire/cli.hpp"
 
 namespace hidewire::cli {
+// --public-key, else the node's public key beside the database.
+std::string audit_key_path(std::map<std::string, std::string>& o) {
+  return o.count("public-key") ? o["public-key"] : (std::filesystem::path(o["db"]).parent_path() / "audit-signing.pub").string();
+}
+
 namespace {
 
 using audit::Checkpoint;
@@ -27,7 +32,7 @@ constexpr const char* kHelp =
     "usage: hidewire audit verify --db FILE [--public-key PEM]\n"
     "       hidewire audit proof --db FILE (--entry SEQ [--size N] | --from M [--to N])\n"
     "       hidewire audit check-proof --proof FILE --public-key PEM [--entry-file JSON]\n"
-    "       hidewire audit who-saw --nhs NUMBER --db FILE [--format text|json]\n";
+    "       hidewire audit who-saw --nhs NUMBER --db FILE [--public-key PEM] [--format text|json]\n";
 
 int usage_error(const std::string& why) {
   std::cerr << "hidewire audit: " << why << "\n" << kHelp;
@@ -72,15 +77,11 @@ std::optional<std::uint64_t> number(const std::string& text) {
 
 int verify(std::map<std::string, std::string>& o) {
   if (!o.count("db")) return usage_error("verify needs --db FILE");
-  std::string key_path = o.count("public-key") ? o["public-key"]
-                                               : (std::filesystem::path(o["db"]).parent_path() / "audit-signing.pub").string();
+  std::string key_path = audit_key_path(o);
   if (!std::filesystem::exists(key_path))
     return usage_error("no public key to check the checkpoints with: " + key_path + " does not exist (give --public-key PEM)");
-  audit::PublicKey key = audit::PublicKey::load(key_path);
   plugins::AuditLogReader reader(o["db"]);
-  audit::LogVerifier verifier(reader.checkpoints(), key);
-  reader.each_entry([&](const audit::StoredEntry& e) { return verifier.add(e); });
-  audit::VerifyResult r = verifier.finish();
+  audit::VerifyResult r = reader.verify(audit::PublicKey::load(key_path));
   if (r.ok) {
     std::cout << r.message << "\n";
     return kOk;

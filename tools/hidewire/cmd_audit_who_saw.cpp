@@ -1,8 +1,10 @@
 // hidewire audit who-saw --nhs N: every access to one patient's record in this node's audit log
 // (when, who, organisation, role, what was done to what, why, the outcome, break-glass reasons),
-// as text or as a FHIR searchset Bundle of the AuditEvents (the GP practice's export).
+// as text or as a FHIR searchset Bundle of the AuditEvents (the GP practice's export). Only of a
+// log that verifies.
 #include <rapidjson/document.h>
 
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <string>
@@ -12,6 +14,9 @@
 #include "tools/hidewire/cli.hpp"
 
 namespace hidewire::cli {
+
+std::string audit_key_path(std::map<std::string, std::string>& o);
+
 namespace {
 
 using Value = rapidjson::Value;
@@ -96,7 +101,19 @@ int run_audit_who_saw(std::map<std::string, std::string>& o) {
     std::cerr << "hidewire audit who-saw: '" << nhs << "' is not a valid NHS number\n";
     return kUsage;
   }
+  // The list is read through the indexed columns, which the leaf hashes do not cover: the whole
+  // log is verified first (those columns too), and an altered log gives no list at all.
+  std::string key_path = audit_key_path(o);
+  if (!std::filesystem::exists(key_path)) {
+    std::cerr << "hidewire audit who-saw: no public key to verify the log with: " << key_path << " does not exist (give --public-key PEM)\n";
+    return kUsage;
+  }
   plugins::AuditLogReader reader(o["db"]);
+  audit::VerifyResult verified = reader.verify(audit::PublicKey::load(key_path));
+  if (!verified.ok) {
+    std::cout << "who-saw REFUSED: audit log " << o["db"] << " FAILED verification: " << verified.message << "\n";
+    return kInvalid;
+  }
   std::vector<node::AuditRecord> records = reader.by_patient(nhs);
   if (format == "json") {
     std::string out = "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":" + std::to_string(records.size());

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <future>
 
+#include "audit/checkpoint_file.hpp"
 #include "audit/verify.hpp"
 #include "fhir/clock.hpp"
 #include "log/log.hpp"
@@ -92,25 +93,39 @@ void SqliteAuditLog::rebuild() {
   };
   if (have && !audit::PublicKey::from_pem(key_.public_pem()).verify(latest))
     refuse("the latest checkpoint (size " + std::to_string(latest.tree_size) + ") is not signed by this node's key");
+  if (std::string why = audit::checkpoints_removed(audit::checkpoint_file_of(o_.path), audit::PublicKey::from_pem(key_.public_pem()),
+                                                    latest.tree_size, have);
+      !why.empty())
+    refuse(why);
   // The event itself is hashed again: an edit of event_json alone leaves the stored leaf hashes,
   // and so the signed root, as they were.
-  Stmt s(*stmts_, "SELECT seq, leaf_hash, event_json FROM entries ORDER BY seq");
-  std::int64_t edited = 0;
-  while (s.step()) {
-    std::int64_t seq = s.integer(0);
+  // So are its indexed columns and entry_keys, which the leaf hash does not cover.
+  std::int64_t edited = 0, reindexed = 0;
+  std::string columns;
+  each_stored_entry(*stmts_, true, [&](const audit::StoredEntry& e) {
+    std::int64_t seq = e.seq;
     if (seq != static_cast<std::int64_t>(range_.size()) + 1)
       refuse("entry " + std::to_string(range_.size() + 1) + " is missing (the next stored is entry " + std::to_string(seq) + ")");
-    auto leaf = audit::hash_from_hex(s.text(1));
+    auto leaf = audit::hash_from_hex(e.leaf_hash);
     if (!leaf) refuse("entry " + std::to_string(seq) + " has no valid leaf hash");
-    if (!edited && audit::leaf_hash(s.text(2)) != *leaf) edited = seq;  // said after the checks of the tree itself
+    if (!edited && audit::leaf_hash(e.event_json) != *leaf) edited = seq;  // said after the checks of the tree itself
+    if (!reindexed) {
+      auto derived = audit::derive_index(e.event_json);
+      columns = derived ? audit::index_mismatch(*e.index, *derived) : "columns";
+      if (!columns.empty()) reindexed = seq;
+    }
     range_.append(*leaf);
     if (have && range_.size() == latest.tree_size && range_.root() != latest.root)
       refuse("the " + std::to_string(latest.tree_size) + " entries up to the latest checkpoint do not match its signed root");
-  }
+    return true;
+  });
   if (have && range_.size() < latest.tree_size)
     refuse("the latest checkpoint covers " + std::to_string(latest.tree_size) + " entries but only " + std::to_string(range_.size()) +
            " are stored");
   if (edited) refuse("entry " + std::to_string(edited) + " was edited: its event no longer matches its leaf hash");
+  if (reindexed) refuse(audit::index_fault(reindexed, columns));
+  if (std::int64_t orphan = first_orphan_key(*stmts_))
+    refuse("entry_keys indexes entry " + std::to_string(orphan) + ", which is not stored (an index written ahead of its entry)");
   signed_size_ = have ? latest.tree_size : 0;
 }
 
@@ -174,6 +189,14 @@ void SqliteAuditLog::run() {
   }
 }
 
+void SqliteAuditLog::keep_checkpoint_file() {
+  try {
+    audit::write_checkpoint_file(audit::checkpoint_file_of(o_.path), last_signed_);
+  } catch (const std::exception& e) {
+    log::warn("audit log: the checkpoint file could not be written", {{"error", e.what()}});
+  }
+}
+
 void SqliteAuditLog::insert_checkpoint(const audit::CompactRange& range) {
   audit::Checkpoint c;
   c.origin = o_.origin;
@@ -184,6 +207,7 @@ void SqliteAuditLog::insert_checkpoint(const audit::CompactRange& range) {
   Stmt s(*stmts_, "INSERT INTO checkpoints(tree_size, root_hash, signed_at, signature, origin) VALUES(?, ?, ?, ?, ?)");
   s.bind(1, static_cast<std::int64_t>(c.tree_size)).bind(2, audit::to_hex(c.root)).bind(3, c.signed_at).bind(4, c.signature).bind(5, c.origin);
   s.step();
+  last_signed_ = c;
 }
 
 void SqliteAuditLog::write(std::vector<Pending>& batch) {
@@ -240,6 +264,7 @@ void SqliteAuditLog::write(std::vector<Pending>& batch) {
     return;
   }
   watch_.ok();
+  if (checkpoint) keep_checkpoint_file();
   {
     std::lock_guard lock(mu_);
     range_ = range;
@@ -274,6 +299,7 @@ void SqliteAuditLog::checkpoint_alone() {
     last_checkpoint_ = std::chrono::steady_clock::now();  // tried: again after the interval, not in a loop
     return;
   }
+  keep_checkpoint_file();
   std::lock_guard lock(mu_);
   signed_size_ = range.size();
   last_checkpoint_ = std::chrono::steady_clock::now();

@@ -62,6 +62,8 @@ class SqliteAuditLog final : public node::AuditLog {
   void write(std::vector<Pending>& batch);
   void checkpoint_alone();
   void insert_checkpoint(const audit::CompactRange& range);
+  void keep_checkpoint_file();  // the latest checkpoint, also outside the database (audit/checkpoint_file.hpp)
+  audit::Checkpoint last_signed_;
 
   Options o_;
   audit::SigningKey key_;

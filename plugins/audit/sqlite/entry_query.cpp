@@ -1,5 +1,8 @@
 #include "plugins/audit/sqlite/entry_query.hpp"
 
+#include <algorithm>
+
+#include "audit/entry_index.hpp"
 #include "audit/submit_record.hpp"
 
 namespace hidewire::plugins {
@@ -41,6 +44,13 @@ std::vector<node::AuditRecord> query_entries(sqlite::StmtCache& stmts, const nod
     r.token_id = s.text(9);
     r.journal_id = s.integer(10);
     std::string stored = s.text(2);
+    // The row was found by its indexed columns, which the leaf hash does not cover: it is given
+    // only if its event says the same (a row re-indexed to another patient is an alteration).
+    std::optional<audit::EntryIndex> derived = audit::derive_index(stored);
+    audit::EntryIndex ix{r.recorded, r.patient_nhs, r.patient_id, r.request_id, r.agent_ods, r.action, r.outcome, r.token_id, r.journal_id, {}};
+    std::string bad = derived ? audit::index_mismatch(ix, *derived, false) : "event";
+    if (bad.empty() && !audit::index_matches(*derived, q)) bad = "entry_keys";
+    if (!bad.empty()) throw sqlite::SqliteError("audit log: " + audit::index_fault(r.seq, bad) + "; run `hidewire audit verify`");
     if (!audit::is_submit_batch(stored)) {
       r.event_json = std::move(stored);
       out.push_back(std::move(r));
@@ -65,6 +75,41 @@ std::vector<std::string> token_ids_since(sqlite::StmtCache& stmts, const std::st
   std::vector<std::string> out;
   while (s.step()) out.push_back(s.text(0));
   return out;
+}
+
+void each_stored_entry(sqlite::StmtCache& stmts, bool with_keys, const std::function<bool(const audit::StoredEntry&)>& each) {
+  // char(31) (unit separator) between keys: none of NHS number, request id or jti holds it.
+  Stmt s(stmts, std::string("SELECT seq, event_json, leaf_hash, recorded, patient_nhs, patient_id, request_id, agent_ods, action, outcome,"
+                            " token_id, journal_id, ") +
+                    (with_keys ? "(SELECT group_concat(key, char(31)) FROM entry_keys k WHERE k.seq = e.seq)" : "NULL") +
+                    " FROM entries e ORDER BY seq");
+  audit::StoredEntry e;
+  while (s.step()) {
+    e.seq = s.integer(0);
+    e.event_json = s.text(1);
+    e.leaf_hash = s.text(2);
+    audit::EntryIndex ix{s.text(3), s.text(4), s.text(5), s.text(6), s.text(7), s.text(8), s.text(9), s.text(10), s.integer(11), {}};
+    std::string keys = s.text(12);
+    for (std::size_t at = 0; !keys.empty() && at <= keys.size();) {
+      std::size_t end = std::min(keys.find('\x1f', at), keys.size());
+      ix.keys.push_back(keys.substr(at, end - at));
+      at = end + 1;
+    }
+    std::sort(ix.keys.begin(), ix.keys.end());
+    e.index = std::move(ix);
+    if (!each(e)) return;
+  }
+}
+
+bool has_entry_keys(sqlite::StmtCache& stmts) {
+  Stmt s(stmts, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'entry_keys'");
+  return s.step() && s.integer(0) == 1;
+}
+
+std::int64_t first_orphan_key(sqlite::StmtCache& stmts) {
+  Stmt s(stmts, "SELECT COALESCE(MIN(seq), 0) FROM entry_keys WHERE seq NOT IN (SELECT seq FROM entries)");
+  s.step();
+  return s.integer(0);
 }
 
 void insert_entry_keys(sqlite::StmtCache& stmts, std::int64_t seq, const node::AuditRecord& r) {

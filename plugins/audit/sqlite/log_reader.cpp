@@ -1,5 +1,6 @@
 #include "plugins/audit/sqlite/log_reader.hpp"
 
+#include "audit/checkpoint_file.hpp"
 #include "plugins/audit/sqlite/entry_query.hpp"
 
 #include <filesystem>
@@ -41,7 +42,7 @@ audit::Checkpoint checkpoint(Query& q) {
 
 }  // namespace
 
-AuditLogReader::AuditLogReader(const std::string& path) {
+AuditLogReader::AuditLogReader(const std::string& path) : path_(path) {
   if (!std::filesystem::exists(path)) throw std::runtime_error(path + ": no such file");
   sqlite::configure_process();
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
@@ -53,26 +54,49 @@ AuditLogReader::AuditLogReader(const std::string& path) {
   sqlite3_busy_timeout(db_, 5000);
   Query q(db_, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('entries', 'checkpoints')");
   if (!q.step() || q.integer(0) != 2) throw std::runtime_error(path + ": not an audit log (no entries and checkpoints tables)");
+  sqlite::StmtCache stmts(db_);
+  has_keys_ = has_entry_keys(stmts);
 }
 
 AuditLogReader::~AuditLogReader() { sqlite3_close(db_); }
 
 std::vector<audit::StoredEntry> AuditLogReader::entries() {
-  Query q(db_, "SELECT seq, event_json, leaf_hash FROM entries ORDER BY seq");
   std::vector<audit::StoredEntry> out;
-  while (q.step()) out.push_back({q.integer(0), q.text(1), q.text(2)});
+  each_entry([&](const audit::StoredEntry& e) {
+    out.push_back(e);
+    return true;
+  });
   return out;
 }
 
 void AuditLogReader::each_entry(const std::function<bool(const audit::StoredEntry&)>& each) {
-  Query q(db_, "SELECT seq, event_json, leaf_hash FROM entries ORDER BY seq");
-  audit::StoredEntry e;
-  while (q.step()) {
-    e.seq = q.integer(0);
-    e.event_json = q.text(1);
-    e.leaf_hash = q.text(2);
-    if (!each(e)) return;
+  sqlite::StmtCache stmts(db_);
+  each_stored_entry(stmts, has_keys_, each);
+}
+
+audit::VerifyResult AuditLogReader::verify(const audit::PublicKey& key) {
+  std::vector<audit::Checkpoint> all = checkpoints();
+  std::string removed = audit::checkpoints_removed(audit::checkpoint_file_of(path_), key, all.empty() ? 0 : all.back().tree_size, !all.empty());
+  if (!removed.empty()) {
+    audit::VerifyResult r;
+    r.ok = false;
+    r.message = removed;
+    return r;
   }
+  audit::LogVerifier verifier(std::move(all), key);
+  each_entry([&](const audit::StoredEntry& e) { return verifier.add(e); });
+  audit::VerifyResult r = verifier.finish();
+  if (!r.ok) return r;
+  sqlite::StmtCache stmts(db_);
+  if (!has_keys_) {
+    r.message += "; the log has no entry_keys table (written by a hidewire from before batches of journalled messages, so it has "
+                 "none to index): start the node on it once to add the table, which who-saw needs";
+  } else if (std::int64_t orphan = first_orphan_key(stmts)) {
+    r.ok = false;
+    r.bad_entry = orphan;
+    r.message = "entry_keys indexes entry " + std::to_string(orphan) + ", which is not stored (an index written ahead of its entry)";
+  }
+  return r;
 }
 
 std::vector<audit::Hash> AuditLogReader::leaf_hashes() {
@@ -104,6 +128,9 @@ std::optional<std::string> AuditLogReader::event(std::int64_t seq) {
 }
 
 std::vector<node::AuditRecord> AuditLogReader::by_patient(const std::string& nhs_number) {
+  if (!has_keys_)
+    throw std::runtime_error("the log has no entry_keys table (written by a hidewire from before batches of journalled messages): "
+                             "start the node on it once to add the table, then ask again");
   sqlite::StmtCache stmts(db_);
   node::AuditQuery q;
   q.patient_nhs = nhs_number;

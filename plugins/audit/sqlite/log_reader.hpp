@@ -22,7 +22,9 @@ class AuditLogReader {
   AuditLogReader(const AuditLogReader&) = delete;
   AuditLogReader& operator=(const AuditLogReader&) = delete;
 
-  std::vector<audit::StoredEntry> entries();        // in seq order
+  // The whole log checked (audit/verify.hpp), with each entry's indexed columns and entry_keys.
+  audit::VerifyResult verify(const audit::PublicKey& key);
+  std::vector<audit::StoredEntry> entries();        // in seq order, with their index
   // The same one at a time (a large log is not read into memory); `each` returns false to stop.
   void each_entry(const std::function<bool(const audit::StoredEntry&)>& each);
   std::vector<audit::Hash> leaf_hashes();            // as stored, in seq order (proofs)
@@ -32,7 +34,9 @@ class AuditLogReader {
   std::vector<node::AuditRecord> by_patient(const std::string& nhs_number);
 
  private:
+  std::string path_;
   sqlite3* db_ = nullptr;
+  bool has_keys_ = false;  // a log from before batches of journalled messages has no entry_keys
 };
 
 }  // namespace hidewire::plugins
