@@ -71,7 +71,7 @@ std::optional<EntryIndex> from_batch(const Value& d) {
     add_distinct(nhs, str(&m, "n"));
     if (const Value* j = member(m, "j"); j && j->IsInt64()) ix.journal_id = std::max(ix.journal_id, j->GetInt64());
     std::string s = str(&m, "s");
-    worst = std::max(worst, s == "accepted" ? 0 : s == "rejected" ? 4 : 8);
+    worst = std::max(worst, submit_outcome(s));
   }
   ix.outcome = std::to_string(worst);
   if (nhs.size() == 1) ix.patient_nhs = nhs.front();

@@ -25,8 +25,6 @@ void str(std::string& s, std::string_view key, std::string_view value) {
   s += "\",";
 }
 
-// A message held at patient matching was taken in (journalled, answered AA): not a failure.
-int outcome_of(std::string_view status) { return status == "accepted" || status == "held" ? 0 : status == "rejected" ? 4 : 8; }
 
 std::string text(const rapidjson::Value& o, const char* name) {
   auto it = o.FindMember(name);
@@ -95,7 +93,7 @@ node::AuditRecord make_submit_batch(const std::vector<Submit>& messages, std::st
     }
     add_distinct(r.batch_patients, m.nhs_number);
     r.journal_id = std::max(r.journal_id, m.journal_id);
-    worst = std::max(worst, outcome_of(m.status));
+    worst = std::max(worst, submit_outcome(m.status));
     s += "{\"j\":" + std::to_string(m.journal_id) + ',';
     str(s, "m", m.message_id);
     str(s, "s", m.status);
@@ -112,6 +110,8 @@ node::AuditRecord make_submit_batch(const std::vector<Submit>& messages, std::st
   if (r.batch_request_ids.size() == 1) r.request_id = r.batch_request_ids.front();
   return r;
 }
+
+int submit_outcome(std::string_view status) { return status == "accepted" || status == "held" ? 0 : status == "rejected" ? 4 : 8; }
 
 bool is_submit_batch(std::string_view stored) { return stored.substr(0, kPrefix.size()) == kPrefix; }
 
@@ -139,7 +139,7 @@ std::vector<std::string> expand_events(std::string_view stored, std::int64_t seq
     a.patient_nhs = text(m, "n");
     if (!filter.patient_nhs.empty() && a.patient_nhs != filter.patient_nhs) continue;
     if (!filter.request_id.empty() && caller.request_id != filter.request_id) continue;
-    a.outcome = outcome_of(text(m, "s"));
+    a.outcome = submit_outcome(text(m, "s"));
     a.outcome_text = a.outcome == 0 ? "" : text(m, "r");
     a.node_ods = node_ods;
     a.node_name = site;

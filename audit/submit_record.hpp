@@ -31,6 +31,10 @@ struct Submit {
 node::AuditRecord make_submit_batch(const std::vector<Submit>& messages, std::string_view node_ods, std::string_view node_name,
                                     std::string recorded = {});
 
+// The AuditEvent outcome (0, 4, 8) of a journalled message's status: a message held at patient
+// matching was taken in (journalled, answered AA), so it is not a failure.
+int submit_outcome(std::string_view status);
+
 // Whether a stored entry is such a batch.
 bool is_submit_batch(std::string_view stored);
 

@@ -114,7 +114,7 @@ wait_grep "$api/Patient?identifier=urn:hidewire:local-patient:RXX|journal-$nfa" 
 
 # The resolution is audited, found under the patient it keyed.
 kill -TERM "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
-"$bin" audit who-saw --nhs 4777778681 --db "$work/rxx/audit.db" --format json >"$work/who.json" || fail "who-saw failed"
+"$bin" audit who-saw --nhs 4777778681 --db "$work/rxx/audit.db" --format json >"$work/who.json" 2>"$work/who.err" || fail "who-saw failed: $(cat "$work/who.err")"
 grep -q "match-resolve" "$work/who.json" || fail "the resolution is not in the audit log: $(head -c 2000 "$work/who.json")"
 grep -q '"ops"\|ops' "$work/who.json" || fail "the audit does not name who resolved it"
 "$bin" audit verify --db "$work/rxx/audit.db" >/dev/null || fail "the audit log does not verify"
