@@ -19,6 +19,7 @@
 #include "federation/peer_token.hpp"
 #include "node/audit_log.hpp"
 #include "node/caller.hpp"
+#include "node/converter.hpp"
 #include "node/fhir_store.hpp"
 
 namespace hidewire::federation {
@@ -30,6 +31,8 @@ struct Settings {
   int deadline_ms = 3000;
   std::size_t max_queries = 64;
   ClientLimits limits;
+  std::string asid;                     // this node's ASID (Ssp-From) for GP Connect providers
+  const node::Converter* stu3 = nullptr;  // `fhir-stu3`: a GP Connect provider's STU3 record -> R4
   static Settings from_config(const node::NodeConfig& cfg);
 };
 
