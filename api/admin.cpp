@@ -29,7 +29,8 @@ constexpr const char* kIndex = R"j({"endpoints":[)j"
     R"j({"path":"/stats","method":"GET","description":"counters per channel: received, stored, accepted, rejected, duplicates, routed, delivered, failed, dead_lettered"},)j"
     R"j({"path":"/metrics","method":"GET","description":"the same counters and the journal's group commits, in Prometheus text format"},)j"
     R"j({"path":"/messages","method":"GET","description":"journal entries; query: status=rejected|failed, message_id=MSH-10, limit= at most 1000, after= the last id of the previous page"},)j"
-    R"j({"path":"/messages/{id}/replay","method":"POST","description":"send a journalled message through the node again; one refused for its content is converted again first"}]})j";
+    R"j({"path":"/messages/{id}/replay","method":"POST","description":"send a journalled message through the node again; one refused for its content is converted again first"},)j"
+    R"j({"path":"/follow","method":"GET, POST, DELETE","description":"patients whose GP Connect structured record is fetched on a schedule; body {\"nhs_number\":\"...\"} to follow or stop"}]})j";
 
 std::string metrics(const AdminContext& ctx) {
   std::string out;
@@ -154,6 +155,8 @@ http::Response admin_handle(const AdminContext& ctx, const http::Request& r) {
       out.status = 503;  // the journal cannot write now (a full disk): replay again later
       out.body = "{\"error\":\"" + json_escape(std::string("the journal cannot write now: ") + e.what()) + "\"}";
     }
+  } else if (r.path == "/follow" && ctx.follow) {
+    return ctx.follow(r);
   } else {
     out.status = 404;
     out.body = R"({"error":"unknown admin endpoint"})";

@@ -209,6 +209,23 @@ void Federation::post(const std::shared_ptr<Query>& q, const Peer& peer, const s
   });
 }
 
+void Federation::fetch_structured(const Peer& provider, const std::string& nhs, const node::Caller& caller, std::function<void(GpcResult)> done) {
+  RecordRequest req;
+  req.nhs_number = nhs;
+  PeerCall call;
+  try {
+    call = gpc_call(provider, settings_.asid, gpc_token(issuer_, caller, provider), structured_record_parameters(req), caller.request_id,
+                    Clock::now() + std::chrono::milliseconds(settings_.deadline_ms));
+  } catch (const std::exception& e) {
+    GpcResult g;
+    g.issue.text = std::string("GP Connect: its JWT could not be signed: ") + e.what();
+    return done(std::move(g));
+  }
+  client_.post(std::move(call), [this, &provider, done = std::move(done)](PeerReply r) {
+    done(read_gpc_reply(provider, std::move(r), nullptr, settings_.deadline_ms));
+  });
+}
+
 void Federation::ask_holds(const std::shared_ptr<Query>& q, const Peer& peer) {
   post(q, peer, kHolds, nhs_number_parameters(q->req.nhs_number), [this, q, &peer](PeerReply r) {
     if (r.kind == PeerReply::Kind::Answered && r.status == 200) {

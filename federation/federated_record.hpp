@@ -15,6 +15,7 @@
 
 #include "auth/jwt.hpp"
 #include "federation/directory.hpp"
+#include "federation/gpconnect_consumer.hpp"
 #include "federation/peer_client.hpp"
 #include "federation/peer_token.hpp"
 #include "node/audit_log.hpp"
@@ -59,6 +60,11 @@ class Federation {
   void stop();
 
   const Directory& directory() const { return directory_; }
+  const Settings& settings() const { return settings_; }
+  // One GP Connect provider's structured record (every clinical area) outside a clinician's
+  // query (the follow schedule), as `caller`; `done` on the client's thread with the STU3 as it
+  // came (not converted: the intake converts it) or why there is none.
+  void fetch_structured(const Peer& provider, const std::string& nhs, const node::Caller& caller, std::function<void(GpcResult)> done);
 
  private:
   struct Query;
