@@ -61,3 +61,7 @@ set_tests_properties(node_v2_batches PROPERTIES TIMEOUT 60)
 add_test(NAME node_stu3_records COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_stu3_records.sh $<TARGET_FILE:hidewire>
          ${CMAKE_CURRENT_SOURCE_DIR}/data)
 set_tests_properties(node_stu3_records PROPERTIES TIMEOUT 60)
+# This node as a GP Connect consumer: a provider stub on Node.js's https (tests/peer), followed
+# patients fetched on schedule into the store, Spine errors audited (needs node, openssl, sqlite3).
+add_test(NAME node_gpconnect_consumer COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_gpconnect_consumer.sh $<TARGET_FILE:hidewire> ${PROJECT_SOURCE_DIR}/tests/data)
+set_tests_properties(node_gpconnect_consumer PROPERTIES TIMEOUT 90)
