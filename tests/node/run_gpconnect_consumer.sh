@@ -3,6 +3,7 @@
 # (tests/peer/gpconnect_provider.mjs, mutual TLS, checking the Spine headers and the unsigned
 # audit JWT) serves the ten-year record; the node follows that patient (config, interval 1 s),
 # fetches the record on schedule through the intake, and the R4 resources are read from its store.
+# The federated record pulls the registered practice's record from the provider as R4.
 # Admin POST /follow adds a dissenting patient and an unknown one: audited with the Spine code.
 # A wrong ASID is refused by the provider with BAD_REQUEST, audited too. Nothing logged at info.
 set -euo pipefail
@@ -15,13 +16,14 @@ ca_init
 org_cert gp B82099
 org_cert rxx RXX
 jwt_key rxx ES256
+jwt_key epr ES256
 nhs=9733001007       # Margaret Hargreaves, ten years at B82099
 dissent=9434765919
 unknown=4010232137
 
 node "$here/../peer/gpconnect_provider.mjs" --cert "$work/gp.crt" --key "$work/gp.key" --ca "$work/ca.crt" \
   --asid 918999198993 --consumer-asid 200000001115 --token unsigned --examples "$data/gpconnect" \
-  --record "$nhs=$data/gpconnect-records/hargreaves_ten_years.json" --dissent "$dissent" >"$work/gp.out" 2>"$work/gp.err" &
+  --record "$nhs=$data/gpconnect-records/hargreaves_ten_years.json" --record "9999999999=$data/gpconnect/structured_allergies_response1.json" --dissent "$dissent" >"$work/gp.out" 2>"$work/gp.err" &
 pids+=($!)
 for _ in $(seq 100); do grep -q listening "$work/gp.out" && break; sleep 0.05; done
 gp_port=$(sed -n 's/^listening //p' "$work/gp.out")
@@ -31,7 +33,8 @@ config() {  # config ASID: the node's configuration
   cat <<JSON
 {"node": {"name": "Northshire General", "ods_code": "RXX", "kind": "acute-trust", "data_dir": "$work/rxx"},
  "development": {"allow_anonymous": true},
- "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
+ "api": {"listen": "127.0.0.1:$api_port"}, "admin": {"listen": "127.0.0.1:0"},
+ "systems": [{"name": "epr", "jwt_keys": ["$work/epr-jwt.pub"], "roles": ["clinical"]}],
  "peers": [{"ods_code": "B82099", "kind": "gp-practice", "url": "https://127.0.0.1:$gp_port",
             "tls": {"cert": "$work/rxx.crt", "key": "$work/rxx.key", "ca": "$work/ca.crt"},
             "gpconnect_provider": {"asid": "918999198993", "token": "unsigned"}, "write_types": ["*"]}],
@@ -39,6 +42,7 @@ config() {  # config ASID: the node's configuration
  "sources": [], "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
 JSON
 }
+api_port=$(free_port)
 config 200000001115 >"$work/rxx.json"
 start rxx "$work/rxx.json"
 api="http://127.0.0.1:$(port_of rxx 'FHIR API')"
@@ -62,6 +66,26 @@ rows=$(sqlite3 "$work/rxx/journal.db" "select status || '|' || format || '|' || 
 [ "$rows" = "accepted|fhir-stu3|1" ] || fail "the followed record is not journalled once as accepted fhir-stu3 from B82099: $rows"
 curl -sf "$admin/stats" | python3 -c 'import json,sys; c=json.load(sys.stdin)["channels"]["gpconnect-follow"]; assert c["accepted"] == 1 and c["duplicates"] >= 1, c' ||
   fail "the follow channel's counters: $(curl -s "$admin/stats")"
+
+# The federated record: the registered practice (the stored Patient's generalPractitioner, as an
+# ADT would give it) is asked by GP Connect and its record merged as R4, with a Provenance naming it.
+fed_nhs=9999999999
+code=$(curl -s -o "$work/p.json" -w '%{http_code}' -X POST "$api/Patient" -H 'Content-Type: application/fhir+json' -d '{"resourceType":"Patient",
+  "identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"'$fed_nhs'"}],"name":[{"family":"Jackson","given":["Richard"]}],
+  "generalPractitioner":[{"identifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"B82099"}}]}')
+[ "$code" = 201 ] || fail "the registered patient could not be stored: $code $(cat "$work/p.json")"
+"$bin" token make --key "$work/epr-jwt.key" --alg ES256 --iss epr --aud "http://127.0.0.1:$api_port" --org RXX \
+  --practitioner-id G1234567 --practitioner-name "Chidi Okafor" --sds-role R8000 --purpose directcare >"$work/token"
+"$bin" record --nhs "$fed_nhs" --purpose directcare --token "@$work/token" --url "$api" --request-id gpc-fed-1 >"$work/record.json" ||
+  fail "hidewire record failed: $(head -c 1500 "$work/record.json")"
+python3 - "$work/record.json" <<'PY' || fail "the federated record is not the GP's as R4: $(head -c 1500 "$work/record.json")"
+import json, sys
+b = json.load(open(sys.argv[1]))
+types = [e["resource"]["resourceType"] for e in b["entry"]]
+assert "AllergyIntolerance" in types and "List" in types, types
+prov = [e["resource"] for e in b["entry"] if e["resource"]["resourceType"] == "Provenance" and "identifier" in e["resource"]["agent"][0]["who"]]
+assert any(p["agent"][0]["who"]["identifier"]["value"] == "B82099" for p in prov), prov
+PY
 
 # Admin: follow a dissenting and an unknown patient; a bad NHS number is refused.
 code=$(curl -s -o "$work/f.json" -w '%{http_code}' -X POST "$admin/follow" -d "{\"nhs_number\":\"$dissent\"}")
@@ -88,6 +112,6 @@ start rxx2 "$work/rxx.json"
 sleep 1.5
 sqlite3 "$work/rxx/audit.db" "select count(*) from entries where patient_nhs = '$nhs' and event_json like '%BAD_REQUEST%Ssp-From%'" |
   grep -qv '^0$' || fail "the provider's BAD_REQUEST (Ssp-From) was not audited"
-! grep -q "$nhs\|$dissent" "$work/rxx.log" "$work/rxx2.log" || fail "an NHS number was logged"
+! grep -q "$nhs\|$dissent\|$fed_nhs" "$work/rxx.log" "$work/rxx2.log" || fail "an NHS number was logged"
 ! grep -q "eyJ" "$work/rxx.log" "$work/rxx2.log" || fail "a token was logged"
 echo "PASS: GP Connect consumer"
