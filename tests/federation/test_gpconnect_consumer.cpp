@@ -166,3 +166,20 @@ TEST_CASE("GP Connect follow: followed patients fetched on the schedule and hand
   CHECK(rec[0].outcome == "4");
   CHECK(rec[0].event_json.find("PATIENT_NOT_FOUND") != std::string::npos);
 }
+
+TEST_CASE("GP Connect consumer: an answer over federation.max_answer_bytes is dropped and listed, not merged") {
+  GpcProvider gp("B82099", kGpAsid, kOurAsid);
+  hw_fed_test::Requester c({provider_peer(gp)}, 5000, [](Settings& s) {
+    s.asid = kOurAsid;
+    s.stu3 = &stu3();
+    s.limits.max_answer_bytes = 4096;  // the ten-year record is far larger
+  });
+  c.store->create(R"({"resourceType":"Patient",)" + hw_fed_test::patient_body(hw_fed_test::kTenYears, "B82099") + "}");
+  Answer a = c.ask(hw_fed_test::body(hw_fed_test::kTenYears), hw_fed_test::paramedic());
+  REQUIRE(a.status == 200);
+  hw_fed_test::Merged m(a.body);
+  CHECK(m.provenance_targets.empty());
+  const rapidjson::Value* i = m.issue_about("B82099");
+  REQUIRE(i != nullptr);
+  CHECK(std::string((*i)["code"].GetString()) == "too-costly");
+}
