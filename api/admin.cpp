@@ -33,7 +33,8 @@ constexpr const char* kIndex = R"j({"endpoints":[)j"
     R"j({"path":"/messages/{id}/replay","method":"POST","description":"send a journalled message through the node again; one refused for its content is converted again first"},)j"
     R"j({"path":"/match","method":"GET","description":"messages held at patient matching (no confident single match for their patient); after= the last id of the previous page"},)j"
     R"j({"path":"/match/{id}","method":"GET","description":"one held message: its patient's demographics and the candidates as they score now"},)j"
-    R"j({"path":"/match/{id}/resolve","method":"POST","description":"role admin; body nhs_number: keys it to that patient, action new-patient: records a new one, action reject: refuses it"}]})j";
+    R"j({"path":"/match/{id}/resolve","method":"POST","description":"role admin; body nhs_number: keys it to that patient, action new-patient: records a new one, action reject: refuses it"},)j"
+    R"j({"path":"/follow","method":"GET, POST, DELETE","description":"patients whose GP Connect structured record is fetched on a schedule; body {\"nhs_number\":\"...\"} to follow or stop"}]})j";
 
 std::string metrics(const AdminContext& ctx) {
   std::string out;
@@ -177,6 +178,8 @@ http::Response admin_handle(const AdminContext& ctx, const http::Request& r) {
       out.status = 503;  // the journal cannot write now (a full disk): replay again later
       out.body = "{\"error\":\"" + json_escape(std::string("the journal cannot write now: ") + e.what()) + "\"}";
     }
+  } else if (r.path == "/follow" && ctx.follow) {
+    return ctx.follow(r);
   } else {
     out.status = 404;
     out.body = R"({"error":"unknown admin endpoint"})";

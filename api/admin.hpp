@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct AdminContext {
   std::chrono::milliseconds replay_wait{30000};
   // Replays wait for their outcome there, never on an I/O thread (which serves every sender).
   boost::asio::thread_pool* replay_pool = nullptr;
+  // GET, POST and DELETE /follow: the patients whose GP Connect record is fetched on a schedule
+  // (federation/gpconnect_follow.hpp); unset: 404.
+  std::function<http::Response(const http::Request&)> follow;
 };
 
 http::Response admin_handle(const AdminContext& ctx, const http::Request& r);

@@ -15,7 +15,7 @@ Directory Directory::from_config(const node::NodeConfig& cfg) {
   for (std::size_t i = 0; i < cfg.peers.size(); ++i) {
     const node::PeerConfig& p = cfg.peers[i];
     if (p.url.empty()) continue;  // a peer that only calls this node
-    Peer peer{p.ods_code, {}, p.url, p.tls};
+    Peer peer{p.ods_code, {}, p.url, p.tls, p.gpconnect.asid, p.gpconnect.token == "unsigned"};
     for (const node::PeerAuth& a : cfg.auth.peers)
       if (a.ods_code == p.ods_code) peer.kind = a.kind;
     out.push_back(std::move(peer));

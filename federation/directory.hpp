@@ -17,6 +17,9 @@ struct Peer {
   std::string kind;  // gp-practice, acute-trust, ambulance-service, nhs-111, community, social-care, care-home
   std::string url;   // its FHIR base, without a trailing slash
   node::TlsConfig tls;  // this node's client certificate and key; ca: the CA its server certificate must chain to
+  std::string gpc_asid;       // a GP system's GP Connect provider (not a hidewire node): its ASID (Ssp-To)
+  bool gpc_unsigned = false;  // it takes GP Connect's unsigned audit JWT rather than this node's signed one
+  bool gpconnect() const { return !gpc_asid.empty(); }
   std::string describe() const { return ods_code + (kind.empty() ? "" : " (" + kind + ")"); }
 };
 

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "audit/audit_event.hpp"
+#include "federation/gpconnect_consumer.hpp"
 #include "federation/merge.hpp"
 #include "federation/parameters.hpp"
 #include "fhir/clock.hpp"
@@ -102,6 +103,7 @@ Settings Settings::from_config(const node::NodeConfig& cfg) {
   s.deadline_ms = cfg.federation.deadline_ms;
   s.max_queries = cfg.federation.max_queries;
   s.limits.max_answer_bytes = cfg.federation.max_answer_bytes;
+  s.asid = cfg.federation.asid;
   return s;
 }
 
@@ -160,7 +162,7 @@ void Federation::record(const std::string& body, const node::Caller& caller, Don
   for (const Peer& p : directory_.peers()) {
     if (p.ods_code == settings_.node_ods) continue;  // this node's own records are read from its own API
     if (p.ods_code == gp) ask_record(q, p, true);    // known already: no need to ask whether it holds
-    else ask_holds(q, p);
+    else if (!p.gpconnect()) ask_holds(q, p);        // a GP system's provider serves only its own patients' records
   }
   bool last;
   {
@@ -173,12 +175,17 @@ void Federation::record(const std::string& body, const node::Caller& caller, Don
 void Federation::post(const std::shared_ptr<Query>& q, const Peer& peer, const std::string& operation, std::string body,
                       std::function<void(PeerReply)> then) {
   PeerCall call;
-  call.url = peer.url + "/Patient/" + operation;
-  call.body = std::move(body);
-  call.tls = peer.tls;
-  call.deadline = q->deadline;
   try {
-    call.headers.push_back("Authorization: Bearer " + mint_peer_token(issuer_, q->caller, peer.url));
+    if (peer.gpconnect()) {
+      call = gpc_call(peer, settings_.asid, gpc_token(issuer_, q->caller, peer), std::move(body), q->caller.request_id, q->deadline);
+    } else {
+      call.url = peer.url + "/Patient/" + operation;
+      call.body = std::move(body);
+      call.tls = peer.tls;
+      call.deadline = q->deadline;
+      call.headers.push_back("Authorization: Bearer " + mint_peer_token(issuer_, q->caller, peer.url));
+      call.headers.push_back("X-Request-ID: " + q->caller.request_id);
+    }
   } catch (const std::exception& e) {
     PeerReply r;
     r.kind = PeerReply::Kind::Unreachable;
@@ -186,7 +193,6 @@ void Federation::post(const std::shared_ptr<Query>& q, const Peer& peer, const s
     then(std::move(r));
     return;
   }
-  call.headers.push_back("X-Request-ID: " + q->caller.request_id);
   {
     std::lock_guard lock(q->mu);
     ++q->pending;
@@ -200,6 +206,23 @@ void Federation::post(const std::shared_ptr<Query>& q, const Peer& peer, const s
       last = --q->pending == 0;
     }
     if (last) finish(q);
+  });
+}
+
+void Federation::fetch_structured(const Peer& provider, const std::string& nhs, const node::Caller& caller, std::function<void(GpcResult)> done) {
+  RecordRequest req;
+  req.nhs_number = nhs;
+  PeerCall call;
+  try {
+    call = gpc_call(provider, settings_.asid, gpc_token(issuer_, caller, provider), structured_record_parameters(req), caller.request_id,
+                    Clock::now() + std::chrono::milliseconds(settings_.deadline_ms));
+  } catch (const std::exception& e) {
+    GpcResult g;
+    g.issue.text = std::string("GP Connect: its JWT could not be signed: ") + e.what();
+    return done(std::move(g));
+  }
+  client_.post(std::move(call), [this, &provider, done = std::move(done)](PeerReply r) {
+    done(read_gpc_reply(provider, std::move(r), nullptr, settings_.deadline_ms));
   });
 }
 
@@ -232,6 +255,19 @@ void Federation::ask_record(const std::shared_ptr<Query>& q, const Peer& peer, b
   const char* op = gp ? kStructured : kPatientRecord;
   std::string body = gp ? structured_record_parameters(q->req) : nhs_number_parameters(q->req.nhs_number);
   post(q, peer, op, std::move(body), [this, q, &peer, op](PeerReply r) {
+    if (peer.gpconnect()) {  // STU3 and Spine errors: converted to R4, or read into a reason
+      GpcResult g = read_gpc_reply(peer, std::move(r), settings_.stu3, settings_.deadline_ms);
+      if (!g.ok) {
+        std::string text = std::string(op) + ": " + g.issue.text;
+        int outcome = g.issue.status >= 400 && g.issue.status < 500 ? 4 : 8;
+        {
+          std::lock_guard lock(q->mu);
+          q->issues.push_back(std::move(g.issue));
+        }
+        return peer_done(q, peer, outcome, text);
+      }
+      r = PeerReply{PeerReply::Kind::Answered, 200, std::move(g.r4), {}, 0};
+    }
     if (r.kind == PeerReply::Kind::Answered && r.status == 200) {
       SourceRecord s{peer.ods_code, peer.kind, peer.url, fhir::utc_now_instant(), std::move(r.body), {}};
       s.scan = scan_answer(s.body);  // the one pass over the answer; the merge splices what it found

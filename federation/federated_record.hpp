@@ -15,10 +15,12 @@
 
 #include "auth/jwt.hpp"
 #include "federation/directory.hpp"
+#include "federation/gpconnect_consumer.hpp"
 #include "federation/peer_client.hpp"
 #include "federation/peer_token.hpp"
 #include "node/audit_log.hpp"
 #include "node/caller.hpp"
+#include "node/converter.hpp"
 #include "node/fhir_store.hpp"
 
 namespace hidewire::federation {
@@ -30,6 +32,8 @@ struct Settings {
   int deadline_ms = 3000;
   std::size_t max_queries = 64;
   ClientLimits limits;
+  std::string asid;                     // this node's ASID (Ssp-From) for GP Connect providers
+  const node::Converter* stu3 = nullptr;  // `fhir-stu3`: a GP Connect provider's STU3 record -> R4
   static Settings from_config(const node::NodeConfig& cfg);
 };
 
@@ -56,6 +60,11 @@ class Federation {
   void stop();
 
   const Directory& directory() const { return directory_; }
+  const Settings& settings() const { return settings_; }
+  // One GP Connect provider's structured record (every clinical area) outside a clinician's
+  // query (the follow schedule), as `caller`; `done` on the client's thread with the STU3 as it
+  // came (not converted: the intake converts it) or why there is none.
+  void fetch_structured(const Peer& provider, const std::string& nhs, const node::Caller& caller, std::function<void(GpcResult)> done);
 
  private:
   struct Query;

@@ -114,8 +114,11 @@ void PeerClient::start(std::unique_ptr<Transfer> t) {
     return;
   }
   t->easy = c;
-  t->headers = curl_slist_append(nullptr, "Accept: application/fhir+json");
+  t->headers = nullptr;
   if (!t->call.get) t->headers = curl_slist_append(t->headers, "Content-Type: application/fhir+json");
+  // A caller's own Accept (GP Connect's, with its charset) replaces the default.
+  bool accept = std::any_of(t->call.headers.begin(), t->call.headers.end(), [](const std::string& h) { return h.rfind("Accept:", 0) == 0; });
+  if (!accept) t->headers = curl_slist_append(t->headers, "Accept: application/fhir+json");
   for (const std::string& h : t->call.headers) t->headers = curl_slist_append(t->headers, h.c_str());
   curl_easy_setopt(c, CURLOPT_URL, t->call.url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");  // health data never goes in the clear, nor by redirect

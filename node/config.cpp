@@ -10,6 +10,7 @@
 #include <iterator>
 #include <set>
 
+#include "fhir/nhs_number.hpp"
 #include "fhirpath/parser.hpp"
 
 namespace hidewire::node {
@@ -248,6 +249,10 @@ NodeConfig parse_config(const std::string& text, const Registry& registry) {
       p.str("ods_code", peer.ods_code, true);
       p.str("url", peer.url);  // none: a peer that only calls this node
       p.tls(peer.tls);
+      p.object("gpconnect_provider", [&](ConfigReader& g) {
+        g.str("asid", peer.gpconnect.asid, true);
+        g.one_of("token", peer.gpconnect.token, {"signed", "unsigned"}, false);
+      });
       PeerAuth auth;
       auth.ods_code = peer.ods_code;
       read_peer_auth(p, auth);
@@ -262,6 +267,13 @@ NodeConfig parse_config(const std::string& text, const Registry& registry) {
       f.one_of("keep", c.federation.keep, {"none"}, false);
       f.num("max_queries", c.federation.max_queries, 1, 4096);
       f.num("max_answer_bytes", c.federation.max_answer_bytes, 1024, 1LL << 30);
+      f.str("asid", c.federation.asid);
+      f.object("follow", [&](ConfigReader& w) {
+        w.num("interval_s", c.federation.follow_interval_s, 1, 7 * 86400);
+        w.strings("nhs_numbers", c.federation.follow, true);
+        for (const std::string& n : c.federation.follow)
+          if (!fhir::is_valid_nhs_number(n)) w.problem("nhs_numbers", "not an NHS number (10 digits, Modulus 11 check digit)");
+      });
     });
     root.array("systems", [&](ConfigReader& s) {
       SystemAuth sys;
@@ -285,6 +297,9 @@ NodeConfig parse_config(const std::string& text, const Registry& registry) {
   check_credentials(c.auth, problems);
   if (c.matching.enabled && c.matching.local_system.empty()) c.matching.local_system = "urn:hidewire:local-patient:" + c.ods_code;
   if (c.federation.enabled) check_federation_peers(c.peers, problems);
+  for (std::size_t i = 0; i < c.peers.size(); ++i)
+    if (!c.peers[i].gpconnect.asid.empty() && c.federation.asid.empty())
+      problems.push_back("$.peers[" + std::to_string(i) + "].gpconnect_provider: a GP Connect provider needs federation.asid (this node's ASID, Ssp-From)");
   // Cross-references, once the whole file is read.
   auto unique = [&](const char* what, auto& list) {
     std::set<std::string> names;

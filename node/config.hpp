@@ -53,6 +53,12 @@ struct PeerConfig {
   std::string ods_code;  // the peer organisation
   std::string url;       // its node's FHIR base URL (https:// for federation); empty: it only calls this node
   TlsConfig tls;         // cert, key: this node's client certificate for mutual TLS to it; ca: its server's CA, pinned
+  // `gpconnect_provider`: the peer is a GP system's GP Connect provider (STU3, Spine proxy
+  // headers), not a hidewire node: asked $gpc.getstructuredrecord only (docs/GPCONNECT_CONSUMER.md).
+  struct GpConnectProvider {
+    std::string asid;             // its ASID (Ssp-To); empty: not a GP Connect provider
+    std::string token = "signed";  // signed: this node's JWT (federation.jwt_key); unsigned: GP Connect's alg none
+  } gpconnect;
 };
 
 // `federation`: this node asking its peers for a patient's record on behalf of its own systems
@@ -64,6 +70,9 @@ struct FederationConfig {
   std::string keep = "none";      // what of the answers is kept: nothing (the only setting for now)
   std::size_t max_queries = 64;   // federated queries in flight at once; more are answered 503
   std::size_t max_answer_bytes = 64u << 20;  // a peer's answer larger than this is refused
+  std::string asid;               // this node's ASID (Ssp-From), for GP Connect providers
+  int follow_interval_s = 900;    // `follow.interval_s`: how often a followed patient's GP record is fetched
+  std::vector<std::string> follow;  // `follow.nhs_numbers`: patients whose GP record is fetched on that schedule
 };
 
 // `matching`: tracing patients who come without a valid NHS number (docs/MATCHING.md). Absent:

@@ -77,6 +77,34 @@ TEST_CASE("directory: federation only over mutual TLS with the peer's CA, to htt
   CHECK(q[3].rfind("$.federation.colour", 0) == 0);
 }
 
+TEST_CASE("directory: a GP Connect provider (ASID, token kind), this node's ASID and the patients it follows") {
+  const std::string provider =
+      R"({"ods_code": "B82099", "kind": "gp-practice", "url": "https://gpc.example/B82099", "tls": {"cert": "/pki/rx9.crt", "key": "/pki/rx9.key", "ca": "/pki/spine-ca.crt"},
+          "gpconnect_provider": {"asid": "918999198993", "token": "unsigned"}})";
+  node::NodeConfig cfg = node::parse_config(
+      config(provider, R"("federation": {"jwt_key": "/k.key", "asid": "200000001115", "follow": {"interval_s": 60, "nhs_numbers": ["9733001007"]}},)"),
+      plugins::builtin());
+  Directory dir = Directory::from_config(cfg);
+  REQUIRE(dir.peers().size() == 1);
+  CHECK(dir.peers()[0].gpconnect());
+  CHECK(dir.peers()[0].gpc_asid == "918999198993");
+  CHECK(dir.peers()[0].gpc_unsigned);
+  CHECK(cfg.federation.asid == "200000001115");
+  CHECK(cfg.federation.follow_interval_s == 60);
+  CHECK(cfg.federation.follow == std::vector<std::string>{"9733001007"});
+  // A provider needs this node's ASID; the token kind is signed or unsigned; followed NHS numbers are valid ones.
+  auto p = problems_of(config(provider, R"("federation": {"jwt_key": "/k.key"},)"));
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].find("federation.asid") != std::string::npos);
+  auto q = problems_of(config(R"({"ods_code": "B82099", "url": "https://gpc.example", "tls": {"cert": "a", "key": "b", "ca": "c"}, "gpconnect_provider": {"token": "none"}})",
+                              R"("federation": {"jwt_key": "/k.key", "asid": "1", "follow": {"nhs_numbers": ["1234567890"]}},)"));
+  std::string all;
+  for (const auto& s : q) all += s + "\n";
+  CHECK(all.find("asid") != std::string::npos);
+  CHECK(all.find("token") != std::string::npos);
+  CHECK(all.find("Modulus 11") != std::string::npos);
+}
+
 TEST_CASE("directory: the registered GP from this node's own store, by ODS identifier or Organization") {
   auto dir = std::filesystem::temp_directory_path() / ("hw-fed-dir-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);

@@ -10,6 +10,7 @@
 #include "auth/authenticator.hpp"
 #include "auth/jwt.hpp"
 #include "federation/peer_token.hpp"
+#include "tests/federation/requester.hpp"
 
 using namespace hidewire;
 using namespace hidewire::federation;
@@ -34,19 +35,7 @@ const Keys& keys() {
 }
 
 // The ambulance service's clinician, as this node authenticated them from the ePR's own JWT.
-node::Caller paramedic() {
-  node::Caller c;
-  c.kind = node::Caller::Kind::System;
-  c.id = "epr";
-  c.ods_code = "RX9";
-  c.org_kind = "ambulance-service";
-  c.person_present = true;
-  c.person = {"G1234567", "Chidi Okafor", "R8000"};
-  c.purpose = "emergency";
-  c.scope = "patient/*.read";
-  c.request_id = "9b1f0c2e-6a4b-4c8e-9d1a-7e2f3b4c5d6e";
-  return c;
-}
+node::Caller paramedic() { return hw_fed_test::paramedic("9b1f0c2e-6a4b-4c8e-9d1a-7e2f3b4c5d6e"); }
 
 // The GP practice's node: it knows RX9 by its certificate and the key RX9 signs with.
 node::AuthConfig holder(const std::string& pub, const std::string& audience = "https://gp.leeds-road.example:8443") {

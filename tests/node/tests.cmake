@@ -67,3 +67,7 @@ set_tests_properties(node_matching PROPERTIES TIMEOUT 120)
 add_test(NAME node_ambulance_handover COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_ambulance_handover.sh $<TARGET_FILE:hidewire>
          ${CMAKE_CURRENT_SOURCE_DIR}/data/ambulance)
 set_tests_properties(node_ambulance_handover PROPERTIES TIMEOUT 120)
+# This node as a GP Connect consumer: a provider stub on Node.js's https (tests/peer), followed
+# patients fetched on schedule into the store, Spine errors audited (needs node, openssl, sqlite3).
+add_test(NAME node_gpconnect_consumer COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_gpconnect_consumer.sh $<TARGET_FILE:hidewire> ${PROJECT_SOURCE_DIR}/tests/data)
+set_tests_properties(node_gpconnect_consumer PROPERTIES TIMEOUT 90)

@@ -32,6 +32,7 @@
 #include "tools/hidewire/break_glass_notifier.hpp"
 #include "tools/hidewire/cli.hpp"
 #include "tools/hidewire/federation_operation.hpp"
+#include "tools/hidewire/follow_admin.hpp"
 #include "tools/hidewire/journal_audit.hpp"
 
 namespace hidewire::cli {
@@ -183,9 +184,11 @@ int run_node(const Args& args) {
     // The requester's side of federation (docs/FEDERATION.md): its own systems ask it for a
     // patient's record, and it asks the peers that hold one.
     std::unique_ptr<federation::Federation> fed;
+    std::unique_ptr<federation::Follower> follower;
     if (cfg.federation.enabled) {
-      fed = std::make_unique<federation::Federation>(federation::Settings::from_config(cfg), federation::Directory::from_config(cfg),
-                                                     store.get(), audit.get());
+      federation::Settings fs = federation::Settings::from_config(cfg);
+      fs.stu3 = converter_of.count("fhir-stu3") ? converter_of.at("fhir-stu3") : nullptr;
+      fed = std::make_unique<federation::Federation>(fs, federation::Directory::from_config(cfg), store.get(), audit.get());
       guard.patient_operations["hidewire-federated-record"] = federated_record_operation(*fed);
       log::info("federation: $hidewire-federated-record asks " + std::to_string(fed->directory().peers().size()) + " peer(s), deadline " +
                 std::to_string(cfg.federation.deadline_ms) + " ms");
@@ -206,6 +209,12 @@ int run_node(const Args& args) {
     boost::asio::thread_pool replay_pool(1);
     api::AdminContext admin_ctx{cfg, *journal, router, group, intake};
     admin_ctx.replay_pool = &replay_pool;
+    if (fed) {
+      // Followed patients' GP records come in through the intake as if their provider sent them.
+      follower = std::make_unique<federation::Follower>(*fed, store.get(), audit.get(), cfg.federation.follow, cfg.federation.follow_interval_s,
+                                                        followed_record_intake(cfg, intake.channel("gpconnect-follow")));
+      admin_ctx.follow = [&follower](const http::Request& r) { return follow_admin(*follower, r); };
+    }
     api::AdminGuard admin_guard{authenticator, *access, *audit, cfg.ods_code, cfg.name};
     auto admin = serve("admin", cfg.admin, http::AsyncHandler([&](const http::Request& r, std::function<void(http::Response)> reply) {
                          api::guarded_admin(admin_ctx, admin_guard, r, std::move(reply));
@@ -225,6 +234,8 @@ int run_node(const Args& args) {
     for (std::thread& t : pool) t.join();
     router.stop();  // wakes replays waiting for an outcome
     replay_pool.join();
+    if (follower) follower->stop();
+    if (fed) fed->stop();  // before the intake: no followed record is submitted to it after
     for (auto& s : sources) s->stop();
     intake.stop();
     group.stop();  // commits what was queued (its answers go nowhere now: senders resend)
