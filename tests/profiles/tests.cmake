@@ -6,3 +6,5 @@ hw_add_test(test_profiles_extension_context SOURCES profiles/test_extension_cont
 target_include_directories(test_profiles_extension_context PRIVATE ${PROJECT_SOURCE_DIR})
 hw_add_test(test_profiles_questionnaire_response SOURCES profiles/test_questionnaire_response.cpp LIBS hidewire_profiles)
 target_include_directories(test_profiles_questionnaire_response PRIVATE ${PROJECT_SOURCE_DIR})
+hw_add_test(test_profiles_converter_outputs SOURCES profiles/test_converter_outputs.cpp LIBS hidewire_profiles hidewire_plugins)
+target_include_directories(test_profiles_converter_outputs PRIVATE ${PROJECT_SOURCE_DIR})
