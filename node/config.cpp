@@ -198,12 +198,17 @@ NodeConfig parse_config(const std::string& text, const Registry& registry) {
       ConfigReader r(&empty, "$.converters." + format, problems);
       c.converters[format] = factory(r);
     }
+    root.object("conformance", [&](ConfigReader& g) { g.strings("igs", c.conformance_igs); });
     root.object("api", [&](ConfigReader& a) { read_http_listener(a, c.api); });
     root.object("admin", [&](ConfigReader& a) { read_http_listener(a, c.admin); });
     root.array("sources", [&](ConfigReader& s) {
       SourceConfig src;
       s.str("name", src.name, true);
       s.boolean("accept_reused_control_id", src.accept_reused_control_id);
+      s.object("profiles", [&](ConfigReader& p) {
+        p.boolean("declared", src.profiles.declared);
+        p.strings("require", src.profiles.require);
+      });
       src.build = plugin(s, registry.sources, "source", src.type);
       c.sources.push_back(std::move(src));
     }, true);
@@ -296,6 +301,9 @@ NodeConfig parse_config(const std::string& text, const Registry& registry) {
                            c.routes[i].match.sources[k] + "'");
   }
   known_dest("$.unmatched.destinations", c.unmatched_destinations);
+  for (std::size_t i = 0; i < c.sources.size(); ++i)
+    if (!c.sources[i].profiles.empty() && c.conformance_igs.empty())
+      problems.push_back("$.sources[" + std::to_string(i) + "].profiles: no implementation guide loaded (conformance.igs)");
   if (!problems.empty()) throw ConfigError(std::move(problems));
   return c;
 }

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "conformance/profile_gate.hpp"
 #include "node/converter.hpp"
 #include "node/group_journal.hpp"
 #include "node/source_stats.hpp"
@@ -110,6 +111,9 @@ struct IntakeOptions {
   // for a replay: the journal keeps who sent, not what they were granted then. Unset: none, so
   // a replayed message of a non-anonymous sender writes nothing but its own Provenance.
   std::function<std::vector<std::string>(const Caller&)> write_types_of;
+  // The gate's profiles and each source's (channel's) rules; null: R4 alone. Must outlive the intake.
+  const conformance::ProfileGate* profiles = nullptr;
+  std::map<std::string, conformance::ProfileRules> profile_rules;
 };
 
 class Intake {
