@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
+#include <vector>
 
 #include "fhir/nhs_number.hpp"
 
@@ -116,8 +118,45 @@ std::string conditional_url(std::string_view type, const Json& res, std::string_
   return {};
 }
 
-Json transaction_entry(const std::string& full_url, std::string_view type, Json resource, const std::string& url, Write write, Alloc& a) {
+std::string_view uk_core_profile(std::string_view type) {
+  // UK Core 2.0.0's resource profiles (tests/data/uk-core), by the type they constrain.
+  static constexpr std::string_view kTypes[] = {
+      "AllergyIntolerance", "Appointment", "AuditEvent", "BodyStructure", "Bundle", "CarePlan", "CareTeam",
+      "Communication", "Composition", "Condition", "Consent", "Device", "DiagnosticReport", "DocumentReference",
+      "Encounter", "EpisodeOfCare", "FamilyMemberHistory", "Flag", "HealthcareService", "ImagingStudy", "Immunization",
+      "List", "Location", "Medication", "MedicationAdministration", "MedicationDispense", "MedicationRequest",
+      "MedicationStatement", "MessageHeader", "Observation", "OperationOutcome", "Organization",
+      "OrganizationAffiliation", "Patient", "Practitioner", "PractitionerRole", "Procedure", "Provenance",
+      "Questionnaire", "QuestionnaireResponse", "RelatedPerson", "RequestGroup", "Schedule", "ServiceRequest", "Slot",
+      "Specimen", "Subscription", "Task"};
+  static const std::vector<std::string> kUrls = [] {
+    std::vector<std::string> v;
+    for (std::string_view t : kTypes) v.push_back("https://fhir.hl7.org.uk/StructureDefinition/UKCore-" + std::string(t));
+    return v;
+  }();
+  for (std::size_t i = 0; i < std::size(kTypes); ++i)
+    if (kTypes[i] == type) return kUrls[i];
+  return {};
+}
+
+void declare_uk_core(Json& resource, std::string_view type, Alloc& a) {
+  std::string_view url = uk_core_profile(type);
+  if (url.empty() || !resource.IsObject()) return;
+  if (!resource.HasMember("meta")) resource.AddMember("meta", Json(rapidjson::kObjectType), a);
+  Json& meta = resource["meta"];
+  if (!meta.IsObject()) return;
+  if (!meta.HasMember("profile")) meta.AddMember("profile", Json(rapidjson::kArrayType), a);
+  Json& list = meta["profile"];
+  if (!list.IsArray()) return;
+  for (const Json& p : list.GetArray())
+    if (p.IsString() && std::string_view(p.GetString(), p.GetStringLength()) == url) return;
+  list.PushBack(Json(rapidjson::StringRef(url.data(), url.size())), a);
+}
+
+Json transaction_entry(const std::string& full_url, std::string_view type, Json resource, const std::string& url, Write write, Alloc& a,
+                       bool declare) {
   if (url.empty()) write = Write::Create;
+  if (declare) declare_uk_core(resource, type, a);
   Json entry(rapidjson::kObjectType), req(rapidjson::kObjectType);
   entry.AddMember("fullUrl", str(full_url, a), a);
   entry.AddMember("resource", resource, a);

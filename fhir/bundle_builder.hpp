@@ -50,9 +50,18 @@ enum class Write {
   Create,          // POST: a new resource every time (no key)
 };
 
-// One transaction entry; an empty `url_key` makes any Write a plain Create.
+// The UK Core 2.0.0 profile of a resource type (https://fhir.hl7.org.uk/StructureDefinition/
+// UKCore-<Type>), or empty where UK Core has none (Basic, Goal...).
+std::string_view uk_core_profile(std::string_view resource_type);
+// Adds the type's UK Core profile to the resource's meta.profile (once; none for a type without).
+void declare_uk_core(Json& resource, std::string_view resource_type, Alloc& a);
+
+// One transaction entry; an empty `url_key` makes any Write a plain Create. What a converter
+// makes declares its UK Core profile (`declare_uk_core`), so every converter's output claims, and
+// is gated against, England's recording standard; a resource passed through as the sender
+// wrote it (`declare` false) claims only what it says itself.
 Json transaction_entry(const std::string& full_url, std::string_view resource_type, Json resource, const std::string& url_key,
-                       Write write, Alloc& a);
+                       Write write, Alloc& a, bool declare = true);
 
 // Where a Bundle came from, for its Provenance.
 struct Source {

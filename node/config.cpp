@@ -209,12 +209,17 @@ NodeConfig parse_config(const std::string& text, const Registry& registry) {
       if (c.matching.thresholds.candidate > c.matching.thresholds.confident)
         m.problem("candidate", "must not be above confident (" + std::to_string(c.matching.thresholds.confident) + ")");
     });
+    root.object("conformance", [&](ConfigReader& g) { g.strings("igs", c.conformance_igs); });
     root.object("api", [&](ConfigReader& a) { read_http_listener(a, c.api); });
     root.object("admin", [&](ConfigReader& a) { read_http_listener(a, c.admin); });
     root.array("sources", [&](ConfigReader& s) {
       SourceConfig src;
       s.str("name", src.name, true);
       s.boolean("accept_reused_control_id", src.accept_reused_control_id);
+      s.object("profiles", [&](ConfigReader& p) {
+        p.boolean("declared", src.profiles.declared);
+        p.strings("require", src.profiles.require);
+      });
       src.build = plugin(s, registry.sources, "source", src.type);
       c.sources.push_back(std::move(src));
     }, true);
@@ -322,6 +327,9 @@ NodeConfig parse_config(const std::string& text, const Registry& registry) {
                            c.routes[i].match.sources[k] + "'");
   }
   known_dest("$.unmatched.destinations", c.unmatched_destinations);
+  for (std::size_t i = 0; i < c.sources.size(); ++i)
+    if (!c.sources[i].profiles.empty() && c.conformance_igs.empty())
+      problems.push_back("$.sources[" + std::to_string(i) + "].profiles: no implementation guide loaded (conformance.igs)");
   if (!problems.empty()) throw ConfigError(std::move(problems));
   return c;
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "log/log.hpp"
+#include "conformance/profile_gate.hpp"
 #include "node/auth_config.hpp"
 #include "node/config_reader.hpp"
 #include "node/listener_limits.hpp"
@@ -26,6 +27,7 @@ struct ConfigError : std::runtime_error {
 struct SourceConfig {
   std::string name, type;
   bool accept_reused_control_id = false;  // a control id reused with other content: AE (default) or a new message
+  conformance::ProfileRules profiles;     // what the gate holds its messages to beyond R4 (conformance.igs' profiles)
   SourceBuilder build;
 };
 
@@ -110,6 +112,7 @@ struct NodeConfig {
   std::vector<DestinationConfig> destinations;
   std::vector<RouteConfig> routes;
   std::vector<std::string> unmatched_destinations;  // where messages no route matches go
+  std::vector<std::string> conformance_igs;  // implementation guides (folders, packages) the gate's profiles come from
   std::vector<PeerConfig> peers;
   FederationConfig federation;
   MatchingConfig matching;

@@ -130,6 +130,9 @@ Conversion Intake::convert(std::string_view raw, const MessageInfo& info) const 
             return conv;
           }
         conformance::check(bundle, gate);
+        if (options_.profiles)
+          if (auto r = options_.profile_rules.find(info.channel); r != options_.profile_rules.end())
+            options_.profiles->check(bundle, r->second, gate);
       }
       if (gate.has_errors()) {
         for (const fhir::Issue& i : gate.issues())

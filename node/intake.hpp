@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "conformance/profile_gate.hpp"
 #include "node/converter.hpp"
 #include "node/group_journal.hpp"
 #include "node/patient_tracing.hpp"
@@ -114,6 +115,9 @@ struct IntakeOptions {
   std::function<std::vector<std::string>(const Caller&)> write_types_of;
   // Patient matching (node/patient_tracing.hpp): null, patients are keyed as converted.
   const PatientTracing* tracing = nullptr;
+  // The gate's profiles and each source's (channel's) rules; null: R4 alone. Must outlive the intake.
+  const conformance::ProfileGate* profiles = nullptr;
+  std::map<std::string, conformance::ProfileRules> profile_rules;
 };
 
 class Intake {

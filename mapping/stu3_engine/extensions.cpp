@@ -57,7 +57,11 @@ void rename_children(Json& ext, const ExtensionRule& rule, Alloc& a, const std::
     }
     url->value = str(*c->second, a);
     if (auto as = rule.as.find(*c->second); as != rule.as.end())
-      if (auto v = value_of(sub); v != sub.MemberEnd() && v->value.IsString()) {
+      if (auto v = value_of(sub); v != sub.MemberEnd() && as->second == "UnsignedInt") {
+        Json n(std::move(v->value));  // a positiveInt is an unsignedInt: only the type's name changes
+        sub.EraseMember(v);
+        sub.AddMember(str("valueUnsignedInt", a), n, a);
+      } else if (v != sub.MemberEnd() && as->second == "Identifier" && v->value.IsString()) {
         Json id(rapidjson::kObjectType);
         id.AddMember("value", Json(v->value, a), a);
         sub.EraseMember(v);
@@ -104,6 +108,20 @@ void walk(Json& v, const Maps& maps, Alloc& a, const std::string& at, const Repo
             bool here = resource && (rule.element_types.empty() ||
                                      std::find(rule.element_types.begin(), rule.element_types.end(), type) != rule.element_types.end());
             rename_children(ext, rule, a, at + ".extension('" + u + "')", report, here ? resource : nullptr);
+            if (auto val = value_of(ext); !rule.value_system.empty() && val != ext.MemberEnd() && val->name == "valueCode" && val->value.IsString()) {
+              Json coding(rapidjson::kObjectType), codings(rapidjson::kArrayType), cc(rapidjson::kObjectType);
+              coding.AddMember("system", str(rule.value_system, a), a);
+              coding.AddMember("code", Json(val->value, a), a);
+              codings.PushBack(coding, a);
+              cc.AddMember("coding", codings, a);
+              ext.EraseMember(val);
+              ext.AddMember("valueCodeableConcept", cc, a);
+            }
+            if (!rule.on.empty() && resource) {  // its context is an element of the resource, not the resource
+              resource->emplace_back(rule.on + ".extension", Json(std::move(ext)));
+              list.Erase(list.Begin() + i);
+              continue;
+            }
             if (value_of(ext) == ext.MemberEnd() && (!ext.HasMember("extension") || !ext["extension"].IsArray() || ext["extension"].Empty())) {
               list.Erase(list.Begin() + i);  // all of it carried elsewhere or reported: an empty extension is invalid
               continue;
@@ -137,6 +155,13 @@ void rename_extensions(Json& v, const Maps& maps, Alloc& a, const std::string& a
       start = dot + 1;
     }
     std::string last = path.substr(start);
+    if (last == "extension" && at_obj->IsObject()) {  // an extension moved onto the element: added to its list
+      if (!at_obj->HasMember("extension")) at_obj->AddMember("extension", Json(rapidjson::kArrayType), a);
+      if ((*at_obj)["extension"].IsArray()) {
+        (*at_obj)["extension"].PushBack(value, a);
+        continue;
+      }
+    }
     if (at_obj->IsObject() && !at_obj->HasMember(last.c_str())) at_obj->AddMember(str(last, a), value, a);
     else report.add(at + "." + path);
   }

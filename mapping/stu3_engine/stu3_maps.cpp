@@ -148,11 +148,13 @@ ExtensionRule read_extension(const Value& v, const std::string& where) {
   if (auto a = v.FindMember("as"); a != v.MemberEnd()) {
     if (!a->value.IsObject()) fail(where + ".as", "expected an object");
     for (const auto& e : a->value.GetObject()) {
-      if (!e.value.IsString() || std::string_view(e.value.GetString()) != "Identifier")
-        fail(where + ".as." + e.name.GetString(), "only \"Identifier\" is supported");
+      if (!e.value.IsString() || (std::string_view(e.value.GetString()) != "Identifier" && std::string_view(e.value.GetString()) != "UnsignedInt"))
+        fail(where + ".as." + e.name.GetString(), "only \"Identifier\" and \"UnsignedInt\" are supported");
       r.as[e.name.GetString()] = e.value.GetString();
     }
   }
+  r.on = str(v, "on", where);
+  r.value_system = str(v, "value_system", where);
   return r;
 }
 

@@ -42,6 +42,8 @@ struct ExtensionRule {
   std::map<std::string, std::optional<std::string>> children;  // sub-extension renames (nullopt: reported)
   std::map<std::string, std::string> child_elements;           // sub-extensions carried as elements (dotted path)
   std::map<std::string, std::string> as;                    // sub-extension (R4 name) -> value type
+  std::string on;                                           // moved onto this element of the resource (its context)
+  std::string value_system;                                 // a code value carried as a CodeableConcept of this system
 };
 
 struct Maps {

@@ -179,7 +179,7 @@ TEST_CASE("results, immunisations, referral, letter, appointment and alert") {
   const std::string problems = "Bundle.entry.resource.ofType(List).where(title = 'Problems')";
   CHECK(one(b, problems + ".extension.where(url = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-ClinicalSetting').value.coding.code") ==
         "1060971000000108");
-  CHECK(one(b, problems + ".extension.where(url = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-ListWarningCode').value") ==
+  CHECK(one(b, problems + ".extension.where(url = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-ListWarningCode').value.coding.code") ==
         "data-awaiting-filing");
 }
 

@@ -6,3 +6,7 @@ hw_add_test(test_profiles_extension_context SOURCES profiles/test_extension_cont
 target_include_directories(test_profiles_extension_context PRIVATE ${PROJECT_SOURCE_DIR})
 hw_add_test(test_profiles_questionnaire_response SOURCES profiles/test_questionnaire_response.cpp LIBS hidewire_profiles)
 target_include_directories(test_profiles_questionnaire_response PRIVATE ${PROJECT_SOURCE_DIR})
+hw_add_test(test_profiles_converter_outputs SOURCES profiles/test_converter_outputs.cpp LIBS hidewire_profiles hidewire_plugins)
+target_include_directories(test_profiles_converter_outputs PRIVATE ${PROJECT_SOURCE_DIR})
+hw_add_test(test_profiles_gate SOURCES profiles/test_profile_gate.cpp LIBS hidewire_conformance hidewire_plugins hidewire_node)
+target_include_directories(test_profiles_gate PRIVATE ${PROJECT_SOURCE_DIR})

@@ -145,10 +145,26 @@ int run_node(const Args& args) {
       tracing = std::make_unique<node::PatientTracing>(std::move(indexes), cfg.matching.thresholds, cfg.matching.local_system);
       log::info("matching: patients without a valid NHS number are traced against " + names);
     }
+    // The gate's profiles, compiled once before any message is taken (docs/CONFIG.md "conformance").
+    std::unique_ptr<conformance::ProfileGate> profile_gate;
+    std::map<std::string, conformance::ProfileRules> profile_rules;
+    if (!cfg.conformance_igs.empty()) {
+      profile_gate = std::make_unique<conformance::ProfileGate>(cfg.conformance_igs);
+      log::info("conformance: " + std::to_string(profile_gate->set().profiles().size()) + " profiles loaded");
+      for (const node::SourceConfig& s : cfg.sources) {
+        if (s.profiles.empty()) continue;
+        for (const std::string& url : profile_gate->unknown(s.profiles))
+          throw std::runtime_error("source " + s.name + ": profile " + url + " is not in conformance.igs");
+        profile_rules[s.name] = s.profiles;
+      }
+    }
     // A replay converts as the journalled sender, with what its credential is granted now.
-    node::Intake intake(group, converter_of, {cfg.convert_threads, cfg.inline_convert_bytes,
-                                              [&cfg](const node::Caller& c) { return node::configured_write_types(cfg.auth, c); },
-                                              tracing.get()});
+    node::IntakeOptions intake_options{cfg.convert_threads, cfg.inline_convert_bytes,
+                                       [&cfg](const node::Caller& c) { return node::configured_write_types(cfg.auth, c); }};
+    intake_options.tracing = tracing.get();
+    intake_options.profiles = profile_gate.get();
+    intake_options.profile_rules = std::move(profile_rules);
+    node::Intake intake(group, converter_of, std::move(intake_options));
     std::vector<std::unique_ptr<node::Source>> sources;
     AuditedAuthentication source_auth(authenticator, *audit, cfg.ods_code, cfg.name);
     // However this scope ends, sources stop taking messages and the group commit stops (answering

@@ -55,7 +55,8 @@ std::string wrap(const fhir::Node& root, const std::string& type, const std::str
   rapidjson::Value resource;
   resource.CopyFrom(doc, a);
   std::vector<rapidjson::Value> entries;
-  entries.push_back(build::transaction_entry(full_url, type, std::move(resource), url, build::Write::Upsert, a));
+  entries.push_back(build::transaction_entry(full_url, type, std::move(resource), url, build::Write::Upsert, a,
+                                             /*declare=*/false));
   build::Source src{info.received_at, info.channel.empty() ? "a FHIR sender" : "source " + info.channel, "urn:hidewire:message-sha256",
                     body_hash, "FHIR " + type, sender_ods(info)};
   entries.push_back(build::transaction_entry(build::stable_uuid(body_hash, 1), "Provenance", build::provenance({full_url}, src, a), "",
