@@ -14,11 +14,13 @@
 #include "node/caller.hpp"
 #include "plugins/registry.hpp"
 #include "tests/fhir/test_support.hpp"
+#include "tests/mapping/eval_support.hpp"
 #include "tests/profiles/uk_core_support.hpp"
 
 using namespace hidewire;
 using Status = node::Conversion::Status;
-using Strings = std::vector<std::string>;
+using hw_test::Strings;
+using hw_test::eval;
 
 namespace {
 
@@ -49,17 +51,6 @@ Converted convert_text(const std::string& text, const node::Caller* caller = nul
 }
 
 Converted convert_file(const std::string& name) { return convert_text(hw_test::read_file(hw_test::data_path("ambulance/" + name))); }
-
-Strings eval(const fhir::Node& root, const std::string& expr) {
-  fhirpath::EvalContext ctx;
-  ctx.resource = &root;
-  Strings out;
-  for (const fhirpath::Value& v : fhirpath::Expression::compile(expr).evaluate(ctx)) {
-    auto s = fhirpath::to_system(v);
-    out.push_back(s ? fhirpath::to_display(*s) : "<" + fhirpath::type_name(v) + ">");
-  }
-  return out;
-}
 
 // The value of the Observation coded `loinc_or_sct` in the first set (or the set's whole list).
 Strings obs(const fhir::Node& b, const std::string& code, const std::string& what = "value.value") {

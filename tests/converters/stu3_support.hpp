@@ -13,11 +13,12 @@
 #include "node/converter.hpp"
 #include "plugins/registry.hpp"
 #include "tests/fhir/test_support.hpp"
+#include "tests/mapping/eval_support.hpp"
 
 namespace stu3_test {
 
 using namespace hidewire;
-using Strings = std::vector<std::string>;
+using hw_test::Strings;
 
 inline constexpr const char* kNhs = "9485211007";
 
@@ -48,16 +49,7 @@ inline Converted convert(const std::string& text) {
   return c;
 }
 
-inline Strings eval(const fhir::Node& root, const std::string& expr) {
-  fhirpath::EvalContext ctx;
-  ctx.resource = &root;
-  Strings out;
-  for (const fhirpath::Value& v : fhirpath::Expression::compile(expr).evaluate(ctx)) {
-    auto s = fhirpath::to_system(v);
-    out.push_back(s ? fhirpath::to_display(*s) : "<" + fhirpath::type_name(v) + ">");
-  }
-  return out;
-}
+using hw_test::eval;  // tests/mapping/eval_support.hpp
 
 inline std::string one(const fhir::Node& root, const std::string& expr) {
   Strings v = eval(root, expr);
