@@ -162,7 +162,7 @@ NodeConfig parse_config(const std::string& text, const Registry& registry) {
       n.str("ods_code", c.ods_code, true);
       n.str("data_dir", c.data_dir);
       n.num("io_threads", c.io_threads, 0, 64);
-      n.num("convert_threads", c.convert_threads, 1, 64);
+      n.num("convert_threads", c.convert_threads, 0, 64);
       n.num("inline_convert_bytes", c.inline_convert_bytes, 0, 1LL << 30);
       n.one_of("kind", c.auth.node_kind, kOrgKinds, false);
       n.str("audience", c.auth.audience);

@@ -99,8 +99,8 @@ struct NodeConfig {
   std::string ods_code;
   std::string data_dir = ".";
   std::size_t io_threads = 0;       // threads serving connections; 0: one per core but one
-  std::size_t convert_threads = 1;  // for messages over inline_convert_bytes, off the I/O threads
-  std::size_t inline_convert_bytes = 256u << 10;
+  std::size_t convert_threads = 0;  // the intake's converting threads; 0: as many as the I/O threads, at least 2
+  std::size_t inline_convert_bytes = 256u << 10;  // larger messages are always converted on the intake's threads
   JournalBuilder journal;
   StoreBuilder store;
   AccessPolicyBuilder access;

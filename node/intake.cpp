@@ -185,10 +185,17 @@ void Channel::submit(std::string raw, const std::string& format, SenderRef sende
   slot->entry.raw = std::move(raw);
   slot->entry.received_at = fhir::utc_now_instant();
   slot->responder = &responder;
-  slot->reply = std::move(reply);
-  bool large = slot->entry.raw.size() > intake_.options_.inline_convert_bytes;
+  // Converted on the I/O thread that read it while few of this channel's messages await their
+  // answer (the fewest thread hops, the lowest latency); on the intake's threads when it is large,
+  // or when many await (many connections at once: the I/O thread then reads while they convert).
+  bool offload = slot->entry.raw.size() > intake_.options_.inline_convert_bytes || unanswered_.load() >= kBusy;
+  ++unanswered_;
+  slot->reply = [this, reply = std::move(reply)](const Outcome& o, const std::string& answer) {
+    --unanswered_;
+    reply(o, answer);
+  };
   std::unique_lock lock(mu_);
-  if (waiting_.empty() && !large) {
+  if (waiting_.empty() && !offload) {
     // The common case: nothing of this channel is waiting, so this one goes straight on. (A
     // connection hands its next message only after this returns, so its order holds.)
     lock.unlock();
@@ -198,7 +205,7 @@ void Channel::submit(std::string raw, const std::string& format, SenderRef sende
   }
   waiting_.push_back(slot);
   lock.unlock();
-  if (!large) {
+  if (!offload) {
     convert(*slot);
     settle(slot);
     return;

@@ -12,6 +12,7 @@
 // are still journalled (and so routed and applied) in the order they arrived.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -104,6 +105,8 @@ class Channel {
   SourceStats stats_;
   std::mutex mu_;
   std::deque<std::shared_ptr<Slot>> waiting_;  // in arrival order, while a large one converts
+  std::atomic<int> unanswered_{0};  // submitted, not yet answered
+  static constexpr int kBusy = 32;  // from this many unanswered, messages convert off the I/O thread
 };
 
 struct IntakeOptions {

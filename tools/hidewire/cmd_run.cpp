@@ -38,6 +38,12 @@
 namespace hidewire::cli {
 namespace {
 
+// Threads serving connections: configured, or one per core but one (left to the journal and
+// store writers), at least one.
+std::size_t io_threads_of(const node::NodeConfig& cfg) {
+  return cfg.io_threads ? cfg.io_threads : std::max(2u, std::thread::hardware_concurrency()) - 1;
+}
+
 namespace fs = std::filesystem;
 namespace asio = boost::asio;
 
@@ -159,7 +165,12 @@ int run_node(const Args& args) {
       }
     }
     // A replay converts as the journalled sender, with what its credential is granted now.
-    node::IntakeOptions intake_options{cfg.convert_threads, cfg.inline_convert_bytes,
+    // Converters run on the intake's threads, by default as many as the I/O threads and at least
+    // two: an I/O thread then only reads frames and writes answers, and reads the next messages
+    // while these are converted (on two cores, one I/O thread converting inline was the ingest's
+    // bottleneck); with two, a huge message being converted does not hold up the other senders.
+    node::IntakeOptions intake_options{cfg.convert_threads ? cfg.convert_threads : std::max<std::size_t>(2, io_threads_of(cfg)),
+                                       cfg.inline_convert_bytes,
                                        [&cfg](const node::Caller& c) { return node::configured_write_types(cfg.auth, c); }};
     intake_options.tracing = tracing.get();
     intake_options.profiles = profile_gate.get();
@@ -241,7 +252,7 @@ int run_node(const Args& args) {
     signals.async_wait([&](auto, int) { io.stop(); });
     // By default one core is left to the journal and store writers: on 2 cores a second
     // connection thread only added context switches (5,400 against 6,600 messages a second).
-    std::size_t threads = cfg.io_threads ? cfg.io_threads : std::max(2u, std::thread::hardware_concurrency()) - 1;
+    std::size_t threads = io_threads_of(cfg);
     log::info("node " + cfg.name + " (" + cfg.ods_code + ") running");
     // Connections are coroutines without shared state, so more threads just serve more of them.
     std::vector<std::thread> pool;
