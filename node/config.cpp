@@ -220,6 +220,9 @@ NodeConfig parse_config(const std::string& text, const Registry& registry) {
         p.boolean("declared", src.profiles.declared);
         p.strings("require", src.profiles.require);
       });
+      // A source that names its messages' format (the file drop) names a registered converter.
+      std::string format;
+      s.one_of("format", format, registry.converters.types(), false);
       src.build = plugin(s, registry.sources, "source", src.type);
       c.sources.push_back(std::move(src));
     }, true);

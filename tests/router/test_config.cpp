@@ -64,6 +64,12 @@ TEST_CASE("converters.ambulance names only vendor maps it has") {
   CHECK(std::any_of(p.begin(), p.end(), [](const std::string& l) { return l.rfind("$.converters.ambulance.colour", 0) == 0; }));
 }
 
+TEST_CASE("a file drop's format names a registered converter") {
+  auto p = problems_of(R"({"node": {"name": "n", "ods_code": "RX9"}, "sources": [{"name": "s", "type": "file-drop", "directory": "/tmp/x", "format": "csv"}],
+    "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}})");
+  CHECK_MESSAGE(has(p, "$.sources[0].format: 'csv' is not one of ambulance, fhir, fhir-stu3, hl7v2"), p.size());
+}
+
 TEST_CASE("every problem is reported with its JSON path") {
   auto p = problems_of(R"({"node": {"name": "n", "ods_code": 7, "colour": "red"},
     "sources": [{"name": "s", "type": "mllp-hl7v2", "listen": "nowhere"}, {"name": "s", "type": "carrier-pigeon"}],
