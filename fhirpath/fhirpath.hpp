@@ -42,6 +42,7 @@ class Expression {
   static Expression compile(std::string_view text);  // throws SyntaxError
   Collection evaluate(const EvalContext& ctx) const;  // throws EvalError
   const std::string& text() const { return text_; }
+  const Expr& ast() const { return *ast_; }
 
  private:
   std::shared_ptr<const Expr> ast_;

@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
+#include <string>
 #include <set>
 #include <unordered_map>
 #include <vector>
 
 #include "fhir/path_frame.hpp"
 #include "fhirpath/fhirpath.hpp"
+#include "fhirpath/vacuity.hpp"
 
 namespace hidewire::fhirpath {
 namespace {
@@ -18,15 +21,31 @@ ExpressionCache& cache() {
   return c;
 }
 
-// The compiled form of a definition's constraint, looked up by the constraint's address in a
-// per-thread table: no lock and no hashing of the expression text on every element checked.
-// The text is compared on a hit, as a schema freed and another loaded could reuse the address.
-const Expression& compiled(const fhir::Constraint& c) {
-  thread_local std::unordered_map<const fhir::Constraint*, std::shared_ptr<const Expression>> by_constraint;
+// A definition's constraint compiled, with the children it cannot fail without; looked up by
+// the constraint's address in a per-thread table: no lock and no hashing of the expression text
+// on every element checked. The text is compared on a hit, as a schema freed and another loaded
+// could reuse the address.
+struct Compiled {
+  std::shared_ptr<const Expression> expr;
+  std::optional<std::vector<std::string>> needs;  // passes_without
+};
+
+const Compiled& compiled(const fhir::Constraint& c) {
+  thread_local std::unordered_map<const fhir::Constraint*, Compiled> by_constraint;
   auto it = by_constraint.find(&c);
-  if (it == by_constraint.end()) it = by_constraint.emplace(&c, cache().get(c.expression)).first;
-  else if (it->second->text() != c.expression) it->second = cache().get(c.expression);
-  return *it->second;
+  if (it != by_constraint.end() && it->second.expr->text() == c.expression) return it->second;
+  auto expr = cache().get(c.expression);
+  Compiled& slot = by_constraint[&c];
+  slot = {expr, passes_without(expr->ast())};
+  return slot;
+}
+
+// As the evaluator finds children: by name, or a choice by its base name.
+bool has_any(const fhir::Node& n, const std::vector<std::string>& names) {
+  for (const fhir::Node& c : n.children)
+    for (const std::string& name : names)
+      if (c.name == name || (c.def && c.def->is_choice && c.def->base_name() == name)) return true;
+  return false;
 }
 
 // Collects the local references ("#id") anywhere under `n`: Reference.reference, canonical and
@@ -65,7 +84,7 @@ bool structural(std::string_view key) { return key == "ele-1" || key == "txt-1" 
 
 class InvariantChecker {
  public:
-  InvariantChecker(const fhir::Schema& s, fhir::Diagnostics& d) : schema_(s), diags_(d) {}
+  InvariantChecker(const fhir::Schema& s, fhir::Diagnostics& d, InvariantOptions o) : schema_(s), diags_(d), options_(o) {}
 
   void walk(const fhir::Node& n, const fhir::PathFrame& at, const fhir::Node* resource, const fhir::Node* root) {
     if (n.is_resource) {
@@ -95,7 +114,9 @@ class InvariantChecker {
       if (structural(c.key) || c.expression.empty() || std::find(done.begin(), done.end(), c.key) != done.end()) continue;
       done.push_back(c.key);
       try {
-        const Expression& expr = compiled(c);
+        const Compiled& cc = compiled(c);
+        if (!options_.evaluate_all && cc.needs && !has_any(n, *cc.needs)) continue;  // cannot fail: not evaluated
+        const Expression& expr = *cc.expr;
         EvalContext ctx;
         ctx.schema = &schema_;
         ctx.resource = resource;
@@ -118,13 +139,15 @@ class InvariantChecker {
 
   const fhir::Schema& schema_;
   fhir::Diagnostics& diags_;
+  InvariantOptions options_;
   std::set<std::string> unevaluable_;
 };
 
 }  // namespace
 
-void check_invariants(const fhir::Node& resource, const fhir::Schema& schema, fhir::Diagnostics& out) {
-  InvariantChecker checker(schema, out);
+void check_invariants(const fhir::Node& resource, const fhir::Schema& schema, fhir::Diagnostics& out,
+                      InvariantOptions options) {
+  InvariantChecker checker(schema, out, options);
   fhir::PathFrame root{nullptr, resource.resource_type(), -1};
   checker.walk(resource, root, nullptr, nullptr);
 }

@@ -13,6 +13,12 @@ namespace hidewire::fhirpath {
 // narrative rules txt-1/txt-2 are left to the structural validator, which checks them on every
 // element without a FHIRPath evaluation and says precisely what is wrong.
 // An invariant that cannot be evaluated is reported once per key as a warning.
-void check_invariants(const fhir::Node& resource, const fhir::Schema& schema, fhir::Diagnostics& out);
+// An invariant that cannot be false without a child the element lacks (vacuity.hpp) is not
+// evaluated; `evaluate_all` evaluates it anyway, so that tests can show the two agree.
+struct InvariantOptions {
+  bool evaluate_all = false;
+};
+void check_invariants(const fhir::Node& resource, const fhir::Schema& schema, fhir::Diagnostics& out,
+                      InvariantOptions options = {});
 
 }  // namespace hidewire::fhirpath

@@ -9,3 +9,5 @@ hw_add_test(test_fhirpath_engine SOURCES fhirpath/test_engine.cpp LIBS hidewire_
 target_include_directories(test_fhirpath_engine PRIVATE ${PROJECT_SOURCE_DIR})
 hw_add_test(test_fhirpath_collections SOURCES fhirpath/test_collections.cpp LIBS hidewire_fhirpath)
 target_include_directories(test_fhirpath_collections PRIVATE ${PROJECT_SOURCE_DIR})
+hw_add_test(test_fhirpath_vacuity SOURCES fhirpath/test_vacuity.cpp LIBS hidewire_fhirpath)
+target_include_directories(test_fhirpath_vacuity PRIVATE ${PROJECT_SOURCE_DIR})
