@@ -82,22 +82,21 @@ void GroupJournal::run() {
       error = "journal write failed";
       watch_.failed(error);
     }
-    if (error.empty() && on_stored_) {
+    // The answers go first: the senders wait on them, and the audit of what was stored does not
+    // need to precede them (audit_catch_up at start audits what a crash left unaudited).
+    for (std::size_t i = 0; i < batch.size(); ++i)
+      batch[i].done(error.empty() ? results[i] : Journal::Appended{}, error.empty() ? nullptr : &error, batch[i].entry);
+    if (!error.empty()) continue;
+    if (on_stored_) {
       std::vector<std::pair<std::int64_t, const JournalEntry*>> stored;
       for (std::size_t i = 0; i < batch.size(); ++i)
         if (!results[i].duplicate && !results[i].reused) stored.emplace_back(results[i].id, &batch[i].entry);
       if (!stored.empty()) on_stored_(stored);
     }
     std::vector<Committed> accepted;
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (!error.empty()) {
-        batch[i].done(Journal::Appended{}, &error, batch[i].entry);
-        continue;
-      }
-      batch[i].done(results[i], nullptr, batch[i].entry);
+    for (std::size_t i = 0; i < batch.size(); ++i)
       if (!results[i].duplicate && !results[i].reused && batch[i].entry.status == "accepted")
         accepted.push_back({results[i].id, std::move(batch[i].entry)});
-    }
     if (!accepted.empty() && on_committed_) on_committed_(std::move(accepted));
   }
   try {
