@@ -2,6 +2,9 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <optional>
+#include <string_view>
+#include <utility>
 
 #include "fhir/schema.hpp"
 
@@ -50,19 +53,58 @@ std::string type_of(const fhir::Node& n) {
   return n.type ? n.type->name : std::string();
 }
 
+namespace {
+
+// A UCUM unit as a multiple of its base atom, for bounds set in another unit of the same kind
+// (a minimum of 0 kg on a weight sent in g): metric prefixes on the common atoms and the
+// clock units. Anything else (annotations, powers, products) is compared only when identical.
+struct Scaled {
+  std::string_view atom;
+  double factor = 0;
+};
+
+std::optional<Scaled> ucum_scale(std::string_view u) {
+  static constexpr std::pair<std::string_view, double> clock[] = {
+      {"s", 1}, {"min", 60}, {"h", 3600}, {"d", 86400}, {"wk", 604800}};
+  for (const auto& [code, f] : clock)
+    if (u == code) return Scaled{"s", f};
+  static constexpr std::string_view atoms[] = {"g", "m", "L", "l", "mol", "eq", "U", "Pa", "s"};
+  static constexpr std::pair<std::string_view, double> prefixes[] = {
+      {"", 1}, {"k", 1e3}, {"h", 1e2}, {"da", 1e1}, {"d", 1e-1}, {"c", 1e-2},
+      {"m", 1e-3}, {"u", 1e-6}, {"n", 1e-9}, {"p", 1e-12}, {"f", 1e-15}};
+  for (const auto& [prefix, f] : prefixes)
+    for (std::string_view atom : atoms)
+      if (u.size() == prefix.size() + atom.size() && u.starts_with(prefix) && u.ends_with(atom))
+        return Scaled{atom == "l" ? "L" : atom, f};
+  return std::nullopt;
+}
+
+}  // namespace
+
 int compare_to_bound(const fhir::Node& instance, const fhir::Node& bound) {
   const fhir::Node* a = &instance;
   const fhir::Node* b = &bound;
-  if (!bound.is_primitive) {  // Quantity: the values, in the same unit
+  if (!bound.is_primitive) {  // Quantity: the values, in the same unit or one UCUM scales to
     auto unit = [](const fhir::Node& q) {
       const fhir::Node* c = q.child("code");
       if (!c) c = q.child("unit");
       return c && c->has_value ? c->value : std::string();
     };
-    if (unit(instance) != unit(bound)) return 2;
+    auto system = [](const fhir::Node& q) {
+      const fhir::Node* s = q.child("system");
+      return s && s->has_value ? s->value : std::string();
+    };
     a = instance.child("value");
     b = bound.child("value");
-    if (!a || !b) return 2;
+    if (!a || !b || !a->has_value || !b->has_value) return 2;
+    std::string ua = unit(instance), ub = unit(bound);
+    if (ua != ub) {
+      constexpr std::string_view ucum = "http://unitsofmeasure.org";
+      auto sa = ucum_scale(ua), sb = ucum_scale(ub);
+      if (system(instance) != ucum || system(bound) != ucum || !sa || !sb || sa->atom != sb->atom) return 2;
+      double x = std::strtod(a->value.c_str(), nullptr) * sa->factor, y = std::strtod(b->value.c_str(), nullptr) * sb->factor;
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
   }
   if (!a->has_value || !b->has_value || !a->type || !b->type) return 2;
   fhir::Primitive pa = a->type->primitive, pb = b->type->primitive;

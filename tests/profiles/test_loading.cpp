@@ -219,6 +219,36 @@ TEST_CASE("profiles: minValue[x] and maxValue[x] bound numbers, dates and quanti
   CHECK(!check("1999-12-31", "120").has_errors());  // another precision: not compared
 }
 
+TEST_CASE("profiles: a quantity bound in another UCUM unit of the same kind is compared after scaling") {
+  const char* sd = R"({"resourceType":"StructureDefinition","url":"http://example.org/sd/weight","name":"Weight","status":"draft",
+    "kind":"resource","abstract":false,"type":"Observation","derivation":"constraint",
+    "baseDefinition":"http://hl7.org/fhir/StructureDefinition/Observation","differential":{"element":[
+    {"id":"Observation.valueQuantity","path":"Observation.valueQuantity",
+     "minValueQuantity":{"value":0.5,"system":"http://unitsofmeasure.org","code":"kg"},
+     "maxValueQuantity":{"value":300,"system":"http://unitsofmeasure.org","code":"kg"}},
+    {"id":"Observation.effective[x]","path":"Observation.effective[x]"}]}})";
+  profiles::ProfileSet set;
+  fhir::Diagnostics d;
+  REQUIRE(set.add(sd, "weight.json", d));
+  set.compile(d);
+  auto check = [&](const std::string& value, const std::string& code, const std::string& system) {
+    fhir::Node root;
+    fhir::Diagnostics out;
+    REQUIRE(fhir::parse_json(R"({"resourceType":"Observation","status":"final","code":{"text":"Body weight"},
+      "valueQuantity":{"value":)" + value + R"(,"system":")" + system + R"(","code":")" + code + R"("}})",
+                             fhir::Schema::r4(), root, out));
+    profiles::validate_profiles(root, {"http://example.org/sd/weight"}, set, out);
+    return out;
+  };
+  const std::string ucum = "http://unitsofmeasure.org";
+  CHECK(!check("3400", "g", ucum).has_errors());                               // a newborn, 3.4 kg
+  CHECK(has_error(check("400", "g", ucum), {"is below the minimum"}));          // 0.4 kg
+  CHECK(has_error(check("301000", "g", ucum), {"is above the maximum"}));
+  CHECK(!check("0.0004", "Mg", ucum).has_errors());                            // a prefix not in the table: not compared
+  CHECK(!check("400", "g", "http://example.org/units").has_errors());          // not UCUM: not compared
+  CHECK(!check("400", "mL", ucum).has_errors());                               // another kind: not compared
+}
+
 TEST_CASE("profiles: a profile that is an R4 base definition is met by a resource of that type") {
   const char* sd = R"({"resourceType":"StructureDefinition","url":"http://example.org/sd/gp-bundle","name":"GpBundle","status":"draft",
     "kind":"resource","abstract":false,"type":"Bundle","derivation":"constraint",
