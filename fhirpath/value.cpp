@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
+#include <string_view>
+#include <utility>
 
 #include "fhir/schema.hpp"
 
@@ -238,19 +240,34 @@ constexpr UnitInfo kUnits[] = {
     {"hours", "time", 3600}, {"day", "time", 86400}, {"days", "time", 86400}, {"week", "time", 604800},
     {"weeks", "time", 604800}, {"L", "volume", 1}, {"mL", "volume", 1e-3}, {"dL", "volume", 0.1},
     {"1", "one", 1}, {"%", "one", 0.01}};
-const UnitInfo* unit_info(const std::string& u) {
+// Metric prefixes on the base atoms of kUnits and a few more (mmol, mU, kPa...), for units the
+// table does not name.
+constexpr UnitInfo kAtoms[] = {{"g", "mass", 1}, {"m", "length", 1}, {"L", "volume", 1}, {"l", "volume", 1},
+                               {"s", "time", 1}, {"mol", "amount", 1}, {"eq", "equivalents", 1},
+                               {"U", "enzyme", 1}, {"Pa", "pressure", 1}};
+constexpr std::pair<std::string_view, double> kPrefixes[] = {
+    {"k", 1e3}, {"h", 1e2}, {"da", 1e1}, {"d", 1e-1}, {"c", 1e-2}, {"m", 1e-3},
+    {"u", 1e-6}, {"n", 1e-9}, {"p", 1e-12}, {"f", 1e-15}};
+
+std::optional<std::pair<std::string_view, double>> unit_info(const std::string& u) {
   for (const UnitInfo& i : kUnits)
-    if (u == i.unit) return &i;
-  return nullptr;
+    if (u == i.unit) return std::pair<std::string_view, double>{i.dim, i.factor};
+  for (const UnitInfo& a : kAtoms) {
+    std::string_view atom = a.unit;
+    if (u == atom) return std::pair<std::string_view, double>{a.dim, a.factor};
+    for (const auto& [prefix, f] : kPrefixes)
+      if (u.size() == prefix.size() + atom.size() && u.starts_with(prefix) && u.ends_with(atom))
+        return std::pair<std::string_view, double>{a.dim, a.factor * f};
+  }
+  return std::nullopt;
 }
 }  // namespace
 
 std::optional<double> convert_quantity(double value, const std::string& from, const std::string& to) {
   if (from == to) return value;
-  const UnitInfo* a = unit_info(from);
-  const UnitInfo* b = unit_info(to);
-  if (!a || !b || std::string(a->dim) != b->dim) return std::nullopt;
-  return value * a->factor / b->factor;
+  auto a = unit_info(from), b = unit_info(to);
+  if (!a || !b || a->first != b->first) return std::nullopt;
+  return value * a->second / b->second;
 }
 
 Moment moment_in_utc(Moment m) {

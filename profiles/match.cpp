@@ -2,11 +2,10 @@
 
 #include <cctype>
 #include <cstdlib>
-#include <optional>
 #include <string_view>
-#include <utility>
 
 #include "fhir/schema.hpp"
+#include "fhirpath/value.hpp"
 
 namespace hidewire::profiles {
 
@@ -53,34 +52,6 @@ std::string type_of(const fhir::Node& n) {
   return n.type ? n.type->name : std::string();
 }
 
-namespace {
-
-// A UCUM unit as a multiple of its base atom, for bounds set in another unit of the same kind
-// (a minimum of 0 kg on a weight sent in g): metric prefixes on the common atoms and the
-// clock units. Anything else (annotations, powers, products) is compared only when identical.
-struct Scaled {
-  std::string_view atom;
-  double factor = 0;
-};
-
-std::optional<Scaled> ucum_scale(std::string_view u) {
-  static constexpr std::pair<std::string_view, double> clock[] = {
-      {"s", 1}, {"min", 60}, {"h", 3600}, {"d", 86400}, {"wk", 604800}};
-  for (const auto& [code, f] : clock)
-    if (u == code) return Scaled{"s", f};
-  static constexpr std::string_view atoms[] = {"g", "m", "L", "l", "mol", "eq", "U", "Pa", "s"};
-  static constexpr std::pair<std::string_view, double> prefixes[] = {
-      {"", 1}, {"k", 1e3}, {"h", 1e2}, {"da", 1e1}, {"d", 1e-1}, {"c", 1e-2},
-      {"m", 1e-3}, {"u", 1e-6}, {"n", 1e-9}, {"p", 1e-12}, {"f", 1e-15}};
-  for (const auto& [prefix, f] : prefixes)
-    for (std::string_view atom : atoms)
-      if (u.size() == prefix.size() + atom.size() && u.starts_with(prefix) && u.ends_with(atom))
-        return Scaled{atom == "l" ? "L" : atom, f};
-  return std::nullopt;
-}
-
-}  // namespace
-
 int compare_to_bound(const fhir::Node& instance, const fhir::Node& bound) {
   const fhir::Node* a = &instance;
   const fhir::Node* b = &bound;
@@ -100,10 +71,11 @@ int compare_to_bound(const fhir::Node& instance, const fhir::Node& bound) {
     std::string ua = unit(instance), ub = unit(bound);
     if (ua != ub) {
       constexpr std::string_view ucum = "http://unitsofmeasure.org";
-      auto sa = ucum_scale(ua), sb = ucum_scale(ub);
-      if (system(instance) != ucum || system(bound) != ucum || !sa || !sb || sa->atom != sb->atom) return 2;
-      double x = std::strtod(a->value.c_str(), nullptr) * sa->factor, y = std::strtod(b->value.c_str(), nullptr) * sb->factor;
-      return x < y ? -1 : x > y ? 1 : 0;
+      if (system(instance) != ucum || system(bound) != ucum) return 2;
+      auto x = fhirpath::convert_quantity(std::strtod(a->value.c_str(), nullptr), ua, ub);
+      if (!x) return 2;
+      double y = std::strtod(b->value.c_str(), nullptr);
+      return *x < y ? -1 : *x > y ? 1 : 0;
     }
   }
   if (!a->has_value || !b->has_value || !a->type || !b->type) return 2;

@@ -127,6 +127,15 @@ TEST_CASE("type model: choice types, is/as/ofType, polymorphic value[x]") {
   CHECK(eval("value > 100 'kg'", obs) == std::vector<std::string>{"false"});  // 185 [lb_av] is about 84 kg
 }
 
+TEST_CASE("quantities in UCUM units of one kind compare after conversion, by the table or by metric prefix") {
+  fhir::Node none;
+  CHECK(eval("1 'kg' > 999 'g'", none) == std::vector<std::string>{"true"});            // the table
+  CHECK(eval("5 'mmol' < 4000 'umol'", none) == std::vector<std::string>{"false"});     // prefixes on mol
+  CHECK(eval("12 'kPa' = 12000 'Pa'", none) == std::vector<std::string>{"true"});
+  CHECK_THROWS(eval("1 'mmol' < 1 'mg'", none));                                        // another kind
+  CHECK_THROWS(eval("1 'Mg' < 1 'g'", none));                                           // a prefix not known here
+}
+
 TEST_CASE("decode('hex') refuses text that is not hexadecimal instead of reading part of it") {
   fhir::Node none;
   CHECK(eval("'414a'.decode('hex')", none) == std::vector<std::string>{"AJ"});
