@@ -15,6 +15,14 @@ start() {
 # port_of NAME TEXT: the port on the log line of node NAME that contains TEXT (the line ends
 # with it, or with it and `"}` in JSON lines).
 port_of() { grep "$2" "$work/$1.log" | grep -o ':[0-9]*"\?}\?$' | tr -d ':"}'; }
+# wait_port PORT: waits until something listens on 127.0.0.1:PORT (a helper started in the background).
+wait_port() {
+  for _ in $(seq 200); do
+    python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()' "$1" 2>/dev/null && return
+    sleep 0.05
+  done
+  fail "nothing listens on port $1"
+}
 # make_certs NAME...: a self-signed certificate for each (its own CA) in $work/NAME.crt and .key.
 make_certs() {
   for n in "$@"; do

@@ -201,7 +201,7 @@ s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bi
 held=[]
 while True: held.append(s.accept()[0])' "${port[gp]}" &
 pids+=($!)
-sleep 0.3
+wait_port "${port[gp]}"
 t0=$(date +%s%N)
 r=$(federated amb "$(clinician amb emergency)" $edith)
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
@@ -221,7 +221,7 @@ while True:
   except Exception: pass
   a.close()' "${port[gp]}" "$work/rogue.crt" "$work/rogue.key" &
 pids+=($!)
-sleep 0.3
+wait_port "${port[gp]}"
 r=$(federated amb "$(clinician amb emergency)" $edith)
 expect "GP node with an unknown CA's certificate" 200 "$r" reablement
 body_of "$r" | grep -q 317971007 && fail "the requester took a record from a server with an unknown CA's certificate"

@@ -38,7 +38,12 @@ done
 [ -f "$work/inbox/done/leftover.hl7" ] || fail "the file left in .inflight/ was not taken again"
 [ "$(ls "$work/inbox/done" | grep -c '^burst-')" = 100 ] || fail "not every burst file was taken: $(ls "$work/inbox/done" | grep -c '^burst-')"
 [ -z "$(ls "$work/inbox/.inflight")" ] || fail "files stuck in .inflight: $(ls "$work/inbox/.inflight")"
-obs=$(curl -sf "http://127.0.0.1:$api/Observation?_count=200" | grep -o '"code":"FILE-[0-9]*"' | sort -u | wc -l)
+# A file is moved to done/ once journalled; delivery to the store follows from the journal.
+for _ in $(seq 200); do
+  obs=$(curl -sf "http://127.0.0.1:$api/Observation?_count=200" | grep -o '"code":"FILE-[0-9]*"' | sort -u | wc -l)
+  [ "$obs" = 100 ] && break
+  sleep 0.05
+done
 [ "$obs" = 100 ] || fail "$obs of the 100 burst results are in the store"
 curl -sf "http://127.0.0.1:$api/CarePlan?_count=5" | grep -q 'Twice-daily visits' || fail "care plan not in the store"
 curl -sf "http://127.0.0.1:$api/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number%7C9434765919" | grep -q '"Patient"' || fail "patient not in the store"
