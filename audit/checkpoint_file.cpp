@@ -1,13 +1,12 @@
 #include "audit/checkpoint_file.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "node/private_file.hpp"
 
 namespace hidewire::audit {
 
@@ -15,12 +14,7 @@ std::string checkpoint_file_of(const std::string& db_path) { return db_path + ".
 
 void write_checkpoint_file(const std::string& path, const Checkpoint& c) {
   std::string text = std::to_string(c.tree_size) + "\n" + to_hex(c.root) + "\n" + c.signed_at + "\n" + c.signature + "\n" + c.origin + "\n";
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) throw std::runtime_error("cannot write " + tmp);
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot write " + path);
+  node::write_private_file(path, text);
 }
 
 std::optional<Checkpoint> read_checkpoint_file(const std::string& path) {

@@ -8,8 +8,8 @@
 namespace hidewire::federation {
 
 Follower::Follower(Federation& fed, node::FhirStore* store, node::AuditLog* audit, std::vector<std::string> nhs_numbers, int interval_s,
-                   Submit submit)
-    : fed_(fed), store_(store), audit_(audit), interval_s_(interval_s), submit_(std::move(submit)) {
+                   Submit submit, std::string state_path)
+    : fed_(fed), store_(store), audit_(audit), interval_s_(interval_s), submit_(std::move(submit)), state_path_(std::move(state_path)) {
   const Settings& s = fed_.settings();
   self_.kind = node::Caller::Kind::System;
   self_.id = "gpconnect-follow";
@@ -18,7 +18,7 @@ Follower::Follower(Federation& fed, node::FhirStore* store, node::AuditLog* audi
   self_.person = {"hidewire-follow", s.node_name, ""};  // GP Connect names a requester: here the node's own schedule
   self_.purpose = "direct-care";
   self_.scope = "patient/*.read";
-  for (const std::string& n : nhs_numbers) follow(n);
+  load_state(nhs_numbers);
   thread_ = std::thread([this] {
     std::unique_lock lock(mu_);
     while (!stopping_) {
@@ -46,7 +46,14 @@ bool Follower::follow(const std::string& nhs) {
   if (!fhir::is_valid_nhs_number(nhs)) return false;
   {
     std::lock_guard lock(mu_);
-    if (followed_.insert(nhs).second && thread_.joinable()) now_ = true;  // a new patient is fetched at once
+    if (followed_.count(nhs)) return true;
+    std::set<std::string> followed = followed_, stopped = stopped_;
+    followed.insert(nhs);
+    stopped.erase(nhs);
+    save_state(followed, stopped);
+    followed_.swap(followed);
+    stopped_.swap(stopped);
+    now_ = true;  // a new patient is fetched at once
   }
   wake_.notify_all();
   return true;
@@ -54,7 +61,14 @@ bool Follower::follow(const std::string& nhs) {
 
 bool Follower::unfollow(const std::string& nhs) {
   std::lock_guard lock(mu_);
-  return followed_.erase(nhs) > 0;
+  if (!followed_.count(nhs)) return false;
+  std::set<std::string> followed = followed_, stopped = stopped_;
+  followed.erase(nhs);
+  if (configured_.count(nhs)) stopped.insert(nhs);
+  save_state(followed, stopped);
+  followed_.swap(followed);
+  stopped_.swap(stopped);
+  return true;
 }
 
 std::vector<std::string> Follower::followed() const {

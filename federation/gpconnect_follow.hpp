@@ -4,7 +4,8 @@
 // to `submit`, which puts the STU3 Bundle through the intake (converted to R4, journalled,
 // audited, replayable) as if the provider had sent it. Each fetch is audited (the patient, the
 // provider, the outcome); nothing of the record is logged. Followed by config
-// (`federation.follow`) and the admin API (POST/DELETE /follow).
+// (`federation.follow`) and the admin API (POST/DELETE /follow); what the API changes is kept in
+// `state_path` (0600: it names patients) so a restart follows the same patients.
 #pragma once
 
 #include <condition_variable>
@@ -23,12 +24,17 @@ class Follower {
  public:
   // Hands one provider's STU3 record to the intake; `done(ok, what)` once its outcome is known.
   using Submit = std::function<void(const Peer& provider, std::string stu3, std::function<void(bool ok, const std::string& what)> done)>;
-  Follower(Federation& fed, node::FhirStore* store, node::AuditLog* audit, std::vector<std::string> nhs_numbers, int interval_s, Submit submit);
+  // `state_path` (optional): the patients followed and stopped through the API, read at start
+  // (a configured patient stopped through the API stays stopped); throws std::runtime_error
+  // naming the file when it cannot be read.
+  Follower(Federation& fed, node::FhirStore* store, node::AuditLog* audit, std::vector<std::string> nhs_numbers, int interval_s, Submit submit,
+           std::string state_path = {});
   ~Follower();
   Follower(const Follower&) = delete;
   Follower& operator=(const Follower&) = delete;
 
-  // False when `nhs` is not a valid NHS number (follow) or not followed (unfollow).
+  // False when `nhs` is not a valid NHS number (follow) or not followed (unfollow). Throws
+  // std::runtime_error, changing nothing, when the state file cannot be written.
   bool follow(const std::string& nhs);
   bool unfollow(const std::string& nhs);
   std::vector<std::string> followed() const;
@@ -45,6 +51,9 @@ class Follower {
   void fetch(const std::string& nhs);
   const Peer* provider_for(const std::string& nhs) const;
   void audit(const std::string& nhs, const Peer* provider, int outcome, const std::string& text);
+  void load_state(const std::vector<std::string>& configured);
+  // Writes the state with `followed_`/`stopped_` as they would be after the change; mu_ held.
+  void save_state(const std::set<std::string>& followed, const std::set<std::string>& stopped) const;
 
   Federation& fed_;
   node::FhirStore* store_;
@@ -55,6 +64,8 @@ class Follower {
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::set<std::string> followed_;
+  std::set<std::string> configured_, stopped_;  // stopped_: configured patients stopped through the API
+  std::string state_path_;
   Counts counts_;
   bool stopping_ = false, now_ = false;
   std::thread thread_;

@@ -5,6 +5,11 @@
 // schedule and handed to the intake, each fetch audited.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -165,6 +170,48 @@ TEST_CASE("GP Connect follow: followed patients fetched on the schedule and hand
   REQUIRE(!rec.empty());
   CHECK(rec[0].outcome == "4");
   CHECK(rec[0].event_json.find("PATIENT_NOT_FOUND") != std::string::npos);
+}
+
+TEST_CASE("GP Connect follow: patients followed and stopped through the API are kept across a restart, in a private file") {
+  GpcProvider gp("B82099", kGpAsid, kOurAsid);
+  Consumer c({provider_peer(gp)});
+  Follower::Submit submit = [](const Peer&, std::string, std::function<void(bool, const std::string&)> done) { done(true, "accepted"); };
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("hw-follow-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string path = (dir / "follow.json").string();
+  const std::vector<std::string> configured{hw_fed_test::kTenYears};
+  using List = std::vector<std::string>;
+  {
+    Follower f(*c.fed, c.store.get(), c.audit.get(), configured, 3600, submit, path);
+    CHECK(f.followed() == List{hw_fed_test::kTenYears});
+    CHECK(f.follow(hw_fed_test::kUnknown));
+    CHECK(f.unfollow(hw_fed_test::kTenYears));  // a configured patient, stopped through the API
+  }
+  CHECK((std::filesystem::status(path).permissions() & std::filesystem::perms::all) ==
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+  {
+    Follower f(*c.fed, c.store.get(), c.audit.get(), configured, 3600, submit, path);
+    CHECK(f.followed() == List{hw_fed_test::kUnknown});  // the configured one stays stopped
+    CHECK(f.follow(hw_fed_test::kTenYears));
+  }
+  {
+    Follower f(*c.fed, c.store.get(), c.audit.get(), configured, 3600, submit, path);
+    List both{hw_fed_test::kTenYears, hw_fed_test::kUnknown};
+    std::sort(both.begin(), both.end());
+    CHECK(f.followed() == both);
+  }
+  {
+    std::ofstream(path) << R"({"followed":["1234567890"]})";  // not an NHS number: refused at start, named
+    CHECK_THROWS_WITH_AS(Follower(*c.fed, c.store.get(), c.audit.get(), configured, 3600, submit, path),
+                         doctest::Contains("follow.json"), std::runtime_error);
+  }
+  {
+    // A state file that cannot be written (its folder is gone): the change is refused, not half made.
+    Follower f(*c.fed, c.store.get(), c.audit.get(), configured, 3600, submit, (dir / "gone" / "follow.json").string());
+    CHECK_THROWS_AS(f.follow(hw_fed_test::kUnknown), std::runtime_error);
+    CHECK(f.followed() == List{hw_fed_test::kTenYears});
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("GP Connect consumer: an answer over federation.max_answer_bytes is dropped and listed, not merged") {

@@ -112,6 +112,11 @@ curl -sf "$admin/follow" | grep -q "$dissent" && fail "the dissenting patient is
 kill -9 "${pids[-1]}"; sleep 0.2
 config 200000009999 >"$work/rxx.json"
 start rxx2 "$work/rxx.json"
+# What the admin API changed is kept: the unknown patient still followed, the dissenting one not.
+admin2="http://127.0.0.1:$(port_of rxx2 'admin on')"
+curl -sf "$admin2/follow" | grep -q "$unknown" || fail "a patient followed through the API was forgotten at restart: $(curl -s "$admin2/follow")"
+curl -sf "$admin2/follow" | grep -q "$dissent" && fail "a patient stopped through the API is followed again after restart"
+[ "$(stat -c %a "$work/rxx/follow.json")" = 600 ] || fail "follow.json is not private (0600)"
 sleep 1.5
 sqlite3 "$work/rxx/audit.db" "select count(*) from entries where patient_nhs = '$nhs' and event_json like '%BAD_REQUEST%Ssp-From%'" |
   grep -qv '^0$' || fail "the provider's BAD_REQUEST (Ssp-From) was not audited"

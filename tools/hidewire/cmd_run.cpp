@@ -239,7 +239,8 @@ int run_node(const Args& args) {
     if (fed) {
       // Followed patients' GP records come in through the intake as if their provider sent them.
       follower = std::make_unique<federation::Follower>(*fed, store.get(), audit.get(), cfg.federation.follow, cfg.federation.follow_interval_s,
-                                                        followed_record_intake(cfg, intake.channel("gpconnect-follow")));
+                                                        followed_record_intake(cfg, intake.channel("gpconnect-follow")),
+                                                        cfg.data_dir + "/follow.json");
       admin_ctx.follow = [&follower](const http::Request& r) { return follow_admin(*follower, r); };
     }
     api::AdminGuard admin_guard{authenticator, *access, *audit, cfg.ods_code, cfg.name};

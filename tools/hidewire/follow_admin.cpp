@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include "auth/jwt.hpp"
+#include "log/log.hpp"
 #include "node/intake_grants.hpp"
 
 namespace hidewire::cli {
@@ -66,9 +67,15 @@ http::Response follow_admin(federation::Follower& follower, const http::Request&
   if (d.Parse(r.body.c_str(), r.body.size()).HasParseError() || !d.IsObject() || !d.HasMember("nhs_number") || !d["nhs_number"].IsString())
     return json(400, R"({"error":"the body must be {\"nhs_number\":\"...\"}"})");
   std::string nhs = d["nhs_number"].GetString();
-  if (r.method == "DELETE")
-    return follower.unfollow(nhs) ? json(200, R"({"followed":false})") : json(404, R"({"error":"that patient is not followed"})");
-  if (!follower.follow(nhs)) return json(400, R"j({"error":"nhs_number: not an NHS number (10 digits, Modulus 11 check digit)"})j");
+  try {
+    if (r.method == "DELETE")
+      return follower.unfollow(nhs) ? json(200, R"({"followed":false})") : json(404, R"({"error":"that patient is not followed"})");
+    if (!follower.follow(nhs)) return json(400, R"j({"error":"nhs_number: not an NHS number (10 digits, Modulus 11 check digit)"})j");
+  } catch (const std::exception& e) {
+    // The change could not be kept across a restart, so it was not made.
+    log::error("admin /follow: the follow schedule's state could not be written", {{"error", e.what()}});
+    return json(503, R"({"error":"the change could not be kept (the node's data folder cannot be written); nothing changed"})");
+  }
   return json(200, R"({"followed":true})");
 }
 
