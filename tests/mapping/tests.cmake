@@ -1,4 +1,4 @@
-hw_add_test(test_mapping_v2 SOURCES mapping/test_v2_to_fhir.cpp mapping/test_robustness.cpp LIBS hidewire_mapping hidewire_fhirpath)
+hw_add_test(test_mapping_v2 SOURCES mapping/test_v2_to_fhir.cpp mapping/test_robustness.cpp mapping/test_json_writer.cpp LIBS hidewire_mapping hidewire_fhirpath)
 target_include_directories(test_mapping_v2 PRIVATE ${PROJECT_SOURCE_DIR})
 hw_add_test(test_mapping_bad_values SOURCES mapping/test_bad_values.cpp LIBS hidewire_mapping hidewire_fhirpath hidewire_conformance)
 target_include_directories(test_mapping_bad_values PRIVATE ${PROJECT_SOURCE_DIR})
