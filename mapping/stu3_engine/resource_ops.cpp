@@ -238,6 +238,21 @@ void apply(const Op& op, Json& r, const Maps& maps, Alloc& a, const std::string&
     }
     case Op::Kind::Drop:
       return each_parent(r, op.path, [&](Json& parent) { parent.RemoveMember(last.c_str()); });
+    case Op::Kind::Append:
+      // A copy of the value added to the list `to` beside it, unless the list holds it already.
+      return each_parent(r, op.path, [&](Json& parent) {
+        Json* v = member(parent, last);
+        if (!v || v->IsArray()) return;
+        Json* list = member(parent, op.to);
+        if (!list) {
+          parent.AddMember(str(op.to, a), Json(rapidjson::kArrayType), a);
+          list = member(parent, op.to);
+        }
+        if (!list->IsArray()) return report.add(where + "." + op.to);
+        for (const Json& item : list->GetArray())
+          if (item == *v) return;
+        list->PushBack(Json(*v, a), a);
+      });
   }
 }
 

@@ -56,7 +56,7 @@ const std::map<std::string, Op::Kind>& kinds() {
       {"type", Op::Kind::Type},       {"rename", Op::Kind::Rename},   {"move", Op::Kind::Move},
       {"lift", Op::Kind::Lift},       {"code", Op::Kind::Code},       {"concept", Op::Kind::Concept},
       {"derive", Op::Kind::Derive},   {"annotation", Op::Kind::Annotation}, {"split", Op::Kind::Split},
-      {"default", Op::Kind::Default}, {"drop", Op::Kind::Drop}};
+      {"default", Op::Kind::Default}, {"drop", Op::Kind::Drop},       {"append", Op::Kind::Append}};
   return k;
 }
 
@@ -68,7 +68,7 @@ Op read_op(const Value& v, const std::string& where) {
   if (k == kinds().end()) fail(where + ".op", "unknown op '" + kind + "'");
   op.kind = k->second;
   bool needs_to = op.kind == Op::Kind::Type || op.kind == Op::Kind::Rename || op.kind == Op::Kind::Move ||
-                  op.kind == Op::Kind::Derive || op.kind == Op::Kind::Annotation;
+                  op.kind == Op::Kind::Derive || op.kind == Op::Kind::Annotation || op.kind == Op::Kind::Append;
   if (op.kind != Op::Kind::Type) op.path = split_path(str(v, "path", where, true), where + ".path");
   op.to = str(v, "to", where, needs_to);
   op.child = str(v, "child", where, op.kind == Op::Kind::Lift);

@@ -17,10 +17,10 @@ struct MapError : std::runtime_error {
 
 // One step of a resource type's map, in the order written (mapping/README.md lists the kinds).
 struct Op {
-  enum class Kind { Type, Rename, Move, Lift, Code, Concept, Derive, Annotation, Split, Default, Drop };
+  enum class Kind { Type, Rename, Move, Lift, Code, Concept, Derive, Annotation, Split, Default, Drop, Append };
   Kind kind = Kind::Drop;
   std::vector<std::string> path;  // dotted path from the resource, split ("performer", "role")
-  std::string to;                 // new name (rename), target path (move, derive, annotation), type (type)
+  std::string to;                 // new name (rename), target path (move, derive, annotation), list (append), type (type)
   std::string child;              // lift: the member that replaces its parent
   std::string system;             // concept: the R4 code system
   std::string table;              // code, concept, derive, split

@@ -71,6 +71,11 @@ TEST_CASE("the patient: UK Core extensions and code systems, keyed by NHS number
                "'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSCommunication').extension.where(url = 'language')"
                ".value.coding.system") == "https://fhir.hl7.org.uk/CodeSystem/UKCore-HumanLanguage");
   CHECK(at(b, one(b, "Bundle.entry.resource.ofType(Patient).managingOrganization.reference"), "identifier.value") == "B82099");
+  // The registered practice (GP Connect's managingOrganization) in generalPractitioner too, as R4
+  // and PDS hold it, after the usual GP, once.
+  CHECK(one(b, "Bundle.entry.resource.ofType(Patient).generalPractitioner.count()") == "2");
+  CHECK(at(b, one(b, "Bundle.entry.resource.ofType(Patient).generalPractitioner[0].reference"), "is(Practitioner)") == "true");
+  CHECK(at(b, one(b, "Bundle.entry.resource.ofType(Patient).generalPractitioner[1].reference"), "identifier.value") == "B82099");
   CHECK(one(b, "Bundle.entry.where(resource.identifier.value = 'B82099').request.ifNoneExist") ==
         "identifier=https://fhir.nhs.uk/Id/ods-organization-code|B82099");
   CHECK(one(b, "Bundle.entry.where(resource.identifier.value = 'B82099').request.method") == "POST");

@@ -77,11 +77,14 @@ code=$(curl -s -o "$work/p.json" -w '%{http_code}' -X POST "$api/Patient" -H 'Co
   "identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"'$fed_nhs'"}],"name":[{"family":"Jackson","given":["Richard"]}],
   "generalPractitioner":[{"identifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"B82099"}}]}')
 [ "$code" = 201 ] || fail "the registered patient could not be stored: $code $(cat "$work/p.json")"
-"$bin" token make --key "$work/epr-jwt.key" --alg ES256 --iss epr --aud "http://127.0.0.1:$api_port" --org RXX \
-  --practitioner-id G1234567 --practitioner-name "Chidi Okafor" --sds-role R8000 --purpose directcare >"$work/token"
-"$bin" record --nhs "$fed_nhs" --purpose directcare --token "@$work/token" --url "$api" --request-id gpc-fed-1 >"$work/record.json" ||
-  fail "hidewire record failed: $(head -c 1500 "$work/record.json")"
-python3 - "$work/record.json" <<'PY' || fail "the federated record is not the GP's as R4: $(head -c 1500 "$work/record.json")"
+# record_from_gp NHS REQUEST_ID: the federated record holds the GP's record as R4, with a Provenance naming B82099.
+record_from_gp() {
+  # A token each: the node refuses a token it has seen (its jti).
+  "$bin" token make --key "$work/epr-jwt.key" --alg ES256 --iss epr --aud "http://127.0.0.1:$api_port" --org RXX \
+    --practitioner-id G1234567 --practitioner-name "Chidi Okafor" --sds-role R8000 --purpose directcare >"$work/token"
+  "$bin" record --nhs "$1" --purpose directcare --token "@$work/token" --url "$api" --request-id "$2" >"$work/record.json" ||
+    fail "hidewire record failed: $(head -c 1500 "$work/record.json")"
+  python3 - "$work/record.json" <<'PY' || fail "the federated record of $2 is not the GP's as R4: $(head -c 1500 "$work/record.json")"
 import json, sys
 b = json.load(open(sys.argv[1]))
 types = [e["resource"]["resourceType"] for e in b["entry"]]
@@ -89,6 +92,11 @@ assert "AllergyIntolerance" in types and "List" in types, types
 prov = [e["resource"] for e in b["entry"] if e["resource"]["resourceType"] == "Provenance" and "identifier" in e["resource"]["agent"][0]["who"]]
 assert any(p["agent"][0]["who"]["identifier"]["value"] == "B82099" for p in prov), prov
 PY
+}
+record_from_gp "$fed_nhs" gpc-fed-1
+# A patient known here only from their GP Connect record (the followed one): registered at the
+# practice that served it (its managingOrganization), so the federated record asks B82099.
+record_from_gp "$nhs" gpc-fed-2
 
 # Admin: follow a dissenting and an unknown patient; a bad NHS number is refused.
 code=$(curl -s -o "$work/f.json" -w '%{http_code}' -X POST "$admin/follow" -d "{\"nhs_number\":\"$dissent\"}")
