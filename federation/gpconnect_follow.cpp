@@ -40,6 +40,11 @@ void Follower::stop() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  // Each fetch ends by the federation's deadline and the intake's answer; bounded all the same,
+  // so a stuck intake cannot hold the node's shutdown for ever.
+  std::unique_lock lock(mu_);
+  if (!idle_.wait_for(lock, std::chrono::seconds(60), [this] { return in_flight_ == 0; }))
+    log::error("gpconnect follow: fetches still in flight at shutdown", {{"count", static_cast<long long>(in_flight_)}});
 }
 
 bool Follower::follow(const std::string& nhs) {
@@ -126,14 +131,24 @@ void Follower::audit(const std::string& nhs, const Peer* p, int outcome, const s
   });
 }
 
+void Follower::end(const std::string& nhs, const Peer* p, int outcome, const std::string& text) {
+  audit(nhs, p, outcome, text);
+  std::lock_guard lock(mu_);
+  if (--in_flight_ == 0) idle_.notify_all();
+}
+
 void Follower::fetch(const std::string& nhs) {
   const Peer* p = provider_for(nhs);
   if (!p) return audit(nhs, nullptr, 8, "no GP Connect provider configured for the patient's registered practice");
   node::Caller c = self_;
   c.request_id = auth::random_uuid();
+  {
+    std::lock_guard lock(mu_);
+    ++in_flight_;
+  }
   fed_.fetch_structured(*p, nhs, c, [this, nhs, p](GpcResult g) {
-    if (!g.ok) return audit(nhs, p, g.issue.status >= 400 && g.issue.status < 500 ? 4 : 8, g.issue.text);
-    submit_(*p, std::move(g.stu3), [this, nhs, p](bool ok, const std::string& what) { audit(nhs, p, ok ? 0 : 8, what); });
+    if (!g.ok) return end(nhs, p, g.issue.status >= 400 && g.issue.status < 500 ? 4 : 8, g.issue.text);
+    submit_(*p, std::move(g.stu3), [this, nhs, p](bool ok, const std::string& what) { end(nhs, p, ok ? 0 : 8, what); });
   });
 }
 

@@ -40,6 +40,8 @@ class Follower {
   std::vector<std::string> followed() const;
   // Fetches every followed patient now (the schedule's own round; tests).
   void round();
+  // Ends the schedule and waits for the fetches in flight to end (their answers and intake
+  // outcomes come on other threads and call back into this object).
   void stop();
 
   struct Counts {
@@ -51,6 +53,8 @@ class Follower {
   void fetch(const std::string& nhs);
   const Peer* provider_for(const std::string& nhs) const;
   void audit(const std::string& nhs, const Peer* provider, int outcome, const std::string& text);
+  // A fetch's last step: audited, and no longer in flight.
+  void end(const std::string& nhs, const Peer* provider, int outcome, const std::string& text);
   void load_state(const std::vector<std::string>& configured);
   // Writes the state with `followed_`/`stopped_` as they would be after the change; mu_ held.
   void save_state(const std::set<std::string>& followed, const std::set<std::string>& stopped) const;
@@ -62,7 +66,8 @@ class Follower {
   Submit submit_;
   node::Caller self_;  // the node itself, for its own schedule
   mutable std::mutex mu_;
-  std::condition_variable wake_;
+  std::condition_variable wake_, idle_;
+  std::size_t in_flight_ = 0;
   std::set<std::string> followed_;
   std::set<std::string> configured_, stopped_;  // stopped_: configured patients stopped through the API
   std::string state_path_;
