@@ -1,4 +1,4 @@
-// hidewire convert [--from fhir|hl7v2|fhir-stu3|ambulance] --to json|xml [--pretty] [-o OUT] [--max-bytes N] [--max-depth N] FILE
+// hidewire convert [--from fhir|hl7v2|fhir-stu3|ambulance|cda] --to json|xml [--pretty] [-o OUT] [--max-bytes N] [--max-depth N] FILE
 // Refuses (exit 1, OperationOutcome on stderr) when the reader found structural problems,
 // because then the output could not say the same as the input.
 #include <iostream>
@@ -37,11 +37,11 @@ int run_convert(const Args& args) {
     }
   }
   if (from == "stu3") from = "fhir-stu3";
-  if (!from.empty() && from != "hl7v2" && from != "fhir" && from != "fhir-stu3" && from != "ambulance") {
-    std::cerr << "hidewire convert: --from must be hl7v2, fhir, fhir-stu3 or ambulance, not '" << from << "'\n";
+  if (!from.empty() && from != "hl7v2" && from != "fhir" && from != "fhir-stu3" && from != "ambulance" && from != "cda") {
+    std::cerr << "hidewire convert: --from must be hl7v2, fhir, fhir-stu3, ambulance or cda, not '" << from << "'\n";
     return kUsage;
   }
-  if (from == "hl7v2" || from == "fhir-stu3" || from == "ambulance") {
+  if (from == "hl7v2" || from == "fhir-stu3" || from == "ambulance" || from == "cda") {
     if (to.empty()) to = "json";
     if (to != "json" && to != "xml") {
       std::cerr << "hidewire convert: --to must be json or xml\n";

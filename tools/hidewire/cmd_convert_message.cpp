@@ -1,5 +1,6 @@
-// hidewire convert --from hl7v2|ambulance [--to json|xml] [--pretty] [-o OUT] FILE: one message
-// (an HL7 v2 message, an ambulance ePR handover report in any configured vendor's JSON or XML)
+// hidewire convert --from hl7v2|ambulance|cda [--to json|xml] [--pretty] [-o OUT] FILE: one message
+// (an HL7 v2 message, an ambulance ePR handover report in any configured vendor's JSON or XML,
+// an NHS 111 CDA document bare or in its ITK envelope)
 // to a FHIR R4 transaction Bundle, validated; the parts that were present but not mapped, and
 // the conversion's issues, are listed on standard error. An HL7 v2 batch (FHS / BHS ... BTS / FTS,
 // or messages back to back) gives a collection Bundle of each message's transaction Bundle.
