@@ -4,6 +4,7 @@
 #include <rapidjson/document.h>
 
 #include "node/config_reader.hpp"
+#include "plugins/common/fhir_format.hpp"
 #include "plugins/converters/cda/cda_converter.hpp"
 #include "tests/cda/cda_support.hpp"
 
@@ -175,4 +176,13 @@ TEST_CASE("settings: envelope required refuses a bare document; a wrong value is
   (void)plugins::cda::factory(r);
   REQUIRE(issues.size() == 1);
   CHECK(issues[0].find("'optional' or 'required'") != std::string::npos);
+}
+
+TEST_CASE("a CDA document is known by its document element (the file drop's default format)") {
+  CHECK(plugins::looks_like_cda(corpus("pem_dx75_pharmacy.xml")));
+  CHECK(plugins::looks_like_cda(corpus("pem_dx05_gp_2h_envelope.xml")));
+  CHECK(plugins::looks_like_cda("<!-- a comment --><ClinicalDocument xmlns=\"urn:hl7-org:v3\"/>"));
+  CHECK_FALSE(plugins::looks_like_cda("<Patient xmlns=\"http://hl7.org/fhir\"><id value=\"1\"/></Patient>"));
+  CHECK_FALSE(plugins::looks_like_cda("<?xml version=\"1.0\"?>"));
+  CHECK_FALSE(plugins::looks_like_cda("MSH|^~\\&|"));
 }
