@@ -32,7 +32,7 @@ void each(const V& o, const char* key, const std::string& at, F f) {
   for (auto it = m.MemberBegin(); it != m.MemberEnd(); ++it) f(std::string(it->name.GetString()), it->value, at + "." + key + "." + it->name.GetString());
 }
 
-void strings(const V& o, const char* key, const std::string& at, std::map<std::string, std::string>& out) {
+void strings(const V& o, const char* key, const std::string& at, std::unordered_map<std::string, std::string>& out) {
   each(o, key, at, [&](const std::string& k, const V& v, const std::string& p) {
     if (!v.IsString()) throw MapError(p + ": expected a string");
     out[k] = v.GetString();

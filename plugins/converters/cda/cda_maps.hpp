@@ -3,7 +3,7 @@
 // small code tables (sex, confidentiality, NHS number verification status).
 #pragma once
 
-#include <map>
+#include <unordered_map>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -27,9 +27,10 @@ struct SectionRule {
 };
 
 struct Maps {
-  std::map<std::string, std::string> code_systems, identifier_systems, gender, confidentiality;
-  std::map<std::string, Coding> nhs_number;  // id root -> verification status
-  std::map<std::string, SectionRule> sections, section_titles;
+  // Hashed: OIDs share long prefixes, which ordered maps compare again and again.
+  std::unordered_map<std::string, std::string> code_systems, identifier_systems, gender, confidentiality;
+  std::unordered_map<std::string, Coding> nhs_number;  // id root -> verification status
+  std::unordered_map<std::string, SectionRule> sections, section_titles;
   std::set<std::string> ignore;  // element paths not reported as unmapped
   Coding encounter_class;
 

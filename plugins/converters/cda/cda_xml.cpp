@@ -117,18 +117,17 @@ bool ignored(const std::string& path, const std::string& name, const std::set<st
   return false;
 }
 
-void walk_unmapped(Xml n, const std::string& path, const Seen& seen, const std::set<std::string>& ignore, std::set<std::string>& found,
+// `path` is the parent's path, extended and restored in place (no string per element).
+void walk_unmapped(Xml n, std::string& path, const Seen& seen, const std::set<std::string>& ignore, std::set<std::string>& found,
                    std::vector<std::string>& out) {
   for (Xml c = n.first_child(); c; c = c.next_sibling()) {
     if (c.type() != pugi::node_element) continue;
-    std::string name(local_name(c.name()));
-    std::string p = path.empty() ? name : path + "/" + name;
-    if (ignored(p, name, ignore)) continue;
-    if (!seen.has(c)) {
-      if (found.insert(p).second) out.push_back(p);
-      continue;
-    }
-    walk_unmapped(c, p, seen, ignore, found, out);
+    std::size_t len = path.size();
+    std::string_view name = local_name(c.name());
+    path.append("/").append(name);
+    if (seen.has(c)) walk_unmapped(c, path, seen, ignore, found, out);
+    else if (!ignored(path, std::string(name), ignore) && found.insert(path).second) out.push_back(path);
+    path.resize(len);
   }
 }
 
@@ -167,12 +166,12 @@ void Seen::mark_all(Xml n) {
 
 void unmapped(Xml root, const Seen& seen, const std::set<std::string>& ignore, std::vector<std::string>& out) {
   std::set<std::string> found;
-  std::string name(local_name(root.name()));
+  std::string path(local_name(root.name()));
   if (!seen.has(root)) {
-    out.push_back(name);
+    out.push_back(path);
     return;
   }
-  walk_unmapped(root, name, seen, ignore, found, out);
+  walk_unmapped(root, path, seen, ignore, found, out);
 }
 
 std::string fhir_date_time(std::string_view ts, std::string& why, bool& zoneless) {

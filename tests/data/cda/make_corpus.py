@@ -6,13 +6,20 @@ Every document is fictional, written for hidewire from the NHS 111 and NHS CDA s
 structure (POCD_MT200001GB02, the NHS CDA header templates, NHS111TextSection); coded sections
 use the HL7 C-CDA section templates. NHS numbers pass Modulus 11; ODS codes, postcodes and
 people are invented."""
-import sys, uuid, os
+import os, re, sys, uuid
 from xml.sax.saxutils import escape
 
 SCT, LOINC, UCUM = "2.16.840.1.113883.2.1.3.2.4.15", "2.16.840.1.113883.6.1", "2.16.840.1.113883.6.8"
 NHS_VERIFIED, NHS_UNVERIFIED = "2.16.840.1.113883.2.1.4.1", "2.16.840.1.113883.2.1.3.2.4.18.24"
 ODS, TPL = "2.16.840.1.113883.2.1.3.2.4.19.1", "2.16.840.1.113883.2.1.3.2.4.18.2"
 DISPO = "2.25.243897933381888751215053135310241047180"  # hidewire's stand-in OID for Pathways dispositions
+
+CCDA = False  # set by --ccda: write the HL7 C-CDA shape of the same content (the benchmark's peer reads C-CDA)
+CCDA_TEXT_TEMPLATES = {  # C-CDA section templates for the narrative sections, by title
+    "reason for call": "2.16.840.1.113883.10.20.22.2.12", "presenting complaint": "1.3.6.1.4.1.19376.1.5.3.1.1.13.2.1",
+    "pathways assessment": "2.16.840.1.113883.10.20.22.2.8", "outcome": "2.16.840.1.113883.10.20.22.2.10",
+    "disposition": "2.16.840.1.113883.10.20.22.2.10", "care advice given": "2.16.840.1.113883.10.20.22.2.45",
+    "worsening advice": "2.16.840.1.113883.10.20.22.2.45", "glass test": "2.16.840.1.113883.10.20.22.2.8"}
 
 def uid(name):  # stable UUIDs, so the corpus is the same each time it is written
     return str(uuid.uuid5(uuid.NAMESPACE_URL, "urn:hidewire:corpus:cda:" + name))
@@ -21,7 +28,8 @@ def text_section(name, title, paragraphs, template="COCD_TP146246GB01#Section1")
     body = "".join(f"<paragraph>{escape(p)}</paragraph>" if isinstance(p, str) else
                    "<list>" + "".join(f"<item>{escape(i)}</item>" for i in p) + "</list>" for p in paragraphs)
     return (f'<component typeCode="COMP" contextConductionInd="true"><section classCode="DOCSECT" moodCode="EVN">'
-            f'<templateId root="{TPL}" extension="{template}"/><id root="{uid(name + title)}"/>'
+            + (f'<templateId root="{CCDA_TEXT_TEMPLATES.get(title.lower(), "2.16.840.1.113883.10.20.22.2.65")}"/>' if CCDA else
+               f'<templateId root="{TPL}" extension="{template}"/>') + f'<id root="{uid(name + title)}"/>'
             f'<title>{escape(title)}</title><text>{body}</text></section></component>')
 
 def coded_section(name, template, title, rows, entries):
@@ -36,11 +44,23 @@ def problem(name, n, code, display, onset, resolved=None):
     return (f'<entry typeCode="DRIV"><act classCode="ACT" moodCode="EVN"><templateId root="2.16.840.1.113883.10.20.22.4.3"/>'
             f'<id root="{uid(name + "p" + str(n))}"/><code code="CONC" codeSystem="2.16.840.1.113883.5.6"/><statusCode code="active"/>'
             f'<entryRelationship typeCode="SUBJ"><observation classCode="OBS" moodCode="EVN">'
-            f'<id root="{uid(name + "po" + str(n))}"/><code code="55607006" codeSystem="{SCT}" displayName="Problem"/>'
+            + ('<templateId root="2.16.840.1.113883.10.20.22.4.4"/>' if CCDA else "") + f'<id root="{uid(name + "po" + str(n))}"/><code code="55607006" codeSystem="{SCT}" displayName="Problem"/>'
             f'<statusCode code="completed"/><effectiveTime><low value="{onset}"/>{high}</effectiveTime>'
             f'<value xsi:type="CD" code="{code}" codeSystem="{SCT}" displayName="{escape(display)}"/></observation></entryRelationship></act></entry>')
 
 def allergy(name, n, code, display, reaction_code, reaction):
+    if CCDA:
+        return (f'<entry typeCode="DRIV"><act classCode="ACT" moodCode="EVN"><templateId root="2.16.840.1.113883.10.20.22.4.30"/>'
+                f'<id root="{uid(name + "aa" + str(n))}"/><code code="CONC" codeSystem="2.16.840.1.113883.5.6"/><statusCode code="active"/>'
+                f'<entryRelationship typeCode="SUBJ"><observation classCode="OBS" moodCode="EVN"><templateId root="2.16.840.1.113883.10.20.22.4.7"/>'
+                f'<id root="{uid(name + "a" + str(n))}"/><code code="ASSERTION" codeSystem="2.16.840.1.113883.5.4"/><statusCode code="completed"/>'
+                f'<value xsi:type="CD" code="{code}" codeSystem="{SCT}" displayName="{escape(display)}"/>'
+                f'<participant typeCode="CSM"><participantRole classCode="MANU"><playingEntity classCode="MMAT">'
+                f'<code code="373270004" codeSystem="{SCT}" displayName="Penicillin"/></playingEntity></participantRole></participant>'
+                f'<entryRelationship typeCode="MFST" inversionInd="true"><observation classCode="OBS" moodCode="EVN">'
+                f'<templateId root="2.16.840.1.113883.10.20.22.4.9"/><code code="ASSERTION" codeSystem="2.16.840.1.113883.5.4"/>'
+                f'<value xsi:type="CD" code="{reaction_code}" codeSystem="{SCT}" displayName="{escape(reaction)}"/></observation>'
+                f'</entryRelationship></observation></entryRelationship></act></entry>')
     return (f'<entry typeCode="DRIV"><observation classCode="OBS" moodCode="EVN"><id root="{uid(name + "a" + str(n))}"/>'
             f'<code code="ASSERTION" codeSystem="2.16.840.1.113883.5.4"/><statusCode code="completed"/>'
             f'<value xsi:type="CD" code="{code}" codeSystem="{SCT}" displayName="{escape(display)}"/>'
@@ -51,7 +71,8 @@ def allergy(name, n, code, display, reaction_code, reaction):
 
 def medication(name, n, code, display, dose_text, start, dose=None, unit=None):
     q = f'<doseQuantity value="{dose}" unit="{unit}"/>' if dose else ""
-    return (f'<entry typeCode="DRIV"><substanceAdministration classCode="SBADM" moodCode="EVN"><id root="{uid(name + "m" + str(n))}"/>'
+    tpl = '<templateId root="2.16.840.1.113883.10.20.22.4.16"/>' if CCDA else ""
+    return (f'<entry typeCode="DRIV"><substanceAdministration classCode="SBADM" moodCode="EVN">{tpl}<id root="{uid(name + "m" + str(n))}"/>'
             f'<text>{escape(dose_text)}</text><statusCode code="active"/><effectiveTime xsi:type="IVL_TS"><low value="{start}"/></effectiveTime>'
             f'<routeCode code="26643006" codeSystem="{SCT}" displayName="Oral route"/>{q}'
             f'<consumable><manufacturedProduct><manufacturedMaterial><code code="{code}" codeSystem="{SCT}" displayName="{escape(display)}"/>'
@@ -59,11 +80,13 @@ def medication(name, n, code, display, dose_text, start, dose=None, unit=None):
 
 def vitals(name, when, values):
     comps = "".join(
-        f'<component><observation classCode="OBS" moodCode="EVN"><id root="{uid(name + "v" + code)}"/>'
+        f'<component><observation classCode="OBS" moodCode="EVN">'
+        + ('<templateId root="2.16.840.1.113883.10.20.22.4.27"/>' if CCDA else "") + f'<id root="{uid(name + "v" + code)}"/>'
         f'<code code="{code}" codeSystem="{LOINC}" displayName="{escape(display)}"/><statusCode code="completed"/>'
         f'<effectiveTime value="{when}"/><value xsi:type="PQ" value="{v}" unit="{u}"/></observation></component>'
         for code, display, v, u in values)
-    return (f'<entry typeCode="DRIV"><organizer classCode="CLUSTER" moodCode="EVN"><id root="{uid(name + "vs")}"/>'
+    return (f'<entry typeCode="DRIV"><organizer classCode="CLUSTER" moodCode="EVN">'
+            + ('<templateId root="2.16.840.1.113883.10.20.22.4.26"/>' if CCDA else "") + f'<id root="{uid(name + "vs")}"/>'
             f'<code code="46680005" codeSystem="{SCT}" displayName="Vital signs"/><statusCode code="completed"/>'
             f'<effectiveTime value="{when}"/>{comps}</organizer></entry>')
 
@@ -144,6 +167,14 @@ def document(d):
   </structuredBody></component>
 </ClinicalDocument>
 '''
+    if CCDA:
+        doc = doc.replace('  <npfitlc:messageType root="2.16.840.1.113883.2.1.3.2.4.18.17" extension="POCD_MT200001GB02"/>\n',
+                          '  <realmCode code="GB"/>\n  <templateId root="2.16.840.1.113883.10.20.22.1.1"/>\n  <templateId root="2.16.840.1.113883.10.20.22.1.4"/>\n')
+        doc = re.sub(r'\s*<npfitlc:contentId[^>]*/>', '', doc)
+        doc = re.sub(r'<templateId root="2\.16\.840\.1\.113883\.2\.1\.3\.2\.4\.18\.2" extension="COCD_TP1452[^"]*"/>\s*', '', doc)
+        doc = re.sub(r'<administrativeGenderCode code="(\d)" codeSystem="[^"]*"/>',
+                     lambda m: f'<administrativeGenderCode code="{ {"1": "M", "2": "F"}.get(m.group(1), "UN")}" codeSystem="2.16.840.1.113883.5.1"/>', doc)
+        return '<?xml version="1.0" encoding="UTF-8"?>\n' + doc
     if not d.get("envelope"):
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + doc
     return f'''<?xml version="1.0" encoding="UTF-8"?>
@@ -262,6 +293,11 @@ def corpus():
 
 if __name__ == "__main__":
     here = os.path.dirname(os.path.abspath(__file__))
+    if len(sys.argv) == 3 and sys.argv[1] == "--ccda":
+        CCDA, here = True, sys.argv[2]
     for name, d in corpus():
+        # Not for the peer: an NHS number that fails, and templates unknown (C-CDA converters stop at them).
+        if CCDA and name in ("pem_bad_nhs_number", "pem_unknown_templates"):
+            continue
         with open(os.path.join(here, name + ".xml"), "w") as f:
             f.write(document(d))
