@@ -186,3 +186,31 @@ TEST_CASE("a CDA document is known by its document element (the file drop's defa
   CHECK_FALSE(plugins::looks_like_cda("<?xml version=\"1.0\"?>"));
   CHECK_FALSE(plugins::looks_like_cda("MSH|^~\\&|"));
 }
+
+TEST_CASE("as a FHIR document Bundle: type document, the Composition first, identifier and timestamp, valid against R4 and UK Core") {
+  auto doc = plugins::cda::make(plugins::cda::Settings{false, true});
+  node::MessageInfo info{"", "cda", "2026-12-03T18:40:00Z", "", nullptr};
+  for (const char* f : {"pem_dx02_ed_coded.xml", "pem_dx05_gp_2h_envelope.xml", "pem_unknown_templates.xml"}) {
+    CAPTURE(f);
+    node::Conversion c = doc->convert(corpus(f), info);
+    REQUIRE_MESSAGE(c.status == Status::Converted, problems(c.diagnostics));
+    fhir::Node b;
+    fhir::Diagnostics v, uk;
+    REQUIRE(fhir::parse_json(c.bundle_json, fhir::Schema::r4(), b, v));
+    fhir::validate(b, fhir::Schema::r4(), v);
+    fhirpath::check_invariants(b, fhir::Schema::r4(), v);  // bdl-9, bdl-10, bdl-11: identifier, timestamp, Composition first
+    CHECK_MESSAGE(v.error_count() == 0, problems(v));
+    profiles::validate_profiles(b, {}, hw_test::uk_core(), uk);
+    CHECK_MESSAGE(uk.error_count() == 0, problems(uk));
+    CHECK(eval(b, "type") == Strings{"document"});
+    CHECK(eval(b, "entry.first().resource is Composition") == Strings{"true"});
+    CHECK(eval(b, "identifier.value") == eval(b, "entry.first().resource.identifier.value"));
+    CHECK(eval(b, "entry.request.count()") == Strings{"0"});
+    CHECK(eval(b, "entry.resource.ofType(Provenance).count()") == Strings{"0"});
+    // Every reference of the document resolves inside it.
+    CHECK(eval(b, "entry.resource.descendants().where($this is Reference and reference.exists()).count() > 5") == Strings{"true"});
+    CHECK(eval(b, "entry.resource.descendants().where($this is Reference and reference.exists()).reference.distinct()"
+                  ".where(%resource.entry.fullUrl contains $this).count() = "
+                  "entry.resource.descendants().where($this is Reference and reference.exists()).reference.distinct().count()") == Strings{"true"});
+  }
+}

@@ -190,4 +190,10 @@ TEST_CASE("convert --from cda: an NHS 111 PEM to a valid Bundle, warnings and un
   CHECK(bad.code == 1);
   CHECK_MESSAGE(bad.out.find("NHS number '4126339206'") != std::string::npos, bad.out);
   CHECK(run("convert --from cda " + hw_test::data_path("cda/pem_malformed.xml")).code == 3);
+  Run doc = run("convert --from cda --document --to json " + hw_test::data_path("cda/pem_dx02_ed_coded.xml"));
+  CHECK_MESSAGE(doc.code == 0, doc.out);
+  CHECK(doc.out.find("\"type\":\"document\"") != std::string::npos);
+  CHECK(doc.out.find("\"request\"") == std::string::npos);
+  CHECK(doc.out.find("bundle error") == std::string::npos);
+  CHECK(run("convert --from ambulance --document " + hw_test::data_path("ambulance/clinix_sepsis_news7.json")).code == 2);
 }

@@ -149,7 +149,7 @@ class CdaConverter final : public node::Converter {
       out.status = Conversion::Status::Refused;
       return;
     }
-    out.bundle_json = bundle(c, std::move(comp), info);
+    out.bundle_json = bundle(c, std::move(comp), info, settings_.document);
     out.status = Conversion::Status::Converted;
   }
 
@@ -170,7 +170,7 @@ class CdaConverter final : public node::Converter {
     c.entries[static_cast<std::size_t>(c.patient)].res.AddMember("generalPractitioner", list, c.a());
   }
 
-  static std::string bundle(Ctx& c, J comp, const node::MessageInfo& info) {
+  static std::string bundle(Ctx& c, J comp, const node::MessageInfo& info, bool document) {
     int composition = c.add("Composition", std::move(comp), Write::Upsert);
     std::vector<std::string> targets;
     for (const Entry& e : c.entries) targets.push_back(e.full_url);
@@ -184,6 +184,7 @@ class CdaConverter final : public node::Converter {
     for (int i = 0; i < static_cast<int>(c.entries.size()); ++i)
       if (i != composition && i != prov) order.push_back(i);
     order.push_back(prov);
+    if (document) return document_bundle(c, order, received);
     std::vector<J> list;
     for (int i : order) {
       Entry& e = c.entries[static_cast<std::size_t>(i)];
@@ -191,6 +192,28 @@ class CdaConverter final : public node::Converter {
       list.push_back(build::transaction_entry(e.full_url, e.type, std::move(e.res), url, e.how, c.a()));
     }
     return mapping::write_with_raw_numbers(build::transaction_bundle(list, received, c.a()));
+  }
+
+  // The same entries as a FHIR document: identifier the Composition's, timestamp its date (an
+  // instant needs a time: else when received), no requests, no Provenance.
+  static std::string document_bundle(Ctx& c, const std::vector<int>& order, const std::string& received) {
+    J& comp = c.entries[static_cast<std::size_t>(order.front())].res;
+    J doc(rapidjson::kObjectType), list(rapidjson::kArrayType);
+    doc.AddMember("resourceType", "Bundle", c.a());
+    doc.AddMember("identifier", J(comp["identifier"], c.a()), c.a());
+    doc.AddMember("type", "document", c.a());
+    doc.AddMember("timestamp", comp["date"].GetStringLength() > 10 ? J(comp["date"], c.a()) : c.str(received), c.a());
+    for (int i : order) {
+      Entry& e = c.entries[static_cast<std::size_t>(i)];
+      if (e.type == "Provenance") continue;
+      build::declare_uk_core(e.res, e.type, c.a());
+      J entry(rapidjson::kObjectType);
+      entry.AddMember("fullUrl", c.str(e.full_url), c.a());
+      entry.AddMember("resource", e.res, c.a());
+      list.PushBack(entry, c.a());
+    }
+    doc.AddMember("entry", list, c.a());
+    return mapping::write_with_raw_numbers(doc);
   }
 
   Settings settings_;

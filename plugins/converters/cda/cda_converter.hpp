@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "node/registry.hpp"
 #include "plugins/converters/cda/cda_maps.hpp"
@@ -19,9 +20,14 @@ namespace hidewire::plugins::cda {
 // in an ITK distribution envelope) or "required" (only enveloped documents are accepted).
 struct Settings {
   bool envelope_required = false;
+  // Not a node setting (the intake stores transactions): the output a FHIR document Bundle
+  // (type document, identifier and timestamp the Composition's, no requests, no Provenance),
+  // for `hidewire convert --from cda --document`.
+  bool document = false;
 };
 
 std::unique_ptr<node::Converter> make(const Settings& s, const Maps& maps = Maps::builtin());
+
 node::ConverterBuilder factory(node::ConfigReader& settings);
 
 }  // namespace hidewire::plugins::cda
