@@ -8,6 +8,7 @@
 #include "plugins/access/consent/consent_policy.hpp"
 #include "plugins/audit/sqlite/plugin.hpp"
 #include "plugins/converters/ambulance/ambulance_converter.hpp"
+#include "plugins/converters/cda/cda_converter.hpp"
 #include "plugins/converters/fhir/fhir_converter.hpp"
 #include "plugins/converters/hl7v2/hl7v2_converter.hpp"
 #include "plugins/converters/stu3/stu3_converter.hpp"
@@ -36,6 +37,7 @@ const node::Registry& builtin() {
     r.add_converter("fhir", fhir_converter::factory);
     r.add_converter("fhir-stu3", stu3_converter::factory);
     r.add_converter("ambulance", ambulance::factory);
+    r.add_converter("cda", cda::factory);
 
     r.add_sink("fhir-store", fhir_store_sink::factory);
     r.add_sink("http-fhir", http_fhir_sink::factory);

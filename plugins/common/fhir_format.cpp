@@ -18,4 +18,22 @@ std::string fhir_format(std::string_view content_type, std::string_view body) {
   return mapping::stu3::looks_like_stu3(body) ? "fhir-stu3" : "fhir";
 }
 
+bool looks_like_cda(std::string_view body) {
+  // The first element's name, past the XML declaration, comments and processing instructions.
+  std::size_t at = 0;
+  while ((at = body.find('<', at)) != std::string_view::npos) {
+    std::string_view rest = body.substr(at + 1);
+    if (rest.starts_with("?") || rest.starts_with("!")) {
+      at = body.find('>', at);
+      if (at == std::string_view::npos) return false;
+      continue;
+    }
+    std::size_t end = rest.find_first_of(" \t\r\n/>");
+    std::string_view name = rest.substr(0, end);
+    if (std::size_t colon = name.find(':'); colon != std::string_view::npos) name = name.substr(colon + 1);
+    return name == "ClinicalDocument" || name == "DistributionEnvelope";
+  }
+  return false;
+}
+
 }  // namespace hidewire::plugins

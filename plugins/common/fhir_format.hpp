@@ -10,5 +10,8 @@
 namespace hidewire::plugins {
 
 std::string fhir_format(std::string_view content_type, std::string_view body);
+// Whether an XML body is an NHS CDA document (its document element ClinicalDocument, or an ITK
+// DistributionEnvelope): the file drop then takes it as "cda" when no format is configured.
+bool looks_like_cda(std::string_view body);
 
 }  // namespace hidewire::plugins

@@ -176,3 +176,24 @@ TEST_CASE("convert --from ambulance: an ePR report to a valid Bundle, unmapped i
   CHECK_MESSAGE(bad.out.find("error VitalSigns/Set[1]/HR: pulse 'fast' is not a number") != std::string::npos, bad.out);
   CHECK(run("convert --from ambulance " + hw_test::data_path("ambulance/clinix_truncated.json")).code == 3);
 }
+
+TEST_CASE("convert --from cda: an NHS 111 PEM to a valid Bundle, warnings and unmapped elements listed; unreadable exits 3, refused 1") {
+  Run ok = run("convert --from cda --to json " + hw_test::data_path("cda/pem_unknown_templates.xml"));
+  CHECK_MESSAGE(ok.code == 0, ok.out);
+  CHECK(ok.out.find("\"resourceType\":\"Composition\"") != std::string::npos);
+  CHECK(ok.out.find("unmapped: ClinicalDocument/participant") != std::string::npos);
+  CHECK(ok.out.find("section template 'COCD_TP999901GB01' is not in the CDA map") != std::string::npos);
+  Run xml = run("convert --from cda --to xml " + hw_test::data_path("cda/pem_dx05_gp_2h_envelope.xml"));
+  CHECK_MESSAGE(xml.code == 0, xml.out);
+  CHECK(xml.out.find("<Composition>") != std::string::npos);
+  Run bad = run("convert --from cda " + hw_test::data_path("cda/pem_bad_nhs_number.xml"));
+  CHECK(bad.code == 1);
+  CHECK_MESSAGE(bad.out.find("NHS number '4126339206'") != std::string::npos, bad.out);
+  CHECK(run("convert --from cda " + hw_test::data_path("cda/pem_malformed.xml")).code == 3);
+  Run doc = run("convert --from cda --document --to json " + hw_test::data_path("cda/pem_dx02_ed_coded.xml"));
+  CHECK_MESSAGE(doc.code == 0, doc.out);
+  CHECK(doc.out.find("\"type\":\"document\"") != std::string::npos);
+  CHECK(doc.out.find("\"request\"") == std::string::npos);
+  CHECK(doc.out.find("bundle error") == std::string::npos);
+  CHECK(run("convert --from ambulance --document " + hw_test::data_path("ambulance/clinix_sepsis_news7.json")).code == 2);
+}

@@ -71,3 +71,6 @@ set_tests_properties(node_ambulance_handover PROPERTIES TIMEOUT 120)
 # patients fetched on schedule into the store, Spine errors audited (needs node, openssl, sqlite3).
 add_test(NAME node_gpconnect_consumer COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_gpconnect_consumer.sh $<TARGET_FILE:hidewire> ${PROJECT_SOURCE_DIR}/tests/data)
 set_tests_properties(node_gpconnect_consumer PROPERTIES TIMEOUT 90)
+add_test(NAME node_cda_pem COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_cda_pem.sh $<TARGET_FILE:hidewire>
+         ${CMAKE_CURRENT_SOURCE_DIR}/data/cda)
+set_tests_properties(node_cda_pem PROPERTIES TIMEOUT 60)

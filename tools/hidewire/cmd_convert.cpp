@@ -1,4 +1,4 @@
-// hidewire convert [--from fhir|hl7v2|fhir-stu3|ambulance] --to json|xml [--pretty] [-o OUT] [--max-bytes N] [--max-depth N] FILE
+// hidewire convert [--from fhir|hl7v2|fhir-stu3|ambulance|cda [--document]] --to json|xml [--pretty] [-o OUT] [--max-bytes N] [--max-depth N] FILE
 // Refuses (exit 1, OperationOutcome on stderr) when the reader found structural problems,
 // because then the output could not say the same as the input.
 #include <iostream>
@@ -11,6 +11,7 @@ int run_convert(const Args& args) {
   fhir::ParseLimits limits;
   fhir::WriteOptions wopts;
   std::string_view to, from, out_path, file;
+  bool document = false;  // --from cda: a FHIR document Bundle instead of the node's transaction
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string error;
     if (take_limit_option(args, i, limits, error)) {
@@ -24,6 +25,8 @@ int run_convert(const Args& args) {
       from = args[++i];
     } else if ((args[i] == "-o" || args[i] == "--output") && i + 1 < args.size()) {
       out_path = args[++i];
+    } else if (args[i] == "--document") {
+      document = true;
     } else if (args[i] == "--pretty") {
       wopts.pretty = true;
     } else if (args[i].size() > 1 && args[i].front() == '-') {
@@ -37,11 +40,15 @@ int run_convert(const Args& args) {
     }
   }
   if (from == "stu3") from = "fhir-stu3";
-  if (!from.empty() && from != "hl7v2" && from != "fhir" && from != "fhir-stu3" && from != "ambulance") {
-    std::cerr << "hidewire convert: --from must be hl7v2, fhir, fhir-stu3 or ambulance, not '" << from << "'\n";
+  if (!from.empty() && from != "hl7v2" && from != "fhir" && from != "fhir-stu3" && from != "ambulance" && from != "cda") {
+    std::cerr << "hidewire convert: --from must be hl7v2, fhir, fhir-stu3, ambulance or cda, not '" << from << "'\n";
     return kUsage;
   }
-  if (from == "hl7v2" || from == "fhir-stu3" || from == "ambulance") {
+  if (document && from != "cda") {
+    std::cerr << "hidewire convert: --document is for --from cda\n";
+    return kUsage;
+  }
+  if (from == "hl7v2" || from == "fhir-stu3" || from == "ambulance" || from == "cda") {
     if (to.empty()) to = "json";
     if (to != "json" && to != "xml") {
       std::cerr << "hidewire convert: --to must be json or xml\n";
@@ -51,7 +58,7 @@ int run_convert(const Args& args) {
       std::cerr << "hidewire convert: no input file (use - for standard input)\n";
       return kUsage;
     }
-    return convert_message(from, file, to, out_path, wopts, limits);
+    return convert_message(from, file, to, out_path, wopts, limits, document);
   }
   if (to != "json" && to != "xml") {
     std::cerr << "hidewire convert: --to json or --to xml is required\n";

@@ -1,5 +1,6 @@
-// hidewire convert --from hl7v2|ambulance [--to json|xml] [--pretty] [-o OUT] FILE: one message
-// (an HL7 v2 message, an ambulance ePR handover report in any configured vendor's JSON or XML)
+// hidewire convert --from hl7v2|ambulance|cda [--to json|xml] [--pretty] [-o OUT] FILE: one message
+// (an HL7 v2 message, an ambulance ePR handover report in any configured vendor's JSON or XML,
+// an NHS 111 CDA document bare or in its ITK envelope; with --document, as a FHIR document Bundle)
 // to a FHIR R4 transaction Bundle, validated; the parts that were present but not mapped, and
 // the conversion's issues, are listed on standard error. An HL7 v2 batch (FHS / BHS ... BTS / FTS,
 // or messages back to back) gives a collection Bundle of each message's transaction Bundle.
@@ -11,6 +12,7 @@
 #include "fhir/validator.hpp"
 #include "fhirpath/invariants.hpp"
 #include "mapping/engine/converter.hpp"
+#include "plugins/converters/cda/cda_converter.hpp"
 #include "plugins/registry.hpp"
 #include "tools/hidewire/cli.hpp"
 
@@ -42,9 +44,10 @@ Converted from_hl7v2(std::string_view file, const std::string& text) {
   return c;
 }
 
-Converted from_plugin(const std::string& format, const std::string& text) {
+Converted from_plugin(const std::string& format, const std::string& text, bool document) {
   Converted c;
-  node::Conversion conv = plugins::make_converter(format)->convert(text, node::MessageInfo{"", format, "", "", nullptr});
+  auto converter = document ? plugins::cda::make(plugins::cda::Settings{false, true}) : plugins::make_converter(format);
+  node::Conversion conv = converter->convert(text, node::MessageInfo{"", format, "", "", nullptr});
   c.code = conv.status == node::Conversion::Status::Converted ? kOk
            : conv.status == node::Conversion::Status::Unreadable ? kUnreadable : kInvalid;
   c.bundle_json = std::move(conv.bundle_json);
@@ -56,7 +59,7 @@ Converted from_plugin(const std::string& format, const std::string& text) {
 }  // namespace
 
 int convert_message(std::string_view from, std::string_view file, std::string_view to, std::string_view out_path,
-                    const fhir::WriteOptions& wopts, const fhir::ParseLimits& limits) {
+                    const fhir::WriteOptions& wopts, const fhir::ParseLimits& limits, bool document) {
   std::string error;
   std::optional<std::string> text = read_input(file, limits.max_bytes, error);
   if (!text) {
@@ -64,7 +67,7 @@ int convert_message(std::string_view from, std::string_view file, std::string_vi
     return kUnreadable;
   }
   auto one = [&](std::string_view message, const std::string& what, std::string& json) {
-    Converted conv = from == "hl7v2" ? from_hl7v2(what, std::string(message)) : from_plugin(std::string(from), std::string(message));
+    Converted conv = from == "hl7v2" ? from_hl7v2(what, std::string(message)) : from_plugin(std::string(from), std::string(message), document);
     for (const std::string& u : conv.unmapped) std::cerr << "unmapped: " << u << "\n";
     for (const fhir::Issue& i : conv.diagnostics.issues())
       std::cerr << fhir::severity_name(i.severity) << " " << i.location << ": " << i.message << "\n";

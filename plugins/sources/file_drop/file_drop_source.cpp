@@ -90,10 +90,12 @@ struct Poller : std::enable_shared_from_this<Poller> {
       }
       std::ifstream file(inflight, std::ios::binary);
       std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-      // Configured, or told from the text: FHIR JSON (R4, or STU3 by what only STU3 has), FHIR XML, else HL7 v2.
+      // Configured, or told from the text: FHIR JSON (R4, or STU3 by what only STU3 has), an NHS
+      // CDA document, FHIR XML, else HL7 v2.
       fhir::Format syntax = fhir::detect_format(text);
       std::string format = !s.format.empty()                 ? s.format
                            : syntax == fhir::Format::Json    ? fhir_format("", text)
+                           : looks_like_cda(text)            ? "cda"
                            : syntax != fhir::Format::Unknown ? "fhir"
                                                              : "hl7v2";
       // The sender's grants, as the HTTP FHIR source checks them: the types it may write, and

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# NHS 111 Post Event Messages: a 111 provider's node (NWX) takes PEMs from a file drop (format
+# `cda`, sent as its `pem` system: bare and in their ITK envelope), converts and stores each
+# document, and routes it to the patient's registered GP by the ODS code of the document's
+# primary recipient (a FHIRPath route on Patient.generalPractitioner): Beeston Road (C84001) and
+# Stockport Heath (P88012) are two GP nodes with HTTP FHIR sources; a third GP's patient stays
+# local. A drop with no format takes CDA by its document element. A malformed document is
+# refused, moved to rejected/ and journalled with its reason.
+# Usage: run_cda_pem.sh HIDEWIRE_BIN DATA_DIR
+set -euo pipefail
+bin=$1
+data=$2
+source "$(dirname "$0")/lib.sh"
+"$bin" token secret >"$work/ops.secret"
+ops_token=$(sed -n 's/^token: //p' "$work/ops.secret")
+ops_sha=$(sed -n 's/^token_sha256: //p' "$work/ops.secret")
+beeston_port=$(free_port)
+stockport_port=$(free_port)
+mkdir -p "$work/pem" "$work/auto"
+for gp in beeston:C84001:$beeston_port stockport:P88012:$stockport_port; do
+  IFS=: read -r name ods port <<<"$gp"
+  cat >"$work/$name.json" <<JSON
+{"node": {"name": "$name", "ods_code": "$ods", "kind": "gp-practice", "data_dir": "$work/$name"}, "development": {"allow_anonymous": true},
+ "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
+ "sources": [{"name": "nhs111", "type": "http-fhir", "listen": "127.0.0.1:$port"}],
+ "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
+JSON
+done
+to_gp() {
+  echo "{\"name\": \"$1\", \"type\": \"http-fhir\", \"url\": \"http://127.0.0.1:$2/\", \"timeout_ms\": 2000, \"retry\": {\"max_attempts\": 40, \"initial_backoff_ms\": 50, \"max_backoff_ms\": 400}}"
+}
+route() {  # NAME ODS DESTINATION
+  echo "{\"name\": \"$1\", \"match\": {\"resource_types\": [\"Patient\"], \"fhirpath\": \"generalPractitioner.identifier.value = '$2'\"}, \"destinations\": [\"store\", \"$3\"]}"
+}
+cat >"$work/nhs111.json" <<JSON
+{"node": {"name": "north-west-111", "ods_code": "NWX", "kind": "nhs-111", "data_dir": "$work/nhs111"},
+ "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
+ "systems": [{"name": "pem", "cert_cn": "pem.nwx.nhs.uk",
+              "write_types": ["Patient", "Organization", "Practitioner", "PractitionerRole", "Encounter", "Composition", "Condition",
+                              "MedicationStatement", "AllergyIntolerance", "Observation"]},
+             {"name": "ops", "token_sha256": "$ops_sha", "roles": ["admin"]}],
+ "sources": [{"name": "pem-drop", "type": "file-drop", "directory": "$work/pem", "poll_ms": 50, "system": "pem", "format": "cda"},
+             {"name": "any-drop", "type": "file-drop", "directory": "$work/auto", "poll_ms": 50, "system": "pem"}],
+ "destinations": [{"name": "store", "type": "fhir-store"}, $(to_gp beeston-gp "$beeston_port"), $(to_gp stockport-gp "$stockport_port")],
+ "routes": [$(route to-beeston C84001 beeston-gp), $(route to-stockport P88012 stockport-gp)],
+ "unmatched": {"destinations": ["store"]}}
+JSON
+start beeston "$work/beeston.json"
+start stockport "$work/stockport.json"
+start nhs111 "$work/nhs111.json"
+cp "$data/pem_dx05_gp_2h_envelope.xml" "$data/pem_dx02_ed_coded.xml" "$data/pem_dx75_pharmacy.xml" "$data/pem_malformed.xml" "$work/pem/"
+# A drop with no format told: a CDA document is known by its document element.
+cp "$data/pem_dx13_self_care_envelope.xml" "$work/auto/"
+for _ in $(seq 100); do
+  [ -z "$(ls "$work/pem" | grep -v '^done$\|^rejected$')" ] && [ -z "$(ls -A "$work/pem/.inflight" 2>/dev/null)" ] && break
+  sleep 0.1
+done
+for f in pem_dx05_gp_2h_envelope.xml pem_dx02_ed_coded.xml pem_dx75_pharmacy.xml; do
+  [ -f "$work/pem/done/$f" ] || fail "$f not taken: $(ls -R "$work/pem")"
+done
+[ -f "$work/pem/rejected/pem_malformed.xml" ] || fail "the malformed document was not set aside"
+for _ in $(seq 100); do [ -f "$work/auto/done/pem_dx13_self_care_envelope.xml" ] && break; sleep 0.1; done
+[ -f "$work/auto/done/pem_dx13_self_care_envelope.xml" ] || fail "the format-less drop did not take the CDA document: $(ls -R "$work/auto")"
+auth=(-H "Authorization: Bearer $ops_token")
+wait_for() {  # NODE TYPE TEXT [AUTH...]
+  local node=$1 type=$2 text=$3 api out
+  shift 3
+  api=$(port_of "$node" "FHIR API")
+  for _ in $(seq 100); do
+    out=$(curl -sf "$@" "http://127.0.0.1:$api/$type?_count=50" || true)
+    echo "$out" | grep -q "$text" && { echo "$out"; return; }
+    sleep 0.1
+  done
+  echo "$out"
+}
+# Stored at the 111 provider: every document's Composition.
+comps=$(wait_for nhs111 Composition 'Sore throat' "${auth[@]}")
+[ "$(echo "$comps" | grep -o '"resourceType":"Composition"' | wc -l)" -eq 4 ] || fail "the 111 node does not hold four Compositions: $comps"
+# Routed: each GP holds its own patients' documents, and only those.
+beeston=$(wait_for beeston Patient Whitlock)
+echo "$beeston" | grep -q Hollis || fail "Beeston Road did not receive Mrs Hollis's PEM: $beeston"
+echo "$beeston" | grep -q Whitlock || fail "Beeston Road did not receive Mr Whitlock's PEM: $beeston"
+echo "$beeston" | grep -q Pennington && fail "Beeston Road received Stockport's patient"
+stockport=$(wait_for stockport Patient Pennington)
+echo "$stockport" | grep -q Pennington || fail "Stockport Heath did not receive Mr Pennington's PEM: $stockport"
+echo "$stockport" | grep -q 'Hollis\|Whitlock' && fail "Stockport Heath received Beeston Road's patients"
+# The GP gets the whole document: the Composition with its narrative, the coded entries, the disposition.
+wait_for stockport Composition 'Central chest tightness' | grep -q 'Central chest tightness' || fail "Stockport Heath has no PEM narrative"
+wait_for stockport AllergyIntolerance 91936005 | grep -q 91936005 || fail "Stockport Heath has no penicillin allergy"
+wait_for stockport Encounter Dx02 | grep -q Dx02 || fail "Stockport Heath has no Dx02 disposition"
+curl -sf "http://127.0.0.1:$(port_of beeston 'FHIR API')/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number%7C4434640976" | grep -q Hollis ||
+  fail "Beeston Road has no patient keyed by the NHS number"
+# The malformed document: journalled as rejected with its reason.
+admin=$(port_of nhs111 'admin on')
+rejected=$(curl -sf "${auth[@]}" "http://127.0.0.1:$admin/messages?status=rejected")
+echo "$rejected" | grep -q 'not well-formed XML' || fail "the malformed document is not listed with its reason: $rejected"
+echo "NHS 111 PEMs: 4 documents stored (one from a drop with no format), each routed to the patient's registered GP node by ODS code, the malformed one refused and kept"
