@@ -11,6 +11,7 @@
 #include "fhir/nhs_number.hpp"
 #include "fhir/primitives.hpp"
 #include "fhir/questionnaire_rules.hpp"
+#include "fhir/search_param_rules.hpp"
 #include "fhir/path_frame.hpp"
 #include "fhir/xhtml_check.hpp"
 
@@ -51,6 +52,8 @@ class Validator {
     complex(n, n.type, at);
     if (n.type->name == "Bundle") check_bundle(n, schema_, at, diags_);
     if (n.type->name == "Questionnaire") check_questionnaire(n, at, diags_);
+    if (n.type->name == "CapabilityStatement") check_capability_search_params(n, at, diags_);
+    if (n.type->name == "SearchParameter") check_search_parameter(n, at, diags_);
   }
 
  private:

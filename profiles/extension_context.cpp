@@ -1,5 +1,7 @@
 #include "profiles/extension_context.hpp"
 
+#include <algorithm>
+
 #include "fhirpath/fhirpath.hpp"
 
 namespace hidewire::profiles {
@@ -118,6 +120,26 @@ void check_extension_use(const fhir::Node& ext, const std::vector<const fhir::No
     } catch (const std::exception& e) {
       d.warning("not-supported", loc, "context invariant '" + inv + "' of " + def.url + " could not be evaluated: " + e.what());
     }
+  }
+}
+
+void check_sub_extensions(const fhir::Node& ext, const Profile& def, const std::string& loc, fhir::Diagnostics& d) {
+  const ProfileElement* parts = def.root.child("extension");
+  if (!parts || parts->slices.empty()) return;
+  int index = 0;
+  for (const fhir::Node& k : ext.children) {
+    if (k.name != "extension") continue;
+    std::string url = url_of(k);
+    std::string at = loc + ".extension[" + std::to_string(index++) + "]";
+    if (url.empty() || url.find(':') != std::string::npos) continue;  // absolute: an extension of its own
+    bool named = std::any_of(parts->slices.begin(), parts->slices.end(), [&](const ProfileElement& s) {
+      const ProfileElement* u = s.child("url");
+      const fhir::Node* fixed = u ? u->fixed : nullptr;
+      return fixed ? fixed->has_value && fixed->value == url : s.slice_name == url;
+    });
+    if (!named)
+      d.error("structure", at, "the sub-extension url '" + url + "' is not defined by the extension " + def.name + " (" + def.url + ")",
+              "extension-part");
   }
 }
 

@@ -18,4 +18,10 @@ namespace hidewire::profiles {
 void check_extension_use(const fhir::Node& ext, const std::vector<const fhir::Node*>& chain, const Profile& def,
                          const fhir::Schema& schema, const std::string& loc, fhir::Diagnostics& d);
 
+// The parts of a complex extension `ext` (sub-extensions with a relative url) must each be one
+// its definition names: a relative url has no other definition to point at (R4
+// extensibility-definitions, Extension.url: "SHALL be a URI for the Structure Definition
+// defining the extension"). Definitions that name no parts (simple extensions) are not judged.
+void check_sub_extensions(const fhir::Node& ext, const Profile& def, const std::string& loc, fhir::Diagnostics& d);
+
 }  // namespace hidewire::profiles

@@ -10,6 +10,8 @@
 
 #include "fhir/codec.hpp"
 
+extern "C" const char hw_schema_extensions_json[];
+
 namespace hidewire::profiles {
 namespace fs = std::filesystem;
 
@@ -115,7 +117,21 @@ bool ProfileSet::load(const std::string& path, fhir::Diagnostics& d) {
 
 const Profile* ProfileSet::profile(std::string_view url) const {
   auto it = compiled_.find(without_version(url));
-  return it == compiled_.end() ? nullptr : it->second.get();
+  if (it != compiled_.end() || core_) return it == compiled_.end() ? nullptr : it->second.get();
+  if (sds_.count(without_version(url))) return nullptr;  // loaded here but not a constraint
+  return core_extensions().profile(url);
+}
+
+const ProfileSet& ProfileSet::core_extensions() {
+  static const ProfileSet* const set = [] {
+    auto* s = new ProfileSet(fhir::Schema::r4());
+    s->core_ = true;
+    fhir::Diagnostics d;  // generated from the specification: nothing to report
+    s->add(std::string_view(hw_schema_extensions_json), "R4 extension definitions", d);
+    s->compile(d);
+    return s;
+  }();
+  return *set;
 }
 
 void ProfileSet::compile(fhir::Diagnostics& d) {

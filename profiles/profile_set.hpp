@@ -43,7 +43,9 @@ class ProfileSet {
   // Compiles every constraining StructureDefinition loaded; problems are warnings in `d`.
   void compile(fhir::Diagnostics& d);
 
-  const Profile* profile(std::string_view url) const;  // url with or without |version
+  // url with or without |version; an extension R4 itself defines is found here too unless a
+  // definition of the same url was loaded (core_extensions())
+  const Profile* profile(std::string_view url) const;
   const Expansion* expansion(std::string_view url) const;  // R4's own value sets too
   const fhir::Node* questionnaire(std::string_view url) const;  // url with or without |version
   const std::vector<const Profile*>& profiles() const { return list_; }
@@ -51,6 +53,10 @@ class ProfileSet {
   std::size_t structure_definitions() const { return sds_.size(); }
   std::size_t value_sets() const { return vss_.size(); }
   std::size_t code_systems() const { return css_.size(); }
+
+  // The extensions the R4 specification defines (schemas/r4/extensions.json), compiled once
+  // on first use and shared.
+  static const ProfileSet& core_extensions();
 
  private:
   struct Loaded {
@@ -61,6 +67,7 @@ class ProfileSet {
   const Expansion* expand(std::string_view url, int depth) const;
 
   const fhir::Schema& schema_;
+  bool core_ = false;  // the set of R4's own extensions, which has no fallback
   std::vector<std::unique_ptr<Loaded>> resources_;
   fhir::StringMap<const fhir::Node*> sds_, vss_, css_, qs_;  // by canonical url
   fhir::StringMap<std::unique_ptr<Profile>> compiled_;

@@ -287,6 +287,7 @@ void Checker::extensions(const fhir::Node& n, const std::string& loc, std::vecto
         if (const Profile* q = set_.profile(url)) {
           check_extension_use(k, chain, *q, set_.schema(), at, d_);
           resource(k, *q, at, nullptr);
+          check_sub_extensions(k, *q, at, d_);
         } else {
           unknown_extension(url, at);
         }

@@ -230,7 +230,9 @@ const Profile* ProfileSet::compile_one(std::string_view url, fhir::Diagnostics& 
   p->root.id = p->type;
   p->root.name = p->type;
   if (p->base_url != std::string(kBase) + p->type) {
-    if (const Profile* base = compile_one(p->base_url, d, depth + 1)) {
+    const Profile* base = compile_one(p->base_url, d, depth + 1);
+    if (!base && !core_ && !sds_.count(p->base_url)) base = core_extensions().profile(p->base_url);  // R4's own
+    if (base) {
       p->root = base->root;
       p->contexts = base->contexts;
       p->context_invariants = base->context_invariants;

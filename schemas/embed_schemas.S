@@ -17,4 +17,21 @@ hw_schema_valuesets_json:
     .byte 0
     .global hw_schema_valuesets_json_end
 hw_schema_valuesets_json_end:
+    .global hw_schema_extensions_json
+    .type hw_schema_extensions_json, @object
+    .balign 16
+hw_schema_extensions_json:
+    .incbin "extensions.json"
+    .byte 0
+    .global hw_schema_extensions_json_end
+hw_schema_extensions_json_end:
+    .global hw_schema_search_parameters_json
+    .type hw_schema_search_parameters_json, @object
+    .balign 16
+hw_schema_search_parameters_json:
+    .incbin "search-parameters.json"
+    .byte 0
+    .global hw_schema_search_parameters_json_end
+hw_schema_search_parameters_json_end:
+
     .section .note.GNU-stack,"",@progbits

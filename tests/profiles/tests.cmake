@@ -10,3 +10,5 @@ hw_add_test(test_profiles_converter_outputs SOURCES profiles/test_converter_outp
 target_include_directories(test_profiles_converter_outputs PRIVATE ${PROJECT_SOURCE_DIR})
 hw_add_test(test_profiles_gate SOURCES profiles/test_profile_gate.cpp LIBS hidewire_conformance hidewire_plugins hidewire_node)
 target_include_directories(test_profiles_gate PRIVATE ${PROJECT_SOURCE_DIR})
+hw_add_test(test_profiles_core_extensions SOURCES profiles/test_core_extensions.cpp LIBS hidewire_profiles)
+target_include_directories(test_profiles_core_extensions PRIVATE ${PROJECT_SOURCE_DIR})

@@ -5,6 +5,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildStructure, serializeStructure } from './gen_structure.mjs';
+import { serializeExtensions } from './gen_extensions.mjs';
+import { serializeSearchParameters } from './gen_search_parameters.mjs';
 import { expandValueSets, indexCodeSystems, serializeValueSets } from './gen_valuesets.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -27,6 +29,11 @@ const systems = indexCodeSystems(terminology);
 const expanded = expandValueSets(terminology, systems);
 writeFileSync(join(outDir, 'valuesets.json'),
   serializeValueSets(expanded, systems, `${source}: valuesets.json, v3-codesystems.json, v2-tables.json`));
+
+writeFileSync(join(outDir, 'extensions.json'),
+  serializeExtensions(load('extension-definitions.json'), `${source}: extension-definitions.json`));
+writeFileSync(join(outDir, 'search-parameters.json'),
+  serializeSearchParameters(load('search-parameters.json'), `${source}: search-parameters.json`));
 
 const complete = [...expanded.values()].filter((v) => v.complete).length;
 console.log(`types: ${types.length}, value sets: ${expanded.size} (${complete} complete), code systems: ${systems.size}`);

@@ -18,7 +18,6 @@ int run_validate(const Args& args) {
   std::vector<std::string_view> files;
   std::vector<std::string> igs, profile_urls;
   profiles::ProfileOptions popts;
-  bool strict_extensions = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string error;
     if (take_limit_option(args, i, limits, error)) {
@@ -49,7 +48,6 @@ int run_validate(const Args& args) {
         return kUsage;
       }
       popts.unknown_extensions = v == "error" ? fhir::Severity::Error : v == "warning" ? fhir::Severity::Warning : fhir::Severity::Information;
-      strict_extensions = v != "information";
     } else if (args[i].size() > 1 && args[i].front() == '-') {
       std::cerr << "hidewire validate: unknown option '" << args[i] << "'\n";
       return kUsage;
@@ -72,7 +70,6 @@ int run_validate(const Args& args) {
       if (is.severity <= fhir::Severity::Error) std::cerr << "hidewire validate: " << is.message << "\n";
     return kUsage;
   }
-  bool with_profiles = !igs.empty() || !profile_urls.empty() || strict_extensions;
   popts.bindings = opts.check_bindings;
   popts.invariants = invariants;
   int worst = kOk;
@@ -88,7 +85,8 @@ int run_validate(const Args& args) {
       readable = fhir::parse_any(*text, schema, root, diags, limits);
       if (readable) fhir::validate(root, schema, diags, opts);
       if (readable && invariants) fhirpath::check_invariants(root, schema, diags);
-      if (readable && with_profiles) profiles::validate_profiles(root, profile_urls, set, diags, popts);
+      // always: R4's own extensions are checked against their definitions (ProfileSet::core_extensions)
+      if (readable) profiles::validate_profiles(root, profile_urls, set, diags, popts);
     }
     int code = !readable ? kUnreadable : diags.has_errors() ? kInvalid : kOk;
     worst = std::max(worst, code);
