@@ -71,3 +71,7 @@ set_tests_properties(node_ambulance_handover PROPERTIES TIMEOUT 120)
 # patients fetched on schedule into the store, Spine errors audited (needs node, openssl, sqlite3).
 add_test(NAME node_gpconnect_consumer COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_gpconnect_consumer.sh $<TARGET_FILE:hidewire> ${PROJECT_SOURCE_DIR}/tests/data)
 set_tests_properties(node_gpconnect_consumer PROPERTIES TIMEOUT 90)
+# Social care (issue 15): delimited exports and PRSB documents through file drops, one message per person.
+add_test(NAME node_social_file_drop COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_social_file_drop.sh $<TARGET_FILE:hidewire>
+         ${CMAKE_CURRENT_SOURCE_DIR}/data/social)
+set_tests_properties(node_social_file_drop PROPERTIES TIMEOUT 90)
