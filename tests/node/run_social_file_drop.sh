@@ -87,3 +87,26 @@ cp "$data/liquidlogic_leeds_adults.csv" "$work/leeds/again.csv"
 for _ in $(seq 100); do [ -f "$work/leeds/rejected/again.csv" ] && break; sleep 0.1; done
 grep -q 'duplicate' "$work/leeds/rejected/again.csv.outcome" || fail "a resent file is not known as resends: $(cat "$work/leeds/rejected/again.csv.outcome")"
 echo "social file drop: 2 delimited files and 3 PRSB documents, one message per person; 9 people stored, 2 bad rows refused alone, listed and replayable"
+# With tracing (matching over the node's own store): a person without an NHS number who is known
+# here (Harold Whitehead, from his PRSB document) is keyed to his; one with an NHS number failing
+# Modulus 11 and no match is held for an operator, never keyed to someone else.
+kill -9 "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+sed -i 's|"unmatched"|"matching": {"indexes": [{"type": "sqlite-store"}]}, "unmatched"|' "$work/node.json"
+start council2 "$work/node.json"
+cp "$data/liquidlogic_leeds_untraced.csv" "$work/leeds/"
+for _ in $(seq 100); do [ -f "$work/leeds/done/liquidlogic_leeds_untraced.csv" ] && break; sleep 0.1; done
+[ -f "$work/leeds/done/liquidlogic_leeds_untraced.csv" ] || fail "the untraced file: $(ls -R "$work/leeds")"
+api=$(port_of council2 "FHIR API")
+admin=$(port_of council2 'admin on')
+harold=""
+for _ in $(seq 100); do
+  harold=$(curl -sf "${auth[@]}" "http://127.0.0.1:$api/Encounter?_count=50" || true)
+  echo "$harold" | grep -q 'LAS-100610' && break
+  sleep 0.1
+done
+curl -sf "${auth[@]}" "http://127.0.0.1:$api/Patient?identifier=urn:hidewire:identifier:social-care-person:L8A2K%7CLAS-100610" | grep -q 9998468329 ||
+  fail "Harold Whitehead was not traced to his NHS number"
+held=$(curl -sf "${auth[@]}" "http://127.0.0.1:$admin/match")
+echo "$held" | grep -q '"id"' || fail "the untraceable person is not held: $held"
+curl -sf "${auth[@]}" "http://127.0.0.1:$api/Patient?_count=100" | grep -q Pickering && fail "the held person was stored"
+echo "social tracing: a person without an NHS number traced to the one the node knows, an untraceable one held"
