@@ -65,6 +65,13 @@ class Converter {
   // a converter that throws anyway is caught by the intake (the message refused and kept)
   // instead of ending the node through std::terminate.
   virtual Conversion convert(std::string_view raw, const MessageInfo& info) const = 0;
+  // A file of many messages (a delimited export of many people): each message's own text, to be
+  // converted, journalled and answered on its own, so one bad part never rejects the others.
+  // Empty: the text is one message. Must not throw.
+  virtual std::vector<std::string> split(std::string_view raw, const MessageInfo& info) const {
+    (void)raw, (void)info;
+    return {};
+  }
 };
 
 }  // namespace hidewire::node

@@ -175,6 +175,16 @@ SenderRef make_sender(Caller caller) {
   return s;
 }
 
+std::vector<std::string> Channel::split(std::string_view raw, const std::string& format, const Caller& caller) const {
+  auto it = intake_.converters_.find(format);
+  if (it == intake_.converters_.end()) return {};
+  try {
+    return it->second->split(raw, MessageInfo{name_, format, "", "", &caller});
+  } catch (...) {
+    return {};  // converted whole, and refused there with its reason
+  }
+}
+
 void Channel::submit(std::string raw, const std::string& format, SenderRef sender, const Responder& responder, Reply reply) {
   ++stats_.received;
   auto slot = std::make_shared<Slot>();

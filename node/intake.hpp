@@ -87,6 +87,9 @@ class Channel {
   }
   const SourceStats& stats() const { return stats_; }
   const std::string& name() const { return name_; }
+  // The messages a file of `format` holds, as its converter splits it (Converter::split); empty:
+  // one message, the whole text.
+  std::vector<std::string> split(std::string_view raw, const std::string& format, const Caller& caller) const;
 
  private:
   friend class Intake;

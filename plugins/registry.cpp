@@ -9,8 +9,10 @@
 #include "plugins/audit/sqlite/plugin.hpp"
 #include "plugins/converters/ambulance/ambulance_converter.hpp"
 #include "plugins/converters/cda/cda_converter.hpp"
+#include "plugins/converters/delimited/delimited_converter.hpp"
 #include "plugins/converters/fhir/fhir_converter.hpp"
 #include "plugins/converters/hl7v2/hl7v2_converter.hpp"
+#include "plugins/converters/prsb_xml/prsb_converter.hpp"
 #include "plugins/converters/stu3/stu3_converter.hpp"
 #include "plugins/journals/sqlite/plugin.hpp"
 #include "plugins/patient_index/pds/pds_index.hpp"
@@ -38,6 +40,8 @@ const node::Registry& builtin() {
     r.add_converter("fhir-stu3", stu3_converter::factory);
     r.add_converter("ambulance", ambulance::factory);
     r.add_converter("cda", cda::factory);
+    r.add_converter("delimited", delimited::factory);
+    r.add_converter("prsb-xml", prsb_xml::factory);
 
     r.add_sink("fhir-store", fhir_store_sink::factory);
     r.add_sink("http-fhir", http_fhir_sink::factory);
@@ -56,12 +60,16 @@ const node::Registry& builtin() {
   return r;
 }
 
-std::unique_ptr<node::Converter> make_converter(const std::string& format) {
-  rapidjson::Value empty(rapidjson::kObjectType);
+std::unique_ptr<node::Converter> make_converter(const std::string& format) { return make_converter(format, "{}"); }
+
+std::unique_ptr<node::Converter> make_converter(const std::string& format, const std::string& settings_json) {
+  rapidjson::Document doc;
+  doc.Parse(settings_json.c_str());
+  if (doc.HasParseError() || !doc.IsObject()) throw std::runtime_error("converter settings: not a JSON object");
   std::vector<std::string> problems;
   node::ConverterBuilder build;
   {
-    node::ConfigReader r(&empty, "$.converters." + format, problems);
+    node::ConfigReader r(&doc, "$.converters." + format, problems);
     build = builtin().converters.by_type.at(format)(r);
   }
   if (!problems.empty()) throw std::runtime_error(problems.front());

@@ -74,3 +74,7 @@ set_tests_properties(node_gpconnect_consumer PROPERTIES TIMEOUT 90)
 add_test(NAME node_cda_pem COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_cda_pem.sh $<TARGET_FILE:hidewire>
          ${CMAKE_CURRENT_SOURCE_DIR}/data/cda)
 set_tests_properties(node_cda_pem PROPERTIES TIMEOUT 60)
+# Social care (issue 15): delimited exports and PRSB documents through file drops, one message per person.
+add_test(NAME node_social_file_drop COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_social_file_drop.sh $<TARGET_FILE:hidewire>
+         ${CMAKE_CURRENT_SOURCE_DIR}/data/social)
+set_tests_properties(node_social_file_drop PROPERTIES TIMEOUT 90)

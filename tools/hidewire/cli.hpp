@@ -42,6 +42,9 @@ int run_record(const Args& args);
 // hidewire convert --from hl7v2|fhir-stu3|ambulance: one message through its converter, the Bundle validated and written.
 int convert_message(std::string_view from, std::string_view file, std::string_view to, std::string_view out_path,
                     const fhir::WriteOptions& wopts, const fhir::ParseLimits& limits, bool document = false);
+// hidewire convert --from delimited|prsb-xml [--map FILE]: a social-care export, one Bundle per person.
+int convert_social(std::string_view from, std::string_view map, std::string_view file, std::string_view to, std::string_view out_path,
+                   const fhir::WriteOptions& wopts, const fhir::ParseLimits& limits);
 // Reads a converter's Bundle, validates it (issues on standard error), writes it as `to`; the exit code.
 int emit_bundle(const std::string& bundle_json, std::string_view to, std::string_view out_path, const fhir::WriteOptions& wopts);
 

@@ -1,4 +1,4 @@
-// hidewire convert [--from fhir|hl7v2|fhir-stu3|ambulance|cda [--document]] --to json|xml [--pretty] [-o OUT] [--max-bytes N] [--max-depth N] FILE
+// hidewire convert [--from fhir|hl7v2|fhir-stu3|ambulance|cda [--document]|delimited|prsb-xml] [--map FILE] --to json|xml [--pretty] [-o OUT] [--max-bytes N] [--max-depth N] FILE
 // Refuses (exit 1, OperationOutcome on stderr) when the reader found structural problems,
 // because then the output could not say the same as the input.
 #include <iostream>
@@ -10,7 +10,7 @@ namespace hidewire::cli {
 int run_convert(const Args& args) {
   fhir::ParseLimits limits;
   fhir::WriteOptions wopts;
-  std::string_view to, from, out_path, file;
+  std::string_view to, from, out_path, file, map;
   bool document = false;  // --from cda: a FHIR document Bundle instead of the node's transaction
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string error;
@@ -23,6 +23,8 @@ int run_convert(const Args& args) {
       to = args[++i];
     } else if (args[i] == "--from" && i + 1 < args.size()) {
       from = args[++i];
+    } else if (args[i] == "--map" && i + 1 < args.size()) {
+      map = args[++i];
     } else if ((args[i] == "-o" || args[i] == "--output") && i + 1 < args.size()) {
       out_path = args[++i];
     } else if (args[i] == "--document") {
@@ -40,15 +42,21 @@ int run_convert(const Args& args) {
     }
   }
   if (from == "stu3") from = "fhir-stu3";
-  if (!from.empty() && from != "hl7v2" && from != "fhir" && from != "fhir-stu3" && from != "ambulance" && from != "cda") {
-    std::cerr << "hidewire convert: --from must be hl7v2, fhir, fhir-stu3, ambulance or cda, not '" << from << "'\n";
+  if (from == "prsb") from = "prsb-xml";
+  bool social = from == "delimited" || from == "prsb-xml";
+  if (!from.empty() && from != "hl7v2" && from != "fhir" && from != "fhir-stu3" && from != "ambulance" && from != "cda" && !social) {
+    std::cerr << "hidewire convert: --from must be hl7v2, fhir, fhir-stu3, ambulance, cda, delimited or prsb-xml, not '" << from << "'\n";
     return kUsage;
   }
   if (document && from != "cda") {
     std::cerr << "hidewire convert: --document is for --from cda\n";
     return kUsage;
   }
-  if (from == "hl7v2" || from == "fhir-stu3" || from == "ambulance" || from == "cda") {
+  if (!map.empty() && !social) {
+    std::cerr << "hidewire convert: --map is for --from delimited or prsb-xml\n";
+    return kUsage;
+  }
+  if (from == "hl7v2" || from == "fhir-stu3" || from == "ambulance" || from == "cda" || social) {
     if (to.empty()) to = "json";
     if (to != "json" && to != "xml") {
       std::cerr << "hidewire convert: --to must be json or xml\n";
@@ -58,6 +66,7 @@ int run_convert(const Args& args) {
       std::cerr << "hidewire convert: no input file (use - for standard input)\n";
       return kUsage;
     }
+    if (social) return convert_social(from, map, file, to, out_path, wopts, limits);
     return convert_message(from, file, to, out_path, wopts, limits, document);
   }
   if (to != "json" && to != "xml") {

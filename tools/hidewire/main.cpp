@@ -31,7 +31,7 @@ constexpr std::array kCommands = {
             "hidewire validate [--format text|json] [--no-bindings] [--no-invariants] [--max-bytes N] [--max-depth N] [--ig DIR|PACKAGE ...] [--profile URL ...] [--must-support] [--unknown-extensions information|warning|error] FILE...",
             hidewire::cli::run_validate},
     Command{"convert", "convert a FHIR R4 resource between JSON and XML",
-            "hidewire convert [--from fhir|hl7v2|fhir-stu3|ambulance|cda [--document]] --to json|xml [--pretty] [-o OUT] [--max-bytes N] [--max-depth N] FILE",
+            "hidewire convert [--from fhir|hl7v2|fhir-stu3|ambulance|cda [--document]|delimited|prsb-xml] [--map FILE] --to json|xml [--pretty] [-o OUT] [--max-bytes N] [--max-depth N] FILE",
             hidewire::cli::run_convert},
     Command{"fhirpath", "evaluate a FHIRPath expression against a resource",
             "hidewire fhirpath EXPRESSION FILE", hidewire::cli::run_fhirpath},

@@ -20,6 +20,7 @@
 #include "plugins/common/fhir_answer.hpp"
 #include "plugins/common/fhir_format.hpp"
 #include "plugins/common/v2_answer.hpp"
+#include "plugins/common/split_submit.hpp"
 #include "plugins/common/v2_batch.hpp"
 #include "hl7v2/batch.hpp"
 
@@ -121,6 +122,20 @@ struct Poller : std::enable_shared_from_this<Poller> {
           self->settle(inflight, ok);
         });
         continue;
+      }
+      if (format != "hl7v2") {
+        std::vector<std::string> parts = channel.split(text, format, who->caller);
+        if (!parts.empty()) {
+          // A file of several messages (a delimited export: one per person): each journalled on
+          // its own; done/ when every one was accepted, else rejected/, each with a summary beside it.
+          submit_parts(channel, std::move(parts), format, who->caller, fhir, [self = shared_from_this(), inflight](const PartsOutcome& o) {
+            if (o.unavailable) return self->put_back(inflight);
+            bool ok = o.accepted == o.parts;
+            write_private(self->root / (ok ? "done" : "rejected") / (inflight.filename().string() + ".outcome"), o.summary);
+            self->settle(inflight, ok);
+          });
+          continue;
+        }
       }
       // HL7 v2 is answered with an ACK; FHIR and the other formats (ambulance ePR reports) with an OperationOutcome.
       const node::Responder& responder = format == "hl7v2" ? static_cast<const node::Responder&>(v2) : fhir;
