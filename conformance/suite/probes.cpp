@@ -4,6 +4,7 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
+#include <cctype>
 #include <ctime>
 #include <stdexcept>
 
@@ -39,7 +40,8 @@ std::string readable(std::string s) {
 }
 
 HttpAnswer http_call(const Target& target, const std::string& method, const std::string& path, const std::string& body,
-                     bool authenticate, const std::string& label, std::vector<Exchange>& evidence) {
+                     bool authenticate, const std::string& label, std::vector<Exchange>& evidence,
+                     const std::vector<std::string>& extra_headers) {
   static const bool init = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
   HttpAnswer a;
   Exchange ex{label, method + " " + target.fhir_base + path + "\nAccept: application/fhir+json\n", ""};
@@ -53,6 +55,10 @@ HttpAnswer http_call(const Target& target, const std::string& method, const std:
   if (!body.empty()) {
     headers = curl_slist_append(headers, "Content-Type: application/fhir+json");
     ex.request += "Content-Type: application/fhir+json\n";
+  }
+  for (const std::string& h : extra_headers) {
+    headers = curl_slist_append(headers, h.c_str());
+    ex.request += h + "\n";
   }
   if (authenticate && !target.token.empty()) {
     headers = curl_slist_append(headers, ("Authorization: Bearer " + target.token).c_str());
@@ -96,6 +102,24 @@ HttpAnswer http_call(const Target& target, const std::string& method, const std:
   curl_easy_cleanup(c);
   evidence.push_back(std::move(ex));
   return a;
+}
+
+std::string header_value(const std::string& headers, std::string_view name) {
+  std::size_t pos = 0;
+  while (pos < headers.size()) {
+    std::size_t end = headers.find('\n', pos);
+    std::string_view line(headers.data() + pos, (end == std::string::npos ? headers.size() : end) - pos);
+    pos = end == std::string::npos ? headers.size() : end + 1;
+    if (line.size() <= name.size() || line[name.size()] != ':') continue;
+    bool same = true;
+    for (std::size_t i = 0; i < name.size() && same; ++i) same = std::tolower(static_cast<unsigned char>(line[i])) == std::tolower(static_cast<unsigned char>(name[i]));
+    if (!same) continue;
+    std::string_view v = line.substr(name.size() + 1);
+    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\r')) v.remove_suffix(1);
+    return std::string(v);
+  }
+  return {};
 }
 
 std::string mllp_call(const Target& target, const std::string& frame_payload, const std::string& label,

@@ -20,7 +20,10 @@ struct HttpAnswer {
 // One request to target.fhir_base + path; `authenticate` false sends neither the token nor the
 // client certificate. Appends the exchange to `evidence`.
 HttpAnswer http_call(const Target& target, const std::string& method, const std::string& path, const std::string& body,
-                     bool authenticate, const std::string& label, std::vector<Exchange>& evidence);
+                     bool authenticate, const std::string& label, std::vector<Exchange>& evidence,
+                     const std::vector<std::string>& extra_headers = {});
+// The value of header `name` (case-insensitive) in `headers`; empty when absent.
+std::string header_value(const std::string& headers, std::string_view name);
 
 // Sends `frame_payload` on a new MLLP connection and returns the ACK payload; empty with `error`
 // set when none came. Appends the exchange to `evidence`.

@@ -28,6 +28,7 @@ const std::vector<TestCase>& tests() {
     std::vector<TestCase> out;
     add_v2_receiver_tests(out);
     add_fhir_server_tests(out);
+    add_gpconnect_provider_tests(out);
     add_sender_tests(out);
     for (const TestCase& t : out)
       for (const std::string& r : t.requirements)

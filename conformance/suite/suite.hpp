@@ -45,6 +45,9 @@ struct Target {
   std::string token;          // --token: bearer token for the product's FHIR API
   std::string facility = "HWCONF";  // --facility: MSH-4 of what the suite sends
   std::chrono::milliseconds timeout{10000};
+  // GP Connect provider test patients the product holds (--gpc-patient, --gpc-deceased): a
+  // registered patient with a verified NHS number, and a deceased one.
+  std::string gpc_patient, gpc_deceased;
   bool has_mllp() const { return mllp_port != 0; }
   bool has_fhir() const { return !fhir_base.empty(); }
 };
@@ -84,6 +87,7 @@ const std::vector<TestCase>& tests();
 // The areas' registration functions, called by registry.cpp.
 void add_v2_receiver_tests(std::vector<TestCase>& out);
 void add_fhir_server_tests(std::vector<TestCase>& out);
+void add_gpconnect_provider_tests(std::vector<TestCase>& out);
 void add_sender_tests(std::vector<TestCase>& out);
 
 }  // namespace hidewire::conformance::suite

@@ -40,13 +40,23 @@ JSON
 start engine "$work/node.json"
 api="http://127.0.0.1:$(port_of engine 'FHIR API')"
 mllp="127.0.0.1:$(port_of engine 'source pas')"
+# GP Connect's test patients: registered here (RCB) with a verified NHS number, one of them deceased.
+patient() {  # patient NHS_NUMBER FAMILY EXTRA_JSON
+  local verified='"extension":[{"url":"https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus","valueCodeableConcept":{"coding":[{"system":"https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland","code":"01"}]}}]'
+  curl -sf -o /dev/null -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/fhir+json' "$api/Patient" -d \
+    '{"resourceType":"Patient","identifier":[{'"$verified"',"system":"https://fhir.nhs.uk/Id/nhs-number","value":"'"$1"'"}],"name":[{"family":"'"$2"'","given":["TEST"]}],"birthDate":"1950-05-17"'"$3"',"generalPractitioner":[{"identifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"RCB"}}]}' ||
+    fail "could not record test patient $2"
+}
+patient 9434765919 REGISTERED ''
+patient 9450301263 DECEASED ',"deceasedBoolean":true'
+gpc=(--gpc-patient 9434765919 --gpc-deceased 9450301263)
 status=0
-"$bin" conformance run --pack integration-engine --target "mllp://$mllp" --target "$api" --token "@$work/token" \
+"$bin" conformance run --pack integration-engine --target "mllp://$mllp" --target "$api" --token "@$work/token" "${gpc[@]}" \
   --listen "mllp://127.0.0.1:$listen" --from-folder "$work/out" --ig "$ukcore" --window 6 --report "$work/node-report" \
   >"$work/node-run.txt" 2>&1 || status=$?
 [ "$status" = 0 ] || fail "hidewire's node did not pass the integration-engine pack (exit $status): $(cat "$work/node-run.txt")"
 for t in V2R-ACK-MSA2 V2R-NHS-INVALID V2R-RESEND V2R-UNREADABLE FHIR-METADATA FHIR-READ-MISSING FHIR-SEARCH FHIR-INVALID-CREATE \
-  FHIR-UNAUTHENTICATED SND-V2-STRUCTURE SND-V2-NHS SND-FHIR-PROFILES; do
+  FHIR-UNAUTHENTICATED GPC-PARAM-ERRORS GPC-UNKNOWN-PATIENT GPC-DECEASED GPC-RECORD GPC-NO-STORE SND-V2-STRUCTURE SND-V2-NHS SND-FHIR-PROFILES; do
   grep -q "^$t	pass" "$work/node-run.txt" || fail "$t did not pass against the node: $(cat "$work/node-run.txt")"
 done
 for f in junit.xml report.html TestReport.json; do [ -s "$work/node-report/$f" ] || fail "no $f"; done
@@ -68,7 +78,7 @@ smllp=$(sed -n 's/^mllp //p' "$work/stub.log")
 shttp=$(sed -n 's/^http //p' "$work/stub.log")
 [ -n "$shttp" ] || fail "the stub did not start: $(cat "$work/stub.log")"
 status=0
-"$bin" conformance run --pack integration-engine --target "mllp://127.0.0.1:$smllp" --target "http://127.0.0.1:$shttp" --token "@$work/token" \
+"$bin" conformance run --pack integration-engine --target "mllp://127.0.0.1:$smllp" --target "http://127.0.0.1:$shttp" --token "@$work/token" "${gpc[@]}" \
   --listen "mllp://127.0.0.1:$listen" --from-folder "$work/stub-out" --ig "$ukcore" --window 6 --report "$work/stub-report" \
   >"$work/stub-run.txt" 2>&1 || status=$?
 [ "$status" = 1 ] || fail "the stub was not failed with exit 1 (exit $status): $(cat "$work/stub-run.txt")"
@@ -85,13 +95,18 @@ expect FHIR-READ-MISSING fail "404 does not carry an OperationOutcome"
 expect FHIR-SEARCH pass
 expect FHIR-INVALID-CREATE fail "400 does not carry an OperationOutcome"
 expect FHIR-UNAUTHENTICATED fail "answered 200, not 401"
+expect GPC-PARAM-ERRORS fail "an NHS number failing Modulus 11 was answered 200, not 400 INVALID_NHS_NUMBER"
+expect GPC-UNKNOWN-PATIENT fail "a patient the product does not hold was answered 200, not 404 PATIENT_NOT_FOUND"
+expect GPC-DECEASED fail "a deceased patient's record was answered 200, not 404"
+expect GPC-RECORD pass
+expect GPC-NO-STORE fail "carries Cache-Control '', not no-store"
 expect SND-V2-STRUCTURE pass
 expect SND-V2-NHS fail "MSH-10 STUB0002) carries no NHS number"
 expect SND-FHIR-PROFILES fail "patient.json: a Patient has no valid NHS number"
-[ "$(grep -c '	fail' "$work/stub-run.txt")" = 8 ] || fail "stub: not exactly eight findings: $(cat "$work/stub-run.txt")"
+[ "$(grep -c '	fail' "$work/stub-run.txt")" = 12 ] || fail "stub: not exactly twelve findings: $(cat "$work/stub-run.txt")"
 grep -Eq '	(error|skip)' "$work/stub-run.txt" && fail "stub: an error or skip: $(cat "$work/stub-run.txt")"
 grep -q 'not passed' "$work/stub-run.txt" || fail "stub: no message saying the pack was not passed"
 "$bin" validate "$work/stub-report/TestReport.json" >"$work/validate.txt" 2>&1 || fail "the stub's TestReport is not valid R4: $(cat "$work/validate.txt")"
 grep -q '"result":"fail"' "$work/stub-report/TestReport.json" || fail "the stub's TestReport does not say fail"
 grep -q 'not met' "$work/stub-report/report.html" || fail "the stub's HTML page has no requirement not met"
-echo "conformance suite: the node passes the integration-engine pack; the stub fails with exactly its eight findings"
+echo "conformance suite: the node passes the integration-engine pack; the stub fails with exactly its twelve findings"

@@ -3,9 +3,11 @@
 receiver and a FHIR server, and a sender of HL7 v2 and FHIR. What it gets wrong, on purpose:
 MSA-2 is not the message's MSH-10; an NHS number failing Modulus 11 is answered AA; every message
 is applied again when resent (one Patient per message); a missing resource and an invalid one are
-answered without an OperationOutcome; nobody is asked for credentials; one message it sends and
-the FHIR file it writes carry no NHS number. What it does right (the suite must pass it): AR for an
-unreadable frame, a valid CapabilityStatement, a searchset Bundle, v2 structure.
+answered without an OperationOutcome; nobody is asked for credentials; as a GP Connect provider
+it serves a record for any NHS number, invalid, unknown or deceased, without Cache-Control; one
+message it sends and the FHIR file it writes carry no NHS number. What it does right (the suite must pass it): AR for an
+unreadable frame, a valid CapabilityStatement, a searchset Bundle, a GP record for a registered
+patient, v2 structure.
 
 Usage: stub_product.py MLLP_PORT HTTP_PORT SEND_TO_PORT OUT_FOLDER (ports on 127.0.0.1; 0: choose)
 Prints "mllp PORT" and "http PORT" once listening."""
@@ -97,7 +99,17 @@ class Http(BaseHTTPRequestHandler):
         self.send(404, 'Not found', 'text/plain')  # no OperationOutcome
 
     def do_POST(self):
-        self.rfile.read(int(self.headers.get('Content-Length', '0')))
+        body = self.rfile.read(int(self.headers.get('Content-Length', '0')))
+        if self.path.startswith('/Patient/$gpc.getstructuredrecord'):
+            # A GP record for whoever is asked about: no parameter checks, deceased or unknown
+            # served alike, and no Cache-Control.
+            try:
+                params = json.loads(body).get('parameter', [])
+            except ValueError:
+                params = []
+            nhs = next((p.get('valueIdentifier', {}).get('value', '') for p in params if p.get('name') == 'patientNHSNumber'), '')
+            patient = {'resourceType': 'Patient', 'identifier': [{'system': 'https://fhir.nhs.uk/Id/nhs-number', 'value': nhs}]}
+            return self.send(200, {'resourceType': 'Bundle', 'type': 'collection', 'entry': [{'fullUrl': 'urn:uuid:5f1c2f0e-8d4b-4c1a-9d7e-2b6f3a1c0e11', 'resource': patient}]})
         self.send(400, 'Bad request', 'text/plain')  # no OperationOutcome
 
 

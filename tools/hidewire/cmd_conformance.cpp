@@ -16,6 +16,7 @@ namespace cs = conformance::suite;
 constexpr std::string_view kRunUsage =
     "hidewire conformance run --pack PACK [--milestone M] --report DIR [--target mllp://HOST:PORT|mllps://HOST:PORT] "
     "[--target http(s)://BASE] [--ca PEM] [--cert PEM --key PEM] [--token T|-|@FILE] [--facility MSH-4] [--timeout MS] "
+    "[--gpc-patient NHS] [--gpc-deceased NHS] "
     "[--listen mllp://HOST:PORT] [--from-folder DIR] [--window SECONDS] [--ig DIR|PACKAGE ...] [--profile URL ...]";
 
 int list(const Args& args) {
@@ -103,6 +104,8 @@ int run(const Args& args) {
     else if (a == "--key") o.target.key = v;
     else if (a == "--token") o.target.token = v;
     else if (a == "--facility") o.target.facility = v;
+    else if (a == "--gpc-patient") o.target.gpc_patient = v;
+    else if (a == "--gpc-deceased") o.target.gpc_deceased = v;
     else if (a == "--from-folder") o.folder = v;
     else if (a == "--ig") o.igs.push_back(v);
     else if (a == "--profile") o.profiles.push_back(v);
