@@ -1,6 +1,7 @@
 // Area: the product as a sender. The suite listens (--listen mllp://HOST:PORT, answering each
-// message AA) and reads a folder the product writes FHIR to (--from-folder DIR) for the run's
-// window (--window SECONDS); each message it got is checked here.
+// message AA; --listen http://HOST:PORT, answering each FHIR POST 201) and reads a folder the
+// product writes FHIR to (--from-folder DIR) for the run's window (--window SECONDS); each message
+// it got is checked here.
 #include "conformance/gate.hpp"
 #include "conformance/profile_gate.hpp"
 #include "conformance/suite/probes.hpp"
@@ -90,9 +91,12 @@ void check_patients(const fhir::Node& n, const std::string& file, Result& r, std
 
 void fhir_profiles(Context& ctx, Result& r) {
   const Received& got = ctx.received();
-  if (!got.folder_given) return r.skip("no --from-folder DIR given: the product's FHIR output was not checked");
+  if (!got.folder_given && !got.http_listened)
+    return r.skip("neither --from-folder DIR nor --listen http://HOST:PORT given: the product's FHIR output was not checked");
   if (got.fhir_files.empty())
-    return r.fail("no FHIR file (.json or .xml) appeared in " + got.folder + " within " + std::to_string(static_cast<int>(got.window_seconds)) + " s");
+    return r.fail("no FHIR arrived (" + (got.folder_given ? "no .json or .xml file in " + got.folder : std::string()) +
+                  (got.folder_given && got.http_listened ? ", " : "") + (got.http_listened ? "no POST to " + got.http_at : std::string()) + ") within " +
+                  std::to_string(static_cast<int>(got.window_seconds)) + " s");
   ProfileRules rules{true, ctx.require_profiles};
   for (const auto& [name, text] : got.fhir_files) {
     fhir::Node root;

@@ -17,6 +17,7 @@
 
 #include "conformance/profile_gate.hpp"
 #include "hl7v2/ack.hpp"
+#include "net/http/server.hpp"
 #include "net/mllp/server.hpp"
 
 namespace hidewire::conformance::suite {
@@ -39,28 +40,30 @@ class Collector {
     got_.window_seconds = o.window_seconds;
     got_.folder_given = !o.folder.empty();
     got_.folder = o.folder;
-    if (o.listen.empty()) return;
-    auto colon = o.listen.rfind(':');
-    if (colon == std::string::npos) throw std::runtime_error("--listen: expected mllp://HOST:PORT, got '" + o.listen + "'");
-    boost::system::error_code ec;
-    auto address = boost::asio::ip::make_address(o.listen.substr(0, colon), ec);
-    int port = std::atoi(o.listen.c_str() + colon + 1);
-    if (ec || port <= 0 || port > 65535) throw std::runtime_error("--listen: expected mllp://HOST:PORT, got '" + o.listen + "'");
-    mllp::ServerOptions so;
-    so.name = "conformance listener";
-    server_ = std::make_unique<mllp::Server>(
-        io_, boost::asio::ip::tcp::endpoint(address, static_cast<std::uint16_t>(port)),
-        mllp::FrameHandler([this](std::string_view m) { return take(m); }),
-        [](const std::string& e) { return hl7v2::build_reject("", hl7v2::ParseError{e}, {"HWCONFACK", "", e}); }, so);
-    got_.listened = true;
-    got_.listen_at = o.listen;
-    thread_ = std::thread([this] { io_.run(); });
+    if (!o.listen.empty()) {
+      mllp::ServerOptions so;
+      so.name = "conformance MLLP listener";
+      server_ = std::make_unique<mllp::Server>(
+          io_, endpoint(o.listen, "mllp"), mllp::FrameHandler([this](std::string_view m) { return take(m); }),
+          [](const std::string& e) { return hl7v2::build_reject("", hl7v2::ParseError{e}, {"HWCONFACK", "", e}); }, so);
+      got_.listened = true;
+      got_.listen_at = o.listen;
+    }
+    if (!o.listen_http.empty()) {
+      http::ServerOptions so;
+      so.name = "conformance HTTP listener";
+      so.max_body_bytes = 64u << 20;
+      http_ = std::make_unique<http::Server>(io_, endpoint(o.listen_http, "http"), http::Handler([this](const http::Request& q) { return take(q); }), so);
+      got_.http_listened = true;
+      got_.http_at = o.listen_http;
+    }
+    if (server_ || http_) thread_ = std::thread([this] { io_.run(); });
   }
   ~Collector() { stop(); }
 
   const Received& wait() {
     std::call_once(done_, [this] {
-      if (got_.listened || got_.folder_given) std::this_thread::sleep_until(until_);
+      if (got_.listened || got_.http_listened || got_.folder_given) std::this_thread::sleep_until(until_);
       stop();
       if (got_.folder_given) read_folder();
     });
@@ -68,6 +71,33 @@ class Collector {
   }
 
  private:
+  static boost::asio::ip::tcp::endpoint endpoint(const std::string& at, const char* scheme) {
+    auto colon = at.rfind(':');
+    boost::system::error_code ec;
+    auto address = boost::asio::ip::make_address(colon == std::string::npos ? "" : at.substr(0, colon), ec);
+    int port = colon == std::string::npos ? 0 : std::atoi(at.c_str() + colon + 1);
+    if (ec || port <= 0 || port > 65535) throw std::runtime_error(std::string("--listen: expected ") + scheme + "://IP:PORT, got '" + at + "'");
+    return {address, static_cast<std::uint16_t>(port)};
+  }
+  // A FHIR POST (or PUT) from the product: kept for SND-FHIR-PROFILES, answered as accepted.
+  http::Response take(const http::Request& q) {
+    http::Response r;
+    if (q.method != "POST" && q.method != "PUT") {
+      r.status = 405;
+      r.body = R"({"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"not-supported","diagnostics":"the conformance suite takes POST and PUT only"}]})";
+      return r;
+    }
+    std::size_t n;
+    {
+      std::lock_guard lock(mu_);
+      got_.fhir_files.emplace_back(q.method + " " + q.path + " #" + std::to_string(++posts_), q.body);
+      n = posts_;
+    }
+    r.status = 201;
+    r.body = std::string(R"({"resourceType":"OperationOutcome","issue":[{"severity":"information","code":"informational","diagnostics":"received by the conformance suite, number )") +
+             std::to_string(n) + "\"}]}";
+    return r;
+  }
   std::string take(std::string_view m) {
     {
       std::lock_guard lock(mu_);
@@ -80,6 +110,7 @@ class Collector {
   }
   void stop() {
     if (server_) server_->stop();
+    if (http_) http_->stop();
     io_.stop();
     if (thread_.joinable()) thread_.join();
   }
@@ -103,11 +134,13 @@ class Collector {
   Clock::time_point until_;
   boost::asio::io_context io_;
   std::unique_ptr<mllp::Server> server_;
+  std::unique_ptr<http::Server> http_;
   std::thread thread_;
   std::mutex mu_;
   std::once_flag done_;
   Received got_;
   std::uint64_t acks_ = 0;
+  std::size_t posts_ = 0;
 };
 
 }  // namespace

@@ -15,6 +15,7 @@ struct RunOptions {
   std::string pack;
   std::string milestone;       // empty: the last (every requirement)
   std::string listen;          // HOST:PORT the suite listens on for the product's HL7 v2; empty: not
+  std::string listen_http;     // HOST:PORT the suite takes the product's FHIR POSTs on; empty: not
   std::string folder;          // where the product writes FHIR files; empty: not read
   double window_seconds = 10;  // how long the suite listens (from the start of the run)
   std::vector<std::string> igs, profiles;  // UK Core and other IGs for SND-FHIR-PROFILES; required profile URLs

@@ -59,7 +59,10 @@ struct Received {
   std::vector<std::string> v2;       // each HL7 v2 message that came over MLLP
   bool folder_given = false;         // --from-folder given
   std::string folder;
-  std::vector<std::pair<std::string, std::string>> fhir_files;  // file name, content
+  bool http_listened = false;        // --listen http://HOST:PORT given
+  std::string http_at;               // host:port
+  // Each FHIR document received: its file name, or "POST /path #n" for what came over HTTP; its content.
+  std::vector<std::pair<std::string, std::string>> fhir_files;
   double window_seconds = 0;
 };
 

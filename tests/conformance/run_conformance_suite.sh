@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The conformance suite tests itself (issue 16): hidewire's own node, started on loopback, passes
-# the integration-engine pack (as an HL7 v2 receiver, as a FHIR server, and as a sender: its MLLP
-# destination points at the suite's listener, its file destination at the folder the suite reads,
-# checked against UK Core); a deliberately non-conformant stub product (stub_product.py) fails
+# the integration-engine pack (as an HL7 v2 receiver, a FHIR server, a GP Connect provider, and as
+# a sender: its MLLP and HTTP FHIR destinations point at the suite's listeners, its file destination
+# at the folder the suite reads, checked against UK Core); a deliberately non-conformant stub product (stub_product.py) fails
 # with exactly the expected findings and nothing else. Needs python3.
 # Usage: run_conformance_suite.sh HIDEWIRE_BIN UK_CORE_IG_DIR
 set -euo pipefail
@@ -25,6 +25,7 @@ token=$(echo "$secret" | sed -n 's/^token: //p')
 sha=$(echo "$secret" | sed -n 's/^token_sha256: //p')
 echo "$token" >"$work/token"
 listen=$(free_port)
+hlisten=$(free_port)
 mkdir -p "$work/out"
 cat >"$work/node.json" <<JSON
 {"node": {"name": "engine", "ods_code": "RCB", "kind": "acute-trust", "data_dir": "$work/engine"},
@@ -34,8 +35,9 @@ cat >"$work/node.json" <<JSON
  "sources": [{"name": "pas", "type": "mllp-hl7v2", "listen": "127.0.0.1:0", "system": "pas"}],
  "destinations": [{"name": "store", "type": "fhir-store"},
                   {"name": "suite", "type": "mllp", "target": "127.0.0.1:$listen"},
+                  {"name": "suite-http", "type": "http-fhir", "url": "http://127.0.0.1:$hlisten/fhir"},
                   {"name": "out", "type": "file", "directory": "$work/out"}],
- "unmatched": {"destinations": ["store", "suite", "out"]}}
+ "unmatched": {"destinations": ["store", "suite", "suite-http", "out"]}}
 JSON
 start engine "$work/node.json"
 api="http://127.0.0.1:$(port_of engine 'FHIR API')"
@@ -52,7 +54,7 @@ patient 9450301263 DECEASED ',"deceasedBoolean":true'
 gpc=(--gpc-patient 9434765919 --gpc-deceased 9450301263)
 status=0
 "$bin" conformance run --pack integration-engine --target "mllp://$mllp" --target "$api" --token "@$work/token" "${gpc[@]}" \
-  --listen "mllp://127.0.0.1:$listen" --from-folder "$work/out" --ig "$ukcore" --window 6 --report "$work/node-report" \
+  --listen "mllp://127.0.0.1:$listen" --listen "http://127.0.0.1:$hlisten" --from-folder "$work/out" --ig "$ukcore" --window 6 --report "$work/node-report" \
   >"$work/node-run.txt" 2>&1 || status=$?
 [ "$status" = 0 ] || fail "hidewire's node did not pass the integration-engine pack (exit $status): $(cat "$work/node-run.txt")"
 for t in V2R-ACK-MSA2 V2R-NHS-INVALID V2R-RESEND V2R-UNREADABLE FHIR-METADATA FHIR-READ-MISSING FHIR-SEARCH FHIR-INVALID-CREATE \
@@ -65,6 +67,8 @@ grep -q '"result":"pass"' "$work/node-report/TestReport.json" || fail "the node'
 python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$work/node-report/junit.xml" || fail "junit.xml is not XML"
 grep -q 'failures="0" errors="0" skipped="0"' "$work/node-report/junit.xml" || fail "junit.xml counts: $(head -3 "$work/node-report/junit.xml")"
 grep -q 'MSA|AA|HWC' "$work/node-report/report.html" || fail "the HTML page lacks the ACKs as evidence"
+grep -q '<summary>POST /fhir #1</summary>' "$work/node-report/report.html" || fail "the FHIR the node POSTed was not checked"
+grep -q '<summary>message-[0-9]*.json</summary>' "$work/node-report/report.html" || fail "the FHIR files the node wrote were not checked"
 grep -Eq '(src|href)="(https?:)?//' "$work/node-report/report.html" && fail "the HTML page uses external assets"
 grep -q "$token" "$work/node-report/"* && fail "the token is in a report"
 

@@ -17,7 +17,7 @@ constexpr std::string_view kRunUsage =
     "hidewire conformance run --pack PACK [--milestone M] --report DIR [--target mllp://HOST:PORT|mllps://HOST:PORT] "
     "[--target http(s)://BASE] [--ca PEM] [--cert PEM --key PEM] [--token T|-|@FILE] [--facility MSH-4] [--timeout MS] "
     "[--gpc-patient NHS] [--gpc-deceased NHS] "
-    "[--listen mllp://HOST:PORT] [--from-folder DIR] [--window SECONDS] [--ig DIR|PACKAGE ...] [--profile URL ...]";
+    "[--listen mllp://HOST:PORT] [--listen http://HOST:PORT] [--from-folder DIR] [--window SECONDS] [--ig DIR|PACKAGE ...] [--profile URL ...]";
 
 int list(const Args& args) {
   std::string pack, milestone;
@@ -109,10 +109,8 @@ int run(const Args& args) {
     else if (a == "--from-folder") o.folder = v;
     else if (a == "--ig") o.igs.push_back(v);
     else if (a == "--profile") o.profiles.push_back(v);
-    else if (a == "--listen") {
-      ok = v.rfind("mllp://", 0) == 0;
-      o.listen = ok ? v.substr(7) : "";
-    } else if (a == "--timeout" || a == "--window") {
+    else if (a == "--listen" && v.rfind("mllp://", 0) == 0) o.listen = v.substr(7);
+    else if (a == "--listen" && v.rfind("http://", 0) == 0) o.listen_http = v.substr(7); else if (a == "--timeout" || a == "--window") {
       auto n = parse_size(v);
       ok = n && *n > 0 && *n <= 3600000;
       if (ok && a == "--timeout") o.target.timeout = std::chrono::milliseconds(*n);
@@ -127,7 +125,7 @@ int run(const Args& args) {
     std::cerr << "hidewire conformance run: --pack and --report are required (--cert with --key, --profile with --ig)\nusage: " << kRunUsage << "\n";
     return kUsage;
   }
-  if (!o.target.has_mllp() && !o.target.has_fhir() && o.listen.empty() && o.folder.empty()) {
+  if (!o.target.has_mllp() && !o.target.has_fhir() && o.listen.empty() && o.listen_http.empty() && o.folder.empty()) {
     std::cerr << "hidewire conformance run: nothing to test: give a --target, --listen or --from-folder\n";
     return kUsage;
   }
