@@ -39,6 +39,7 @@ int run_match(const Args& args);
 int run_token(const Args& args);
 int run_audit(const Args& args);
 int run_record(const Args& args);
+int run_conformance(const Args& args);
 // hidewire convert --from hl7v2|fhir-stu3|ambulance: one message through its converter, the Bundle validated and written.
 int convert_message(std::string_view from, std::string_view file, std::string_view to, std::string_view out_path,
                     const fhir::WriteOptions& wopts, const fhir::ParseLimits& limits, bool document = false);

@@ -1,0 +1,96 @@
+// The conformance suite's tests: each exercises a product over one of its real interfaces and
+// ends pass, fail, skip or error, with every request and response kept as evidence. Tests are
+// code, one file per area (area_*.cpp), listed explicitly in registry.cpp.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace hidewire::conformance { class ProfileGate; }
+
+namespace hidewire::conformance::suite {
+
+enum class Status { Pass, Fail, Skip, Error };
+std::string_view status_name(Status s);
+
+// One request and its answer, as text a person reads (tokens never included).
+struct Exchange {
+  std::string label;     // what it was for, e.g. "ADT^A01 with an invalid NHS number"
+  std::string request;
+  std::string response;  // empty when none came
+};
+
+struct Result {
+  Status status = Status::Pass;
+  std::string message;  // why it failed, was skipped or erred; empty on a pass
+  std::vector<Exchange> evidence;
+  std::chrono::milliseconds took{0};
+  // Ends the test as `s` with `why` (the first failure wins: later calls do not overwrite it).
+  void set(Status s, std::string why);
+  void fail(std::string why) { set(Status::Fail, std::move(why)); }
+  void skip(std::string why) { set(Status::Skip, std::move(why)); }
+  void error(std::string why) { set(Status::Error, std::move(why)); }
+};
+
+// Where the product is and how to reach it (hidewire conformance run's flags).
+struct Target {
+  std::string mllp_host;      // --target mllp://host:port (mllps:// for TLS)
+  std::uint16_t mllp_port = 0;
+  bool mllp_tls = false;
+  std::string fhir_base;      // --target http(s)://base
+  std::string ca, cert, key;  // --ca (the product's CA), --cert/--key (the suite's client certificate)
+  std::string token;          // --token: bearer token for the product's FHIR API
+  std::string facility = "HWCONF";  // --facility: MSH-4 of what the suite sends
+  std::chrono::milliseconds timeout{10000};
+  // GP Connect provider test patients the product holds (--gpc-patient, --gpc-deceased): a
+  // registered patient with a verified NHS number, and a deceased one.
+  std::string gpc_patient, gpc_deceased;
+  bool has_mllp() const { return mllp_port != 0; }
+  bool has_fhir() const { return !fhir_base.empty(); }
+};
+
+// What the product sent while the suite listened (as a sender): filled when the window closes.
+struct Received {
+  bool listened = false;             // --listen given
+  std::string listen_at;             // host:port
+  std::vector<std::string> v2;       // each HL7 v2 message that came over MLLP
+  bool folder_given = false;         // --from-folder given
+  std::string folder;
+  bool http_listened = false;        // --listen http://HOST:PORT given
+  std::string http_at;               // host:port
+  // Each FHIR document received: its file name, or "POST /path #n" for what came over HTTP; its content.
+  std::vector<std::pair<std::string, std::string>> fhir_files;
+  double window_seconds = 0;
+};
+
+struct Context {
+  Target target;
+  std::string pack;
+  bool holds_health_data = true;
+  const ProfileGate* profiles = nullptr;  // --ig given
+  std::vector<std::string> require_profiles;  // --profile URL
+  // Waits for the listening window to end (once) and gives what was received.
+  std::function<const Received&()> received;
+  std::string run_id;  // unique per run: control ids and NHS numbers the suite makes
+};
+
+struct TestCase {
+  std::string id;                         // e.g. V2R-ACK-MSA2
+  std::string title;
+  std::string area;                       // v2-receiver, fhir-server, sender
+  std::vector<std::string> requirements;  // the requirement ids it traces to
+  void (*run)(Context&, Result&);
+};
+
+// Every test, in run order (registry.cpp).
+const std::vector<TestCase>& tests();
+// The areas' registration functions, called by registry.cpp.
+void add_v2_receiver_tests(std::vector<TestCase>& out);
+void add_fhir_server_tests(std::vector<TestCase>& out);
+void add_gpconnect_provider_tests(std::vector<TestCase>& out);
+void add_sender_tests(std::vector<TestCase>& out);
+
+}  // namespace hidewire::conformance::suite

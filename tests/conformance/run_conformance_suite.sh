@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# The conformance suite tests itself (issue 16): hidewire's own node, started on loopback, passes
+# the integration-engine pack (as an HL7 v2 receiver, a FHIR server, a GP Connect provider, and as
+# a sender: its MLLP and HTTP FHIR destinations point at the suite's listeners, its file destination
+# at the folder the suite reads, checked against UK Core); a deliberately non-conformant stub product (stub_product.py) fails
+# with exactly the expected findings and nothing else. Needs python3.
+# Usage: run_conformance_suite.sh HIDEWIRE_BIN UK_CORE_IG_DIR
+set -euo pipefail
+bin=$1
+ukcore=$2
+here="$(cd "$(dirname "$0")" && pwd)"
+source "$here/../node/lib.sh"
+
+# The requirement list: every pack, every requirement with its source, tests traced.
+"$bin" conformance list >"$work/list.txt"
+for p in gp-system acute-pas-epr ambulance-epr 111-cas social-care integration-engine; do grep -q "^  $p" "$work/list.txt" || fail "pack $p not listed"; done
+grep -A3 '^  V2-ACK-01 ' "$work/list.txt" | grep -q 'tests: V2R-ACK-MSA2' || fail "V2-ACK-01 does not trace to its test: $(cat "$work/list.txt")"
+grep -A3 '^  MU-GP2GP-01 ' "$work/list.txt" | grep -q 'tests: none yet' || fail "an untested requirement is not said to be untested"
+"$bin" conformance list --pack nonsense >/dev/null 2>&1 && fail "an unknown pack was listed"
+"$bin" conformance run --pack integration-engine --report "$work/r0" >/dev/null 2>&1 && fail "a run with nothing to test succeeded"
+
+# --- hidewire's own node -------------------------------------------------------------------
+secret=$("$bin" token secret)
+token=$(echo "$secret" | sed -n 's/^token: //p')
+sha=$(echo "$secret" | sed -n 's/^token_sha256: //p')
+echo "$token" >"$work/token"
+listen=$(free_port)
+hlisten=$(free_port)
+mkdir -p "$work/out"
+cat >"$work/node.json" <<JSON
+{"node": {"name": "engine", "ods_code": "RCB", "kind": "acute-trust", "data_dir": "$work/engine"},
+ "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"}, "access": {"type": "allow-all"},
+ "systems": [{"name": "conformance-suite", "token_sha256": "$sha", "roles": ["clinical"], "write_types": ["*"]},
+             {"name": "pas", "cert_cn": "pas", "facilities": ["HWCONF"], "write_types": ["*"]}],
+ "sources": [{"name": "pas", "type": "mllp-hl7v2", "listen": "127.0.0.1:0", "system": "pas"}],
+ "destinations": [{"name": "store", "type": "fhir-store"},
+                  {"name": "suite", "type": "mllp", "target": "127.0.0.1:$listen"},
+                  {"name": "suite-http", "type": "http-fhir", "url": "http://127.0.0.1:$hlisten/fhir"},
+                  {"name": "out", "type": "file", "directory": "$work/out"}],
+ "unmatched": {"destinations": ["store", "suite", "suite-http", "out"]}}
+JSON
+start engine "$work/node.json"
+api="http://127.0.0.1:$(port_of engine 'FHIR API')"
+mllp="127.0.0.1:$(port_of engine 'source pas')"
+# GP Connect's test patients: registered here (RCB) with a verified NHS number, one of them deceased.
+patient() {  # patient NHS_NUMBER FAMILY EXTRA_JSON
+  local verified='"extension":[{"url":"https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus","valueCodeableConcept":{"coding":[{"system":"https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland","code":"01"}]}}]'
+  curl -sf -o /dev/null -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/fhir+json' "$api/Patient" -d \
+    '{"resourceType":"Patient","identifier":[{'"$verified"',"system":"https://fhir.nhs.uk/Id/nhs-number","value":"'"$1"'"}],"name":[{"family":"'"$2"'","given":["TEST"]}],"birthDate":"1950-05-17"'"$3"',"generalPractitioner":[{"identifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"RCB"}}]}' ||
+    fail "could not record test patient $2"
+}
+patient 9434765919 REGISTERED ''
+patient 9450301263 DECEASED ',"deceasedBoolean":true'
+gpc=(--gpc-patient 9434765919 --gpc-deceased 9450301263)
+status=0
+"$bin" conformance run --pack integration-engine --target "mllp://$mllp" --target "$api" --token "@$work/token" "${gpc[@]}" \
+  --listen "mllp://127.0.0.1:$listen" --listen "http://127.0.0.1:$hlisten" --from-folder "$work/out" --ig "$ukcore" --window 6 --report "$work/node-report" \
+  >"$work/node-run.txt" 2>&1 || status=$?
+[ "$status" = 0 ] || fail "hidewire's node did not pass the integration-engine pack (exit $status): $(cat "$work/node-run.txt")"
+for t in V2R-ACK-MSA2 V2R-NHS-INVALID V2R-RESEND V2R-UNREADABLE FHIR-METADATA FHIR-READ-MISSING FHIR-SEARCH FHIR-INVALID-CREATE \
+  FHIR-UNAUTHENTICATED GPC-PARAM-ERRORS GPC-UNKNOWN-PATIENT GPC-DECEASED GPC-RECORD GPC-NO-STORE SND-V2-STRUCTURE SND-V2-NHS SND-FHIR-PROFILES; do
+  grep -q "^$t	pass" "$work/node-run.txt" || fail "$t did not pass against the node: $(cat "$work/node-run.txt")"
+done
+for f in junit.xml report.html TestReport.json; do [ -s "$work/node-report/$f" ] || fail "no $f"; done
+"$bin" validate "$work/node-report/TestReport.json" >"$work/validate.txt" 2>&1 || fail "the TestReport is not valid R4: $(cat "$work/validate.txt")"
+grep -q '"result":"pass"' "$work/node-report/TestReport.json" || fail "the node's TestReport does not say pass"
+python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$work/node-report/junit.xml" || fail "junit.xml is not XML"
+grep -q 'failures="0" errors="0" skipped="0"' "$work/node-report/junit.xml" || fail "junit.xml counts: $(head -3 "$work/node-report/junit.xml")"
+grep -q 'MSA|AA|HWC' "$work/node-report/report.html" || fail "the HTML page lacks the ACKs as evidence"
+grep -q '<summary>POST /fhir #1</summary>' "$work/node-report/report.html" || fail "the FHIR the node POSTed was not checked"
+grep -q '<summary>message-[0-9]*.json</summary>' "$work/node-report/report.html" || fail "the FHIR files the node wrote were not checked"
+grep -Eq '(src|href)="(https?:)?//' "$work/node-report/report.html" && fail "the HTML page uses external assets"
+grep -q "$token" "$work/node-report/"* && fail "the token is in a report"
+
+# --- the non-conformant stub ---------------------------------------------------------------
+listen=$(free_port)
+mkdir -p "$work/stub-out"
+python3 "$here/stub_product.py" 0 0 "$listen" "$work/stub-out" >"$work/stub.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do grep -q '^http ' "$work/stub.log" && break; sleep 0.05; done
+smllp=$(sed -n 's/^mllp //p' "$work/stub.log")
+shttp=$(sed -n 's/^http //p' "$work/stub.log")
+[ -n "$shttp" ] || fail "the stub did not start: $(cat "$work/stub.log")"
+status=0
+"$bin" conformance run --pack integration-engine --target "mllp://127.0.0.1:$smllp" --target "http://127.0.0.1:$shttp" --token "@$work/token" "${gpc[@]}" \
+  --listen "mllp://127.0.0.1:$listen" --from-folder "$work/stub-out" --ig "$ukcore" --window 6 --report "$work/stub-report" \
+  >"$work/stub-run.txt" 2>&1 || status=$?
+[ "$status" = 1 ] || fail "the stub was not failed with exit 1 (exit $status): $(cat "$work/stub-run.txt")"
+expect() {  # expect TEST STATUS [MESSAGE-PART]
+  grep -q "^$1	$2" "$work/stub-run.txt" || fail "stub: $1 is not $2: $(cat "$work/stub-run.txt")"
+  [ -z "${3:-}" ] || grep "^$1	" "$work/stub-run.txt" | grep -q -- "$3" || fail "stub: $1 lacks '$3': $(grep "^$1	" "$work/stub-run.txt")"
+}
+expect V2R-ACK-MSA2 fail "MSA-2 is 'XHWC"
+expect V2R-NHS-INVALID fail "answered AA, not AE or AR"
+expect V2R-RESEND fail "the resend was applied again: 2 Patients"
+expect V2R-UNREADABLE pass
+expect FHIR-METADATA pass
+expect FHIR-READ-MISSING fail "404 does not carry an OperationOutcome"
+expect FHIR-SEARCH pass
+expect FHIR-INVALID-CREATE fail "400 does not carry an OperationOutcome"
+expect FHIR-UNAUTHENTICATED fail "answered 200, not 401"
+expect GPC-PARAM-ERRORS fail "an NHS number failing Modulus 11 was answered 200, not 400 INVALID_NHS_NUMBER"
+expect GPC-UNKNOWN-PATIENT fail "a patient the product does not hold was answered 200, not 404 PATIENT_NOT_FOUND"
+expect GPC-DECEASED fail "a deceased patient's record was answered 200, not 404"
+expect GPC-RECORD pass
+expect GPC-NO-STORE fail "carries Cache-Control '', not no-store"
+expect SND-V2-STRUCTURE pass
+expect SND-V2-NHS fail "MSH-10 STUB0002) carries no NHS number"
+expect SND-FHIR-PROFILES fail "patient.json: a Patient has no valid NHS number"
+[ "$(grep -c '	fail' "$work/stub-run.txt")" = 12 ] || fail "stub: not exactly twelve findings: $(cat "$work/stub-run.txt")"
+grep -Eq '	(error|skip)' "$work/stub-run.txt" && fail "stub: an error or skip: $(cat "$work/stub-run.txt")"
+grep -q 'not passed' "$work/stub-run.txt" || fail "stub: no message saying the pack was not passed"
+"$bin" validate "$work/stub-report/TestReport.json" >"$work/validate.txt" 2>&1 || fail "the stub's TestReport is not valid R4: $(cat "$work/validate.txt")"
+grep -q '"result":"fail"' "$work/stub-report/TestReport.json" || fail "the stub's TestReport does not say fail"
+grep -q 'not met' "$work/stub-report/report.html" || fail "the stub's HTML page has no requirement not met"
+echo "conformance suite: the node passes the integration-engine pack; the stub fails with exactly its twelve findings"

@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""A deliberately non-conformant product for the conformance suite's own test: an HL7 v2 MLLP
+receiver and a FHIR server, and a sender of HL7 v2 and FHIR. What it gets wrong, on purpose:
+MSA-2 is not the message's MSH-10; an NHS number failing Modulus 11 is answered AA; every message
+is applied again when resent (one Patient per message); a missing resource and an invalid one are
+answered without an OperationOutcome; nobody is asked for credentials; as a GP Connect provider
+it serves a record for any NHS number, invalid, unknown or deceased, without Cache-Control; one
+message it sends and the FHIR file it writes carry no NHS number. What it does right (the suite must pass it): AR for an
+unreadable frame, a valid CapabilityStatement, a searchset Bundle, a GP record for a registered
+patient, v2 structure.
+
+Usage: stub_product.py MLLP_PORT HTTP_PORT SEND_TO_PORT OUT_FOLDER (ports on 127.0.0.1; 0: choose)
+Prints "mllp PORT" and "http PORT" once listening."""
+import json
+import os
+import socket
+import socketserver
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+VT, FS, CR = b'\x0b', b'\x1c', b'\r'
+patients = []  # every admission applied, resends included
+lock = threading.Lock()
+
+
+def fields(segment):
+    return segment.split('|')
+
+
+def ack(msh, code, control_id):
+    f = fields(msh)
+    return (f'MSH|^~\\&|STUB|STUB|{f[2] if len(f) > 2 else ""}|{f[3] if len(f) > 3 else ""}|20261204100000||ACK^A01^ACK|STUBACK|P|2.5.1\r'
+            f'MSA|{code}|{control_id}\r')
+
+
+def answer(payload):
+    text = payload.decode('utf-8', 'replace')
+    segments = [s for s in text.replace('\n', '\r').split('\r') if s]
+    if not segments or not segments[0].startswith('MSH|'):
+        return 'MSH|^~\\&|STUB|STUB|||20261204100000||ACK^^ACK|STUBACK|P|2.5.1\rMSA|AR|\rERR||||E|||not an HL7 v2 message\r'
+    msh = segments[0]
+    control_id = fields(msh)[9] if len(fields(msh)) > 9 else ''
+    for s in segments:
+        if s.startswith('PID|'):
+            pid3 = fields(s)[3] if len(fields(s)) > 3 else ''
+            nhs = next((r.split('^')[0] for r in pid3.split('~') if '^NHS^' in r), '')
+            with lock:  # applied every time, resend or not
+                patients.append({'resourceType': 'Patient', 'id': f'p{len(patients) + 1}',
+                                 'identifier': [{'system': 'https://fhir.nhs.uk/Id/nhs-number', 'value': nhs}]})
+    return ack(msh, 'AA', 'X' + control_id)  # AA whatever the NHS number; MSA-2 not the MSH-10
+
+
+class Mllp(socketserver.BaseRequestHandler):
+    def handle(self):
+        buf = b''
+        while True:
+            data = self.request.recv(65536)
+            if not data:
+                return
+            buf += data
+            while FS + CR in buf:
+                frame, buf = buf.split(FS + CR, 1)
+                frame = frame[frame.find(VT) + 1:] if VT in frame else frame
+                self.request.sendall(VT + answer(frame).encode() + FS + CR)
+
+
+CAPABILITY = {'resourceType': 'CapabilityStatement', 'status': 'active', 'date': '2026-12-04', 'kind': 'instance',
+              'implementation': {'description': 'conformance stub product'}, 'fhirVersion': '4.0.1',
+              'format': ['application/fhir+json'], 'rest': [{'mode': 'server'}]}
+
+
+class Http(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def send(self, status, body, content_type='application/fhir+json'):
+        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header('Content-Type', content_type)
+        self.send_header('Content-Length', str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):  # no credentials asked for
+        url = urllib.parse.urlparse(self.path)
+        if url.path == '/metadata':
+            return self.send(200, CAPABILITY)
+        if url.path == '/Patient':
+            wanted = urllib.parse.parse_qs(url.query).get('identifier', [''])[0].split('|')[-1]
+            with lock:
+                found = [p for p in patients if p['identifier'][0]['value'] == wanted]
+            bundle = {'resourceType': 'Bundle', 'type': 'searchset', 'total': len(found)}
+            if found:
+                bundle['entry'] = [{'resource': p} for p in found]
+            return self.send(200, bundle)
+        self.send(404, 'Not found', 'text/plain')  # no OperationOutcome
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get('Content-Length', '0')))
+        if self.path.startswith('/Patient/$gpc.getstructuredrecord'):
+            # A GP record for whoever is asked about: no parameter checks, deceased or unknown
+            # served alike, and no Cache-Control.
+            try:
+                params = json.loads(body).get('parameter', [])
+            except ValueError:
+                params = []
+            nhs = next((p.get('valueIdentifier', {}).get('value', '') for p in params if p.get('name') == 'patientNHSNumber'), '')
+            patient = {'resourceType': 'Patient', 'identifier': [{'system': 'https://fhir.nhs.uk/Id/nhs-number', 'value': nhs}]}
+            return self.send(200, {'resourceType': 'Bundle', 'type': 'collection', 'entry': [{'fullUrl': 'urn:uuid:5f1c2f0e-8d4b-4c1a-9d7e-2b6f3a1c0e11', 'resource': patient}]})
+        self.send(400, 'Bad request', 'text/plain')  # no OperationOutcome
+
+
+def send_messages(port, folder):
+    """As a sender: one admission with a valid NHS number, one with none; a FHIR Patient without one."""
+    time.sleep(1)
+    good = ('MSH|^~\\&|STUB|STUB|SUITE|SUITE|20261204100000||ADT^A01^ADT_A01|STUB0001|P|2.5.1\r'
+            'PID|1||9434765919^^^NHS^NH||SMITH^MARGARET||19410302|F\r')
+    missing = ('MSH|^~\\&|STUB|STUB|SUITE|SUITE|20261204100100||ADT^A01^ADT_A01|STUB0002|P|2.5.1\r'
+               'PID|1||RCB0012345^^^RCB^MR||JONES^PETER||19620715|M\r')
+    for _ in range(100):
+        try:
+            with socket.create_connection(('127.0.0.1', port), 1) as s:
+                for m in (good, missing):
+                    s.sendall(VT + m.encode() + FS + CR)
+                    got = b''
+                    while FS not in got:
+                        got += s.recv(4096)
+            break
+        except OSError:
+            time.sleep(0.1)
+    patient = {'resourceType': 'Patient', 'identifier': [{'system': 'https://fhir.rcb.nhs.uk/Id/mrn', 'value': 'RCB0012345'}],
+               'name': [{'family': 'JONES', 'given': ['PETER']}], 'gender': 'male', 'birthDate': '1962-07-15'}
+    with open(os.path.join(folder, '.patient.json'), 'w') as f:
+        json.dump(patient, f)
+    os.rename(os.path.join(folder, '.patient.json'), os.path.join(folder, 'patient.json'))
+
+
+def main():
+    mllp_port, http_port, send_to, folder = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    socketserver.ThreadingTCPServer.allow_reuse_address = True
+    mllp = socketserver.ThreadingTCPServer(('127.0.0.1', mllp_port), Mllp)
+    mllp.daemon_threads = True
+    http = ThreadingHTTPServer(('127.0.0.1', http_port), Http)
+    threading.Thread(target=mllp.serve_forever, daemon=True).start()
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    print('mllp', mllp.server_address[1], flush=True)
+    print('http', http.server_address[1], flush=True)
+    send_messages(send_to, folder)
+    threading.Event().wait()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,172 @@
+// hidewire conformance list [--pack P] [--milestone M]
+// hidewire conformance run --pack P --target URL... --report DIR [...]: the meaningful-use suite
+// (conformance/suite) against a product over its real interfaces; exit 0 only when every
+// required test passed.
+#include <iostream>
+
+#include "conformance/gate.hpp"
+#include "conformance/suite/runner.hpp"
+#include "tools/hidewire/admin_client.hpp"
+#include "tools/hidewire/cli.hpp"
+
+namespace hidewire::cli {
+namespace {
+namespace cs = conformance::suite;
+
+constexpr std::string_view kRunUsage =
+    "hidewire conformance run --pack PACK [--milestone M] --report DIR [--target mllp://HOST:PORT|mllps://HOST:PORT] "
+    "[--target http(s)://BASE] [--ca PEM] [--cert PEM --key PEM] [--token T|-|@FILE] [--facility MSH-4] [--timeout MS] "
+    "[--gpc-patient NHS] [--gpc-deceased NHS] "
+    "[--listen mllp://HOST:PORT] [--listen http://HOST:PORT] [--from-folder DIR] [--window SECONDS] [--ig DIR|PACKAGE ...] [--profile URL ...]";
+
+int list(const Args& args) {
+  std::string pack, milestone;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--pack" && i + 1 < args.size()) pack = args[++i];
+    else if (args[i] == "--milestone" && i + 1 < args.size()) milestone = args[++i];
+    else {
+      std::cerr << "hidewire conformance list: unknown argument '" << args[i] << "'\nusage: hidewire conformance list [--pack P] [--milestone M]\n";
+      return kUsage;
+    }
+  }
+  const cs::Requirements& reqs = cs::requirements();
+  std::vector<std::pair<const cs::TestCase*, bool>> selected;
+  try {
+    if (!pack.empty()) selected = cs::select_tests(pack, milestone);
+  } catch (const std::exception& e) {
+    std::cerr << "hidewire conformance list: " << e.what() << "\n";
+    return kUsage;
+  }
+  std::cout << "packs:\n";
+  for (const cs::Pack& p : reqs.packs) std::cout << "  " << p.id << "\t" << p.title << "\n";
+  std::cout << "milestones:\n";
+  for (const cs::Milestone& m : reqs.milestones) std::cout << "  " << m.id << "\t" << m.due << "\t" << m.title << "\n";
+  int upto = milestone.empty() ? static_cast<int>(reqs.milestones.size()) - 1 : reqs.milestone_index(milestone);
+  std::cout << "requirements" << (pack.empty() ? "" : " of pack " + pack) << ":\n";
+  for (const cs::Requirement& r : reqs.requirements) {
+    if ((!pack.empty() && !r.in_pack(pack)) || reqs.milestone_index(r.milestone) > upto) continue;
+    std::cout << "  " << r.id << " (" << r.level << ", " << r.milestone << ", as at " << r.as_at << ")\n    " << r.text << "\n    source: " << r.source
+              << "\n    tests:";
+    bool any = false;
+    for (const cs::TestCase& t : cs::tests())
+      for (const std::string& id : t.requirements)
+        if (id == r.id) {
+          std::cout << " " << t.id;
+          any = true;
+        }
+    std::cout << (any ? "" : " none yet") << "\n";
+  }
+  if (!pack.empty()) {
+    std::cout << "tests of pack " << pack << ":\n";
+    for (const auto& [t, required] : selected)
+      std::cout << "  " << t->id << "\t" << t->area << "\t" << (required ? "required" : "advisory") << "\t" << t->title << "\n";
+  }
+  return kOk;
+}
+
+// --target URL: MLLP or FHIR by its scheme.
+bool take_target(std::string_view url, cs::Target& t) {
+  auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return false;
+  std::string_view scheme = url.substr(0, scheme_end), rest = url.substr(scheme_end + 3);
+  if (scheme == "http" || scheme == "https") {
+    t.fhir_base = std::string(url);
+    while (!t.fhir_base.empty() && t.fhir_base.back() == '/') t.fhir_base.pop_back();
+    return !rest.empty();
+  }
+  if (scheme != "mllp" && scheme != "mllps") return false;
+  auto colon = rest.rfind(':');
+  auto port = colon == std::string_view::npos ? std::nullopt : parse_size(rest.substr(colon + 1));
+  if (!port || *port == 0 || *port > 65535 || colon == 0) return false;
+  t.mllp_host = std::string(rest.substr(0, colon));
+  t.mllp_port = static_cast<std::uint16_t>(*port);
+  t.mllp_tls = scheme == "mllps";
+  return true;
+}
+
+int run(const Args& args) {
+  cs::RunOptions o;
+  std::string report;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    std::string_view a = args[i];
+    if (i + 1 >= args.size()) {
+      std::cerr << "hidewire conformance run: '" << a << "' needs a value (or is unknown)\nusage: " << kRunUsage << "\n";
+      return kUsage;
+    }
+    std::string v(args[++i]);
+    bool ok = true;
+    if (a == "--pack") o.pack = v;
+    else if (a == "--milestone") o.milestone = v;
+    else if (a == "--report") report = v;
+    else if (a == "--target") ok = take_target(v, o.target);
+    else if (a == "--ca") o.target.ca = v;
+    else if (a == "--cert") o.target.cert = v;
+    else if (a == "--key") o.target.key = v;
+    else if (a == "--token") o.target.token = v;
+    else if (a == "--facility") o.target.facility = v;
+    else if (a == "--gpc-patient") o.target.gpc_patient = v;
+    else if (a == "--gpc-deceased") o.target.gpc_deceased = v;
+    else if (a == "--from-folder") o.folder = v;
+    else if (a == "--ig") o.igs.push_back(v);
+    else if (a == "--profile") o.profiles.push_back(v);
+    else if (a == "--listen" && v.rfind("mllp://", 0) == 0) o.listen = v.substr(7);
+    else if (a == "--listen" && v.rfind("http://", 0) == 0) o.listen_http = v.substr(7); else if (a == "--timeout" || a == "--window") {
+      auto n = parse_size(v);
+      ok = n && *n > 0 && *n <= 3600000;
+      if (ok && a == "--timeout") o.target.timeout = std::chrono::milliseconds(*n);
+      if (ok && a == "--window") o.window_seconds = static_cast<double>(*n);
+    } else ok = false;
+    if (!ok) {
+      std::cerr << "hidewire conformance run: bad or unknown argument " << a << " '" << v << "'\nusage: " << kRunUsage << "\n";
+      return kUsage;
+    }
+  }
+  if (o.pack.empty() || report.empty() || o.target.cert.empty() != o.target.key.empty() || (!o.profiles.empty() && o.igs.empty())) {
+    std::cerr << "hidewire conformance run: --pack and --report are required (--cert with --key, --profile with --ig)\nusage: " << kRunUsage << "\n";
+    return kUsage;
+  }
+  if (!o.target.has_mllp() && !o.target.has_fhir() && o.listen.empty() && o.listen_http.empty() && o.folder.empty()) {
+    std::cerr << "hidewire conformance run: nothing to test: give a --target, --listen or --from-folder\n";
+    return kUsage;
+  }
+  std::string error;
+  if (!o.target.token.empty() && !read_token(o.target.token, error)) {
+    std::cerr << "hidewire conformance run: --token: " << error << "\n";
+    return kUnreadable;
+  }
+  try {
+    cs::Run r = cs::run_pack(o);
+    cs::write_reports(r, report);
+    // The TestReport must itself be valid FHIR R4: a broken one is the suite's bug, said so.
+    fhir::Diagnostics d = conformance::check(cs::test_report_json(r));
+    if (d.has_errors()) {
+      std::cerr << "hidewire conformance run: internal error: the TestReport is not valid R4: " << d.issues().front().location << ": "
+                << d.issues().front().message << "\n";
+      return 70;
+    }
+    for (const cs::Outcome& out : r.outcomes)
+      std::cout << out.test->id << "\t" << cs::status_name(out.result.status) << (out.required ? "" : " (advisory)")
+                << (out.result.message.empty() ? "" : "\t" + out.result.message) << "\n";
+    std::cout << r.count(cs::Status::Pass) << " passed, " << r.count(cs::Status::Fail) << " failed, " << r.count(cs::Status::Error) << " erred, "
+              << r.count(cs::Status::Skip) << " skipped; reports in " << report << std::endl;
+    if (!r.passed()) {
+      std::cerr << "hidewire conformance run: pack " << o.pack << " not passed: not every required test passed (failed, erred or skipped)\n";
+      return kInvalid;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "hidewire conformance run: " << e.what() << "\n";
+    return kUsage;
+  }
+  return kOk;
+}
+
+}  // namespace
+
+int run_conformance(const Args& args) {
+  if (!args.empty() && args[0] == "list") return list(args);
+  if (!args.empty() && args[0] == "run") return run(args);
+  std::cerr << "usage: hidewire conformance list [--pack P] [--milestone M]\n       " << kRunUsage << "\n";
+  return kUsage;
+}
+
+}  // namespace hidewire::cli
