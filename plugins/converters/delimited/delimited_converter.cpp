@@ -1,6 +1,7 @@
 #include "plugins/converters/delimited/delimited_converter.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "node/intake.hpp"
 #include "plugins/converters/delimited/delimited_text.hpp"
@@ -41,17 +42,18 @@ class DelimitedConverter final : public node::Converter {
     int key_col = key_column(*map, rows.front());
     if (key_col < 0) return {};
     std::string head = map->header ? std::string(raw.substr(rows[0].begin, rows[0].end - rows[0].begin)) + "\n" : "";
-    std::vector<std::string> parts, keys;
+    std::vector<std::string> parts;
+    std::unordered_map<std::string, std::size_t> part_of;  // person key -> its part
     for (std::size_t i = first; i < rows.size(); ++i) {
       const auto& cells = rows[i].cells;
       std::string key = static_cast<std::size_t>(key_col) < cells.size() ? cells[static_cast<std::size_t>(key_col)] : "";
       std::string line = std::string(raw.substr(rows[i].begin, rows[i].end - rows[i].begin)) + "\n";
-      auto it = key.empty() ? keys.end() : std::find(keys.begin(), keys.end(), key);
-      if (it == keys.end()) {
-        keys.push_back(key.empty() ? "\n" + std::to_string(i) : key);
+      auto it = key.empty() ? part_of.end() : part_of.find(key);
+      if (it == part_of.end()) {
+        if (!key.empty()) part_of.emplace(key, parts.size());
         parts.push_back(head + line);
       } else {
-        parts[static_cast<std::size_t>(it - keys.begin())] += line;
+        parts[it->second] += line;
       }
     }
     return parts;
