@@ -15,21 +15,9 @@ using social::SocialMap;
 
 std::string first_line(std::string_view raw) { return std::string(raw.substr(0, raw.find_first_of("\r\n"))); }
 
-class DelimitedConverter final : public node::Converter {
+class DelimitedConverter final : public social::SocialConverter {
  public:
-  explicit DelimitedConverter(social::Selected maps) : maps_(std::move(maps)) {}
-
-  Conversion convert(std::string_view raw, const node::MessageInfo& info) const override {
-    Conversion out;
-    try {
-      convert_into(raw, info, out);
-    } catch (const std::exception& e) {
-      social::refuse(out, std::string("the delimited converter failed: ") + e.what());
-    } catch (...) {
-      social::refuse(out, "the delimited converter failed");
-    }
-    return out;
-  }
+  explicit DelimitedConverter(social::Selected maps) : SocialConverter(std::move(maps), "the delimited converter") {}
 
   // One message per person: the header row (when the map has one) and that person's rows, in
   // the order they first appear; a row without a person key is a message of its own.
@@ -71,7 +59,7 @@ class DelimitedConverter final : public node::Converter {
     return -1;
   }
 
-  void convert_into(std::string_view raw, const node::MessageInfo& info, Conversion& out) const {
+  void convert_into(std::string_view raw, const node::MessageInfo& info, Conversion& out) const override {
     out.control_id = info.content_hash.empty() ? node::sha256_hex(raw) : info.content_hash;
     const SocialMap* map = maps_.choose(info, first_line(raw), "");
     if (!map) {
@@ -140,18 +128,10 @@ class DelimitedConverter final : public node::Converter {
     }
     social::finish_conversion(rec, *map, *maps_.codes, raw, info, out);
   }
-
-  social::Selected maps_;
 };
 
 }  // namespace
 
-std::unique_ptr<node::Converter> make(social::Selected maps) { return std::make_unique<DelimitedConverter>(std::move(maps)); }
-
-node::ConverterBuilder factory(node::ConfigReader& r) {
-  social::Selected maps;
-  if (!social::select_maps(r, "delimited", maps)) return {};
-  return [maps] { return make(maps); };
-}
+node::ConverterBuilder factory(node::ConfigReader& r) { return social::factory_of<DelimitedConverter>(r, "delimited"); }
 
 }  // namespace hidewire::plugins::delimited
