@@ -64,7 +64,7 @@ class DelimitedConverter final : public social::SocialConverter {
     const SocialMap* map = maps_.choose(info, first_line(raw), "");
     if (!map) {
       out.status = Conversion::Status::Refused;
-      out.diagnostics.error("not-supported", "", "no social-care map for this file: name one for its source (source_maps)", "unsupported-message");
+      out.diagnostics.error("not-supported", "", "no social-care map for this file: name one for its source (converters.delimited.source_maps; hidewire convert --map)", "unsupported-message");
       return;
     }
     std::vector<DelimitedRecord> rows;
