@@ -44,8 +44,15 @@ void submit_parts(node::Channel& channel, std::vector<std::string> parts, const 
       using K = node::Outcome::Kind;
       if (o.kind == K::Accepted || (o.kind == K::Duplicate && o.first_status != "rejected")) ++p->result.accepted;
       if (o.kind == K::Unavailable) ++p->result.unavailable;
+      std::string why;
+      if (o.conversion && (o.kind == K::Rejected || o.kind == K::Unreadable || o.kind == K::Reused))
+        for (const fhir::Issue& is : o.conversion->diagnostics.issues())
+          if (is.severity == fhir::Severity::Error || is.severity == fhir::Severity::Fatal) {
+            why = ": " + (is.location.empty() ? "" : is.location + ": ") + is.message;
+            break;
+          }
       p->lines[i] = "message " + std::to_string(i + 1) + ": " + kind_name(o.kind) +
-                    (o.journal_id ? " (journal " + std::to_string(o.journal_id) + ")" : "") + "\n";
+                    (o.journal_id ? " (journal " + std::to_string(o.journal_id) + ")" : "") + why + "\n";
       if (--p->left > 0) return;
       for (const std::string& l : p->lines) p->result.summary += l;
       lock.unlock();

@@ -15,7 +15,8 @@ struct PartsOutcome {
   std::size_t parts = 0;
   std::size_t accepted = 0;     // accepted, or a resend of one that was
   std::size_t unavailable = 0;  // not stored (a full disk): the file should be taken again
-  std::string summary;          // one line per part: its number, outcome and journal id (no content)
+  // One line per part: its number, outcome and journal id, and a refused one's first error (as journalled).
+  std::string summary;
 };
 
 // Submits each of `parts` to `channel` as `format`; `done` is called once, from the thread that

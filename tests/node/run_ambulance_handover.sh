@@ -45,8 +45,10 @@ JSON
 start qmc "$work/qmc.json"
 start kmh "$work/kmh.json"
 start ambulance "$work/ambulance.json"
-cp "$data/clinix_sepsis_news7.json" "$data/medaxis_cardiac_arrest.xml" "$data/clinix_non_conveyance.json" \
-   "$data/clinix_truncated.json" "$work/epr/"
+# Each written under a hidden name and renamed: the poll never reads half a file (it takes any file it sees).
+for f in clinix_sepsis_news7.json medaxis_cardiac_arrest.xml clinix_non_conveyance.json clinix_truncated.json; do
+  cp "$data/$f" "$work/epr/.$f" && mv "$work/epr/.$f" "$work/epr/$f"
+done
 for _ in $(seq 100); do
   [ -z "$(ls "$work/epr" | grep -v '^done$\|^rejected$')" ] && [ -z "$(ls -A "$work/epr/.inflight" 2>/dev/null)" ] && break
   sleep 0.1

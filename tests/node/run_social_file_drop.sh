@@ -13,24 +13,32 @@ source "$(dirname "$0")/lib.sh"
 "$bin" token secret >"$work/ops.secret"
 ops_token=$(sed -n 's/^token: //p' "$work/ops.secret")
 ops_sha=$(sed -n 's/^token_sha256: //p' "$work/ops.secret")
+"$bin" token secret >"$work/upload.secret"
+upload_token=$(sed -n 's/^token: //p' "$work/upload.secret")
+upload_sha=$(sed -n 's/^token_sha256: //p' "$work/upload.secret")
 mkdir -p "$work/leeds" "$work/kirklees" "$work/prsb"
 types='["Patient", "Organization", "RelatedPerson", "Practitioner", "CareTeam", "EpisodeOfCare", "CarePlan", "Goal", "ServiceRequest", "Encounter", "Observation", "Condition", "Flag"]'
 cat >"$work/node.json" <<JSON
 {"node": {"name": "council", "ods_code": "L8A2K", "kind": "social-care", "data_dir": "$work/node"},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
  "systems": [{"name": "case-system", "cert_cn": "las.leeds.example", "write_types": $types},
+             {"name": "care-director", "token_sha256": "$upload_sha", "write_types": $types},
              {"name": "ops", "token_sha256": "$ops_sha", "roles": ["admin"]}],
  "converters": {"delimited": {"source_maps": [{"source": "leeds-las", "map": "liquidlogic-leeds"},
-                                              {"source": "kirklees-mosaic", "map": "mosaic-kirklees"}]}},
+                                              {"source": "kirklees-mosaic", "map": "mosaic-kirklees"},
+                                              {"source": "calderdale-upload", "map": "caredirector-calderdale"}]}},
  "sources": [{"name": "leeds-las", "type": "file-drop", "directory": "$work/leeds", "poll_ms": 50, "system": "case-system", "format": "delimited"},
              {"name": "kirklees-mosaic", "type": "file-drop", "directory": "$work/kirklees", "poll_ms": 50, "system": "case-system", "format": "delimited"},
-             {"name": "prsb", "type": "file-drop", "directory": "$work/prsb", "poll_ms": 50, "system": "case-system", "format": "prsb-xml"}],
+             {"name": "prsb", "type": "file-drop", "directory": "$work/prsb", "poll_ms": 50, "system": "case-system", "format": "prsb-xml"},
+             {"name": "calderdale-upload", "type": "http-fhir", "listen": "127.0.0.1:0", "format": "delimited"}],
  "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
 JSON
 start council "$work/node.json"
-cp "$data/liquidlogic_leeds_adults.csv" "$work/leeds/"
-cp "$data/mosaic_kirklees_visits.txt" "$work/kirklees/"
-cp "$data/prsb_bradford_whitehead.xml" "$data/prsb_bradford_akhtar.xml" "$data/prsb_truncated.xml" "$work/prsb/"
+# drop FILE DIR [NAME]: written under a hidden name, then renamed, so the poll never reads half a file.
+drop() { local n=${3:-$(basename "$1")}; cp "$1" "$2/.$n"; mv "$2/.$n" "$2/$n"; }
+drop "$data/liquidlogic_leeds_adults.csv" "$work/leeds"
+drop "$data/mosaic_kirklees_visits.txt" "$work/kirklees"
+for f in prsb_bradford_whitehead.xml prsb_bradford_akhtar.xml prsb_truncated.xml; do drop "$data/$f" "$work/prsb"; done
 settled() {
   for d in leeds kirklees prsb; do
     [ -n "$(find "$work/$d" -maxdepth 1 -type f)" ] && return 1
@@ -82,8 +90,23 @@ code=$(curl -s -o "$work/replay.json" -w '%{http_code}' "${auth[@]}" -X POST "ht
 [ "$code" = 422 ] || fail "replay of a still-refused person answered $code: $(cat "$work/replay.json")"
 stats=$(curl -sf "${auth[@]}" "http://127.0.0.1:$admin/stats")
 echo "$stats" | grep -q '"leeds-las":{"received":5' || fail "Leeds counters (one per person): $stats"
+# An HTTP upload of a Care-Director-style export: one message per person, 202 when all are taken.
+upload=$(port_of council 'source calderdale-upload')
+up=(-H "Authorization: Bearer $upload_token" -H 'Content-Type: text/tab-separated-values')
+code=$(curl -s -o "$work/upload.json" -w '%{http_code}' "${up[@]}" --data-binary "@$data/caredirector_calderdale_plans.tsv" "http://127.0.0.1:$upload/")
+[ "$code" = 202 ] || fail "the upload answered $code: $(cat "$work/upload.json")"
+[ "$(grep -o 'accepted' "$work/upload.json" | wc -l)" = 3 ] || fail "upload outcome: $(cat "$work/upload.json")"
+wait_for Patient Sutcliffe >/dev/null
+curl -sf "${auth[@]}" "http://127.0.0.1:$api/Patient?_count=100" | grep -q Sutcliffe || fail "the uploaded people are not stored"
+# One person with an NHS number failing Modulus 11 beside one sent before: 422 naming it, the other a resend.
+{ head -1 "$data/caredirector_calderdale_plans.tsv"; sed -n 2p "$data/caredirector_calderdale_plans.tsv" | sed 's/CD-70211\t9999048722/CD-70999\t9999048723/'
+  sed -n 5p "$data/caredirector_calderdale_plans.tsv"; } >"$work/mixed.tsv"
+code=$(curl -s -o "$work/upload.json" -w '%{http_code}' "${up[@]}" --data-binary "@$work/mixed.tsv" "http://127.0.0.1:$upload/")
+[ "$code" = 422 ] || fail "the mixed upload answered $code: $(cat "$work/upload.json")"
+grep -q 'message 1: rejected' "$work/upload.json" && grep -q 'Modulus 11' "$work/upload.json" && grep -q 'message 2: duplicate' "$work/upload.json" ||
+  fail "mixed upload outcome: $(cat "$work/upload.json")"
 # The same file again: every person a resend, nothing written twice.
-cp "$data/liquidlogic_leeds_adults.csv" "$work/leeds/again.csv"
+drop "$data/liquidlogic_leeds_adults.csv" "$work/leeds" again.csv
 for _ in $(seq 100); do [ -f "$work/leeds/rejected/again.csv" ] && break; sleep 0.1; done
 grep -q 'duplicate' "$work/leeds/rejected/again.csv.outcome" || fail "a resent file is not known as resends: $(cat "$work/leeds/rejected/again.csv.outcome")"
 echo "social file drop: 2 delimited files and 3 PRSB documents, one message per person; 9 people stored, 2 bad rows refused alone, listed and replayable"
@@ -93,7 +116,7 @@ echo "social file drop: 2 delimited files and 3 PRSB documents, one message per 
 kill -9 "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 sed -i 's|"unmatched"|"matching": {"indexes": [{"type": "sqlite-store"}]}, "unmatched"|' "$work/node.json"
 start council2 "$work/node.json"
-cp "$data/liquidlogic_leeds_untraced.csv" "$work/leeds/"
+drop "$data/liquidlogic_leeds_untraced.csv" "$work/leeds"
 for _ in $(seq 100); do [ -f "$work/leeds/done/liquidlogic_leeds_untraced.csv" ] && break; sleep 0.1; done
 [ -f "$work/leeds/done/liquidlogic_leeds_untraced.csv" ] || fail "the untraced file: $(ls -R "$work/leeds")"
 api=$(port_of council2 "FHIR API")

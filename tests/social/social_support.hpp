@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "conformance/gate.hpp"
+#include "fhir/bundle_builder.hpp"
 #include "fhir/codec.hpp"
 #include "fhir/validator.hpp"
 #include "fhirpath/invariants.hpp"
@@ -39,6 +40,14 @@ inline SocialConverted convert_social(const hidewire::node::Converter& conv, con
   fhirpath::check_invariants(c.bundle, fhir::Schema::r4(), c.validation);
   c.validation.append(conformance::check(c.conv.bundle_json));
   profiles::validate_profiles(c.bundle, {}, uk_core(), c.validation);
+  // Every resource of a type UK Core profiles declares that profile, as the other converters' do.
+  for (const std::string& type : eval(c.bundle, "entry.resource.type().name")) {
+    std::string profile(fhir::build::uk_core_profile(type));
+    if (profile.empty()) continue;
+    CAPTURE(type);
+    CHECK(eval(c.bundle, "entry.resource.ofType(" + type + ").where(meta.profile contains '" + profile + "').count()") ==
+          eval(c.bundle, "entry.resource.ofType(" + type + ").count()"));
+  }
   return c;
 }
 

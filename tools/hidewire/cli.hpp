@@ -46,6 +46,8 @@ int convert_message(std::string_view from, std::string_view file, std::string_vi
 // hidewire convert --from delimited|prsb-xml [--map FILE]: a social-care export, one Bundle per person.
 int convert_social(std::string_view from, std::string_view map, std::string_view file, std::string_view to, std::string_view out_path,
                    const fhir::WriteOptions& wopts, const fhir::ParseLimits& limits);
+// A conversion's unmapped parts and issues on standard error, each line after `prefix`.
+void print_conversion_issues(const std::string& prefix, const std::vector<std::string>& unmapped, const fhir::Diagnostics& d);
 // Reads a converter's Bundle, validates it (issues on standard error), writes it as `to`; the exit code.
 int emit_bundle(const std::string& bundle_json, std::string_view to, std::string_view out_path, const fhir::WriteOptions& wopts);
 

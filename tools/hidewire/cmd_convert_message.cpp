@@ -68,9 +68,7 @@ int convert_message(std::string_view from, std::string_view file, std::string_vi
   }
   auto one = [&](std::string_view message, const std::string& what, std::string& json) {
     Converted conv = from == "hl7v2" ? from_hl7v2(what, std::string(message)) : from_plugin(std::string(from), std::string(message), document);
-    for (const std::string& u : conv.unmapped) std::cerr << "unmapped: " << u << "\n";
-    for (const fhir::Issue& i : conv.diagnostics.issues())
-      std::cerr << fhir::severity_name(i.severity) << " " << i.location << ": " << i.message << "\n";
+    print_conversion_issues("", conv.unmapped, conv.diagnostics);
     if (conv.code != kOk)
       std::cerr << "hidewire convert: " << what << ": not converted (" << conv.diagnostics.error_count() << " errors)\n";
     else json = std::move(conv.bundle_json);
@@ -91,6 +89,11 @@ int convert_message(std::string_view from, std::string_view file, std::string_vi
   }
   collection += "]}";
   return emit_bundle(collection, to, out_path, wopts);
+}
+
+void print_conversion_issues(const std::string& prefix, const std::vector<std::string>& unmapped, const fhir::Diagnostics& d) {
+  for (const std::string& u : unmapped) std::cerr << prefix << "unmapped: " << u << "\n";
+  for (const fhir::Issue& i : d.issues()) std::cerr << prefix << fhir::severity_name(i.severity) << " " << i.location << ": " << i.message << "\n";
 }
 
 // A converter's Bundle through the same reader and validator as any FHIR input, then written out.

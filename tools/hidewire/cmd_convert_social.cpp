@@ -48,9 +48,7 @@ int convert_social(std::string_view from, std::string_view map, std::string_view
   for (std::size_t i = 0; i < parts.size(); ++i) {
     node::Conversion c = conv->convert(parts[i], info);
     std::string what = parts.size() > 1 ? "message " + std::to_string(i + 1) + ": " : "";
-    for (const std::string& u : c.unmapped) std::cerr << what << "unmapped: " << u << "\n";
-    for (const fhir::Issue& is : c.diagnostics.issues())
-      std::cerr << what << fhir::severity_name(is.severity) << " " << is.location << ": " << is.message << "\n";
+    print_conversion_issues(what, c.unmapped, c.diagnostics);
     if (c.status != node::Conversion::Status::Converted) {
       std::cerr << "hidewire convert: " << file << ": " << what << "not converted (" << c.diagnostics.error_count() << " errors)\n";
       if (parts.size() == 1) return c.status == node::Conversion::Status::Unreadable ? kUnreadable : kInvalid;

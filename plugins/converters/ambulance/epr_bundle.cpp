@@ -30,20 +30,7 @@ J Ctx::codeable(const std::vector<Coding>& codings, const std::string& text) {
   return o;
 }
 
-J Ctx::identifier(const std::string& system, const std::string& value) {
-  J o(rapidjson::kObjectType);
-  o.AddMember("system", str(system), a());
-  o.AddMember("value", str(value), a());
-  return o;
-}
-
 J Ctx::record_identifier(const std::string& suffix) { return identifier(codes.system("incident", ods), incident + "/" + suffix); }
-
-J Ctx::ref(int e) {
-  J o(rapidjson::kObjectType);
-  o.AddMember("reference", str(entries[static_cast<std::size_t>(e)].full_url), a());
-  return o;
-}
 
 J Ctx::quantity(const std::string& raw, const std::string& unit, const std::string& ucum) {
   J q(rapidjson::kObjectType);
@@ -68,11 +55,6 @@ std::string Ctx::number(const Value& v, const std::string& what) {
 void Ctx::link(J& res, const char* subject_path, const char* encounter_path) {
   if (patient >= 0 && subject_path) mapping::set_path(res, subject_path, ref(patient), a());
   if (encounter >= 0 && encounter_path) mapping::set_path(res, encounter_path, ref(encounter), a());
-}
-
-int Ctx::add(const std::string& type, J res, Write how) {
-  entries.push_back(Entry{type, std::move(res), build::stable_uuid(opts.control_id, entries.size()), how});
-  return static_cast<int>(entries.size()) - 1;
 }
 
 namespace {
@@ -179,7 +161,6 @@ void add_service_and_crew(Ctx& c) {
 BuiltBundle make_bundle(const Record& r, const Codes& codes, const BundleOptions& opts, fhir::Diagnostics& d) {
   BuiltBundle out;
   Ctx c(r, codes, opts, d);
-  c.doc.SetObject();
   c.incident = text_of(r, "incident.number");
   c.ods = text_of(r, "service.ods");
   if (c.incident.empty() || c.ods.empty()) {
@@ -193,18 +174,9 @@ BuiltBundle make_bundle(const Record& r, const Codes& codes, const BundleOptions
   add_observations(c);
   add_care(c);
   if (d.has_errors()) return out;
-  std::vector<std::string> targets;
-  for (const Entry& e : c.entries) targets.push_back(e.full_url);
   build::Source src{opts.received_at, opts.agent, "urn:hidewire:message-sha256", opts.control_id,
                     "ambulance ePR " + c.incident + " (" + opts.vendor + ")", opts.sender_ods};
-  J prov = build::provenance(targets, src, c.a());
-  c.add("Provenance", std::move(prov), Write::Create);
-  std::vector<J> list;
-  for (Entry& e : c.entries) {
-    std::string url = e.type == "Provenance" ? "" : build::conditional_url(e.type, e.res, e.type == "Patient" ? out.nhs_number : "");
-    list.push_back(build::transaction_entry(e.full_url, e.type, std::move(e.res), url, e.how, c.a()));
-  }
-  out.json = mapping::write_with_raw_numbers(build::transaction_bundle(list, opts.received_at, c.a()));
+  out.json = c.finish(opts.control_id, src, out.nhs_number, opts.received_at);
   return out;
 }
 

@@ -8,45 +8,35 @@
 #include <vector>
 
 #include "fhir/bundle_builder.hpp"
+#include "plugins/common/bundle_parts.hpp"
 #include "plugins/converters/ambulance/epr_bundle.hpp"
 
 namespace hidewire::plugins::ambulance {
 
 using J = rapidjson::Value;
 
-struct Entry {
-  std::string type;
-  J res;
-  std::string full_url;
-  fhir::build::Write how;
-};
+using Entry = BundleParts::Entry;
 
-struct Ctx {
+struct Ctx : BundleParts {
   Ctx(const Record& rec, const Codes& c, const BundleOptions& o, fhir::Diagnostics& diag) : r(rec), codes(c), opts(o), d(diag) {}
   const Record& r;
   const Codes& codes;
   const BundleOptions& opts;
   fhir::Diagnostics& d;
-  rapidjson::Document doc;
-  std::vector<Entry> entries;
   std::string ods;       // the ambulance service's ODS code
   std::string incident;  // the incident number: every record identifier starts with it
   int patient = -1, encounter = -1, service = -1, first_crew = -1;
 
-  rapidjson::MemoryPoolAllocator<>& a() { return doc.GetAllocator(); }
-  J str(const std::string& s) { return J(s.c_str(), static_cast<rapidjson::SizeType>(s.size()), a()); }
   J coding(const Coding& c);
   J codeable(const std::vector<Coding>& codings, const std::string& text);
-  J identifier(const std::string& system, const std::string& value);
   // A record of this incident: identifier `{incident}/{suffix}` in the service's record system.
   J record_identifier(const std::string& suffix);
-  J ref(int entry);
   J quantity(const std::string& raw_number, const std::string& unit, const std::string& ucum);
   // The value as a raw JSON number, or empty with an error at its location.
   std::string number(const Value& v, const std::string& what);
   // Adds subject (and encounter, when `encounter_path`) references to the report's patient and encounter.
   void link(J& res, const char* subject_path, const char* encounter_path);
-  int add(const std::string& type, J res, fhir::build::Write how);
+  int add(const std::string& type, J res, fhir::build::Write how) { return BundleParts::add(opts.control_id, type, std::move(res), how); }
 };
 
 // The Encounter (times, crew, conveyance: sets out.event) and the care given (Condition,

@@ -5,4 +5,4 @@ set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/embed_maps.S PROPERTIES
   COMPILE_OPTIONS "-I${HW_AMB_MAP_DIR}")
 hw_plugin(hidewire_converter_ambulance
   SOURCES ambulance_converter.cpp epr_tree.cpp epr_map.cpp epr_codes.cpp epr_bundle.cpp epr_care.cpp epr_vitals.cpp embed_maps.S
-  LIBS hidewire_mapping ${PUGIXML_LIB})
+  LIBS hidewire_mapping hidewire_plugin_common ${PUGIXML_LIB})

@@ -1,6 +1,7 @@
 #include "plugins/converters/delimited/delimited_converter.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "node/intake.hpp"
 #include "plugins/converters/delimited/delimited_text.hpp"
@@ -14,21 +15,9 @@ using social::SocialMap;
 
 std::string first_line(std::string_view raw) { return std::string(raw.substr(0, raw.find_first_of("\r\n"))); }
 
-class DelimitedConverter final : public node::Converter {
+class DelimitedConverter final : public social::SocialConverter {
  public:
-  explicit DelimitedConverter(social::Selected maps) : maps_(std::move(maps)) {}
-
-  Conversion convert(std::string_view raw, const node::MessageInfo& info) const override {
-    Conversion out;
-    try {
-      convert_into(raw, info, out);
-    } catch (const std::exception& e) {
-      social::refuse(out, std::string("the delimited converter failed: ") + e.what());
-    } catch (...) {
-      social::refuse(out, "the delimited converter failed");
-    }
-    return out;
-  }
+  explicit DelimitedConverter(social::Selected maps) : SocialConverter(std::move(maps), "the delimited converter") {}
 
   // One message per person: the header row (when the map has one) and that person's rows, in
   // the order they first appear; a row without a person key is a message of its own.
@@ -41,17 +30,18 @@ class DelimitedConverter final : public node::Converter {
     int key_col = key_column(*map, rows.front());
     if (key_col < 0) return {};
     std::string head = map->header ? std::string(raw.substr(rows[0].begin, rows[0].end - rows[0].begin)) + "\n" : "";
-    std::vector<std::string> parts, keys;
+    std::vector<std::string> parts;
+    std::unordered_map<std::string, std::size_t> part_of;  // person key -> its part
     for (std::size_t i = first; i < rows.size(); ++i) {
       const auto& cells = rows[i].cells;
       std::string key = static_cast<std::size_t>(key_col) < cells.size() ? cells[static_cast<std::size_t>(key_col)] : "";
       std::string line = std::string(raw.substr(rows[i].begin, rows[i].end - rows[i].begin)) + "\n";
-      auto it = key.empty() ? keys.end() : std::find(keys.begin(), keys.end(), key);
-      if (it == keys.end()) {
-        keys.push_back(key.empty() ? "\n" + std::to_string(i) : key);
+      auto it = key.empty() ? part_of.end() : part_of.find(key);
+      if (it == part_of.end()) {
+        if (!key.empty()) part_of.emplace(key, parts.size());
         parts.push_back(head + line);
       } else {
-        parts[static_cast<std::size_t>(it - keys.begin())] += line;
+        parts[it->second] += line;
       }
     }
     return parts;
@@ -69,12 +59,12 @@ class DelimitedConverter final : public node::Converter {
     return -1;
   }
 
-  void convert_into(std::string_view raw, const node::MessageInfo& info, Conversion& out) const {
+  void convert_into(std::string_view raw, const node::MessageInfo& info, Conversion& out) const override {
     out.control_id = info.content_hash.empty() ? node::sha256_hex(raw) : info.content_hash;
     const SocialMap* map = maps_.choose(info, first_line(raw), "");
     if (!map) {
       out.status = Conversion::Status::Refused;
-      out.diagnostics.error("not-supported", "", "no social-care map for this file: name one for its source (source_maps)", "unsupported-message");
+      out.diagnostics.error("not-supported", "", "no social-care map for this file: name one for its source (converters.delimited.source_maps; hidewire convert --map)", "unsupported-message");
       return;
     }
     std::vector<DelimitedRecord> rows;
@@ -138,18 +128,10 @@ class DelimitedConverter final : public node::Converter {
     }
     social::finish_conversion(rec, *map, *maps_.codes, raw, info, out);
   }
-
-  social::Selected maps_;
 };
 
 }  // namespace
 
-std::unique_ptr<node::Converter> make(social::Selected maps) { return std::make_unique<DelimitedConverter>(std::move(maps)); }
-
-node::ConverterBuilder factory(node::ConfigReader& r) {
-  social::Selected maps;
-  if (!social::select_maps(r, "delimited", maps)) return {};
-  return [maps] { return make(maps); };
-}
+node::ConverterBuilder factory(node::ConfigReader& r) { return social::factory_of<DelimitedConverter>(r, "delimited"); }
 
 }  // namespace hidewire::plugins::delimited

@@ -13,7 +13,6 @@
 
 namespace hidewire::plugins::delimited {
 
-std::unique_ptr<node::Converter> make(social::Selected maps);
 node::ConverterBuilder factory(node::ConfigReader& settings);
 
 }  // namespace hidewire::plugins::delimited

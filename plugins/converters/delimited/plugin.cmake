@@ -8,4 +8,4 @@ set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/embed_maps.S PROPERTIES
 hw_plugin(hidewire_converter_delimited
   SOURCES delimited_converter.cpp delimited_text.cpp social_map.cpp social_codes.cpp social_maps.cpp social_bundle.cpp
           social_care.cpp embed_maps.S
-  LIBS hidewire_mapping)
+  LIBS hidewire_mapping hidewire_plugin_common)

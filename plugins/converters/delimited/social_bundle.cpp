@@ -1,7 +1,6 @@
 #include "plugins/converters/delimited/social_bundle.hpp"
 
 #include "fhir/nhs_number.hpp"
-#include "mapping/engine/json_path.hpp"
 #include "plugins/converters/delimited/social_context.hpp"
 
 namespace hidewire::plugins::social {
@@ -29,20 +28,7 @@ J Ctx::codeable(const std::string& table, const std::string& word) {
   return o;
 }
 
-J Ctx::identifier(const std::string& system, const std::string& value) {
-  J o(rapidjson::kObjectType);
-  o.AddMember("system", str(system), a());
-  o.AddMember("value", str(value), a());
-  return o;
-}
-
 J Ctx::record_identifier(const std::string& suffix) { return identifier(codes.system("record", opts.council_ods), person_id + "/" + suffix); }
-
-J Ctx::ref(int e) {
-  J o(rapidjson::kObjectType);
-  o.AddMember("reference", str(entries[static_cast<std::size_t>(e)].full_url), a());
-  return o;
-}
 
 J Ctx::annotation(const std::string& text) {
   J o(rapidjson::kObjectType);
@@ -69,11 +55,6 @@ J Ctx::narrative(const std::string& text) {
 }
 
 void Ctx::add_subject(J& res, const char* member) { res.AddMember(J(member, a()), ref(patient), a()); }
-
-int Ctx::add(const std::string& type, J res, Write how) {
-  entries.push_back(Entry{type, std::move(res), build::stable_uuid(opts.control_id, entries.size()), how});
-  return static_cast<int>(entries.size()) - 1;
-}
 
 namespace {
 
@@ -198,7 +179,6 @@ void add_social_history(Ctx& c) {
 BuiltBundle make_bundle(const Record& r, const Codes& codes, const BundleOptions& opts, fhir::Diagnostics& d) {
   BuiltBundle out;
   Ctx c(r, codes, opts, d);
-  c.doc.SetObject();
   c.person_id = r.person.text("id");
   if (c.person_id.empty()) {
     d.error("required", "person id", "the record has no person id: its rows could not be kept together");
@@ -214,18 +194,9 @@ BuiltBundle make_bundle(const Record& r, const Codes& codes, const BundleOptions
   add_referrals_and_visits(c);
   add_conditions_and_alerts(c);
   if (d.has_errors()) return out;
-  std::vector<std::string> targets;
-  for (const Entry& e : c.entries) targets.push_back(e.full_url);
   build::Source src{opts.received_at, opts.agent, "urn:hidewire:message-sha256", opts.control_id,
                     "social care record " + c.person_id + " (" + opts.map_name + ")", opts.sender_ods};
-  J prov = build::provenance(targets, src, c.a());
-  c.add("Provenance", std::move(prov), Write::Create);
-  std::vector<J> list;
-  for (Entry& e : c.entries) {
-    std::string url = e.type == "Provenance" ? "" : build::conditional_url(e.type, e.res, e.type == "Patient" ? out.nhs_number : "");
-    list.push_back(build::transaction_entry(e.full_url, e.type, std::move(e.res), url, e.how, c.a()));
-  }
-  out.json = mapping::write_with_raw_numbers(build::transaction_bundle(list, opts.received_at, c.a()));
+  out.json = c.finish(opts.control_id, src, out.nhs_number, opts.received_at);
   return out;
 }
 

@@ -17,7 +17,7 @@ const std::map<std::string, std::vector<std::string>>& model_keys() {
       {"person", {"id", "nhs_number", "family", "given", "birth_date", "gender", "address_line", "town", "postcode", "phone",
                   "lives_alone", "has_carer", "note"}},
       {"carer", {"id", "name", "family", "given", "relationship", "phone"}},
-      {"coordinator", {"id", "name", "role", "relationship", "phone", "organisation"}},
+      {"coordinator", {"id", "name", "role", "relationship", "phone"}},
       {"episode", {"id", "type", "start", "end", "status"}},
       {"plan", {"id", "start", "review_date", "goal", "need", "trigger", "note"}},
       {"referral", {"id", "date", "service", "reason", "status", "to"}},

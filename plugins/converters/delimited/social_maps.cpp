@@ -89,6 +89,18 @@ bool select_maps(node::ConfigReader& r, const std::string& format, Selected& out
   return true;
 }
 
+node::Conversion SocialConverter::convert(std::string_view raw, const node::MessageInfo& info) const {
+  node::Conversion out;
+  try {
+    convert_into(raw, info, out);
+  } catch (const std::exception& e) {
+    refuse(out, what_ + " failed: " + e.what());
+  } catch (...) {
+    refuse(out, what_ + " failed");
+  }
+  return out;
+}
+
 void refuse(node::Conversion& out, const std::string& why) {
   out.status = node::Conversion::Status::Refused;
   out.bundle_json.clear();

@@ -43,6 +43,28 @@ struct Selected {
 };
 bool select_maps(node::ConfigReader& r, const std::string& format, Selected& out);
 
+// What both converters share: a failure inside is a refusal with its reason, never an exception.
+class SocialConverter : public node::Converter {
+ public:
+  SocialConverter(Selected maps, std::string what) : maps_(std::move(maps)), what_(std::move(what)) {}
+  node::Conversion convert(std::string_view raw, const node::MessageInfo& info) const final;
+
+ protected:
+  virtual void convert_into(std::string_view raw, const node::MessageInfo& info, node::Conversion& out) const = 0;
+  Selected maps_;
+
+ private:
+  std::string what_;  // "the delimited converter", for its refusals
+};
+
+// The factory of converter `C` (constructed from its Selected maps) for `format`.
+template <typename C>
+node::ConverterBuilder factory_of(node::ConfigReader& r, const std::string& format) {
+  Selected maps;
+  if (!select_maps(r, format, maps)) return {};
+  return [maps]() -> std::unique_ptr<node::Converter> { return std::make_unique<C>(maps); };
+}
+
 // The record `r` made into `out` by `map`: the Bundle, or refused with its reasons.
 void finish_conversion(const Record& r, const SocialMap& map, const Codes& codes, std::string_view raw, const node::MessageInfo& info,
                        node::Conversion& out);

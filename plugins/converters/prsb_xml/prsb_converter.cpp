@@ -68,24 +68,12 @@ struct Reader {
   }
 };
 
-class PrsbConverter final : public node::Converter {
+class PrsbConverter final : public social::SocialConverter {
  public:
-  explicit PrsbConverter(social::Selected maps) : maps_(std::move(maps)) {}
-
-  Conversion convert(std::string_view raw, const node::MessageInfo& info) const override {
-    Conversion out;
-    try {
-      convert_into(raw, info, out);
-    } catch (const std::exception& e) {
-      social::refuse(out, std::string("the PRSB XML converter failed: ") + e.what());
-    } catch (...) {
-      social::refuse(out, "the PRSB XML converter failed");
-    }
-    return out;
-  }
+  explicit PrsbConverter(social::Selected maps) : SocialConverter(std::move(maps), "the PRSB XML converter") {}
 
  private:
-  void convert_into(std::string_view raw, const node::MessageInfo& info, Conversion& out) const {
+  void convert_into(std::string_view raw, const node::MessageInfo& info, Conversion& out) const override {
     out.control_id = info.content_hash.empty() ? node::sha256_hex(raw) : info.content_hash;
     pugi::xml_document doc;
     // No DOCTYPE processing: pugixml never loads external entities.
@@ -125,18 +113,10 @@ class PrsbConverter final : public node::Converter {
     rd.unused(root, out.unmapped);
     social::finish_conversion(rec, *map, *maps_.codes, raw, info, out);
   }
-
-  social::Selected maps_;
 };
 
 }  // namespace
 
-std::unique_ptr<node::Converter> make(social::Selected maps) { return std::make_unique<PrsbConverter>(std::move(maps)); }
-
-node::ConverterBuilder factory(node::ConfigReader& r) {
-  social::Selected maps;
-  if (!social::select_maps(r, "prsb-xml", maps)) return {};
-  return [maps] { return make(maps); };
-}
+node::ConverterBuilder factory(node::ConfigReader& r) { return social::factory_of<PrsbConverter>(r, "prsb-xml"); }
 
 }  // namespace hidewire::plugins::prsb_xml

@@ -12,7 +12,6 @@
 
 namespace hidewire::plugins::prsb_xml {
 
-std::unique_ptr<node::Converter> make(social::Selected maps);
 node::ConverterBuilder factory(node::ConfigReader& settings);
 
 }  // namespace hidewire::plugins::prsb_xml

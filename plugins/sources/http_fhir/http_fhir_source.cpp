@@ -10,6 +10,7 @@
 #include "plugins/common/fhir_format.hpp"
 #include "plugins/common/limits.hpp"
 #include "plugins/common/source_auth.hpp"
+#include "plugins/common/split_submit.hpp"
 #include "node/source.hpp"
 
 namespace hidewire::plugins::http_fhir_source {
@@ -55,7 +56,15 @@ class HttpFhirSource final : public node::Source {
           if (!who.ok) return reply(refused(who.status, who.code, who.message, r));
           // STU3 (a GP Connect structured record) goes to its own converter; the intake checks
           // the R4 types it becomes against the sender's grants.
-          std::string format = fhir_format(r.content_type, r.body);
+          std::string format = s_.format.empty() ? fhir_format(r.content_type, r.body) : s_.format;
+          if (format != "fhir" && format != "fhir-stu3") {
+            std::vector<std::string> parts = channel_.split(r.body, format, who.caller);
+            if (!parts.empty())
+              return submit_parts(channel_, std::move(parts), format, who.caller, responder_, [reply = std::move(reply)](const PartsOutcome& o) {
+                int status = o.unavailable ? 503 : o.accepted == o.parts ? 202 : 422;
+                reply(http::operation_outcome(status, status == 202 ? "informational" : status == 503 ? "transient" : "processing", o.summary));
+              });
+          }
           // Anonymous (no authentication, or development.allow_anonymous) has no grants to check.
           if (who.caller.kind != node::Caller::Kind::Anonymous && format == "fhir") {
             if (auto no = api::check_types(who.caller, r.body)) return reply(refused(no->status, no->code, no->message, r));
@@ -104,6 +113,7 @@ class HttpFhirSource final : public node::Source {
 node::SourceBuilder factory(node::ConfigReader& r) {
   Settings s;
   read_listener(r, s);
+  r.str("format", s.format);  // checked against the registered converters by the node's config reader
   return [s](node::SourceContext& ctx) { return std::make_unique<HttpFhirSource>(s, ctx); };
 }
 

@@ -5,7 +5,11 @@
 // Each request is authenticated first (a bearer token or signed JWT, the verified client
 // certificate, X-Request-ID): 401 (with WWW-Authenticate: Bearer) or 403 with an
 // OperationOutcome, and a resource type the caller may not write (any entry of a Bundle) 403,
-// all before anything is journalled.
+// all before anything is journalled. With `format` (a registered converter's), every body is of
+// that format (a council's CSV export: `delimited`, docs/SOCIAL_CARE.md); a body its converter
+// splits is submitted message by message, and answered once all are journalled: 202 when every
+// one was accepted, 422 when some were refused (the others are kept), 503 when some could not
+// be stored, with one line per message.
 #pragma once
 
 #include "node/registry.hpp"
@@ -13,7 +17,9 @@
 
 namespace hidewire::plugins::http_fhir_source {
 
-using Settings = ListenerSettings;
+struct Settings : ListenerSettings {
+  std::string format;  // empty: FHIR (R4, or STU3 by its Content-Type or content)
+};
 
 node::SourceBuilder factory(node::ConfigReader& settings);
 

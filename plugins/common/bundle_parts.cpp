@@ -1,0 +1,41 @@
+#include "plugins/common/bundle_parts.hpp"
+
+#include "mapping/engine/json_path.hpp"
+
+namespace hidewire::plugins {
+
+namespace build = fhir::build;
+
+BundleParts::J BundleParts::identifier(const std::string& system, const std::string& value) {
+  J o(rapidjson::kObjectType);
+  o.AddMember("system", str(system), a());
+  o.AddMember("value", str(value), a());
+  return o;
+}
+
+BundleParts::J BundleParts::ref(int e) {
+  J o(rapidjson::kObjectType);
+  o.AddMember("reference", str(entries[static_cast<std::size_t>(e)].full_url), a());
+  return o;
+}
+
+int BundleParts::add(const std::string& seed, const std::string& type, J res, build::Write how) {
+  entries.push_back(Entry{type, std::move(res), build::stable_uuid(seed, entries.size()), how});
+  return static_cast<int>(entries.size()) - 1;
+}
+
+std::string BundleParts::finish(const std::string& seed, const build::Source& source, const std::string& nhs_number,
+                                const std::string& timestamp) {
+  std::vector<std::string> targets;
+  for (const Entry& e : entries) targets.push_back(e.full_url);
+  J prov = build::provenance(targets, source, a());
+  add(seed, "Provenance", std::move(prov), build::Write::Create);
+  std::vector<J> list;
+  for (Entry& e : entries) {
+    std::string url = e.type == "Provenance" ? "" : build::conditional_url(e.type, e.res, e.type == "Patient" ? nhs_number : "");
+    list.push_back(build::transaction_entry(e.full_url, e.type, std::move(e.res), url, e.how, a()));
+  }
+  return mapping::write_with_raw_numbers(build::transaction_bundle(list, timestamp, a()));
+}
+
+}  // namespace hidewire::plugins
