@@ -46,5 +46,24 @@ for _ in $(seq 200); do
 done
 [ "$obs" = 100 ] || fail "$obs of the 100 burst results are in the store"
 curl -sf "http://127.0.0.1:$api/CarePlan?_count=5" | grep -q 'Twice-daily visits' || fail "care plan not in the store"
+# A file still being written (a slow copy: a segment every 0.2 s over 2 s, past two polls) is left
+# until it has not changed for min_age_ms, then taken whole.
+python3 - "$work/inbox/slow.hl7" <<'PY'
+import sys, time
+segs = ["MSH|^~\\&|LAB|RR8|HIDEWIRE|8JF33|20261124100000||ORU^R01^ORU_R01|SLOW-1|P|2.5.1",
+        "PID|1||9434765919^^^NHS^NH||SMITH^MARGARET", "OBR|1|SLOW-1||U&E^Urea^LOCAL|||20261124100000||||||||||||||||||F"]
+segs += ["OBX|%d|NM|SLOW-%d^Slow %d^LOCAL||%d|mmol/L|||||F" % (i, i, i, i) for i in range(1, 9)]
+with open(sys.argv[1], "w") as f:
+    for s in segs:
+        f.write(s + "\r"); f.flush(); time.sleep(0.2)
+PY
+for _ in $(seq 100); do [ -f "$work/inbox/done/slow.hl7" ] || [ -f "$work/inbox/rejected/slow.hl7" ] && break; sleep 0.1; done
+[ -f "$work/inbox/done/slow.hl7" ] || fail "the slowly written file was not taken whole: $(ls -R "$work/inbox" | head -20)"
+for _ in $(seq 100); do
+  slow=$(curl -sf "http://127.0.0.1:$api/Observation?_count=200" | grep -o '"code":"SLOW-[0-9]*"' | sort -u | wc -l)
+  [ "$slow" = 8 ] && break
+  sleep 0.1
+done
+[ "$slow" = 8 ] || fail "$slow of the slowly written file's 8 results are in the store"
 curl -sf "http://127.0.0.1:$api/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number%7C9434765919" | grep -q '"Patient"' || fail "patient not in the store"
-echo "file drop: v2 and FHIR files taken and stored, the invalid one set aside, a crash leftover and a burst of 100 taken"
+echo "file drop: v2 and FHIR files taken and stored, the invalid one set aside, a crash leftover, a burst of 100 and a slow copy taken"

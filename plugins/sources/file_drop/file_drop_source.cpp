@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -71,11 +72,21 @@ struct Poller : std::enable_shared_from_this<Poller> {
     return authenticate_sender(auth, s.system, c);
   }
 
+  bool old_enough(const fs::path& p) const {
+    struct stat st{};
+    if (::stat(p.c_str(), &st) != 0) return false;
+    timespec now{};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    long long age_ms = (now.tv_sec - st.st_mtim.tv_sec) * 1000LL + (now.tv_nsec - st.st_mtim.tv_nsec) / 1000000;
+    return age_ms >= s.min_age_ms || age_ms < -60000;  // a clock set back by more than a minute: taken
+  }
+
   void poll() {
     std::error_code ec;
     std::optional<node::AuthOutcome> who;
     for (const auto& f : fs::directory_iterator(root, ec)) {
       if (!f.is_regular_file() || f.path().filename().string().front() == '.') continue;
+      if (!old_enough(f.path())) continue;  // still being written, perhaps: the next poll
       fs::path inflight = root / ".inflight" / f.path().filename();
       fs::rename(f.path(), inflight, ec);
       if (ec) continue;  // taken away meanwhile, or not ours to move: left for the next poll
@@ -202,6 +213,7 @@ node::SourceBuilder factory(node::ConfigReader& r) {
   r.str("format", s.format);
   // A format without a registered converter is refused by the node's config reader (node/config.cpp).
   r.num("poll_ms", s.poll_ms, 10, 3600000);
+  r.num("min_age_ms", s.min_age_ms, 0, 3600000);
   r.num("max_file_bytes", s.max_file_bytes, 1, 1LL << 31);
   r.str("system", s.system);
   return [s](node::SourceContext& ctx) { return std::make_unique<FileDropSource>(s, ctx); };
