@@ -63,7 +63,7 @@ HttpAnswer http_call(const Target& target, const std::string& method, const std:
   }
   if (authenticate && !target.token.empty()) {
     headers = curl_slist_append(headers, ("Authorization: Bearer " + target.token).c_str());
-    ex.request += "Authorization: Bearer (the --token given; not shown)\n";
+    ex.request += "Authorization: Bearer (token not shown)\n";
   }
   if (authenticate && !target.cert.empty()) ex.request += "(client certificate " + target.cert + ")\n";
   if (!authenticate) ex.request += "(no credentials: no token, no client certificate)\n";

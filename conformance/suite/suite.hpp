@@ -48,6 +48,7 @@ struct Target {
   // GP Connect provider test patients the product holds (--gpc-patient, --gpc-deceased): a
   // registered patient with a verified NHS number, and a deceased one.
   std::string gpc_patient, gpc_deceased;
+  std::string patient_token;  // --patient-token: the --gpc-patient patient's own token, to read their access log
   bool has_mllp() const { return mllp_port != 0; }
   bool has_fhir() const { return !fhir_base.empty(); }
 };
@@ -91,6 +92,7 @@ const std::vector<TestCase>& tests();
 void add_v2_receiver_tests(std::vector<TestCase>& out);
 void add_fhir_server_tests(std::vector<TestCase>& out);
 void add_gpconnect_provider_tests(std::vector<TestCase>& out);
+void add_access_tests(std::vector<TestCase>& out);
 void add_sender_tests(std::vector<TestCase>& out);
 
 }  // namespace hidewire::conformance::suite

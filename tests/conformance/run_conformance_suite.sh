@@ -26,12 +26,15 @@ sha=$(echo "$secret" | sed -n 's/^token_sha256: //p')
 echo "$token" >"$work/token"
 listen=$(free_port)
 hlisten=$(free_port)
+apiport=$(free_port)  # fixed, so the node's audience (its base URL) is known for the patient's token
 mkdir -p "$work/out"
+"$bin" token keygen --alg ES256 --out "$work/idp" >/dev/null
 cat >"$work/node.json" <<JSON
 {"node": {"name": "engine", "ods_code": "RCB", "kind": "acute-trust", "data_dir": "$work/engine"},
- "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"}, "access": {"type": "allow-all"},
+ "api": {"listen": "127.0.0.1:$apiport"}, "admin": {"listen": "127.0.0.1:0"}, "access": {"type": "allow-all"},
  "systems": [{"name": "conformance-suite", "token_sha256": "$sha", "roles": ["clinical"], "write_types": ["*"]},
              {"name": "pas", "cert_cn": "pas", "facilities": ["HWCONF"], "write_types": ["*"]}],
+ "identity_providers": [{"issuer": "patient-idp", "keys": ["$work/idp.pub"]}],
  "sources": [{"name": "pas", "type": "mllp-hl7v2", "listen": "127.0.0.1:0", "system": "pas"}],
  "destinations": [{"name": "store", "type": "fhir-store"},
                   {"name": "suite", "type": "mllp", "target": "127.0.0.1:$listen"},
@@ -52,13 +55,16 @@ patient() {  # patient NHS_NUMBER FAMILY EXTRA_JSON
 patient 9434765919 REGISTERED ''
 patient 9450301263 DECEASED ',"deceasedBoolean":true'
 gpc=(--gpc-patient 9434765919 --gpc-deceased 9450301263)
+# The registered patient's own token, to read their access log (ACCESS-AUDIT-VISIBLE).
+"$bin" token make --key "$work/idp.key" --iss patient-idp --aud "$api" --nhs-number 9434765919 >"$work/patient-token"
 status=0
 "$bin" conformance run --pack integration-engine --target "mllp://$mllp" --target "$api" --token "@$work/token" "${gpc[@]}" \
+  --patient-token "@$work/patient-token" \
   --listen "mllp://127.0.0.1:$listen" --listen "http://127.0.0.1:$hlisten" --from-folder "$work/out" --ig "$ukcore" --window 6 --report "$work/node-report" \
   >"$work/node-run.txt" 2>&1 || status=$?
 [ "$status" = 0 ] || fail "hidewire's node did not pass the integration-engine pack (exit $status): $(cat "$work/node-run.txt")"
 for t in V2R-ACK-MSA2 V2R-NHS-INVALID V2R-RESEND V2R-UNREADABLE FHIR-METADATA FHIR-READ-MISSING FHIR-SEARCH FHIR-INVALID-CREATE \
-  FHIR-UNAUTHENTICATED GPC-PARAM-ERRORS GPC-UNKNOWN-PATIENT GPC-DECEASED GPC-RECORD GPC-NO-STORE SND-V2-STRUCTURE SND-V2-NHS SND-FHIR-PROFILES; do
+  FHIR-UNAUTHENTICATED GPC-PARAM-ERRORS GPC-UNKNOWN-PATIENT GPC-DECEASED GPC-RECORD GPC-NO-STORE ACCESS-AUDIT-VISIBLE SND-V2-STRUCTURE SND-V2-NHS SND-FHIR-PROFILES; do
   grep -q "^$t	pass" "$work/node-run.txt" || fail "$t did not pass against the node: $(cat "$work/node-run.txt")"
 done
 for f in junit.xml report.html TestReport.json; do [ -s "$work/node-report/$f" ] || fail "no $f"; done
@@ -71,6 +77,13 @@ grep -q '<summary>POST /fhir #1</summary>' "$work/node-report/report.html" || fa
 grep -q '<summary>message-[0-9]*.json</summary>' "$work/node-report/report.html" || fail "the FHIR files the node wrote were not checked"
 grep -Eq '(src|href)="(https?:)?//' "$work/node-report/report.html" && fail "the HTML page uses external assets"
 grep -q "$token" "$work/node-report/"* && fail "the token is in a report"
+grep -q "$(cat "$work/patient-token")" "$work/node-report/"* && fail "the patient's token is in a report"
+# Without a patient token the log is read as the registered practice (the suite's system is RCB's).
+"$bin" conformance run --pack gp-system --target "$api" --token "@$work/token" "${gpc[@]}" --report "$work/practice-report" \
+  >"$work/practice-run.txt" 2>&1 || true
+grep -q "^ACCESS-AUDIT-VISIBLE	pass" "$work/practice-run.txt" || fail "the practice's export of the access log: $(cat "$work/practice-run.txt")"
+grep -q "^V2R-ACK-MSA2	skip	no --target mllp://" "$work/practice-run.txt" || fail "a test without its interface is not skipped: $(cat "$work/practice-run.txt")"
+grep -q "not passed" "$work/practice-run.txt" || fail "a run with required tests skipped passed"
 
 # --- the non-conformant stub ---------------------------------------------------------------
 listen=$(free_port)
@@ -104,13 +117,14 @@ expect GPC-UNKNOWN-PATIENT fail "a patient the product does not hold was answere
 expect GPC-DECEASED fail "a deceased patient's record was answered 200, not 404"
 expect GPC-RECORD pass
 expect GPC-NO-STORE fail "carries Cache-Control '', not no-store"
+expect ACCESS-AUDIT-VISIBLE fail "the patient's access log, asked for as the registered practice (the suite's credentials), was answered 404, not 200"
 expect SND-V2-STRUCTURE pass
 expect SND-V2-NHS fail "MSH-10 STUB0002) carries no NHS number"
 expect SND-FHIR-PROFILES fail "patient.json: a Patient has no valid NHS number"
-[ "$(grep -c '	fail' "$work/stub-run.txt")" = 12 ] || fail "stub: not exactly twelve findings: $(cat "$work/stub-run.txt")"
+[ "$(grep -c '	fail' "$work/stub-run.txt")" = 13 ] || fail "stub: not exactly thirteen findings: $(cat "$work/stub-run.txt")"
 grep -Eq '	(error|skip)' "$work/stub-run.txt" && fail "stub: an error or skip: $(cat "$work/stub-run.txt")"
 grep -q 'not passed' "$work/stub-run.txt" || fail "stub: no message saying the pack was not passed"
 "$bin" validate "$work/stub-report/TestReport.json" >"$work/validate.txt" 2>&1 || fail "the stub's TestReport is not valid R4: $(cat "$work/validate.txt")"
 grep -q '"result":"fail"' "$work/stub-report/TestReport.json" || fail "the stub's TestReport does not say fail"
 grep -q 'not met' "$work/stub-report/report.html" || fail "the stub's HTML page has no requirement not met"
-echo "conformance suite: the node passes the integration-engine pack; the stub fails with exactly its twelve findings"
+echo "conformance suite: the node passes the integration-engine pack; the stub fails with exactly its thirteen findings"

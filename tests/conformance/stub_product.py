@@ -3,7 +3,7 @@
 receiver and a FHIR server, and a sender of HL7 v2 and FHIR. What it gets wrong, on purpose:
 MSA-2 is not the message's MSH-10; an NHS number failing Modulus 11 is answered AA; every message
 is applied again when resent (one Patient per message); a missing resource and an invalid one are
-answered without an OperationOutcome; nobody is asked for credentials; as a GP Connect provider
+answered without an OperationOutcome; nobody is asked for credentials; it keeps no audit (no access log); as a GP Connect provider
 it serves a record for any NHS number, invalid, unknown or deceased, without Cache-Control; one
 message it sends and the FHIR file it writes carry no NHS number. What it does right (the suite must pass it): AR for an
 unreadable frame, a valid CapabilityStatement, a searchset Bundle, a GP record for a registered

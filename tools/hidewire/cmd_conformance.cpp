@@ -6,6 +6,8 @@
 
 #include "conformance/gate.hpp"
 #include "conformance/suite/runner.hpp"
+#include "fhir/nhs_number.hpp"
+#include "log/log.hpp"
 #include "tools/hidewire/admin_client.hpp"
 #include "tools/hidewire/cli.hpp"
 
@@ -16,7 +18,7 @@ namespace cs = conformance::suite;
 constexpr std::string_view kRunUsage =
     "hidewire conformance run --pack PACK [--milestone M] --report DIR [--target mllp://HOST:PORT|mllps://HOST:PORT] "
     "[--target http(s)://BASE] [--ca PEM] [--cert PEM --key PEM] [--token T|-|@FILE] [--facility MSH-4] [--timeout MS] "
-    "[--gpc-patient NHS] [--gpc-deceased NHS] "
+    "[--gpc-patient NHS] [--gpc-deceased NHS] [--patient-token T|-|@FILE] "
     "[--listen mllp://HOST:PORT] [--listen http://HOST:PORT] [--from-folder DIR] [--window SECONDS] [--ig DIR|PACKAGE ...] [--profile URL ...]";
 
 int list(const Args& args) {
@@ -106,6 +108,7 @@ int run(const Args& args) {
     else if (a == "--facility") o.target.facility = v;
     else if (a == "--gpc-patient") o.target.gpc_patient = v;
     else if (a == "--gpc-deceased") o.target.gpc_deceased = v;
+    else if (a == "--patient-token") o.target.patient_token = v;
     else if (a == "--from-folder") o.folder = v;
     else if (a == "--ig") o.igs.push_back(v);
     else if (a == "--profile") o.profiles.push_back(v);
@@ -129,11 +132,22 @@ int run(const Args& args) {
     std::cerr << "hidewire conformance run: nothing to test: give a --target, --listen or --from-folder\n";
     return kUsage;
   }
+  for (const std::string* nhs : {&o.target.gpc_patient, &o.target.gpc_deceased})
+    if (!nhs->empty() && !fhir::is_valid_nhs_number(*nhs)) {
+      std::cerr << "hidewire conformance run: --gpc-patient/--gpc-deceased: '" << *nhs << "' is not a valid NHS number\n";
+      return kUsage;
+    }
   std::string error;
   if (!o.target.token.empty() && !read_token(o.target.token, error)) {
     std::cerr << "hidewire conformance run: --token: " << error << "\n";
     return kUnreadable;
   }
+  if (!o.target.patient_token.empty() && !read_token(o.target.patient_token, error)) {
+    std::cerr << "hidewire conformance run: --patient-token: " << error << "\n";
+    return kUnreadable;
+  }
+  // The suite's own listeners log each request at info: noise beside the results on the terminal.
+  log::configure(log::Level::Warn, log::Format::Text);
   try {
     cs::Run r = cs::run_pack(o);
     cs::write_reports(r, report);
