@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,12 @@ struct Target {
   bool has_fhir() const { return !fhir_base.empty(); }
 };
 
+// One request the product made of the suite's GP Connect provider (--gpc-listen).
+struct ProviderCall {
+  std::string method, path, body;
+  std::map<std::string, std::string> headers;  // by lower-case name
+};
+
 // What the product sent while the suite listened (as a sender): filled when the window closes.
 struct Received {
   bool listened = false;             // --listen given
@@ -64,6 +71,9 @@ struct Received {
   std::string http_at;               // host:port
   // Each FHIR document received: its file name, or "POST /path #n" for what came over HTTP; its content.
   std::vector<std::pair<std::string, std::string>> fhir_files;
+  bool gpc_listened = false;         // --gpc-listen https://HOST:PORT given
+  std::string gpc_at;
+  std::vector<ProviderCall> gpc_calls;
   double window_seconds = 0;
 };
 
@@ -93,6 +103,7 @@ void add_v2_receiver_tests(std::vector<TestCase>& out);
 void add_fhir_server_tests(std::vector<TestCase>& out);
 void add_gpconnect_provider_tests(std::vector<TestCase>& out);
 void add_access_tests(std::vector<TestCase>& out);
+void add_gpconnect_consumer_tests(std::vector<TestCase>& out);
 void add_sender_tests(std::vector<TestCase>& out);
 
 }  // namespace hidewire::conformance::suite

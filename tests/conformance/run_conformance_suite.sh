@@ -10,6 +10,7 @@ bin=$1
 ukcore=$2
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/../node/lib.sh"
+source "$here/../node/access/pki.sh"
 
 # The requirement list: every pack, every requirement with its source, tests traced.
 "$bin" conformance list >"$work/list.txt"
@@ -29,12 +30,22 @@ hlisten=$(free_port)
 apiport=$(free_port)  # fixed, so the node's audience (its base URL) is known for the patient's token
 mkdir -p "$work/out"
 "$bin" token keygen --alg ES256 --out "$work/idp" >/dev/null
+# The suite's GP Connect provider (HTTPS, mutual TLS) and the node's certificate for calling it.
+ca_init
+org_cert suite X26
+org_cert engine RCB
+jwt_key engine ES256
+gpcport=$(free_port)
 cat >"$work/node.json" <<JSON
 {"node": {"name": "engine", "ods_code": "RCB", "kind": "acute-trust", "data_dir": "$work/engine"},
  "api": {"listen": "127.0.0.1:$apiport"}, "admin": {"listen": "127.0.0.1:0"}, "access": {"type": "allow-all"},
  "systems": [{"name": "conformance-suite", "token_sha256": "$sha", "roles": ["clinical"], "write_types": ["*"]},
              {"name": "pas", "cert_cn": "pas", "facilities": ["HWCONF"], "write_types": ["*"]}],
  "identity_providers": [{"issuer": "patient-idp", "keys": ["$work/idp.pub"]}],
+ "peers": [{"ods_code": "B99999", "kind": "gp-practice", "url": "https://127.0.0.1:$gpcport",
+            "tls": {"cert": "$work/engine.crt", "key": "$work/engine.key", "ca": "$work/ca.crt"},
+            "gpconnect_provider": {"asid": "918999198993", "token": "unsigned"}, "write_types": ["*"]}],
+ "federation": {"jwt_key": "$work/engine-jwt.key", "asid": "200000001115", "follow": {"interval_s": 1, "nhs_numbers": ["4010232137"]}},
  "sources": [{"name": "pas", "type": "mllp-hl7v2", "listen": "127.0.0.1:0", "system": "pas"}],
  "destinations": [{"name": "store", "type": "fhir-store"},
                   {"name": "suite", "type": "mllp", "target": "127.0.0.1:$listen"},
@@ -60,11 +71,12 @@ gpc=(--gpc-patient 9434765919 --gpc-deceased 9450301263)
 status=0
 "$bin" conformance run --pack integration-engine --target "mllp://$mllp" --target "$api" --token "@$work/token" "${gpc[@]}" \
   --patient-token "@$work/patient-token" \
+  --gpc-listen "https://127.0.0.1:$gpcport" --listen-cert "$work/suite.crt" --listen-key "$work/suite.key" --listen-ca "$work/ca.crt" \
   --listen "mllp://127.0.0.1:$listen" --listen "http://127.0.0.1:$hlisten" --from-folder "$work/out" --ig "$ukcore" --window 6 --report "$work/node-report" \
   >"$work/node-run.txt" 2>&1 || status=$?
 [ "$status" = 0 ] || fail "hidewire's node did not pass the integration-engine pack (exit $status): $(cat "$work/node-run.txt")"
 for t in V2R-ACK-MSA2 V2R-NHS-INVALID V2R-RESEND V2R-UNREADABLE FHIR-METADATA FHIR-READ-MISSING FHIR-SEARCH FHIR-INVALID-CREATE \
-  FHIR-UNAUTHENTICATED GPC-PARAM-ERRORS GPC-UNKNOWN-PATIENT GPC-DECEASED GPC-RECORD GPC-NO-STORE ACCESS-AUDIT-VISIBLE SND-V2-STRUCTURE SND-V2-NHS SND-FHIR-PROFILES; do
+  FHIR-UNAUTHENTICATED GPC-PARAM-ERRORS GPC-UNKNOWN-PATIENT GPC-DECEASED GPC-RECORD GPC-NO-STORE ACCESS-AUDIT-VISIBLE GPC-CONSUMER-REQUEST SND-V2-STRUCTURE SND-V2-NHS SND-FHIR-PROFILES; do
   grep -q "^$t	pass" "$work/node-run.txt" || fail "$t did not pass against the node: $(cat "$work/node-run.txt")"
 done
 for f in junit.xml report.html TestReport.json; do [ -s "$work/node-report/$f" ] || fail "no $f"; done
@@ -76,8 +88,8 @@ grep -q 'MSA|AA|HWC' "$work/node-report/report.html" || fail "the HTML page lack
 grep -q '<summary>POST /fhir #1</summary>' "$work/node-report/report.html" || fail "the FHIR the node POSTed was not checked"
 grep -q '<summary>message-[0-9]*.json</summary>' "$work/node-report/report.html" || fail "the FHIR files the node wrote were not checked"
 grep -Eq '(src|href)="(https?:)?//' "$work/node-report/report.html" && fail "the HTML page uses external assets"
-grep -q "$token" "$work/node-report/"* && fail "the token is in a report"
-grep -q "$(cat "$work/patient-token")" "$work/node-report/"* && fail "the patient's token is in a report"
+grep -qF -- "$token" "$work/node-report/"* && fail "the token is in a report"
+grep -qF -- "$(cat "$work/patient-token")" "$work/node-report/"* && fail "the patient's token is in a report"
 # Without a patient token the log is read as the registered practice (the suite's system is RCB's).
 "$bin" conformance run --pack gp-system --target "$api" --token "@$work/token" "${gpc[@]}" --report "$work/practice-report" \
   >"$work/practice-run.txt" 2>&1 || true
@@ -88,7 +100,10 @@ grep -q "not passed" "$work/practice-run.txt" || fail "a run with required tests
 # --- the non-conformant stub ---------------------------------------------------------------
 listen=$(free_port)
 mkdir -p "$work/stub-out"
-python3 "$here/stub_product.py" 0 0 "$listen" "$work/stub-out" >"$work/stub.log" 2>&1 &
+gpcport=$(free_port)
+org_cert stub X99
+python3 "$here/stub_product.py" 0 0 "$listen" "$work/stub-out" "https://127.0.0.1:$gpcport" "$work/stub.crt" "$work/stub.key" "$work/ca.crt" \
+  >"$work/stub.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do grep -q '^http ' "$work/stub.log" && break; sleep 0.05; done
 smllp=$(sed -n 's/^mllp //p' "$work/stub.log")
@@ -96,7 +111,8 @@ shttp=$(sed -n 's/^http //p' "$work/stub.log")
 [ -n "$shttp" ] || fail "the stub did not start: $(cat "$work/stub.log")"
 status=0
 "$bin" conformance run --pack integration-engine --target "mllp://127.0.0.1:$smllp" --target "http://127.0.0.1:$shttp" --token "@$work/token" "${gpc[@]}" \
-  --listen "mllp://127.0.0.1:$listen" --from-folder "$work/stub-out" --ig "$ukcore" --window 6 --report "$work/stub-report" \
+  --listen "mllp://127.0.0.1:$listen" --from-folder "$work/stub-out" \
+  --gpc-listen "https://127.0.0.1:$gpcport" --listen-cert "$work/suite.crt" --listen-key "$work/suite.key" --listen-ca "$work/ca.crt" --ig "$ukcore" --window 6 --report "$work/stub-report" \
   >"$work/stub-run.txt" 2>&1 || status=$?
 [ "$status" = 1 ] || fail "the stub was not failed with exit 1 (exit $status): $(cat "$work/stub-run.txt")"
 expect() {  # expect TEST STATUS [MESSAGE-PART]
@@ -118,13 +134,14 @@ expect GPC-DECEASED fail "a deceased patient's record was answered 200, not 404"
 expect GPC-RECORD pass
 expect GPC-NO-STORE fail "carries Cache-Control '', not no-store"
 expect ACCESS-AUDIT-VISIBLE fail "the patient's access log, asked for as the registered practice (the suite's credentials), was answered 404, not 200"
+expect GPC-CONSUMER-REQUEST fail "GP Connect call 1 from the product: Ssp-TraceID '' is not a UUID"
 expect SND-V2-STRUCTURE pass
 expect SND-V2-NHS fail "MSH-10 STUB0002) carries no NHS number"
 expect SND-FHIR-PROFILES fail "patient.json: a Patient has no valid NHS number"
-[ "$(grep -c '	fail' "$work/stub-run.txt")" = 13 ] || fail "stub: not exactly thirteen findings: $(cat "$work/stub-run.txt")"
+[ "$(grep -c '	fail' "$work/stub-run.txt")" = 14 ] || fail "stub: not exactly fourteen findings: $(cat "$work/stub-run.txt")"
 grep -Eq '	(error|skip)' "$work/stub-run.txt" && fail "stub: an error or skip: $(cat "$work/stub-run.txt")"
 grep -q 'not passed' "$work/stub-run.txt" || fail "stub: no message saying the pack was not passed"
 "$bin" validate "$work/stub-report/TestReport.json" >"$work/validate.txt" 2>&1 || fail "the stub's TestReport is not valid R4: $(cat "$work/validate.txt")"
 grep -q '"result":"fail"' "$work/stub-report/TestReport.json" || fail "the stub's TestReport does not say fail"
 grep -q 'not met' "$work/stub-report/report.html" || fail "the stub's HTML page has no requirement not met"
-echo "conformance suite: the node passes the integration-engine pack; the stub fails with exactly its thirteen findings"
+echo "conformance suite: the node passes the integration-engine pack; the stub fails with exactly its fourteen findings"

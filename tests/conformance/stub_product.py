@@ -9,10 +9,15 @@ message it sends and the FHIR file it writes carry no NHS number. What it does r
 unreadable frame, a valid CapabilityStatement, a searchset Bundle, a GP record for a registered
 patient, v2 structure.
 
-Usage: stub_product.py MLLP_PORT HTTP_PORT SEND_TO_PORT OUT_FOLDER (ports on 127.0.0.1; 0: choose)
+As a GP Connect consumer it calls the provider at GPC_URL without Ssp-TraceID, its JWT living an hour.
+
+Usage: stub_product.py MLLP_PORT HTTP_PORT SEND_TO_PORT OUT_FOLDER GPC_URL CERT KEY CA
+(ports on 127.0.0.1; 0: choose; CERT/KEY its client certificate, CA the provider's)
 Prints "mllp PORT" and "http PORT" once listening."""
+import base64
 import json
 import os
+import ssl
 import socket
 import socketserver
 import sys
@@ -138,8 +143,42 @@ def send_messages(port, folder):
     os.rename(os.path.join(folder, '.patient.json'), os.path.join(folder, 'patient.json'))
 
 
+def b64(obj):
+    return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip('=')
+
+
+def call_gp(url, cert, key, ca):
+    """One structured-record call, wrong on purpose: no Ssp-TraceID, a JWT for an hour."""
+    now = int(time.time())
+    claims = {'iss': 'https://stub.example', 'sub': '1', 'aud': url, 'iat': now, 'exp': now + 3600,
+              'reason_for_request': 'directcare', 'requested_scope': 'patient/*.read',
+              'requesting_device': {'resourceType': 'Device'}, 'requesting_organization': {'resourceType': 'Organization'},
+              'requesting_practitioner': {'resourceType': 'Practitioner', 'id': '1'}}
+    jwt = b64({'alg': 'none', 'typ': 'JWT'}) + '.' + b64(claims) + '.'
+    body = json.dumps({'resourceType': 'Parameters', 'parameter': [{'name': 'patientNHSNumber', 'valueIdentifier': {
+        'system': 'https://fhir.nhs.uk/Id/nhs-number', 'value': '9434765919'}}]}).encode()
+    ctx = ssl.create_default_context(cafile=ca)
+    ctx.load_cert_chain(cert, key)
+    parsed = urllib.parse.urlparse(url)
+    request = (f'POST /Patient/$gpc.getstructuredrecord HTTP/1.1\r\nHost: {parsed.netloc}\r\nAccept: application/fhir+json\r\n'
+               f'Content-Type: application/fhir+json\r\nSsp-From: 200000000999\r\nSsp-To: 918999198993\r\n'
+               f'Ssp-InteractionID: urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1\r\n'
+               f'Authorization: Bearer {jwt}\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n').encode() + body
+    for _ in range(100):
+        try:
+            with socket.create_connection((parsed.hostname, parsed.port), 1) as raw:
+                with ctx.wrap_socket(raw, server_hostname=parsed.hostname) as s:
+                    s.sendall(request)
+                    while s.recv(65536):
+                        pass
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
 def main():
     mllp_port, http_port, send_to, folder = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    gpc_url, cert, key, ca = sys.argv[5:9]
     socketserver.ThreadingTCPServer.allow_reuse_address = True
     mllp = socketserver.ThreadingTCPServer(('127.0.0.1', mllp_port), Mllp)
     mllp.daemon_threads = True
@@ -149,6 +188,7 @@ def main():
     print('mllp', mllp.server_address[1], flush=True)
     print('http', http.server_address[1], flush=True)
     send_messages(send_to, folder)
+    call_gp(gpc_url, cert, key, ca)
     threading.Event().wait()
 
 

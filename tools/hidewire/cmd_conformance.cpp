@@ -19,7 +19,7 @@ constexpr std::string_view kRunUsage =
     "hidewire conformance run --pack PACK [--milestone M] --report DIR [--target mllp://HOST:PORT|mllps://HOST:PORT] "
     "[--target http(s)://BASE] [--ca PEM] [--cert PEM --key PEM] [--token T|-|@FILE] [--facility MSH-4] [--timeout MS] "
     "[--gpc-patient NHS] [--gpc-deceased NHS] [--patient-token T|-|@FILE] "
-    "[--listen mllp://HOST:PORT] [--listen http://HOST:PORT] [--from-folder DIR] [--window SECONDS] [--ig DIR|PACKAGE ...] [--profile URL ...]";
+    "[--listen mllp://HOST:PORT] [--listen http://HOST:PORT] [--gpc-listen https://HOST:PORT --listen-cert PEM --listen-key PEM [--listen-ca PEM]] [--from-folder DIR] [--window SECONDS] [--ig DIR|PACKAGE ...] [--profile URL ...]";
 
 int list(const Args& args) {
   std::string pack, milestone;
@@ -109,6 +109,10 @@ int run(const Args& args) {
     else if (a == "--gpc-patient") o.target.gpc_patient = v;
     else if (a == "--gpc-deceased") o.target.gpc_deceased = v;
     else if (a == "--patient-token") o.target.patient_token = v;
+    else if (a == "--gpc-listen" && v.rfind("https://", 0) == 0) o.gpc_listen = v.substr(8);
+    else if (a == "--listen-cert") o.listen_cert = v;
+    else if (a == "--listen-key") o.listen_key = v;
+    else if (a == "--listen-ca") o.listen_ca = v;
     else if (a == "--from-folder") o.folder = v;
     else if (a == "--ig") o.igs.push_back(v);
     else if (a == "--profile") o.profiles.push_back(v);
@@ -128,7 +132,11 @@ int run(const Args& args) {
     std::cerr << "hidewire conformance run: --pack and --report are required (--cert with --key, --profile with --ig)\nusage: " << kRunUsage << "\n";
     return kUsage;
   }
-  if (!o.target.has_mllp() && !o.target.has_fhir() && o.listen.empty() && o.listen_http.empty() && o.folder.empty()) {
+  if (!o.gpc_listen.empty() && (o.listen_cert.empty() || o.listen_key.empty())) {
+    std::cerr << "hidewire conformance run: --gpc-listen needs --listen-cert and --listen-key (GP Connect is HTTPS only)\n";
+    return kUsage;
+  }
+  if (!o.target.has_mllp() && !o.target.has_fhir() && o.listen.empty() && o.listen_http.empty() && o.gpc_listen.empty() && o.folder.empty()) {
     std::cerr << "hidewire conformance run: nothing to test: give a --target, --listen or --from-folder\n";
     return kUsage;
   }
