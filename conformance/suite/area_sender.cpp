@@ -68,25 +68,49 @@ void v2_nhs_numbers(Context& ctx, Result& r) {
     std::string nhs = pid_nhs_number(*m), why;
     if (nhs.empty()) why = "carries no NHS number in PID-3 (no repetition with CX-4 NHS or CX-5 NH)";
     else if (std::string bad = fhir::check_nhs_number(nhs); !bad.empty()) why = "carries NHS number '" + nhs + "', not valid: " + bad;
+    ctx.metrics.v2_patient_level++;
+    ctx.metrics.v2_valid_nhs += why.empty();
     r.evidence.push_back({label(i, &*m), readable(clip(got->v2[i])), why.empty() ? "valid NHS number " + nhs : why});
     if (!why.empty()) r.fail(label(i, &*m) + " " + why);
   }
   if (patient_level == 0) r.skip("none of the " + std::to_string(got->v2.size()) + " messages received has a PID segment");
 }
 
+// Somewhere under `n`, a `code` whose value is `code`.
+bool has_code(const fhir::Node& n, std::string_view code) {
+  if (n.name == "code" && n.value == code) return true;
+  for (const fhir::Node& c : n.children)
+    if (has_code(c, code)) return true;
+  return false;
+}
+
+// An NHS number identifier whose UK Core verification status is 01 (number present and verified).
+bool verified(const fhir::Node& identifier) {
+  for (const fhir::Node& e : identifier.children) {
+    const fhir::Node* url = e.name == "extension" ? e.child("url") : nullptr;
+    if (url && url->value == fhir::kNhsVerificationStatusUrl && has_code(e, "01")) return true;
+  }
+  return false;
+}
+
 // Each Patient in `n` (a Bundle's entries, contained resources) with a valid NHS number identifier.
-void check_patients(const fhir::Node& n, const std::string& file, Result& r, std::size_t& patients) {
+void check_patients(const fhir::Node& n, const std::string& file, Result& r, Metrics& metrics) {
   if (n.is_resource && n.resource_type() == "Patient") {
-    ++patients;
-    bool valid = false;
+    bool valid = false, is_verified = false;
     for (const fhir::Node& c : n.children) {
       const fhir::Node* sys = c.name == "identifier" ? c.child("system") : nullptr;
       const fhir::Node* val = c.name == "identifier" ? c.child("value") : nullptr;
-      if (sys && val && sys->value == fhir::kNhsNumberSystem && fhir::is_valid_nhs_number(val->value)) valid = true;
+      if (sys && val && sys->value == fhir::kNhsNumberSystem && fhir::is_valid_nhs_number(val->value)) {
+        valid = true;
+        is_verified = is_verified || verified(c);
+      }
     }
+    metrics.fhir_patients++;
+    metrics.fhir_valid_nhs += valid;
+    metrics.fhir_verified_nhs += is_verified;
     if (!valid) r.fail(file + ": a Patient has no valid NHS number (identifier with system " + std::string(fhir::kNhsNumberSystem) + ")");
   }
-  for (const fhir::Node& c : n.children) check_patients(c, file, r, patients);
+  for (const fhir::Node& c : n.children) check_patients(c, file, r, metrics);
 }
 
 void fhir_profiles(Context& ctx, Result& r) {
@@ -101,11 +125,10 @@ void fhir_profiles(Context& ctx, Result& r) {
   for (const auto& [name, text] : got.fhir_files) {
     fhir::Node root;
     fhir::Diagnostics d;
-    std::size_t patients = 0;
     if (fhir::parse_any(text, fhir::Schema::r4(), root, d)) {
       conformance::check(root, d);
       if (ctx.profiles) ctx.profiles->check(root, rules, d);
-      check_patients(root, name, r, patients);
+      check_patients(root, name, r, ctx.metrics);
     }
     std::string found;
     for (const fhir::Issue& i : d.issues()) {

@@ -139,3 +139,22 @@ std::string test_report_json(const Run& run) {
 }
 
 }  // namespace hidewire::conformance::suite
+
+namespace hidewire::conformance::suite {
+
+std::string summary_json(const Run& run) {
+  using fhir::json_escape;
+  const Metrics& m = run.metrics;
+  std::ostringstream s;
+  s << R"({"suite":")" << json_escape(requirements().suite) << R"(","version":")" << json_escape(requirements().version) << R"(","pack":")"
+    << json_escape(run.pack) << R"(","milestone":")" << json_escape(run.milestone) << R"(","run_id":")" << json_escape(run.run_id)
+    << R"(","finished":")" << run.finished << R"(","passed":)" << (run.passed() ? "true" : "false") << R"(,"tests":{)";
+  for (std::size_t i = 0; i < run.outcomes.size(); ++i)
+    s << (i ? "," : "") << '"' << json_escape(run.outcomes[i].test->id) << R"(":")" << status_name(run.outcomes[i].result.status) << '"';
+  s << R"(},"messages":{"v2_patient_level":)" << m.v2_patient_level << R"(,"v2_valid_nhs_number":)" << m.v2_valid_nhs
+    << R"(,"fhir_patients":)" << m.fhir_patients << R"(,"fhir_valid_nhs_number":)" << m.fhir_valid_nhs << R"(,"fhir_verified_nhs_number":)"
+    << m.fhir_verified_nhs << "}}\n";
+  return s.str();
+}
+
+}  // namespace hidewire::conformance::suite

@@ -239,6 +239,7 @@ Run run_pack(const RunOptions& options) {
     run.outcomes.push_back(std::move(o));
   }
   run.finished = instant_now();
+  run.metrics = ctx.metrics;
   return run;
 }
 
@@ -256,6 +257,7 @@ void write_reports(const Run& run, const std::string& dir) {
   write("junit.xml", junit_xml(run));
   write("report.html", html_report(run));
   write("TestReport.json", test_report_json(run));
+  write("summary.json", summary_json(run));
 }
 
 }  // namespace hidewire::conformance::suite

@@ -33,6 +33,7 @@ struct Run {
   std::string pack, milestone, run_id, started, finished;  // times as FHIR instants (UTC)
   std::vector<const Requirement*> requirements;             // those of the pack up to the milestone
   std::vector<Outcome> outcomes;
+  Metrics metrics;  // what the product sent, counted (summary.json, for the locality report)
   std::size_t count(Status s) const;
   // Every required test passed.
   bool passed() const;
@@ -48,7 +49,8 @@ Run run_pack(const RunOptions& options);
 std::string junit_xml(const Run& run);
 std::string html_report(const Run& run);
 std::string test_report_json(const Run& run);  // FHIR R4 TestReport
-// Writes the three into `dir` (made if needed): junit.xml, report.html, TestReport.json. Throws
+std::string summary_json(const Run& run);      // each test's result and the counts, for `conformance locality`
+// Writes them into `dir` (made if needed): junit.xml, report.html, TestReport.json, summary.json. Throws
 // std::runtime_error when one cannot be written.
 void write_reports(const Run& run, const std::string& dir);
 

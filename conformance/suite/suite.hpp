@@ -77,6 +77,12 @@ struct Received {
   double window_seconds = 0;
 };
 
+// What the product sent, counted for the locality report (docs/CONFORMANCE.md).
+struct Metrics {
+  std::size_t v2_patient_level = 0, v2_valid_nhs = 0;                  // HL7 v2 messages with a PID segment; of them with a valid NHS number
+  std::size_t fhir_patients = 0, fhir_valid_nhs = 0, fhir_verified_nhs = 0;  // Patients sent; valid NHS number; verified (UK Core status 01)
+};
+
 struct Context {
   Target target;
   std::string pack;
@@ -86,6 +92,7 @@ struct Context {
   // Waits for the listening window to end (once) and gives what was received.
   std::function<const Received&()> received;
   std::string run_id;  // unique per run: control ids and NHS numbers the suite makes
+  Metrics metrics;     // counted by the sender area
 };
 
 struct TestCase {

@@ -144,4 +144,30 @@ grep -q 'not passed' "$work/stub-run.txt" || fail "stub: no message saying the p
 "$bin" validate "$work/stub-report/TestReport.json" >"$work/validate.txt" 2>&1 || fail "the stub's TestReport is not valid R4: $(cat "$work/validate.txt")"
 grep -q '"result":"fail"' "$work/stub-report/TestReport.json" || fail "the stub's TestReport does not say fail"
 grep -q 'not met' "$work/stub-report/report.html" || fail "the stub's HTML page has no requirement not met"
+# --- the locality report, from each node's own run ------------------------------------------
+cat >"$work/locality.json" <<JSON
+{"locality": "Test locality", "nodes": [
+  {"name": "engine", "ods_code": "RCB", "kind": "acute-trust", "report": "node-report"},
+  {"name": "stub", "ods_code": "X99", "kind": "ambulance-service", "report": "stub-report"},
+  {"name": "silent", "ods_code": "NX1", "kind": "nhs-111", "report": "no-such-report"},
+  {"name": "practice", "ods_code": "B99999", "kind": "gp-practice", "report": "practice-report"}]}
+JSON
+"$bin" conformance locality --config "$work/locality.json" --report "$work/locality" >"$work/locality.txt" 2>&1 ||
+  fail "the locality report: $(cat "$work/locality.txt")"
+grep -q "reading GP records: 1 of 3; nodes without a report: 1" "$work/locality.txt" || fail "locality: $(cat "$work/locality.txt")"
+grep -q "silent: no readable summary.json" "$work/locality.txt" || fail "locality: the node without a report is not named: $(cat "$work/locality.txt")"
+python3 - "$work/locality/locality.json" <<'PY' || fail "locality.json: $(cat "$work/locality/locality.json")"
+import json, sys
+l = json.load(open(sys.argv[1]))
+nodes = {n["name"]: n for n in l["nodes"]}
+assert l["urgent_care_nodes"] == 3 and l["urgent_care_reading_gp_records"] == 1, l
+assert nodes["engine"]["reads_gp_records"] and not nodes["stub"]["reads_gp_records"] and not nodes["silent"]["reads_gp_records"], nodes
+assert nodes["engine"]["v2_patient_level"] == 2 and nodes["engine"]["v2_valid_nhs_number"] == 2, nodes["engine"]
+assert nodes["engine"]["fhir_patients"] == 4 and nodes["engine"]["fhir_valid_nhs_number"] == 4, nodes["engine"]
+assert nodes["stub"]["v2_patient_level"] == 2 and nodes["stub"]["v2_valid_nhs_number"] == 1, nodes["stub"]
+assert nodes["stub"]["fhir_patients"] == 2 and nodes["stub"]["fhir_valid_nhs_number"] == 1, nodes["stub"]
+assert nodes["stub"]["fhir_verified_nhs_number"] == 1 and nodes["engine"]["fhir_verified_nhs_number"] == 0, nodes
+assert l["patient_level_messages"] == 10 and l["with_valid_nhs_number"] == 8 and l["fhir_patients_verified_nhs_number"] == 1, l
+PY
+grep -q "1 of 3" "$work/locality/locality.html" || fail "locality.html lacks the share"
 echo "conformance suite: the node passes the integration-engine pack; the stub fails with exactly its fourteen findings"

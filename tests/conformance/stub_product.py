@@ -5,7 +5,7 @@ MSA-2 is not the message's MSH-10; an NHS number failing Modulus 11 is answered 
 is applied again when resent (one Patient per message); a missing resource and an invalid one are
 answered without an OperationOutcome; nobody is asked for credentials; it keeps no audit (no access log); as a GP Connect provider
 it serves a record for any NHS number, invalid, unknown or deceased, without Cache-Control; one
-message it sends and the FHIR file it writes carry no NHS number. What it does right (the suite must pass it): AR for an
+message it sends and one of the FHIR files it writes carry no NHS number. What it does right (the suite must pass it): AR for an
 unreadable frame, a valid CapabilityStatement, a searchset Bundle, a GP record for a registered
 patient, v2 structure.
 
@@ -138,9 +138,15 @@ def send_messages(port, folder):
             time.sleep(0.1)
     patient = {'resourceType': 'Patient', 'identifier': [{'system': 'https://fhir.rcb.nhs.uk/Id/mrn', 'value': 'RCB0012345'}],
                'name': [{'family': 'JONES', 'given': ['PETER']}], 'gender': 'male', 'birthDate': '1962-07-15'}
-    with open(os.path.join(folder, '.patient.json'), 'w') as f:
-        json.dump(patient, f)
-    os.rename(os.path.join(folder, '.patient.json'), os.path.join(folder, 'patient.json'))
+    verified = {'resourceType': 'Patient', 'identifier': [{'extension': [{
+        'url': 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus',
+        'valueCodeableConcept': {'coding': [{'system': 'https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland',
+                                             'code': '01'}]}}], 'system': 'https://fhir.nhs.uk/Id/nhs-number', 'value': '9434765919'}],
+                'name': [{'family': 'SMITH', 'given': ['MARGARET']}], 'gender': 'female', 'birthDate': '1941-03-02'}
+    for name, resource in (('patient.json', patient), ('verified.json', verified)):  # written whole, then renamed
+        with open(os.path.join(folder, '.' + name), 'w') as f:
+            json.dump(resource, f)
+        os.rename(os.path.join(folder, '.' + name), os.path.join(folder, name))
 
 
 def b64(obj):

@@ -2,9 +2,11 @@
 // hidewire conformance run --pack P --target URL... --report DIR [...]: the meaningful-use suite
 // (conformance/suite) against a product over its real interfaces; exit 0 only when every
 // required test passed.
+#include <filesystem>
 #include <iostream>
 
 #include "conformance/gate.hpp"
+#include "conformance/suite/locality.hpp"
 #include "conformance/suite/runner.hpp"
 #include "fhir/nhs_number.hpp"
 #include "log/log.hpp"
@@ -182,12 +184,49 @@ int run(const Args& args) {
   return kOk;
 }
 
+// hidewire conformance locality --config FILE --report DIR
+int locality(const Args& args) {
+  std::string config, report;
+  for (std::size_t i = 1; i + 1 < args.size(); i += 2) {
+    if (args[i] == "--config") config = args[i + 1];
+    else if (args[i] == "--report") report = args[i + 1];
+    else config.clear(), i = args.size();
+  }
+  if (config.empty() || report.empty() || args.size() != 5) {
+    std::cerr << "usage: hidewire conformance locality --config FILE --report DIR\n";
+    return kUsage;
+  }
+  try {
+    cs::Locality l = cs::read_locality(config);
+    std::error_code ec;
+    std::filesystem::create_directories(report, ec);
+    for (const auto& [name, text] : {std::pair<const char*, std::string>{"locality.json", cs::locality_json(l)}, {"locality.html", cs::locality_html(l)}}) {
+      std::string e;
+      if (!write_output((std::filesystem::path(report) / name).string(), text, e)) throw std::runtime_error(e);
+    }
+    std::size_t missing = 0;
+    for (const cs::LocalityNode& n : l.nodes)
+      if (!n.problem.empty()) {
+        ++missing;
+        std::cerr << "hidewire conformance locality: " << n.name << ": " << n.problem << "\n";
+      }
+    std::cout << "ambulance, NHS 111 and A&E nodes reading GP records: " << l.urgent_care_reading() << " of " << l.urgent_care() << "; nodes without a report: "
+              << missing << "; reports in " << report << std::endl;
+  } catch (const std::exception& e) {
+    std::cerr << "hidewire conformance locality: " << e.what() << "\n";
+    return kUnreadable;
+  }
+  return kOk;
+}
+
 }  // namespace
 
 int run_conformance(const Args& args) {
   if (!args.empty() && args[0] == "list") return list(args);
   if (!args.empty() && args[0] == "run") return run(args);
-  std::cerr << "usage: hidewire conformance list [--pack P] [--milestone M]\n       " << kRunUsage << "\n";
+  if (!args.empty() && args[0] == "locality") return locality(args);
+  std::cerr << "usage: hidewire conformance list [--pack P] [--milestone M]\n       " << kRunUsage
+            << "\n       hidewire conformance locality --config FILE --report DIR\n";
   return kUsage;
 }
 
