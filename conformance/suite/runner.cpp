@@ -36,7 +36,7 @@ std::string instant_now() {
 // for what does not parse), and the folder read once the window closes.
 class Collector {
  public:
-  Collector(const RunOptions& o) : options_(o), until_(Clock::now() + std::chrono::milliseconds(static_cast<long>(o.window_seconds * 1000))) {
+  explicit Collector(const RunOptions& o) : options_(o), until_(Clock::now() + std::chrono::milliseconds(static_cast<long>(o.window_seconds * 1000))) {
     got_.window_seconds = o.window_seconds;
     got_.folder_given = !o.folder.empty();
     got_.folder = o.folder;
