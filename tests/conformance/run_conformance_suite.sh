@@ -105,7 +105,7 @@ org_cert stub X99
 python3 "$here/stub_product.py" 0 0 "$listen" "$work/stub-out" "https://127.0.0.1:$gpcport" "$work/stub.crt" "$work/stub.key" "$work/ca.crt" \
   >"$work/stub.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 100); do grep -q '^http ' "$work/stub.log" && break; sleep 0.05; done
+for _ in $(seq 100); do grep -qs "^http " "$work/stub.log" && break; sleep 0.05; done
 smllp=$(sed -n 's/^mllp //p' "$work/stub.log")
 shttp=$(sed -n 's/^http //p' "$work/stub.log")
 [ -n "$shttp" ] || fail "the stub did not start: $(cat "$work/stub.log")"
@@ -121,7 +121,7 @@ expect() {  # expect TEST STATUS [MESSAGE-PART]
 }
 expect V2R-ACK-MSA2 fail "MSA-2 is 'XHWC"
 expect V2R-NHS-INVALID fail "answered AA, not AE or AR"
-expect V2R-RESEND fail "the resend was applied again: 2 Patients"
+expect V2R-RESEND fail "the resend was applied again: 2 Encounters for the one admission"
 expect V2R-UNREADABLE pass
 expect FHIR-METADATA pass
 expect FHIR-READ-MISSING fail "404 does not carry an OperationOutcome"

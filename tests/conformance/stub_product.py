@@ -2,7 +2,7 @@
 """A deliberately non-conformant product for the conformance suite's own test: an HL7 v2 MLLP
 receiver and a FHIR server, and a sender of HL7 v2 and FHIR. What it gets wrong, on purpose:
 MSA-2 is not the message's MSH-10; an NHS number failing Modulus 11 is answered AA; every message
-is applied again when resent (one Patient per message); a missing resource and an invalid one are
+is applied again when resent (one Patient per NHS number, but an Encounter per message); a missing resource and an invalid one are
 answered without an OperationOutcome; nobody is asked for credentials; it keeps no audit (no access log); as a GP Connect provider
 it serves a record for any NHS number, invalid, unknown or deceased, without Cache-Control; one
 message it sends and one of the FHIR files it writes carry no NHS number. What it does right (the suite must pass it): AR for an
@@ -27,7 +27,8 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 VT, FS, CR = b'\x0b', b'\x1c', b'\r'
-patients = []  # every admission applied, resends included
+patients = {}    # by NHS number: merged, as many products do
+encounters = []  # one per admission applied, resends included
 lock = threading.Lock()
 
 
@@ -53,8 +54,11 @@ def answer(payload):
             pid3 = fields(s)[3] if len(fields(s)) > 3 else ''
             nhs = next((r.split('^')[0] for r in pid3.split('~') if '^NHS^' in r), '')
             with lock:  # applied every time, resend or not
-                patients.append({'resourceType': 'Patient', 'id': f'p{len(patients) + 1}',
-                                 'identifier': [{'system': 'https://fhir.nhs.uk/Id/nhs-number', 'value': nhs}]})
+                p = patients.setdefault(nhs, {'resourceType': 'Patient', 'id': f'p{len(patients) + 1}',
+                                              'identifier': [{'system': 'https://fhir.nhs.uk/Id/nhs-number', 'value': nhs}]})
+                encounters.append({'resourceType': 'Encounter', 'id': f'e{len(encounters) + 1}', 'status': 'in-progress',
+                                   'class': {'system': 'http://terminology.hl7.org/CodeSystem/v3-ActCode', 'code': 'IMP'},
+                                   'subject': {'reference': 'Patient/' + p['id']}})
     return ack(msh, 'AA', 'X' + control_id)  # AA whatever the NHS number; MSA-2 not the MSH-10
 
 
@@ -93,10 +97,14 @@ class Http(BaseHTTPRequestHandler):
         url = urllib.parse.urlparse(self.path)
         if url.path == '/metadata':
             return self.send(200, CAPABILITY)
-        if url.path == '/Patient':
-            wanted = urllib.parse.parse_qs(url.query).get('identifier', [''])[0].split('|')[-1]
+        if url.path in ('/Patient', '/Encounter'):
+            query = urllib.parse.parse_qs(url.query)
+            wanted = query.get('identifier', [''])[0].split('|')[-1]
             with lock:
-                found = [p for p in patients if p['identifier'][0]['value'] == wanted]
+                if url.path == '/Patient':
+                    found = [patients[wanted]] if wanted in patients else []
+                else:
+                    found = [e for e in encounters if e['subject']['reference'] == query.get('patient', [''])[0]]
             bundle = {'resourceType': 'Bundle', 'type': 'searchset', 'total': len(found)}
             if found:
                 bundle['entry'] = [{'resource': p} for p in found]
