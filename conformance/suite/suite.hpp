@@ -49,7 +49,8 @@ struct Target {
   // GP Connect provider test patients the product holds (--gpc-patient, --gpc-deceased): a
   // registered patient with a verified NHS number, and a deceased one.
   std::string gpc_patient, gpc_deceased;
-  std::string patient_token;  // --patient-token: the --gpc-patient patient's own token, to read their access log
+  std::string patient_token;
+  std::string gp_ods;  // --gp-ods: the GP practice the suite stands for, to which discharge summaries go  // --patient-token: the --gpc-patient patient's own token, to read their access log
   bool has_mllp() const { return mllp_port != 0; }
   bool has_fhir() const { return !fhir_base.empty(); }
 };

@@ -68,15 +68,18 @@ patient 9450301263 DECEASED ',"deceasedBoolean":true'
 gpc=(--gpc-patient 9434765919 --gpc-deceased 9450301263)
 # The registered patient's own token, to read their access log (ACCESS-AUDIT-VISIBLE).
 "$bin" token make --key "$work/idp.key" --iss patient-idp --aud "$api" --nhs-number 9434765919 >"$work/patient-token"
+# A discharge summary the node passes on during the window, addressed to the GP practice the suite stands for.
+printf 'MSH|^~\\&|EPR|HWCONF|GP|B99999|20261204100000||MDM^T02^MDM_T02|DOC-0001|P|2.5.1\rEVN|T02|20261204100000\rPID|1||9434765919^^^NHS^NH||REGISTERED^TEST||19500517|F\rTXA|1|DS^Discharge summary|TX|20261204095000||||||||DOC-0001-1|||||AU\rOBX|1|TX|18842-5^Discharge summary^LN||Admitted with community-acquired pneumonia; discharged on oral amoxicillin.||||||F\r' >"$work/discharge.hl7"
 status=0
-"$bin" conformance run --pack integration-engine --target "mllp://$mllp" --target "$api" --token "@$work/token" "${gpc[@]}" \
+(sleep 2; "$bin" send --mllp "$mllp" "$work/discharge.hl7" >"$work/discharge.txt" 2>&1) &
+"$bin" conformance run --pack integration-engine --target "mllp://$mllp" --target "$api" --token "@$work/token" "${gpc[@]}" --gp-ods B99999 \
   --patient-token "@$work/patient-token" \
   --gpc-listen "https://127.0.0.1:$gpcport" --listen-cert "$work/suite.crt" --listen-key "$work/suite.key" --listen-ca "$work/ca.crt" \
   --listen "mllp://127.0.0.1:$listen" --listen "http://127.0.0.1:$hlisten" --from-folder "$work/out" --ig "$ukcore" --window 6 --report "$work/node-report" \
   >"$work/node-run.txt" 2>&1 || status=$?
 [ "$status" = 0 ] || fail "hidewire's node did not pass the integration-engine pack (exit $status): $(cat "$work/node-run.txt")"
 for t in V2R-ACK-MSA2 V2R-NHS-INVALID V2R-RESEND V2R-UNREADABLE FHIR-METADATA FHIR-READ-MISSING FHIR-SEARCH FHIR-INVALID-CREATE \
-  FHIR-UNAUTHENTICATED GPC-PARAM-ERRORS GPC-UNKNOWN-PATIENT GPC-DECEASED GPC-RECORD GPC-NO-STORE ACCESS-AUDIT-VISIBLE GPC-CONSUMER-REQUEST SND-V2-STRUCTURE SND-V2-NHS SND-FHIR-PROFILES; do
+  FHIR-UNAUTHENTICATED GPC-PARAM-ERRORS GPC-UNKNOWN-PATIENT GPC-DECEASED GPC-RECORD GPC-NO-STORE ACCESS-AUDIT-VISIBLE GPC-CONSUMER-REQUEST SND-V2-STRUCTURE SND-V2-NHS SND-DISCHARGE-TO-GP SND-FHIR-PROFILES; do
   grep -q "^$t	pass" "$work/node-run.txt" || fail "$t did not pass against the node: $(cat "$work/node-run.txt")"
 done
 for f in junit.xml report.html TestReport.json; do [ -s "$work/node-report/$f" ] || fail "no $f"; done
@@ -137,8 +140,9 @@ expect ACCESS-AUDIT-VISIBLE fail "the patient's access log, asked for as the reg
 expect GPC-CONSUMER-REQUEST fail "GP Connect call 1 from the product: Ssp-TraceID '' is not a UUID"
 expect SND-V2-STRUCTURE pass
 expect SND-V2-NHS fail "MSH-10 STUB0002) carries no NHS number"
+expect SND-DISCHARGE-TO-GP fail "no discharge summary (MDM^T02 with TXA-2 DS) arrived"
 expect SND-FHIR-PROFILES fail "patient.json: a Patient has no valid NHS number"
-[ "$(grep -c '	fail' "$work/stub-run.txt")" = 14 ] || fail "stub: not exactly fourteen findings: $(cat "$work/stub-run.txt")"
+[ "$(grep -c '	fail' "$work/stub-run.txt")" = 15 ] || fail "stub: not exactly fifteen findings: $(cat "$work/stub-run.txt")"
 grep -Eq '	(error|skip)' "$work/stub-run.txt" && fail "stub: an error or skip: $(cat "$work/stub-run.txt")"
 grep -q 'not passed' "$work/stub-run.txt" || fail "stub: no message saying the pack was not passed"
 "$bin" validate "$work/stub-report/TestReport.json" >"$work/validate.txt" 2>&1 || fail "the stub's TestReport is not valid R4: $(cat "$work/validate.txt")"
@@ -162,12 +166,12 @@ l = json.load(open(sys.argv[1]))
 nodes = {n["name"]: n for n in l["nodes"]}
 assert l["urgent_care_nodes"] == 3 and l["urgent_care_reading_gp_records"] == 1, l
 assert nodes["engine"]["reads_gp_records"] and not nodes["stub"]["reads_gp_records"] and not nodes["silent"]["reads_gp_records"], nodes
-assert nodes["engine"]["v2_patient_level"] == 2 and nodes["engine"]["v2_valid_nhs_number"] == 2, nodes["engine"]
-assert nodes["engine"]["fhir_patients"] == 4 and nodes["engine"]["fhir_valid_nhs_number"] == 4, nodes["engine"]
+assert nodes["engine"]["v2_patient_level"] == 3 and nodes["engine"]["v2_valid_nhs_number"] == 3, nodes["engine"]  # 2 admissions, the discharge
+assert nodes["engine"]["fhir_patients"] == 6 and nodes["engine"]["fhir_valid_nhs_number"] == 6, nodes["engine"]  # each by file and by POST
 assert nodes["stub"]["v2_patient_level"] == 2 and nodes["stub"]["v2_valid_nhs_number"] == 1, nodes["stub"]
 assert nodes["stub"]["fhir_patients"] == 2 and nodes["stub"]["fhir_valid_nhs_number"] == 1, nodes["stub"]
 assert nodes["stub"]["fhir_verified_nhs_number"] == 1 and nodes["engine"]["fhir_verified_nhs_number"] == 0, nodes
-assert l["patient_level_messages"] == 10 and l["with_valid_nhs_number"] == 8 and l["fhir_patients_verified_nhs_number"] == 1, l
+assert l["patient_level_messages"] == 13 and l["with_valid_nhs_number"] == 11 and l["fhir_patients_verified_nhs_number"] == 1, l
 PY
 grep -q "1 of 3" "$work/locality/locality.html" || fail "locality.html lacks the share"
-echo "conformance suite: the node passes the integration-engine pack; the stub fails with exactly its fourteen findings"
+echo "conformance suite: the node passes the integration-engine pack; the stub fails with exactly its fifteen findings"

@@ -20,7 +20,7 @@ namespace cs = conformance::suite;
 constexpr std::string_view kRunUsage =
     "hidewire conformance run --pack PACK [--milestone M] --report DIR [--target mllp://HOST:PORT|mllps://HOST:PORT] "
     "[--target http(s)://BASE] [--ca PEM] [--cert PEM --key PEM] [--token T|-|@FILE] [--facility MSH-4] [--timeout MS] "
-    "[--gpc-patient NHS] [--gpc-deceased NHS] [--patient-token T|-|@FILE] "
+    "[--gpc-patient NHS] [--gpc-deceased NHS] [--patient-token T|-|@FILE] [--gp-ods CODE] "
     "[--listen mllp://HOST:PORT] [--listen http://HOST:PORT] [--gpc-listen https://HOST:PORT --listen-cert PEM --listen-key PEM [--listen-ca PEM]] [--from-folder DIR] [--window SECONDS] [--ig DIR|PACKAGE ...] [--profile URL ...]";
 
 int list(const Args& args) {
@@ -111,6 +111,7 @@ int run(const Args& args) {
     else if (a == "--gpc-patient") o.target.gpc_patient = v;
     else if (a == "--gpc-deceased") o.target.gpc_deceased = v;
     else if (a == "--patient-token") o.target.patient_token = v;
+    else if (a == "--gp-ods") o.target.gp_ods = v;
     else if (a == "--gpc-listen" && v.rfind("https://", 0) == 0) o.gpc_listen = v.substr(8);
     else if (a == "--listen-cert") o.listen_cert = v;
     else if (a == "--listen-key") o.listen_key = v;
