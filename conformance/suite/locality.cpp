@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "conformance/suite/runner.hpp"
 #include "fhir/json_escape.hpp"
 
 namespace hidewire::conformance::suite {
@@ -55,12 +56,6 @@ void read_summary(LocalityNode& n, const std::filesystem::path& dir) {
 std::string share(std::size_t part, std::size_t whole) {
   if (whole == 0) return "n/a";
   return std::to_string(part * 100 / whole) + "% (" + std::to_string(part) + " of " + std::to_string(whole) + ")";
-}
-
-std::string xml(const std::string& s) {
-  std::string out;
-  for (char c : s) out += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : c == '"' ? "&quot;" : std::string(1, c);
-  return out;
 }
 
 }  // namespace
@@ -129,16 +124,16 @@ std::string locality_html(const Locality& l) {
   for (const LocalityNode& n : l.nodes) msgs += n.v2_patient_level + n.fhir_patients, valid += n.v2_valid + n.fhir_valid, fp += n.fhir_patients,
                                         fver += n.fhir_verified;
   std::ostringstream s;
-  s << "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Locality: " << xml(l.name)
+  s << "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Locality: " << xml_escape(l.name)
     << "</title><style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em}</style>"
-    << "</head><body>\n<h1>Locality " << xml(l.name) << "</h1>\n<p>Generated " << l.generated << " from each node's own conformance run.</p>\n<ul>"
+    << "</head><body>\n<h1>Locality " << xml_escape(l.name) << "</h1>\n<p>Generated " << l.generated << " from each node's own conformance run.</p>\n<ul>"
     << "<li>Ambulance, NHS 111 and A&amp;E nodes that read GP records (GPC-CONSUMER-REQUEST passed): " << share(l.urgent_care_reading(), l.urgent_care())
     << "</li>\n<li>Patient-level messages sent with a valid NHS number: " << share(valid, msgs) << "</li>\n<li>FHIR Patients sent with a verified NHS number (UK Core status 01): "
     << share(fver, fp) << "</li></ul>\n<table><tr><th>Node</th><th>ODS</th><th>Kind</th><th>Run</th><th>Reads GP records</th><th>Valid NHS numbers</th>"
     << "<th>Verified (FHIR)</th></tr>\n";
   for (const LocalityNode& n : l.nodes)
-    s << "<tr><td>" << xml(n.name) << "</td><td>" << xml(n.ods_code) << "</td><td>" << xml(n.kind) << "</td><td>"
-      << (n.problem.empty() ? xml(n.pack) + (n.passed ? ": passed" : ": not passed") : xml(n.problem)) << "</td><td>"
+    s << "<tr><td>" << xml_escape(n.name) << "</td><td>" << xml_escape(n.ods_code) << "</td><td>" << xml_escape(n.kind) << "</td><td>"
+      << (n.problem.empty() ? xml_escape(n.pack) + (n.passed ? ": passed" : ": not passed") : xml_escape(n.problem)) << "</td><td>"
       << (n.urgent_care ? (n.reads_gp_records ? "yes" : "no") : "-") << "</td><td>" << share(n.v2_valid + n.fhir_valid, n.v2_patient_level + n.fhir_patients)
       << "</td><td>" << share(n.fhir_verified, n.fhir_patients) << "</td></tr>\n";
   s << "</table></body></html>\n";

@@ -45,6 +45,8 @@ std::vector<std::pair<const TestCase*, bool>> select_tests(const std::string& pa
 // address in use, IGs that do not load).
 Run run_pack(const RunOptions& options);
 
+// Text for XML and HTML: markup escaped, control characters XML 1.0 forbids (MLLP's VT, FS) as '?'.
+std::string xml_escape(std::string_view s);
 // Reports, written by report.cpp; each returns the document.
 std::string junit_xml(const Run& run);
 std::string html_report(const Run& run);
