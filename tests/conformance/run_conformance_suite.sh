@@ -19,6 +19,18 @@ grep -A3 '^  V2-ACK-01 ' "$work/list.txt" | grep -q 'tests: V2R-ACK-MSA2' || fai
 grep -A3 '^  MU-GP2GP-01 ' "$work/list.txt" | grep -q 'tests: none yet' || fail "an untested requirement is not said to be untested"
 "$bin" conformance list --pack nonsense >/dev/null 2>&1 && fail "an unknown pack was listed"
 "$bin" conformance run --pack integration-engine --report "$work/r0" >/dev/null 2>&1 && fail "a run with nothing to test succeeded"
+usage() {  # usage WHAT ARGS...: a bad command line is exit 2 with a message
+  local st=0
+  "$bin" conformance run --report "$work/r0" "${@:2}" >"$work/usage.txt" 2>&1 || st=$?
+  [ "$st" = 2 ] && [ -s "$work/usage.txt" ] || fail "$1: exit $st: $(cat "$work/usage.txt")"
+}
+usage "an unknown pack" --pack nonsense --target http://127.0.0.1:9
+usage "a target without a scheme" --pack gp-system --target 127.0.0.1:2575
+usage "an MLLP target without a port" --pack gp-system --target mllp://127.0.0.1
+usage "--cert without --key" --pack gp-system --target https://127.0.0.1:9 --cert x.crt
+usage "--gpc-listen without a certificate" --pack gp-system --gpc-listen https://127.0.0.1:9
+usage "an invalid --gpc-patient" --pack gp-system --target http://127.0.0.1:9 --gpc-patient 9434765918
+usage "--profile without --ig" --pack gp-system --target http://127.0.0.1:9 --profile https://example.org/p
 
 # --- hidewire's own node -------------------------------------------------------------------
 secret=$("$bin" token secret)
