@@ -4,7 +4,6 @@
 
 #include <functional>
 
-#include "conformance/gate.hpp"
 #include "conformance/suite/probes.hpp"
 
 namespace hidewire::conformance::suite {
@@ -32,9 +31,7 @@ void capability_statement(Context& ctx, Result& r) {
   if (!answered(h, r)) return;
   if (h.status != 200) return r.fail("GET /metadata answered " + std::to_string(h.status) + ", not 200");
   rapidjson::Document d;
-  d.Parse(h.body.c_str(), h.body.size());
-  if (d.HasParseError() || !d.IsObject() || !d.HasMember("resourceType") || d["resourceType"] != "CapabilityStatement")
-    return r.fail("GET /metadata did not answer a CapabilityStatement in JSON");
+  if (!parse_resource(h.body, "CapabilityStatement", d)) return r.fail("GET /metadata did not answer a CapabilityStatement in JSON");
   if (!d.HasMember("fhirVersion") || d["fhirVersion"] != "4.0.1")
     return r.fail(std::string("fhirVersion is '") + (d.HasMember("fhirVersion") && d["fhirVersion"].IsString() ? d["fhirVersion"].GetString() : "") +
                   "', not 4.0.1");
@@ -44,10 +41,7 @@ void capability_statement(Context& ctx, Result& r) {
       if (f.IsString() && (std::string_view(f.GetString()) == "json" || std::string_view(f.GetString()).find("fhir+json") != std::string_view::npos))
         json = true;
   if (!json) return r.fail("CapabilityStatement.format does not list JSON (json or application/fhir+json)");
-  fhir::Diagnostics diags = conformance::check(h.body);
-  for (const fhir::Issue& i : diags.issues())
-    if (i.severity == fhir::Severity::Error || i.severity == fhir::Severity::Fatal)
-      return r.fail("the CapabilityStatement is not valid FHIR R4: " + i.location + ": " + i.message);
+  if (std::string e = first_r4_error(h.body); !e.empty()) r.fail("the CapabilityStatement is not valid FHIR R4: " + e);
 }
 
 void read_missing(Context& ctx, Result& r) {
@@ -65,9 +59,7 @@ void search(Context& ctx, Result& r) {
   if (!answered(h, r)) return;
   if (h.status != 200) return r.fail("search answered " + std::to_string(h.status) + ", not 200");
   rapidjson::Document d;
-  d.Parse(h.body.c_str(), h.body.size());
-  if (d.HasParseError() || !d.IsObject() || !d.HasMember("resourceType") || d["resourceType"] != "Bundle")
-    return r.fail("search did not answer a Bundle");
+  if (!parse_resource(h.body, "Bundle", d)) return r.fail("search did not answer a Bundle");
   if (!d.HasMember("type") || d["type"] != "searchset") r.fail("the search Bundle's type is not searchset");
 }
 

@@ -6,7 +6,6 @@
 
 #include <functional>
 
-#include "conformance/gate.hpp"
 #include "conformance/suite/probes.hpp"
 
 namespace hidewire::conformance::suite {
@@ -30,8 +29,7 @@ bool need_fhir(const Context& ctx, Result& r) {
 // The Spine error code of an OperationOutcome (issue[0].details.coding[0].code); empty when none.
 std::string spine_code(const std::string& body) {
   rapidjson::Document d;
-  d.Parse(body.c_str(), body.size());
-  if (d.HasParseError() || !d.IsObject() || !d.HasMember("resourceType") || d["resourceType"] != "OperationOutcome") return {};
+  if (!parse_resource(body, "OperationOutcome", d)) return {};
   if (!d.HasMember("issue") || !d["issue"].IsArray()) return {};
   for (const auto& issue : d["issue"].GetArray()) {
     if (!issue.IsObject() || !issue.HasMember("details") || !issue["details"].IsObject()) continue;
@@ -83,9 +81,7 @@ void registered_record(Context& ctx, Result& r) {
   if (h.status == 0) return r.error("no answer: " + h.error);
   if (h.status != 200) return r.fail("the registered patient's record was answered " + std::to_string(h.status) + ", not 200");
   rapidjson::Document d;
-  d.Parse(h.body.c_str(), h.body.size());
-  if (d.HasParseError() || !d.IsObject() || !d.HasMember("type") || d["type"] != "collection" || d["resourceType"] != "Bundle")
-    return r.fail("the record is not a collection Bundle");
+  if (!parse_resource(h.body, "Bundle", d) || !d.HasMember("type") || d["type"] != "collection") return r.fail("the record is not a collection Bundle");
   const rapidjson::Value* first = d.HasMember("entry") && d["entry"].IsArray() && !d["entry"].Empty() && d["entry"][0].HasMember("resource")
                                       ? &d["entry"][0]["resource"] : nullptr;
   bool named = false;
@@ -94,10 +90,7 @@ void registered_record(Context& ctx, Result& r) {
     for (const auto& id : (*first)["identifier"].GetArray())
       named = named || (id.HasMember("value") && id["value"].IsString() && ctx.target.gpc_patient == id["value"].GetString());
   if (!named) return r.fail("the record's first entry is not the Patient with NHS number " + ctx.target.gpc_patient);
-  fhir::Diagnostics diags = conformance::check(h.body);
-  for (const fhir::Issue& i : diags.issues())
-    if (i.severity == fhir::Severity::Error || i.severity == fhir::Severity::Fatal)
-      return r.fail("the record is not valid FHIR R4: " + i.location + ": " + i.message);
+  if (std::string e = first_r4_error(h.body); !e.empty()) r.fail("the record is not valid FHIR R4: " + e);
 }
 
 void no_store(Context& ctx, Result& r) {

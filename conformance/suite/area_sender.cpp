@@ -68,25 +68,49 @@ void v2_nhs_numbers(Context& ctx, Result& r) {
     std::string nhs = pid_nhs_number(*m), why;
     if (nhs.empty()) why = "carries no NHS number in PID-3 (no repetition with CX-4 NHS or CX-5 NH)";
     else if (std::string bad = fhir::check_nhs_number(nhs); !bad.empty()) why = "carries NHS number '" + nhs + "', not valid: " + bad;
+    ctx.metrics.v2_patient_level++;
+    ctx.metrics.v2_valid_nhs += why.empty();
     r.evidence.push_back({label(i, &*m), readable(clip(got->v2[i])), why.empty() ? "valid NHS number " + nhs : why});
     if (!why.empty()) r.fail(label(i, &*m) + " " + why);
   }
   if (patient_level == 0) r.skip("none of the " + std::to_string(got->v2.size()) + " messages received has a PID segment");
 }
 
+// Somewhere under `n`, a `code` whose value is `code`.
+bool has_code(const fhir::Node& n, std::string_view code) {
+  if (n.name == "code" && n.value == code) return true;
+  for (const fhir::Node& c : n.children)
+    if (has_code(c, code)) return true;
+  return false;
+}
+
+// An NHS number identifier whose UK Core verification status is 01 (number present and verified).
+bool verified(const fhir::Node& identifier) {
+  for (const fhir::Node& e : identifier.children) {
+    const fhir::Node* url = e.name == "extension" ? e.child("url") : nullptr;
+    if (url && url->value == fhir::kNhsVerificationStatusUrl && has_code(e, "01")) return true;
+  }
+  return false;
+}
+
 // Each Patient in `n` (a Bundle's entries, contained resources) with a valid NHS number identifier.
-void check_patients(const fhir::Node& n, const std::string& file, Result& r, std::size_t& patients) {
+void check_patients(const fhir::Node& n, const std::string& file, Result& r, Metrics& metrics) {
   if (n.is_resource && n.resource_type() == "Patient") {
-    ++patients;
-    bool valid = false;
+    bool valid = false, is_verified = false;
     for (const fhir::Node& c : n.children) {
       const fhir::Node* sys = c.name == "identifier" ? c.child("system") : nullptr;
       const fhir::Node* val = c.name == "identifier" ? c.child("value") : nullptr;
-      if (sys && val && sys->value == fhir::kNhsNumberSystem && fhir::is_valid_nhs_number(val->value)) valid = true;
+      if (sys && val && sys->value == fhir::kNhsNumberSystem && fhir::is_valid_nhs_number(val->value)) {
+        valid = true;
+        is_verified = is_verified || verified(c);
+      }
     }
+    metrics.fhir_patients++;
+    metrics.fhir_valid_nhs += valid;
+    metrics.fhir_verified_nhs += is_verified;
     if (!valid) r.fail(file + ": a Patient has no valid NHS number (identifier with system " + std::string(fhir::kNhsNumberSystem) + ")");
   }
-  for (const fhir::Node& c : n.children) check_patients(c, file, r, patients);
+  for (const fhir::Node& c : n.children) check_patients(c, file, r, metrics);
 }
 
 void fhir_profiles(Context& ctx, Result& r) {
@@ -101,11 +125,10 @@ void fhir_profiles(Context& ctx, Result& r) {
   for (const auto& [name, text] : got.fhir_files) {
     fhir::Node root;
     fhir::Diagnostics d;
-    std::size_t patients = 0;
     if (fhir::parse_any(text, fhir::Schema::r4(), root, d)) {
       conformance::check(root, d);
       if (ctx.profiles) ctx.profiles->check(root, rules, d);
-      check_patients(root, name, r, patients);
+      check_patients(root, name, r, ctx.metrics);
     }
     std::string found;
     for (const fhir::Issue& i : d.issues()) {
@@ -117,11 +140,43 @@ void fhir_profiles(Context& ctx, Result& r) {
   }
 }
 
+// A discharge summary: MDM^T02/T04 whose TXA-2 is DS (or says discharge), or whose OBX-3 is LOINC 18842-5.
+bool is_discharge_summary(const hl7v2::Message& m) {
+  if (m.message_code() != "MDM") return false;
+  std::string type = m.get("TXA-2.1"), text = m.get("TXA-2.2");
+  bool says = text.find("ischarge") != std::string::npos;
+  return type == "DS" || says || m.get("OBX-3.1") == "18842-5";
+}
+
+void discharge_to_gp(Context& ctx, Result& r) {
+  const Received* got = need_v2(ctx, r);
+  if (!got) return;
+  const std::string& gp = ctx.target.gp_ods;
+  std::size_t found = 0;
+  for (std::size_t i = 0; i < got->v2.size(); ++i) {
+    hl7v2::ParseError perr;
+    auto m = hl7v2::parse(got->v2[i], perr);
+    if (!m || !is_discharge_summary(*m)) continue;
+    ++found;
+    std::string to = m->get("MSH-6.1"), why;
+    if (gp.empty() ? to.empty() : to != gp)
+      why = "is addressed to '" + to + "' (MSH-6), not " + (gp.empty() ? "a receiving facility" : "the patient's GP practice " + gp);
+    else if (pid_nhs_number(*m).empty() || !fhir::is_valid_nhs_number(pid_nhs_number(*m))) why = "carries no valid NHS number";
+    r.evidence.push_back({label(i, &*m) + ": a discharge summary", readable(clip(got->v2[i])), why.empty() ? "sent to " + to : why});
+    if (!why.empty()) r.fail(label(i, &*m) + " " + why);
+  }
+  if (found == 0)
+    r.fail("no discharge summary (MDM^T02 with TXA-2 DS) arrived at " + got->listen_at + " among the " + std::to_string(got->v2.size()) +
+           " messages of the window");
+}
+
 }  // namespace
 
 void add_sender_tests(std::vector<TestCase>& out) {
   out.push_back({"SND-V2-STRUCTURE", "every HL7 v2 message sent parses, with MSH-9, MSH-10 and MSH-12", "sender", {"V2-STRUCT-01"}, v2_structure});
   out.push_back({"SND-V2-NHS", "every patient-level HL7 v2 message sent carries a valid NHS number", "sender", {"MU-NHSNO-01"}, v2_nhs_numbers});
+  out.push_back({"SND-DISCHARGE-TO-GP", "a discharge summary is sent, electronically, to the patient's GP practice (--gp-ods), with a valid NHS number",
+                 "sender", {"MU-EREF-01"}, discharge_to_gp});
   out.push_back({"SND-FHIR-PROFILES", "every FHIR resource sent is valid R4, meets its UK Core profiles, and names its Patient by a valid NHS number",
                  "sender", {"FHIR-PROFILE-01", "MU-NHSNO-01"}, fhir_profiles});
 }

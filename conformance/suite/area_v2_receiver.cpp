@@ -5,6 +5,8 @@
 #include <optional>
 #include <thread>
 
+#include <rapidjson/document.h>
+
 #include "conformance/suite/probes.hpp"
 #include "hl7v2/message.hpp"
 
@@ -88,8 +90,19 @@ void resend_not_applied_twice(Context& ctx, Result& r) {
   HttpAnswer h = http_call(ctx.target, "GET", path, "", true, "Patients with NHS number " + nhs + " after the resend", r.evidence);
   if (h.status != 200) return r.fail("search for the patient answered " + std::to_string(h.status) + (h.error.empty() ? "" : ": " + h.error));
   count = bundle_count(h.body);
-  if (count == 0) r.fail("the admission was acknowledged AA but its patient never appeared in the FHIR API");
-  else if (count != 1) r.fail("the resend was applied again: " + std::to_string(count) + " Patients with NHS number " + nhs);
+  if (count == 0) return r.fail("the admission was acknowledged AA but its patient never appeared in the FHIR API");
+  if (count != 1) return r.fail("the resend was applied again: " + std::to_string(count) + " Patients with NHS number " + nhs);
+  // A product that merges patients by NHS number shows one Patient either way: the admission's
+  // Encounters say whether it was applied twice (where the product makes them and searches them).
+  rapidjson::Document d;
+  std::string id;
+  if (parse_resource(h.body, "Bundle", d) && d.HasMember("entry") && d["entry"].IsArray() && !d["entry"].Empty() &&
+      d["entry"][0].HasMember("resource") && d["entry"][0]["resource"].HasMember("id") && d["entry"][0]["resource"]["id"].IsString())
+    id = d["entry"][0]["resource"]["id"].GetString();
+  if (id.empty()) return;
+  HttpAnswer e = http_call(ctx.target, "GET", "/Encounter?patient=Patient/" + id, "", true, "the patient's Encounters after the resend", r.evidence);
+  long encounters = e.status == 200 ? bundle_count(e.body) : -1;
+  if (encounters > 1) r.fail("the resend was applied again: " + std::to_string(encounters) + " Encounters for the one admission");
 }
 
 void unreadable_frame_rejected(Context& ctx, Result& r) {

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <stdexcept>
 
+#include "conformance/gate.hpp"
 #include "fhir/nhs_number.hpp"
 #include "net/mllp/client.hpp"
 
@@ -62,7 +63,7 @@ HttpAnswer http_call(const Target& target, const std::string& method, const std:
   }
   if (authenticate && !target.token.empty()) {
     headers = curl_slist_append(headers, ("Authorization: Bearer " + target.token).c_str());
-    ex.request += "Authorization: Bearer (the --token given; not shown)\n";
+    ex.request += "Authorization: Bearer (token not shown)\n";
   }
   if (authenticate && !target.cert.empty()) ex.request += "(client certificate " + target.cert + ")\n";
   if (!authenticate) ex.request += "(no credentials: no token, no client certificate)\n";
@@ -146,6 +147,20 @@ std::string mllp_call(const Target& target, const std::string& frame_payload, co
   return ack;
 }
 
+std::string first_r4_error(const std::string& json) {
+  fhir::Diagnostics diags = conformance::check(json);
+  for (const fhir::Issue& i : diags.issues())
+    if (i.severity == fhir::Severity::Error || i.severity == fhir::Severity::Fatal) return i.location + ": " + i.message;
+  return {};
+}
+
+bool parse_resource(const std::string& body, std::string_view type, rapidjson::Document& d) {
+  d.Parse(body.c_str(), body.size());
+  if (d.HasParseError() || !d.IsObject()) return false;
+  auto rt = d.FindMember("resourceType");
+  return rt != d.MemberEnd() && rt->value.IsString() && rt->value.GetString() == type;
+}
+
 std::string resource_type(const std::string& body) {
   rapidjson::Document d;
   d.Parse(body.c_str(), body.size());
@@ -156,20 +171,14 @@ std::string resource_type(const std::string& body) {
 
 bool is_operation_outcome(const std::string& body) {
   rapidjson::Document d;
-  d.Parse(body.c_str(), body.size());
-  if (d.HasParseError() || !d.IsObject()) return false;
-  auto rt = d.FindMember("resourceType");
+  if (!parse_resource(body, "OperationOutcome", d)) return false;
   auto issue = d.FindMember("issue");
-  return rt != d.MemberEnd() && rt->value == "OperationOutcome" && issue != d.MemberEnd() && issue->value.IsArray() &&
-         !issue->value.Empty();
+  return issue != d.MemberEnd() && issue->value.IsArray() && !issue->value.Empty();
 }
 
 long bundle_count(const std::string& body) {
   rapidjson::Document d;
-  d.Parse(body.c_str(), body.size());
-  if (d.HasParseError() || !d.IsObject()) return -1;
-  auto rt = d.FindMember("resourceType");
-  if (rt == d.MemberEnd() || rt->value != "Bundle") return -1;
+  if (!parse_resource(body, "Bundle", d)) return -1;
   auto total = d.FindMember("total");
   if (total != d.MemberEnd() && total->value.IsInt64()) return static_cast<long>(total->value.GetInt64());
   auto entry = d.FindMember("entry");

@@ -2,6 +2,8 @@
 // recorded as an Exchange. Also the messages and NHS numbers the suite makes.
 #pragma once
 
+#include <rapidjson/document.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -34,6 +36,12 @@ std::string mllp_call(const Target& target, const std::string& frame_payload, co
 std::string clip(const std::string& s);
 // HL7 v2 with its segments one a line (they end in CR).
 std::string readable(std::string s);
+
+// The first error the node's own gate (R4 structure, invariants, NHS number rules) finds in
+// `json`, as "location: message"; empty when it is valid.
+std::string first_r4_error(const std::string& json);
+// Parses `body` into `d`; true when it is a JSON object with resourceType `type`.
+bool parse_resource(const std::string& body, std::string_view type, rapidjson::Document& d);
 
 // The resourceType of a JSON body; empty when it is not a JSON object with one.
 std::string resource_type(const std::string& body);

@@ -29,6 +29,8 @@ const std::vector<TestCase>& tests() {
     add_v2_receiver_tests(out);
     add_fhir_server_tests(out);
     add_gpconnect_provider_tests(out);
+    add_access_tests(out);
+    add_gpconnect_consumer_tests(out);
     add_sender_tests(out);
     for (const TestCase& t : out)
       for (const std::string& r : t.requirements)

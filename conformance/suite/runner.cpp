@@ -36,7 +36,7 @@ std::string instant_now() {
 // for what does not parse), and the folder read once the window closes.
 class Collector {
  public:
-  Collector(const RunOptions& o) : options_(o), until_(Clock::now() + std::chrono::milliseconds(static_cast<long>(o.window_seconds * 1000))) {
+  explicit Collector(const RunOptions& o) : options_(o), until_(Clock::now() + std::chrono::milliseconds(static_cast<long>(o.window_seconds * 1000))) {
     got_.window_seconds = o.window_seconds;
     got_.folder_given = !o.folder.empty();
     got_.folder = o.folder;
@@ -57,13 +57,23 @@ class Collector {
       got_.http_listened = true;
       got_.http_at = o.listen_http;
     }
-    if (server_ || http_) thread_ = std::thread([this] { io_.run(); });
+    if (!o.gpc_listen.empty()) {
+      http::ServerOptions so;
+      so.name = "conformance GP Connect provider";
+      so.tls.cert_file = o.listen_cert;
+      so.tls.key_file = o.listen_key;
+      so.tls.client_ca_file = o.listen_ca;
+      gpc_ = std::make_unique<http::Server>(io_, endpoint(o.gpc_listen, "https"), http::Handler([this](const http::Request& q) { return provide(q); }), so);
+      got_.gpc_listened = true;
+      got_.gpc_at = o.gpc_listen;
+    }
+    if (server_ || http_ || gpc_) thread_ = std::thread([this] { io_.run(); });
   }
   ~Collector() { stop(); }
 
   const Received& wait() {
     std::call_once(done_, [this] {
-      if (got_.listened || got_.http_listened || got_.folder_given) std::this_thread::sleep_until(until_);
+      if (got_.listened || got_.http_listened || got_.gpc_listened || got_.folder_given) std::this_thread::sleep_until(until_);
       stop();
       if (got_.folder_given) read_folder();
     });
@@ -98,6 +108,21 @@ class Collector {
              std::to_string(n) + "\"}]}";
     return r;
   }
+  // A GP Connect consumer's call: kept for GPC-CONSUMER-REQUEST, answered as GP Connect answers a
+  // patient it does not hold (the suite holds no records).
+  http::Response provide(const http::Request& q) {
+    {
+      std::lock_guard lock(mu_);
+      got_.gpc_calls.push_back({q.method, q.path, q.body, q.headers});
+    }
+    http::Response r;
+    r.status = 404;
+    r.headers["Cache-Control"] = "no-store";
+    r.body = R"({"resourceType":"OperationOutcome","meta":{"profile":["https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-OperationOutcome-1"]},)"
+             R"("issue":[{"severity":"error","code":"not-found","details":{"coding":[{"system":"https://fhir.nhs.uk/STU3/ValueSet/Spine-ErrorOrWarningCode-1",)"
+             R"("code":"PATIENT_NOT_FOUND","display":"Patient not found"}]},"diagnostics":"the conformance suite holds no records"}]})";
+    return r;
+  }
   std::string take(std::string_view m) {
     {
       std::lock_guard lock(mu_);
@@ -111,6 +136,7 @@ class Collector {
   void stop() {
     if (server_) server_->stop();
     if (http_) http_->stop();
+    if (gpc_) gpc_->stop();
     io_.stop();
     if (thread_.joinable()) thread_.join();
   }
@@ -134,7 +160,7 @@ class Collector {
   Clock::time_point until_;
   boost::asio::io_context io_;
   std::unique_ptr<mllp::Server> server_;
-  std::unique_ptr<http::Server> http_;
+  std::unique_ptr<http::Server> http_, gpc_;
   std::thread thread_;
   std::mutex mu_;
   std::once_flag done_;
@@ -213,6 +239,7 @@ Run run_pack(const RunOptions& options) {
     run.outcomes.push_back(std::move(o));
   }
   run.finished = instant_now();
+  run.metrics = ctx.metrics;
   return run;
 }
 
@@ -230,6 +257,7 @@ void write_reports(const Run& run, const std::string& dir) {
   write("junit.xml", junit_xml(run));
   write("report.html", html_report(run));
   write("TestReport.json", test_report_json(run));
+  write("summary.json", summary_json(run));
 }
 
 }  // namespace hidewire::conformance::suite

@@ -17,6 +17,8 @@ struct RunOptions {
   std::string listen;          // HOST:PORT the suite listens on for the product's HL7 v2; empty: not
   std::string listen_http;     // HOST:PORT the suite takes the product's FHIR POSTs on; empty: not
   std::string folder;          // where the product writes FHIR files; empty: not read
+  std::string gpc_listen;      // HOST:PORT of the suite's GP Connect provider (HTTPS); empty: none
+  std::string listen_cert, listen_key, listen_ca;  // its server certificate; the CA the product's client certificate chains to
   double window_seconds = 10;  // how long the suite listens (from the start of the run)
   std::vector<std::string> igs, profiles;  // UK Core and other IGs for SND-FHIR-PROFILES; required profile URLs
 };
@@ -31,6 +33,7 @@ struct Run {
   std::string pack, milestone, run_id, started, finished;  // times as FHIR instants (UTC)
   std::vector<const Requirement*> requirements;             // those of the pack up to the milestone
   std::vector<Outcome> outcomes;
+  Metrics metrics;  // what the product sent, counted (summary.json, for the locality report)
   std::size_t count(Status s) const;
   // Every required test passed.
   bool passed() const;
@@ -42,11 +45,14 @@ std::vector<std::pair<const TestCase*, bool>> select_tests(const std::string& pa
 // address in use, IGs that do not load).
 Run run_pack(const RunOptions& options);
 
+// Text for XML and HTML: markup escaped, control characters XML 1.0 forbids (MLLP's VT, FS) as '?'.
+std::string xml_escape(std::string_view s);
 // Reports, written by report.cpp; each returns the document.
 std::string junit_xml(const Run& run);
 std::string html_report(const Run& run);
 std::string test_report_json(const Run& run);  // FHIR R4 TestReport
-// Writes the three into `dir` (made if needed): junit.xml, report.html, TestReport.json. Throws
+std::string summary_json(const Run& run);      // each test's result and the counts, for `conformance locality`
+// Writes them into `dir` (made if needed): junit.xml, report.html, TestReport.json, summary.json. Throws
 // std::runtime_error when one cannot be written.
 void write_reports(const Run& run, const std::string& dir);
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -48,8 +49,16 @@ struct Target {
   // GP Connect provider test patients the product holds (--gpc-patient, --gpc-deceased): a
   // registered patient with a verified NHS number, and a deceased one.
   std::string gpc_patient, gpc_deceased;
+  std::string patient_token;
+  std::string gp_ods;  // --gp-ods: the GP practice the suite stands for, to which discharge summaries go  // --patient-token: the --gpc-patient patient's own token, to read their access log
   bool has_mllp() const { return mllp_port != 0; }
   bool has_fhir() const { return !fhir_base.empty(); }
+};
+
+// One request the product made of the suite's GP Connect provider (--gpc-listen).
+struct ProviderCall {
+  std::string method, path, body;
+  std::map<std::string, std::string> headers;  // by lower-case name
 };
 
 // What the product sent while the suite listened (as a sender): filled when the window closes.
@@ -63,7 +72,16 @@ struct Received {
   std::string http_at;               // host:port
   // Each FHIR document received: its file name, or "POST /path #n" for what came over HTTP; its content.
   std::vector<std::pair<std::string, std::string>> fhir_files;
+  bool gpc_listened = false;         // --gpc-listen https://HOST:PORT given
+  std::string gpc_at;
+  std::vector<ProviderCall> gpc_calls;
   double window_seconds = 0;
+};
+
+// What the product sent, counted for the locality report (docs/CONFORMANCE.md).
+struct Metrics {
+  std::size_t v2_patient_level = 0, v2_valid_nhs = 0;                  // HL7 v2 messages with a PID segment; of them with a valid NHS number
+  std::size_t fhir_patients = 0, fhir_valid_nhs = 0, fhir_verified_nhs = 0;  // Patients sent; valid NHS number; verified (UK Core status 01)
 };
 
 struct Context {
@@ -75,6 +93,7 @@ struct Context {
   // Waits for the listening window to end (once) and gives what was received.
   std::function<const Received&()> received;
   std::string run_id;  // unique per run: control ids and NHS numbers the suite makes
+  Metrics metrics;     // counted by the sender area
 };
 
 struct TestCase {
@@ -91,6 +110,8 @@ const std::vector<TestCase>& tests();
 void add_v2_receiver_tests(std::vector<TestCase>& out);
 void add_fhir_server_tests(std::vector<TestCase>& out);
 void add_gpconnect_provider_tests(std::vector<TestCase>& out);
+void add_access_tests(std::vector<TestCase>& out);
+void add_gpconnect_consumer_tests(std::vector<TestCase>& out);
 void add_sender_tests(std::vector<TestCase>& out);
 
 }  // namespace hidewire::conformance::suite

@@ -10,6 +10,7 @@ bin=$1
 ukcore=$2
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/../node/lib.sh"
+source "$here/../node/access/pki.sh"
 
 # The requirement list: every pack, every requirement with its source, tests traced.
 "$bin" conformance list >"$work/list.txt"
@@ -18,6 +19,18 @@ grep -A3 '^  V2-ACK-01 ' "$work/list.txt" | grep -q 'tests: V2R-ACK-MSA2' || fai
 grep -A3 '^  MU-GP2GP-01 ' "$work/list.txt" | grep -q 'tests: none yet' || fail "an untested requirement is not said to be untested"
 "$bin" conformance list --pack nonsense >/dev/null 2>&1 && fail "an unknown pack was listed"
 "$bin" conformance run --pack integration-engine --report "$work/r0" >/dev/null 2>&1 && fail "a run with nothing to test succeeded"
+usage() {  # usage WHAT ARGS...: a bad command line is exit 2 with a message
+  local st=0
+  "$bin" conformance run --report "$work/r0" "${@:2}" >"$work/usage.txt" 2>&1 || st=$?
+  [ "$st" = 2 ] && [ -s "$work/usage.txt" ] || fail "$1: exit $st: $(cat "$work/usage.txt")"
+}
+usage "an unknown pack" --pack nonsense --target http://127.0.0.1:9
+usage "a target without a scheme" --pack gp-system --target 127.0.0.1:2575
+usage "an MLLP target without a port" --pack gp-system --target mllp://127.0.0.1
+usage "--cert without --key" --pack gp-system --target https://127.0.0.1:9 --cert x.crt
+usage "--gpc-listen without a certificate" --pack gp-system --gpc-listen https://127.0.0.1:9
+usage "an invalid --gpc-patient" --pack gp-system --target http://127.0.0.1:9 --gpc-patient 9434765918
+usage "--profile without --ig" --pack gp-system --target http://127.0.0.1:9 --profile https://example.org/p
 
 # --- hidewire's own node -------------------------------------------------------------------
 secret=$("$bin" token secret)
@@ -26,12 +39,25 @@ sha=$(echo "$secret" | sed -n 's/^token_sha256: //p')
 echo "$token" >"$work/token"
 listen=$(free_port)
 hlisten=$(free_port)
+apiport=$(free_port)  # fixed, so the node's audience (its base URL) is known for the patient's token
 mkdir -p "$work/out"
+"$bin" token keygen --alg ES256 --out "$work/idp" >/dev/null
+# The suite's GP Connect provider (HTTPS, mutual TLS) and the node's certificate for calling it.
+ca_init
+org_cert suite X26
+org_cert engine RCB
+jwt_key engine ES256
+gpcport=$(free_port)
 cat >"$work/node.json" <<JSON
 {"node": {"name": "engine", "ods_code": "RCB", "kind": "acute-trust", "data_dir": "$work/engine"},
- "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"}, "access": {"type": "allow-all"},
+ "api": {"listen": "127.0.0.1:$apiport"}, "admin": {"listen": "127.0.0.1:0"}, "access": {"type": "allow-all"},
  "systems": [{"name": "conformance-suite", "token_sha256": "$sha", "roles": ["clinical"], "write_types": ["*"]},
              {"name": "pas", "cert_cn": "pas", "facilities": ["HWCONF"], "write_types": ["*"]}],
+ "identity_providers": [{"issuer": "patient-idp", "keys": ["$work/idp.pub"]}],
+ "peers": [{"ods_code": "B99999", "kind": "gp-practice", "url": "https://127.0.0.1:$gpcport",
+            "tls": {"cert": "$work/engine.crt", "key": "$work/engine.key", "ca": "$work/ca.crt"},
+            "gpconnect_provider": {"asid": "918999198993", "token": "unsigned"}, "write_types": ["*"]}],
+ "federation": {"jwt_key": "$work/engine-jwt.key", "asid": "200000001115", "follow": {"interval_s": 1, "nhs_numbers": ["4010232137"]}},
  "sources": [{"name": "pas", "type": "mllp-hl7v2", "listen": "127.0.0.1:0", "system": "pas"}],
  "destinations": [{"name": "store", "type": "fhir-store"},
                   {"name": "suite", "type": "mllp", "target": "127.0.0.1:$listen"},
@@ -52,13 +78,20 @@ patient() {  # patient NHS_NUMBER FAMILY EXTRA_JSON
 patient 9434765919 REGISTERED ''
 patient 9450301263 DECEASED ',"deceasedBoolean":true'
 gpc=(--gpc-patient 9434765919 --gpc-deceased 9450301263)
+# The registered patient's own token, to read their access log (ACCESS-AUDIT-VISIBLE).
+"$bin" token make --key "$work/idp.key" --iss patient-idp --aud "$api" --nhs-number 9434765919 >"$work/patient-token"
+# A discharge summary the node passes on during the window, addressed to the GP practice the suite stands for.
+printf 'MSH|^~\\&|EPR|HWCONF|GP|B99999|20261204100000||MDM^T02^MDM_T02|DOC-0001|P|2.5.1\rEVN|T02|20261204100000\rPID|1||9434765919^^^NHS^NH||REGISTERED^TEST||19500517|F\rTXA|1|DS^Discharge summary|TX|20261204095000||||||||DOC-0001-1|||||AU\rOBX|1|TX|18842-5^Discharge summary^LN||Admitted with community-acquired pneumonia; discharged on oral amoxicillin.||||||F\r' >"$work/discharge.hl7"
 status=0
-"$bin" conformance run --pack integration-engine --target "mllp://$mllp" --target "$api" --token "@$work/token" "${gpc[@]}" \
+(sleep 2; "$bin" send --mllp "$mllp" "$work/discharge.hl7" >"$work/discharge.txt" 2>&1) &
+"$bin" conformance run --pack integration-engine --target "mllp://$mllp" --target "$api" --token "@$work/token" "${gpc[@]}" --gp-ods B99999 \
+  --patient-token "@$work/patient-token" \
+  --gpc-listen "https://127.0.0.1:$gpcport" --listen-cert "$work/suite.crt" --listen-key "$work/suite.key" --listen-ca "$work/ca.crt" \
   --listen "mllp://127.0.0.1:$listen" --listen "http://127.0.0.1:$hlisten" --from-folder "$work/out" --ig "$ukcore" --window 6 --report "$work/node-report" \
   >"$work/node-run.txt" 2>&1 || status=$?
 [ "$status" = 0 ] || fail "hidewire's node did not pass the integration-engine pack (exit $status): $(cat "$work/node-run.txt")"
 for t in V2R-ACK-MSA2 V2R-NHS-INVALID V2R-RESEND V2R-UNREADABLE FHIR-METADATA FHIR-READ-MISSING FHIR-SEARCH FHIR-INVALID-CREATE \
-  FHIR-UNAUTHENTICATED GPC-PARAM-ERRORS GPC-UNKNOWN-PATIENT GPC-DECEASED GPC-RECORD GPC-NO-STORE SND-V2-STRUCTURE SND-V2-NHS SND-FHIR-PROFILES; do
+  FHIR-UNAUTHENTICATED GPC-PARAM-ERRORS GPC-UNKNOWN-PATIENT GPC-DECEASED GPC-RECORD GPC-NO-STORE ACCESS-AUDIT-VISIBLE GPC-CONSUMER-REQUEST SND-V2-STRUCTURE SND-V2-NHS SND-DISCHARGE-TO-GP SND-FHIR-PROFILES; do
   grep -q "^$t	pass" "$work/node-run.txt" || fail "$t did not pass against the node: $(cat "$work/node-run.txt")"
 done
 for f in junit.xml report.html TestReport.json; do [ -s "$work/node-report/$f" ] || fail "no $f"; done
@@ -70,20 +103,31 @@ grep -q 'MSA|AA|HWC' "$work/node-report/report.html" || fail "the HTML page lack
 grep -q '<summary>POST /fhir #1</summary>' "$work/node-report/report.html" || fail "the FHIR the node POSTed was not checked"
 grep -q '<summary>message-[0-9]*.json</summary>' "$work/node-report/report.html" || fail "the FHIR files the node wrote were not checked"
 grep -Eq '(src|href)="(https?:)?//' "$work/node-report/report.html" && fail "the HTML page uses external assets"
-grep -q "$token" "$work/node-report/"* && fail "the token is in a report"
+grep -qF -- "$token" "$work/node-report/"* && fail "the token is in a report"
+grep -qF -- "$(cat "$work/patient-token")" "$work/node-report/"* && fail "the patient's token is in a report"
+# Without a patient token the log is read as the registered practice (the suite's system is RCB's).
+"$bin" conformance run --pack gp-system --target "$api" --token "@$work/token" "${gpc[@]}" --report "$work/practice-report" \
+  >"$work/practice-run.txt" 2>&1 || true
+grep -q "^ACCESS-AUDIT-VISIBLE	pass" "$work/practice-run.txt" || fail "the practice's export of the access log: $(cat "$work/practice-run.txt")"
+grep -q "^V2R-ACK-MSA2	skip	no --target mllp://" "$work/practice-run.txt" || fail "a test without its interface is not skipped: $(cat "$work/practice-run.txt")"
+grep -q "not passed" "$work/practice-run.txt" || fail "a run with required tests skipped passed"
 
 # --- the non-conformant stub ---------------------------------------------------------------
 listen=$(free_port)
 mkdir -p "$work/stub-out"
-python3 "$here/stub_product.py" 0 0 "$listen" "$work/stub-out" >"$work/stub.log" 2>&1 &
+gpcport=$(free_port)
+org_cert stub X99
+python3 "$here/stub_product.py" 0 0 "$listen" "$work/stub-out" "https://127.0.0.1:$gpcport" "$work/stub.crt" "$work/stub.key" "$work/ca.crt" \
+  >"$work/stub.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 100); do grep -q '^http ' "$work/stub.log" && break; sleep 0.05; done
+for _ in $(seq 100); do grep -qs "^http " "$work/stub.log" && break; sleep 0.05; done
 smllp=$(sed -n 's/^mllp //p' "$work/stub.log")
 shttp=$(sed -n 's/^http //p' "$work/stub.log")
 [ -n "$shttp" ] || fail "the stub did not start: $(cat "$work/stub.log")"
 status=0
 "$bin" conformance run --pack integration-engine --target "mllp://127.0.0.1:$smllp" --target "http://127.0.0.1:$shttp" --token "@$work/token" "${gpc[@]}" \
-  --listen "mllp://127.0.0.1:$listen" --from-folder "$work/stub-out" --ig "$ukcore" --window 6 --report "$work/stub-report" \
+  --listen "mllp://127.0.0.1:$listen" --from-folder "$work/stub-out" \
+  --gpc-listen "https://127.0.0.1:$gpcport" --listen-cert "$work/suite.crt" --listen-key "$work/suite.key" --listen-ca "$work/ca.crt" --ig "$ukcore" --window 6 --report "$work/stub-report" \
   >"$work/stub-run.txt" 2>&1 || status=$?
 [ "$status" = 1 ] || fail "the stub was not failed with exit 1 (exit $status): $(cat "$work/stub-run.txt")"
 expect() {  # expect TEST STATUS [MESSAGE-PART]
@@ -92,7 +136,7 @@ expect() {  # expect TEST STATUS [MESSAGE-PART]
 }
 expect V2R-ACK-MSA2 fail "MSA-2 is 'XHWC"
 expect V2R-NHS-INVALID fail "answered AA, not AE or AR"
-expect V2R-RESEND fail "the resend was applied again: 2 Patients"
+expect V2R-RESEND fail "the resend was applied again: 2 Encounters for the one admission"
 expect V2R-UNREADABLE pass
 expect FHIR-METADATA pass
 expect FHIR-READ-MISSING fail "404 does not carry an OperationOutcome"
@@ -104,13 +148,42 @@ expect GPC-UNKNOWN-PATIENT fail "a patient the product does not hold was answere
 expect GPC-DECEASED fail "a deceased patient's record was answered 200, not 404"
 expect GPC-RECORD pass
 expect GPC-NO-STORE fail "carries Cache-Control '', not no-store"
+expect ACCESS-AUDIT-VISIBLE fail "the patient's access log, asked for as the registered practice (the suite's credentials), was answered 404, not 200"
+expect GPC-CONSUMER-REQUEST fail "GP Connect call 1 from the product: Ssp-TraceID '' is not a UUID"
 expect SND-V2-STRUCTURE pass
 expect SND-V2-NHS fail "MSH-10 STUB0002) carries no NHS number"
+expect SND-DISCHARGE-TO-GP fail "no discharge summary (MDM^T02 with TXA-2 DS) arrived"
 expect SND-FHIR-PROFILES fail "patient.json: a Patient has no valid NHS number"
-[ "$(grep -c '	fail' "$work/stub-run.txt")" = 12 ] || fail "stub: not exactly twelve findings: $(cat "$work/stub-run.txt")"
+[ "$(grep -c '	fail' "$work/stub-run.txt")" = 15 ] || fail "stub: not exactly fifteen findings: $(cat "$work/stub-run.txt")"
 grep -Eq '	(error|skip)' "$work/stub-run.txt" && fail "stub: an error or skip: $(cat "$work/stub-run.txt")"
 grep -q 'not passed' "$work/stub-run.txt" || fail "stub: no message saying the pack was not passed"
 "$bin" validate "$work/stub-report/TestReport.json" >"$work/validate.txt" 2>&1 || fail "the stub's TestReport is not valid R4: $(cat "$work/validate.txt")"
 grep -q '"result":"fail"' "$work/stub-report/TestReport.json" || fail "the stub's TestReport does not say fail"
 grep -q 'not met' "$work/stub-report/report.html" || fail "the stub's HTML page has no requirement not met"
-echo "conformance suite: the node passes the integration-engine pack; the stub fails with exactly its twelve findings"
+# --- the locality report, from each node's own run ------------------------------------------
+cat >"$work/locality.json" <<JSON
+{"locality": "Test locality", "nodes": [
+  {"name": "engine", "ods_code": "RCB", "kind": "acute-trust", "report": "node-report"},
+  {"name": "stub", "ods_code": "X99", "kind": "ambulance-service", "report": "stub-report"},
+  {"name": "silent", "ods_code": "NX1", "kind": "nhs-111", "report": "no-such-report"},
+  {"name": "practice", "ods_code": "B99999", "kind": "gp-practice", "report": "practice-report"}]}
+JSON
+"$bin" conformance locality --config "$work/locality.json" --report "$work/locality" >"$work/locality.txt" 2>&1 ||
+  fail "the locality report: $(cat "$work/locality.txt")"
+grep -q "reading GP records: 1 of 3; nodes without a report: 1" "$work/locality.txt" || fail "locality: $(cat "$work/locality.txt")"
+grep -q "silent: no readable summary.json" "$work/locality.txt" || fail "locality: the node without a report is not named: $(cat "$work/locality.txt")"
+python3 - "$work/locality/locality.json" <<'PY' || fail "locality.json: $(cat "$work/locality/locality.json")"
+import json, sys
+l = json.load(open(sys.argv[1]))
+nodes = {n["name"]: n for n in l["nodes"]}
+assert l["urgent_care_nodes"] == 3 and l["urgent_care_reading_gp_records"] == 1, l
+assert nodes["engine"]["reads_gp_records"] and not nodes["stub"]["reads_gp_records"] and not nodes["silent"]["reads_gp_records"], nodes
+assert nodes["engine"]["v2_patient_level"] == 3 and nodes["engine"]["v2_valid_nhs_number"] == 3, nodes["engine"]  # 2 admissions, the discharge
+assert nodes["engine"]["fhir_patients"] == 6 and nodes["engine"]["fhir_valid_nhs_number"] == 6, nodes["engine"]  # each by file and by POST
+assert nodes["stub"]["v2_patient_level"] == 2 and nodes["stub"]["v2_valid_nhs_number"] == 1, nodes["stub"]
+assert nodes["stub"]["fhir_patients"] == 2 and nodes["stub"]["fhir_valid_nhs_number"] == 1, nodes["stub"]
+assert nodes["stub"]["fhir_verified_nhs_number"] == 1 and nodes["engine"]["fhir_verified_nhs_number"] == 0, nodes
+assert l["patient_level_messages"] == 13 and l["with_valid_nhs_number"] == 11 and l["fhir_patients_verified_nhs_number"] == 1, l
+PY
+grep -q "1 of 3" "$work/locality/locality.html" || fail "locality.html lacks the share"
+echo "conformance suite: the node passes the integration-engine pack; the stub fails with exactly its fifteen findings"

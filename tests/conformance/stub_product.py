@@ -2,17 +2,22 @@
 """A deliberately non-conformant product for the conformance suite's own test: an HL7 v2 MLLP
 receiver and a FHIR server, and a sender of HL7 v2 and FHIR. What it gets wrong, on purpose:
 MSA-2 is not the message's MSH-10; an NHS number failing Modulus 11 is answered AA; every message
-is applied again when resent (one Patient per message); a missing resource and an invalid one are
-answered without an OperationOutcome; nobody is asked for credentials; as a GP Connect provider
+is applied again when resent (one Patient per NHS number, but an Encounter per message); a missing resource and an invalid one are
+answered without an OperationOutcome; nobody is asked for credentials; it keeps no audit (no access log); as a GP Connect provider
 it serves a record for any NHS number, invalid, unknown or deceased, without Cache-Control; one
-message it sends and the FHIR file it writes carry no NHS number. What it does right (the suite must pass it): AR for an
+message it sends and one of the FHIR files it writes carry no NHS number. What it does right (the suite must pass it): AR for an
 unreadable frame, a valid CapabilityStatement, a searchset Bundle, a GP record for a registered
 patient, v2 structure.
 
-Usage: stub_product.py MLLP_PORT HTTP_PORT SEND_TO_PORT OUT_FOLDER (ports on 127.0.0.1; 0: choose)
+As a GP Connect consumer it calls the provider at GPC_URL without Ssp-TraceID, its JWT living an hour.
+
+Usage: stub_product.py MLLP_PORT HTTP_PORT SEND_TO_PORT OUT_FOLDER GPC_URL CERT KEY CA
+(ports on 127.0.0.1; 0: choose; CERT/KEY its client certificate, CA the provider's)
 Prints "mllp PORT" and "http PORT" once listening."""
+import base64
 import json
 import os
+import ssl
 import socket
 import socketserver
 import sys
@@ -22,7 +27,8 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 VT, FS, CR = b'\x0b', b'\x1c', b'\r'
-patients = []  # every admission applied, resends included
+patients = {}    # by NHS number: merged, as many products do
+encounters = []  # one per admission applied, resends included
 lock = threading.Lock()
 
 
@@ -48,8 +54,11 @@ def answer(payload):
             pid3 = fields(s)[3] if len(fields(s)) > 3 else ''
             nhs = next((r.split('^')[0] for r in pid3.split('~') if '^NHS^' in r), '')
             with lock:  # applied every time, resend or not
-                patients.append({'resourceType': 'Patient', 'id': f'p{len(patients) + 1}',
-                                 'identifier': [{'system': 'https://fhir.nhs.uk/Id/nhs-number', 'value': nhs}]})
+                p = patients.setdefault(nhs, {'resourceType': 'Patient', 'id': f'p{len(patients) + 1}',
+                                              'identifier': [{'system': 'https://fhir.nhs.uk/Id/nhs-number', 'value': nhs}]})
+                encounters.append({'resourceType': 'Encounter', 'id': f'e{len(encounters) + 1}', 'status': 'in-progress',
+                                   'class': {'system': 'http://terminology.hl7.org/CodeSystem/v3-ActCode', 'code': 'IMP'},
+                                   'subject': {'reference': 'Patient/' + p['id']}})
     return ack(msh, 'AA', 'X' + control_id)  # AA whatever the NHS number; MSA-2 not the MSH-10
 
 
@@ -88,10 +97,14 @@ class Http(BaseHTTPRequestHandler):
         url = urllib.parse.urlparse(self.path)
         if url.path == '/metadata':
             return self.send(200, CAPABILITY)
-        if url.path == '/Patient':
-            wanted = urllib.parse.parse_qs(url.query).get('identifier', [''])[0].split('|')[-1]
+        if url.path in ('/Patient', '/Encounter'):
+            query = urllib.parse.parse_qs(url.query)
+            wanted = query.get('identifier', [''])[0].split('|')[-1]
             with lock:
-                found = [p for p in patients if p['identifier'][0]['value'] == wanted]
+                if url.path == '/Patient':
+                    found = [patients[wanted]] if wanted in patients else []
+                else:
+                    found = [e for e in encounters if e['subject']['reference'] == query.get('patient', [''])[0]]
             bundle = {'resourceType': 'Bundle', 'type': 'searchset', 'total': len(found)}
             if found:
                 bundle['entry'] = [{'resource': p} for p in found]
@@ -133,13 +146,53 @@ def send_messages(port, folder):
             time.sleep(0.1)
     patient = {'resourceType': 'Patient', 'identifier': [{'system': 'https://fhir.rcb.nhs.uk/Id/mrn', 'value': 'RCB0012345'}],
                'name': [{'family': 'JONES', 'given': ['PETER']}], 'gender': 'male', 'birthDate': '1962-07-15'}
-    with open(os.path.join(folder, '.patient.json'), 'w') as f:
-        json.dump(patient, f)
-    os.rename(os.path.join(folder, '.patient.json'), os.path.join(folder, 'patient.json'))
+    verified = {'resourceType': 'Patient', 'identifier': [{'extension': [{
+        'url': 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus',
+        'valueCodeableConcept': {'coding': [{'system': 'https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland',
+                                             'code': '01'}]}}], 'system': 'https://fhir.nhs.uk/Id/nhs-number', 'value': '9434765919'}],
+                'name': [{'family': 'SMITH', 'given': ['MARGARET']}], 'gender': 'female', 'birthDate': '1941-03-02'}
+    for name, resource in (('patient.json', patient), ('verified.json', verified)):  # written whole, then renamed
+        with open(os.path.join(folder, '.' + name), 'w') as f:
+            json.dump(resource, f)
+        os.rename(os.path.join(folder, '.' + name), os.path.join(folder, name))
+
+
+def b64(obj):
+    return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip('=')
+
+
+def call_gp(url, cert, key, ca):
+    """One structured-record call, wrong on purpose: no Ssp-TraceID, a JWT for an hour."""
+    now = int(time.time())
+    claims = {'iss': 'https://stub.example', 'sub': '1', 'aud': url, 'iat': now, 'exp': now + 3600,
+              'reason_for_request': 'directcare', 'requested_scope': 'patient/*.read',
+              'requesting_device': {'resourceType': 'Device'}, 'requesting_organization': {'resourceType': 'Organization'},
+              'requesting_practitioner': {'resourceType': 'Practitioner', 'id': '1'}}
+    jwt = b64({'alg': 'none', 'typ': 'JWT'}) + '.' + b64(claims) + '.'
+    body = json.dumps({'resourceType': 'Parameters', 'parameter': [{'name': 'patientNHSNumber', 'valueIdentifier': {
+        'system': 'https://fhir.nhs.uk/Id/nhs-number', 'value': '9434765919'}}]}).encode()
+    ctx = ssl.create_default_context(cafile=ca)
+    ctx.load_cert_chain(cert, key)
+    parsed = urllib.parse.urlparse(url)
+    request = (f'POST /Patient/$gpc.getstructuredrecord HTTP/1.1\r\nHost: {parsed.netloc}\r\nAccept: application/fhir+json\r\n'
+               f'Content-Type: application/fhir+json\r\nSsp-From: 200000000999\r\nSsp-To: 918999198993\r\n'
+               f'Ssp-InteractionID: urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1\r\n'
+               f'Authorization: Bearer {jwt}\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n').encode() + body
+    for _ in range(100):
+        try:
+            with socket.create_connection((parsed.hostname, parsed.port), 1) as raw:
+                with ctx.wrap_socket(raw, server_hostname=parsed.hostname) as s:
+                    s.sendall(request)
+                    while s.recv(65536):
+                        pass
+            return
+        except OSError:
+            time.sleep(0.1)
 
 
 def main():
     mllp_port, http_port, send_to, folder = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    gpc_url, cert, key, ca = sys.argv[5:9]
     socketserver.ThreadingTCPServer.allow_reuse_address = True
     mllp = socketserver.ThreadingTCPServer(('127.0.0.1', mllp_port), Mllp)
     mllp.daemon_threads = True
@@ -149,6 +202,7 @@ def main():
     print('mllp', mllp.server_address[1], flush=True)
     print('http', http.server_address[1], flush=True)
     send_messages(send_to, folder)
+    call_gp(gpc_url, cert, key, ca)
     threading.Event().wait()
 
 

@@ -1,12 +1,17 @@
 // The conformance suite's own parts without a product: the requirements data and its checks, the
 // tests' traceability and pack selection, the reports (JUnit escaping, a valid FHIR TestReport,
-// the pass rule), the NHS numbers the suite makes.
+// the pass rule), the NHS numbers the suite makes, the locality report's reading of summaries.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <stdexcept>
 
 #include "conformance/gate.hpp"
+#include "conformance/suite/locality.hpp"
 #include "conformance/suite/probes.hpp"
 #include "conformance/suite/runner.hpp"
 #include "fhir/nhs_number.hpp"
@@ -136,4 +141,30 @@ TEST_CASE("header_value finds a header by name, whatever its case") {
   CHECK(cs::header_value(h, "Cache-Control") == "no-store");
   CHECK(cs::header_value(h, "Content-Type") == "application/fhir+json");
   CHECK(cs::header_value(h, "ETag").empty());
+}
+
+TEST_CASE("summary.json carries each test's result and the counts; the locality reads it back") {
+  cs::Run run = sample_run(cs::Status::Pass, true);
+  run.metrics = {4, 3, 2, 2, 1};
+  std::string dir = std::filesystem::temp_directory_path() / ("hw-conformance-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir + "/a");
+  std::ofstream(dir + "/a/summary.json") << cs::summary_json(run);
+  std::ofstream(dir + "/locality.json") << R"({"locality":"L","nodes":[{"name":"a","ods_code":"RX8","kind":"ambulance-service","report":"a"},)"
+                                        << R"({"name":"b","ods_code":"NLO","kind":"nhs-111","report":"b"}]})";
+  cs::Locality l = cs::read_locality(dir + "/locality.json");
+  REQUIRE(l.nodes.size() == 2);
+  CHECK(l.nodes[0].problem.empty());
+  CHECK(l.nodes[0].passed);
+  CHECK_FALSE(l.nodes[0].reads_gp_records);  // the sample run has no GPC-CONSUMER-REQUEST
+  CHECK(l.nodes[0].v2_patient_level == 4);
+  CHECK(l.nodes[0].v2_valid == 3);
+  CHECK(l.nodes[0].fhir_verified == 1);
+  CHECK(l.nodes[1].problem.find("no readable summary.json") != std::string::npos);
+  CHECK(l.urgent_care() == 2);
+  CHECK(l.urgent_care_reading() == 0);
+  CHECK(cs::locality_json(l).find(R"("patient_level_messages":6,"with_valid_nhs_number":5)") != std::string::npos);
+  std::ofstream(dir + "/bad.json") << R"({"nodes":[]})";
+  CHECK_THROWS_AS(cs::read_locality(dir + "/bad.json"), std::runtime_error);
+  CHECK_THROWS_AS(cs::read_locality(dir + "/missing.json"), std::runtime_error);
+  std::filesystem::remove_all(dir);
 }

@@ -2,10 +2,14 @@
 // hidewire conformance run --pack P --target URL... --report DIR [...]: the meaningful-use suite
 // (conformance/suite) against a product over its real interfaces; exit 0 only when every
 // required test passed.
+#include <filesystem>
 #include <iostream>
 
 #include "conformance/gate.hpp"
+#include "conformance/suite/locality.hpp"
 #include "conformance/suite/runner.hpp"
+#include "fhir/nhs_number.hpp"
+#include "log/log.hpp"
 #include "tools/hidewire/admin_client.hpp"
 #include "tools/hidewire/cli.hpp"
 
@@ -16,8 +20,8 @@ namespace cs = conformance::suite;
 constexpr std::string_view kRunUsage =
     "hidewire conformance run --pack PACK [--milestone M] --report DIR [--target mllp://HOST:PORT|mllps://HOST:PORT] "
     "[--target http(s)://BASE] [--ca PEM] [--cert PEM --key PEM] [--token T|-|@FILE] [--facility MSH-4] [--timeout MS] "
-    "[--gpc-patient NHS] [--gpc-deceased NHS] "
-    "[--listen mllp://HOST:PORT] [--listen http://HOST:PORT] [--from-folder DIR] [--window SECONDS] [--ig DIR|PACKAGE ...] [--profile URL ...]";
+    "[--gpc-patient NHS] [--gpc-deceased NHS] [--patient-token T|-|@FILE] [--gp-ods CODE] "
+    "[--listen mllp://HOST:PORT] [--listen http://HOST:PORT] [--gpc-listen https://HOST:PORT --listen-cert PEM --listen-key PEM [--listen-ca PEM]] [--from-folder DIR] [--window SECONDS] [--ig DIR|PACKAGE ...] [--profile URL ...]";
 
 int list(const Args& args) {
   std::string pack, milestone;
@@ -106,6 +110,12 @@ int run(const Args& args) {
     else if (a == "--facility") o.target.facility = v;
     else if (a == "--gpc-patient") o.target.gpc_patient = v;
     else if (a == "--gpc-deceased") o.target.gpc_deceased = v;
+    else if (a == "--patient-token") o.target.patient_token = v;
+    else if (a == "--gp-ods") o.target.gp_ods = v;
+    else if (a == "--gpc-listen" && v.rfind("https://", 0) == 0) o.gpc_listen = v.substr(8);
+    else if (a == "--listen-cert") o.listen_cert = v;
+    else if (a == "--listen-key") o.listen_key = v;
+    else if (a == "--listen-ca") o.listen_ca = v;
     else if (a == "--from-folder") o.folder = v;
     else if (a == "--ig") o.igs.push_back(v);
     else if (a == "--profile") o.profiles.push_back(v);
@@ -125,15 +135,30 @@ int run(const Args& args) {
     std::cerr << "hidewire conformance run: --pack and --report are required (--cert with --key, --profile with --ig)\nusage: " << kRunUsage << "\n";
     return kUsage;
   }
-  if (!o.target.has_mllp() && !o.target.has_fhir() && o.listen.empty() && o.listen_http.empty() && o.folder.empty()) {
+  if (!o.gpc_listen.empty() && (o.listen_cert.empty() || o.listen_key.empty())) {
+    std::cerr << "hidewire conformance run: --gpc-listen needs --listen-cert and --listen-key (GP Connect is HTTPS only)\n";
+    return kUsage;
+  }
+  if (!o.target.has_mllp() && !o.target.has_fhir() && o.listen.empty() && o.listen_http.empty() && o.gpc_listen.empty() && o.folder.empty()) {
     std::cerr << "hidewire conformance run: nothing to test: give a --target, --listen or --from-folder\n";
     return kUsage;
   }
+  for (const std::string* nhs : {&o.target.gpc_patient, &o.target.gpc_deceased})
+    if (!nhs->empty() && !fhir::is_valid_nhs_number(*nhs)) {
+      std::cerr << "hidewire conformance run: --gpc-patient/--gpc-deceased: '" << *nhs << "' is not a valid NHS number\n";
+      return kUsage;
+    }
   std::string error;
   if (!o.target.token.empty() && !read_token(o.target.token, error)) {
     std::cerr << "hidewire conformance run: --token: " << error << "\n";
     return kUnreadable;
   }
+  if (!o.target.patient_token.empty() && !read_token(o.target.patient_token, error)) {
+    std::cerr << "hidewire conformance run: --patient-token: " << error << "\n";
+    return kUnreadable;
+  }
+  // The suite's own listeners log each request at info: noise beside the results on the terminal.
+  log::configure(log::Level::Warn, log::Format::Text);
   try {
     cs::Run r = cs::run_pack(o);
     cs::write_reports(r, report);
@@ -160,12 +185,49 @@ int run(const Args& args) {
   return kOk;
 }
 
+// hidewire conformance locality --config FILE --report DIR
+int locality(const Args& args) {
+  std::string config, report;
+  for (std::size_t i = 1; i + 1 < args.size(); i += 2) {
+    if (args[i] == "--config") config = args[i + 1];
+    else if (args[i] == "--report") report = args[i + 1];
+    else config.clear(), i = args.size();
+  }
+  if (config.empty() || report.empty() || args.size() != 5) {
+    std::cerr << "usage: hidewire conformance locality --config FILE --report DIR\n";
+    return kUsage;
+  }
+  try {
+    cs::Locality l = cs::read_locality(config);
+    std::error_code ec;
+    std::filesystem::create_directories(report, ec);
+    for (const auto& [name, text] : {std::pair<const char*, std::string>{"locality.json", cs::locality_json(l)}, {"locality.html", cs::locality_html(l)}}) {
+      std::string e;
+      if (!write_output((std::filesystem::path(report) / name).string(), text, e)) throw std::runtime_error(e);
+    }
+    std::size_t missing = 0;
+    for (const cs::LocalityNode& n : l.nodes)
+      if (!n.problem.empty()) {
+        ++missing;
+        std::cerr << "hidewire conformance locality: " << n.name << ": " << n.problem << "\n";
+      }
+    std::cout << "ambulance, NHS 111 and A&E nodes reading GP records: " << l.urgent_care_reading() << " of " << l.urgent_care() << "; nodes without a report: "
+              << missing << "; reports in " << report << std::endl;
+  } catch (const std::exception& e) {
+    std::cerr << "hidewire conformance locality: " << e.what() << "\n";
+    return kUnreadable;
+  }
+  return kOk;
+}
+
 }  // namespace
 
 int run_conformance(const Args& args) {
   if (!args.empty() && args[0] == "list") return list(args);
   if (!args.empty() && args[0] == "run") return run(args);
-  std::cerr << "usage: hidewire conformance list [--pack P] [--milestone M]\n       " << kRunUsage << "\n";
+  if (!args.empty() && args[0] == "locality") return locality(args);
+  std::cerr << "usage: hidewire conformance list [--pack P] [--milestone M]\n       " << kRunUsage
+            << "\n       hidewire conformance locality --config FILE --report DIR\n";
   return kUsage;
 }
 

@@ -29,7 +29,8 @@ constexpr std::array kCommands = {
             hidewire::cli::run_record},
     Command{"conformance", "the meaningful-use conformance suite: run a pack's tests against a product, with JUnit, HTML and FHIR TestReport reports",
             "hidewire conformance list [--pack P] [--milestone M] | run --pack P --report DIR [--target mllp://H:P] [--target http(s)://BASE] "
-            "[--ca PEM] [--cert PEM --key PEM] [--token T|-|@FILE] [--listen mllp://H:P] [--from-folder DIR] [--window S] [--ig DIR ...]",
+            "[--ca PEM] [--cert PEM --key PEM] [--token T|-|@FILE] [--listen mllp://H:P|http://H:P] [--gpc-listen https://H:P ...] [--from-folder DIR] [--window S] [--ig DIR ...] "
+            "| locality --config FILE --report DIR",
             hidewire::cli::run_conformance},
     Command{"validate", "validate FHIR R4 JSON or XML resources against the R4 definitions",
             "hidewire validate [--format text|json] [--no-bindings] [--no-invariants] [--max-bytes N] [--max-depth N] [--ig DIR|PACKAGE ...] [--profile URL ...] [--must-support] [--unknown-extensions information|warning|error] FILE...",

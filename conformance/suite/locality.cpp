@@ -1,0 +1,143 @@
+#include "conformance/suite/locality.hpp"
+
+#include <rapidjson/document.h>
+
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "conformance/suite/runner.hpp"
+#include "fhir/json_escape.hpp"
+
+namespace hidewire::conformance::suite {
+namespace {
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return {};
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string str(const rapidjson::Value& o, const char* key) {
+  auto it = o.FindMember(key);
+  return it != o.MemberEnd() && it->value.IsString() ? it->value.GetString() : std::string();
+}
+
+std::size_t count(const rapidjson::Value& o, const char* key) {
+  auto it = o.FindMember(key);
+  return it != o.MemberEnd() && it->value.IsUint64() ? static_cast<std::size_t>(it->value.GetUint64()) : 0;
+}
+
+void read_summary(LocalityNode& n, const std::filesystem::path& dir) {
+  std::string text = slurp(dir / "summary.json");
+  rapidjson::Document d;
+  d.Parse(text.c_str(), text.size());
+  if (text.empty() || d.HasParseError() || !d.IsObject() || !d.HasMember("tests") || !d["tests"].IsObject()) {
+    n.problem = "no readable summary.json in " + dir.string();
+    return;
+  }
+  n.pack = str(d, "pack");
+  n.passed = d.HasMember("passed") && d["passed"].IsBool() && d["passed"].GetBool();
+  n.reads_gp_records = str(d["tests"], "GPC-CONSUMER-REQUEST") == "pass";
+  if (d.HasMember("messages") && d["messages"].IsObject()) {
+    const auto& m = d["messages"];
+    n.v2_patient_level = count(m, "v2_patient_level");
+    n.v2_valid = count(m, "v2_valid_nhs_number");
+    n.fhir_patients = count(m, "fhir_patients");
+    n.fhir_valid = count(m, "fhir_valid_nhs_number");
+    n.fhir_verified = count(m, "fhir_verified_nhs_number");
+  }
+}
+
+std::string share(std::size_t part, std::size_t whole) {
+  if (whole == 0) return "n/a";
+  return std::to_string(part * 100 / whole) + "% (" + std::to_string(part) + " of " + std::to_string(whole) + ")";
+}
+
+}  // namespace
+
+std::size_t Locality::urgent_care() const {
+  std::size_t n = 0;
+  for (const LocalityNode& x : nodes) n += x.urgent_care;
+  return n;
+}
+
+std::size_t Locality::urgent_care_reading() const {
+  std::size_t n = 0;
+  for (const LocalityNode& x : nodes) n += x.urgent_care && x.reads_gp_records;
+  return n;
+}
+
+Locality read_locality(const std::string& config_path) {
+  std::string text = slurp(config_path);
+  rapidjson::Document d;
+  d.Parse(text.c_str(), text.size());
+  if (text.empty() || d.HasParseError() || !d.IsObject()) throw std::runtime_error(config_path + ": not a readable JSON object");
+  if (!d.HasMember("nodes") || !d["nodes"].IsArray() || d["nodes"].Empty()) throw std::runtime_error(config_path + ": 'nodes' must be a non-empty array");
+  Locality l;
+  l.name = str(d, "locality");
+  std::time_t now = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  l.generated = buf;
+  std::filesystem::path base = std::filesystem::path(config_path).parent_path();
+  for (const auto& v : d["nodes"].GetArray()) {
+    if (!v.IsObject()) throw std::runtime_error(config_path + ": each of 'nodes' must be an object");
+    LocalityNode n{str(v, "name"), str(v, "ods_code"), str(v, "kind"), str(v, "report")};
+    if (n.name.empty() || n.kind.empty() || n.report.empty()) throw std::runtime_error(config_path + ": every node needs name, kind and report");
+    n.urgent_care = n.kind == "ambulance-service" || n.kind == "nhs-111" || n.kind == "acute-trust";
+    std::filesystem::path dir = n.report;
+    read_summary(n, dir.is_absolute() ? dir : base / dir);
+    l.nodes.push_back(std::move(n));
+  }
+  return l;
+}
+
+std::string locality_json(const Locality& l) {
+  using fhir::json_escape;
+  std::size_t v2 = 0, v2_valid = 0, fp = 0, fv = 0, fver = 0;
+  std::ostringstream nodes;
+  for (std::size_t i = 0; i < l.nodes.size(); ++i) {
+    const LocalityNode& n = l.nodes[i];
+    v2 += n.v2_patient_level, v2_valid += n.v2_valid, fp += n.fhir_patients, fv += n.fhir_valid, fver += n.fhir_verified;
+    nodes << (i ? "," : "") << R"({"name":")" << json_escape(n.name) << R"(","ods_code":")" << json_escape(n.ods_code) << R"(","kind":")"
+          << json_escape(n.kind) << R"(","urgent_care":)" << (n.urgent_care ? "true" : "false") << R"(,"report":")"
+          << (n.problem.empty() ? "read" : json_escape(n.problem)) << R"(","pack":")" << json_escape(n.pack) << R"(","passed":)"
+          << (n.passed ? "true" : "false") << R"(,"reads_gp_records":)" << (n.reads_gp_records ? "true" : "false") << R"(,"v2_patient_level":)"
+          << n.v2_patient_level << R"(,"v2_valid_nhs_number":)" << n.v2_valid << R"(,"fhir_patients":)" << n.fhir_patients
+          << R"(,"fhir_valid_nhs_number":)" << n.fhir_valid << R"(,"fhir_verified_nhs_number":)" << n.fhir_verified << "}";
+  }
+  std::ostringstream s;
+  s << R"({"locality":")" << json_escape(l.name) << R"(","generated":")" << l.generated << R"(","urgent_care_nodes":)" << l.urgent_care()
+    << R"(,"urgent_care_reading_gp_records":)" << l.urgent_care_reading() << R"(,"patient_level_messages":)" << v2 + fp
+    << R"(,"with_valid_nhs_number":)" << v2_valid + fv << R"(,"fhir_patients":)" << fp << R"(,"fhir_patients_verified_nhs_number":)" << fver
+    << R"(,"nodes":[)" << nodes.str() << "]}\n";
+  return s.str();
+}
+
+std::string locality_html(const Locality& l) {
+  std::size_t msgs = 0, valid = 0, fp = 0, fver = 0;
+  for (const LocalityNode& n : l.nodes) msgs += n.v2_patient_level + n.fhir_patients, valid += n.v2_valid + n.fhir_valid, fp += n.fhir_patients,
+                                        fver += n.fhir_verified;
+  std::ostringstream s;
+  s << "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Locality: " << xml_escape(l.name)
+    << "</title><style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em}</style>"
+    << "</head><body>\n<h1>Locality " << xml_escape(l.name) << "</h1>\n<p>Generated " << l.generated << " from each node's own conformance run.</p>\n<ul>"
+    << "<li>Ambulance, NHS 111 and A&amp;E nodes that read GP records (GPC-CONSUMER-REQUEST passed): " << share(l.urgent_care_reading(), l.urgent_care())
+    << "</li>\n<li>Patient-level messages sent with a valid NHS number: " << share(valid, msgs) << "</li>\n<li>FHIR Patients sent with a verified NHS number (UK Core status 01): "
+    << share(fver, fp) << "</li></ul>\n<table><tr><th>Node</th><th>ODS</th><th>Kind</th><th>Run</th><th>Reads GP records</th><th>Valid NHS numbers</th>"
+    << "<th>Verified (FHIR)</th></tr>\n";
+  for (const LocalityNode& n : l.nodes)
+    s << "<tr><td>" << xml_escape(n.name) << "</td><td>" << xml_escape(n.ods_code) << "</td><td>" << xml_escape(n.kind) << "</td><td>"
+      << (n.problem.empty() ? xml_escape(n.pack) + (n.passed ? ": passed" : ": not passed") : xml_escape(n.problem)) << "</td><td>"
+      << (n.urgent_care ? (n.reads_gp_records ? "yes" : "no") : "-") << "</td><td>" << share(n.v2_valid + n.fhir_valid, n.v2_patient_level + n.fhir_patients)
+      << "</td><td>" << share(n.fhir_verified, n.fhir_patients) << "</td></tr>\n";
+  s << "</table></body></html>\n";
+  return s.str();
+}
+
+}  // namespace hidewire::conformance::suite

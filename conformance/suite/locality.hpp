@@ -1,0 +1,34 @@
+// The federation report for a locality: across the nodes a locality config lists, each with the
+// report folder of its own conformance run, the share of ambulance, NHS 111 and A&E (acute) nodes
+// that read GP records (GPC-CONSUMER-REQUEST passed), and of the patient-level messages they sent
+// that carried a valid NHS number, and of their FHIR Patients whose NHS number was verified.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace hidewire::conformance::suite {
+
+struct LocalityNode {
+  std::string name, ods_code, kind, report;  // report: the folder of its `conformance run --report`
+  std::string problem;                       // why its summary could not be read; empty when it was
+  std::string pack;
+  bool passed = false, urgent_care = false, reads_gp_records = false;
+  std::size_t v2_patient_level = 0, v2_valid = 0, fhir_patients = 0, fhir_valid = 0, fhir_verified = 0;
+};
+
+struct Locality {
+  std::string name, generated;
+  std::vector<LocalityNode> nodes;
+  std::size_t urgent_care() const;
+  std::size_t urgent_care_reading() const;
+};
+
+// Reads the locality config and each node's summary.json (relative paths from the config's
+// folder). Throws std::runtime_error when the config itself cannot be read; a node whose summary
+// cannot be read is kept with its problem, and counts as not reading GP records.
+Locality read_locality(const std::string& config_path);
+std::string locality_json(const Locality& l);
+std::string locality_html(const Locality& l);
+
+}  // namespace hidewire::conformance::suite
