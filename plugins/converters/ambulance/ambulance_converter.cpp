@@ -1,7 +1,5 @@
 #include "plugins/converters/ambulance/ambulance_converter.hpp"
 
-#include <strings.h>
-
 #include <algorithm>
 
 #include "fhir/clock.hpp"
@@ -16,11 +14,6 @@ namespace hidewire::plugins::ambulance {
 namespace {
 
 using node::Conversion;
-
-bool same_org(const std::string& ods, const node::Caller& c) {
-  auto eq = [&](const std::string& o) { return o.size() == ods.size() && strncasecmp(o.data(), ods.data(), ods.size()) == 0; };
-  return eq(c.ods_code) || std::any_of(c.facilities.begin(), c.facilities.end(), eq);
-}
 
 class AmbulanceConverter final : public node::Converter {
  public:
@@ -70,7 +63,7 @@ class AmbulanceConverter final : public node::Converter {
     out.sender = ods ? ods->text : "";
     out.event = "ePR";
     const node::Caller* caller = info.caller;
-    if (ods && caller && caller->kind != node::Caller::Kind::Anonymous && !same_org(ods->text, *caller)) {
+    if (ods && caller && caller->kind != node::Caller::Kind::Anonymous && !caller->speaks_for(ods->text)) {
       out.status = Conversion::Status::Refused;
       out.diagnostics.error("security", ods->at,
                             "the report names ambulance service '" + ods->text + "', but it came from " + caller->describe() +

@@ -144,6 +144,13 @@ class CdaConverter final : public node::Converter {
     J comp = composition(c, doc, std::move(sections));
     out.nhs_number = c.nhs_number;
     out.sender = c.custodian_ods;
+    // The custodian is the 111 service that sends: only its own systems may send for it.
+    const node::Caller* caller = info.caller;
+    if (caller && caller->kind != node::Caller::Kind::Anonymous && !c.custodian_ods.empty() && !caller->speaks_for(c.custodian_ods))
+      out.diagnostics.error("security", "ClinicalDocument/custodian",
+                            "the document's custodian is '" + c.custodian_ods + "', but it came from " + caller->describe() +
+                                " whose organisation is " + (caller->ods_code.empty() ? "not known" : caller->ods_code) +
+                                ": a sender may only send for its own organisation");
     unmapped(root, c.seen, maps_.ignore, out.unmapped);
     if (out.diagnostics.has_errors()) {
       out.status = Conversion::Status::Refused;
