@@ -4,6 +4,7 @@
 
 #include "fhir/clock.hpp"
 #include "node/intake.hpp"
+#include "plugins/common/resource_building.hpp"
 #include "plugins/converters/ambulance/epr_bundle.hpp"
 
 extern "C" const char hw_amb_codes_json[];
@@ -20,23 +21,10 @@ class AmbulanceConverter final : public node::Converter {
   AmbulanceConverter(std::vector<const VendorMap*> vendors, const Codes& codes) : vendors_(std::move(vendors)), codes_(codes) {}
 
   Conversion convert(std::string_view raw, const node::MessageInfo& info) const override {
-    Conversion out;
-    try {
-      convert_into(raw, info, out);
-    } catch (const std::exception& e) {
-      refuse(out, std::string("the ambulance converter failed: ") + e.what());
-    } catch (...) {
-      refuse(out, "the ambulance converter failed");
-    }
-    return out;
+    return guarded_conversion("the ambulance converter", [&](Conversion& out) { convert_into(raw, info, out); });
   }
 
  private:
-  static void refuse(Conversion& out, const std::string& why) {
-    out.status = Conversion::Status::Refused;
-    out.bundle_json.clear();
-    out.diagnostics.add(fhir::Severity::Fatal, "exception", "", why, "conversion-failed");
-  }
 
   void convert_into(std::string_view raw, const node::MessageInfo& info, Conversion& out) const {
     out.control_id = info.content_hash.empty() ? node::sha256_hex(raw) : info.content_hash;

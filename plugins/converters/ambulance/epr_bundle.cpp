@@ -11,13 +11,7 @@ namespace hidewire::plugins::ambulance {
 namespace build = fhir::build;
 using Write = build::Write;
 
-J Ctx::coding(const Coding& c) {
-  J o(rapidjson::kObjectType);
-  if (!c.system.empty()) o.AddMember("system", str(c.system), a());
-  o.AddMember("code", str(c.code), a());
-  if (!c.display.empty()) o.AddMember("display", str(c.display), a());
-  return o;
-}
+J Ctx::coding(const Coding& c) { return coding_json(c.system, c.code, c.display, a()); }
 
 J Ctx::codeable(const std::vector<Coding>& codings, const std::string& text) {
   J o(rapidjson::kObjectType);
@@ -30,12 +24,7 @@ J Ctx::codeable(const std::vector<Coding>& codings, const std::string& text) {
   return o;
 }
 
-J Ctx::identifier(const std::string& system, const std::string& value) {
-  J o(rapidjson::kObjectType);
-  o.AddMember("system", str(system), a());
-  o.AddMember("value", str(value), a());
-  return o;
-}
+J Ctx::identifier(const std::string& system, const std::string& value) { return identifier_json(system, value, a()); }
 
 J Ctx::record_identifier(const std::string& suffix) { return identifier(codes.system("incident", ods), incident + "/" + suffix); }
 
@@ -70,10 +59,7 @@ void Ctx::link(J& res, const char* subject_path, const char* encounter_path) {
   if (encounter >= 0 && encounter_path) mapping::set_path(res, encounter_path, ref(encounter), a());
 }
 
-int Ctx::add(const std::string& type, J res, Write how) {
-  entries.push_back(Entry{type, std::move(res), build::stable_uuid(opts.control_id, entries.size()), how});
-  return static_cast<int>(entries.size()) - 1;
-}
+int Ctx::add(const std::string& type, J res, Write how) { return add_pending(entries, opts.control_id, type, std::move(res), how); }
 
 namespace {
 

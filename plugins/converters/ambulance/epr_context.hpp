@@ -8,18 +8,14 @@
 #include <vector>
 
 #include "fhir/bundle_builder.hpp"
+#include "plugins/common/resource_building.hpp"
 #include "plugins/converters/ambulance/epr_bundle.hpp"
 
 namespace hidewire::plugins::ambulance {
 
 using J = rapidjson::Value;
 
-struct Entry {
-  std::string type;
-  J res;
-  std::string full_url;
-  fhir::build::Write how;
-};
+using Entry = PendingEntry;
 
 struct Ctx {
   Ctx(const Record& rec, const Codes& c, const BundleOptions& o, fhir::Diagnostics& diag) : r(rec), codes(c), opts(o), d(diag) {}
