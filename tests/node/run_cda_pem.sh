@@ -12,24 +12,12 @@ set -euo pipefail
 bin=$1
 data=$2
 source "$(dirname "$0")/lib.sh"
-"$bin" token secret >"$work/ops.secret"
-ops_token=$(sed -n 's/^token: //p' "$work/ops.secret")
-ops_sha=$(sed -n 's/^token_sha256: //p' "$work/ops.secret")
+ops_token
 beeston_port=$(free_port)
 stockport_port=$(free_port)
 mkdir -p "$work/pem" "$work/auto"
-for gp in beeston:C84001:$beeston_port stockport:P88012:$stockport_port; do
-  IFS=: read -r name ods port <<<"$gp"
-  cat >"$work/$name.json" <<JSON
-{"node": {"name": "$name", "ods_code": "$ods", "kind": "gp-practice", "data_dir": "$work/$name"}, "development": {"allow_anonymous": true},
- "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
- "sources": [{"name": "nhs111", "type": "http-fhir", "listen": "127.0.0.1:$port"}],
- "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
-JSON
-done
-to_gp() {
-  echo "{\"name\": \"$1\", \"type\": \"http-fhir\", \"url\": \"http://127.0.0.1:$2/\", \"timeout_ms\": 2000, \"retry\": {\"max_attempts\": 40, \"initial_backoff_ms\": 50, \"max_backoff_ms\": 400}}"
-}
+receiving_node beeston C84001 gp-practice "$beeston_port"
+receiving_node stockport P88012 gp-practice "$stockport_port"
 route() {  # NAME ODS DESTINATION
   echo "{\"name\": \"$1\", \"match\": {\"resource_types\": [\"Patient\"], \"fhirpath\": \"generalPractitioner.identifier.value = '$2'\"}, \"destinations\": [\"store\", \"$3\"]}"
 }
@@ -42,7 +30,7 @@ cat >"$work/nhs111.json" <<JSON
              {"name": "ops", "token_sha256": "$ops_sha", "roles": ["admin"]}],
  "sources": [{"name": "pem-drop", "type": "file-drop", "directory": "$work/pem", "poll_ms": 50, "system": "pem", "format": "cda"},
              {"name": "any-drop", "type": "file-drop", "directory": "$work/auto", "poll_ms": 50, "system": "pem"}],
- "destinations": [{"name": "store", "type": "fhir-store"}, $(to_gp beeston-gp "$beeston_port"), $(to_gp stockport-gp "$stockport_port")],
+ "destinations": [{"name": "store", "type": "fhir-store"}, $(http_destination beeston-gp "$beeston_port"), $(http_destination stockport-gp "$stockport_port")],
  "routes": [$(route to-beeston C84001 beeston-gp), $(route to-stockport P88012 stockport-gp)],
  "unmatched": {"destinations": ["store"]}}
 JSON
@@ -53,10 +41,7 @@ cp "$data/pem_dx05_gp_2h_envelope.xml" "$data/pem_dx011_ambulance_envelope.xml" 
    "$data/pem_dx02_ed_coded.xml" "$work/pem/"
 # A drop with no format told: a CDA document is known by its document element.
 cp "$data/pem_dx13_self_care_envelope.xml" "$work/auto/"
-for _ in $(seq 100); do
-  [ -z "$(ls "$work/pem" | grep -v '^done$\|^rejected$')" ] && [ -z "$(ls -A "$work/pem/.inflight" 2>/dev/null)" ] && break
-  sleep 0.1
-done
+wait_drop "$work/pem"
 for f in pem_dx05_gp_2h_envelope.xml pem_dx011_ambulance_envelope.xml pem_dx75_pharmacy.xml; do
   [ -f "$work/pem/done/$f" ] || fail "$f not taken: $(ls -R "$work/pem")"
 done
@@ -65,17 +50,6 @@ done
 for _ in $(seq 100); do [ -f "$work/auto/done/pem_dx13_self_care_envelope.xml" ] && break; sleep 0.1; done
 [ -f "$work/auto/done/pem_dx13_self_care_envelope.xml" ] || fail "the format-less drop did not take the CDA document: $(ls -R "$work/auto")"
 auth=(-H "Authorization: Bearer $ops_token")
-wait_for() {  # NODE TYPE TEXT [AUTH...]
-  local node=$1 type=$2 text=$3 api out
-  shift 3
-  api=$(port_of "$node" "FHIR API")
-  for _ in $(seq 100); do
-    out=$(curl -sf "$@" "http://127.0.0.1:$api/$type?_count=50" || true)
-    echo "$out" | grep -q "$text" && { echo "$out"; return; }
-    sleep 0.1
-  done
-  echo "$out"
-}
 # Stored at the 111 provider: every document's Composition.
 comps=$(wait_for nhs111 Composition 'Sore throat' "${auth[@]}")
 [ "$(echo "$comps" | grep -o '"resourceType":"Composition"' | wc -l)" -eq 4 ] || fail "the 111 node does not hold four Compositions: $comps"
