@@ -67,7 +67,7 @@ TEST_CASE("converters.ambulance names only vendor maps it has") {
 TEST_CASE("a file drop's format names a registered converter") {
   auto p = problems_of(R"({"node": {"name": "n", "ods_code": "RX9"}, "sources": [{"name": "s", "type": "file-drop", "directory": "/tmp/x", "format": "csv"}],
     "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}})");
-  CHECK_MESSAGE(has(p, "$.sources[0].format: 'csv' is not one of ambulance, fhir, fhir-stu3, hl7v2"), p.size());
+  CHECK_MESSAGE(has(p, "$.sources[0].format: 'csv' is not one of ambulance, cda, fhir, fhir-stu3, hl7v2"), p.size());
 }
 
 TEST_CASE("every problem is reported with its JSON path") {

@@ -214,8 +214,6 @@ void add_patient(Ctx& c, Xml doc) {
 
 void add_author(Ctx& c, Xml author) {
   Xml assigned = c.read(c.read(author), "assignedAuthor");
-  c.read(author, "functionCode");
-  c.read(author, "time");
   std::string ods;
   int org = add_organization(c, child(assigned, "representedOrganization"), &ods);
   Xml person = c.read(assigned, "assignedPerson");
