@@ -4,6 +4,8 @@
 // one Caller; nothing downstream trusts what a message body says about its sender.
 #pragma once
 
+#include <strings.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -51,6 +53,15 @@ struct Caller {
   bool may_write(const std::string& type) const {
     for (const auto& t : write_types)
       if (t == "*" || t == type) return true;
+    return false;
+  }
+  // Whether a message naming organisation `ods` (an ePR's ambulance service, a CDA document's
+  // custodian) may come from this caller: its own ODS code or one of its facilities, any case.
+  bool speaks_for(const std::string& ods) const {
+    auto eq = [&](const std::string& o) { return o.size() == ods.size() && strncasecmp(o.data(), ods.data(), ods.size()) == 0; };
+    if (eq(ods_code)) return true;
+    for (const auto& f : facilities)
+      if (eq(f)) return true;
     return false;
   }
   // For the audit and error messages: "system pas (RXX)", "peer A81001", "anonymous".

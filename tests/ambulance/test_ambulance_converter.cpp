@@ -13,6 +13,7 @@
 #include "fhirpath/invariants.hpp"
 #include "node/caller.hpp"
 #include "plugins/registry.hpp"
+#include "tests/converters/bundle_checks.hpp"
 #include "tests/fhir/test_support.hpp"
 #include "tests/mapping/eval_support.hpp"
 #include "tests/profiles/uk_core_support.hpp"
@@ -43,10 +44,7 @@ Converted convert_text(const std::string& text, const node::Caller* caller = nul
   node::MessageInfo info{"ambulance-epr", "ambulance", "2026-12-03T10:15:00Z", "", caller};
   c.conv = conv->convert(text, info);
   if (c.conv.status != Status::Converted) return c;
-  REQUIRE(fhir::parse_json(c.conv.bundle_json, fhir::Schema::r4(), c.bundle, c.validation));
-  fhir::validate(c.bundle, fhir::Schema::r4(), c.validation);
-  fhirpath::check_invariants(c.bundle, fhir::Schema::r4(), c.validation);
-  c.validation.append(conformance::check(c.conv.bundle_json));
+  hw_test::check_converted(c.conv.bundle_json, c.bundle, c.validation);
   return c;
 }
 

@@ -4,11 +4,11 @@
 
 #include <doctest/doctest.h>
 
-#include "conformance/gate.hpp"
 #include "fhir/codec.hpp"
 #include "fhir/validator.hpp"
 #include "fhirpath/invariants.hpp"
 #include "plugins/registry.hpp"
+#include "tests/converters/bundle_checks.hpp"
 #include "tests/fhir/test_support.hpp"
 #include "tests/mapping/eval_support.hpp"
 #include "tests/profiles/uk_core_support.hpp"
@@ -39,10 +39,7 @@ inline Converted convert_text(const std::string& text, bool trace = false) {
   info.trace_patients = trace;
   c.conv = conv->convert(text, info);
   if (c.conv.status != Status::Converted) return c;
-  REQUIRE(fhir::parse_json(c.conv.bundle_json, fhir::Schema::r4(), c.bundle, c.validation));
-  fhir::validate(c.bundle, fhir::Schema::r4(), c.validation);
-  fhirpath::check_invariants(c.bundle, fhir::Schema::r4(), c.validation);
-  c.validation.append(conformance::check(c.conv.bundle_json));
+  hw_test::check_converted(c.conv.bundle_json, c.bundle, c.validation);
   profiles::validate_profiles(c.bundle, {}, hw_test::uk_core(), c.uk_core);
   return c;
 }

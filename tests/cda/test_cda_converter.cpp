@@ -214,3 +214,18 @@ TEST_CASE("as a FHIR document Bundle: type document, the Composition first, iden
                   "entry.resource.descendants().where($this is Reference and reference.exists()).reference.distinct().count()") == Strings{"true"});
   }
 }
+
+TEST_CASE("a document whose custodian is another 111 service than the sender's organisation is refused") {
+  static const auto conv = plugins::make_converter("cda");
+  node::Caller nwx;
+  nwx.kind = node::Caller::Kind::System;
+  nwx.id = "pem";
+  nwx.ods_code = "nwx";  // ODS codes compare without case
+  node::MessageInfo info{"nhs111-pem", "cda", "2026-12-03T18:40:00Z", "", &nwx};
+  CHECK(conv->convert(corpus("pem_dx05_gp_2h_envelope.xml"), info).status == Status::Converted);  // custodian NWX
+  node::Conversion other = conv->convert(corpus("pem_dx02_ed_coded.xml"), info);                   // custodian E3Q
+  CHECK(other.status == Status::Refused);
+  CHECK(has_issue(other.diagnostics, fhir::Severity::Error, "custodian is 'E3Q'"));
+  nwx.facilities = {"E3Q"};  // a system configured to speak for both
+  CHECK(conv->convert(corpus("pem_dx02_ed_coded.xml"), info).status == Status::Converted);
+}

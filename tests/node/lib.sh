@@ -30,3 +30,43 @@ make_certs() {
       -keyout "$work/$n.key" -out "$work/$n.crt" >/dev/null 2>&1 || fail "openssl could not make a certificate"
   done
 }
+# receiving_node NAME ODS KIND PORT: writes $work/NAME.json, a node that takes FHIR over HTTP on
+# PORT (anonymous, for tests) into its store: another organisation's node a route delivers to.
+receiving_node() {
+  cat >"$work/$1.json" <<JSON
+{"node": {"name": "$1", "ods_code": "$2", "kind": "$3", "data_dir": "$work/$1"}, "development": {"allow_anonymous": true},
+ "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
+ "sources": [{"name": "inbound", "type": "http-fhir", "listen": "127.0.0.1:$4"}],
+ "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
+JSON
+}
+# http_destination NAME PORT: an http-fhir destination (JSON) to 127.0.0.1:PORT, retried quickly.
+http_destination() {
+  echo "{\"name\": \"$1\", \"type\": \"http-fhir\", \"url\": \"http://127.0.0.1:$2/\", \"timeout_ms\": 2000, \"retry\": {\"max_attempts\": 40, \"initial_backoff_ms\": 50, \"max_backoff_ms\": 400}}"
+}
+# wait_drop DIR: waits until a file drop has taken every file put in DIR (none left, none in flight).
+wait_drop() {
+  for _ in $(seq 100); do
+    [ -z "$(ls "$1" | grep -v '^done$\|^rejected$')" ] && [ -z "$(ls -A "$1/.inflight" 2>/dev/null)" ] && return
+    sleep 0.1
+  done
+}
+# wait_for NODE TYPE TEXT [CURL ARGS...]: the node's search for TYPE once it holds TEXT (or as it
+# is after 10 s), on standard output.
+wait_for() {
+  local node=$1 type=$2 text=$3 api out
+  shift 3
+  api=$(port_of "$node" "FHIR API")
+  for _ in $(seq 100); do
+    out=$(curl -sf "$@" "http://127.0.0.1:$api/$type?_count=50" || true)
+    echo "$out" | grep -q "$text" && { echo "$out"; return; }
+    sleep 0.1
+  done
+  echo "$out"
+}
+# ops_token: a new operator token, its value in $ops_token and its SHA-256 (for systems[]) in $ops_sha.
+ops_token() {
+  "$bin" token secret >"$work/ops.secret"
+  ops_token=$(sed -n 's/^token: //p' "$work/ops.secret")
+  ops_sha=$(sed -n 's/^token_sha256: //p' "$work/ops.secret")
+}

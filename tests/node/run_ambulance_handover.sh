@@ -10,24 +10,12 @@ set -euo pipefail
 bin=$1
 data=$2
 source "$(dirname "$0")/lib.sh"
-"$bin" token secret >"$work/ops.secret"
-ops_token=$(sed -n 's/^token: //p' "$work/ops.secret")
-ops_sha=$(sed -n 's/^token_sha256: //p' "$work/ops.secret")
+ops_token
 qmc_port=$(free_port)
 kmh_port=$(free_port)
 mkdir -p "$work/epr"
-for ed in qmc:RX1:$qmc_port kmh:RK5:$kmh_port; do
-  IFS=: read -r name ods port <<<"$ed"
-  cat >"$work/$name.json" <<JSON
-{"node": {"name": "$name", "ods_code": "$ods", "kind": "acute-trust", "data_dir": "$work/$name"}, "development": {"allow_anonymous": true},
- "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
- "sources": [{"name": "ambulance", "type": "http-fhir", "listen": "127.0.0.1:$port"}],
- "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
-JSON
-done
-to_ed() {
-  echo "{\"name\": \"$1\", \"type\": \"http-fhir\", \"url\": \"http://127.0.0.1:$2/\", \"timeout_ms\": 2000, \"retry\": {\"max_attempts\": 40, \"initial_backoff_ms\": 50, \"max_backoff_ms\": 400}}"
-}
+receiving_node qmc RX1 acute-trust "$qmc_port"
+receiving_node kmh RK5 acute-trust "$kmh_port"
 cat >"$work/ambulance.json" <<JSON
 {"node": {"name": "east-midlands-ambulance", "ods_code": "RX9", "kind": "ambulance-service", "data_dir": "$work/ambulance"},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
@@ -35,7 +23,7 @@ cat >"$work/ambulance.json" <<JSON
               "write_types": ["Patient", "Organization", "Practitioner", "Encounter", "Observation", "MedicationAdministration", "Condition", "Flag"]},
              {"name": "ops", "token_sha256": "$ops_sha", "roles": ["admin"]}],
  "sources": [{"name": "epr-handover", "type": "file-drop", "directory": "$work/epr", "poll_ms": 50, "system": "epr", "format": "ambulance"}],
- "destinations": [{"name": "store", "type": "fhir-store"}, $(to_ed qmc-ed "$qmc_port"), $(to_ed kings-mill-ed "$kmh_port")],
+ "destinations": [{"name": "store", "type": "fhir-store"}, $(http_destination qmc-ed "$qmc_port"), $(http_destination kings-mill-ed "$kmh_port")],
  "routes": [{"name": "to-qmc", "match": {"message_types": ["ePR^handover"], "resource_types": ["Encounter"],
                                           "fhirpath": "hospitalization.destination.identifier.value = 'RX1'"}, "destinations": ["store", "qmc-ed"]},
             {"name": "to-kings-mill", "match": {"message_types": ["ePR^handover"], "resource_types": ["Encounter"],
@@ -45,14 +33,9 @@ JSON
 start qmc "$work/qmc.json"
 start kmh "$work/kmh.json"
 start ambulance "$work/ambulance.json"
-# Each written under a hidden name and renamed: the poll never reads half a file (it takes any file it sees).
-for f in clinix_sepsis_news7.json medaxis_cardiac_arrest.xml clinix_non_conveyance.json clinix_truncated.json; do
-  cp "$data/$f" "$work/epr/.$f" && mv "$work/epr/.$f" "$work/epr/$f"
-done
-for _ in $(seq 100); do
-  [ -z "$(ls "$work/epr" | grep -v '^done$\|^rejected$')" ] && [ -z "$(ls -A "$work/epr/.inflight" 2>/dev/null)" ] && break
-  sleep 0.1
-done
+cp "$data/clinix_sepsis_news7.json" "$data/medaxis_cardiac_arrest.xml" "$data/clinix_non_conveyance.json" \
+   "$data/clinix_truncated.json" "$work/epr/"
+wait_drop "$work/epr"
 for f in clinix_sepsis_news7.json medaxis_cardiac_arrest.xml clinix_non_conveyance.json; do
   [ -f "$work/epr/done/$f" ] || fail "$f not taken: $(ls -R "$work/epr")"
 done
@@ -65,16 +48,6 @@ for inc in EM-261203-0042 EM-261203-0017 EM-261203-0075; do
   echo "$encounters" | grep -q "$inc" || fail "incident $inc not stored at the ambulance service: $encounters"
 done
 # Routed: each A&E node holds its own patient's handover, and only that.
-wait_for() {  # NODE TYPE TEXT
-  local api out
-  api=$(port_of "$1" "FHIR API")
-  for _ in $(seq 100); do
-    out=$(curl -sf "http://127.0.0.1:$api/$2?_count=50" || true)
-    echo "$out" | grep -q "$3" && { echo "$out"; return; }
-    sleep 0.1
-  done
-  echo "$out"
-}
 qmc_enc=$(wait_for qmc Encounter EM-261203-0042)
 echo "$qmc_enc" | grep -q EM-261203-0042 || fail "QMC did not receive the sepsis handover: $qmc_enc"
 echo "$qmc_enc" | grep -q EM-261203-0017 && fail "QMC received King's Mill's cardiac arrest"

@@ -1,11 +1,10 @@
 #include "plugins/converters/ambulance/ambulance_converter.hpp"
 
-#include <strings.h>
-
 #include <algorithm>
 
 #include "fhir/clock.hpp"
 #include "node/intake.hpp"
+#include "plugins/common/resource_building.hpp"
 #include "plugins/converters/ambulance/epr_bundle.hpp"
 
 extern "C" const char hw_amb_codes_json[];
@@ -17,33 +16,15 @@ namespace {
 
 using node::Conversion;
 
-bool same_org(const std::string& ods, const node::Caller& c) {
-  auto eq = [&](const std::string& o) { return o.size() == ods.size() && strncasecmp(o.data(), ods.data(), ods.size()) == 0; };
-  return eq(c.ods_code) || std::any_of(c.facilities.begin(), c.facilities.end(), eq);
-}
-
 class AmbulanceConverter final : public node::Converter {
  public:
   AmbulanceConverter(std::vector<const VendorMap*> vendors, const Codes& codes) : vendors_(std::move(vendors)), codes_(codes) {}
 
   Conversion convert(std::string_view raw, const node::MessageInfo& info) const override {
-    Conversion out;
-    try {
-      convert_into(raw, info, out);
-    } catch (const std::exception& e) {
-      refuse(out, std::string("the ambulance converter failed: ") + e.what());
-    } catch (...) {
-      refuse(out, "the ambulance converter failed");
-    }
-    return out;
+    return guarded_conversion("the ambulance converter", [&](Conversion& out) { convert_into(raw, info, out); });
   }
 
  private:
-  static void refuse(Conversion& out, const std::string& why) {
-    out.status = Conversion::Status::Refused;
-    out.bundle_json.clear();
-    out.diagnostics.add(fhir::Severity::Fatal, "exception", "", why, "conversion-failed");
-  }
 
   void convert_into(std::string_view raw, const node::MessageInfo& info, Conversion& out) const {
     out.control_id = info.content_hash.empty() ? node::sha256_hex(raw) : info.content_hash;
@@ -70,7 +51,7 @@ class AmbulanceConverter final : public node::Converter {
     out.sender = ods ? ods->text : "";
     out.event = "ePR";
     const node::Caller* caller = info.caller;
-    if (ods && caller && caller->kind != node::Caller::Kind::Anonymous && !same_org(ods->text, *caller)) {
+    if (ods && caller && caller->kind != node::Caller::Kind::Anonymous && !caller->speaks_for(ods->text)) {
       out.status = Conversion::Status::Refused;
       out.diagnostics.error("security", ods->at,
                             "the report names ambulance service '" + ods->text + "', but it came from " + caller->describe() +

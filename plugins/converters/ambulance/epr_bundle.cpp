@@ -11,13 +11,7 @@ namespace hidewire::plugins::ambulance {
 namespace build = fhir::build;
 using Write = build::Write;
 
-J Ctx::coding(const Coding& c) {
-  J o(rapidjson::kObjectType);
-  if (!c.system.empty()) o.AddMember("system", str(c.system), a());
-  o.AddMember("code", str(c.code), a());
-  if (!c.display.empty()) o.AddMember("display", str(c.display), a());
-  return o;
-}
+J Ctx::coding(const Coding& c) { return coding_json(c.system, c.code, c.display, a()); }
 
 J Ctx::codeable(const std::vector<Coding>& codings, const std::string& text) {
   J o(rapidjson::kObjectType);

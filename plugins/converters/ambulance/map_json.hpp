@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "plugins/common/map_json.hpp"
 #include "plugins/converters/ambulance/epr_map.hpp"
 
 namespace hidewire::plugins::ambulance {
@@ -17,20 +18,12 @@ inline void parse_map_file(const std::string& json, const std::string& source, r
 }
 
 inline const rapidjson::Value& map_member(const rapidjson::Value& o, const char* key, const std::string& at) {
-  auto it = o.FindMember(key);
-  if (it == o.MemberEnd()) throw MapError(at + "." + key + ": required");
-  return it->value;
+  return plugins::map_member<MapError>(o, key, at);
 }
 
 // A string member; empty when absent and not `required`.
 inline std::string map_string(const rapidjson::Value& o, const char* key, const std::string& at, bool required = false) {
-  auto it = o.FindMember(key);
-  if (it == o.MemberEnd()) {
-    if (required) throw MapError(at + "." + key + ": required");
-    return {};
-  }
-  if (!it->value.IsString()) throw MapError(at + "." + key + ": expected a string");
-  return it->value.GetString();
+  return plugins::map_string<MapError>(o, key, at, required);
 }
 
 }  // namespace hidewire::plugins::ambulance

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "fhir/bundle_builder.hpp"
+#include "plugins/common/resource_building.hpp"
 #include "fhir/diagnostics.hpp"
 #include "plugins/converters/cda/cda_maps.hpp"
 #include "plugins/converters/cda/cda_xml.hpp"
@@ -17,12 +18,7 @@ namespace hidewire::plugins::cda {
 
 using J = rapidjson::Value;
 
-struct Entry {
-  std::string type;
-  J res;
-  std::string full_url;
-  fhir::build::Write how;
-};
+using Entry = PendingEntry;
 
 struct Ctx {
   Ctx(const Maps& m, fhir::Diagnostics& diag, std::string seed) : maps(m), d(diag), control_id(std::move(seed)) { doc.SetObject(); }

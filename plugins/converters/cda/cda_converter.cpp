@@ -3,6 +3,7 @@
 #include "fhir/clock.hpp"
 #include "mapping/engine/json_path.hpp"
 #include "node/intake.hpp"
+#include "plugins/common/resource_building.hpp"
 #include "plugins/converters/cda/cda_context.hpp"
 
 namespace hidewire::plugins::cda {
@@ -86,23 +87,10 @@ class CdaConverter final : public node::Converter {
   CdaConverter(Settings s, const Maps& maps) : settings_(s), maps_(maps) {}
 
   Conversion convert(std::string_view raw, const node::MessageInfo& info) const override {
-    Conversion out;
-    try {
-      convert_into(raw, info, out);
-    } catch (const std::exception& e) {
-      refuse(out, std::string("the CDA converter failed: ") + e.what());
-    } catch (...) {
-      refuse(out, "the CDA converter failed");
-    }
-    return out;
+    return guarded_conversion("the CDA converter", [&](Conversion& out) { convert_into(raw, info, out); });
   }
 
  private:
-  static void refuse(Conversion& out, const std::string& why) {
-    out.status = Conversion::Status::Refused;
-    out.bundle_json.clear();
-    out.diagnostics.add(fhir::Severity::Fatal, "exception", "", why, "conversion-failed");
-  }
 
   static void unreadable(Conversion& out, const std::string& why) {
     out.status = Conversion::Status::Unreadable;
@@ -144,6 +132,13 @@ class CdaConverter final : public node::Converter {
     J comp = composition(c, doc, std::move(sections));
     out.nhs_number = c.nhs_number;
     out.sender = c.custodian_ods;
+    // The custodian is the 111 service that sends: only its own systems may send for it.
+    const node::Caller* caller = info.caller;
+    if (caller && caller->kind != node::Caller::Kind::Anonymous && !c.custodian_ods.empty() && !caller->speaks_for(c.custodian_ods))
+      out.diagnostics.error("security", "ClinicalDocument/custodian",
+                            "the document's custodian is '" + c.custodian_ods + "', but it came from " + caller->describe() +
+                                " whose organisation is " + (caller->ods_code.empty() ? "not known" : caller->ods_code) +
+                                ": a sender may only send for its own organisation");
     unmapped(root, c.seen, maps_.ignore, out.unmapped);
     if (out.diagnostics.has_errors()) {
       out.status = Conversion::Status::Refused;

@@ -12,13 +12,7 @@ namespace hidewire::plugins::cda {
 namespace build = fhir::build;
 using Write = build::Write;
 
-J Ctx::coding(const Coding& c) {
-  J o(rapidjson::kObjectType);
-  if (!c.system.empty()) o.AddMember("system", str(c.system), a());
-  o.AddMember("code", str(c.code), a());
-  if (!c.display.empty()) o.AddMember("display", str(c.display), a());
-  return o;
-}
+J Ctx::coding(const Coding& c) { return coding_json(c.system, c.code, c.display, a()); }
 
 J Ctx::codeable(Xml cd) {
   J o(rapidjson::kObjectType);
@@ -39,12 +33,7 @@ J Ctx::codeable(Xml cd) {
   return o;
 }
 
-J Ctx::identifier(const std::string& system, const std::string& value) {
-  J o(rapidjson::kObjectType);
-  o.AddMember("system", str(system), a());
-  o.AddMember("value", str(value), a());
-  return o;
-}
+J Ctx::identifier(const std::string& system, const std::string& value) { return identifier_json(system, value, a()); }
 
 J Ctx::identifier(Xml ii) {
   std::string root = attr(read(ii), "root"), ext = attr(ii, "extension");
@@ -83,10 +72,7 @@ std::string Ctx::time(Xml ts) {
   return t;
 }
 
-int Ctx::add(const std::string& type, J res, Write how) {
-  entries.push_back(Entry{type, std::move(res), build::stable_uuid(control_id, entries.size()), how});
-  return static_cast<int>(entries.size()) - 1;
-}
+int Ctx::add(const std::string& type, J res, Write how) { return add_pending(entries, control_id, type, std::move(res), how); }
 
 namespace {
 
@@ -228,8 +214,6 @@ void add_patient(Ctx& c, Xml doc) {
 
 void add_author(Ctx& c, Xml author) {
   Xml assigned = c.read(c.read(author), "assignedAuthor");
-  c.read(author, "functionCode");
-  c.read(author, "time");
   std::string ods;
   int org = add_organization(c, child(assigned, "representedOrganization"), &ods);
   Xml person = c.read(assigned, "assignedPerson");

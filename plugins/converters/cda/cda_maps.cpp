@@ -2,6 +2,8 @@
 
 #include <rapidjson/document.h>
 
+#include "plugins/common/map_json.hpp"
+
 extern "C" const char hw_cda_map_json[];
 
 namespace hidewire::plugins::cda {
@@ -9,20 +11,10 @@ namespace {
 
 using V = rapidjson::Value;
 
-const V& member(const V& o, const char* key, const std::string& at) {
-  auto it = o.FindMember(key);
-  if (it == o.MemberEnd()) throw MapError(at + "." + key + ": required");
-  return it->value;
-}
+const V& member(const V& o, const char* key, const std::string& at) { return map_member<MapError>(o, key, at); }
 
 std::string text(const V& o, const char* key, const std::string& at, bool required = false) {
-  auto it = o.FindMember(key);
-  if (it == o.MemberEnd()) {
-    if (required) throw MapError(at + "." + key + ": required");
-    return {};
-  }
-  if (!it->value.IsString()) throw MapError(at + "." + key + ": expected a string");
-  return it->value.GetString();
+  return map_string<MapError>(o, key, at, required);
 }
 
 template <class F>

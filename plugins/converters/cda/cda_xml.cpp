@@ -1,5 +1,6 @@
 #include "plugins/converters/cda/cda_xml.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 
@@ -158,13 +159,21 @@ std::string location(Xml n) {
   return out;
 }
 
+void Seen::seal() {
+  std::sort(seen_.begin(), seen_.end());
+  seen_.erase(std::unique(seen_.begin(), seen_.end()), seen_.end());
+}
+
+bool Seen::has(Xml n) const { return std::binary_search(seen_.begin(), seen_.end(), static_cast<const void*>(n.internal_object())); }
+
 void Seen::mark_all(Xml n) {
   mark(n);
   for (Xml c = n.first_child(); c; c = c.next_sibling())
     if (c.type() == pugi::node_element) mark_all(c);
 }
 
-void unmapped(Xml root, const Seen& seen, const std::set<std::string>& ignore, std::vector<std::string>& out) {
+void unmapped(Xml root, Seen& seen, const std::set<std::string>& ignore, std::vector<std::string>& out) {
+  seen.seal();
   std::set<std::string> found;
   std::string path(local_name(root.name()));
   if (!seen.has(root)) {

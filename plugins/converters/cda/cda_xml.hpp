@@ -8,7 +8,6 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 namespace hidewire::plugins::cda {
@@ -27,21 +26,23 @@ std::string text_of(Xml n);
 // (ClinicalDocument/component/structuredBody/component[2]/section).
 std::string location(Xml n);
 
-// The elements the converter read; each one read counts for its attributes and text.
+// The elements the converter read; each one read counts for its attributes and text. Marks are
+// appended while converting and sorted once, when the unmapped elements are looked for.
 class Seen {
  public:
-  void mark(Xml n) { seen_.insert(n.internal_object()); }
+  void mark(Xml n) { seen_.push_back(n.internal_object()); }
   // The element and everything under it (a narrative block, carried whole).
   void mark_all(Xml n);
-  bool has(Xml n) const { return seen_.count(n.internal_object()) > 0; }
+  void seal();  // before has()
+  bool has(Xml n) const;
 
  private:
-  std::unordered_set<const void*> seen_;
+  std::vector<const void*> seen_;
 };
 
 // The paths (local names, no indexes, each once) of the elements under `root` that were not
 // read, nor are under `ignore` (a full path, a path ending such as section/id, or a local name).
-void unmapped(Xml root, const Seen& seen, const std::set<std::string>& ignore, std::vector<std::string>& out);
+void unmapped(Xml root, Seen& seen, const std::set<std::string>& ignore, std::vector<std::string>& out);
 
 // A CDA TS (YYYYMMDDHHMMSS.fff+ZZZZ, any precision down to the year) as a FHIR dateTime. A time
 // without a zone keeps only its date (`zoneless` set): FHIR needs the zone with a time. Empty

@@ -1,0 +1,30 @@
+// Reading a converter's map file (JSON): members that must be there and strings, each problem
+// an `Error` (the converter's MapError) naming its JSON path. Header only.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <string>
+
+namespace hidewire::plugins {
+
+template <class Error>
+const rapidjson::Value& map_member(const rapidjson::Value& o, const char* key, const std::string& at) {
+  auto it = o.FindMember(key);
+  if (it == o.MemberEnd()) throw Error(at + "." + key + ": required");
+  return it->value;
+}
+
+// A string member; empty when absent and not `required`.
+template <class Error>
+std::string map_string(const rapidjson::Value& o, const char* key, const std::string& at, bool required = false) {
+  auto it = o.FindMember(key);
+  if (it == o.MemberEnd()) {
+    if (required) throw Error(at + "." + key + ": required");
+    return {};
+  }
+  if (!it->value.IsString()) throw Error(at + "." + key + ": expected a string");
+  return it->value.GetString();
+}
+
+}  // namespace hidewire::plugins
