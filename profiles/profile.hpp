@@ -49,6 +49,9 @@ struct ProfileElement {
   const fhir::Node* pattern = nullptr;  // pattern[x]
   const fhir::Node* min_value = nullptr;  // minValue[x], inclusive
   const fhir::Node* max_value = nullptr;  // maxValue[x], inclusive
+  // in characters (Unicode code points): ElementDefinition.maxLength, and the R4 extension
+  // minLength on an ElementDefinition
+  std::optional<std::uint32_t> min_length, max_length;
   fhir::BindingStrength binding = fhir::BindingStrength::None;
   std::string value_set;
   std::vector<ProfileConstraint> constraints;  // merged: the bases' and this profile's

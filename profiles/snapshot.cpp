@@ -71,6 +71,10 @@ void apply(ProfileElement& e, const fhir::Node& el) {
     types.push_back(std::move(pt));
   }
   if (!types.empty()) e.types = std::move(types);
+  if (auto v = cardinality(value_of(el, "maxLength")); v && *v != fhir::kUnbounded) e.max_length = v;
+  for (const fhir::Node& x : el.children)
+    if (x.name == "extension" && value_of(x, "url") == "http://hl7.org/fhir/StructureDefinition/minLength")
+      if (auto v = cardinality(value_of(x, "valueInteger")); v && *v != fhir::kUnbounded) e.min_length = v;
   for (const fhir::Node& c : el.children) {
     if (c.name.starts_with("fixed")) e.fixed = &c;
     if (c.name.starts_with("pattern")) e.pattern = &c;
@@ -210,7 +214,7 @@ const ProfileElement* ProfileElement::slice(std::string_view s) const {
   return nullptr;
 }
 bool ProfileElement::empty() const {
-  return !min && !max && types.empty() && !fixed && !pattern && !min_value && !max_value && binding == fhir::BindingStrength::None &&
+  return !min && !max && types.empty() && !fixed && !pattern && !min_value && !max_value && !min_length && !max_length && binding == fhir::BindingStrength::None &&
          constraints.empty() && !slicing && children.empty() && slices.empty();
 }
 

@@ -1,0 +1,88 @@
+// Bounds a profile puts on an element's value: maxLength and the R4 minLength extension in
+// characters, and minValue[x] / maxValue[x] as a Duration relative to now on dates.
+#include <doctest/doctest.h>
+
+#include "tests/profiles/uk_core_support.hpp"
+
+using namespace hw_test;
+using namespace hidewire;
+
+namespace {
+
+fhir::Diagnostics check(const std::string& sd, const std::string& url, const std::string& instance) {
+  profiles::ProfileSet set;
+  fhir::Diagnostics d;
+  REQUIRE(set.add(sd, "profile.json", d));
+  set.compile(d);
+  fhir::Node root;
+  fhir::Diagnostics out;
+  REQUIRE(fhir::parse_json(instance, fhir::Schema::r4(), root, out));
+  profiles::validate_profiles(root, {url}, set, out);
+  return out;
+}
+
+std::string patient(const std::string& family, const std::string& birth_date) {
+  return R"j({"resourceType":"Patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}],
+    "name":[{"family":")j" + family + R"j(","given":["Siân"]}],"birthDate":")j" + birth_date + R"j("})j";
+}
+
+}  // namespace
+
+TEST_CASE("profiles: minLength (R4 extension) and maxLength count characters") {
+  const std::string url = "https://fhir.example.nhs.uk/StructureDefinition/spine-name";
+  std::string sd = R"j({"resourceType":"StructureDefinition","url":")j" + url + R"j(","name":"SpineName","status":"draft",
+    "kind":"resource","abstract":false,"type":"Patient","derivation":"constraint",
+    "baseDefinition":"http://hl7.org/fhir/StructureDefinition/Patient","differential":{"element":[
+    {"id":"Patient.name.family","path":"Patient.name.family","maxLength":6,
+     "extension":[{"url":"http://hl7.org/fhir/StructureDefinition/minLength","valueInteger":3}]}]}})j";
+  CHECK(!check(sd, url, patient("Ng Wu", "1990-05-01")).has_errors());
+  CHECK(!check(sd, url, patient("Prýce", "1990-05-01")).has_errors());  // 5 characters in 6 bytes
+  CHECK(has_error(check(sd, url, patient("Ng", "1990-05-01")), {"2 characters, fewer than the minimum length 3", "Patient.name[0].family"}));
+  CHECK(has_error(check(sd, url, patient("Llewellyn", "1990-05-01")), {"9 characters, more than the maximum length 6"}));
+}
+
+TEST_CASE("profiles: a Duration bound on a date is relative to now") {
+  // R4 ElementDefinition.minValue[x]: a Duration "is subtracted from the current clock to determine
+  // the minimum allowable value"; maxValue[x]: added to it for the maximum
+  const std::string url = "https://fhir.example.nhs.uk/StructureDefinition/living-patient";
+  std::string sd = R"j({"resourceType":"StructureDefinition","url":")j" + url + R"j(","name":"LivingPatient","status":"draft",
+    "kind":"resource","abstract":false,"type":"Patient","derivation":"constraint",
+    "baseDefinition":"http://hl7.org/fhir/StructureDefinition/Patient","differential":{"element":[
+    {"id":"Patient.birthDate","path":"Patient.birthDate",
+     "minValueQuantity":{"value":130,"system":"http://unitsofmeasure.org","code":"a"},
+     "maxValueQuantity":{"value":1,"system":"http://unitsofmeasure.org","code":"wk"}}]}})j";
+  CHECK(!check(sd, url, patient("Evans", "1990-05-01")).has_errors());
+  CHECK(!check(sd, url, patient("Evans", "1990")).has_errors());  // a partial date at its own precision
+  CHECK(has_error(check(sd, url, patient("Evans", "1850-01-01")), {"is below the minimum", "Patient.birthDate"}));
+  CHECK(has_error(check(sd, url, patient("Evans", "2100-01-01")), {"is above the maximum", "Patient.birthDate"}));
+  CHECK(has_error(check(sd, url, patient("Evans", "2100")), {"is above the maximum"}));
+}
+
+TEST_CASE("profiles: memberOf() in a profile's invariant knows the value sets loaded with it") {
+  // R4 FHIRPath (fhirpath.html, memberOf): whether the code, Coding or CodeableConcept is in the
+  // value set; here the value set is one a trust publishes, loaded beside its profile
+  const std::string url = "https://fhir.example.nhs.uk/StructureDefinition/ward-flag";
+  profiles::ProfileSet set;
+  fhir::Diagnostics d;
+  REQUIRE(set.add(R"j({"resourceType":"ValueSet","url":"https://fhir.example.nhs.uk/ValueSet/ward-flags","status":"active",
+    "compose":{"include":[{"system":"https://fhir.example.nhs.uk/CodeSystem/ward-flags","concept":[{"code":"falls-risk"},{"code":"dnacpr"}]}]}})j",
+                  "vs.json", d));
+  REQUIRE(set.add(R"j({"resourceType":"StructureDefinition","url":")j" + url + R"j(","name":"WardFlag","status":"draft",
+    "kind":"resource","abstract":false,"type":"Flag","derivation":"constraint",
+    "baseDefinition":"http://hl7.org/fhir/StructureDefinition/Flag","differential":{"element":[
+    {"id":"Flag.code","path":"Flag.code","constraint":[{"key":"wf-1","severity":"error","human":"a ward flag",
+     "expression":"memberOf('https://fhir.example.nhs.uk/ValueSet/ward-flags')"}]}]}})j",
+                  "sd.json", d));
+  set.compile(d);
+  auto flag = [&](const std::string& code) {
+    fhir::Node root;
+    fhir::Diagnostics out;
+    REQUIRE(fhir::parse_json(R"j({"resourceType":"Flag","status":"active","subject":{"reference":"Patient/9434765919"},
+      "code":{"coding":[{"system":"https://fhir.example.nhs.uk/CodeSystem/ward-flags","code":")j" + code + R"j("}]}})j",
+                             fhir::Schema::r4(), root, out));
+    profiles::validate_profiles(root, {url}, set, out);
+    return out;
+  };
+  CHECK(!flag("dnacpr").has_errors());
+  CHECK(has_error(flag("nil-by-mouth"), {"wf-1", "Flag.code"}));
+}
