@@ -62,23 +62,11 @@ void Checker::element(const fhir::Node& n, const ProfileElement& e, const Profil
   if (e.max_value && compare_to_bound(n, *e.max_value, true) == 1)
     d_.error("value", loc, where(p, e) + "the value " + describe(n) + " is above the maximum " + describe(*e.max_value), "max-value");
   if ((e.min_length || e.max_length) && n.is_primitive && n.has_value) length(n, e, p, loc);
+  if ((e.must_have_value || !e.value_alternatives.empty()) && n.is_primitive && !n.has_value) value_replaced(n, e, p, loc);
   if (!e.types.empty()) types(n, e, p, loc);
   if (o_.bindings && e.binding != fhir::BindingStrength::None && !e.value_set.empty()) binding(n, e, p, loc);
   if (o_.invariants && !e.constraints.empty()) invariants(n, e, p, loc, container);
   for (const ProfileElement& c : e.children) children(n, c, p, loc, res);
-}
-
-// R4 ElementDefinition.maxLength ("the maximum length in characters") and the minLength
-// extension ("the minimum number of characters"): characters are code points, not bytes.
-void Checker::length(const fhir::Node& n, const ProfileElement& e, const Profile& p, const std::string& loc) {
-  std::uint32_t chars = 0;
-  for (unsigned char c : n.value) chars += (c & 0xC0) != 0x80;
-  if (e.min_length && chars < *e.min_length)
-    d_.error("value", loc, where(p, e) + "the value has " + std::to_string(chars) + " characters, fewer than the minimum length " +
-                               std::to_string(*e.min_length), "min-length");
-  if (e.max_length && chars > *e.max_length)
-    d_.error("value", loc, where(p, e) + "the value has " + std::to_string(chars) + " characters, more than the maximum length " +
-                               std::to_string(*e.max_length), "max-length");
 }
 
 void Checker::types(const fhir::Node& n, const ProfileElement& e, const Profile& p, const std::string& loc) {

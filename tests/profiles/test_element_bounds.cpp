@@ -86,3 +86,28 @@ TEST_CASE("profiles: memberOf() in a profile's invariant knows the value sets lo
   CHECK(!flag("dnacpr").has_errors());
   CHECK(has_error(flag("nil-by-mouth"), {"wf-1", "Flag.code"}));
 }
+
+TEST_CASE("profiles: mustHaveValue and valueAlternatives (R5 elements by R4's cross-version extensions)") {
+  // R5 ElementDefinition.mustHaveValue: the value "cannot be replaced by an extension";
+  // valueAlternatives: "a list of extensions that can appear in place of a primitive value"
+  auto profile = [](const std::string& ext) {
+    return R"j({"resourceType":"StructureDefinition","url":"https://fhir.example.nhs.uk/StructureDefinition/dob","name":"Dob",
+      "status":"draft","kind":"resource","abstract":false,"type":"Patient","derivation":"constraint",
+      "baseDefinition":"http://hl7.org/fhir/StructureDefinition/Patient","differential":{"element":[
+      {"id":"Patient.birthDate","path":"Patient.birthDate","min":1,"extension":[)j" + ext + R"j(]}]}})j";
+  };
+  const std::string url = "https://fhir.example.nhs.uk/StructureDefinition/dob";
+  const std::string xver = "http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.";
+  auto absent = [](const std::string& ext_url) {
+    return R"j({"resourceType":"Patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}],
+      "_birthDate":{"extension":[{"url":")j" + ext_url + R"j(","valueCode":"unknown"}]}})j";
+  };
+  const std::string dar = "http://hl7.org/fhir/StructureDefinition/data-absent-reason";
+  const std::string null_flavor = "http://hl7.org/fhir/StructureDefinition/iso21090-nullFlavor";
+  std::string must = profile(R"j({"url":")j" + xver + R"j(mustHaveValue","valueBoolean":true})j");
+  CHECK(!check(must, url, patient("Evans", "1990-05-01")).has_errors());
+  CHECK(has_error(check(must, url, absent(dar)), {"must have a value", "Patient.birthDate"}));
+  std::string alternatives = profile(R"j({"url":")j" + xver + R"j(valueAlternatives","valueCanonical":")j" + dar + R"j("})j");
+  CHECK(!check(alternatives, url, absent(dar)).has_errors());
+  CHECK(has_error(check(alternatives, url, absent(null_flavor)), {"iso21090-nullFlavor may not stand in for the value"}));
+}
