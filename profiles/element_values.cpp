@@ -1,6 +1,10 @@
 // Rules on an element's own value beyond its type: its length in characters, and whether
 // extensions may stand in for a primitive's value.
 #include <algorithm>
+#include <cctype>
+#include <set>
+
+#include <pugixml.hpp>
 
 #include "profiles/slicing.hpp"
 
@@ -13,6 +17,49 @@ std::string_view value_of(const fhir::Node& n, std::string_view child) {
 }
 
 }  // namespace
+
+// narrative-language-control (FHIR Extensions Pack, usable on R4): "#no (no language sections),
+// #yes (must have language section(s)), and #resource (must have a section for the language in
+// Resource.language)", or a language that must have a section; "any value other than no means
+// that it must be divided into sections". A section is a child of the narrative's div with lang
+// or xml:lang.
+void Checker::narrative_language(const fhir::Node& n, const ProfileElement& e, const Profile& p, const std::string& loc,
+                                 const fhir::Node* res) {
+  const fhir::Node* div = n.child("div");
+  pugi::xml_document doc;
+  if (!div->has_value || !doc.load_string(div->value.c_str())) return;  // the base validation reports bad XHTML
+  std::set<std::string> sections;
+  bool loose = false;  // content outside any section
+  for (pugi::xml_node c : doc.document_element().children()) {
+    if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) {
+      std::string_view t = c.value();
+      loose |= std::any_of(t.begin(), t.end(), [](unsigned char ch) { return !std::isspace(ch); });
+      continue;
+    }
+    if (c.type() != pugi::node_element) continue;
+    std::string lang = c.attribute("xml:lang").value();
+    if (lang.empty()) lang = c.attribute("lang").value();
+    if (lang.empty()) loose = true;
+    else sections.insert(lang);
+  }
+  const std::string& rule = e.narrative_language;
+  std::string at = loc + ".div";
+  if (rule == "_no") {
+    if (!sections.empty())
+      d_.error("business-rule", at, where(p, e) + "the narrative may not have language sections (found " + *sections.begin() + ")",
+               "narrative-language");
+    return;
+  }
+  if (sections.empty() || loose) {
+    d_.error("business-rule", at, where(p, e) + "the narrative must be divided into language sections (divs with lang)",
+             "narrative-language");
+    return;
+  }
+  std::string wanted = rule;
+  if (rule == "_resource") wanted = res ? std::string(value_of(*res, "language")) : std::string();
+  if (rule != "_yes" && !wanted.empty() && !sections.count(wanted))
+    d_.error("business-rule", at, where(p, e) + "the narrative has no section in the language " + wanted, "narrative-language");
+}
 
 // R4 ElementDefinition.maxLength ("the maximum length in characters") and the minLength
 // extension ("the minimum number of characters"): characters are code points, not bytes.

@@ -57,6 +57,9 @@ struct ProfileElement {
   // the extensions listed
   bool must_have_value = false;
   std::vector<std::string> value_alternatives;
+  // narrative-language-control (FHIR Extensions Pack) on a Narrative: _no, _yes, _resource or
+  // a language the narrative must have a section in
+  std::string narrative_language;
   fhir::BindingStrength binding = fhir::BindingStrength::None;
   std::string value_set;
   std::vector<ProfileConstraint> constraints;  // merged: the bases' and this profile's

@@ -63,6 +63,7 @@ void Checker::element(const fhir::Node& n, const ProfileElement& e, const Profil
     d_.error("value", loc, where(p, e) + "the value " + describe(n) + " is above the maximum " + describe(*e.max_value), "max-value");
   if ((e.min_length || e.max_length) && n.is_primitive && n.has_value) length(n, e, p, loc);
   if ((e.must_have_value || !e.value_alternatives.empty()) && n.is_primitive && !n.has_value) value_replaced(n, e, p, loc);
+  if (!e.narrative_language.empty() && n.child("div")) narrative_language(n, e, p, loc, res);
   if (!e.types.empty()) types(n, e, p, loc);
   if (o_.bindings && e.binding != fhir::BindingStrength::None && !e.value_set.empty()) binding(n, e, p, loc);
   if (o_.invariants && !e.constraints.empty()) invariants(n, e, p, loc, container);

@@ -78,6 +78,7 @@ void apply(ProfileElement& e, const fhir::Node& el) {
     std::string_view url = value_of(x, "url");
     if (url == "http://hl7.org/fhir/StructureDefinition/minLength")
       if (auto v = cardinality(value_of(x, "valueInteger")); v && *v != fhir::kUnbounded) e.min_length = v;
+    if (url == "http://hl7.org/fhir/StructureDefinition/narrative-language-control") e.narrative_language = value_of(x, "valueCode");
     if (url.starts_with(r5) && url.substr(r5.size()) == "mustHaveValue") e.must_have_value = value_of(x, "valueBoolean") == "true";
     if (url.starts_with(r5) && url.substr(r5.size()) == "valueAlternatives" && !value_of(x, "valueCanonical").empty())
       e.value_alternatives.emplace_back(value_of(x, "valueCanonical"));
@@ -222,7 +223,7 @@ const ProfileElement* ProfileElement::slice(std::string_view s) const {
 }
 bool ProfileElement::empty() const {
   return !min && !max && types.empty() && !fixed && !pattern && !min_value && !max_value && !min_length && !max_length && !must_have_value &&
-         value_alternatives.empty() && binding == fhir::BindingStrength::None &&
+         value_alternatives.empty() && narrative_language.empty() && binding == fhir::BindingStrength::None &&
          constraints.empty() && !slicing && children.empty() && slices.empty();
 }
 

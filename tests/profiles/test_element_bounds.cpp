@@ -111,3 +111,29 @@ TEST_CASE("profiles: mustHaveValue and valueAlternatives (R5 elements by R4's cr
   CHECK(!check(alternatives, url, absent(dar)).has_errors());
   CHECK(has_error(check(alternatives, url, absent(null_flavor)), {"iso21090-nullFlavor may not stand in for the value"}));
 }
+
+TEST_CASE("profiles: narrative-language-control asks for language sections, or forbids them") {
+  // FHIR Extensions Pack, narrative-language-control: _no, _yes, _resource or a language
+  auto profile = [](const std::string& code) {
+    return R"j({"resourceType":"StructureDefinition","url":"https://fhir.example.nhs.uk/StructureDefinition/bilingual","name":"Bilingual",
+      "status":"draft","kind":"resource","abstract":false,"type":"Patient","derivation":"constraint",
+      "baseDefinition":"http://hl7.org/fhir/StructureDefinition/Patient","differential":{"element":[
+      {"id":"Patient.text","path":"Patient.text","extension":[{"url":"http://hl7.org/fhir/StructureDefinition/narrative-language-control",
+       "valueCode":")j" + code + R"j("}]}]}})j";
+  };
+  const std::string url = "https://fhir.example.nhs.uk/StructureDefinition/bilingual";
+  auto narrative = [](const std::string& div) {  // a patient of a Cardiff practice, in English and Welsh
+    return R"j({"resourceType":"Patient","language":"cy","text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">)j" + div +
+           R"j(</div>"},"identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}]})j";
+  };
+  const std::string plain = narrative("Rhys Morgan, born 4 June 1971");
+  const std::string both = narrative(R"j(<div lang=\"en\" xml:lang=\"en\">Rhys Morgan</div><div lang=\"cy\" xml:lang=\"cy\">Rhys Morgan</div>)j");
+  const std::string english = narrative(R"j(<div lang=\"en\">Rhys Morgan</div>)j");
+  CHECK(!check(profile("_no"), url, plain).has_errors());
+  CHECK(has_error(check(profile("_no"), url, both), {"may not have language sections", "Patient.text.div"}));
+  CHECK(!check(profile("_yes"), url, both).has_errors());
+  CHECK(has_error(check(profile("_yes"), url, plain), {"must be divided into language sections"}));
+  CHECK(!check(profile("_resource"), url, both).has_errors());
+  CHECK(has_error(check(profile("_resource"), url, english), {"no section in the language cy"}));
+  CHECK(!check(profile("en"), url, english).has_errors());
+}
