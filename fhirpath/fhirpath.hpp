@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -35,6 +36,9 @@ struct EvalContext {
   bool collection_as = false;  // unknown element names and choice names such as valueQuantity are errors
   std::string now;  // fixed clock for now()/today()/timeOfDay() (e.g. tests); empty: the real clock
   std::function<void(const std::string& name, const Collection&)> on_trace;
+  // memberOf() on value sets beyond R4's own (those loaded with a profile): whether system|code
+  // (system empty for a bare code) is in the value set `url`; nullopt when it is not known there.
+  std::function<std::optional<bool>(std::string_view url, std::string_view system, std::string_view code)> member_of;
 };
 
 class Expression {

@@ -306,9 +306,29 @@ bool core_function(Fn& f) {
     f.arity(1);
     auto url = singleton_system(f.arg(0), "memberOf()");
     if (!url || in.empty()) return true;
+    const Value& v = in.front();
+    if (const auto& loaded = f.ev.context().member_of) {
+      std::optional<bool> found;  // true once a code is in it, false once one is known not to be
+      auto ask = [&](std::string_view system, std::string_view code) {
+        if (auto r = loaded(url->s, system, code); r && !(found && *found)) found = r;
+      };
+      auto coding = [&](const fhir::Node& c) {
+        const fhir::Node* sys = c.child("system");
+        const fhir::Node* code = c.child("code");
+        if (code && code->has_value) ask(sys && sys->has_value ? sys->value : std::string(), code->value);
+      };
+      if (v.type == VType::Node && v.node->type && v.node->type->name == "Coding") coding(*v.node);
+      else if (v.type == VType::Node && v.node->type && v.node->type->name == "CodeableConcept") {
+        for (const fhir::Node& c : v.node->children)
+          if (c.name == "coding") coding(c);
+      } else if (auto s = to_system(v)) ask("", s->s);
+      if (found) {
+        f.out = boolean(*found);
+        return true;
+      }
+    }
     const fhir::ValueSetCodes* vs = f.ev.schema().value_set(url->s);
     if (!vs) return true;  // unknown value set: empty, not false
-    const Value& v = in.front();
     auto code_in = [&](const fhir::Node& coding) {
       const fhir::Node* sys = coding.child("system");
       const fhir::Node* code = coding.child("code");

@@ -1,7 +1,9 @@
 #include "profiles/match.hpp"
 
 #include <cctype>
+#include <algorithm>
 #include <cstdlib>
+#include <ctime>
 #include <string_view>
 
 #include "fhir/schema.hpp"
@@ -52,9 +54,53 @@ std::string type_of(const fhir::Node& n) {
   return n.type ? n.type->name : std::string();
 }
 
-int compare_to_bound(const fhir::Node& instance, const fhir::Node& bound) {
+namespace {
+
+// now -/+ the Duration `bound`, written to the precision of the date or UTC dateTime `like`;
+// empty when it cannot be (not a time unit, a dateTime in another zone).
+std::string relative_to_now(const fhir::Node& bound, const std::string& like, bool upper) {
+  const fhir::Node* v = bound.child("value");
+  const fhir::Node* code = bound.child("code");
+  if (!v || !v->has_value || !code || !code->has_value) return {};
+  double amount = std::strtod(v->value.c_str(), nullptr) * (upper ? 1 : -1);
+  bool utc = like.size() <= 10 || like.back() == 'Z';
+  if (!utc) return {};
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  if (code->value == "a" || code->value == "mo") {  // calendar years and months, whole ones
+    int months = static_cast<int>(amount * (code->value == "a" ? 12 : 1));
+    tm.tm_year += months / 12;
+    tm.tm_mon += months % 12;
+    t = timegm(&tm);
+  } else if (auto seconds = fhirpath::convert_quantity(amount, code->value, "s")) {
+    t += static_cast<std::time_t>(*seconds);
+  } else {
+    return {};
+  }
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::string out(buf);
+  if (like.size() <= 10) return out.substr(0, like.size());
+  return out.substr(0, std::min<std::size_t>(like.size() - 1, out.size())) + "Z";
+}
+
+bool temporal(fhir::Primitive p) {
+  return p == fhir::Primitive::Date || p == fhir::Primitive::DateTime || p == fhir::Primitive::Instant;
+}
+
+}  // namespace
+
+int compare_to_bound(const fhir::Node& instance, const fhir::Node& bound, bool upper) {
   const fhir::Node* a = &instance;
   const fhir::Node* b = &bound;
+  if (!bound.is_primitive && instance.is_primitive && instance.has_value && instance.type && temporal(instance.type->primitive)) {
+    std::string limit = relative_to_now(bound, instance.value, upper);
+    if (limit.empty() || (instance.value.size() > 10 && limit.size() != instance.value.size())) return 2;
+    int c = instance.value.compare(0, limit.size(), limit);
+    return c < 0 ? -1 : c > 0 ? 1 : 0;
+  }
   if (!bound.is_primitive) {  // Quantity: the values, in the same unit or one UCUM scales to
     auto unit = [](const fhir::Node& q) {
       const fhir::Node* c = q.child("code");

@@ -20,7 +20,10 @@ bool equals_fixed(const fhir::Node& instance, const fhir::Node& fixed);
 bool matches_pattern(const fhir::Node& instance, const fhir::Node& pattern);
 // minValue[x] / maxValue[x]: -1, 0 or 1 as the instance is below, at or above the bound; 2
 // when they cannot be compared (other types, dates of other precisions, Quantities in other units).
-int compare_to_bound(const fhir::Node& instance, const fhir::Node& bound);
+// A date, dateTime or instant bounded by a Duration (a Quantity in a UCUM unit of time) is
+// compared with now minus it for a minimum, now plus it for a maximum (`upper`), as R4's
+// ElementDefinition.minValue[x] / maxValue[x] say.
+int compare_to_bound(const fhir::Node& instance, const fhir::Node& bound, bool upper = false);
 // A profile url that is an R4 base definition (http://hl7.org/fhir/StructureDefinition/Procedure):
 // whether `instance` is of that type; nullopt for any other url.
 std::optional<bool> conforms_to_base(const fhir::Node& instance, std::string_view url, const fhir::Schema& schema);

@@ -49,6 +49,17 @@ struct ProfileElement {
   const fhir::Node* pattern = nullptr;  // pattern[x]
   const fhir::Node* min_value = nullptr;  // minValue[x], inclusive
   const fhir::Node* max_value = nullptr;  // maxValue[x], inclusive
+  // in characters (Unicode code points): ElementDefinition.maxLength, and the R4 extension
+  // minLength on an ElementDefinition
+  std::optional<std::uint32_t> min_length, max_length;
+  // R5's ElementDefinition.mustHaveValue and valueAlternatives, as R4 states them with the
+  // cross-version extensions: a primitive's value may not be replaced by extensions, or only by
+  // the extensions listed
+  bool must_have_value = false;
+  std::vector<std::string> value_alternatives;
+  // narrative-language-control (FHIR Extensions Pack) on a Narrative: _no, _yes, _resource or
+  // a language the narrative must have a section in
+  std::string narrative_language;
   fhir::BindingStrength binding = fhir::BindingStrength::None;
   std::string value_set;
   std::vector<ProfileConstraint> constraints;  // merged: the bases' and this profile's

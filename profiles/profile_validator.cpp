@@ -59,8 +59,11 @@ void Checker::element(const fhir::Node& n, const ProfileElement& e, const Profil
              "pattern");
   if (e.min_value && compare_to_bound(n, *e.min_value) == -1)
     d_.error("value", loc, where(p, e) + "the value " + describe(n) + " is below the minimum " + describe(*e.min_value), "min-value");
-  if (e.max_value && compare_to_bound(n, *e.max_value) == 1)
+  if (e.max_value && compare_to_bound(n, *e.max_value, true) == 1)
     d_.error("value", loc, where(p, e) + "the value " + describe(n) + " is above the maximum " + describe(*e.max_value), "max-value");
+  if ((e.min_length || e.max_length) && n.is_primitive && n.has_value) length(n, e, p, loc);
+  if ((e.must_have_value || !e.value_alternatives.empty()) && n.is_primitive && !n.has_value) value_replaced(n, e, p, loc);
+  if (!e.narrative_language.empty() && n.child("div")) narrative_language(n, e, p, loc, res);
   if (!e.types.empty()) types(n, e, p, loc);
   if (o_.bindings && e.binding != fhir::BindingStrength::None && !e.value_set.empty()) binding(n, e, p, loc);
   if (o_.invariants && !e.constraints.empty()) invariants(n, e, p, loc, container);
@@ -222,6 +225,13 @@ void Checker::invariants(const fhir::Node& n, const ProfileElement& e, const Pro
       ctx.root_resource = &root_;
       ctx.focus = &n;
       ctx.collection_as = true;
+      ctx.member_of = [this](std::string_view url, std::string_view system, std::string_view code) -> std::optional<bool> {
+        const Expansion* vs = set_.expansion(url);
+        if (!vs) return std::nullopt;
+        bool in = system.empty() ? vs->codes.count(code) > 0 : vs->system_codes.count(std::string(system) + "|" + std::string(code)) > 0;
+        if (!in && !vs->complete) return std::nullopt;  // perhaps among the codes not expanded here
+        return in;
+      };
       if (fhirpath::as_boolean(cache.get(c.expression)->evaluate(ctx)) == false) {
         fhir::Severity sev = c.severity == "error" ? fhir::Severity::Error : fhir::Severity::Warning;
         d_.add(sev, "invariant", loc, where(p, e) + "constraint failed: " + c.key + ": " + c.human + " (" + c.expression + ")", c.key);

@@ -30,6 +30,10 @@ class Checker {
   void unknown_extension(std::string_view url, const std::string& at);
   void element(const fhir::Node& n, const ProfileElement& e, const Profile& p, const std::string& loc, const fhir::Node* res);
   void children(const fhir::Node& n, const ProfileElement& c, const Profile& p, const std::string& loc, const fhir::Node* res);
+  void length(const fhir::Node& n, const ProfileElement& e, const Profile& p, const std::string& loc);
+  void value_replaced(const fhir::Node& n, const ProfileElement& e, const Profile& p, const std::string& loc);
+  void narrative_language(const fhir::Node& n, const ProfileElement& e, const Profile& p, const std::string& loc,
+                          const fhir::Node* res);
   void types(const fhir::Node& n, const ProfileElement& e, const Profile& p, const std::string& loc);
   void target(const fhir::Node& n, const ProfileType& t, const Profile& p, const ProfileElement& e, const std::string& loc);
   void binding(const fhir::Node& n, const ProfileElement& e, const Profile& p, const std::string& loc);

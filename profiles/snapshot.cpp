@@ -71,6 +71,18 @@ void apply(ProfileElement& e, const fhir::Node& el) {
     types.push_back(std::move(pt));
   }
   if (!types.empty()) e.types = std::move(types);
+  if (auto v = cardinality(value_of(el, "maxLength")); v && *v != fhir::kUnbounded) e.max_length = v;
+  constexpr std::string_view r5 = "http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.";
+  for (const fhir::Node& x : el.children) {
+    if (x.name != "extension") continue;
+    std::string_view url = value_of(x, "url");
+    if (url == "http://hl7.org/fhir/StructureDefinition/minLength")
+      if (auto v = cardinality(value_of(x, "valueInteger")); v && *v != fhir::kUnbounded) e.min_length = v;
+    if (url == "http://hl7.org/fhir/StructureDefinition/narrative-language-control") e.narrative_language = value_of(x, "valueCode");
+    if (url.starts_with(r5) && url.substr(r5.size()) == "mustHaveValue") e.must_have_value = value_of(x, "valueBoolean") == "true";
+    if (url.starts_with(r5) && url.substr(r5.size()) == "valueAlternatives" && !value_of(x, "valueCanonical").empty())
+      e.value_alternatives.emplace_back(value_of(x, "valueCanonical"));
+  }
   for (const fhir::Node& c : el.children) {
     if (c.name.starts_with("fixed")) e.fixed = &c;
     if (c.name.starts_with("pattern")) e.pattern = &c;
@@ -210,7 +222,8 @@ const ProfileElement* ProfileElement::slice(std::string_view s) const {
   return nullptr;
 }
 bool ProfileElement::empty() const {
-  return !min && !max && types.empty() && !fixed && !pattern && !min_value && !max_value && binding == fhir::BindingStrength::None &&
+  return !min && !max && types.empty() && !fixed && !pattern && !min_value && !max_value && !min_length && !max_length && !must_have_value &&
+         value_alternatives.empty() && narrative_language.empty() && binding == fhir::BindingStrength::None &&
          constraints.empty() && !slicing && children.empty() && slices.empty();
 }
 

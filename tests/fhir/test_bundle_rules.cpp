@@ -6,6 +6,7 @@
 
 #include "fhir/codec.hpp"
 #include "fhir/validator.hpp"
+#include "tests/fhir/base_check.hpp"
 
 using namespace hidewire::fhir;
 
@@ -24,18 +25,10 @@ std::string document(const std::string& composition_url, const std::string& pati
          R"j("identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}]}}]})j";
 }
 
-Diagnostics check(const std::string& text) {
-  Diagnostics d;
-  Node root;
-  REQUIRE(parse_any(text, Schema::r4(), root, d));
-  validate(root, Schema::r4(), d);
-  return d;
-}
+Diagnostics check(const std::string& text) { return hw_test::base_check(text); }
 
 bool has(const Diagnostics& d, const std::string& location, const std::string& fragment) {
-  for (const Issue& i : d.issues())
-    if (i.severity == Severity::Error && i.location == location && i.message.find(fragment) != std::string::npos) return true;
-  return false;
+  return hw_test::has_error_at(d, location, fragment);
 }
 
 const std::string kBase = "https://fhir.limes-surgery.nhs.uk/fhir/";

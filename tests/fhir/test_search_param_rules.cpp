@@ -6,23 +6,16 @@
 
 #include "fhir/codec.hpp"
 #include "fhir/validator.hpp"
+#include "tests/fhir/base_check.hpp"
 
 using namespace hidewire::fhir;
 
 namespace {
 
-Diagnostics check(const std::string& text) {
-  Diagnostics d;
-  Node root;
-  REQUIRE(parse_any(text, Schema::r4(), root, d));
-  validate(root, Schema::r4(), d);
-  return d;
-}
+Diagnostics check(const std::string& text) { return hw_test::base_check(text); }
 
 bool has(const Diagnostics& d, const std::string& location, const std::string& fragment) {
-  for (const Issue& i : d.issues())
-    if (i.severity == Severity::Error && i.location == location && i.message.find(fragment) != std::string::npos) return true;
-  return false;
+  return hw_test::has_error_at(d, location, fragment);
 }
 
 // A GP system's server (The Limes Surgery, Y01234) declaring Patient search parameters.

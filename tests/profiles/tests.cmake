@@ -12,3 +12,5 @@ hw_add_test(test_profiles_gate SOURCES profiles/test_profile_gate.cpp LIBS hidew
 target_include_directories(test_profiles_gate PRIVATE ${PROJECT_SOURCE_DIR})
 hw_add_test(test_profiles_core_extensions SOURCES profiles/test_core_extensions.cpp LIBS hidewire_profiles)
 target_include_directories(test_profiles_core_extensions PRIVATE ${PROJECT_SOURCE_DIR})
+hw_add_test(test_profiles_element_bounds SOURCES profiles/test_element_bounds.cpp LIBS hidewire_profiles)
+target_include_directories(test_profiles_element_bounds PRIVATE ${PROJECT_SOURCE_DIR})
