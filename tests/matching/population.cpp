@@ -153,7 +153,9 @@ Query outsider(Generator& g, const std::vector<Person>& held) {
          "", "outsider-namesake-year"};
     q.sent.given = {p.given[0]};
   } else if (kind < 85) {  // a namesake born the same day in another town
-    q = {g.person(p.gender, p.family, p.birth_date, g.postcode()), "", "outsider-namesake-dob"};
+    std::string elsewhere = g.postcode();
+    while (!p.postcode.empty() && elsewhere.substr(0, elsewhere.find(' ')) == p.postcode.substr(0, p.postcode.find(' '))) elsewhere = g.postcode();
+    q = {g.person(p.gender, p.family, p.birth_date, elsewhere), "", "outsider-namesake-dob"};
     q.sent.given = {p.given[0]};
   } else if (kind < 95) {  // a neighbour born the same day
     q = {g.person(g.sex(), g.surname(), p.birth_date, p.postcode), "", "outsider-neighbour"};
