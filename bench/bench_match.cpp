@@ -1,0 +1,109 @@
+// NHS number tracing against a large index (issue 15): matches per second through the node's
+// `sqlite-store` patient index and matching::trace, at the default thresholds, one thread. The
+// index is the synthetic population of tests/matching/population.hpp (seeded: the same people on
+// every run), loaded into the node's SQLite FHIR store once; only the queries are timed. The
+// queries are a stride sample of the population's own (perturbed copies of held people) and its
+// outsiders (people not held); precision and recall at this size are printed beside the rate.
+// Usage: bench_match PEOPLE QUERIES DIR [SEED]   (DIR: scratch directory, made afresh)
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "fhir/nhs_number.hpp"
+#include "matching/tracer.hpp"
+#include "node/config_reader.hpp"
+#include "plugins/patient_index/store/store_index.hpp"
+#include "plugins/stores/sqlite/fhir_store.hpp"
+#include "tests/matching/population.hpp"
+
+using namespace hidewire;
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+namespace {
+
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+std::unique_ptr<matching::PatientIndex> store_index(const fs::path& dir) {
+  rapidjson::Document settings;
+  settings.Parse("{}");
+  std::vector<std::string> problems;
+  node::ConfigReader r(&settings, "$", problems);
+  auto build = plugins::store_index::factory(r);
+  if (!problems.empty()) throw std::runtime_error(problems.front());
+  return build(node::StorageContext{dir.string()});
+}
+
+matching::Demographics demographics(const testing::Person& p) {
+  rapidjson::Document d;
+  d.Parse(testing::patient_json(p).c_str());
+  matching::Demographics out = matching::demographics_of(d);
+  if (!fhir::is_valid_nhs_number(out.nhs_number)) out.nhs_number.clear();  // as the intake drops it
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 4) {
+    std::fprintf(stderr, "usage: bench_match PEOPLE QUERIES DIR [SEED]\n");
+    return 2;
+  }
+  std::size_t people = std::stoul(argv[1]), queries = std::stoul(argv[2]);
+  fs::path dir = argv[3];
+  std::uint64_t seed = argc > 4 ? std::stoull(argv[4]) : 20261204;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+
+  auto t0 = Clock::now();
+  testing::Population pop = testing::generate_population(people, queries / 5, seed);
+  double generate_s = since(t0);
+  // The sample: every k-th query of a held person, then the outsiders (a fifth of the queries).
+  std::vector<const testing::Query*> sample;
+  std::size_t held = queries - queries / 5, stride = std::max<std::size_t>(1, people / std::max<std::size_t>(1, held));
+  for (std::size_t i = 0; i < people && sample.size() < held; i += stride) sample.push_back(&pop.queries[i]);
+  for (std::size_t i = people; i < pop.queries.size(); ++i) sample.push_back(&pop.queries[i]);
+  std::vector<matching::Demographics> asked;
+  for (const testing::Query* q : sample) asked.push_back(demographics(q->sent));
+
+  t0 = Clock::now();
+  {
+    plugins::SqliteFhirStore store((dir / "fhir.db").string());
+    auto index = store_index(dir);  // its birth-date index exists before the load, as on a running node
+    std::vector<std::string> bundles = testing::transaction_bundles(pop.people, 1000);
+    for (std::size_t i = 0; i < bundles.size(); i += 50) {
+      std::vector<node::FhirStore::BatchItem> items;
+      for (std::size_t k = i; k < std::min(bundles.size(), i + 50); ++k) items.push_back({&bundles[k], ""});
+      for (const auto& r : store.transaction_batch(items))
+        if (!r.ok) return std::fprintf(stderr, "bench_match: load failed: %s\n", r.error.c_str()), 1;
+    }
+  }
+  double load_s = since(t0);
+  pop.people.clear();
+  pop.people.shrink_to_fit();
+
+  auto index = store_index(dir);
+  matching::Thresholds thresholds;
+  std::size_t right = 0, wrong = 0, ambiguous = 0, none = 0, meant = 0;
+  t0 = Clock::now();
+  for (std::size_t i = 0; i < sample.size(); ++i) {
+    matching::Trace t = matching::trace(asked[i], {index.get()}, thresholds);
+    const std::string& truth = sample[i]->truth;
+    meant += !truth.empty();
+    if (t.kind == matching::MatchResult::Kind::Confident) (t.nhs_number == truth ? right : wrong) += 1;
+    else (t.kind == matching::MatchResult::Kind::Ambiguous ? ambiguous : none) += 1;
+  }
+  double query_s = since(t0);
+  std::printf("index: %zu people, generated in %.1f s, loaded into the store (birth-date index maintained) in %.1f s (%.0f people/s)\n",
+              people, generate_s, load_s, static_cast<double>(people) / load_s);
+  std::printf("queries: %zu (%zu of held people, %zu outsiders) in %.2f s: %.0f matches/s, %.1f us each\n", sample.size(), meant,
+              sample.size() - meant, query_s, static_cast<double>(sample.size()) / query_s, query_s * 1e6 / static_cast<double>(sample.size()));
+  std::printf("outcomes: confident right %zu, false %zu, ambiguous %zu, none %zu; precision %.4f recall %.4f\n", right, wrong, ambiguous,
+              none, right + wrong ? static_cast<double>(right) / static_cast<double>(right + wrong) : 1.0,
+              meant ? static_cast<double>(right) / static_cast<double>(meant) : 0.0);
+  fs::remove_all(dir);
+  return 0;
+}
