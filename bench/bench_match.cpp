@@ -4,7 +4,8 @@
 // every run), loaded into the node's SQLite FHIR store once; only the queries are timed. The
 // queries are a stride sample of the population's own (perturbed copies of held people) and its
 // outsiders (people not held); precision and recall at this size are printed beside the rate.
-// Usage: bench_match PEOPLE QUERIES DIR [SEED]   (DIR: scratch directory, made afresh)
+// Usage: bench_match PEOPLE QUERIES DIR [SEED]   (DIR: scratch directory, made afresh;
+//        HIDEWIRE_MATCH_FALSE=1 prints each false match)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -87,6 +88,7 @@ int main(int argc, char** argv) {
 
   auto index = store_index(dir);
   matching::Thresholds thresholds;
+  bool show_false = std::getenv("HIDEWIRE_MATCH_FALSE") != nullptr;
   std::size_t right = 0, wrong = 0, ambiguous = 0, none = 0, meant = 0;
   t0 = Clock::now();
   for (std::size_t i = 0; i < sample.size(); ++i) {
@@ -95,6 +97,9 @@ int main(int argc, char** argv) {
     meant += !truth.empty();
     if (t.kind == matching::MatchResult::Kind::Confident) (t.nhs_number == truth ? right : wrong) += 1;
     else (t.kind == matching::MatchResult::Kind::Ambiguous ? ambiguous : none) += 1;
+    if (t.kind == matching::MatchResult::Kind::Confident && t.nhs_number != truth && show_false)  // synthetic people only
+      std::printf("false match (%s): %s -> %s %s: %s\n", sample[i]->how.c_str(), testing::patient_json(sample[i]->sent).c_str(),
+                  t.ranked.front().candidate.person.family.c_str(), t.ranked.front().candidate.person.given.front().c_str(), t.reason.c_str());
   }
   double query_s = since(t0);
   std::printf("index: %zu people, generated in %.1f s, loaded into the store (birth-date index maintained) in %.1f s (%.0f people/s)\n",

@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "fhir/nhs_number.hpp"
+#include "matching/normalise.hpp"
 #include "tests/matching/population_names.hpp"
 #include "tests/matching/population_perturb.hpp"
 
@@ -169,6 +170,12 @@ Query outsider(Generator& g, const std::vector<Person>& held) {
   return q;
 }
 
+// Who a person is to a reader: folded family and usual given name, date of birth, postcode.
+std::string identity(const Person& p) {
+  return matching::fold_name(p.family) + "|" + (p.given.empty() ? "" : matching::usual_given_name(matching::fold_name(p.given[0]))) + "|" +
+         p.birth_date + "|" + p.postcode;
+}
+
 }  // namespace
 
 Population generate_population(std::size_t n, std::size_t outsiders, std::uint64_t seed) {
@@ -182,8 +189,12 @@ Population generate_population(std::size_t n, std::size_t outsiders, std::uint64
     population::send_nhs_number(g.rng(), q.sent);
     pop.queries.push_back(std::move(q));
   }
+  std::unordered_set<std::string> held;
+  for (const Person& p : pop.people) held.insert(identity(p));
   for (std::size_t i = 0; i < outsiders; ++i) {
     Query q = outsider(g, pop.people);
+    // An unrecorded twin named as the recorded one's sibling would be that sibling: another name.
+    for (int tries = 0; held.count(identity(q.sent)) && tries < 50; ++tries) q.sent.given = {g.given(q.sent.gender)};
     if (g.rng().chance(0.3)) q.how += "+" + population::typo_or_format(g.rng(), q.sent);
     // An outsider's own NHS number is not in the index: sent valid it must still find nobody.
     if (!g.rng().chance(0.04)) q.sent.nhs_number.clear();
