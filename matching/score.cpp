@@ -34,12 +34,23 @@ int family_points(const std::string& a, const std::string& b) {
   return -20;
 }
 
+// "jakc" for "jack": the same letters, two neighbours swapped.
+bool swapped_pair(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  std::size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] && a.substr(i + 2) == b.substr(i + 2);
+}
+
 int first_given_points(const std::vector<std::string>& ta, const std::vector<std::string>& tb) {
   const std::string &x = ta.front(), &y = tb.front();
   if (x == y) return 20;
   if (usual_given_name(x) == usual_given_name(y)) return 17;  // Bill and William, Peggy and Margaret
   if (x.size() == 1 || y.size() == 1) return x[0] == y[0] ? 8 : -15;  // an initial
-  if (std::min(x.size(), y.size()) >= 4 && edit_distance(x, y, 1) <= 1) return 14;
+  if (std::min(x.size(), y.size()) >= 4 && edit_distance(x, y, 1) <= 1)
+    // Two letters swapped is a typo; a letter changed, added or dropped may be a twin (Amelia and
+    // Amelie): no more than an initial.
+    return swapped_pair(x, y) ? 14 : 8;
   // Known by a middle name: no more than an initial, for a twin's first name is often the
   // other's middle name.
   if (std::find(tb.begin(), tb.end(), x) != tb.end() || std::find(ta.begin(), ta.end(), y) != ta.end()) return 8;
