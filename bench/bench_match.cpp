@@ -6,6 +6,8 @@
 // outsiders (people not held); precision and recall at this size are printed beside the rate.
 // Usage: bench_match PEOPLE QUERIES DIR [SEED]   (DIR: scratch directory, made afresh;
 //        HIDEWIRE_MATCH_FALSE=1 prints each false match)
+#include <time.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -13,12 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "fhir/nhs_number.hpp"
 #include "matching/tracer.hpp"
-#include "node/config_reader.hpp"
-#include "plugins/patient_index/store/store_index.hpp"
-#include "plugins/stores/sqlite/fhir_store.hpp"
-#include "tests/matching/population.hpp"
+#include "tests/matching/population_index.hpp"
 
 using namespace hidewire;
 using Clock = std::chrono::steady_clock;
@@ -27,23 +25,10 @@ namespace fs = std::filesystem;
 namespace {
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
-std::unique_ptr<matching::PatientIndex> store_index(const fs::path& dir) {
-  rapidjson::Document settings;
-  settings.Parse("{}");
-  std::vector<std::string> problems;
-  node::ConfigReader r(&settings, "$", problems);
-  auto build = plugins::store_index::factory(r);
-  if (!problems.empty()) throw std::runtime_error(problems.front());
-  return build(node::StorageContext{dir.string()});
-}
-
-matching::Demographics demographics(const testing::Person& p) {
-  rapidjson::Document d;
-  d.Parse(testing::patient_json(p).c_str());
-  matching::Demographics out = matching::demographics_of(d);
-  if (!fhir::is_valid_nhs_number(out.nhs_number)) out.nhs_number.clear();  // as the intake drops it
-  return out;
+double cpu_s() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
 }  // namespace
@@ -68,29 +53,20 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < people && sample.size() < held; i += stride) sample.push_back(&pop.queries[i]);
   for (std::size_t i = people; i < pop.queries.size(); ++i) sample.push_back(&pop.queries[i]);
   std::vector<matching::Demographics> asked;
-  for (const testing::Query* q : sample) asked.push_back(demographics(q->sent));
+  for (const testing::Query* q : sample) asked.push_back(testing::query_demographics(q->sent));
 
   t0 = Clock::now();
-  {
-    plugins::SqliteFhirStore store((dir / "fhir.db").string());
-    auto index = store_index(dir);  // its birth-date index exists before the load, as on a running node
-    std::vector<std::string> bundles = testing::transaction_bundles(pop.people, 1000);
-    for (std::size_t i = 0; i < bundles.size(); i += 50) {
-      std::vector<node::FhirStore::BatchItem> items;
-      for (std::size_t k = i; k < std::min(bundles.size(), i + 50); ++k) items.push_back({&bundles[k], ""});
-      for (const auto& r : store.transaction_batch(items))
-        if (!r.ok) return std::fprintf(stderr, "bench_match: load failed: %s\n", r.error.c_str()), 1;
-    }
-  }
+  testing::load_population(dir, pop.people);
   double load_s = since(t0);
   pop.people.clear();
   pop.people.shrink_to_fit();
 
-  auto index = store_index(dir);
+  auto index = testing::open_store_index(dir);
   matching::Thresholds thresholds;
   bool show_false = std::getenv("HIDEWIRE_MATCH_FALSE") != nullptr;
   std::size_t right = 0, wrong = 0, ambiguous = 0, none = 0, meant = 0;
   t0 = Clock::now();
+  double cpu0 = cpu_s();
   for (std::size_t i = 0; i < sample.size(); ++i) {
     matching::Trace t = matching::trace(asked[i], {index.get()}, thresholds);
     const std::string& truth = sample[i]->truth;
@@ -101,11 +77,12 @@ int main(int argc, char** argv) {
       std::printf("false match (%s): %s -> %s %s: %s\n", sample[i]->how.c_str(), testing::patient_json(sample[i]->sent).c_str(),
                   t.ranked.front().candidate.person.family.c_str(), t.ranked.front().candidate.person.given.front().c_str(), t.reason.c_str());
   }
-  double query_s = since(t0);
-  std::printf("index: %zu people, generated in %.1f s, loaded into the store (birth-date index maintained) in %.1f s (%.0f people/s)\n",
+  double query_s = since(t0), query_cpu_s = cpu_s() - cpu0;
+  std::printf("index: %zu people, generated in %.1f s, loaded into the store (blocking indexes maintained) in %.1f s (%.0f people/s)\n",
               people, generate_s, load_s, static_cast<double>(people) / load_s);
-  std::printf("queries: %zu (%zu of held people, %zu outsiders) in %.2f s: %.0f matches/s, %.1f us each\n", sample.size(), meant,
-              sample.size() - meant, query_s, static_cast<double>(sample.size()) / query_s, query_s * 1e6 / static_cast<double>(sample.size()));
+  std::printf("queries: %zu (%zu of held people, %zu outsiders) in %.2f s: %.0f matches/s, %.1f us each (%.1f us CPU)\n", sample.size(),
+              meant, sample.size() - meant, query_s, static_cast<double>(sample.size()) / query_s, query_s * 1e6 / static_cast<double>(sample.size()),
+              query_cpu_s * 1e6 / static_cast<double>(sample.size()));
   std::printf("outcomes: confident right %zu, false %zu, ambiguous %zu, none %zu; precision %.4f recall %.4f\n", right, wrong, ambiguous,
               none, right + wrong ? static_cast<double>(right) / static_cast<double>(right + wrong) : 1.0,
               meant ? static_cast<double>(right) / static_cast<double>(meant) : 0.0);
