@@ -114,18 +114,22 @@ std::string_view outward_code(std::string_view postcode) { return postcode.subst
 int edit_distance(std::string_view a, std::string_view b, int limit) {
   int la = static_cast<int>(a.size()), lb = static_cast<int>(b.size());
   if (std::abs(la - lb) > limit) return limit + 1;
-  std::vector<int> prev(static_cast<std::size_t>(lb) + 1), cur(prev.size());
+  // Three rows: a transposition (Jnoes for Jones) looks two back.
+  std::vector<int> before(static_cast<std::size_t>(lb) + 1), prev(before.size()), cur(before.size());
   for (int j = 0; j <= lb; ++j) prev[static_cast<std::size_t>(j)] = j;
   for (int i = 1; i <= la; ++i) {
     cur[0] = i;
     int row_min = cur[0];
+    auto ui = static_cast<std::size_t>(i);
     for (int j = 1; j <= lb; ++j) {
       auto uj = static_cast<std::size_t>(j);
-      int sub = prev[uj - 1] + (a[static_cast<std::size_t>(i - 1)] == b[uj - 1] ? 0 : 1);
+      int sub = prev[uj - 1] + (a[ui - 1] == b[uj - 1] ? 0 : 1);
       cur[uj] = std::min({prev[uj] + 1, cur[uj - 1] + 1, sub});
+      if (i > 1 && j > 1 && a[ui - 1] == b[uj - 2] && a[ui - 2] == b[uj - 1]) cur[uj] = std::min(cur[uj], before[uj - 2] + 1);
       row_min = std::min(row_min, cur[uj]);
     }
     if (row_min > limit) return limit + 1;
+    std::swap(before, prev);
     std::swap(prev, cur);
   }
   return std::min(prev[static_cast<std::size_t>(lb)], limit + 1);

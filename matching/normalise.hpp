@@ -20,7 +20,8 @@ std::string usual_given_name(std::string_view folded);
 std::string normalise_postcode(std::string_view text);
 // The outward code: "LS1 4AP" -> "LS1" (of a normalised postcode).
 std::string_view outward_code(std::string_view postcode);
-// Levenshtein distance, stopping early above `limit` (returns limit + 1 then).
+// Edit distance counting two neighbouring letters swapped as one edit (optimal string alignment),
+// stopping early above `limit` (returns limit + 1 then).
 int edit_distance(std::string_view a, std::string_view b, int limit = 2);
 
 }  // namespace hidewire::matching

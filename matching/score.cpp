@@ -34,16 +34,36 @@ int family_points(const std::string& a, const std::string& b) {
   return -20;
 }
 
-int given_points(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  std::vector<std::string> ta = given_tokens(a), tb = given_tokens(b);
-  if (ta.empty() || tb.empty()) return 0;
+// "jakc" for "jack": the same letters, two neighbours swapped.
+bool swapped_pair(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  std::size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] && a.substr(i + 2) == b.substr(i + 2);
+}
+
+int first_given_points(const std::vector<std::string>& ta, const std::vector<std::string>& tb) {
   const std::string &x = ta.front(), &y = tb.front();
   if (x == y) return 20;
   if (usual_given_name(x) == usual_given_name(y)) return 17;  // Bill and William, Peggy and Margaret
   if (x.size() == 1 || y.size() == 1) return x[0] == y[0] ? 8 : -15;  // an initial
-  if (std::find(tb.begin(), tb.end(), x) != tb.end() || std::find(ta.begin(), ta.end(), y) != ta.end()) return 14;  // known by a middle name
-  if (std::min(x.size(), y.size()) >= 4 && edit_distance(x, y, 1) <= 1) return 14;
+  if (std::min(x.size(), y.size()) >= 4 && edit_distance(x, y, 1) <= 1)
+    // Two letters swapped is a typo; a letter changed, added or dropped may be a twin (Amelia and
+    // Amelie): no more than an initial.
+    return swapped_pair(x, y) ? 14 : 8;
+  // Known by a middle name: no more than an initial, for a twin's first name is often the
+  // other's middle name.
+  if (std::find(tb.begin(), tb.end(), x) != tb.end() || std::find(ta.begin(), ta.end(), y) != ta.end()) return 8;
   return -15;
+}
+
+int given_points(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  std::vector<std::string> ta = given_tokens(a), tb = given_tokens(b);
+  if (ta.empty() || tb.empty()) return 0;
+  int points = first_given_points(ta, tb);
+  // The same middle name as well: more than a namesake shares.
+  if (points >= 17 && ta.size() > 1 && tb.size() > 1 && usual_given_name(ta[1]) == usual_given_name(tb[1])) points += 5;
+  return points;
 }
 
 int birth_date_points(const std::string& a, const std::string& b) {
@@ -51,7 +71,7 @@ int birth_date_points(const std::string& a, const std::string& b) {
   if (a == b) return 25;
   if (a.size() == 10 && transposed_birth_date(a) == b) return 18;  // 03/04 written as 04/03
   if (a.size() == 10 && b.size() == 10 && a.substr(4) == b.substr(4) && edit_distance(a.substr(0, 4), b.substr(0, 4), 1) <= 1)
-    return 10;  // one digit of the year mistyped
+    return 15;  // one digit of the year mistyped: with all else the same, a match
   return -25;
 }
 

@@ -12,7 +12,9 @@
 namespace hidewire::matching {
 
 struct Thresholds {
-  int confident = 80;  // the best candidate must score at least this to be keyed ...
+  // The best candidate must score at least this to be keyed: more than name, date of birth and
+  // sex alone (80), which a namesake born the same day elsewhere shares ...
+  int confident = 85;
   int candidate = 50;  // (candidates under this are not counted at all) ...
   int margin = 15;     // ... and every other must score at least `margin` less than it
 };

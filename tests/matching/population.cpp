@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "fhir/nhs_number.hpp"
+#include "matching/normalise.hpp"
 #include "tests/matching/population_names.hpp"
 #include "tests/matching/population_perturb.hpp"
 
@@ -153,7 +154,9 @@ Query outsider(Generator& g, const std::vector<Person>& held) {
          "", "outsider-namesake-year"};
     q.sent.given = {p.given[0]};
   } else if (kind < 85) {  // a namesake born the same day in another town
-    q = {g.person(p.gender, p.family, p.birth_date, g.postcode()), "", "outsider-namesake-dob"};
+    std::string elsewhere = g.postcode();
+    while (!p.postcode.empty() && elsewhere.substr(0, elsewhere.find(' ')) == p.postcode.substr(0, p.postcode.find(' '))) elsewhere = g.postcode();
+    q = {g.person(p.gender, p.family, p.birth_date, elsewhere), "", "outsider-namesake-dob"};
     q.sent.given = {p.given[0]};
   } else if (kind < 95) {  // a neighbour born the same day
     q = {g.person(g.sex(), g.surname(), p.birth_date, p.postcode), "", "outsider-neighbour"};
@@ -165,6 +168,12 @@ Query outsider(Generator& g, const std::vector<Person>& held) {
       q.sent.postcode == p.postcode)
     q.sent.postcode = g.postcode();  // not to become the same person by chance
   return q;
+}
+
+// Who a person is to a reader: folded family and usual given name, date of birth, postcode.
+std::string identity(const Person& p) {
+  return matching::fold_name(p.family) + "|" + (p.given.empty() ? "" : matching::usual_given_name(matching::fold_name(p.given[0]))) + "|" +
+         p.birth_date + "|" + p.postcode;
 }
 
 }  // namespace
@@ -180,8 +189,12 @@ Population generate_population(std::size_t n, std::size_t outsiders, std::uint64
     population::send_nhs_number(g.rng(), q.sent);
     pop.queries.push_back(std::move(q));
   }
+  std::unordered_set<std::string> held;
+  for (const Person& p : pop.people) held.insert(identity(p));
   for (std::size_t i = 0; i < outsiders; ++i) {
     Query q = outsider(g, pop.people);
+    // An unrecorded twin named as the recorded one's sibling would be that sibling: another name.
+    for (int tries = 0; held.count(identity(q.sent)) && tries < 50; ++tries) q.sent.given = {g.given(q.sent.gender)};
     if (g.rng().chance(0.3)) q.how += "+" + population::typo_or_format(g.rng(), q.sent);
     // An outsider's own NHS number is not in the index: sent valid it must still find nobody.
     if (!g.rng().chance(0.04)) q.sent.nhs_number.clear();

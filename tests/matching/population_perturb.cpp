@@ -161,7 +161,14 @@ std::string near_date(Rng& r, const std::string& dob) {
   }
 }
 
-bool same_name(const std::string& a, const std::string& b) { return matching::fold_name(a) == matching::fold_name(b); }
+bool same_name(const std::string& a, const std::string& b) {
+  std::string fa = matching::fold_name(a), fb = matching::fold_name(b);
+  if (fa == fb) return true;
+  for (const auto& n : names::kNicknames)  // Mohammed and Muhammad are one name to a parent
+    if ((matching::fold_name(n.name) == fa && matching::fold_name(n.nickname) == fb) || (matching::fold_name(n.name) == fb && matching::fold_name(n.nickname) == fa))
+      return true;
+  return false;
+}
 
 std::string perturb(Rng& r, Person& p, const std::function<std::string()>& surname, const std::function<std::string()>& postcode) {
   std::string how;

@@ -29,7 +29,7 @@ std::vector<Candidate> population() {
       person("7926554863", "Smith", {"John"}, "1962-05-14", "M1 1AE", "male"),  // a common name, same birthday, two towns
       person("4622758695", "Smith", {"John"}, "1962-05-14", "NE1 4ST", "male"),
       person("9448549733", "Smith", {"Mary"}, "1950-01-20", "BS1 5TR", "female"),
-      person("", "Wójcik", {"Łukasz"}, "1990-07-07", "", "male"),  // a local patient with no NHS number
+      person("", "Wójcik", {"Łukasz", "Jan"}, "1990-07-07", "", "male"),  // a local patient with no NHS number
   };
   std::vector<Candidate> out;
   for (Demographics& d : people) out.push_back({std::move(d), false, "store", ""});
@@ -59,7 +59,8 @@ TEST_CASE("the scored match over a UK population") {
       {"a common name and birthday, the postcode tells", person("", "Smith", {"John"}, "1962-05-14", "NE1 4ST", "male"), K::Confident, "4622758695"},
       {"the same name, another date of birth", person("", "Smith", {"Mary"}, "1971-08-02", "BS1 5TR", "female"), K::None, ""},
       {"somebody the node has never seen", person("", "Price", {"Gwen"}, "1999-12-31", "LL11 1AA", "female"), K::None, ""},
-      {"no fixed abode, the one match has no NHS number", person("", "Wojcik", {"Lukasz"}, "1990-07-07", "", "male"), K::Ambiguous, ""},
+      {"no fixed abode, the one match has no NHS number", person("", "Wojcik", {"Lukasz", "Jan"}, "1990-07-07", "", "male"), K::Ambiguous, ""},
+      {"no fixed abode: name, birth date and sex alone are not enough", person("", "Wojcik", {"Lukasz"}, "1990-07-07", "", "male"), K::None, ""},
       {"the same NHS number decides", person("9448549733", "Smith", {"M"}, "1950-01-20", "", ""), K::Confident, "9448549733"},
   };
   for (const Row& r : rows) {

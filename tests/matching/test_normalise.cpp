@@ -68,6 +68,9 @@ TEST_CASE("a date of birth with day and month transposed") {
 TEST_CASE("edit distance stops at its limit") {
   CHECK(edit_distance("smith", "smyth") == 1);
   CHECK(edit_distance("smith", "smith") == 0);
+  CHECK(edit_distance("jones", "jnoes") == 1);  // two letters swapped: one edit
+  CHECK(edit_distance("jack", "jakc") == 1);
+  CHECK(edit_distance("abcd", "badc") == 2);
   CHECK(edit_distance("smith", "jones", 2) == 3);
 }
 

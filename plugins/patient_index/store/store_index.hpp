@@ -1,6 +1,6 @@
 // Registration of the `sqlite-store` patient index: the Patients of the node's own SQLite FHIR
 // store (plugins/stores/sqlite), found by date of birth (exact or day and month transposed)
-// through an index on it. Settings { "path": "fhir.db" (the store's, under data_dir),
+// and by postcode, through expression indexes on the store's bodies. Settings { "path": "fhir.db" (the store's, under data_dir),
 // "max_candidates": 200 }.
 #pragma once
 
