@@ -6,12 +6,7 @@ namespace hidewire::plugins {
 
 namespace build = fhir::build;
 
-BundleParts::J BundleParts::identifier(const std::string& system, const std::string& value) {
-  J o(rapidjson::kObjectType);
-  o.AddMember("system", str(system), a());
-  o.AddMember("value", str(value), a());
-  return o;
-}
+BundleParts::J BundleParts::identifier(const std::string& system, const std::string& value) { return identifier_json(system, value, a()); }
 
 BundleParts::J BundleParts::ref(int e) {
   J o(rapidjson::kObjectType);
@@ -20,8 +15,7 @@ BundleParts::J BundleParts::ref(int e) {
 }
 
 int BundleParts::add(const std::string& seed, const std::string& type, J res, build::Write how) {
-  entries.push_back(Entry{type, std::move(res), build::stable_uuid(seed, entries.size()), how});
-  return static_cast<int>(entries.size()) - 1;
+  return add_pending(entries, seed, type, std::move(res), how);
 }
 
 std::string BundleParts::finish(const std::string& seed, const build::Source& source, const std::string& nhs_number,

@@ -10,17 +10,13 @@
 #include <vector>
 
 #include "fhir/bundle_builder.hpp"
+#include "plugins/common/resource_building.hpp"
 
 namespace hidewire::plugins {
 
 struct BundleParts {
   using J = rapidjson::Value;
-  struct Entry {
-    std::string type;
-    J res;
-    std::string full_url;
-    fhir::build::Write how;
-  };
+  using Entry = PendingEntry;
 
   BundleParts() { doc.SetObject(); }
   rapidjson::Document doc;  // owns every value's memory

@@ -9,7 +9,6 @@
 
 #include "fhir/bundle_builder.hpp"
 #include "plugins/common/bundle_parts.hpp"
-#include "plugins/common/resource_building.hpp"
 #include "plugins/converters/ambulance/epr_bundle.hpp"
 
 namespace hidewire::plugins::ambulance {
