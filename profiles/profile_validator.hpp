@@ -22,6 +22,10 @@ struct ProfileOptions {
   // extension it cannot check). FHIR's own extensions (the specification's, its tools' and
   // the cross-version ones) whose definitions are not loaded stay information.
   fhir::Severity unknown_extensions = fhir::Severity::Information;
+  // Extensions at example domains (example.org, acme.com) and DICOM's (nema.org) stay "not
+  // checked" information whatever unknown_extensions says, as the reference validator allows
+  // them with its example URLs allowed (its own test cases run so).
+  bool allow_example_urls = false;
 };
 
 // `resource` against each profile in `urls` (unknown ones are errors), then its resources'

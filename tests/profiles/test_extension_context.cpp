@@ -126,3 +126,23 @@ TEST_CASE("unknown extensions: not checked by default, refused on request; HL7's
   CHECK(strict_check("http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-hidden"));
   CHECK(!strict_check("http://hl7.org/fhir/5.0/StructureDefinition/extension-Patient.link.target"));
 }
+
+TEST_CASE("unknown extensions: example domains allowed on request, as the reference validator's example URLs; DICOM's always") {
+  auto& set = definitions();
+  auto errors = [&](const std::string& url, bool allow_examples) {
+    fhir::Node r;
+    fhir::Diagnostics out;
+    REQUIRE(fhir::parse_json(patient("", "", R"j("extension":[{"url":")j" + url + R"j(","valueBoolean":true}],)j"),
+                             fhir::Schema::r4(), r, out));
+    profiles::ProfileOptions strict;
+    strict.unknown_extensions = fhir::Severity::Error;
+    strict.allow_example_urls = allow_examples;
+    profiles::validate_profiles(r, {}, set, out, strict);
+    return out.has_errors();
+  };
+  CHECK(errors("http://example.org/fhir/StructureDefinition/SimpleExtension", false));
+  CHECK(!errors("http://example.org/fhir/StructureDefinition/SimpleExtension", true));
+  CHECK(!errors("http://acme.com/fhir/StructureDefinition/flag", true));
+  CHECK(errors("https://fhir.example.nhs.uk/StructureDefinition/unheard-of", true));  // not an example domain
+  CHECK(!errors("http://nema.org/fhir/StructureDefinition/dicom-tag", false));
+}

@@ -41,6 +41,8 @@ int run_validate(const Args& args) {
       ++i;
     } else if (args[i] == "--must-support") {
       popts.must_support = true;
+    } else if (args[i] == "--allow-example-urls") {
+      popts.allow_example_urls = true;
     } else if (args[i] == "--unknown-extensions" && i + 1 < args.size()) {
       std::string_view v = args[++i];
       if (v != "information" && v != "warning" && v != "error") {

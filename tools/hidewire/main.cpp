@@ -33,7 +33,7 @@ constexpr std::array kCommands = {
             "| locality --config FILE --report DIR",
             hidewire::cli::run_conformance},
     Command{"validate", "validate FHIR R4 JSON or XML resources against the R4 definitions",
-            "hidewire validate [--format text|json] [--no-bindings] [--no-invariants] [--max-bytes N] [--max-depth N] [--ig DIR|PACKAGE ...] [--profile URL ...] [--must-support] [--unknown-extensions information|warning|error] FILE...",
+            "hidewire validate [--format text|json] [--no-bindings] [--no-invariants] [--max-bytes N] [--max-depth N] [--ig DIR|PACKAGE ...] [--profile URL ...] [--must-support] [--unknown-extensions information|warning|error] [--allow-example-urls] FILE...",
             hidewire::cli::run_validate},
     Command{"convert", "convert a FHIR R4 resource between JSON and XML",
             "hidewire convert [--from fhir|hl7v2|fhir-stu3|ambulance|cda [--document]|delimited|prsb-xml] [--map FILE] --to json|xml [--pretty] [-o OUT] [--max-bytes N] [--max-depth N] FILE",
