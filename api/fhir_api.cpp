@@ -276,6 +276,11 @@ Response FhirApi::capability(const Request& req) {
              R"(,"interaction":[{"code":"read"},{"code":"vread"},{"code":"history-instance"},{"code":"create"},{"code":"update"},{"code":"search-type"}],)"
              R"("searchParam":[{"name":"identifier","type":"token"},{"name":"patient","type":"reference"},{"name":"_lastUpdated","type":"date"}]})";
   }
+  // The operations this node was given (the federated record when federation is on), so a
+  // peer or the conformance suite can tell from /metadata what the node does.
+  std::string extra;
+  for (const auto& op : guard_.patient_operations)
+    extra += R"(,{"name":)" + json_string(op.first) + R"(,"definition":)" + json_string("urn:hidewire:OperationDefinition/" + op.first) + "}";
   Response r;
   r.body = R"({"resourceType":"CapabilityStatement","status":"active","date":"2026-11-24","kind":"instance","software":{"name":"hidewire"},)"
            R"("implementation":{"description":"hidewire node","url":)" + json_string(req.base_url) +
@@ -283,7 +288,8 @@ Response FhirApi::capability(const Request& req) {
            R"(],"interaction":[{"code":"transaction"},{"code":"batch"}],"operation":[{"name":"everything","definition":"http://hl7.org/fhir/OperationDefinition/Patient-everything"},)"
            R"({"name":"gpc.getstructuredrecord","definition":"https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1"},)"
            R"({"name":"hidewire-holds-record","definition":"urn:hidewire:OperationDefinition/hidewire-holds-record"},)"
-           R"({"name":"hidewire-patient-record","definition":"urn:hidewire:OperationDefinition/hidewire-patient-record"}]}]})";
+           R"({"name":"hidewire-patient-record","definition":"urn:hidewire:OperationDefinition/hidewire-patient-record"})" + extra +
+           "]}]}";
   return r;
 }
 

@@ -87,6 +87,10 @@ a, b = content(sys.argv[1]), content(sys.argv[2])
 assert a and a == b, "%d resources against %d" % (len(a), len(b))
 PY
 }
+# The CapabilityStatement says the node answers the federated record (what /metadata shows a peer
+# or the conformance suite).
+r=$(as_nobody GET "${base[amb]}/metadata")
+expect "the ambulance node's CapabilityStatement" 200 "$r" '"name":"hidewire-federated-record"'
 r=$(federated amb "$(clinician amb emergency)" $edith -H "X-Request-ID: amb-edith-0001")
 expect "the ambulance crew asks" 200 "$r" 317971007
 body_of "$r" >"$work/amb.json"; same_record "the ambulance crew" "$work/amb.json"
