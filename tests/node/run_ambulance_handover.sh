@@ -43,7 +43,12 @@ done
 # Stored at the ambulance service: every report's Encounter.
 amb_api=$(port_of ambulance "FHIR API")
 auth=(-H "Authorization: Bearer $ops_token")
-encounters=$(curl -sf "${auth[@]}" "http://127.0.0.1:$amb_api/Encounter?_count=10" || true)
+# A file moves to done/ once journalled; delivery to the store follows from the journal.
+for _ in $(seq 100); do
+  encounters=$(curl -sf "${auth[@]}" "http://127.0.0.1:$amb_api/Encounter?_count=10" || true)
+  [ "$(grep -o 'EM-261203-00\(42\|17\|75\)' <<<"$encounters" | sort -u | wc -l)" = 3 ] && break
+  sleep 0.1
+done
 for inc in EM-261203-0042 EM-261203-0017 EM-261203-0075; do
   echo "$encounters" | grep -q "$inc" || fail "incident $inc not stored at the ambulance service: $encounters"
 done

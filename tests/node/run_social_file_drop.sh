@@ -69,8 +69,15 @@ wait_for() {  # TYPE TEXT
   done
   echo "$out"
 }
-patients=$(wait_for Patient Akhtar)
-for who in Whitaker Hussain Kaye Okafor Haigh Lockwood Sykes Whitehead Akhtar; do
+people=(Whitaker Hussain Kaye Okafor Haigh Lockwood Sykes Whitehead Akhtar)
+for _ in $(seq 100); do  # delivery to the store follows the journal: until every one is there
+  patients=$(curl -sf "${auth[@]}" "http://127.0.0.1:$api/Patient?_count=100" || true)
+  missing=0
+  for who in "${people[@]}"; do grep -q "$who" <<<"$patients" || missing=1; done
+  [ "$missing" = 0 ] && break
+  sleep 0.1
+done
+for who in "${people[@]}"; do
   echo "$patients" | grep -q "$who" || fail "$who not stored: $patients"
 done
 echo "$patients" | grep -q Appleyard && fail "the person with the bad NHS number was stored"
