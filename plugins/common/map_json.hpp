@@ -8,6 +8,14 @@
 
 namespace hidewire::plugins {
 
+// Parses a map file that must be a JSON object; `at` becomes "SOURCE: $".
+template <class Error>
+void parse_map_file(const std::string& json, const std::string& source, rapidjson::Document& doc, std::string& at) {
+  doc.Parse(json.c_str());
+  if (doc.HasParseError() || !doc.IsObject()) throw Error(source + ": not a JSON object");
+  at = source + ": $";
+}
+
 template <class Error>
 const rapidjson::Value& map_member(const rapidjson::Value& o, const char* key, const std::string& at) {
   auto it = o.FindMember(key);

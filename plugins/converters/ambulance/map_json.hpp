@@ -12,9 +12,7 @@ namespace hidewire::plugins::ambulance {
 
 // Parses a map file that must be a JSON object; `at` becomes "SOURCE: $".
 inline void parse_map_file(const std::string& json, const std::string& source, rapidjson::Document& doc, std::string& at) {
-  doc.Parse(json.c_str());
-  if (doc.HasParseError() || !doc.IsObject()) throw MapError(source + ": not a JSON object");
-  at = source + ": $";
+  plugins::parse_map_file<MapError>(json, source, doc, at);
 }
 
 inline const rapidjson::Value& map_member(const rapidjson::Value& o, const char* key, const std::string& at) {

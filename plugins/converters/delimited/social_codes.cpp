@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include "plugins/common/map_json.hpp"
 #include "plugins/converters/delimited/social_model.hpp"
 
 namespace hidewire::plugins::social {
@@ -23,9 +24,8 @@ std::string Codes::system(const std::string& name, const std::string& ods) const
 
 Codes load_codes(const std::string& json, const std::string& source) {
   rapidjson::Document doc;
-  doc.Parse(json.c_str());
-  if (doc.HasParseError() || !doc.IsObject()) throw MapError(source + ": not a JSON object");
-  std::string at = source + ": $";
+  std::string at;
+  plugins::parse_map_file<MapError>(json, source, doc, at);
   Codes c;
   auto sys = doc.FindMember("identifier_systems");
   if (sys == doc.MemberEnd() || !sys->value.IsObject()) throw MapError(at + ".identifier_systems: required object");

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdio>
 
+#include "plugins/common/map_json.hpp"
 #include "plugins/converters/delimited/social_model.hpp"
 
 namespace hidewire::plugins::social {
@@ -35,13 +36,7 @@ std::string lower(std::string s) {
 }
 
 std::string str(const J& o, const char* key, const std::string& at, bool required = false) {
-  auto it = o.FindMember(key);
-  if (it == o.MemberEnd()) {
-    if (required) throw MapError(at + "." + key + ": required");
-    return {};
-  }
-  if (!it->value.IsString()) throw MapError(at + "." + key + ": expected a string");
-  return it->value.GetString();
+  return plugins::map_string<MapError>(o, key, at, required);
 }
 
 FieldSpec field(const J& f, const std::string& at, const SocialMap& m) {
@@ -91,9 +86,8 @@ char one_char(const J& o, const char* key, const std::string& at, char dflt) {
 
 SocialMap load_social_map(const std::string& json, const std::string& source) {
   rapidjson::Document doc;
-  doc.Parse(json.c_str());
-  if (doc.HasParseError() || !doc.IsObject()) throw MapError(source + ": not a JSON object");
-  std::string at = source + ": $";
+  std::string at;
+  plugins::parse_map_file<MapError>(json, source, doc, at);
   SocialMap m;
   m.name = str(doc, "name", at, true);
   m.format = str(doc, "format", at, true);
