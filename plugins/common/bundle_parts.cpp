@@ -24,8 +24,15 @@ std::string BundleParts::finish(const std::string& seed, const build::Source& so
   for (const Entry& e : entries) targets.push_back(e.full_url);
   J prov = build::provenance(targets, source, a());
   add(seed, "Provenance", std::move(prov), build::Write::Create);
+  std::vector<int> order(entries.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+  return transaction(order, nhs_number, timestamp);
+}
+
+std::string BundleParts::transaction(const std::vector<int>& order, const std::string& nhs_number, const std::string& timestamp) {
   std::vector<J> list;
-  for (Entry& e : entries) {
+  for (int i : order) {
+    Entry& e = entries[static_cast<std::size_t>(i)];
     std::string url = e.type == "Provenance" ? "" : build::conditional_url(e.type, e.res, e.type == "Patient" ? nhs_number : "");
     list.push_back(build::transaction_entry(e.full_url, e.type, std::move(e.res), url, e.how, a()));
   }

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "fhir/bundle_builder.hpp"
-#include "plugins/common/resource_building.hpp"
 #include "fhir/diagnostics.hpp"
+#include "plugins/common/bundle_parts.hpp"
 #include "plugins/converters/cda/cda_maps.hpp"
 #include "plugins/converters/cda/cda_xml.hpp"
 
@@ -20,14 +20,12 @@ using J = rapidjson::Value;
 
 using Entry = PendingEntry;
 
-struct Ctx {
-  Ctx(const Maps& m, fhir::Diagnostics& diag, std::string seed) : maps(m), d(diag), control_id(std::move(seed)) { doc.SetObject(); }
+struct Ctx : BundleParts {
+  Ctx(const Maps& m, fhir::Diagnostics& diag, std::string seed) : maps(m), d(diag), control_id(std::move(seed)) {}
   const Maps& maps;
   fhir::Diagnostics& d;
   std::string control_id;  // the fullUrls' seed
   Seen seen;
-  rapidjson::Document doc;
-  std::vector<Entry> entries;
   std::string record_key;  // the document set's id: every record identifier starts with it
   bool trace_patients = false;
   int patient = -1, encounter = -1, custodian = -1, gp = -1;
@@ -35,8 +33,6 @@ struct Ctx {
   std::string nhs_number, custodian_ods, gp_ods;
   std::map<std::string, int> organisations;  // ODS code -> its Organization entry: one each per Bundle
 
-  rapidjson::MemoryPoolAllocator<>& a() { return doc.GetAllocator(); }
-  J str(const std::string& s) { return J(s.c_str(), static_cast<rapidjson::SizeType>(s.size()), a()); }
   // The element, marked read; null stays null.
   Xml read(Xml n) {
     if (n) seen.mark(n);
@@ -46,17 +42,16 @@ struct Ctx {
   // A CD/CE/CV element as a CodeableConcept (object without members when it has no code nor text).
   J codeable(Xml cd);
   J coding(const Coding& c);
-  J identifier(const std::string& system, const std::string& value);
+  using BundleParts::identifier;
   // An II (root, extension) as an Identifier; null when it has no root.
   J identifier(Xml ii);
   // Identifier `{record_key}/{suffix}` in the converter's record system.
   J record_identifier(const std::string& suffix);
-  J ref(int entry);
   // A reference to the entry by fullUrl with its first identifier (routes match on it).
   J ref_with_identifier(int entry);
   // A TS element's value as a FHIR dateTime; empty (and an error at it) when unreadable.
   std::string time(Xml ts);
-  int add(const std::string& type, J res, fhir::build::Write how);
+  int add(const std::string& type, J res, fhir::build::Write how) { return BundleParts::add(control_id, type, std::move(res), how); }
 };
 
 // The header: Patient, the author (Practitioner, PractitionerRole, Organization), the custodian,

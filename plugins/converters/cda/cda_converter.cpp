@@ -180,13 +180,7 @@ class CdaConverter final : public node::Converter {
       if (i != composition && i != prov) order.push_back(i);
     order.push_back(prov);
     if (document) return document_bundle(c, order, received);
-    std::vector<J> list;
-    for (int i : order) {
-      Entry& e = c.entries[static_cast<std::size_t>(i)];
-      std::string url = e.type == "Provenance" ? "" : build::conditional_url(e.type, e.res, e.type == "Patient" ? c.nhs_number : "");
-      list.push_back(build::transaction_entry(e.full_url, e.type, std::move(e.res), url, e.how, c.a()));
-    }
-    return mapping::write_with_raw_numbers(build::transaction_bundle(list, received, c.a()));
+    return c.transaction(order, c.nhs_number, received);
   }
 
   // The same entries as a FHIR document: identifier the Composition's, timestamp its date (an

@@ -33,7 +33,6 @@ J Ctx::codeable(Xml cd) {
   return o;
 }
 
-J Ctx::identifier(const std::string& system, const std::string& value) { return identifier_json(system, value, a()); }
 
 J Ctx::identifier(Xml ii) {
   std::string root = attr(read(ii), "root"), ext = attr(ii, "extension");
@@ -43,12 +42,6 @@ J Ctx::identifier(Xml ii) {
 }
 
 J Ctx::record_identifier(const std::string& suffix) { return identifier("urn:hidewire:identifier:cda-record", record_key + "/" + suffix); }
-
-J Ctx::ref(int e) {
-  J o(rapidjson::kObjectType);
-  o.AddMember("reference", str(entries[static_cast<std::size_t>(e)].full_url), a());
-  return o;
-}
 
 J Ctx::ref_with_identifier(int e) {
   J o = ref(e);
@@ -72,7 +65,6 @@ std::string Ctx::time(Xml ts) {
   return t;
 }
 
-int Ctx::add(const std::string& type, J res, Write how) { return add_pending(entries, control_id, type, std::move(res), how); }
 
 namespace {
 

@@ -5,4 +5,4 @@ set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/embed_maps.S PROPERTIES
   COMPILE_OPTIONS "-I${HW_CDA_MAP_DIR}")
 hw_plugin(hidewire_converter_cda
   SOURCES cda_converter.cpp cda_maps.cpp cda_xml.cpp cda_header.cpp cda_sections.cpp embed_maps.S
-  LIBS hidewire_mapping ${PUGIXML_LIB})
+  LIBS hidewire_mapping hidewire_plugin_common ${PUGIXML_LIB})
