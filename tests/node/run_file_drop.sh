@@ -12,7 +12,7 @@ cp "$data/oru_r01_v251.hl7" "$work/inbox/.inflight/leftover.hl7"
 cat >"$work/node.json" <<JSON
 {"node": {"name": "care-provider", "ods_code": "8JF33", "data_dir": "$work/data"}, "development": {"allow_anonymous": true},
  "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
- "sources": [{"name": "case-system", "type": "file-drop", "directory": "$work/inbox"}],
+ "sources": [{"name": "case-system", "type": "file-drop", "directory": "$work/inbox", "min_age_ms": 2000}],
  "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
 JSON
 start node "$work/node.json"
@@ -47,7 +47,8 @@ done
 [ "$obs" = 100 ] || fail "$obs of the 100 burst results are in the store"
 curl -sf "http://127.0.0.1:$api/CarePlan?_count=5" | grep -q 'Twice-daily visits' || fail "care plan not in the store"
 # A file still being written (a slow copy: a segment every 0.2 s over 2 s, past two polls) is left
-# until it has not changed for min_age_ms, then taken whole.
+# until it has not changed for min_age_ms (2000 here, far above the writer's pauses even on a
+# loaded machine), then taken whole.
 python3 - "$work/inbox/slow.hl7" <<'PY'
 import sys, time
 segs = ["MSH|^~\\&|LAB|RR8|HIDEWIRE|8JF33|20261124100000||ORU^R01^ORU_R01|SLOW-1|P|2.5.1",
