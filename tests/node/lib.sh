@@ -46,7 +46,7 @@ http_destination() {
 }
 # wait_drop DIR: waits until a file drop has taken every file put in DIR (none left, none in flight).
 wait_drop() {
-  for _ in $(seq 100); do
+  for _ in $(seq 300); do
     [ -z "$(ls "$1" | grep -v '^done$\|^rejected$')" ] && [ -z "$(ls -A "$1/.inflight" 2>/dev/null)" ] && return
     sleep 0.1
   done

@@ -57,7 +57,7 @@ done
 echo "$obs" | grep -q '"resourceType":"Observation"' || fail "the replayed results did not reach the GP"
 id=$(echo "$failed" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
 for _ in $(seq 100); do
-  state=$(sqlite3 "$work/lab/journal.db" "SELECT status || '/' || delivered FROM journal WHERE id = $id")
+  state=$(sqlite3 "$work/lab/journal.db" "SELECT status || '/' || delivered FROM journal WHERE id = $id" || true)
   [ "$state" = "accepted/1" ] && break
   sleep 0.05
 done

@@ -28,7 +28,7 @@ for i in $(seq 1 100); do
     "$i" "$i" "$i" "$i" "$i" >"$work/inbox/burst-$i.hl7"
 done
 # Taken means moved on from the inbox and from .inflight/ (where files wait for their commit).
-for _ in $(seq 100); do
+for _ in $(seq 300); do
   [ -z "$(ls "$work/inbox" | grep -v '^done$\|^rejected$')" ] && [ -z "$(ls "$work/inbox/.inflight")" ] && break
   sleep 0.1
 done
@@ -40,7 +40,7 @@ done
 [ -z "$(ls "$work/inbox/.inflight")" ] || fail "files stuck in .inflight: $(ls "$work/inbox/.inflight")"
 # A file is moved to done/ once journalled; delivery to the store follows from the journal.
 for _ in $(seq 200); do
-  obs=$(curl -sf "http://127.0.0.1:$api/Observation?_count=200" | grep -o '"code":"FILE-[0-9]*"' | sort -u | wc -l)
+  obs=$(curl -sf "http://127.0.0.1:$api/Observation?_count=200" | grep -o '"code":"FILE-[0-9]*"' | sort -u | wc -l || true)
   [ "$obs" = 100 ] && break
   sleep 0.05
 done
@@ -61,7 +61,7 @@ PY
 for _ in $(seq 100); do [ -f "$work/inbox/done/slow.hl7" ] || [ -f "$work/inbox/rejected/slow.hl7" ] && break; sleep 0.1; done
 [ -f "$work/inbox/done/slow.hl7" ] || fail "the slowly written file was not taken whole: $(ls -R "$work/inbox" | head -20)"
 for _ in $(seq 100); do
-  slow=$(curl -sf "http://127.0.0.1:$api/Observation?_count=200" | grep -o '"code":"SLOW-[0-9]*"' | sort -u | wc -l)
+  slow=$(curl -sf "http://127.0.0.1:$api/Observation?_count=200" | grep -o '"code":"SLOW-[0-9]*"' | sort -u | wc -l || true)
   [ "$slow" = 8 ] && break
   sleep 0.1
 done

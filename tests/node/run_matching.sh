@@ -52,7 +52,7 @@ wait_grep() {  # URL TEXT WHY: until the answer to URL holds TEXT (the store is 
 first_held() {  # the id of the first held message, once there is one
   local id
   for _ in $(seq 100); do
-    id=$(curl -sf "http://$admin/match" "${ops[@]}" | python3 -c 'import json,sys; l=json.load(sys.stdin); print(l[0]["id"] if l else "")')
+    id=$(curl -sf "http://$admin/match" "${ops[@]}" | python3 -c 'import json,sys; l=json.load(sys.stdin); print(l[0]["id"] if l else "")' || true)
     [ -n "$id" ] && { echo "$id"; return 0; }
     sleep 0.05
   done

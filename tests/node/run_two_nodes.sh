@@ -82,7 +82,7 @@ grep -q "already received" "$work/post.json" || fail "resend answer: $(cat "$wor
 [ "$(post '{"resourceType":"CarePlan","status":"sometimes"}')" = 422 ] || fail "invalid care plan not refused"
 grep -q '"resourceType":"OperationOutcome"' "$work/post.json" || fail "refusal without an OperationOutcome"
 for _ in $(seq 50); do
-  n=$(curl -sf "http://127.0.0.1:$gp_api/CarePlan?_count=10" | grep -o 'Falls prevention visits' | wc -l)
+  n=$(curl -sf "http://127.0.0.1:$gp_api/CarePlan?_count=10" | grep -o 'Falls prevention visits' | wc -l || true)
   [ "$n" = 1 ] && break
   sleep 0.05
 done
