@@ -4,6 +4,9 @@ work="$(mktemp -d)"
 pids=()
 trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; if [ -n "${KEEP:-}" ]; then echo "work: $work"; else rm -rf "$work"; fi' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+# A command that ends the script under `set -e` (a poll's grep finding nothing, a curl refused)
+# says where, instead of leaving CI an empty test output.
+trap 's=$?; echo "FAIL: $(basename "$0") line $LINENO: \"$BASH_COMMAND\" returned $s"' ERR
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 # start NAME CONFIG: runs a node, its output in $work/NAME.log, and waits until it is running.
 start() {
