@@ -1,0 +1,1 @@
+hw_add_test(test_dashboard SOURCES dashboard/test_dashboard.cpp LIBS hidewire_dashboard)
