@@ -51,11 +51,13 @@ jwt_key engine ES256
 # each known by its JWT's key; the patient's identity provider signs the patient's tokens.
 jwt_key suite ES256
 jwt_key org2 ES256
+secret locality  # the locality report's credential for the node's admin API (role viewer)
 gpcport=$(free_port)
 cat >"$work/node.json" <<JSON
 {"node": {"name": "engine", "ods_code": "RCB", "kind": "acute-trust", "data_dir": "$work/engine"},
  "api": {"listen": "127.0.0.1:$apiport"}, "admin": {"listen": "127.0.0.1:0"}, "access": {"type": "consent"},
  "systems": [{"name": "conformance-suite", "token_sha256": "$sha", "jwt_keys": ["$work/suite-jwt.pub"], "roles": ["clinical"], "write_types": ["*"]},
+             {"name": "locality", "token_sha256": "$(cat "$work/locality.sha256")", "roles": ["viewer"]},
              {"name": "yas-epr", "ods_code": "RX8", "kind": "ambulance-service", "jwt_keys": ["$work/org2-jwt.pub"], "roles": ["clinical"]},
              {"name": "pas", "cert_cn": "pas", "facilities": ["HWCONF"], "write_types": ["*"]}],
  "identity_providers": [{"issuer": "patient-idp", "keys": ["$work/idp.pub"]}],
@@ -202,17 +204,27 @@ cat >"$work/locality.json" <<JSON
   {"name": "engine", "ods_code": "RCB", "kind": "acute-trust", "report": "node-report"},
   {"name": "stub", "ods_code": "X99", "kind": "ambulance-service", "report": "stub-report"},
   {"name": "silent", "ods_code": "NX1", "kind": "nhs-111", "report": "no-such-report"},
-  {"name": "practice", "ods_code": "B99999", "kind": "gp-practice", "report": "practice-report"}]}
+  {"name": "practice", "ods_code": "B99999", "kind": "gp-practice", "report": "practice-report"},
+  {"name": "engine-counts", "ods_code": "RCB", "kind": "acute-trust", "admin": "http://127.0.0.1:$(port_of engine 'admin on')", "admin_token": "@locality.token"},
+  {"name": "unreachable", "ods_code": "RX9", "kind": "ambulance-service", "admin": "http://127.0.0.1:9"}]}
 JSON
 "$bin" conformance locality --config "$work/locality.json" --report "$work/locality" >"$work/locality.txt" 2>&1 ||
   fail "the locality report: $(cat "$work/locality.txt")"
-grep -q "reading GP records: 1 of 3; nodes without a report: 1" "$work/locality.txt" || fail "locality: $(cat "$work/locality.txt")"
+grep -q "reading GP records: 2 of 5; nodes without a report: 1" "$work/locality.txt" || fail "locality: $(cat "$work/locality.txt")"
+grep -q "unreachable: its admin API http://127.0.0.1:9/stats did not answer" "$work/locality.txt" || fail "locality: the unreachable admin API is not named: $(cat "$work/locality.txt")"
 grep -q "silent: no readable summary.json" "$work/locality.txt" || fail "locality: the node without a report is not named: $(cat "$work/locality.txt")"
 python3 - "$work/locality/locality.json" <<'PY' || fail "locality.json: $(cat "$work/locality/locality.json")"
 import json, sys
 l = json.load(open(sys.argv[1]))
 nodes = {n["name"]: n for n in l["nodes"]}
-assert l["urgent_care_nodes"] == 3 and l["urgent_care_reading_gp_records"] == 1, l
+assert l["urgent_care_nodes"] == 5 and l["urgent_care_reading_gp_records"] == 2, l
+# The node's own counts (admin /stats): every patient-level message it took in (the suite's admissions, its
+# invalid one refused, the discharge, the referral, the followed patient's GP records) and its GP-record reads.
+own = nodes["engine-counts"]["node_counts"]
+assert own["patient_level_messages"] >= 4 and own["with_valid_nhs_number"] == own["patient_level_messages"], own
+assert own["gp_record_reads"] >= 1 and nodes["engine-counts"]["reads_gp_records"], own
+assert nodes["unreachable"]["node_counts"] is None and not nodes["unreachable"]["reads_gp_records"], nodes["unreachable"]
+assert l["nodes_counting"] == 1 and l["node_patient_level_messages"] == own["patient_level_messages"], l
 assert nodes["engine"]["reads_gp_records"] and not nodes["stub"]["reads_gp_records"] and not nodes["silent"]["reads_gp_records"], nodes
 assert nodes["engine"]["v2_patient_level"] == 4 and nodes["engine"]["v2_valid_nhs_number"] == 4, nodes["engine"]  # 2 admissions, the discharge, the referral
 assert nodes["engine"]["fhir_patients"] == 8 and nodes["engine"]["fhir_valid_nhs_number"] == 8, nodes["engine"]  # each by file and by POST
@@ -221,5 +233,6 @@ assert nodes["stub"]["fhir_patients"] == 2 and nodes["stub"]["fhir_valid_nhs_num
 assert nodes["stub"]["fhir_verified_nhs_number"] == 1 and nodes["engine"]["fhir_verified_nhs_number"] == 0, nodes
 assert l["patient_level_messages"] == 16 and l["with_valid_nhs_number"] == 14 and l["fhir_patients_verified_nhs_number"] == 1, l
 PY
-grep -q "1 of 3" "$work/locality/locality.html" || fail "locality.html lacks the share"
+grep -q "2 of 5" "$work/locality/locality.html" || fail "locality.html lacks the share"
+grep -q "9434765919" "$work/locality/"* && fail "an NHS number is in the locality report"
 echo "conformance suite: the node passes the integration-engine pack; the stub fails with exactly its twenty-two findings"

@@ -260,11 +260,13 @@ int locality(const Args& args) {
       if (!write_output((std::filesystem::path(report) / name).string(), text, e)) throw std::runtime_error(e);
     }
     std::size_t missing = 0;
-    for (const cs::LocalityNode& n : l.nodes)
-      if (!n.problem.empty()) {
+    for (const cs::LocalityNode& n : l.nodes) {
+      if (!n.problem.empty() && !n.report.empty()) {
         ++missing;
         std::cerr << "hidewire conformance locality: " << n.name << ": " << n.problem << "\n";
       }
+      if (!n.admin_problem.empty()) std::cerr << "hidewire conformance locality: " << n.name << ": " << n.admin_problem << "\n";
+    }
     std::cout << "ambulance, NHS 111 and A&E nodes reading GP records: " << l.urgent_care_reading() << " of " << l.urgent_care() << "; nodes without a report: "
               << missing << "; reports in " << report << std::endl;
   } catch (const std::exception& e) {
