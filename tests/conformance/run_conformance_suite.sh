@@ -31,6 +31,10 @@ usage "--cert without --key" --pack gp-system --target https://127.0.0.1:9 --cer
 usage "--gpc-listen without a certificate" --pack gp-system --gpc-listen https://127.0.0.1:9
 usage "an invalid --gpc-patient" --pack gp-system --target http://127.0.0.1:9 --gpc-patient 9434765918
 usage "--profile without --ig" --pack gp-system --target http://127.0.0.1:9 --profile https://example.org/p
+usage "--org2-iss without its key" --pack gp-system --target http://127.0.0.1:9 --org2-iss yas --org2-ods RX8
+usage "--patient-key that is not a key" --pack gp-system --target http://127.0.0.1:9 --patient-iss idp --patient-key /dev/null
+usage "--listen mllps:// without a certificate" --pack gp-system --listen mllps://127.0.0.1:9
+usage "--record-query that is not a path" --pack gp-system --target http://127.0.0.1:9 --record-query 'Patient/$x'
 
 # --- hidewire's own node -------------------------------------------------------------------
 secret=$("$bin" token secret)
