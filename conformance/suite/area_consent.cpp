@@ -120,6 +120,24 @@ void dissent(Context& ctx, Result& r) {
     r.fail("a direct-care request after the patient dissented was answered " + answered(h) + ", not 403 NO_PATIENT_CONSENT");
 }
 
+// The GP Connect structured record (as the provider area asks it, docs/FEDERATION.md) of the
+// patient who dissented, asked for by the second organisation for direct care.
+void gpc_dissent(Context& ctx, Result& r) {
+  if (!ready(ctx, r)) return;
+  State& s = state(ctx);
+  if (s.denied.empty()) return r.error("ACCESS-DISSENT did not record the patient's dissent");
+  Target as = as_bearer(ctx.target, organisation_token(ctx.target, ctx.target.org2, "directcare"));
+  std::string body = R"({"resourceType":"Parameters","parameter":[{"name":"patientNHSNumber","valueIdentifier":{"system":"https://fhir.nhs.uk/Id/nhs-number","value":")" +
+                     ctx.target.gpc_patient + R"("}},{"name":"includeAllergies","part":[{"name":"includeResolvedAllergies","valueBoolean":false}]}]})";
+  HttpAnswer h = http_call(as, "POST", "/Patient/$gpc.getstructuredrecord", body, true,
+                           "the GP record of the patient who dissented (as " + ctx.target.org2.ods + ", directcare)", r.evidence,
+                           {"Ssp-InteractionID: urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1",
+                            "X-Request-ID: hwconf-" + ctx.run_id + "-gpc-dissent"});
+  if (h.status == 0) return r.error("no answer: " + h.error);
+  if (h.status != 403 || spine_code(h.body) != "NO_PATIENT_CONSENT")
+    r.fail("GP Connect: the record of a patient who dissented was answered " + answered(h) + ", not 403 NO_PATIENT_CONSENT");
+}
+
 void break_glass(Context& ctx, Result& r) {
   if (!ready(ctx, r)) return;
   State& s = state(ctx);
@@ -247,6 +265,8 @@ void every_access_audited(Context& ctx, Result& r) {
 void add_consent_tests(std::vector<TestCase>& out) {
   out.push_back({"ACCESS-DISSENT", "the patient's dissent is honoured: another organisation asking for direct care is refused 403 NO_PATIENT_CONSENT",
                  "access", {"MU-SHARE-01"}, dissent});
+  out.push_back({"GPC-DISSENT", "GP Connect: the structured record of a patient who dissented is refused 403 NO_PATIENT_CONSENT to another organisation",
+                 "gpconnect-provider", {"GPC-ASR-07"}, gpc_dissent});
   out.push_back({"ACCESS-BREAK-GLASS", "break-glass in an emergency overrides the dissent: the record is given", "access", {"MU-SHARE-01"}, break_glass});
   out.push_back({"ACCESS-POINT-OF-CARE", "a point-of-care consent lets the organisation it names see the record despite the dissent", "access",
                  {"MU-SHARE-01"}, point_of_care});
