@@ -37,6 +37,8 @@ struct AdminContext {
   std::function<http::Response(const http::Request&)> follow;
   // Federated record queries that got the patient's GP record (federation::Federation); unset: 0.
   const std::atomic<std::uint64_t>* gp_record_reads = nullptr;
+  // GP Connect structured records this node served to other organisations' urgent care (http::FhirApi); unset: 0.
+  const std::atomic<std::uint64_t>* gp_records_to_urgent_care = nullptr;
 };
 
 http::Response admin_handle(const AdminContext& ctx, const http::Request& r);

@@ -86,6 +86,7 @@ void read_admin(LocalityNode& n, const std::filesystem::path& base) {
     n.node_valid += count(ch.value, "valid_nhs_number");
   }
   n.gp_record_reads = count(d, "gp_record_reads");
+  n.gp_records_to_urgent_care = count(d, "gp_records_to_urgent_care");
   n.admin_read = true;
   if (n.gp_record_reads > 0) n.reads_gp_records = true;  // it does read them, whatever its run saw
 }
@@ -159,7 +160,8 @@ std::string locality_json(const Locality& l) {
     if (!n.admin.empty())
       nodes << R"(,"node_counts":)"
             << (n.admin_read ? R"({"patient_level_messages":)" + std::to_string(n.node_patient_level) + R"(,"with_valid_nhs_number":)" +
-                                   std::to_string(n.node_valid) + R"(,"gp_record_reads":)" + std::to_string(n.gp_record_reads) + "}"
+                                   std::to_string(n.node_valid) + R"(,"gp_record_reads":)" + std::to_string(n.gp_record_reads) +
+                                   R"(,"gp_records_to_urgent_care":)" + std::to_string(n.gp_records_to_urgent_care) + "}"
                              : "null")
             << R"(,"admin":")" << (n.admin_read ? "read" : json_escape(n.admin_problem)) << '"';
     nodes << "}";
@@ -188,14 +190,15 @@ std::string locality_html(const Locality& l) {
     << "</li>\n<li>Patient-level messages sent with a valid NHS number (the runs): " << share(valid, msgs)
     << "</li>\n<li>Patient-level messages the nodes took in keyed by a valid NHS number (their own counts, admin /stats): " << share(own_valid, own) << "</li>\n<li>FHIR Patients sent with a verified NHS number (UK Core status 01): "
     << share(fver, fp) << "</li></ul>\n<table><tr><th>Node</th><th>ODS</th><th>Kind</th><th>Run</th><th>Reads GP records</th><th>Valid NHS numbers</th>"
-    << "<th>Verified (FHIR)</th><th>Node's own count: valid NHS numbers</th><th>GP-record reads</th></tr>\n";
+    << "<th>Verified (FHIR)</th><th>Node's own count: valid NHS numbers</th><th>GP-record reads</th><th>GP records served to urgent care</th></tr>\n";
   for (const LocalityNode& n : l.nodes)
     s << "<tr><td>" << xml_escape(n.name) << "</td><td>" << xml_escape(n.ods_code) << "</td><td>" << xml_escape(n.kind) << "</td><td>"
       << (n.problem.empty() ? xml_escape(n.pack) + (n.passed ? ": passed" : ": not passed") : xml_escape(n.problem)) << "</td><td>"
       << (n.urgent_care ? (n.reads_gp_records ? "yes" : "no") : "-") << "</td><td>" << share(n.v2_valid + n.fhir_valid, n.v2_patient_level + n.fhir_patients)
       << "</td><td>" << share(n.fhir_verified, n.fhir_patients) << "</td><td>"
       << (n.admin_read ? share(n.node_valid, n.node_patient_level) : n.admin.empty() ? "-" : xml_escape(n.admin_problem)) << "</td><td>"
-      << (n.admin_read ? std::to_string(n.gp_record_reads) : "-") << "</td></tr>\n";
+      << (n.admin_read ? std::to_string(n.gp_record_reads) : "-") << "</td><td>" << (n.admin_read ? std::to_string(n.gp_records_to_urgent_care) : "-")
+      << "</td></tr>\n";
   s << "</table></body></html>\n";
   return s.str();
 }

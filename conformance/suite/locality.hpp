@@ -22,7 +22,7 @@ struct LocalityNode {
   std::string admin, admin_token, admin_ca, admin_cert, admin_key;
   std::string admin_problem;  // why its /stats could not be read; empty when it was (or none was named)
   bool admin_read = false;
-  std::size_t node_patient_level = 0, node_valid = 0, gp_record_reads = 0;
+  std::size_t node_patient_level = 0, node_valid = 0, gp_record_reads = 0, gp_records_to_urgent_care = 0;
 };
 
 struct Locality {

@@ -203,6 +203,13 @@ grep -q 'not passed' "$work/stub-run.txt" || fail "stub: no message saying the p
 "$bin" validate "$work/stub-report/TestReport.json" >"$work/validate.txt" 2>&1 || fail "the stub's TestReport is not valid R4: $(cat "$work/validate.txt")"
 grep -q '"result":"fail"' "$work/stub-report/TestReport.json" || fail "the stub's TestReport does not say fail"
 grep -q 'not met' "$work/stub-report/report.html" || fail "the stub's HTML page has no requirement not met"
+# The ambulance service reads the registered patient's GP record from the node in an emergency: the node counts it.
+"$bin" token make --key "$work/org2-jwt.key" --iss yas-epr --aud "$api" --org RX8 --practitioner-id P1 --practitioner-name "Amy Medic" \
+  --sds-role R8000 --purpose emergency --scope 'patient/*.read' >"$work/org2.jwt"
+code=$(curl -s -o "$work/org2-record.json" -w '%{http_code}' -X POST "$api/Patient/\$gpc.getstructuredrecord" -H "Authorization: Bearer $(cat "$work/org2.jwt")" \
+  -H 'Content-Type: application/fhir+json' -H 'Ssp-InteractionID: urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1' \
+  -d '{"resourceType":"Parameters","parameter":[{"name":"patientNHSNumber","valueIdentifier":{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}}]}')
+[ "$code" = 200 ] || fail "the ambulance service's GP record read: $code $(head -c 400 "$work/org2-record.json")"
 # --- the locality report, from each node's own run ------------------------------------------
 cat >"$work/locality.json" <<JSON
 {"locality": "Test locality", "nodes": [
@@ -228,6 +235,7 @@ assert l["urgent_care_nodes"] == 5 and l["urgent_care_reading_gp_records"] == 2,
 own = nodes["engine-counts"]["node_counts"]
 assert own["patient_level_messages"] >= 4 and own["with_valid_nhs_number"] == own["patient_level_messages"], own
 assert own["gp_record_reads"] >= 1 and nodes["engine-counts"]["reads_gp_records"], own
+assert own["gp_records_to_urgent_care"] == 1, own  # the ambulance service's read; the node's own systems' are not counted
 assert nodes["unreachable"]["node_counts"] is None and not nodes["unreachable"]["reads_gp_records"], nodes["unreachable"]
 assert l["nodes_counting"] == 1 and l["node_patient_level_messages"] == own["patient_level_messages"], l
 assert nodes["engine"]["reads_gp_records"] and not nodes["stub"]["reads_gp_records"] and not nodes["silent"]["reads_gp_records"], nodes
