@@ -108,16 +108,20 @@ bool granted(Result& r, const HttpAnswer& h, const std::string& what) {
   return true;
 }
 
+// 403 NO_PATIENT_CONSENT, else the test fails saying what `what` was answered.
+void refused_no_consent(Result& r, const HttpAnswer& h, const std::string& what) {
+  if (h.status == 0) return r.error("no answer: " + h.error);
+  if (h.status != 403 || spine_code(h.body) != "NO_PATIENT_CONSENT") r.fail(what + " was answered " + answered(h) + ", not 403 NO_PATIENT_CONSENT");
+}
+
 void dissent(Context& ctx, Result& r) {
   if (!ready(ctx, r)) return;
   if (!record(ctx, r, "dissent from sharing", R"({"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"OPTOUT"})", R"({"type":"deny"})"))
     return;
   State& s = state(ctx);
   s.denied = "hwconf-" + ctx.run_id + "-dissent";
-  HttpAnswer h = ask_as_org2(ctx, r, "the record, after the patient dissented", s.denied, "directcare");
-  if (h.status == 0) return r.error("no answer: " + h.error);
-  if (h.status != 403 || spine_code(h.body) != "NO_PATIENT_CONSENT")
-    r.fail("a direct-care request after the patient dissented was answered " + answered(h) + ", not 403 NO_PATIENT_CONSENT");
+  refused_no_consent(r, ask_as_org2(ctx, r, "the record, after the patient dissented", s.denied, "directcare"),
+                     "a direct-care request after the patient dissented");
 }
 
 // The GP Connect structured record (as the provider area asks it, docs/FEDERATION.md) of the
@@ -133,9 +137,7 @@ void gpc_dissent(Context& ctx, Result& r) {
                            "the GP record of the patient who dissented (as " + ctx.target.org2.ods + ", directcare)", r.evidence,
                            {"Ssp-InteractionID: urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1",
                             "X-Request-ID: hwconf-" + ctx.run_id + "-gpc-dissent"});
-  if (h.status == 0) return r.error("no answer: " + h.error);
-  if (h.status != 403 || spine_code(h.body) != "NO_PATIENT_CONSENT")
-    r.fail("GP Connect: the record of a patient who dissented was answered " + answered(h) + ", not 403 NO_PATIENT_CONSENT");
+  refused_no_consent(r, h, "GP Connect: the record of a patient who dissented");
 }
 
 void break_glass(Context& ctx, Result& r) {
