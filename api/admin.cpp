@@ -27,7 +27,7 @@ std::string label(const std::string& s) {
 constexpr const char* kIndex = R"j({"endpoints":[)j"
     R"j({"path":"/","method":"GET","description":"this list"},)j"
     R"j({"path":"/health","method":"GET","description":"liveness: status and node name"},)j"
-    R"j({"path":"/stats","method":"GET","description":"counters per channel: received, stored, accepted, rejected, duplicates, routed, delivered, failed, dead_lettered"},)j"
+    R"j({"path":"/stats","method":"GET","description":"counters per channel: received, stored, accepted, rejected, duplicates, patient_level and valid_nhs_number (accepted messages about a patient; of them keyed by a valid NHS number), routed, delivered, failed, dead_lettered; the node's kind, its clinicians' GP-record reads (gp_record_reads) and the GP Connect records it served to other organisations' urgent care (gp_records_to_urgent_care)"},)j"
     R"j({"path":"/metrics","method":"GET","description":"the same counters and the journal's group commits, in Prometheus text format"},)j"
     R"j({"path":"/messages","method":"GET","description":"journal entries; query: status=rejected|failed, message_id=MSH-10, limit= at most 1000, after= the last id of the previous page"},)j"
     R"j({"path":"/messages/{id}/replay","method":"POST","description":"send a journalled message through the node again; one refused for its content is converted again first"},)j"
@@ -135,14 +135,17 @@ http::Response admin_handle(const AdminContext& ctx, const http::Request& r) {
       out.body += (first ? "" : ",") + std::string("\"") + json_escape(name) + "\":{\"received\":" + std::to_string(s.received) +
                   ",\"stored\":" + std::to_string(s.accepted + s.rejected) + ",\"accepted\":" + std::to_string(s.accepted) +
                   ",\"rejected\":" + std::to_string(s.rejected) + ",\"duplicates\":" + std::to_string(s.duplicates) + ",\"reused_control_ids\":" + std::to_string(s.reused) +
-                  ",\"unavailable\":" + std::to_string(s.unavailable) +
+                  ",\"unavailable\":" + std::to_string(s.unavailable) + ",\"patient_level\":" + std::to_string(s.patient_level) +
+                  ",\"valid_nhs_number\":" + std::to_string(s.valid_nhs_number) +
                   ",\"routed\":" + std::to_string(rc.routed) + ",\"delivered\":" + std::to_string(rc.delivered) +
                   ",\"failed\":" + std::to_string(rc.failed) + ",\"dead_lettered\":" + std::to_string(rc.dead_lettered) + "}";
       first = false;
     }
     out.body += "},\"routed\":" + std::to_string(c.routed) + ",\"delivered\":" + std::to_string(c.delivered) +
                 ",\"failed\":" + std::to_string(c.failed) + ",\"dead_lettered\":" + std::to_string(c.dead_lettered) +
-                ",\"unmatched\":" + std::to_string(c.unmatched) + "}";
+                ",\"unmatched\":" + std::to_string(c.unmatched) + ",\"kind\":\"" + json_escape(ctx.cfg.auth.node_kind) +
+                "\",\"gp_record_reads\":" + std::to_string(ctx.gp_record_reads ? ctx.gp_record_reads->load() : 0) +
+                ",\"gp_records_to_urgent_care\":" + std::to_string(ctx.gp_records_to_urgent_care ? ctx.gp_records_to_urgent_care->load() : 0) + "}";
   } else if (r.path == "/metrics") {
     out.content_type = "text/plain; version=0.0.4";
     out.body = metrics(ctx);

@@ -4,6 +4,7 @@
 // the replay's real outcome (delivered, failed with the reason, or still pending).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <string>
@@ -34,6 +35,10 @@ struct AdminContext {
   // GET, POST and DELETE /follow: the patients whose GP Connect record is fetched on a schedule
   // (federation/gpconnect_follow.hpp); unset: 404.
   std::function<http::Response(const http::Request&)> follow;
+  // Federated record queries that got the patient's GP record (federation::Federation); unset: 0.
+  const std::atomic<std::uint64_t>* gp_record_reads = nullptr;
+  // GP Connect structured records this node served to other organisations' urgent care (http::FhirApi); unset: 0.
+  const std::atomic<std::uint64_t>* gp_records_to_urgent_care = nullptr;
 };
 
 http::Response admin_handle(const AdminContext& ctx, const http::Request& r);

@@ -8,6 +8,7 @@
 // per patient touched, durable before the answer is sent: no acknowledged access goes unaudited).
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -69,6 +70,9 @@ class FhirApi {
   // What an authenticated caller gets; `trail` says what it was, for the audit. A write is only
   // checked here: its store write is `trail.apply`, which finish() runs once it is audited.
   Response serve(const Request& req, const node::Caller& caller, AccessTrail& trail);
+  // GP Connect structured records served to another organisation's ambulance, NHS 111 or acute
+  // trust callers (admin /stats: the locality's GP-record reads by urgent care).
+  const std::atomic<std::uint64_t>& gp_records_to_urgent_care() const { return gp_records_to_urgent_care_; }
 
  private:
   Response read(const Request& req, const node::Caller& caller, AccessTrail& trail, const std::string& type, const std::string& id,
@@ -113,6 +117,7 @@ class FhirApi {
   // log's writer thread (it serves every access) and off the I/O threads (which never wait for
   // an audit sync).
   std::unique_ptr<boost::asio::thread_pool> writer_;
+  std::atomic<std::uint64_t> gp_records_to_urgent_care_{0};
 };
 
 Response operation_outcome(int status, const std::string& code, const std::string& message);

@@ -85,6 +85,8 @@ Response FhirApi::structured_record(const Request& req, const node::Caller& call
   std::vector<node::StoredResource> all = store_.everything(patient->id);
   Response r;
   r.body = gpconnect::structured_record(q, *patient, reg, all, store_, assembly(req, gate));
+  const std::string& k = caller.org_kind;
+  if (caller.ods_code != guard_.node_ods && (k == "ambulance-service" || k == "nhs-111" || k == "acute-trust")) ++gp_records_to_urgent_care_;
   return r;
 }
 

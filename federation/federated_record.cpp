@@ -266,7 +266,7 @@ void Federation::ask_record(const std::shared_ptr<Query>& q, const Peer& peer, b
   }
   const char* op = gp ? kStructured : kPatientRecord;
   std::string body = gp ? structured_record_parameters(q->req) : nhs_number_parameters(q->req.nhs_number);
-  post(q, peer, op, std::move(body), [this, q, &peer, op](PeerReply r) {
+  post(q, peer, op, std::move(body), [this, q, &peer, op, gp](PeerReply r) {
     if (peer.gpconnect()) {  // STU3 and Spine errors: converted to R4, or read into a reason
       GpcResult g = read_gpc_reply(peer, std::move(r), settings_.stu3, settings_.deadline_ms);
       if (!g.ok) {
@@ -286,6 +286,7 @@ void Federation::ask_record(const std::shared_ptr<Query>& q, const Peer& peer, b
       std::string wrong = s.scan.ok && s.scan.resource_type == "Bundle" ? wrong_patient(s.scan, q->req.nhs_number) : std::string();
       if (s.scan.ok && s.scan.resource_type == "Bundle" && wrong.empty()) {
         std::string text = std::string(op) + ": answered " + std::to_string(s.scan.entries.size()) + " resources";
+        if (gp) ++gp_record_reads_;
         {
           std::lock_guard lock(q->mu);
           q->sources.push_back(std::move(s));

@@ -64,6 +64,9 @@ class Federation {
   const Settings& settings() const { return settings_; }
   // Reachability, latency and refusals of each peer asked since start (the dashboard).
   const PeerStats& stats() const { return stats_; }
+  // Queries that got the patient's GP record (a GP Connect provider's or a practice node's
+  // answer merged): this node's clinicians' GP-record reads, for admin /stats.
+  const std::atomic<std::uint64_t>& gp_record_reads() const { return gp_record_reads_; }
   // One GP Connect provider's structured record (every clinical area) outside a clinician's
   // query (the follow schedule), as `caller`; `done` on the client's thread with the STU3 as it
   // came (not converted: the intake converts it) or why there is none.
@@ -87,6 +90,7 @@ class Federation {
   TokenIssuer issuer_;
   std::atomic<std::size_t> active_{0};
   PeerStats stats_;
+  std::atomic<std::uint64_t> gp_record_reads_{0};
   PeerClient client_;  // last: stopped first, while the rest is still here for its callbacks
 };
 

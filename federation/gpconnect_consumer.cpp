@@ -1,5 +1,9 @@
 #include "federation/gpconnect_consumer.hpp"
 
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <ctime>
 
 #include "auth/jwt.hpp"
@@ -44,6 +48,42 @@ std::string spine_reason(const std::string& code) {
   if (code == "NOT_IMPLEMENTED") return "the GP system does not implement the request (NOT_IMPLEMENTED)";
   return code.empty() ? std::string("no Spine error code") : code;
 }
+
+namespace {
+
+// The provider's OperationOutcomes in its Bundle (GP Connect's warnings: an area not available,
+// confidential items left out) are not record content, so the converter leaves them out; they
+// are carried into the R4 Bundle as OperationOutcome entries, which the merged record names as
+// the practice's (merge.cpp, source_issues), so the clinician knows the record is partial.
+void carry_provider_outcomes(const std::string& stu3, std::string& r4) {
+  if (stu3.find("\"OperationOutcome\"") == std::string::npos) return;
+  rapidjson::Document in, out;
+  in.Parse(stu3.c_str(), stu3.size());
+  out.Parse(r4.c_str(), r4.size());
+  if (in.HasParseError() || out.HasParseError() || !in.IsObject() || !out.IsObject() || !in.HasMember("entry") || !in["entry"].IsArray() ||
+      !out.HasMember("entry") || !out["entry"].IsArray())
+    return;
+  auto& a = out.GetAllocator();
+  bool any = false;
+  for (const auto& e : in["entry"].GetArray()) {
+    if (!e.IsObject() || !e.HasMember("resource") || !e["resource"].IsObject()) continue;
+    const auto& res = e["resource"];
+    if (!res.HasMember("resourceType") || res["resourceType"] != "OperationOutcome" || !res.HasMember("issue") || !res["issue"].IsArray()) continue;
+    rapidjson::Value outcome(rapidjson::kObjectType), entry(rapidjson::kObjectType);
+    outcome.AddMember("resourceType", "OperationOutcome", a);
+    outcome.AddMember("issue", rapidjson::Value(res["issue"], a), a);
+    entry.AddMember("resource", outcome, a);
+    out["entry"].PushBack(entry, a);
+    any = true;
+  }
+  if (!any) return;
+  rapidjson::StringBuffer b;
+  rapidjson::Writer<rapidjson::StringBuffer> w(b);
+  out.Accept(w);
+  r4.assign(b.GetString(), b.GetSize());
+}
+
+}  // namespace
 
 GpcResult read_gpc_reply(const Peer& p, PeerReply r, const node::Converter* stu3, int deadline_ms) {
   GpcResult g;
@@ -93,6 +133,7 @@ GpcResult read_gpc_reply(const Peer& p, PeerReply r, const node::Converter* stu3
   g.ok = true;
   g.r4 = std::move(c.bundle_json);
   g.unmapped = c.unmapped.size();
+  carry_provider_outcomes(g.stu3, g.r4);
   return g;
 }
 

@@ -84,6 +84,7 @@ struct Channel::Slot {
   const Responder* responder = nullptr;
   Reply reply;
   bool converted = false;
+  bool patient_level = false;  // its Bundle holds a Patient
   std::chrono::steady_clock::time_point submitted = std::chrono::steady_clock::now();  // for the latency logged
 };
 
@@ -261,6 +262,8 @@ void Channel::convert(Slot& s) {
       e.status = c.held.empty() ? "accepted" : "held";
       e.reason = c.held.empty() ? "" : "held for patient matching: " + c.held;
       e.output = std::move(c.bundle_json);
+      s.patient_level = e.output.find(R"("resourceType":"Patient")") != std::string::npos ||
+                        e.output.find(R"("resourceType": "Patient")") != std::string::npos;
       break;
     case Conversion::Status::Refused:
       s.kind = Outcome::Kind::Rejected;
@@ -303,6 +306,10 @@ void Channel::journal(std::shared_ptr<Slot> slot) {
     o.journal_id = r.id;
     count(o.kind);
     record(*slot, e, o.kind);
+    if (o.kind == Outcome::Kind::Accepted && slot->patient_level) {
+      ++stats_.patient_level;
+      if (!slot->conversion.nhs_number.empty()) ++stats_.valid_nhs_number;
+    }
     slot->reply(o, e.ack);
     log_outcome(name_, e, o, slot->submitted);
   });

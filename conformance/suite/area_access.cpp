@@ -8,25 +8,37 @@
 #include <thread>
 
 #include "conformance/suite/probes.hpp"
+#include "conformance/suite/tokens.hpp"
 
 namespace hidewire::conformance::suite {
-namespace {
 
-// An AuditEvent in the searchset `d` with an entity whose what.identifier.value is `request_id`.
-bool audits_request(const rapidjson::Document& d, const std::string& request_id) {
-  if (!d.HasMember("entry") || !d["entry"].IsArray()) return false;
-  for (const auto& e : d["entry"].GetArray()) {
-    if (!e.IsObject() || !e.HasMember("resource") || !e["resource"].IsObject()) continue;
-    const auto& a = e["resource"];
-    if (!a.HasMember("entity") || !a["entity"].IsArray()) continue;
-    for (const auto& en : a["entity"].GetArray())
-      if (en.IsObject() && en.HasMember("what") && en["what"].IsObject() && en["what"].HasMember("identifier") &&
-          en["what"]["identifier"].IsObject() && en["what"]["identifier"].HasMember("value") && en["what"]["identifier"]["value"].IsString() &&
-          request_id == en["what"]["identifier"]["value"].GetString())
-        return true;
+AccessLog read_access_log(Context& ctx, const std::string& nhs, const std::vector<std::string>& request_ids, rapidjson::Document& d, Result& r) {
+  // The patient's own view when a token of theirs is given (--patient-token: used once, patients'
+  // JWTs are single-use; their identity provider's key: a fresh one each look), else the practice's export.
+  bool patient = ctx.target.patient_idp.given() || !ctx.target.patient_token.empty();
+  bool once = patient && !ctx.target.patient_idp.given();
+  std::string path = patient ? "/AuditEvent" : "/AuditEvent?patient.identifier=https://fhir.nhs.uk/Id/nhs-number%7C" + nhs;
+  AccessLog log;
+  log.who = patient ? "the patient" : "the registered practice (the suite's credentials)";
+  for (int attempt = 0;; ++attempt) {
+    // An audit may be written just behind the answer: a few looks, the last one kept as evidence.
+    std::vector<Exchange> look;
+    Target as = patient ? as_bearer(ctx.target, patient_token(ctx.target, nhs)) : ctx.target;
+    HttpAnswer h = http_call(as, "GET", path, "", true, "the patient's access log, as " + log.who, look);
+    log.status = h.status;
+    log.error = h.error;
+    log.bundle = h.status == 200 && parse_resource(h.body, "Bundle", d);
+    bool all = log.bundle;
+    for (const std::string& id : request_ids) all = all && audit_of_request(d, id);
+    if (all || once || attempt == 20) {
+      r.evidence.push_back(std::move(look.back()));
+      return log;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  return false;
 }
+
+namespace {
 
 void access_audited_and_visible(Context& ctx, Result& r) {
   if (!ctx.target.has_fhir()) return r.skip("no --target http(s)://BASE given: the product's audit was not exercised");
@@ -37,32 +49,13 @@ void access_audited_and_visible(Context& ctx, Result& r) {
   HttpAnswer read = http_call(ctx.target, "GET", search, "", true, "a read of the test patient's record", r.evidence, {"X-Request-ID: " + request_id});
   if (read.status == 0) return r.error("no answer: " + read.error);
   if (read.status != 200) return r.fail("the test patient's record was answered " + std::to_string(read.status) + ", not 200");
-  // The patient's own view when a token of theirs is given (used once: patients' JWTs are single-use), else the practice's export.
-  Target as = ctx.target;
-  bool patient = !ctx.target.patient_token.empty();
-  if (patient) {
-    as.token = ctx.target.patient_token;
-    as.cert.clear();
-    as.key.clear();
-  }
-  std::string log = patient ? "/AuditEvent" : "/AuditEvent?patient.identifier=https://fhir.nhs.uk/Id/nhs-number%7C" + nhs;
-  std::string who = patient ? "the patient" : "the registered practice (the suite's credentials)";
-  for (int attempt = 0;; ++attempt) {
-    // An audit may be written just behind the answer: a few looks, the last one kept as evidence.
-    std::vector<Exchange> polls;
-    bool last = patient || attempt == 20;
-    HttpAnswer h = http_call(as, "GET", log, "", true, "the patient's access log, as " + who, last ? r.evidence : polls);
-    rapidjson::Document d;
-    bool bundle = h.status == 200 && parse_resource(h.body, "Bundle", d);
-    if (bundle && audits_request(d, request_id)) return;
-    if (last) {
-      if (h.status == 0) return r.error("no answer: " + h.error);
-      if (h.status != 200) return r.fail("the patient's access log, asked for as " + who + ", was answered " + std::to_string(h.status) + ", not 200");
-      if (!bundle) return r.fail("the patient's access log is not a Bundle");
-      return r.fail("no AuditEvent in the patient's access log records the read (X-Request-ID " + request_id + ", IHE BALP XrequestId entity)");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  rapidjson::Document d;
+  AccessLog log = read_access_log(ctx, nhs, {request_id}, d, r);
+  if (log.status == 0) return r.error("no answer: " + log.error);
+  if (log.status != 200) return r.fail("the patient's access log, asked for as " + log.who + ", was answered " + std::to_string(log.status) + ", not 200");
+  if (!log.bundle) return r.fail("the patient's access log is not a Bundle");
+  if (!audit_of_request(d, request_id))
+    r.fail("no AuditEvent in the patient's access log records the read (X-Request-ID " + request_id + ", IHE BALP XrequestId entity)");
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // Area: the product as a GP Connect consumer. The suite is a GP Connect provider
 // (--gpc-listen https://HOST:PORT, mutual TLS with --listen-ca) for the window; the product is
 // made to ask it for a structured record (Access Record Structured 1.6), and each call is checked:
-// the Spine headers, the cross-organisation audit JWT's claims, the Parameters.
+// the Spine headers, the cross-organisation audit JWT's claims (its signature, given the product's key), the Parameters.
 #include <rapidjson/document.h>
 
 #include <cctype>
@@ -70,6 +70,17 @@ std::string check_token(const std::string& authorization, std::string& shown) {
   return {};
 }
 
+// With --gpc-consumer-key: the JWT must be signed (not GP Connect's unsigned form) and its
+// signature verify with that key. `shown` gets the verdict, for evidence.
+std::string check_signature(const Target& t, const std::string& authorization, std::string& shown) {
+  if (t.consumer_key.empty()) return {};
+  std::string jwt = authorization.substr(7), why;
+  if (jwt.back() == '.') return "the JWT is unsigned (alg none), but the product's key was given: its signature cannot be checked";
+  bool good = t.verify && t.verify(jwt, t.consumer_key, why);
+  shown += std::string("\nsignature: ") + (good ? "verified with " : "does not verify with ") + t.consumer_key;
+  return good ? std::string() : "the JWT's signature does not verify with the product's key " + t.consumer_key + (why.empty() ? "" : ": " + why);
+}
+
 std::string check_parameters(const std::string& body) {
   rapidjson::Document d;
   if (!parse_resource(body, "Parameters", d) || !d.HasMember("parameter") || !d["parameter"].IsArray()) return "the body is not Parameters";
@@ -94,6 +105,7 @@ void consumer_request(Context& ctx, Result& r) {
     const ProviderCall& c = got.gpc_calls[i];
     std::string shown, why;
     std::string token_problem = check_token(header(c, "authorization"), shown);
+    std::string signature_problem = token_problem.empty() ? check_signature(ctx.target, header(c, "authorization"), shown) : "";
     if (c.method != "POST" || !std::string_view(c.path).ends_with("/Patient/$gpc.getstructuredrecord"))
       why = c.method + " " + c.path + " is not POST [base]/Patient/$gpc.getstructuredrecord";
     else if (!is_uuid(header(c, "ssp-traceid"))) why = "Ssp-TraceID '" + header(c, "ssp-traceid") + "' is not a UUID";
@@ -101,6 +113,7 @@ void consumer_request(Context& ctx, Result& r) {
     else if (header(c, "ssp-interactionid") != kInteraction) why = "Ssp-InteractionID is '" + header(c, "ssp-interactionid") + "'";
     else if (header(c, "accept").find("application/fhir+json") == std::string::npos) why = "Accept does not ask for application/fhir+json";
     else if (!token_problem.empty()) why = token_problem;
+    else if (!signature_problem.empty()) why = signature_problem;
     else why = check_parameters(c.body);
     std::string request = c.method + " " + c.path + "\n";
     for (const auto& [k, v] : c.headers) request += k + ": " + (k == "authorization" ? "Bearer (JWT; header and claims below)" : v) + "\n";

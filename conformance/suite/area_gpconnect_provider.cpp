@@ -26,23 +26,6 @@ bool need_fhir(const Context& ctx, Result& r) {
   return false;
 }
 
-// The Spine error code of an OperationOutcome (issue[0].details.coding[0].code); empty when none.
-std::string spine_code(const std::string& body) {
-  rapidjson::Document d;
-  if (!parse_resource(body, "OperationOutcome", d)) return {};
-  if (!d.HasMember("issue") || !d["issue"].IsArray()) return {};
-  for (const auto& issue : d["issue"].GetArray()) {
-    if (!issue.IsObject() || !issue.HasMember("details") || !issue["details"].IsObject()) continue;
-    const auto& details = issue["details"];
-    if (!details.HasMember("coding") || !details["coding"].IsArray()) continue;
-    for (const auto& c : details["coding"].GetArray())
-      if (c.IsObject() && c.HasMember("code") && c["code"].IsString() && c.HasMember("system") && c["system"].IsString() &&
-          std::string_view(c["system"].GetString()).find("Spine-ErrorOrWarningCode") != std::string_view::npos)
-        return c["code"].GetString();
-  }
-  return {};
-}
-
 // One call expected to fail with `status` and Spine `code`; the answer for later checks.
 HttpAnswer expect_error(Context& ctx, Result& r, const std::string& body, long status, const std::string& code, const std::string& label) {
   HttpAnswer h = http_call(ctx.target, "POST", kPath, body, true, label, r.evidence, kHeaders);

@@ -5,12 +5,29 @@
 #include "conformance/gate.hpp"
 #include "conformance/profile_gate.hpp"
 #include "conformance/suite/probes.hpp"
+#include "conformance/suite/sender.hpp"
 #include "fhir/codec.hpp"
 #include "fhir/nhs_number.hpp"
 #include "fhir/schema.hpp"
 #include "hl7v2/message.hpp"
 
 namespace hidewire::conformance::suite {
+
+std::string pid_nhs_number(const hl7v2::Message& m) {
+  std::string_view pid3 = m.first("PID")->field(3);
+  for (int rep = 1; rep <= static_cast<int>(m.repetitions(pid3)); ++rep) {
+    if (m.piece(pid3, rep, 4, 1) == "NHS" || m.piece(pid3, rep, 5) == "NH") return m.unescape(m.piece(pid3, rep, 1));
+  }
+  return {};
+}
+
+bool has_code(const fhir::Node& n, std::string_view code) {
+  if (n.name == "code" && n.value == code) return true;
+  for (const fhir::Node& c : n.children)
+    if (has_code(c, code)) return true;
+  return false;
+}
+
 namespace {
 
 const Received* need_v2(Context& ctx, Result& r) {
@@ -46,16 +63,6 @@ void v2_structure(Context& ctx, Result& r) {
   }
 }
 
-// The NHS number of PID-3: the repetition whose assigning authority (CX-4) is NHS or whose
-// identifier type (CX-5) is NH; empty when there is none.
-std::string pid_nhs_number(const hl7v2::Message& m) {
-  std::string_view pid3 = m.first("PID")->field(3);
-  for (int rep = 1; rep <= static_cast<int>(m.repetitions(pid3)); ++rep) {
-    if (m.piece(pid3, rep, 4, 1) == "NHS" || m.piece(pid3, rep, 5) == "NH") return m.unescape(m.piece(pid3, rep, 1));
-  }
-  return {};
-}
-
 void v2_nhs_numbers(Context& ctx, Result& r) {
   const Received* got = need_v2(ctx, r);
   if (!got) return;
@@ -74,14 +81,6 @@ void v2_nhs_numbers(Context& ctx, Result& r) {
     if (!why.empty()) r.fail(label(i, &*m) + " " + why);
   }
   if (patient_level == 0) r.skip("none of the " + std::to_string(got->v2.size()) + " messages received has a PID segment");
-}
-
-// Somewhere under `n`, a `code` whose value is `code`.
-bool has_code(const fhir::Node& n, std::string_view code) {
-  if (n.name == "code" && n.value == code) return true;
-  for (const fhir::Node& c : n.children)
-    if (has_code(c, code)) return true;
-  return false;
 }
 
 // An NHS number identifier whose UK Core verification status is 01 (number present and verified).
@@ -140,43 +139,12 @@ void fhir_profiles(Context& ctx, Result& r) {
   }
 }
 
-// A discharge summary: MDM^T02/T04 whose TXA-2 is DS (or says discharge), or whose OBX-3 is LOINC 18842-5.
-bool is_discharge_summary(const hl7v2::Message& m) {
-  if (m.message_code() != "MDM") return false;
-  std::string type = m.get("TXA-2.1"), text = m.get("TXA-2.2");
-  bool says = text.find("ischarge") != std::string::npos;
-  return type == "DS" || says || m.get("OBX-3.1") == "18842-5";
-}
-
-void discharge_to_gp(Context& ctx, Result& r) {
-  const Received* got = need_v2(ctx, r);
-  if (!got) return;
-  const std::string& gp = ctx.target.gp_ods;
-  std::size_t found = 0;
-  for (std::size_t i = 0; i < got->v2.size(); ++i) {
-    hl7v2::ParseError perr;
-    auto m = hl7v2::parse(got->v2[i], perr);
-    if (!m || !is_discharge_summary(*m)) continue;
-    ++found;
-    std::string to = m->get("MSH-6.1"), why;
-    if (gp.empty() ? to.empty() : to != gp)
-      why = "is addressed to '" + to + "' (MSH-6), not " + (gp.empty() ? "a receiving facility" : "the patient's GP practice " + gp);
-    else if (pid_nhs_number(*m).empty() || !fhir::is_valid_nhs_number(pid_nhs_number(*m))) why = "carries no valid NHS number";
-    r.evidence.push_back({label(i, &*m) + ": a discharge summary", readable(clip(got->v2[i])), why.empty() ? "sent to " + to : why});
-    if (!why.empty()) r.fail(label(i, &*m) + " " + why);
-  }
-  if (found == 0)
-    r.fail("no discharge summary (MDM^T02 with TXA-2 DS) arrived at " + got->listen_at + " among the " + std::to_string(got->v2.size()) +
-           " messages of the window");
-}
-
 }  // namespace
 
 void add_sender_tests(std::vector<TestCase>& out) {
   out.push_back({"SND-V2-STRUCTURE", "every HL7 v2 message sent parses, with MSH-9, MSH-10 and MSH-12", "sender", {"V2-STRUCT-01"}, v2_structure});
   out.push_back({"SND-V2-NHS", "every patient-level HL7 v2 message sent carries a valid NHS number", "sender", {"MU-NHSNO-01"}, v2_nhs_numbers});
-  out.push_back({"SND-DISCHARGE-TO-GP", "a discharge summary is sent, electronically, to the patient's GP practice (--gp-ods), with a valid NHS number",
-                 "sender", {"MU-EREF-01"}, discharge_to_gp});
+  add_sender_document_tests(out);  // discharge summaries, referrals, timeliness (area_sender_documents.cpp)
   out.push_back({"SND-FHIR-PROFILES", "every FHIR resource sent is valid R4, meets its UK Core profiles, and names its Patient by a valid NHS number",
                  "sender", {"FHIR-PROFILE-01", "MU-NHSNO-01"}, fhir_profiles});
 }

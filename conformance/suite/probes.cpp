@@ -185,6 +185,41 @@ long bundle_count(const std::string& body) {
   return entry != d.MemberEnd() && entry->value.IsArray() ? static_cast<long>(entry->value.Size()) : 0;
 }
 
+std::string spine_code(const std::string& body) {
+  rapidjson::Document d;
+  if (!parse_resource(body, "OperationOutcome", d)) return {};
+  return spine_code_of(d);
+}
+
+std::string spine_code_of(const rapidjson::Value& outcome) {
+  if (!outcome.IsObject() || !outcome.HasMember("issue") || !outcome["issue"].IsArray()) return {};
+  for (const auto& issue : outcome["issue"].GetArray()) {
+    if (!issue.IsObject() || !issue.HasMember("details") || !issue["details"].IsObject()) continue;
+    const auto& details = issue["details"];
+    if (!details.HasMember("coding") || !details["coding"].IsArray()) continue;
+    for (const auto& c : details["coding"].GetArray())
+      if (c.IsObject() && c.HasMember("code") && c["code"].IsString() && c.HasMember("system") && c["system"].IsString() &&
+          std::string_view(c["system"].GetString()).find("Spine-ErrorOrWarningCode") != std::string_view::npos)
+        return c["code"].GetString();
+  }
+  return {};
+}
+
+const rapidjson::Value* audit_of_request(const rapidjson::Document& d, const std::string& request_id) {
+  if (!d.IsObject() || !d.HasMember("entry") || !d["entry"].IsArray()) return nullptr;
+  for (const auto& e : d["entry"].GetArray()) {
+    if (!e.IsObject() || !e.HasMember("resource") || !e["resource"].IsObject()) continue;
+    const auto& a = e["resource"];
+    if (!a.HasMember("entity") || !a["entity"].IsArray()) continue;
+    for (const auto& en : a["entity"].GetArray())
+      if (en.IsObject() && en.HasMember("what") && en["what"].IsObject() && en["what"].HasMember("identifier") &&
+          en["what"]["identifier"].IsObject() && en["what"]["identifier"].HasMember("value") && en["what"]["identifier"]["value"].IsString() &&
+          request_id == en["what"]["identifier"]["value"].GetString())
+        return &a;
+  }
+  return nullptr;
+}
+
 std::string nhs_number_from(std::uint64_t seed) {
   for (std::uint64_t s = seed;; ++s) {
     // 9 digits from the seed (a 999 prefix keeps clear of most real numbers), then the check digit.

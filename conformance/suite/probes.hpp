@@ -50,6 +50,14 @@ bool is_operation_outcome(const std::string& body);
 // Bundle.total of a JSON Bundle, else the number of its entries; -1 when not a Bundle.
 long bundle_count(const std::string& body);
 
+// The Spine error or warning code of an OperationOutcome (the first issue's details.coding with
+// a Spine-ErrorOrWarningCode system); empty when none.
+std::string spine_code(const std::string& body);
+std::string spine_code_of(const rapidjson::Value& outcome);
+// In a searchset of AuditEvents, the one with an entity whose what.identifier.value is
+// `request_id` (IHE BALP's XrequestId entity); null when none.
+const rapidjson::Value* audit_of_request(const rapidjson::Document& d, const std::string& request_id);
+
 // A valid NHS number (Modulus 11) made from `seed`, different for different seeds.
 std::string nhs_number_from(std::uint64_t seed);
 // The same number with a wrong check digit (fails Modulus 11).

@@ -30,6 +30,8 @@ const std::vector<TestCase>& tests() {
     add_fhir_server_tests(out);
     add_gpconnect_provider_tests(out);
     add_access_tests(out);
+    add_consent_tests(out);
+    add_gpconnect_answer_tests(out);  // while the suite's GP Connect provider still listens: before the window is waited for
     add_gpconnect_consumer_tests(out);
     add_sender_tests(out);
     for (const TestCase& t : out)

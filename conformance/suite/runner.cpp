@@ -4,6 +4,8 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <rapidjson/document.h>
 
 #include <algorithm>
 #include <ctime>
@@ -36,13 +38,19 @@ std::string instant_now() {
 // for what does not parse), and the folder read once the window closes.
 class Collector {
  public:
-  explicit Collector(const RunOptions& o) : options_(o), until_(Clock::now() + std::chrono::milliseconds(static_cast<long>(o.window_seconds * 1000))) {
+  Collector(const RunOptions& o, std::shared_ptr<ProviderScript> script)
+      : options_(o), script_(std::move(script)), until_(Clock::now() + std::chrono::milliseconds(static_cast<long>(o.window_seconds * 1000))) {
     got_.window_seconds = o.window_seconds;
     got_.folder_given = !o.folder.empty();
     got_.folder = o.folder;
     if (!o.listen.empty()) {
       mllp::ServerOptions so;
       so.name = "conformance MLLP listener";
+      if (o.listen_tls) {  // mllps://: the suite's certificate; mutual TLS with --listen-ca
+        so.tls_cert_file = o.listen_cert;
+        so.tls_key_file = o.listen_key;
+        so.tls_client_ca_file = o.listen_ca;
+      }
       server_ = std::make_unique<mllp::Server>(
           io_, endpoint(o.listen, "mllp"), mllp::FrameHandler([this](std::string_view m) { return take(m); }),
           [](const std::string& e) { return hl7v2::build_reject("", hl7v2::ParseError{e}, {"HWCONFACK", "", e}); }, so);
@@ -53,6 +61,11 @@ class Collector {
       http::ServerOptions so;
       so.name = "conformance HTTP listener";
       so.max_body_bytes = 64u << 20;
+      if (o.listen_http_tls) {  // https://
+        so.tls.cert_file = o.listen_cert;
+        so.tls.key_file = o.listen_key;
+        so.tls.client_ca_file = o.listen_ca;
+      }
       http_ = std::make_unique<http::Server>(io_, endpoint(o.listen_http, "http"), http::Handler([this](const http::Request& q) { return take(q); }), so);
       got_.http_listened = true;
       got_.http_at = o.listen_http;
@@ -63,7 +76,9 @@ class Collector {
       so.tls.cert_file = o.listen_cert;
       so.tls.key_file = o.listen_key;
       so.tls.client_ca_file = o.listen_ca;
-      gpc_ = std::make_unique<http::Server>(io_, endpoint(o.gpc_listen, "https"), http::Handler([this](const http::Request& q) { return provide(q); }), so);
+      gpc_ = std::make_unique<http::Server>(
+          io_, endpoint(o.gpc_listen, "https"),
+          http::AsyncHandler([this](const http::Request& q, std::function<void(http::Response)> reply) { provide(q, std::move(reply)); }), so);
       got_.gpc_listened = true;
       got_.gpc_at = o.gpc_listen;
     }
@@ -101,6 +116,7 @@ class Collector {
     {
       std::lock_guard lock(mu_);
       got_.fhir_files.emplace_back(q.method + " " + q.path + " #" + std::to_string(++posts_), q.body);
+      got_.fhir_at.push_back(static_cast<std::int64_t>(std::time(nullptr)));
       n = posts_;
     }
     r.status = 201;
@@ -108,25 +124,47 @@ class Collector {
              std::to_string(n) + "\"}]}";
     return r;
   }
-  // A GP Connect consumer's call: kept for GPC-CONSUMER-REQUEST, answered as GP Connect answers a
-  // patient it does not hold (the suite holds no records).
-  http::Response provide(const http::Request& q) {
+  // A GP Connect consumer's call: kept for GPC-CONSUMER-REQUEST, answered as a test scripted for
+  // its patient (GPC-CONSUMER-ANSWERS), else as GP Connect answers a patient it does not hold.
+  void provide(const http::Request& q, std::function<void(http::Response)> reply) {
     {
       std::lock_guard lock(mu_);
       got_.gpc_calls.push_back({q.method, q.path, q.body, q.headers});
     }
     http::Response r;
-    r.status = 404;
     r.headers["Cache-Control"] = "no-store";
-    r.body = R"({"resourceType":"OperationOutcome","meta":{"profile":["https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-OperationOutcome-1"]},)"
-             R"("issue":[{"severity":"error","code":"not-found","details":{"coding":[{"system":"https://fhir.nhs.uk/STU3/ValueSet/Spine-ErrorOrWarningCode-1",)"
-             R"("code":"PATIENT_NOT_FOUND","display":"Patient not found"}]},"diagnostics":"the conformance suite holds no records"}]})";
-    return r;
+    ProviderAnswer a;
+    if (!script_ || !script_->find(requested_nhs_number(q.body), a)) {
+      a.status = 404;
+      a.body = R"({"resourceType":"OperationOutcome","meta":{"profile":["https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-OperationOutcome-1"]},)"
+               R"("issue":[{"severity":"error","code":"not-found","details":{"coding":[{"system":"https://fhir.nhs.uk/STU3/ValueSet/Spine-ErrorOrWarningCode-1",)"
+               R"("code":"PATIENT_NOT_FOUND","display":"Patient not found"}]},"diagnostics":"the conformance suite holds no records"}]})";
+    }
+    r.status = a.status;
+    r.body = std::move(a.body);
+    if (a.delay_ms <= 0) return reply(std::move(r));
+    // Held back (a timeout for the product); answered later, or dropped when the window closes.
+    auto timer = std::make_shared<boost::asio::steady_timer>(io_, std::chrono::milliseconds(a.delay_ms));
+    timer->async_wait([timer, reply = std::move(reply), r = std::move(r)](const boost::system::error_code& ec) mutable {
+      if (!ec) reply(std::move(r));
+    });
+  }
+  // patientNHSNumber's value in a structured-record request's Parameters; empty when none.
+  static std::string requested_nhs_number(const std::string& body) {
+    rapidjson::Document d;
+    d.Parse(body.c_str(), body.size());
+    if (d.HasParseError() || !d.IsObject() || !d.HasMember("parameter") || !d["parameter"].IsArray()) return {};
+    for (const auto& p : d["parameter"].GetArray())
+      if (p.IsObject() && p.HasMember("name") && p["name"] == "patientNHSNumber" && p.HasMember("valueIdentifier") && p["valueIdentifier"].IsObject() &&
+          p["valueIdentifier"].HasMember("value") && p["valueIdentifier"]["value"].IsString())
+        return p["valueIdentifier"]["value"].GetString();
+    return {};
   }
   std::string take(std::string_view m) {
     {
       std::lock_guard lock(mu_);
       got_.v2.emplace_back(m);
+      got_.v2_at.push_back(static_cast<std::int64_t>(std::time(nullptr)));
     }
     hl7v2::ParseError perr;
     auto msg = hl7v2::parse(m, perr);
@@ -153,10 +191,17 @@ class Collector {
       std::stringstream s;
       s << in.rdbuf();
       got_.fhir_files.emplace_back(f.filename().string(), s.str());
+      std::error_code tec;
+      auto written = std::filesystem::last_write_time(f, tec);
+      got_.fhir_at.push_back(tec ? static_cast<std::int64_t>(std::time(nullptr))
+                                 : std::chrono::duration_cast<std::chrono::seconds>(
+                                       (std::chrono::system_clock::now() + (written - std::filesystem::file_time_type::clock::now())).time_since_epoch())
+                                       .count());
     }
   }
 
   const RunOptions& options_;
+  std::shared_ptr<ProviderScript> script_;
   Clock::time_point until_;
   boost::asio::io_context io_;
   std::unique_ptr<mllp::Server> server_;
@@ -218,7 +263,8 @@ Run run_pack(const RunOptions& options) {
   std::random_device rd;
   run.run_id = std::to_string(std::time(nullptr) % 100000000) + std::to_string(rd() % 1000);
   run.started = instant_now();
-  Collector collector(options);
+  auto script = std::make_shared<ProviderScript>();
+  Collector collector(options, script);
   Context ctx;
   ctx.target = options.target;
   ctx.pack = options.pack;
@@ -226,6 +272,8 @@ Run run_pack(const RunOptions& options) {
   ctx.profiles = gate.get();
   ctx.require_profiles = options.profiles;
   ctx.run_id = run.run_id;
+  ctx.provider = script;
+  ctx.gpc_listen_at = options.gpc_listen;
   ctx.received = [&collector]() -> const Received& { return collector.wait(); };
   for (const auto& [test, required] : selected) {
     Outcome o{test, {}, required};

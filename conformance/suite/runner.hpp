@@ -16,9 +16,11 @@ struct RunOptions {
   std::string milestone;       // empty: the last (every requirement)
   std::string listen;          // HOST:PORT the suite listens on for the product's HL7 v2; empty: not
   std::string listen_http;     // HOST:PORT the suite takes the product's FHIR POSTs on; empty: not
+  bool listen_tls = false;       // mllps://: MLLP over TLS with --listen-cert/--listen-key (mutual with --listen-ca)
+  bool listen_http_tls = false;  // https://: likewise
   std::string folder;          // where the product writes FHIR files; empty: not read
   std::string gpc_listen;      // HOST:PORT of the suite's GP Connect provider (HTTPS); empty: none
-  std::string listen_cert, listen_key, listen_ca;  // its server certificate; the CA the product's client certificate chains to
+  std::string listen_cert, listen_key, listen_ca;  // the suite's server certificate (GP Connect, mllps, https); the CA the product's client certificate chains to
   double window_seconds = 10;  // how long the suite listens (from the start of the run)
   std::vector<std::string> igs, profiles;  // UK Core and other IGs for SND-FHIR-PROFILES; required profile URLs
 };

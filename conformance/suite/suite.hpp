@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -36,6 +38,54 @@ struct Result {
   void error(std::string why) { set(Status::Error, std::move(why)); }
 };
 
+// Signs a JWT's claims (a JSON object) with the private key in `key_file` (ES256 or RS256), and
+// checks a token's signature with a public key: given by the command line, which links the
+// node's JWT code (the suite's library does not, keeping the folders' layering).
+using Signer = std::function<std::string(const std::string& claims_json, const std::string& key_file)>;
+using Verifier = std::function<bool(const std::string& token, const std::string& key_file, std::string& why)>;
+
+// Who a signed JWT names: its issuer (the product knows the key by it), the organisation's ODS
+// code (requesting_organization; empty: none), the private key.
+struct JwtIdentity {
+  std::string iss, ods, key;
+  bool given() const { return !iss.empty() && !key.empty(); }
+};
+
+// How the suite's GP Connect provider (--gpc-listen) answers a patient, by NHS number: set by a
+// test before it makes the product ask. A patient no test scripted: 404 PATIENT_NOT_FOUND.
+struct ProviderAnswer {
+  int status = 404;
+  std::string body;
+  int delay_ms = 0;  // answer this late (longer than the product's deadline: a timeout)
+};
+class ProviderScript {
+ public:
+  void set(const std::string& nhs, ProviderAnswer a) {
+    std::lock_guard lock(mu_);
+    answers_[nhs] = std::move(a);
+  }
+  // The answer for `nhs` (counted as asked); false when no test scripted one.
+  bool find(const std::string& nhs, ProviderAnswer& out) {
+    std::lock_guard lock(mu_);
+    auto it = answers_.find(nhs);
+    if (it == answers_.end()) return false;
+    ++asked_[nhs];
+    out = it->second;
+    return true;
+  }
+  // How many times the product asked for `nhs`'s record.
+  int asked(const std::string& nhs) const {
+    std::lock_guard lock(mu_);
+    auto it = asked_.find(nhs);
+    return it == asked_.end() ? 0 : it->second;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, ProviderAnswer> answers_;
+  std::map<std::string, int> asked_;
+};
+
 // Where the product is and how to reach it (hidewire conformance run's flags).
 struct Target {
   std::string mllp_host;      // --target mllp://host:port (mllps:// for TLS)
@@ -49,8 +99,16 @@ struct Target {
   // GP Connect provider test patients the product holds (--gpc-patient, --gpc-deceased): a
   // registered patient with a verified NHS number, and a deceased one.
   std::string gpc_patient, gpc_deceased;
-  std::string patient_token;
-  std::string gp_ods;  // --gp-ods: the GP practice the suite stands for, to which discharge summaries go  // --patient-token: the --gpc-patient patient's own token, to read their access log
+  std::string patient_token;  // --patient-token: the --gpc-patient patient's own token, to read their access log
+  std::string gp_ods;  // --gp-ods: the GP practice the suite stands for, to which discharge summaries go
+  std::string record_query = "/Patient/$hidewire-federated-record";  // --record-query: the product's GP-record query (POST, Parameters)
+  // Identities whose JWTs the suite signs (docs/CONFORMANCE.md): a second organisation
+  // (--org2-iss/--org2-ods/--org2-key), the suite's own clinician for the product's record query
+  // (--jwt-iss/--jwt-ods/--jwt-key), the patient's identity provider (--patient-iss/--patient-key).
+  JwtIdentity org2, clinician, patient_idp;
+  std::string consumer_key;  // --gpc-consumer-key: the product's public key for the JWTs it signs as a GP Connect consumer
+  Signer sign;               // set by the command line (auth::sign_jwt)
+  Verifier verify;
   bool has_mllp() const { return mllp_port != 0; }
   bool has_fhir() const { return !fhir_base.empty(); }
 };
@@ -66,12 +124,14 @@ struct Received {
   bool listened = false;             // --listen given
   std::string listen_at;             // host:port
   std::vector<std::string> v2;       // each HL7 v2 message that came over MLLP
+  std::vector<std::int64_t> v2_at;   // when each arrived (seconds since the epoch, the suite's clock)
   bool folder_given = false;         // --from-folder given
   std::string folder;
   bool http_listened = false;        // --listen http://HOST:PORT given
   std::string http_at;               // host:port
   // Each FHIR document received: its file name, or "POST /path #n" for what came over HTTP; its content.
   std::vector<std::pair<std::string, std::string>> fhir_files;
+  std::vector<std::int64_t> fhir_at;  // when each arrived or (a file) was last written, epoch seconds
   bool gpc_listened = false;         // --gpc-listen https://HOST:PORT given
   std::string gpc_at;
   std::vector<ProviderCall> gpc_calls;
@@ -93,6 +153,8 @@ struct Context {
   // Waits for the listening window to end (once) and gives what was received.
   std::function<const Received&()> received;
   std::string run_id;  // unique per run: control ids and NHS numbers the suite makes
+  std::shared_ptr<ProviderScript> provider;  // the GP Connect provider's answers (--gpc-listen)
+  std::string gpc_listen_at;                 // where that provider listens (host:port); empty: it does not
   Metrics metrics;     // counted by the sender area
 };
 
@@ -111,6 +173,8 @@ void add_v2_receiver_tests(std::vector<TestCase>& out);
 void add_fhir_server_tests(std::vector<TestCase>& out);
 void add_gpconnect_provider_tests(std::vector<TestCase>& out);
 void add_access_tests(std::vector<TestCase>& out);
+void add_consent_tests(std::vector<TestCase>& out);
+void add_gpconnect_answer_tests(std::vector<TestCase>& out);
 void add_gpconnect_consumer_tests(std::vector<TestCase>& out);
 void add_sender_tests(std::vector<TestCase>& out);
 

@@ -31,6 +31,10 @@ usage "--cert without --key" --pack gp-system --target https://127.0.0.1:9 --cer
 usage "--gpc-listen without a certificate" --pack gp-system --gpc-listen https://127.0.0.1:9
 usage "an invalid --gpc-patient" --pack gp-system --target http://127.0.0.1:9 --gpc-patient 9434765918
 usage "--profile without --ig" --pack gp-system --target http://127.0.0.1:9 --profile https://example.org/p
+usage "--org2-iss without its key" --pack gp-system --target http://127.0.0.1:9 --org2-iss yas --org2-ods RX8
+usage "--patient-key that is not a key" --pack gp-system --target http://127.0.0.1:9 --patient-iss idp --patient-key /dev/null
+usage "--listen mllps:// without a certificate" --pack gp-system --listen mllps://127.0.0.1:9
+usage "--record-query that is not a path" --pack gp-system --target http://127.0.0.1:9 --record-query 'Patient/$x'
 
 # --- hidewire's own node -------------------------------------------------------------------
 secret=$("$bin" token secret)
@@ -47,21 +51,30 @@ ca_init
 org_cert suite X26
 org_cert engine RCB
 jwt_key engine ES256
+# The suite's clinician (the node's own system) and a second organisation, an ambulance service,
+# each known by its JWT's key; the patient's identity provider signs the patient's tokens.
+jwt_key suite ES256
+jwt_key org2 ES256
+secret locality  # the locality report's credential for the node's admin API (role viewer)
 gpcport=$(free_port)
 cat >"$work/node.json" <<JSON
 {"node": {"name": "engine", "ods_code": "RCB", "kind": "acute-trust", "data_dir": "$work/engine"},
- "api": {"listen": "127.0.0.1:$apiport"}, "admin": {"listen": "127.0.0.1:0"}, "access": {"type": "allow-all"},
- "systems": [{"name": "conformance-suite", "token_sha256": "$sha", "roles": ["clinical"], "write_types": ["*"]},
+ "api": {"listen": "127.0.0.1:$apiport"}, "admin": {"listen": "127.0.0.1:0"}, "access": {"type": "consent"},
+ "systems": [{"name": "conformance-suite", "token_sha256": "$sha", "jwt_keys": ["$work/suite-jwt.pub"], "roles": ["clinical"], "write_types": ["*"]},
+             {"name": "locality", "token_sha256": "$(cat "$work/locality.sha256")", "roles": ["viewer"]},
+             {"name": "yas-epr", "ods_code": "RX8", "kind": "ambulance-service", "jwt_keys": ["$work/org2-jwt.pub"], "roles": ["clinical"]},
              {"name": "pas", "cert_cn": "pas", "facilities": ["HWCONF"], "write_types": ["*"]}],
  "identity_providers": [{"issuer": "patient-idp", "keys": ["$work/idp.pub"]}],
  "peers": [{"ods_code": "B99999", "kind": "gp-practice", "url": "https://127.0.0.1:$gpcport",
             "tls": {"cert": "$work/engine.crt", "key": "$work/engine.key", "ca": "$work/ca.crt"},
-            "gpconnect_provider": {"asid": "918999198993", "token": "unsigned"}, "write_types": ["*"]}],
+            "gpconnect_provider": {"asid": "918999198993", "token": "signed"}, "write_types": ["*"]}],
  "federation": {"jwt_key": "$work/engine-jwt.key", "asid": "200000001115", "follow": {"interval_s": 1, "nhs_numbers": ["4010232137"]}},
  "sources": [{"name": "pas", "type": "mllp-hl7v2", "listen": "127.0.0.1:0", "system": "pas"}],
  "destinations": [{"name": "store", "type": "fhir-store"},
-                  {"name": "suite", "type": "mllp", "target": "127.0.0.1:$listen"},
-                  {"name": "suite-http", "type": "http-fhir", "url": "http://127.0.0.1:$hlisten/fhir"},
+                  {"name": "suite", "type": "mllp", "target": "127.0.0.1:$listen",
+                   "tls": {"cert": "$work/engine.crt", "key": "$work/engine.key", "ca": "$work/ca.crt"}},
+                  {"name": "suite-http", "type": "http-fhir", "url": "https://127.0.0.1:$hlisten/fhir",
+                   "tls": {"cert": "$work/engine.crt", "key": "$work/engine.key", "ca": "$work/ca.crt"}},
                   {"name": "out", "type": "file", "directory": "$work/out"}],
  "unmatched": {"destinations": ["store", "suite", "suite-http", "out"]}}
 JSON
@@ -78,20 +91,28 @@ patient() {  # patient NHS_NUMBER FAMILY EXTRA_JSON
 patient 9434765919 REGISTERED ''
 patient 9450301263 DECEASED ',"deceasedBoolean":true'
 gpc=(--gpc-patient 9434765919 --gpc-deceased 9450301263)
-# The registered patient's own token, to read their access log (ACCESS-AUDIT-VISIBLE).
-"$bin" token make --key "$work/idp.key" --iss patient-idp --aud "$api" --nhs-number 9434765919 >"$work/patient-token"
-# A discharge summary the node passes on during the window, addressed to the GP practice the suite stands for.
-printf 'MSH|^~\\&|EPR|HWCONF|GP|B99999|20261204100000||MDM^T02^MDM_T02|DOC-0001|P|2.5.1\rEVN|T02|20261204100000\rPID|1||9434765919^^^NHS^NH||REGISTERED^TEST||19500517|F\rTXA|1|DS^Discharge summary|TX|20261204095000||||||||DOC-0001-1|||||AU\rOBX|1|TX|18842-5^Discharge summary^LN||Admitted with community-acquired pneumonia; discharged on oral amoxicillin.||||||F\r' >"$work/discharge.hl7"
+# Who the suite acts as besides its own system: the node's clinician, the ambulance service, the patient.
+ids=(--jwt-iss conformance-suite --jwt-ods RCB --jwt-key "$work/suite-jwt.key" --org2-iss yas-epr --org2-ods RX8 --org2-key "$work/org2-jwt.key"
+     --patient-iss patient-idp --patient-key "$work/idp.key")
+# A discharge summary the node passes on during the window, addressed to the GP practice the suite
+# stands for, three hours after the patient's discharge (PV1-45); and a referral to that practice.
+admitted=$(date -u -d '-2 days' +%Y%m%d%H%M%S)
+discharged=$(date -u -d '-3 hours' +%Y%m%d%H%M%S)
+pv1="PV1|1|I|WARD1^BED2^^HWCONF$(printf '|%.0s' $(seq 41))$admitted|$discharged"
+printf 'MSH|^~\\&|EPR|HWCONF|GP|B99999|20261204100000||MDM^T02^MDM_T02|DOC-0001|P|2.5.1\rEVN|T02|20261204100000\rPID|1||9434765919^^^NHS^NH||REGISTERED^TEST||19500517|F\r%s\rTXA|1|DS^Discharge summary|TX|20261204095000||||||||DOC-0001-1|||||AU\rOBX|1|TX|18842-5^Discharge summary^LN||Admitted with community-acquired pneumonia; discharged on oral amoxicillin.||||||F\r' "$pv1" >"$work/discharge.hl7"
+printf 'MSH|^~\\&|EPR|HWCONF|GP|B99999|20261204101000||REF^I12^REF_I12|REF-0001|P|2.5.1\rRF1|P^Pending^HL70283|R^Routine^HL70280|MED^Medical^HL70282|||REF-0001-1|20261204101000\rPRD|RP^Referring Provider^HL70286|JONES^SARAH^^^DR\rPID|1||9434765919^^^NHS^NH||REGISTERED^TEST||19500517|F\r' >"$work/referral.hl7"
 status=0
-(sleep 2; "$bin" send --mllp "$mllp" "$work/discharge.hl7" >"$work/discharge.txt" 2>&1) &
-"$bin" conformance run --pack integration-engine --target "mllp://$mllp" --target "$api" --token "@$work/token" "${gpc[@]}" --gp-ods B99999 \
-  --patient-token "@$work/patient-token" \
+(sleep 2; "$bin" send --mllp "$mllp" "$work/discharge.hl7" "$work/referral.hl7" >"$work/discharge.txt" 2>&1) &
+# The suite's listeners over TLS (mutual: the node's certificate must chain to the CA).
+"$bin" conformance run --pack integration-engine --target "mllp://$mllp" --target "$api" --token "@$work/token" "${gpc[@]}" --gp-ods B99999 "${ids[@]}" \
   --gpc-listen "https://127.0.0.1:$gpcport" --listen-cert "$work/suite.crt" --listen-key "$work/suite.key" --listen-ca "$work/ca.crt" \
-  --listen "mllp://127.0.0.1:$listen" --listen "http://127.0.0.1:$hlisten" --from-folder "$work/out" --ig "$ukcore" --window 6 --report "$work/node-report" \
+  --gpc-consumer-key "$work/engine-jwt.pub" --listen "mllps://127.0.0.1:$listen" --listen "https://127.0.0.1:$hlisten" --from-folder "$work/out" --ig "$ukcore" --window 6 --report "$work/node-report" \
   >"$work/node-run.txt" 2>&1 || status=$?
 [ "$status" = 0 ] || fail "hidewire's node did not pass the integration-engine pack (exit $status): $(cat "$work/node-run.txt")"
 for t in V2R-ACK-MSA2 V2R-NHS-INVALID V2R-RESEND V2R-UNREADABLE FHIR-METADATA FHIR-READ-MISSING FHIR-SEARCH FHIR-INVALID-CREATE \
-  FHIR-UNAUTHENTICATED GPC-PARAM-ERRORS GPC-UNKNOWN-PATIENT GPC-DECEASED GPC-RECORD GPC-NO-STORE ACCESS-AUDIT-VISIBLE GPC-CONSUMER-REQUEST SND-V2-STRUCTURE SND-V2-NHS SND-DISCHARGE-TO-GP SND-FHIR-PROFILES; do
+  FHIR-UNAUTHENTICATED GPC-PARAM-ERRORS GPC-UNKNOWN-PATIENT GPC-DECEASED GPC-RECORD GPC-NO-STORE ACCESS-AUDIT-VISIBLE \
+  ACCESS-DISSENT GPC-DISSENT ACCESS-BREAK-GLASS ACCESS-POINT-OF-CARE ACCESS-RESTRICTION ACCESS-OPTOUT-DIRECT-CARE ACCESS-AUDIT-ALL GPC-CONSUMER-PARTIAL GPC-CONSUMER-ERRORS \
+  GPC-CONSUMER-REQUEST SND-V2-STRUCTURE SND-V2-NHS SND-DISCHARGE-TO-GP SND-REFERRAL-TO-GP SND-DISCHARGE-TIMELY SND-FHIR-PROFILES; do
   grep -q "^$t	pass" "$work/node-run.txt" || fail "$t did not pass against the node: $(cat "$work/node-run.txt")"
 done
 for f in junit.xml report.html TestReport.json; do [ -s "$work/node-report/$f" ] || fail "no $f"; done
@@ -104,7 +125,17 @@ grep -q '<summary>POST /fhir #1</summary>' "$work/node-report/report.html" || fa
 grep -q '<summary>message-[0-9]*.json</summary>' "$work/node-report/report.html" || fail "the FHIR files the node wrote were not checked"
 grep -Eq '(src|href)="(https?:)?//' "$work/node-report/report.html" && fail "the HTML page uses external assets"
 grep -qF -- "$token" "$work/node-report/"* && fail "the token is in a report"
-grep -qF -- "$(cat "$work/patient-token")" "$work/node-report/"* && fail "the patient's token is in a report"
+grep -q 'eyJ' "$work/node-report/"* && fail "a JWT the suite signed or received is in a report"
+# What the suite recorded as the patient was withdrawn: the node's Consents for them are all inactive.
+consents=$(curl -sf -H "Authorization: Bearer $token" "$api/Consent?patient.identifier=https://fhir.nhs.uk/Id/nhs-number%7C9434765919") ||
+  consents=$(curl -sf -H "Authorization: Bearer $token" "$api/Consent") || fail "could not list the node's Consents"
+grep -q '"status":"inactive"' <<<"$consents" || fail "the suite's Consents were not withdrawn: $consents"
+grep -q '"status":"active"' <<<"$consents" && fail "a Consent the suite recorded is still active: $consents"
+# The node's GP Connect JWTs checked against a key that is not its own: the signature is refused.
+"$bin" conformance run --pack integration-engine --gpc-listen "https://127.0.0.1:$gpcport" --listen-cert "$work/suite.crt" --listen-key "$work/suite.key" \
+  --listen-ca "$work/ca.crt" --gpc-consumer-key "$work/org2-jwt.pub" --window 3 --report "$work/signature-report" >"$work/signature-run.txt" 2>&1 || true
+grep -q "^GPC-CONSUMER-REQUEST	fail	.*the JWT's signature does not verify with the product's key" "$work/signature-run.txt" ||
+  fail "a JWT signed with another key was not refused: $(cat "$work/signature-run.txt")"
 # Without a patient token the log is read as the registered practice (the suite's system is RCB's).
 "$bin" conformance run --pack gp-system --target "$api" --token "@$work/token" "${gpc[@]}" --report "$work/practice-report" \
   >"$work/practice-run.txt" 2>&1 || true
@@ -126,6 +157,7 @@ shttp=$(sed -n 's/^http //p' "$work/stub.log")
 [ -n "$shttp" ] || fail "the stub did not start: $(cat "$work/stub.log")"
 status=0
 "$bin" conformance run --pack integration-engine --target "mllp://127.0.0.1:$smllp" --target "http://127.0.0.1:$shttp" --token "@$work/token" "${gpc[@]}" \
+  --gp-ods B99999 "${ids[@]}" \
   --listen "mllp://127.0.0.1:$listen" --from-folder "$work/stub-out" \
   --gpc-listen "https://127.0.0.1:$gpcport" --listen-cert "$work/suite.crt" --listen-key "$work/suite.key" --listen-ca "$work/ca.crt" --ig "$ukcore" --window 6 --report "$work/stub-report" \
   >"$work/stub-run.txt" 2>&1 || status=$?
@@ -148,42 +180,72 @@ expect GPC-UNKNOWN-PATIENT fail "a patient the product does not hold was answere
 expect GPC-DECEASED fail "a deceased patient's record was answered 200, not 404"
 expect GPC-RECORD pass
 expect GPC-NO-STORE fail "carries Cache-Control '', not no-store"
-expect ACCESS-AUDIT-VISIBLE fail "the patient's access log, asked for as the registered practice (the suite's credentials), was answered 404, not 200"
+expect ACCESS-AUDIT-VISIBLE fail "the patient's access log, asked for as the patient, was answered 404, not 200"
+expect ACCESS-DISSENT fail "a direct-care request after the patient dissented was answered 200, not 403 NO_PATIENT_CONSENT"
+expect GPC-DISSENT fail "GP Connect: the record of a patient who dissented was answered 200, not 403 NO_PATIENT_CONSENT"
+expect ACCESS-BREAK-GLASS pass
+expect ACCESS-POINT-OF-CARE pass
+expect ACCESS-RESTRICTION fail "the restricted Observation (labelled SEX) was given to RX8"
+expect ACCESS-OPTOUT-DIRECT-CARE pass
+expect ACCESS-AUDIT-ALL fail "the patient's access log, asked for as the patient, was answered 404, not a Bundle"
+expect GPC-CONSUMER-PARTIAL fail "a partial GP record: the product did not ask the GP's provider"
+expect GPC-CONSUMER-ERRORS fail "the GP answering NO_PATIENT_CONSENT: the product did not ask the GP's provider"
 expect GPC-CONSUMER-REQUEST fail "GP Connect call 1 from the product: Ssp-TraceID '' is not a UUID"
 expect SND-V2-STRUCTURE pass
 expect SND-V2-NHS fail "MSH-10 STUB0002) carries no NHS number"
-expect SND-DISCHARGE-TO-GP fail "no discharge summary (MDM^T02 with TXA-2 DS) arrived"
+expect SND-DISCHARGE-TO-GP fail "no discharge summary (MDM^T02 with TXA-2 DS, or a FHIR Composition"
+expect SND-REFERRAL-TO-GP fail "no referral (REF^I12, or a FHIR ServiceRequest"
+expect SND-DISCHARGE-TIMELY fail "no discharge summary arrived within 6 s: its timeliness cannot be shown"
 expect SND-FHIR-PROFILES fail "patient.json: a Patient has no valid NHS number"
-[ "$(grep -c '	fail' "$work/stub-run.txt")" = 15 ] || fail "stub: not exactly fifteen findings: $(cat "$work/stub-run.txt")"
+[ "$(grep -c '	fail' "$work/stub-run.txt")" = 23 ] || fail "stub: not exactly twenty-three findings: $(cat "$work/stub-run.txt")"
 grep -Eq '	(error|skip)' "$work/stub-run.txt" && fail "stub: an error or skip: $(cat "$work/stub-run.txt")"
 grep -q 'not passed' "$work/stub-run.txt" || fail "stub: no message saying the pack was not passed"
 "$bin" validate "$work/stub-report/TestReport.json" >"$work/validate.txt" 2>&1 || fail "the stub's TestReport is not valid R4: $(cat "$work/validate.txt")"
 grep -q '"result":"fail"' "$work/stub-report/TestReport.json" || fail "the stub's TestReport does not say fail"
 grep -q 'not met' "$work/stub-report/report.html" || fail "the stub's HTML page has no requirement not met"
+# The ambulance service reads the registered patient's GP record from the node in an emergency: the node counts it.
+"$bin" token make --key "$work/org2-jwt.key" --iss yas-epr --aud "$api" --org RX8 --practitioner-id P1 --practitioner-name "Amy Medic" \
+  --sds-role R8000 --purpose emergency --scope 'patient/*.read' >"$work/org2.jwt"
+code=$(curl -s -o "$work/org2-record.json" -w '%{http_code}' -X POST "$api/Patient/\$gpc.getstructuredrecord" -H "Authorization: Bearer $(cat "$work/org2.jwt")" \
+  -H 'Content-Type: application/fhir+json' -H 'Ssp-InteractionID: urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1' \
+  -d '{"resourceType":"Parameters","parameter":[{"name":"patientNHSNumber","valueIdentifier":{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}}]}')
+[ "$code" = 200 ] || fail "the ambulance service's GP record read: $code $(head -c 400 "$work/org2-record.json")"
 # --- the locality report, from each node's own run ------------------------------------------
 cat >"$work/locality.json" <<JSON
 {"locality": "Test locality", "nodes": [
   {"name": "engine", "ods_code": "RCB", "kind": "acute-trust", "report": "node-report"},
   {"name": "stub", "ods_code": "X99", "kind": "ambulance-service", "report": "stub-report"},
   {"name": "silent", "ods_code": "NX1", "kind": "nhs-111", "report": "no-such-report"},
-  {"name": "practice", "ods_code": "B99999", "kind": "gp-practice", "report": "practice-report"}]}
+  {"name": "practice", "ods_code": "B99999", "kind": "gp-practice", "report": "practice-report"},
+  {"name": "engine-counts", "ods_code": "RCB", "kind": "acute-trust", "admin": "http://127.0.0.1:$(port_of engine 'admin on')", "admin_token": "@locality.token"},
+  {"name": "unreachable", "ods_code": "RX9", "kind": "ambulance-service", "admin": "http://127.0.0.1:9"}]}
 JSON
 "$bin" conformance locality --config "$work/locality.json" --report "$work/locality" >"$work/locality.txt" 2>&1 ||
   fail "the locality report: $(cat "$work/locality.txt")"
-grep -q "reading GP records: 1 of 3; nodes without a report: 1" "$work/locality.txt" || fail "locality: $(cat "$work/locality.txt")"
+grep -q "reading GP records: 2 of 5; nodes without a report: 1" "$work/locality.txt" || fail "locality: $(cat "$work/locality.txt")"
+grep -q "unreachable: its admin API http://127.0.0.1:9/stats did not answer" "$work/locality.txt" || fail "locality: the unreachable admin API is not named: $(cat "$work/locality.txt")"
 grep -q "silent: no readable summary.json" "$work/locality.txt" || fail "locality: the node without a report is not named: $(cat "$work/locality.txt")"
 python3 - "$work/locality/locality.json" <<'PY' || fail "locality.json: $(cat "$work/locality/locality.json")"
 import json, sys
 l = json.load(open(sys.argv[1]))
 nodes = {n["name"]: n for n in l["nodes"]}
-assert l["urgent_care_nodes"] == 3 and l["urgent_care_reading_gp_records"] == 1, l
+assert l["urgent_care_nodes"] == 5 and l["urgent_care_reading_gp_records"] == 2, l
+# The node's own counts (admin /stats): every patient-level message it took in (the suite's admissions, its
+# invalid one refused, the discharge, the referral, the followed patient's GP records) and its GP-record reads.
+own = nodes["engine-counts"]["node_counts"]
+assert own["patient_level_messages"] >= 4 and own["with_valid_nhs_number"] == own["patient_level_messages"], own
+assert own["gp_record_reads"] >= 1 and nodes["engine-counts"]["reads_gp_records"], own
+assert own["gp_records_to_urgent_care"] == 1, own  # the ambulance service's read; the node's own systems' are not counted
+assert nodes["unreachable"]["node_counts"] is None and not nodes["unreachable"]["reads_gp_records"], nodes["unreachable"]
+assert l["nodes_counting"] == 1 and l["node_patient_level_messages"] == own["patient_level_messages"], l
 assert nodes["engine"]["reads_gp_records"] and not nodes["stub"]["reads_gp_records"] and not nodes["silent"]["reads_gp_records"], nodes
-assert nodes["engine"]["v2_patient_level"] == 3 and nodes["engine"]["v2_valid_nhs_number"] == 3, nodes["engine"]  # 2 admissions, the discharge
-assert nodes["engine"]["fhir_patients"] == 6 and nodes["engine"]["fhir_valid_nhs_number"] == 6, nodes["engine"]  # each by file and by POST
+assert nodes["engine"]["v2_patient_level"] == 4 and nodes["engine"]["v2_valid_nhs_number"] == 4, nodes["engine"]  # 2 admissions, the discharge, the referral
+assert nodes["engine"]["fhir_patients"] == 8 and nodes["engine"]["fhir_valid_nhs_number"] == 8, nodes["engine"]  # each by file and by POST
 assert nodes["stub"]["v2_patient_level"] == 2 and nodes["stub"]["v2_valid_nhs_number"] == 1, nodes["stub"]
 assert nodes["stub"]["fhir_patients"] == 2 and nodes["stub"]["fhir_valid_nhs_number"] == 1, nodes["stub"]
 assert nodes["stub"]["fhir_verified_nhs_number"] == 1 and nodes["engine"]["fhir_verified_nhs_number"] == 0, nodes
-assert l["patient_level_messages"] == 13 and l["with_valid_nhs_number"] == 11 and l["fhir_patients_verified_nhs_number"] == 1, l
+assert l["patient_level_messages"] == 16 and l["with_valid_nhs_number"] == 14 and l["fhir_patients_verified_nhs_number"] == 1, l
 PY
-grep -q "1 of 3" "$work/locality/locality.html" || fail "locality.html lacks the share"
-echo "conformance suite: the node passes the integration-engine pack; the stub fails with exactly its fifteen findings"
+grep -q "2 of 5" "$work/locality/locality.html" || fail "locality.html lacks the share"
+grep -q "9434765919" "$work/locality/"* && fail "an NHS number is in the locality report"
+echo "conformance suite: the node passes the integration-engine pack; the stub fails with exactly its twenty-three findings"

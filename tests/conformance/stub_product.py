@@ -3,11 +3,13 @@
 receiver and a FHIR server, and a sender of HL7 v2 and FHIR. What it gets wrong, on purpose:
 MSA-2 is not the message's MSH-10; an NHS number failing Modulus 11 is answered AA; every message
 is applied again when resent (one Patient per NHS number, but an Encounter per message); a missing resource and an invalid one are
-answered without an OperationOutcome; nobody is asked for credentials; it keeps no audit (no access log); as a GP Connect provider
+answered without an OperationOutcome; nobody is asked for credentials; it keeps no audit (no access log); the patient's
+Consents are taken and ignored (dissent and restrictions not honoured); its clinicians' GP-record query never asks the GP and
+says nothing of what is missing; as a GP Connect provider
 it serves a record for any NHS number, invalid, unknown or deceased, without Cache-Control; one
 message it sends and one of the FHIR files it writes carry no NHS number. What it does right (the suite must pass it): AR for an
 unreadable frame, a valid CapabilityStatement, a searchset Bundle, a GP record for a registered
-patient, v2 structure.
+patient, v2 structure, the record given under break-glass, a point-of-care consent and the data opt-out.
 
 As a GP Connect consumer it calls the provider at GPC_URL without Ssp-TraceID, its JWT living an hour.
 
@@ -17,6 +19,7 @@ Prints "mllp PORT" and "http PORT" once listening."""
 import base64
 import json
 import os
+import re
 import ssl
 import socket
 import socketserver
@@ -29,6 +32,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 VT, FS, CR = b'\x0b', b'\x1c', b'\r'
 patients = {}    # by NHS number: merged, as many products do
 encounters = []  # one per admission applied, resends included
+observations = []  # kept whatever their labels, and shown to anyone
+consents = 0       # Consents taken, and ignored
 lock = threading.Lock()
 
 
@@ -97,6 +102,11 @@ class Http(BaseHTTPRequestHandler):
         url = urllib.parse.urlparse(self.path)
         if url.path == '/metadata':
             return self.send(200, CAPABILITY)
+        if url.path == '/Observation':  # every Observation of the patient, restricted or not
+            wanted = urllib.parse.parse_qs(url.query).get('patient', [''])[0]
+            with lock:
+                found = [o for o in observations if o.get('subject', {}).get('reference') == wanted]
+            return self.send(200, {'resourceType': 'Bundle', 'type': 'searchset', 'total': len(found), 'entry': [{'resource': o} for o in found]})
         if url.path in ('/Patient', '/Encounter'):
             query = urllib.parse.parse_qs(url.query)
             wanted = query.get('identifier', [''])[0].split('|')[-1]
@@ -111,8 +121,38 @@ class Http(BaseHTTPRequestHandler):
             return self.send(200, bundle)
         self.send(404, 'Not found', 'text/plain')  # no OperationOutcome
 
-    def do_POST(self):
+    def do_PUT(self):  # a Consent withdrawn: taken, as everything about consent is, and ignored
         body = self.rfile.read(int(self.headers.get('Content-Length', '0')))
+        if self.path.startswith('/Consent/'):
+            return self.send(200, body.decode())
+        self.send(400, 'Bad request', 'text/plain')
+
+    def do_POST(self):
+        global consents
+        body = self.rfile.read(int(self.headers.get('Content-Length', '0')))
+        if self.path == '/Consent':  # the patient's wishes: accepted, never looked at again
+            with lock:
+                consents += 1
+                resource = dict(json.loads(body), id=f'c{consents}')
+            return self.send(201, resource)
+        if self.path in ('/Observation', '/Patient'):
+            resource = json.loads(body)
+            if not re.fullmatch(r'(\d{4}-\d{2}-\d{2})?', resource.get('birthDate', '')):
+                return self.send(400, 'Bad request', 'text/plain')  # no OperationOutcome
+            with lock:
+                if self.path == '/Patient':
+                    nhs = resource['identifier'][0]['value']
+                    resource = patients.setdefault(nhs, dict(resource, id=f'p{len(patients) + 1}'))
+                else:
+                    resource = dict(resource, id=f'o{len(observations) + 1}')
+                    observations.append(resource)
+            return self.send(201, resource)
+        if self.path == '/Patient/$hidewire-federated-record':
+            # The clinician's GP record: never asks the GP, and says nothing of what is missing.
+            nhs = json.loads(body)['parameter'][0]['valueIdentifier']['value']
+            with lock:
+                found = [patients[nhs]] if nhs in patients else []
+            return self.send(200, {'resourceType': 'Bundle', 'type': 'collection', 'entry': [{'resource': p} for p in found]})
         if self.path.startswith('/Patient/$gpc.getstructuredrecord'):
             # A GP record for whoever is asked about: no parameter checks, deceased or unknown
             # served alike, and no Cache-Control.
@@ -192,6 +232,8 @@ def call_gp(url, cert, key, ca):
 
 def main():
     mllp_port, http_port, send_to, folder = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    # The GP Connect test patient, held as any product holds its patients.
+    patients['9434765919'] = {'resourceType': 'Patient', 'id': 'p0', 'identifier': [{'system': 'https://fhir.nhs.uk/Id/nhs-number', 'value': '9434765919'}]}
     gpc_url, cert, key, ca = sys.argv[5:9]
     socketserver.ThreadingTCPServer.allow_reuse_address = True
     mllp = socketserver.ThreadingTCPServer(('127.0.0.1', mllp_port), Mllp)

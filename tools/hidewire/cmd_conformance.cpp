@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "auth/jwt.hpp"
 #include "conformance/gate.hpp"
 #include "conformance/suite/locality.hpp"
 #include "conformance/suite/runner.hpp"
@@ -21,7 +22,10 @@ constexpr std::string_view kRunUsage =
     "hidewire conformance run --pack PACK [--milestone M] --report DIR [--target mllp://HOST:PORT|mllps://HOST:PORT] "
     "[--target http(s)://BASE] [--ca PEM] [--cert PEM --key PEM] [--token T|-|@FILE] [--facility MSH-4] [--timeout MS] "
     "[--gpc-patient NHS] [--gpc-deceased NHS] [--patient-token T|-|@FILE] [--gp-ods CODE] "
-    "[--listen mllp://HOST:PORT] [--listen http://HOST:PORT] [--gpc-listen https://HOST:PORT --listen-cert PEM --listen-key PEM [--listen-ca PEM]] [--from-folder DIR] [--window SECONDS] [--ig DIR|PACKAGE ...] [--profile URL ...]";
+    "[--org2-iss ISS --org2-ods CODE --org2-key PEM] [--jwt-iss ISS [--jwt-ods CODE] --jwt-key PEM] [--patient-iss ISS --patient-key PEM] "
+    "[--record-query PATH] [--gpc-consumer-key PEM] "
+    "[--listen mllp(s)://HOST:PORT] [--listen http(s)://HOST:PORT] [--gpc-listen https://HOST:PORT] [--listen-cert PEM --listen-key PEM [--listen-ca PEM]] "
+    "[--from-folder DIR] [--window SECONDS] [--ig DIR|PACKAGE ...] [--profile URL ...]";
 
 int list(const Args& args) {
   std::string pack, milestone;
@@ -119,8 +123,30 @@ int run(const Args& args) {
     else if (a == "--from-folder") o.folder = v;
     else if (a == "--ig") o.igs.push_back(v);
     else if (a == "--profile") o.profiles.push_back(v);
+    else if (a == "--org2-iss") o.target.org2.iss = v;
+    else if (a == "--org2-ods") o.target.org2.ods = v;
+    else if (a == "--org2-key") o.target.org2.key = v;
+    else if (a == "--jwt-iss") o.target.clinician.iss = v;
+    else if (a == "--jwt-ods") o.target.clinician.ods = v;
+    else if (a == "--jwt-key") o.target.clinician.key = v;
+    else if (a == "--patient-iss") o.target.patient_idp.iss = v;
+    else if (a == "--patient-key") o.target.patient_idp.key = v;
+    else if (a == "--gpc-consumer-key") o.target.consumer_key = v;
+    else if (a == "--record-query") {
+      ok = !v.empty() && v[0] == '/';
+      o.target.record_query = v;
+    }
     else if (a == "--listen" && v.rfind("mllp://", 0) == 0) o.listen = v.substr(7);
-    else if (a == "--listen" && v.rfind("http://", 0) == 0) o.listen_http = v.substr(7); else if (a == "--timeout" || a == "--window") {
+    else if (a == "--listen" && v.rfind("mllps://", 0) == 0) {
+      o.listen = v.substr(8);
+      o.listen_tls = true;
+    }
+    else if (a == "--listen" && v.rfind("http://", 0) == 0) o.listen_http = v.substr(7);
+    else if (a == "--listen" && v.rfind("https://", 0) == 0) {
+      o.listen_http = v.substr(8);
+      o.listen_http_tls = true;
+    }
+    else if (a == "--timeout" || a == "--window") {
       auto n = parse_size(v);
       ok = n && *n > 0 && *n <= 3600000;
       if (ok && a == "--timeout") o.target.timeout = std::chrono::milliseconds(*n);
@@ -135,10 +161,38 @@ int run(const Args& args) {
     std::cerr << "hidewire conformance run: --pack and --report are required (--cert with --key, --profile with --ig)\nusage: " << kRunUsage << "\n";
     return kUsage;
   }
-  if (!o.gpc_listen.empty() && (o.listen_cert.empty() || o.listen_key.empty())) {
-    std::cerr << "hidewire conformance run: --gpc-listen needs --listen-cert and --listen-key (GP Connect is HTTPS only)\n";
+  if ((!o.gpc_listen.empty() || o.listen_tls || o.listen_http_tls) && (o.listen_cert.empty() || o.listen_key.empty())) {
+    std::cerr << "hidewire conformance run: --gpc-listen, --listen mllps:// and --listen https:// need --listen-cert and --listen-key (the suite's certificate)\n";
     return kUsage;
   }
+  // A JWT identity is whole or absent; its private key is read now, so a bad one is said before the run.
+  for (auto [what, id] : {std::pair<const char*, cs::JwtIdentity*>{"--org2", &o.target.org2}, {"--jwt", &o.target.clinician}, {"--patient", &o.target.patient_idp}}) {
+    if (id->iss.empty() && id->key.empty() && id->ods.empty()) continue;
+    bool whole = !id->iss.empty() && !id->key.empty() && (id != &o.target.org2 || !id->ods.empty());
+    std::string why;
+    if (whole) try {
+        if (!auth::load_key(id->key).is_private) why = id->key + " is not a private key";
+      } catch (const std::exception& e) {
+        why = e.what();
+      }
+    if (!whole || !why.empty()) {
+      std::cerr << "hidewire conformance run: " << what << "-iss and " << what << "-key go together" << (id == &o.target.org2 ? " (with --org2-ods)" : "")
+                << (why.empty() ? "" : ": " + why) << "\n";
+      return kUsage;
+    }
+  }
+  o.target.sign = [](const std::string& claims, const std::string& key_file) {
+    auth::Key k = auth::load_key(key_file);
+    return auth::sign_jwt(claims, &k);
+  };
+  o.target.verify = [](const std::string& token, const std::string& key_file, std::string& why) {
+    try {
+      return auth::verify_jwt(token, auth::load_key(key_file));
+    } catch (const std::exception& e) {
+      why = e.what();
+      return false;
+    }
+  };
   if (!o.target.has_mllp() && !o.target.has_fhir() && o.listen.empty() && o.listen_http.empty() && o.gpc_listen.empty() && o.folder.empty()) {
     std::cerr << "hidewire conformance run: nothing to test: give a --target, --listen or --from-folder\n";
     return kUsage;
@@ -206,11 +260,13 @@ int locality(const Args& args) {
       if (!write_output((std::filesystem::path(report) / name).string(), text, e)) throw std::runtime_error(e);
     }
     std::size_t missing = 0;
-    for (const cs::LocalityNode& n : l.nodes)
-      if (!n.problem.empty()) {
+    for (const cs::LocalityNode& n : l.nodes) {
+      if (!n.problem.empty() && !n.report.empty()) {
         ++missing;
         std::cerr << "hidewire conformance locality: " << n.name << ": " << n.problem << "\n";
       }
+      if (!n.admin_problem.empty()) std::cerr << "hidewire conformance locality: " << n.name << ": " << n.admin_problem << "\n";
+    }
     std::cout << "ambulance, NHS 111 and A&E nodes reading GP records: " << l.urgent_care_reading() << " of " << l.urgent_care() << "; nodes without a report: "
               << missing << "; reports in " << report << std::endl;
   } catch (const std::exception& e) {

@@ -247,6 +247,8 @@ int run_node(const Args& args) {
     boost::asio::thread_pool replay_pool(1);
     api::AdminContext admin_ctx{cfg, *journal, router, group, intake};
     admin_ctx.replay_pool = &replay_pool;
+    if (fed) admin_ctx.gp_record_reads = &fed->gp_record_reads();
+    admin_ctx.gp_records_to_urgent_care = &api.gp_records_to_urgent_care();
     if (fed) {
       // Followed patients' GP records come in through the intake as if their provider sent them.
       follower = std::make_unique<federation::Follower>(*fed, store.get(), audit.get(), cfg.federation.follow, cfg.federation.follow_interval_s,
