@@ -41,7 +41,7 @@ function onKey(ev) {
   if (next) { cur.tabIndex = -1; next.tabIndex = 0; next.focus(); }
 }
 
-export function hl7View(label, text) {
+export function hl7View(label, text, help = true) {
   const lines = segments(text);
   const header = lines.find((l) => /^(MSH|FHS|BHS)/.test(l));
   const sep = header ? header[3] || '|' : '|';
@@ -60,6 +60,6 @@ export function hl7View(label, text) {
     }));
   list.addEventListener('keydown', onKey);
   return h('div', {class: 'hl7-box'},
-    h('p', {class: 'muted', id: `${label.replace(/\W+/g, '-')}-help`}, 'Tab to the message, then use the arrow keys to move between fields and segments; each field shows its position (for example PID-3).'),
+    help ? h('p', {class: 'muted'}, 'Arrow keys move between fields and segments; each shows its position (PID-3, ...).') : null,
     list);
 }

@@ -163,7 +163,7 @@ function rawPart(m) {
 function answerPart(m) {
   const a = m.answer;
   if (!a) return h('p', {}, 'No answer was sent.');
-  if (a.kind === 'ack') return [h('p', {}, 'Acknowledgement ', badge(String(a.status), a.status === 'AA' || a.status === 'CA' ? 'ok' : 'bad')), hl7View('Acknowledgement sent', a.text)];
+  if (a.kind === 'ack') return [h('p', {}, 'Acknowledgement ', badge(String(a.status), a.status === 'AA' || a.status === 'CA' ? 'ok' : 'bad')), hl7View('Acknowledgement sent', a.text, false)];
   return [h('p', {}, `HTTP ${a.status}`), a.text ? preBox('HTTP answer body', prettyJson(a.text)) : null];
 }
 
