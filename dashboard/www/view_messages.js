@@ -4,6 +4,7 @@
 import {get, post} from './api.js';
 import {h, clear, fmtDate, fmtShort, fmtNhs, badge, tableBox, preBox, prettyJson, announce} from './dom.js';
 import {hl7View} from './hl7.js';
+import {tabs} from './tabs.js';
 import {isValidNhs} from './nhs.js';
 
 const STATUSES = ['accepted', 'rejected', 'failed', 'delivered', 'dead_lettered', 'held'];
@@ -191,17 +192,19 @@ async function showDetail(id, focus) {
       h('dt', {}, 'Received'), h('dd', {}, fmtDate(m.received_at)), h('dt', {}, 'NHS number'), h('dd', {}, fmtNhs(m.nhs_number))),
     h('div', {class: 'actions'}, replayButton('Replay this message', () => [m.id], 'replay-one'),
       st.session.role === 'admin' ? null : h('span', {class: 'hint'}, 'Replay needs the admin role.')),
-    section('Raw input', rawPart(m)),
-    section('Answer sent', answerPart(m)),
-    section('Converted Bundle', m.bundle ? h('details', {}, h('summary', {}, `Bundle (${(m.bundle.entry || []).length} entries)`), preBox('Converted Bundle', prettyJson(m.bundle))) : h('p', {}, 'No Bundle (the message was not converted).')),
-    section('Validation diagnostics', detailTable('Validation diagnostics', ['Severity', 'Code', 'Location', 'Text'],
-      (m.diagnostics || []).map((d) => h('tr', {}, h('td', {}, badge(d.severity, d.severity === 'error' ? 'bad' : d.severity === 'warning' ? 'warn' : 'neutral')),
-        h('td', {}, d.code || ''), h('td', {}, d.location || ''), h('td', {}, d.text || ''))))),
-    section('Unmapped fields', detailTable('Unmapped fields', ['Location', 'Value'],
-      (m.unmapped || []).map((u) => h('tr', {}, h('td', {}, u.location), h('td', {}, u.text || ''))))),
-    section('Delivery attempts', detailTable('Delivery attempts', ['Destination', 'Attempt', 'At', 'Outcome', 'Detail'],
-      (m.deliveries || []).map((d) => h('tr', {}, h('td', {}, d.destination), h('td', {class: 'num'}, String(d.attempt)), h('td', {}, fmtDate(d.at)),
-        h('td', {}, badge(d.outcome.replace('_', ' '), STATUS_KIND[d.outcome])), h('td', {}, d.detail || ''))))));
+    tabs('Message parts', [
+      {label: 'Raw input', body: section('Raw input', rawPart(m))},
+      {label: 'Answer', body: section('Answer sent', answerPart(m))},
+      {label: 'Bundle', body: section('Converted Bundle', m.bundle ? preBox('Converted Bundle', prettyJson(m.bundle)) : h('p', {}, 'No Bundle (the message was not converted).'))},
+      {label: `Diagnostics (${(m.diagnostics || []).length + (m.unmapped || []).length})`, body: [
+        section('Validation diagnostics', detailTable('Validation diagnostics', ['Severity', 'Code', 'Location', 'Text'],
+          (m.diagnostics || []).map((d) => h('tr', {}, h('td', {}, badge(d.severity, d.severity === 'error' ? 'bad' : d.severity === 'warning' ? 'warn' : 'neutral')),
+            h('td', {}, d.code || ''), h('td', {}, d.location || ''), h('td', {}, d.text || ''))))),
+        section('Unmapped fields', detailTable('Unmapped fields', ['Location', 'Value'],
+          (m.unmapped || []).map((u) => h('tr', {}, h('td', {}, u.location), h('td', {}, u.text || '')))))]},
+      {label: `Deliveries (${(m.deliveries || []).length})`, body: section('Delivery attempts', detailTable('Delivery attempts', ['Destination', 'Attempt', 'At', 'Outcome', 'Detail'],
+        (m.deliveries || []).map((d) => h('tr', {}, h('td', {}, d.destination), h('td', {class: 'num'}, String(d.attempt)), h('td', {class: 'when'}, fmtShort(d.at)),
+          h('td', {}, badge(d.outcome.replace('_', ' '), STATUS_KIND[d.outcome])), h('td', {}, d.detail || '')))))}]));
   if (focus) heading.focus();
 }
 

@@ -152,7 +152,7 @@ async function main() {
     const pid3 = await page.$eval('#detail .hl7-field[data-loc="PID-3"]', (e) => e.textContent).catch(() => '');
     check(pid3.includes(NHS), `messages: raw HL7 shown per field, PID-3 numbered (${pid3})`);
     check((await text(page, '#detail')).includes('Acknowledgement') && (await text(page, '#detail')).includes('AA'), 'messages: the ACK sent is shown');
-    check((await text(page, '#detail')).includes('Bundle ('), 'messages: the converted Bundle is shown');
+    check((await text(page, '#detail')).includes('"resourceType": "Bundle"'), 'messages: the converted Bundle is shown, pretty-printed');
     check(await page.$$eval('#detail .detail-part', (p) => p.some((x) => x.textContent.includes('Delivery attempts') && x.textContent.includes('store'))),
       'messages: the delivery to the store is listed');
     // The rejected message: its diagnostics.
@@ -304,6 +304,12 @@ async function main() {
     await page.keyboard.press('ArrowRight');
     const loc = await page.evaluate(() => document.activeElement.dataset.loc);
     check(/^[A-Z0-9]{3}-\d+$/.test(loc || ''), `keyboard: arrow keys move between HL7 fields (${loc})`);
+    // The message's parts are tabs: one Tab stop, the arrow keys move between them.
+    await page.focus('#detail [role=tab][aria-selected=true]');
+    await page.keyboard.press('ArrowRight');
+    const tab = await page.evaluate(() => [document.activeElement.textContent, document.activeElement.getAttribute('aria-selected'),
+      !document.getElementById(document.activeElement.getAttribute('aria-controls')).hidden]);
+    check(tab[0] === 'Answer' && tab[1] === 'true' && tab[2], `keyboard: ArrowRight selects the next tab and shows its panel (${tab})`);
     await cspClean(page, 'keyboard run');
     await page.close();
   } finally {
