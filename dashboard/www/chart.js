@@ -13,23 +13,23 @@ function niceMax(v) {
   return 10 * p;
 }
 
+function xAt(i, count) { return PAD_L + (i / Math.max(count - 1, 1)) * (W - PAD_L - PAD_R); }
+function yAt(v, max) { return PAD_T + (1 - v / max) * (H - PAD_T - PAD_B); }
+
 function pathFor(points, key, max) {
-  const n = Math.max(points.length - 1, 1);
   let d = '';
   let pen = false;
   points.forEach((p, i) => {
     const v = p[key];
     if (v === null || v === undefined) { pen = false; return; }
-    const x = PAD_L + (i / n) * (W - PAD_L - PAD_R);
-    const y = PAD_T + (1 - v / max) * (H - PAD_T - PAD_B);
-    d += `${pen ? 'L' : 'M'}${x.toFixed(1)} ${y.toFixed(1)} `;
+    d += `${pen ? 'L' : 'M'}${xAt(i, points.length).toFixed(1)} ${yAt(v, max).toFixed(1)} `;
     pen = true;
   });
   return d.trim();
 }
 
-// series: [{key, label}], unit: 'per min' or 'ms'.
-export function lineChart(title, points, series, unit, summarise) {
+// caption: shown above; title: the chart's accessible name; series: [{key, label}]; unit: for the table.
+export function lineChart(caption, title, points, series, unit, summarise, markers = false) {
   const id = nextId('chart');
   const values = points.flatMap((p) => series.map((x) => p[x.key])).filter((v) => typeof v === 'number');
   const max = niceMax(values.length ? Math.max(...values) : 0);
@@ -44,7 +44,10 @@ export function lineChart(title, points, series, unit, summarise) {
     s('text', {x: PAD_L - 4, y: H - PAD_B, class: 'tick', 'text-anchor': 'end'}, '0'),
     s('text', {x: PAD_L, y: H - 6, class: 'tick'}, points.length ? fmtTime(points[0].t) : ''),
     s('text', {x: W - PAD_R, y: H - 6, class: 'tick', 'text-anchor': 'end'}, 'now'),
-    series.map((x, i) => s('path', {d: pathFor(points, x.key, max), class: `series ${STYLES[i]}`})));
+    series.map((x, i) => s('path', {d: pathFor(points, x.key, max), class: `series ${STYLES[i]}`})),
+    // Latency has gaps (minutes without messages): a marker on each point keeps lone ones visible.
+    markers ? series.map((x, i) => points.map((p, j) => (typeof p[x.key] === 'number'
+      ? s('circle', {cx: xAt(j, points.length).toFixed(1), cy: yAt(p[x.key], max).toFixed(1), r: 2.5, class: `marker ${STYLES[i]}`}) : null))) : null);
   const legend = h('ul', {class: 'legend', 'aria-hidden': 'true'},
     series.map((x, i) => h('li', {}, h('span', {class: `swatch ${STYLES[i]}`}), x.label)));
   const active = points.filter((p) => series.some((x) => typeof p[x.key] === 'number' && p[x.key] > 0));
@@ -56,7 +59,7 @@ export function lineChart(title, points, series, unit, summarise) {
         h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, 'Minute'), series.map((x) => h('th', {scope: 'col'}, x.label)))),
         h('tbody', {}, active.map((p) => h('tr', {}, h('th', {scope: 'row'}, fmtTime(p.t)),
           series.map((x) => h('td', {}, p[x.key] === null || p[x.key] === undefined ? '—' : String(p[x.key]))))))));
-  return h('figure', {class: 'chart-figure'}, h('figcaption', {}, title), svg, legend, details);
+  return h('figure', {class: 'chart-figure'}, h('figcaption', {}, caption), svg, legend, details);
 }
 
 // Tiny latency line for a peer's last queries.

@@ -58,14 +58,15 @@ function route(focusHeading) {
   if (focusHeading && heading) { heading.tabIndex = -1; heading.focus(); }
 }
 
-async function signIn(ev) {
+async function signIn(ev, byCertificate) {
   ev.preventDefault();
   const input = $('token');
   const err = $('sign-in-error');
-  if (!input.value.trim()) { err.textContent = 'Enter your access token.'; input.setAttribute('aria-invalid', 'true'); input.focus(); return; }
+  if (!byCertificate && !input.value.trim()) { err.textContent = 'Enter your access token.'; input.setAttribute('aria-invalid', 'true'); input.focus(); return; }
   err.textContent = '';
   try {
-    const s = await post('/session', {token: input.value.trim()});
+    // An empty body: the TLS client certificate alone names the caller.
+    const s = await post('/session', byCertificate ? {} : {token: input.value.trim()});
     input.value = '';
     input.removeAttribute('aria-invalid');
     if (!location.hash) location.replace('#/channels');
@@ -85,7 +86,10 @@ async function signOut() {
 }
 
 async function start() {
-  $('sign-in-form').addEventListener('submit', signIn);
+  $('sign-in-form').addEventListener('submit', (ev) => signIn(ev, false));
+  // Over TLS the admin listener may know the caller by a client certificate.
+  $('sign-in-cert').hidden = location.protocol !== 'https:';
+  $('sign-in-cert').addEventListener('click', (ev) => signIn(ev, true));
   $('sign-out').addEventListener('click', signOut);
   window.addEventListener('hashchange', () => route(true));
   onSessionExpired((msg) => { if (session) showSignIn(`Your session has ended (${msg}); sign in again.`); });

@@ -36,11 +36,11 @@ function charts(c) {
   return h('section', {class: 'card channel-card', 'aria-labelledby': `ch-${c.name}`},
     h('h3', {id: `ch-${c.name}`}, `${c.name} `, h('small', {}, `${c.kind}, ${c.type}`)),
     h('div', {class: 'charts'},
-      lineChart(`${c.name} throughput per minute, last hour`, pts, thr, 'messages per minute',
+      lineChart('Throughput per minute', `${c.name} throughput per minute, last hour`, pts, thr, 'messages per minute',
         () => `Last 60 minutes: ${thr.map((x) => `${x.label.toLowerCase()} ${sum(pts, x.key)} (peak ${peak(pts, x.key)} a minute)`).join(', ')}.`),
-      lineChart(`${c.name} latency, last hour`, pts, lat, 'milliseconds',
+      lineChart('Latency', `${c.name} latency, last hour`, pts, lat, 'milliseconds',
         (any) => any ? `Last 60 minutes: 95th percentile latency at most ${fmtMs(Math.max(...latVals))}, latest median ${fmtMs([...pts].reverse().find((p) => typeof p.latency_ms_p50 === 'number')?.latency_ms_p50)}.`
-          : (c.kind === 'source' ? 'No messages answered in the last hour.' : 'No deliveries in the last hour.'))));
+          : (c.kind === 'source' ? 'No messages answered in the last hour.' : 'No deliveries in the last hour.'), true)));
 }
 
 function changes(list) {

@@ -61,8 +61,10 @@ async function search(form, more) {
   }
   nhs.removeAttribute('aria-invalid');
   err.textContent = '';
+  const mine = st;
   try {
     const data = await post('/messages/search', q);
+    if (st !== mine) return;
     st.query = q;
     st.nextAfter = data.next_after;
     if (!more) { st.rows = []; st.selected.clear(); }
@@ -131,8 +133,10 @@ async function replay(ids) {
   if (ids.length === 0) return;
   const out = clear(st.outcome);
   out.append(h('p', {}, `Replaying ${ids.length} message${ids.length === 1 ? '' : 's'}…`));
+  const mine = st;
   try {
     const data = await post('/messages/replay', {ids});
+    if (st !== mine) return;
     const results = data.results || [];
     clear(out).append(h('h2', {tabindex: '-1'}, 'Replay outcome'),
       h('ul', {class: 'outcomes'}, results.map((r) => h('li', {},
@@ -143,11 +147,11 @@ async function replay(ids) {
     announce(`Replay refused: ${e.message}.`);
   }
   // Statuses change with a replay: search again and show the open message as it is now.
-  if (st.query) {
+  if (st === mine && st.query) {
     const data = await post('/messages/search', {...st.query, after: undefined}).catch(() => null);
-    if (data) { st.rows = data.messages || []; st.nextAfter = data.next_after; drawResults(); }
+    if (data && st === mine) { st.rows = data.messages || []; st.nextAfter = data.next_after; drawResults(); }
   }
-  if (st.open !== null) showDetail(st.open, false);
+  if (st === mine && st.open !== null) showDetail(st.open, false);
 }
 
 function section(title, ...body) {
@@ -180,10 +184,12 @@ async function showDetail(id, focus) {
   const box = clear(st.detail);
   box.append(h('p', {}, 'Loading…'));
   let m;
+  const mine = st;
   try { m = await get(`/messages/${encodeURIComponent(id)}`); } catch (e) {
     clear(box).append(h('p', {class: 'error-text', role: 'alert'}, `Could not load message ${id}: ${e.message}.`));
     return;
   }
+  if (st !== mine || st.open !== id) return; // left the view, or another message was opened meanwhile
   const heading = h('h2', {tabindex: '-1', id: 'detail-heading'}, `Message ${m.id} `, h('small', {}, m.control_id || ''));
   clear(box).append(heading,
     h('dl', {class: 'summary'},
