@@ -103,3 +103,10 @@ export function announce(text) {
 export function errorBox(err) {
   return h('p', {class: 'error-text', role: 'alert'}, `Could not load: ${err.message || err}`);
 }
+
+// A view that shows one GET's answer: its heading, "Loading…", then render(answer) or the error.
+export function loadView(root, title, path, render, getter) {
+  const out = h('div', {}, h('p', {}, 'Loading…'));
+  root.append(h('h1', {}, title), out);
+  getter(path).then((d) => clear(out).append(render(d))).catch((e) => clear(out).append(errorBox(e)));
+}

@@ -1,21 +1,19 @@
 // Conformance: the latest conformance-suite reports, with their counts and each HTML report.
 import {get} from './api.js';
-import {h, clear, fmtDate, badge, tableBox, errorBox} from './dom.js';
+import {h, fmtDate, badge, tableBox, loadView} from './dom.js';
 
-export function enter(root) {
-  const out = h('div', {}, h('p', {}, 'Loading…'));
-  root.append(h('h1', {}, 'Conformance'), out);
-  get('/conformance').then((d) => {
-    const reports = d.reports || [];
-    if (!reports.length) { clear(out).append(h('p', {}, 'No conformance reports yet (hidewire conformance run --report DIR writes them; the configuration names the folder).')); return; }
-    const tbl = h('table', {class: 'data', id: 'reports-table'},
-      h('caption', {}, `Latest reports (${reports.length})`),
-      h('thead', {}, h('tr', {}, ['Report', 'Pack', 'Run at', 'Result', 'Passed', 'Failed', 'Skipped', 'Errors', 'HTML report'].map((x) => h('th', {scope: 'col'}, x)))),
-      h('tbody', {}, reports.map((r) => h('tr', {},
-        h('th', {scope: 'row'}, r.name), h('td', {}, r.pack), h('td', {}, fmtDate(r.at)),
-        h('td', {}, r.failed || r.errors ? badge('Not conformant', 'bad') : badge('Conformant', 'ok')),
-        ['passed', 'failed', 'skipped', 'errors'].map((k) => h('td', {class: 'num'}, String(r[k] ?? 0))),
-        h('td', {}, r.html ? h('a', {href: r.html, target: '_blank', rel: 'noopener noreferrer'}, `Open ${r.name} `, h('span', {class: 'sr-only'}, '(opens in a new tab)')) : '—')))));
-    clear(out).append(tableBox('Conformance reports', tbl));
-  }).catch((e) => clear(out).append(errorBox(e)));
+function render(d) {
+  const reports = d.reports || [];
+  if (!reports.length) { return h('p', {}, 'No conformance reports yet (hidewire conformance run --report DIR writes them; the configuration names the folder).'); }
+  const tbl = h('table', {class: 'data', id: 'reports-table'},
+    h('caption', {}, `Latest reports (${reports.length})`),
+    h('thead', {}, h('tr', {}, ['Report', 'Pack', 'Run at', 'Result', 'Passed', 'Failed', 'Skipped', 'Errors', 'HTML report'].map((x) => h('th', {scope: 'col'}, x)))),
+    h('tbody', {}, reports.map((r) => h('tr', {},
+      h('th', {scope: 'row'}, r.name), h('td', {}, r.pack), h('td', {}, fmtDate(r.at)),
+      h('td', {}, r.failed || r.errors ? badge('Not conformant', 'bad') : badge('Conformant', 'ok')),
+      ['passed', 'failed', 'skipped', 'errors'].map((k) => h('td', {class: 'num'}, String(r[k] ?? 0))),
+      h('td', {}, r.html ? h('a', {href: r.html, target: '_blank', rel: 'noopener noreferrer'}, `Open ${r.name} `, h('span', {class: 'sr-only'}, '(opens in a new tab)')) : '—')))));
+  return tableBox('Conformance reports', tbl);
 }
+
+export function enter(root) { loadView(root, 'Conformance', '/conformance', render, get); }

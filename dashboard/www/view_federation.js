@@ -1,7 +1,7 @@
 // Federation: the peers this node knows, whether they answer, the latency of the last queries and
 // what they refused and why.
 import {get} from './api.js';
-import {h, clear, fmtDate, fmtMs, badge, tableBox, errorBox} from './dom.js';
+import {h, fmtDate, fmtMs, badge, tableBox, loadView} from './dom.js';
 import {sparkline} from './chart.js';
 
 function reach(r) { return r === true ? badge('Reachable', 'ok') : r === false ? badge('Unreachable', 'bad') : badge('Not yet asked', 'neutral'); }
@@ -20,18 +20,16 @@ function refusals(list) {
   return h('ul', {class: 'plain'}, list.map((r) => h('li', {}, h('code', {}, r.reason), ` × ${r.count}`, h('small', {}, ` last ${fmtDate(r.at)}`))));
 }
 
-export function enter(root) {
-  const out = h('div', {}, h('p', {}, 'Loading…'));
-  root.append(h('h1', {}, 'Federation'), out);
-  get('/federation').then((d) => {
-    const peers = d.peers || [];
-    if (!peers.length) { clear(out).append(h('p', {}, 'This node has no peers configured.')); return; }
-    const tbl = h('table', {class: 'data', id: 'peers-table'},
-      h('caption', {}, `Peers (${peers.length})`),
-      h('thead', {}, h('tr', {}, ['Organisation', 'URL', 'Reachability', 'Last contact', 'Latency of the last queries', 'Refusals'].map((x) => h('th', {scope: 'col'}, x)))),
-      h('tbody', {}, peers.map((p) => h('tr', {},
-        h('th', {scope: 'row'}, p.name ? `${p.name} (${p.ods})` : p.ods), h('td', {class: 'endpoint'}, p.url || '—'),
-        h('td', {}, reach(p.reachable)), h('td', {}, fmtDate(p.last_contact)), h('td', {}, latency(p)), h('td', {}, refusals(p.refusals))))));
-    clear(out).append(tableBox('Peers', tbl));
-  }).catch((e) => clear(out).append(errorBox(e)));
+function render(d) {
+  const peers = d.peers || [];
+  if (!peers.length) { return h('p', {}, 'This node has no peers configured.'); }
+  const tbl = h('table', {class: 'data', id: 'peers-table'},
+    h('caption', {}, `Peers (${peers.length})`),
+    h('thead', {}, h('tr', {}, ['Organisation', 'URL', 'Reachability', 'Last contact', 'Latency of the last queries', 'Refusals'].map((x) => h('th', {scope: 'col'}, x)))),
+    h('tbody', {}, peers.map((p) => h('tr', {},
+      h('th', {scope: 'row'}, p.name ? `${p.name} (${p.ods})` : p.ods), h('td', {class: 'endpoint'}, p.url || '—'),
+      h('td', {}, reach(p.reachable)), h('td', {}, fmtDate(p.last_contact)), h('td', {}, latency(p)), h('td', {}, refusals(p.refusals))))));
+  return tableBox('Peers', tbl);
 }
+
+export function enter(root) { loadView(root, 'Federation', '/federation', render, get); }

@@ -40,12 +40,7 @@ cat >"$work/acute.json" <<JSON
  "routes": [{"name": "results-to-gp", "match": {"message_types": ["ORU^R01"]}, "destinations": ["store", "gp"]}],
  "unmatched": {"destinations": ["store"]}}
 JSON
-cat >"$work/gp.json" <<JSON
-{"node": {"name": "gp", "ods_code": "B86010", "kind": "gp-practice", "data_dir": "$work/gp"}, "development": {"allow_anonymous": true},
- "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
- "sources": [{"name": "peers", "type": "http-fhir", "listen": "127.0.0.1:$gp_port"}],
- "destinations": [{"name": "store", "type": "fhir-store"}], "unmatched": {"destinations": ["store"]}}
-JSON
+receiving_node gp B86010 gp-practice "$gp_port"  # the GP practice node (lib.sh), started later
 start acute "$work/acute.json"
 admin_port=$(port_of acute 'admin on')
 mllp="127.0.0.1:$(port_of acute 'source pas-adt')"
