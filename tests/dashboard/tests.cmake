@@ -2,4 +2,4 @@
 # skipped (77) only when node or chromium is absent: scripts/setup.sh installs both.
 add_test(NAME dashboard_browser
          COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/dashboard/run_dashboard.sh $<TARGET_FILE:hidewire> ${CMAKE_CURRENT_SOURCE_DIR}/data/hl7v2)
-set_tests_properties(dashboard_browser PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
+set_tests_properties(dashboard_browser PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 420)
