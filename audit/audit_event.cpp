@@ -47,6 +47,9 @@ constexpr Interaction kInteractions[] = {
     {"match-resolve", 'U', "operation", "", true},  // an operator keyed a held message to a patient
     {"consent-write", 'C', "create", "", true},
     {"audit-read", 'R', "search-type", "", true},
+    {"dashboard", 'R', "", "", true},  // a call of the operator's dashboard (/ui/api)
+    {"dashboard-sign-in", 'E', "", "", true},
+    {"dashboard-sign-out", 'E', "", "", true},
 };
 
 const Interaction& find_interaction(std::string_view name) {

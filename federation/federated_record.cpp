@@ -198,7 +198,8 @@ void Federation::post(const std::shared_ptr<Query>& q, const Peer& peer, const s
     ++q->pending;
     q->asked.insert(peer.ods_code);
   }
-  client_.post(std::move(call), [this, q, then = std::move(then)](PeerReply r) {
+  client_.post(std::move(call), [this, q, &peer, then = std::move(then)](PeerReply r) {
+    record_stats(peer, r);
     then(std::move(r));
     bool last;
     {
@@ -207,6 +208,16 @@ void Federation::post(const std::shared_ptr<Query>& q, const Peer& peer, const s
     }
     if (last) finish(q);
   });
+}
+
+void Federation::record_stats(const Peer& peer, const PeerReply& r) {
+  bool answered = r.kind == PeerReply::Kind::Answered;
+  std::string refusal;
+  if (answered && r.status >= 400 && r.status != 404) {  // 404: it holds no record, not a refusal
+    std::string code = read_peer_error(r.body).spine_code;
+    refusal = code.empty() ? "HTTP " + std::to_string(r.status) : code;
+  }
+  stats_.record(peer.ods_code, answered, r.seconds * 1000.0, refusal);
 }
 
 void Federation::fetch_structured(const Peer& provider, const std::string& nhs, const node::Caller& caller, std::function<void(GpcResult)> done) {
@@ -222,6 +233,7 @@ void Federation::fetch_structured(const Peer& provider, const std::string& nhs, 
     return done(std::move(g));
   }
   client_.post(std::move(call), [this, &provider, done = std::move(done)](PeerReply r) {
+    record_stats(provider, r);
     done(read_gpc_reply(provider, std::move(r), nullptr, settings_.deadline_ms));
   });
 }

@@ -17,6 +17,7 @@
 #include "federation/directory.hpp"
 #include "federation/gpconnect_consumer.hpp"
 #include "federation/peer_client.hpp"
+#include "federation/peer_stats.hpp"
 #include "federation/peer_token.hpp"
 #include "node/audit_log.hpp"
 #include "node/caller.hpp"
@@ -61,6 +62,8 @@ class Federation {
 
   const Directory& directory() const { return directory_; }
   const Settings& settings() const { return settings_; }
+  // Reachability, latency and refusals of each peer asked since start (the dashboard).
+  const PeerStats& stats() const { return stats_; }
   // One GP Connect provider's structured record (every clinical area) outside a clinician's
   // query (the follow schedule), as `caller`; `done` on the client's thread with the STU3 as it
   // came (not converted: the intake converts it) or why there is none.
@@ -74,6 +77,7 @@ class Federation {
             std::function<void(PeerReply)> then);
   void peer_done(const std::shared_ptr<Query>& q, const Peer& peer, int outcome, const std::string& text);
   void finish(const std::shared_ptr<Query>& q);
+  void record_stats(const Peer& peer, const PeerReply& r);
 
   Settings settings_;
   Directory directory_;
@@ -82,6 +86,7 @@ class Federation {
   auth::Key key_;
   TokenIssuer issuer_;
   std::atomic<std::size_t> active_{0};
+  PeerStats stats_;
   PeerClient client_;  // last: stopped first, while the rest is still here for its callbacks
 };
 

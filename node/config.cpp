@@ -212,6 +212,13 @@ NodeConfig parse_config(const std::string& text, const Registry& registry) {
     root.object("conformance", [&](ConfigReader& g) { g.strings("igs", c.conformance_igs); });
     root.object("api", [&](ConfigReader& a) { read_http_listener(a, c.api); });
     root.object("admin", [&](ConfigReader& a) { read_http_listener(a, c.admin); });
+    root.object("dashboard", [&](ConfigReader& d) {
+      d.boolean("enabled", c.dashboard.enabled);
+      d.num("max_sessions", c.dashboard.max_sessions, 1, 10000);
+      d.num("idle_timeout_s", c.dashboard.idle_timeout_s, 60, 24 * 3600);
+      d.num("absolute_timeout_s", c.dashboard.absolute_timeout_s, 60, 7 * 24 * 3600);
+      d.str("conformance_reports", c.dashboard.conformance_reports);
+    });
     root.array("sources", [&](ConfigReader& s) {
       SourceConfig src;
       s.str("name", src.name, true);

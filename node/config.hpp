@@ -86,6 +86,16 @@ struct MatchingConfig {
   std::string local_system;  // identifier system for people with none; default urn:hidewire:local-patient:ODS
 };
 
+// `dashboard`: the operator's web dashboard on the admin listener (docs/DASHBOARD.md). On by
+// default; `"enabled": false` turns /ui off (404).
+struct DashboardConfig {
+  bool enabled = true;
+  std::size_t max_sessions = 64;        // signed-in browsers at once; more sign-ins are refused (503)
+  int idle_timeout_s = 15 * 60;         // a session unused this long ends
+  int absolute_timeout_s = 8 * 3600;    // and any session ends this long after sign-in
+  std::string conformance_reports;      // folder of `hidewire conformance run --report DIR` outputs; empty: none
+};
+
 struct HttpListenerConfig {
   HttpListenerConfig(Endpoint at, std::size_t max_request = 16u << 20) : listen(std::move(at)), max_request_bytes(max_request) {}
   Endpoint listen;
@@ -116,6 +126,7 @@ struct NodeConfig {
   std::vector<PeerConfig> peers;
   FederationConfig federation;
   MatchingConfig matching;
+  DashboardConfig dashboard;
   AuthConfig auth;  // who may call: peers[] (their credentials), systems[], identity_providers[], development
   std::vector<std::string> tls_files;  // "$.api.tls.cert=FILE": checked readable before start
   log::Level log_level = log::Level::Info;

@@ -109,6 +109,23 @@ void Router::count(const std::string& channel, std::uint64_t ChannelCounts::*fie
   ++(channels_[channel].*field);
 }
 
+void Router::record(const Job& job, const char* outcome, const std::string& detail) {
+  if (!activity_) return;
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - job.routed_at).count();
+  activity_->attempt(job.dest->name(), job.journal_id, std::max(1, job.attempt), outcome, detail, ms);
+}
+
+std::size_t Router::queue_depth(const std::string& destination) {
+  auto sink = sinks_.find(destination);
+  if (sink == sinks_.end()) return 0;
+  std::lock_guard lock(mu_);
+  if (!sink->second->local()) {
+    auto q = remote_.find(sink->second);
+    return q == remote_.end() ? 0 : q->second->jobs.size() + (activity_ && activity_->destination(destination).retrying ? 1 : 0);
+  }
+  return static_cast<std::size_t>(std::count_if(local_.jobs.begin(), local_.jobs.end(), [&](const Job& j) { return j.dest == sink->second; }));
+}
+
 std::map<std::string, ChannelCounts> Router::channel_counts() {
   std::lock_guard lock(counts_mu_);
   return channels_;
@@ -126,7 +143,10 @@ void Router::route_batch(std::vector<Committed>&& batch) {
     auto channel = std::make_shared<const std::string>(entry->channel);
     std::vector<Job> jobs;
     for (const std::string& name : destinations_for(*entry))
-      if (auto it = sinks_.find(name); it != sinks_.end()) jobs.push_back({c.id, it->second, it->second->local() ? entry : nullptr, channel, 0});
+      if (auto it = sinks_.find(name); it != sinks_.end()) {
+        jobs.push_back({c.id, it->second, it->second->local() ? entry : nullptr, channel, 0});
+        if (activity_) activity_->routed(name);
+      }
     if (jobs.empty()) nowhere.push_back(c.id);
     else routed.emplace_back(c.id, std::move(jobs));
   }
@@ -145,6 +165,7 @@ void Router::route_batch(std::vector<Committed>&& batch) {
 // Records one delivery's outcome; the message is marked delivered when it was its last one.
 void Router::done(const Job& job, bool ok, const std::string& error) {
   const std::string& channel = *job.channel;
+  record(job, ok ? "delivered" : "dead_lettered", error);
   if (ok) {
     ++counters_.delivered;
     count(channel, &ChannelCounts::delivered);
@@ -216,8 +237,10 @@ void Router::deliver_local(std::vector<Job>& jobs) {
       results.resize(parcels.size(), DeliveryResult{Status::Retry, "no result"});
       for (std::size_t k = 0; k < idx.size(); ++k) {
         Job& j = jobs[idx[k]];
+        j.attempt = attempt;
         if (results[k].status == Status::Retry) {
           why = results[k].reason;
+          record(j, "retrying", why);
           again.push_back(std::move(j));
         } else {
           done(j, results[k].status == Status::Delivered, results[k].reason);
@@ -285,6 +308,7 @@ void Router::remote_worker(Queue& q) {
       }
       // Exponential backoff, capped; stopping ends the wait (the journal keeps the message).
       long long wait = std::min<long long>(rp.max_backoff_ms, static_cast<long long>(rp.initial_backoff_ms) << std::min(job.attempt - 1, 20));
+      record(job, "retrying", r.reason);
       log::warn("delivery will be retried", {{"destination", job.dest->name()}, {"journal_id", job.journal_id}, {"attempt", job.attempt}, {"wait_ms", wait}});
       if (log::enabled(log::Level::Debug)) log::debug("delivery will be retried", {{"destination", job.dest->name()}, {"journal_id", job.journal_id}, {"reason", r.reason}});
       std::unique_lock lock(mu_);

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "fhirpath/fhirpath.hpp"
+#include "node/activity.hpp"
 #include "node/config.hpp"
 #include "node/group_journal.hpp"
 #include "node/journal.hpp"
@@ -56,6 +57,10 @@ class Router {
   std::vector<std::string> destinations_for(const JournalEntry& e);
   const Counters& counters() const { return counters_; }
   std::map<std::string, ChannelCounts> channel_counts();
+  // Messages waiting for (or being retried to) the destination.
+  std::size_t queue_depth(const std::string& destination);
+  // Where each routing and delivery attempt is recorded (the dashboard); set before traffic.
+  void set_activity(Activity* activity) { activity_ = activity; }
   void stop();
 
  private:
@@ -67,6 +72,7 @@ class Router {
                                                 // holds ids, not messages
     std::shared_ptr<const std::string> channel;
     int attempt = 0;
+    std::chrono::steady_clock::time_point routed_at = std::chrono::steady_clock::now();  // the delivery latency's start
   };
   struct Queue {
     std::deque<Job> jobs;
@@ -78,6 +84,7 @@ class Router {
   void done(const Job& job, bool ok, const std::string& error);
   void fail(std::int64_t id, const std::string& why);
   void count(const std::string& channel, std::uint64_t ChannelCounts::*field);
+  void record(const Job& job, const char* outcome, const std::string& detail);
 
   const NodeConfig& cfg_;
   Journal& journal_;
@@ -85,6 +92,7 @@ class Router {
   // Whether any route looks into the Bundle: fixed by the config, so found once rather than for
   // every message.
   const bool routes_read_bundle_;
+  Activity* activity_ = nullptr;
   fhirpath::ExpressionCache predicates_;
   Counters counters_;
   std::mutex counts_mu_;

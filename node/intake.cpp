@@ -103,7 +103,9 @@ Channel& Intake::channel(const std::string& name, bool accept_reused) {
   return *c;
 }
 
-Conversion Intake::convert(std::string_view raw, const MessageInfo& info) const {
+Conversion Intake::convert(std::string_view raw, const MessageInfo& info) const { return convert(raw, info, options_.tracing); }
+
+Conversion Intake::convert(std::string_view raw, const MessageInfo& info, const PatientTracing* tracing) const {
   Conversion conv;
   auto it = converters_.find(info.format);
   if (it == converters_.end()) {
@@ -112,9 +114,9 @@ Conversion Intake::convert(std::string_view raw, const MessageInfo& info) const 
   }
   try {
     MessageInfo with = info;
-    with.trace_patients = options_.tracing != nullptr;
+    with.trace_patients = tracing != nullptr;
     conv = it->second->convert(raw, with);
-    if (options_.tracing) options_.tracing->apply(conv, with);
+    if (tracing) tracing->apply(conv, with);
     if (conv.status == Conversion::Status::Converted) {
       // Read once for both checks (the gate's own parse): what the sender may write, then the
       // conformance gate. A Bundle that breaks the R4 rules is refused like a content error.
@@ -153,7 +155,7 @@ Conversion Intake::convert(std::string_view raw, const MessageInfo& info) const 
   return conv;
 }
 
-Conversion Intake::reconvert(const JournalEntry& e, const PatientResolution* resolution) const {
+Conversion Intake::reconvert(const JournalEntry& e, const PatientResolution* resolution, bool trace) const {
   // Journals from before formats were recorded held HL7 v2 and FHIR only: told apart by the text.
   std::string format = e.format;
   if (format.empty()) format = e.raw.rfind("MSH", 0) == 0 ? "hl7v2" : "fhir";
@@ -162,8 +164,12 @@ Conversion Intake::reconvert(const JournalEntry& e, const PatientResolution* res
   if (caller.kind != Caller::Kind::Anonymous && options_.write_types_of) caller.write_types = options_.write_types_of(caller);
   MessageInfo info{e.channel, format, e.received_at, e.content_hash, &caller};
   info.resolution = resolution;
-  return convert(e.raw, info);
+  return convert(e.raw, info, trace ? options_.tracing : nullptr);
 }
+
+Conversion Intake::reconvert(const JournalEntry& e, const PatientResolution* resolution) const { return reconvert(e, resolution, true); }
+
+Conversion Intake::diagnose(const JournalEntry& e) const { return reconvert(e, nullptr, false); }
 
 Channel::Channel(Intake& intake, std::string name, bool accept_reused)
     : intake_(intake), name_(std::move(name)), accept_reused_(accept_reused) {}
@@ -244,6 +250,7 @@ void Channel::convert(Slot& s) {
   e.sender = c.sender;
   e.message_id = c.control_id;
   e.event = c.event;
+  e.nhs_number = c.nhs_number;
   switch (c.status) {
     case Conversion::Status::Converted:
       // Held at patient matching: the sender's answer is an acceptance (the message is kept, and
@@ -293,9 +300,17 @@ void Channel::journal(std::shared_ptr<Slot> slot) {
     o.kind = slot->kind;
     o.journal_id = r.id;
     count(o.kind);
+    record(*slot, e, o.kind);
     slot->reply(o, e.ack);
     log_outcome(name_, e, o, slot->submitted);
   });
+}
+
+void Channel::record(const Slot& slot, const JournalEntry& e, Outcome::Kind kind) {
+  Activity* a = intake_.options_.activity;
+  if (!a) return;
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - slot.submitted).count();
+  a->answered(name_, kind == Outcome::Kind::Accepted, ms, kind == Outcome::Kind::Accepted ? std::string() : e.reason);
 }
 
 void Channel::count(Outcome::Kind kind) {
@@ -323,6 +338,7 @@ void Channel::reuse(const std::shared_ptr<Slot>& slot, const Journal::Appended& 
     if (error) return unavailable(*slot, stored, *error);
     o->journal_id = r.id;
     count(o->kind);
+    record(*slot, stored, o->kind);
     slot->reply(*o, r.duplicate ? r.ack : stored.ack);
     log_outcome(name_, stored, *o, slot->submitted);
   });

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "conformance/profile_gate.hpp"
+#include "node/activity.hpp"
 #include "node/converter.hpp"
 #include "node/group_journal.hpp"
 #include "node/patient_tracing.hpp"
@@ -101,6 +102,7 @@ class Channel {
   void reuse(const std::shared_ptr<Slot>& slot, const Journal::Appended& first, JournalEntry entry);
   void count(Outcome::Kind kind);
   void unavailable(Slot& slot, const JournalEntry& entry, const std::string& error);
+  void record(const Slot& slot, const JournalEntry& entry, Outcome::Kind kind);
 
   Intake& intake_;
   std::string name_;
@@ -124,6 +126,8 @@ struct IntakeOptions {
   // The gate's profiles and each source's (channel's) rules; null: R4 alone. Must outlive the intake.
   const conformance::ProfileGate* profiles = nullptr;
   std::map<std::string, conformance::ProfileRules> profile_rules;
+  // Where each answered message's outcome and latency is recorded (the dashboard); null: nowhere.
+  Activity* activity = nullptr;
 };
 
 class Intake {
@@ -146,12 +150,17 @@ class Intake {
   // that the caller may write every resource type of the result (node/intake_grants.hpp).
   // Never throws.
   Conversion convert(std::string_view raw, const MessageInfo& info) const;
+  // A journalled message's conversion again, for showing its diagnostics and unmapped parts:
+  // as reconvert, but without patient tracing (which may ask PDS). Nothing is written.
+  Conversion diagnose(const JournalEntry& entry) const;
   // Stops the conversion threads (after the sources stopped, before the journal does).
   void stop();
   const PatientTracing* tracing() const { return options_.tracing; }
 
  private:
   friend class Channel;
+  Conversion convert(std::string_view raw, const MessageInfo& info, const PatientTracing* tracing) const;
+  Conversion reconvert(const JournalEntry& entry, const PatientResolution* resolution, bool trace) const;
   GroupJournal& journal_;
   std::map<std::string, const Converter*> converters_;
   IntakeOptions options_;

@@ -31,7 +31,17 @@ struct JournalEntry {
   std::string output;      // the FHIR Bundle produced, when accepted
   std::string received_at; // UTC, ISO 8601
   std::string caller;      // who sent it (node/caller_json.hpp): the audit of writes and replays read it
+  std::string nhs_number;  // the patient's, as the converter read it (empty: none valid), for the message browser
   bool reuse_allowed = false;  // not stored: journal it even when its control id is taken (in its place, in order)
+};
+
+// A search of the message browser: every set condition must hold; newest first.
+struct JournalQuery {
+  std::string message_id, nhs_number, channel, event;
+  std::string status;          // accepted, rejected, failed, held; or delivered: accepted and marked delivered
+  std::string from, to;        // received_at in [from, to], ISO 8601 compared as text; empty: open
+  std::int64_t before_id = 0;  // paging: entries below this id (the last of the previous page); 0: from the newest
+  std::size_t limit = 50;
 };
 
 class Journal {
@@ -60,6 +70,8 @@ class Journal {
   virtual std::vector<JournalEntry> list(const std::string& status = {}, std::size_t limit = 100, std::int64_t after_id = 0,
                                          const std::string& message_id = {}) = 0;
   virtual std::size_t count(const std::string& status = {}) = 0;
+  // Entries matching the query, newest first, without raw, ack and output (a page of summaries).
+  virtual std::vector<JournalEntry> search(const JournalQuery& q) = 0;
   // Delivery state: a message is marked once every destination has it. Marks ride on the next
   // append_batch (or flush_delivered when idle); one lost in a crash means the message is
   // delivered again at start-up (the store applies it once by its key).

@@ -78,3 +78,8 @@ set_tests_properties(node_cda_pem PROPERTIES TIMEOUT 60)
 add_test(NAME node_social_file_drop COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_social_file_drop.sh $<TARGET_FILE:hidewire>
          ${CMAKE_CURRENT_SOURCE_DIR}/data/social)
 set_tests_properties(node_social_file_drop PROPERTIES TIMEOUT 90)
+# The operator's dashboard's server side (issue 17): static files, sessions, CSRF, roles and every
+# /ui/api endpoint on a real node (needs curl, python3, sqlite3).
+add_test(NAME node_dashboard_api COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/node/run_dashboard.sh $<TARGET_FILE:hidewire>
+         ${CMAKE_CURRENT_SOURCE_DIR}/data/hl7v2)
+set_tests_properties(node_dashboard_api PROPERTIES TIMEOUT 120)

@@ -19,9 +19,12 @@
 #include "api/admin_guard.hpp"
 #include "api/fhir_api.hpp"
 #include "auth/authenticator.hpp"
+#include "dashboard/sessions.hpp"
+#include "dashboard/ui.hpp"
 #include "fhir/clock.hpp"
 #include "log/log.hpp"
 #include "net/http/server.hpp"
+#include "node/activity.hpp"
 #include "node/config.hpp"
 #include "node/delivery.hpp"
 #include "node/intake.hpp"
@@ -69,6 +72,11 @@ http::ServerOptions http_listener(std::string name, const node::HttpListenerConf
   o.tls = {l.tls.cert_file, l.tls.key_file, l.tls.ca_file, l.tls.client_cert_optional};
   o.limits = plugins::to_net(l.limits);
   return o;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 // Health data: the node's folder is its user's alone.
@@ -130,7 +138,9 @@ int run_node(const Args& args) {
       sink_of[d.name] = sinks.back().get();
     }
     asio::io_context io;  // before the group commit, so it outlives the answers posted to it
+    node::Activity activity;  // the last hour, for the dashboard
     node::Router router(cfg, *journal, sink_of);
+    router.set_activity(&activity);
     if (std::size_t n = router.recover()) log::info("recovered " + std::to_string(n) + " accepted messages not yet delivered");
     // Group commit: what every source takes in is journalled in shared transactions, then routed.
     node::GroupJournal group(*journal, [&router](std::vector<node::Committed>&& batch) { router.route_batch(std::move(batch)); });
@@ -175,6 +185,7 @@ int run_node(const Args& args) {
     intake_options.tracing = tracing.get();
     intake_options.profiles = profile_gate.get();
     intake_options.profile_rules = std::move(profile_rules);
+    intake_options.activity = &activity;
     node::Intake intake(group, converter_of, std::move(intake_options));
     std::vector<std::unique_ptr<node::Source>> sources;
     AuditedAuthentication source_auth(authenticator, *audit, cfg.ods_code, cfg.name);
@@ -244,7 +255,13 @@ int run_node(const Args& args) {
       admin_ctx.follow = [&follower](const http::Request& r) { return follow_admin(*follower, r); };
     }
     api::AdminGuard admin_guard{authenticator, *access, *audit, cfg.ods_code, cfg.name};
+    // The dashboard (/ui) beside the admin API: its cookie sessions are its own, accepted nowhere else.
+    dashboard::Sessions ui_sessions({cfg.dashboard.max_sessions, std::chrono::seconds(cfg.dashboard.idle_timeout_s),
+                                     std::chrono::seconds(cfg.dashboard.absolute_timeout_s)});
+    dashboard::UiContext ui{admin_ctx, admin_guard, *store, plugins::builtin(), config_path, read_text(config_path), activity, fed.get(), ui_sessions,
+                            cfg.admin.tls.enabled()};
     auto admin = serve("admin", cfg.admin, http::AsyncHandler([&](const http::Request& r, std::function<void(http::Response)> reply) {
+                         if (dashboard::is_ui_path(r.path)) return dashboard::ui_handle(ui, r, std::move(reply));
                          api::guarded_admin(admin_ctx, admin_guard, r, std::move(reply));
                        }));
     log::info("admin on http" + std::string(cfg.admin.tls.enabled() ? "s" : "") + "://" + cfg.admin.listen.host + ":" +

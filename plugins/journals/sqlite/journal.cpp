@@ -1,5 +1,7 @@
 #include "plugins/journals/sqlite/journal.hpp"
 
+#include <limits>
+
 #include "fhir/clock.hpp"
 
 #include "plugins/common/sqlite.hpp"
@@ -11,7 +13,9 @@ using node::JournalEntry;
 using sqlite::Stmt;
 using sqlite::exec;
 
-#define JOURNAL_COLUMNS "id, channel, sender, message_id, status, reason, raw, ack, output, received_at, format, content_hash, event, caller"
+#define JOURNAL_COLUMNS "id, channel, sender, message_id, status, reason, raw, ack, output, received_at, format, content_hash, event, caller, nhs_number"
+// The same without the message, its answer and its Bundle: the browser's pages of summaries.
+#define SUMMARY_COLUMNS "id, channel, sender, message_id, status, reason, '', '', '', received_at, format, content_hash, event, caller, nhs_number"
 
 JournalEntry row(const Stmt& s) {
   JournalEntry e;
@@ -29,6 +33,7 @@ JournalEntry row(const Stmt& s) {
   e.content_hash = s.text(11);
   e.event = s.text(12);
   e.caller = s.text(13);
+  e.nhs_number = s.text(14);
   return e;
 }
 
@@ -54,12 +59,14 @@ SqliteJournal::SqliteJournal(const std::string& path) {
   // Journals made by earlier versions get the newer columns (ALTER fails when one is there already).
   for (const char* column : {"delivered INTEGER NOT NULL DEFAULT 0", "format TEXT NOT NULL DEFAULT ''",
                              "content_hash TEXT NOT NULL DEFAULT ''", "event TEXT NOT NULL DEFAULT ''",
-                             "caller TEXT NOT NULL DEFAULT ''"})
+                             "caller TEXT NOT NULL DEFAULT ''", "nhs_number TEXT NOT NULL DEFAULT ''"})
     sqlite3_exec(db_, ("ALTER TABLE journal ADD COLUMN " + std::string(column)).c_str(), nullptr, nullptr, nullptr);
   // Not unique: a control id reused with other content is kept beside the first (its own row).
   // Led by message_id so a search by control id alone uses it too.
   exec(db_, "DROP INDEX IF EXISTS journal_dedup;"
-            "CREATE INDEX IF NOT EXISTS journal_key ON journal(message_id, channel, sender) WHERE message_id <> '';");
+            "CREATE INDEX IF NOT EXISTS journal_key ON journal(message_id, channel, sender) WHERE message_id <> '';"
+            // Partial: messages without a valid NHS number add nothing to it.
+            "CREATE INDEX IF NOT EXISTS journal_nhs ON journal(nhs_number) WHERE nhs_number <> '';");
 }
 
 SqliteJournal::~SqliteJournal() {
@@ -102,11 +109,11 @@ std::vector<node::Journal::Appended> SqliteJournal::append_batch(const std::vect
         }
       }
       Stmt s(*stmts_,
-             "INSERT INTO journal(channel, sender, message_id, status, reason, raw, ack, output, received_at, format, content_hash, event, caller)"
-             " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+             "INSERT INTO journal(channel, sender, message_id, status, reason, raw, ack, output, received_at, format, content_hash, event, caller, nhs_number)"
+             " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       s.bind(1, e.channel).bind(2, e.sender).bind(3, e.message_id).bind(4, e.status).bind(5, e.reason).bind(6, e.raw)
           .bind(7, e.ack).bind(8, e.output).bind(9, e.received_at.empty() ? now : e.received_at)
-          .bind(10, e.format).bind(11, e.content_hash).bind(12, e.event).bind(13, e.caller);
+          .bind(10, e.format).bind(11, e.content_hash).bind(12, e.event).bind(13, e.caller).bind(14, e.nhs_number);
       s.step();
       out[i].id = sqlite3_last_insert_rowid(db_);
       out[i].reuse_of = taken_by;
@@ -196,6 +203,37 @@ std::size_t SqliteJournal::count(const std::string& status) {
   s.bind(1, status).bind(2, status);
   s.step();
   return static_cast<std::size_t>(s.integer(0));
+}
+
+std::vector<JournalEntry> SqliteJournal::search(const node::JournalQuery& q) {
+  // Only the conditions given, each its own term, so the planner picks journal_key or
+  // journal_nhs when a control id or an NHS number is named; otherwise the rowid, newest first.
+  std::string sql = "SELECT " SUMMARY_COLUMNS " FROM journal WHERE 1";
+  std::vector<const std::string*> binds;
+  auto term = [&](const std::string& value, const char* condition) {
+    if (value.empty()) return;
+    sql += condition;
+    binds.push_back(&value);
+  };
+  term(q.message_id, " AND message_id = ?");
+  term(q.nhs_number, " AND nhs_number = ?");
+  term(q.channel, " AND channel = ?");
+  term(q.event, " AND event = ?");
+  if (q.status == "delivered") sql += " AND status = 'accepted' AND delivered = 1";  // accepted, and every destination has it
+  else term(q.status, " AND status = ?");
+  term(q.from, " AND received_at >= ?");
+  term(q.to, " AND received_at <= ?");
+  // Bound, not written into the text: at most 128 distinct statements are cached.
+  sql += " AND id < ? ORDER BY id DESC LIMIT ?";
+  std::lock_guard lock(mu_);
+  Stmt s(*stmts_, sql);
+  int i = 1;
+  for (const std::string* v : binds) s.bind(i++, *v);
+  s.bind(i++, q.before_id > 0 ? q.before_id : std::numeric_limits<std::int64_t>::max());
+  s.bind(i, static_cast<std::int64_t>(q.limit));
+  std::vector<JournalEntry> out;
+  while (s.step()) out.push_back(row(s));
+  return out;
 }
 
 std::vector<JournalEntry> SqliteJournal::undelivered(std::int64_t after_id, std::size_t limit) {

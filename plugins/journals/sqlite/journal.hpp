@@ -30,6 +30,7 @@ class SqliteJournal final : public node::Journal {
   std::vector<node::JournalEntry> list(const std::string& status = {}, std::size_t limit = 100, std::int64_t after_id = 0,
                                        const std::string& message_id = {}) override;
   std::size_t count(const std::string& status = {}) override;
+  std::vector<node::JournalEntry> search(const node::JournalQuery& q) override;
   void queue_delivered(const std::vector<std::int64_t>& ids) override;
   void flush_delivered() override;
   std::vector<node::JournalEntry> undelivered(std::int64_t after_id, std::size_t limit) override;
