@@ -178,12 +178,18 @@ async function main() {
     const failedId = await page.$eval('#results-table tbody tr', (e) => e.dataset.id).catch(() => '');
     await page.click(`#sel-${failedId}`);
     await page.click('.replay-selected');
-    check(await waitText(page, '#replay-outcome', `Message ${failedId}: delivered`, 10000), `replay: the outcome is shown (${await text(page, '#replay-outcome')})`);
-    await page.select('#m-status', '');
-    await page.click('#message-search button[type=submit]');
-    await sleep(500);
-    const after = await page.$$eval('#results-table tbody tr', (t) => t.map((r) => [r.dataset.id, r.querySelector('.badge').textContent]));
-    const now = after.find((r) => r[0] === failedId);
+    check(await page.waitForFunction((id) => /Message \d+: (delivered|pending)/.test(document.querySelector('#replay-outcome').textContent), {timeout: 10000}, failedId)
+      .then(() => true, () => false), `replay: the outcome is shown (${await text(page, '#replay-outcome')})`);
+    // The delivery may still be on its way ("pending"): search again until its status has changed.
+    let now = null;
+    for (let i = 0; i < 20; i += 1) {
+      await page.select('#m-status', '');
+      await page.click('#message-search button[type=submit]');
+      await sleep(500);
+      const after = await page.$$eval('#results-table tbody tr', (t) => t.map((r) => [r.dataset.id, r.querySelector('.badge').textContent]));
+      now = after.find((r) => r[0] === failedId);
+      if (now && now[1] !== 'failed') break;
+    }
     check(now && now[1] !== 'failed', `replay: message ${failedId} is no longer failed (${now && now[1]})`);
     await cspClean(page, 'messages');
 
