@@ -3,6 +3,7 @@
 // viewer who cannot replay, keyboard-only use, no CSP violation, and axe-core's WCAG 2.1 A/AA
 // rules at 1280x800 and 768x1024. With SCREENSHOTS=DIR, writes a 1280x800 PNG of each view there.
 // Env: BASE (http://127.0.0.1:PORT), ADMIN_TOKEN, VIEWER_TOKEN, NHS (a patient the node holds),
+// ADMISSION (the control id of an accepted ADT^A01 of theirs),
 // PEER (a peer's ODS code), CHROMIUM (default /usr/bin/chromium).
 import puppeteer from 'puppeteer-core';
 import {readFileSync} from 'node:fs';
@@ -11,7 +12,7 @@ import path from 'node:path';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const {BASE, ADMIN_TOKEN, VIEWER_TOKEN, NHS, PEER, SCREENSHOTS} = process.env;
+const {BASE, ADMIN_TOKEN, VIEWER_TOKEN, NHS, ADMISSION, PEER, SCREENSHOTS} = process.env;
 const VIEWS = ['channels', 'messages', 'patient', 'federation', 'conformance', 'config'];
 let passed = 0, failed = 0;
 const urls = [];
@@ -73,7 +74,11 @@ async function fill(page, view) {
   if (view === 'channels') await page.waitForSelector('#channels-table tbody tr');
   if (view === 'messages') {
     await page.waitForSelector('#results-table tbody tr');
-    await page.click('#results-table tbody tr:last-child th button');
+    // The test's admission when the newest page lists it, else the oldest listed.
+    const rows = await page.$$('#results-table tbody tr');
+    let row = rows[rows.length - 1];
+    for (const r of rows) if ((await r.evaluate((e) => e.textContent)).includes(ADMISSION || '-')) row = r;
+    await (await row.$('th button')).click();
     await page.waitForSelector('#detail .hl7-field');
   }
   if (view === 'patient') {
@@ -136,18 +141,16 @@ async function main() {
     await sleep(300);
     const found = await page.$$eval('#results-table tbody tr', (t) => t.map((r) => r.children[5].textContent.replace(/\s+/g, '')));
     check(found.length >= 2 && found.every((n) => n === NHS), `messages: the search by NHS number finds that patient's messages only (${found.length})`);
-    // The accepted admission in detail: HL7 fields numbered, the ACK, the Bundle, deliveries.
+    // The accepted admission, found by its control id, in detail: HL7 fields numbered, the ACK,
+    // the Bundle, deliveries.
     await page.$eval('#m-nhs', (e) => { e.value = ''; });
-    await page.select('#m-status', '');
+    await page.type('#m-control', ADMISSION);
     await page.click('#message-search button[type=submit]');
     await sleep(500);
-    const adm = await page.$$('#results-table tbody tr');
-    let opened = false;
-    for (const r of adm) {
-      const t = await r.evaluate((e) => e.textContent);
-      if (t.includes('ADT^A01') && t.includes('accepted')) { await (await r.$('th button')).click(); opened = true; break; }
-    }
-    check(opened, 'messages: the accepted admission is listed');
+    const adm = await page.$$eval('#results-table tbody tr', (t) => t.map((r) => r.textContent));
+    check(adm.length === 1 && adm[0].includes('ADT^A01') && adm[0].includes('accepted'), `messages: the search by control id finds the accepted admission (${adm})`);
+    await page.click('#results-table tbody tr th button');
+    await page.$eval('#m-control', (e) => { e.value = ''; });
     await page.waitForSelector('#detail .hl7-field');
     const pid3 = await page.$eval('#detail .hl7-field[data-loc="PID-3"]', (e) => e.textContent).catch(() => '');
     check(pid3.includes(NHS), `messages: raw HL7 shown per field, PID-3 numbered (${pid3})`);

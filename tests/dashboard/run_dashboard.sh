@@ -78,5 +78,5 @@ start gp "$work/gp.json"
 
 if [ -n "${SCREENSHOTS:-}" ]; then mkdir -p "$SCREENSHOTS"; fi
 BASE="http://127.0.0.1:$admin_port" ADMIN_TOKEN="$(cat "$work/admin.token")" VIEWER_TOKEN="$(cat "$work/viewer.token")" \
-  NHS=9434765919 PEER=B86010 CHROMIUM="$chromium" SCREENSHOTS="${SCREENSHOTS:-}" \
+  NHS=9434765919 ADMISSION=MSG00001 PEER=B86010 CHROMIUM="$chromium" SCREENSHOTS="${SCREENSHOTS:-}" \
   node "$here/dashboard_test.mjs"

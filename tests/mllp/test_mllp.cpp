@@ -307,6 +307,7 @@ struct HeldJournal final : node::Journal {
     return inner.list(s, l, a, m);
   }
   std::size_t count(const std::string& s) override { return inner.count(s); }
+  std::vector<node::JournalEntry> search(const node::JournalQuery& q) override { return inner.search(q); }
   void queue_delivered(const std::vector<std::int64_t>& ids) override { inner.queue_delivered(ids); }
   void flush_delivered() override { inner.flush_delivered(); }
   std::vector<node::JournalEntry> undelivered(std::int64_t a, std::size_t l) override { return inner.undelivered(a, l); }
