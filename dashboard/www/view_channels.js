@@ -76,7 +76,7 @@ export function enter(root) {
   lastSeen = new Map();
   const tbody = h('tbody');
   const parts = {tbody, charts: h('div', {class: 'channel-cards'}), updated: h('p', {class: 'muted'}), error: h('p', {class: 'error-text', role: 'alert'})};
-  const tbl = h('table', {class: 'data', id: 'channels-table'},
+  const tbl = h('table', {class: 'data dense', id: 'channels-table'},
     h('caption', {}, 'Sources and destinations'),
     h('thead', {}, h('tr', {},
       ['Channel', 'State', 'Endpoint'].map((x) => h('th', {scope: 'col'}, x)),

@@ -102,14 +102,14 @@ function drawResults() {
       h('td', {}, cb, h('label', {for: `sel-${m.id}`, class: 'sr-only'}, `Select message ${m.id}`)),
       h('th', {scope: 'row'}, open, h('br'), h('small', {class: 'muted'}, `#${m.id}`)),
       h('td', {class: 'when', title: fmtDate(m.received_at)}, fmtShort(m.received_at)), h('td', {}, m.channel, h('br'), h('small', {}, m.type || '—')),
-      h('td', {}, badge(m.status.replace('_', ' '), STATUS_KIND[m.status])), h('td', {class: 'when'}, fmtNhs(m.nhs_number)),
-      h('td', {class: 'reason'}, m.reason || ''));
+      h('td', {class: 'status'}, badge(m.status.replace('_', ' '), STATUS_KIND[m.status]), m.reason ? h('small', {class: 'reason'}, m.reason) : null),
+      h('td', {class: 'when'}, fmtNhs(m.nhs_number)));
   });
   const tbl = h('table', {class: 'data', id: 'results-table'},
     h('caption', {}, `Messages found (${st.rows.length})`),
     h('thead', {}, h('tr', {},
       h('th', {scope: 'col'}, all, h('label', {for: 'select-all', class: 'sr-only'}, 'Select all messages shown')),
-      ['Message', 'Received', 'Source and type', 'Status', 'NHS number', 'Reason'].map((x) => h('th', {scope: 'col'}, x)))),
+      ['Message', 'Received', 'Source and type', 'Status and reason', 'NHS number'].map((x) => h('th', {scope: 'col'}, x)))),
     h('tbody', {}, rows));
   st.bar = h('div', {class: 'actions replay-bar'});
   box.append(st.bar, tableBox('Messages found', tbl));

@@ -245,7 +245,7 @@ async function main() {
         await axe(page, `${v} (${w}x${hgt})`);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         check(overflow <= 0, `${v} (${w}x${hgt}): no horizontal page scroll (${overflow}px)`);
-        if (SCREENSHOTS && w === 1280) await page.evaluate(() => document.activeElement && document.activeElement.blur());
+        if (SCREENSHOTS && w === 1280) await page.evaluate(() => { if (document.activeElement) document.activeElement.blur(); window.scrollTo(0, 0); });
         if (SCREENSHOTS && w === 1280) await page.screenshot({path: path.join(SCREENSHOTS, `${v}.png`)});
       }
     }
