@@ -105,7 +105,7 @@ function drawResults() {
       h('td', {class: 'status'}, badge(m.status.replace('_', ' '), STATUS_KIND[m.status]), m.reason ? h('small', {class: 'reason'}, m.reason) : null),
       h('td', {class: 'when'}, fmtNhs(m.nhs_number)));
   });
-  const tbl = h('table', {class: 'data', id: 'results-table'},
+  const tbl = h('table', {class: 'data dense', id: 'results-table'},
     h('caption', {}, `Messages found (${st.rows.length})`),
     h('thead', {}, h('tr', {},
       h('th', {scope: 'col'}, all, h('label', {for: 'select-all', class: 'sr-only'}, 'Select all messages shown')),
