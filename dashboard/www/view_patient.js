@@ -13,13 +13,11 @@ function org(o) { return o ? `${o.name || o.ods}${o.name && o.ods ? ` (${o.ods})
 
 function summary(p) {
   if (!p) return h('p', {}, 'No Patient resource is held for this NHS number; events and accesses below are all that is known.');
-  return h('dl', {class: 'summary'},
-    h('dt', {}, 'Name'), h('dd', {}, p.name || '—'),
-    h('dt', {}, 'NHS number'), h('dd', {}, fmtNhs(p.nhs_number)),
-    h('dt', {}, 'Date of birth'), h('dd', {}, p.birth_date || '—'),
-    h('dt', {}, 'Gender'), h('dd', {}, p.gender || '—'),
-    h('dt', {}, 'Registered GP'), h('dd', {}, p.gp ? org(p.gp) : 'None recorded'),
-    h('dt', {}, 'Flags'), h('dd', {}, [p.sensitive ? badge('Sensitive record', 'warn') : null, p.deceased ? badge('Deceased', 'neutral') : null,
+  const item = (k, v) => h('div', {}, h('dt', {}, k), h('dd', {}, v));
+  return h('dl', {class: 'summary cols'},
+    item('NHS number', fmtNhs(p.nhs_number)), item('Date of birth', p.birth_date || '—'), item('Gender', p.gender || '—'),
+    item('Registered GP', p.gp ? org(p.gp) : 'None recorded'),
+    item('Flags', [p.sensitive ? badge('Sensitive record', 'warn') : null, p.deceased ? badge('Deceased', 'neutral') : null,
       !p.sensitive && !p.deceased ? 'None' : null]));
 }
 

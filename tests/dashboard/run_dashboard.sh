@@ -70,6 +70,15 @@ done
 curl -sf -X POST "$api/Encounter" -H "Authorization: Bearer $(cat "$work/pas.token")" -H 'Content-Type: application/fhir+json' \
   -d '{"resourceType":"Encounter","status":"finished","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"AMB"},"type":[{"text":"GP consultation: chest review"}],"subject":{"reference":"Patient/'"$pid"'"},"period":{"start":"2026-11-20T10:10:00Z","end":"2026-11-20T10:25:00Z"},"serviceProvider":{"identifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"B86010"},"display":"Beeston Village Surgery"}}' \
   >"$work/encounter.json" || fail "could not write the GP encounter"
+# Her restriction, recorded at the hospital: sexual-health information withheld from a care coordinator (X77).
+curl -sf -X POST "$api/Consent" -H "Authorization: Bearer $(cat "$work/pas.token")" -H 'Content-Type: application/fhir+json' \
+  -d '{"resourceType":"Consent","status":"active","scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},
+ "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],"patient":{"reference":"Patient/'"$pid"'"},"dateTime":"2026-12-02",
+ "policyRule":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"OPTINR"}]},
+ "provision":{"type":"permit","provision":[{"type":"deny","actor":[{"role":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"IRCP"}]},
+ "reference":{"identifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"X77"}}}],
+ "securityLabel":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"SEX"}]}]}}' \
+  >"$work/consent.json" || fail "could not record the patient's restriction"
 # A conformance run against the node's MLLP source: a report for the conformance view.
 "$bin" conformance run --pack integration-engine --target "mllp://$mllp" --target "$api" --token "@$work/pas.token" --report "$work/reports/st-james-v2" >"$work/conformance.txt" 2>&1 || true
 [ -s "$work/reports/st-james-v2/report.html" ] || fail "no conformance report: $(cat "$work/conformance.txt")"
