@@ -9,6 +9,8 @@
 
 #include "api/fhir_api.hpp"
 #include "audit/audit_event.hpp"
+#include "auth/jwt.hpp"
+#include "auth/request_id.hpp"
 #include "dashboard/assets.hpp"
 #include "dashboard/ui_parts.hpp"
 
@@ -218,6 +220,10 @@ void ui_handle(const UiContext& ctx, const http::Request& r, std::function<void(
   if (!s) return audited(ctx, nobody, "dashboard", r, "", error(401, "not signed in (or the session ended)"), reply);
   if (r.method != "GET" && (!same_text(r.header("x-csrf-token"), s->csrf) || !origin_ok(ctx, r)))
     return audited(ctx, s->caller, "dashboard", r, "", error(403, "CSRF check failed"), reply);
+  // Audited as this request: its own address and X-Request-ID (or a new one), not the sign-in's.
+  s->caller.address = r.peer_address;
+  s->caller.request_id = auth::safe_request_id(r.header("x-request-id"));
+  if (s->caller.request_id.empty()) s->caller.request_id = auth::random_uuid();
   auto session = std::make_shared<Session>(std::move(*s));
   // The call holds references to the request and session: both live as long as it does.
   auto request = std::make_shared<http::Request>(r);

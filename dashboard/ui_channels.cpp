@@ -1,6 +1,7 @@
 // GET /ui/api/channels: every source and destination with its state, counters, queue depth, last
 // error and the last hour's per-minute series (node/activity.hpp).
 #include <algorithm>
+#include <array>
 
 #include "dashboard/ui_parts.hpp"
 #include "fhir/clock.hpp"
@@ -35,14 +36,23 @@ void counter(Writer& w, const char* key, std::uint64_t v) {
   w.Uint64(v);
 }
 
-void series(Writer& w, const node::Activity& a, const std::string& name) {
+// received, accepted, rejected, duplicates, routed, delivered, failed, dead_lettered.
+void counters(Writer& w, const std::array<std::uint64_t, 8>& v) {
+  static constexpr const char* kNames[] = {"received", "accepted", "rejected", "duplicates", "routed", "delivered", "failed", "dead_lettered"};
+  w.Key("counters");
+  w.StartObject();
+  for (std::size_t i = 0; i < v.size(); ++i) counter(w, kNames[i], v[i]);
+  w.EndObject();
+}
+
+void series(Writer& w, const node::Activity& a, const std::string& name, bool destination) {
   w.Key("series");
   w.StartObject();
   w.Key("interval_s");
   w.Int(60);
   w.Key("points");
   w.StartArray();
-  for (const node::Activity::Point& p : a.series(name)) {
+  for (const node::Activity::Point& p : a.series(name, destination)) {
     w.StartObject();
     write_string(w, "t", minute_iso(p.minute));
     counter(w, "received", p.received);
@@ -60,9 +70,9 @@ void series(Writer& w, const node::Activity& a, const std::string& name) {
   w.EndObject();
 }
 
-void last_error(Writer& w, const node::Activity& a, const std::string& name) {
+void last_error(Writer& w, const node::Activity& a, const std::string& name, bool destination) {
   w.Key("last_error");
-  auto e = a.last_error(name);
+  auto e = a.last_error(name, destination);
   if (!e) return (void)w.Null();
   w.StartObject();
   write_string(w, "at", e->at);
@@ -93,21 +103,12 @@ http::Response channels(Call& c) {
     write_string(w, "state", writable ? "listening" : "down");
     write_string(w, "endpoint", endpoint_of(named(cfg, "sources", name)));
     const node::ChannelCounts& rc = per_channel[name];
-    w.Key("counters");
-    w.StartObject();
-    counter(w, "received", ch ? ch->stats().received.load() : 0);
-    counter(w, "accepted", ch ? ch->stats().accepted.load() : 0);
-    counter(w, "rejected", ch ? ch->stats().rejected.load() : 0);
-    counter(w, "duplicates", ch ? ch->stats().duplicates.load() : 0);
-    counter(w, "routed", rc.routed);
-    counter(w, "delivered", rc.delivered);
-    counter(w, "failed", rc.failed);
-    counter(w, "dead_lettered", rc.dead_lettered);
-    w.EndObject();
+    counters(w, {ch ? ch->stats().received.load() : 0, ch ? ch->stats().accepted.load() : 0, ch ? ch->stats().rejected.load() : 0,
+                 ch ? ch->stats().duplicates.load() : 0, rc.routed, rc.delivered, rc.failed, rc.dead_lettered});
     w.Key("queue_depth");
     w.Uint64(0);
-    last_error(w, c.ctx.activity, name);
-    series(w, c.ctx.activity, name);
+    last_error(w, c.ctx.activity, name, false);
+    series(w, c.ctx.activity, name, false);
     w.EndObject();
   };
   const auto& live = admin.intake.channels();
@@ -126,21 +127,11 @@ http::Response channels(Call& c) {
     write_string(w, "type", d.type);
     write_string(w, "state", dc.retrying ? "retrying" : "running");
     write_string(w, "endpoint", endpoint_of(named(cfg, "destinations", d.name)));
-    w.Key("counters");
-    w.StartObject();
-    counter(w, "received", 0);
-    counter(w, "accepted", 0);
-    counter(w, "rejected", 0);
-    counter(w, "duplicates", 0);
-    counter(w, "routed", dc.routed);
-    counter(w, "delivered", dc.delivered);
-    counter(w, "failed", dc.failed);
-    counter(w, "dead_lettered", dc.dead_lettered);
-    w.EndObject();
+    counters(w, {0, 0, 0, 0, dc.routed, dc.delivered, dc.failed, dc.dead_lettered});
     w.Key("queue_depth");
     w.Uint64(admin.router.queue_depth(d.name));
-    last_error(w, c.ctx.activity, d.name);
-    series(w, c.ctx.activity, d.name);
+    last_error(w, c.ctx.activity, d.name, true);
+    series(w, c.ctx.activity, d.name, true);
     w.EndObject();
   }
   w.EndArray();

@@ -2,7 +2,10 @@
 // GET /ui/api/messages/{id} (the raw message, the answer sent, the Bundle, the diagnostics and
 // unmapped parts, every delivery attempt) and POST /ui/api/messages/replay (admin, through the
 // admin API's replay).
+#include <cstdio>
+#include <ctime>
 #include <set>
+#include <tuple>
 
 #include "dashboard/ui_parts.hpp"
 #include "fhir/nhs_number.hpp"
@@ -46,6 +49,49 @@ std::string ack_code(const std::string& ack) {
   return ack.substr(msa + 4, end == std::string::npos ? std::string::npos : end - msa - 4);
 }
 
+// An ISO 8601 date or date-time (any precision, Z or an offset) as the journal writes its
+// instants (UTC, milliseconds), so that they compare as text: the start of what it names, or with
+// `end` its last millisecond (2026-12-04 -> 2026-12-04T23:59:59.999Z). Empty when unreadable.
+std::string journal_instant(const std::string& in, bool end) {
+  int y = 0, mo = 0, d = 0, h = -1, mi = -1, sec = -1, ms = -1;
+  int n = std::sscanf(in.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec);
+  if (n < 3 || (n > 3 && n < 5) || mo < 1 || mo > 12 || d < 1 || d > 31) return "";
+  std::size_t pos = n == 3 ? 10 : n == 5 ? 16 : 19;
+  if (n == 6 && pos < in.size() && in[pos] == '.') {
+    std::size_t digits = in.find_first_not_of("0123456789", pos + 1);
+    std::string frac = in.substr(pos + 1, (digits == std::string::npos ? in.size() : digits) - pos - 1);
+    if (frac.empty()) return "";
+    ms = std::stoi((frac + "00").substr(0, 3));
+    pos = digits == std::string::npos ? in.size() : digits;
+  }
+  int offset_min = 0;
+  std::string zone = in.substr(std::min(pos, in.size()));
+  if (zone == "Z" || zone.empty()) {
+  } else if ((zone[0] == '+' || zone[0] == '-') && zone.size() == 6 && zone[3] == ':') {
+    offset_min = (std::stoi(zone.substr(1, 2)) * 60 + std::stoi(zone.substr(4, 2))) * (zone[0] == '+' ? 1 : -1);
+  } else {
+    return "";
+  }
+  if (h < 0) h = end ? 23 : 0;
+  if (mi < 0) mi = end ? 59 : 0;
+  if (sec < 0) sec = end ? 59 : 0;
+  if (ms < 0) ms = end ? 999 : 0;
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  std::time_t t = timegm(&tm) - offset_min * 60;
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
+                utc.tm_sec, ms);
+  return buf;
+}
+
 void summary(Writer& w, const node::JournalEntry& e) {
   w.Key("id");
   w.Int64(e.id);
@@ -70,8 +116,12 @@ http::Response messages_search(Call& c) {
   q.channel = member_string(d, "source");
   q.event = member_string(d, "type");
   q.status = member_string(d, "status");
-  q.from = member_string(d, "from");
-  q.to = member_string(d, "to");
+  for (auto [key, out, end] : {std::tuple{"from", &q.from, false}, std::tuple{"to", &q.to, true}}) {
+    std::string v = member_string(d, key);
+    if (v.empty()) continue;
+    *out = journal_instant(v, end);
+    if (out->empty()) return error(400, std::string(key) + " is an ISO 8601 date or date-time, e.g. 2026-12-04T09:30:00Z");
+  }
   if (!q.nhs_number.empty()) {
     q.nhs_number = fhir::normalise_nhs_number(q.nhs_number);
     if (std::string why = fhir::check_nhs_number(q.nhs_number); !why.empty()) return error(400, "nhs_number is not an NHS number: " + why);

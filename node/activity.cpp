@@ -56,7 +56,7 @@ void Activity::answered(const std::string& channel, bool accepted, double latenc
 
 void Activity::routed(const std::string& destination) {
   std::lock_guard lock(mu_);
-  ++rings_[destination].dest.routed;
+  ++destination_rings_[destination].dest.routed;
 }
 
 void Activity::attempt(const std::string& destination, std::int64_t journal_id, int attempt, const std::string& outcome,
@@ -64,7 +64,7 @@ void Activity::attempt(const std::string& destination, std::int64_t journal_id, 
   std::string at = fhir::utc_now_instant();
   std::int64_t m = minute_now();
   std::lock_guard lock(mu_);
-  Ring& r = rings_[destination];
+  Ring& r = destination_rings_[destination];
   Bucket& b = bucket(r, m);
   r.dest.retrying = outcome == "retrying";
   if (outcome == "delivered") {
@@ -86,17 +86,23 @@ void Activity::attempt(const std::string& destination, std::int64_t journal_id, 
   }
 }
 
-std::vector<Activity::Point> Activity::series(const std::string& channel) const {
+const Activity::Ring* Activity::ring(const std::string& name, bool destination) const {
+  const auto& rings = destination ? destination_rings_ : rings_;
+  auto it = rings.find(name);
+  return it == rings.end() ? nullptr : &it->second;
+}
+
+std::vector<Activity::Point> Activity::series(const std::string& channel, bool destination) const {
   std::int64_t now = minute_now();
   std::vector<Point> out;
   out.reserve(60);
   std::lock_guard lock(mu_);
-  auto it = rings_.find(channel);
+  const Ring* r = ring(channel, destination);
   for (std::int64_t m = now - 59; m <= now; ++m) {
     Point p;
     p.minute = m;
-    if (it != rings_.end()) {
-      const Bucket& b = it->second.buckets[static_cast<std::size_t>(m % 60)];
+    if (r) {
+      const Bucket& b = r->buckets[static_cast<std::size_t>(m % 60)];
       if (b.counts.minute == m) {
         p = b.counts;
         p.p50 = percentile(b.samples, 0.50);
@@ -108,16 +114,16 @@ std::vector<Activity::Point> Activity::series(const std::string& channel) const 
   return out;
 }
 
-std::optional<Activity::Error> Activity::last_error(const std::string& channel) const {
+std::optional<Activity::Error> Activity::last_error(const std::string& channel, bool destination) const {
   std::lock_guard lock(mu_);
-  auto it = rings_.find(channel);
-  return it == rings_.end() ? std::nullopt : it->second.last_error;
+  const Ring* r = ring(channel, destination);
+  return r ? r->last_error : std::nullopt;
 }
 
 Activity::DestinationCounts Activity::destination(const std::string& name) const {
   std::lock_guard lock(mu_);
-  auto it = rings_.find(name);
-  return it == rings_.end() ? DestinationCounts{} : it->second.dest;
+  const Ring* r = ring(name, true);
+  return r ? r->dest : DestinationCounts{};
 }
 
 std::vector<Activity::Attempt> Activity::attempts(std::int64_t journal_id) const {

@@ -47,9 +47,10 @@ class Activity {
   void attempt(const std::string& destination, std::int64_t journal_id, int attempt, const std::string& outcome,
                const std::string& detail, double latency_ms = 0);
 
-  // The last 60 minutes, oldest first, ending with the current one (60 points).
-  std::vector<Point> series(const std::string& channel) const;
-  std::optional<Error> last_error(const std::string& channel) const;
+  // The last 60 minutes, oldest first, ending with the current one (60 points), of a source
+  // (or, with `destination`, of the destination of that name: the two may share a name).
+  std::vector<Point> series(const std::string& channel, bool destination = false) const;
+  std::optional<Error> last_error(const std::string& channel, bool destination = false) const;
   DestinationCounts destination(const std::string& name) const;
   std::vector<Attempt> attempts(std::int64_t journal_id) const;
 
@@ -70,8 +71,9 @@ class Activity {
   Bucket& bucket(Ring& r, std::int64_t minute);
   void sample(Bucket& b, double ms);
 
+  const Ring* ring(const std::string& name, bool destination) const;
   mutable std::mutex mu_;
-  std::map<std::string, Ring> rings_;
+  std::map<std::string, Ring> rings_, destination_rings_;
   std::map<std::int64_t, std::vector<Attempt>> attempts_;
   std::deque<std::int64_t> order_;  // attempts_' keys in the order they came
   std::uint64_t seed_ = 0x9E3779B97F4A7C15ull;

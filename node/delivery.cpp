@@ -8,6 +8,7 @@
 
 #include "fhir/codec.hpp"
 #include "log/log.hpp"
+#include "node/activity.hpp"
 
 namespace hidewire::node {
 namespace {

@@ -22,7 +22,6 @@
 #include <vector>
 
 #include "fhirpath/fhirpath.hpp"
-#include "node/activity.hpp"
 #include "node/config.hpp"
 #include "node/group_journal.hpp"
 #include "node/journal.hpp"
@@ -30,6 +29,8 @@
 #include "node/storage.hpp"
 
 namespace hidewire::node {
+
+class Activity;  // node/activity.hpp
 
 struct Counters {
   std::atomic<std::uint64_t> routed{0}, delivered{0}, failed{0}, dead_lettered{0}, unmatched{0};

@@ -1,5 +1,7 @@
 #include "node/intake.hpp"
 
+#include "node/activity.hpp"
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <openssl/evp.h>

@@ -24,7 +24,6 @@
 #include <vector>
 
 #include "conformance/profile_gate.hpp"
-#include "node/activity.hpp"
 #include "node/converter.hpp"
 #include "node/group_journal.hpp"
 #include "node/patient_tracing.hpp"
@@ -35,6 +34,8 @@ class thread_pool;
 }
 
 namespace hidewire::node {
+
+class Activity;  // node/activity.hpp: only a pointer here, so the header stays light
 
 // What the intake decided about one message.
 struct Outcome {

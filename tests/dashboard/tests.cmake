@@ -1,3 +1,5 @@
+# The dashboard's server-side units (sessions, activity).
+hw_add_test(test_dashboard SOURCES dashboard/test_dashboard.cpp LIBS hidewire_dashboard)
 # The dashboard (issue 17) in Debian's chromium driven by puppeteer-core (npm, tests/dashboard);
 # skipped (77) only when node or chromium is absent: scripts/setup.sh installs both.
 add_test(NAME dashboard_browser

@@ -153,6 +153,11 @@ s=$(req POST /ui/api/messages/search "${Vw[@]}" -d '{"type":"ADT^A01","status":"
 bad_id=$(jq_ 'd["messages"][0]["id"]')
 s=$(req POST /ui/api/messages/search "${Vw[@]}" -d '{"control_id":"MSG00001","source":"pas-adt","from":"2020-01-01T00:00:00Z"}'); expect "search by control id" 200 "$s" MSG00001
 adt_id=$(jq_ 'd["messages"][0]["id"]')
+today=$(date -u +%Y-%m-%d)
+s=$(req POST /ui/api/messages/search "${Vw[@]}" -d "{\"from\":\"$today\",\"to\":\"$today\"}"); expect "search by day" 200 "$s"
+[ "$(jq_ 'len(d["messages"])')" = 3 ] || fail "today's messages: $(body)"
+s=$(req POST /ui/api/messages/search "${Vw[@]}" -d '{"to":"2020-01-01T10:00+01:00"}'); expect "search before 2020" 200 "$s" '"messages":\[\]'
+s=$(req POST /ui/api/messages/search "${Vw[@]}" -d '{"from":"yesterday"}'); expect "unreadable from" 400 "$s" "ISO 8601"
 s=$(req POST /ui/api/messages/search "${Vw[@]}" -d '{"limit":1}'); expect "a page of one" 200 "$s"
 next=$(jq_ 'd["next_after"]'); [ "$next" != None ] || fail "no next page: $(body)"
 s=$(req POST /ui/api/messages/search "${Vw[@]}" -d "{\"limit\":5,\"after\":$next}"); expect "the next page" 200 "$s"
@@ -250,6 +255,13 @@ good=$(python3 -c 'import json,sys; print(json.dumps({"text": open(sys.argv[1]).
 s=$(req POST /ui/api/config/check "${Vw[@]}" -d "$good"); expect "config check of the running file" 200 "$s" '"ok":true'
 s=$(req POST /ui/api/config/check "${Vw[@]}" -d '{"text":1}'); expect "config check without text" 400 "$s" text
 
+# At most dashboard.max_sessions (8) at once: the 9th sign-in is refused, nobody is signed out.
+for i in 3 4 5 6 7 8; do
+  s=$(req POST /ui/api/session -d "{\"token\":\"$(cat "$work/viewer.token")\"}"); expect "sign-in $i" 200 "$s" csrf
+done
+s=$(req POST /ui/api/session -d "{\"token\":\"$(cat "$work/viewer.token")\"}"); expect "sign-in over the cap" 503 "$s" "too many"
+s=$(req GET /ui/api/session "${A[@]}"); expect "the admin's session survives the cap" 200 "$s" admin
+
 # Sign-out needs the CSRF header; afterwards the cookie is worthless.
 s=$(req DELETE /ui/api/session "${V[@]}"); expect "sign-out without CSRF" 403 "$s" CSRF
 s=$(req DELETE /ui/api/session "${Vw[@]}"); expect "sign-out" 204 "$s"
@@ -265,4 +277,21 @@ grep -q "ops-viewer.*dashboard" "$work/who.txt" || fail "the dashboard's patient
 # Nothing of the patient in the node's log at info level.
 grep -q "$nhs" "$work/node.log" && fail "the NHS number is in the node's log: $(grep "$nhs" "$work/node.log" | head -3)"
 grep -q "$(cat "$work/admin.token")" "$work/node.log" && fail "a token is in the node's log"
+# Under TLS the cookie is Secure, and the Origin expected is the https one.
+make_certs admin-tls
+python3 - "$work/node.json" "$work/tls.json" "$work/admin-tls" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["node"]["data_dir"] += "-tls"
+c["admin"]["tls"] = {"cert": sys.argv[3] + ".crt", "key": sys.argv[3] + ".key"}
+c["sources"], c["destinations"], c["routes"] = [], [{"name": "store", "type": "fhir-store"}], []
+json.dump(c, open(sys.argv[2], "w"))
+PY
+start tls "$work/tls.json"
+tls_ui="https://127.0.0.1:$(port_of tls 'admin on')"
+curl -s --cacert "$work/admin-tls.crt" -D "$work/tls.h" -o "$work/tls.b" -H "Origin: $tls_ui" -d "{\"token\":\"$(cat "$work/viewer.token")\"}" "$tls_ui/ui/api/session"
+grep -i '^set-cookie:' "$work/tls.h" | grep -q 'HttpOnly; SameSite=Strict; Path=/ui; Secure' || fail "cookie under TLS: $(cat "$work/tls.h")"
+code=$(curl -s --cacert "$work/admin-tls.crt" -o /dev/null -w '%{http_code}' -H "Origin: http://127.0.0.1:${tls_ui##*:}" \
+  -d "{\"token\":\"$(cat "$work/viewer.token")\"}" "$tls_ui/ui/api/session")
+[ "$code" = 403 ] || fail "a plain-http Origin signed in over TLS: $code"
 echo "PASS: dashboard server side"

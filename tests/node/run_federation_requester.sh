@@ -14,6 +14,7 @@ org_cert rx9 RX9
 org_cert rxx RXX
 jwt_key rx9 ES256
 jwt_key epr ES256
+secret ops
 nhs=9449306613
 
 holder_port=$(free_port)
@@ -32,7 +33,8 @@ cat >"$work/rx9.json" <<JSON
 {"node": {"name": "North West Ambulance Service", "ods_code": "RX9", "kind": "ambulance-service", "data_dir": "$work/rx9"},
  "api": {"listen": "127.0.0.1:$req_port"},
  "admin": {"listen": "127.0.0.1:0"},
- "systems": [{"name": "epr", "jwt_keys": ["$work/epr-jwt.pub"], "roles": ["clinical"]}],
+ "systems": [{"name": "epr", "jwt_keys": ["$work/epr-jwt.pub"], "roles": ["clinical"]},
+             {"name": "ops", "token_sha256": "$(cat "$work/ops.sha256")", "roles": ["viewer"]}],
  "peers": [{"ods_code": "RXX", "kind": "acute-trust", "url": "https://127.0.0.1:$holder_port",
             "tls": {"cert": "$work/rx9.crt", "key": "$work/rx9.key", "ca": "$work/ca.crt"}},
            {"ods_code": "RR8", "kind": "acute-trust", "url": "https://127.0.0.1:$down_port",
@@ -76,6 +78,20 @@ sqlite3 "$work/rx9/audit.db" "select count(*) from entries where request_id = 'f
   fail "the requester's AuditEvents do not name the patient"
 # Nothing kept at the requester.
 [ "$(sqlite3 "$work/rx9/fhir.db" "select count(*) from resources" 2>/dev/null || echo 0)" = 0 ] || fail "the requester kept resources"
+
+# The dashboard's federation view: what the federation client saw of each peer.
+ui="http://127.0.0.1:$(port_of rx9 'admin on')"
+curl -sf -c "$work/jar" -X POST "$ui/ui/api/session" -d "{\"token\":\"$(cat "$work/ops.token")\"}" >/dev/null || fail "dashboard sign-in"
+curl -sf -b "$work/jar" "$ui/ui/api/federation" >"$work/fed.json" || fail "dashboard federation view"
+python3 - "$work/fed.json" <<'PY' || fail "federation view: $(cat "$work/fed.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = {x["ods"]: x for x in d["peers"]}
+assert d["enabled"] is True and set(p) == {"RXX", "RR8"}, p
+assert p["RXX"]["reachable"] is True and p["RXX"]["last_contact"] and len(p["RXX"]["latency_ms"]) >= 1 and p["RXX"]["refusals"] == [], p["RXX"]
+assert p["RR8"]["reachable"] is False and p["RR8"]["latency_ms"] == [], p["RR8"]
+assert p["RXX"]["kind"] == "acute-trust" and p["RXX"]["url"].startswith("https://127.0.0.1:"), p["RXX"]
+PY
 
 # A system's token naming no person: refused before anything is sent.
 token --purpose emergency >"$work/nobody"
