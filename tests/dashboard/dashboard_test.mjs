@@ -112,6 +112,10 @@ async function main() {
     await page.type('#token', 'not-a-token');
     await page.click('#sign-in-form button[type=submit]');
     check(await waitText(page, '#sign-in-error', 'Not signed in'), 'a wrong token is refused with a message');
+    await page.$eval('#sign-in-error', (e) => { e.textContent = ''; });
+    await page.click('#sign-in-cert');
+    check(await waitText(page, '#sign-in-error', 'Not signed in'), 'no token and no client certificate: refused with a message');
+    await page.$eval('#token', (e) => { e.value = ''; });
     await signIn(page, ADMIN_TOKEN);
     check((await text(page, '#who-role')) === 'admin', 'the admin is signed in and shown as admin');
 
