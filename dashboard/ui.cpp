@@ -138,16 +138,22 @@ void route(const UiContext& ctx, std::shared_ptr<Call> c, const std::function<vo
   auto done = [&ctx, c, reply](const std::string& interaction, http::Response out) {
     audited(ctx, c->session.caller, interaction, c->r, c->patient_nhs, std::move(out), reply);
   };
-  auto answer = [&](auto f) {
-    http::Response out;
-    try {
-      out = f();
-    } catch (const node::StorageUnavailable& e) {
-      out = error(503, std::string("storage cannot be read now: ") + e.what());
-    } catch (const std::exception& e) {
-      out = error(500, e.what());
-    }
-    done("dashboard", std::move(out));
+  // Reads run on the dashboard's own threads: a patient's whole record or a message converted
+  // again must not hold up the I/O threads that acknowledge messages.
+  auto answer = [&ctx, done](std::function<http::Response()> f) {
+    auto run = [done, f = std::move(f)] {
+      http::Response out;
+      try {
+        out = f();
+      } catch (const node::StorageUnavailable& e) {
+        out = error(503, std::string("storage cannot be read now: ") + e.what());
+      } catch (const std::exception& e) {
+        out = error(500, e.what());
+      }
+      done("dashboard", std::move(out));
+    };
+    if (!ctx.work_pool) return run();
+    boost::asio::post(*ctx.work_pool, std::move(run));
   };
   const bool get = r.method == "GET";
   if (p == "/ui/api/session" && get) {
@@ -164,8 +170,8 @@ void route(const UiContext& ctx, std::shared_ptr<Call> c, const std::function<vo
     out.headers["Set-Cookie"] = std::string(kCookie) + "=; HttpOnly; SameSite=Strict; Path=/ui; Max-Age=0" + (ctx.tls ? "; Secure" : "");
     return done("dashboard-sign-out", std::move(out));
   }
-  if (p == "/ui/api/channels" && get) return answer([&] { return channels(*c); });
-  if (p == "/ui/api/messages/search" && r.method == "POST") return answer([&] { return messages_search(*c); });
+  if (p == "/ui/api/channels" && get) return answer([c] { return channels(*c); });
+  if (p == "/ui/api/messages/search" && r.method == "POST") return answer([c] { return messages_search(*c); });
   if (p == "/ui/api/messages/replay" && r.method == "POST") {
     if (c->session.role != "admin" || !ctx.guard.policy.decide({c->session.caller, "replay", "", ""}).allowed)
       return done("replay", error(403, "replay needs the admin role"));
@@ -185,17 +191,17 @@ void route(const UiContext& ctx, std::shared_ptr<Call> c, const std::function<vo
   if (p.rfind("/ui/api/messages/", 0) == 0 && get) {
     std::int64_t id = id_in(p.substr(17));
     if (!id) return done("dashboard", error(404, "no such message"));
-    return answer([&] { return message_detail(*c, id); });
+    return answer([c, id] { return message_detail(*c, id); });
   }
-  if (p == "/ui/api/patient" && r.method == "POST") return answer([&] { return patient(*c); });
-  if (p == "/ui/api/federation" && get) return answer([&] { return federation_view(*c); });
-  if (p == "/ui/api/conformance" && get) return answer([&] { return conformance(*c); });
+  if (p == "/ui/api/patient" && r.method == "POST") return answer([c] { return patient(*c); });
+  if (p == "/ui/api/federation" && get) return answer([c] { return federation_view(*c); });
+  if (p == "/ui/api/conformance" && get) return answer([c] { return conformance(*c); });
   if (p.rfind("/ui/api/conformance/", 0) == 0 && p.ends_with("/report.html") && get) {
     std::string name = p.substr(20, p.size() - 20 - 12);
-    return answer([&] { return conformance_report(*c, name); });
+    return answer([c, name] { return conformance_report(*c, name); });
   }
-  if (p == "/ui/api/config" && get) return answer([&] { return config_view(*c); });
-  if (p == "/ui/api/config/check" && r.method == "POST") return answer([&] { return config_check(*c); });
+  if (p == "/ui/api/config" && get) return answer([c] { return config_view(*c); });
+  if (p == "/ui/api/config/check" && r.method == "POST") return answer([c] { return config_check(*c); });
   done("dashboard", error(404, "unknown dashboard endpoint"));
 }
 

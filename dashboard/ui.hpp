@@ -12,6 +12,10 @@
 #include "api/admin_guard.hpp"
 #include "net/http/server.hpp"
 
+namespace boost::asio {
+class thread_pool;
+}
+
 namespace hidewire::node {
 class Activity;
 class FhirStore;
@@ -36,6 +40,8 @@ struct UiContext {
   const federation::Federation* federation = nullptr;
   Sessions& sessions;
   bool tls = false;  // the admin listener is HTTPS: the cookie is Secure
+  // Where the API's reads run (off the I/O threads); null: on the calling thread.
+  boost::asio::thread_pool* work_pool = nullptr;
 };
 
 // Whether the dashboard answers the path (/ui, /ui/...).

@@ -99,8 +99,9 @@ http::Response channels(Call& c) {
     write_string(w, "name", name);
     write_string(w, "kind", "source");
     write_string(w, "type", type);
-    // Sources refuse messages (AR, 503) while the journal cannot write.
-    write_string(w, "state", writable ? "listening" : "down");
+    // Sources refuse messages (AR, 503) while the journal cannot write; a folder is watched, not listened on.
+    bool folder = type.find("file") != std::string::npos || type == name;
+    write_string(w, "state", !writable ? "down" : folder ? "running" : "listening");
     write_string(w, "endpoint", endpoint_of(named(cfg, "sources", name)));
     const node::ChannelCounts& rc = per_channel[name];
     counters(w, {ch ? ch->stats().received.load() : 0, ch ? ch->stats().accepted.load() : 0, ch ? ch->stats().rejected.load() : 0,

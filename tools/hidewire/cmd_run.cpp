@@ -258,8 +258,9 @@ int run_node(const Args& args) {
     // The dashboard (/ui) beside the admin API: its cookie sessions are its own, accepted nowhere else.
     dashboard::Sessions ui_sessions({cfg.dashboard.max_sessions, std::chrono::seconds(cfg.dashboard.idle_timeout_s),
                                      std::chrono::seconds(cfg.dashboard.absolute_timeout_s)});
+    boost::asio::thread_pool ui_pool(2);  // the dashboard's reads, off the I/O threads
     dashboard::UiContext ui{admin_ctx, admin_guard, *store, plugins::builtin(), config_path, read_text(config_path), activity, fed.get(), ui_sessions,
-                            cfg.admin.tls.enabled()};
+                            cfg.admin.tls.enabled(), &ui_pool};
     auto admin = serve("admin", cfg.admin, http::AsyncHandler([&](const http::Request& r, std::function<void(http::Response)> reply) {
                          if (dashboard::is_ui_path(r.path)) return dashboard::ui_handle(ui, r, std::move(reply));
                          api::guarded_admin(admin_ctx, admin_guard, r, std::move(reply));
@@ -279,6 +280,7 @@ int run_node(const Args& args) {
     for (std::thread& t : pool) t.join();
     router.stop();  // wakes replays waiting for an outcome
     replay_pool.join();
+    ui_pool.join();
     if (follower) follower->stop();
     if (fed) fed->stop();  // before the intake: no followed record is submitted to it after
     for (auto& s : sources) s->stop();
