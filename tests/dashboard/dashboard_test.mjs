@@ -263,7 +263,11 @@ async function main() {
     await page.close();
 
     // A viewer: every view, but replay disabled with the reason, and refused by the server.
-    page = await newPage(browser);
+    // (On a tablet: the sign-in page passes axe there too.)
+    page = await newPage(browser, 768, 1024);
+    await page.goto(`${BASE}/ui/`, {waitUntil: 'networkidle0'});
+    await page.waitForSelector('#token', {visible: true});
+    await axe(page, 'sign-in (768x1024)');
     await signIn(page, VIEWER_TOKEN);
     check((await text(page, '#who-role')) === 'viewer', 'the viewer is signed in and shown as viewer');
     await go(page, 'messages');
