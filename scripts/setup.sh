@@ -4,7 +4,8 @@
 set -euo pipefail
 PKGS=(build-essential cmake ninja-build ccache pkg-config git
       libboost-dev libboost-system-dev rapidjson-dev libpugixml-dev libcurl4-openssl-dev
-      doctest-dev libspdlog-dev libsqlite3-dev sqlite3 libssl-dev libjwt-dev openssl curl libgoogle-perftools-dev python3 ca-certificates)
+      doctest-dev libspdlog-dev libsqlite3-dev sqlite3 libssl-dev libjwt-dev openssl curl libgoogle-perftools-dev python3 ca-certificates
+      chromium)  # chromium: the dashboard's browser tests (driven by puppeteer-core, tests/dashboard)
 # Node.js runs the npm peers of the protocol tests and benchmarks; use the machine's when present.
 command -v node >/dev/null 2>&1 || PKGS+=(nodejs npm)
 missing=()
