@@ -76,6 +76,7 @@ struct Def {
   bool group = false, optional = false, repeat = false;
   std::vector<Def> members;  // for groups
   std::vector<std::string> first;  // segment names that can start this member
+  std::vector<std::string> known;  // the root's: every segment name the structure names
 };
 
 void compute_first(Def& d) {
@@ -117,6 +118,11 @@ Def parse_def(std::string_view text, std::size_t& i, std::string name) {
   return g;
 }
 
+void collect_names(const Def& d, std::vector<std::string>& out) {
+  if (!d.group) out.push_back(d.name);
+  for (const Def& m : d.members) collect_names(m, out);
+}
+
 const Def* definition(std::string_view structure) {
   static std::mutex mu;
   static std::unordered_map<std::string, std::unique_ptr<Def>> cache;
@@ -129,6 +135,7 @@ const Def* definition(std::string_view structure) {
     std::size_t i = 0;
     d = std::make_unique<Def>(parse_def(text, i, "MESSAGE"));
     compute_first(*d);
+    collect_names(*d, d->known);
   }
   return cache.emplace(std::string(structure), std::move(d)).first->second.get();
 }
@@ -167,11 +174,6 @@ std::size_t match(const Def& g, const Message& m, std::size_t pos, Group& out, c
   return pos;
 }
 
-void collect_names(const Def& d, std::vector<std::string>& out) {
-  if (!d.group) out.push_back(d.name);
-  for (const Def& m : d.members) collect_names(m, out);
-}
-
 }  // namespace
 
 std::vector<std::size_t> Group::all() const {
@@ -205,8 +207,7 @@ void build_groups(Message& m) {
     for (std::size_t i = 0; i < m.segments.size(); ++i) m.root.segments.push_back(i);
     return;
   }
-  std::vector<std::string> known;
-  collect_names(*def, known);
+  const std::vector<std::string>& known = def->known;
   // A segment out of structure order is kept at the top level, and matching starts again after
   // it, so the groups that follow (the next ORDER...) are still found.
   for (std::size_t pos = match(*def, m, 0, m.root, known); pos < m.segments.size();

@@ -18,17 +18,39 @@ void put(JsonValue& obj, const char* key, std::string_view s, JsonAlloc& a) {
   obj.AddMember(rapidjson::StringRef(key), str(s, a), a);
 }
 
-// Pieces of one repetition, unescaped.
-struct Parts {
+// Pieces of one repetition, unescaped. The repetition is split into its components once: the
+// converters read a component several times, and splitting the text again for each read was a
+// tenth of a conversion.
+class Parts {
+ public:
+  Parts(const hl7v2::Message& m, std::string_view text) : m(m) {
+    std::size_t start = 0;
+    while (count_ < kMax) {
+      std::size_t end = text.find(m.delims.component, start);
+      comps_[count_++] = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+      if (end == std::string_view::npos) return;
+      start = end + 1;
+    }
+  }
+  // Component `comp` (1-based), or its subcomponent `sub` (1-based), as sent.
+  std::string_view raw(int comp, int sub = 0) const {
+    if (comp < 1 || comp > count_) return {};
+    std::string_view v = comps_[comp - 1];
+    return sub > 0 ? m.piece(v, 0, 0, sub) : v;
+  }
+  std::string c(int comp, int sub = 0) const { return m.unescape(raw(comp, sub)); }
   const hl7v2::Message& m;
-  std::string_view text;
-  std::string c(int comp, int sub = 0) const { return m.unescape(m.piece(text, 0, comp, sub)); }
+
+ private:
+  static constexpr int kMax = 16;  // no converter reads a component past 10
+  std::string_view comps_[kMax];
+  int count_ = 0;
 };
 
 const std::string* table_lookup(const MapSet& maps, const AuthorityTable* extra, const std::string& name) {
   if (extra)
     if (auto it = extra->find(name); it != extra->end()) return &it->second;
-  auto t = maps.tables.find("assigning-authority");
+  auto t = maps.tables.find(std::string_view("assigning-authority"));
   if (t == maps.tables.end()) return nullptr;
   auto it = t->second.codes.find(name);
   return it == t->second.codes.end() ? nullptr : &it->second;
@@ -154,15 +176,14 @@ std::string identifier_system(const std::string& ns, const std::string& uid, con
 }
 
 std::string v2_date(std::string_view ts) {
-  std::string digits;
-  for (char c : ts) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) break;
-    digits += c;
-  }
-  if (digits.size() < 4) return {};
-  std::string out = digits.substr(0, 4);
-  if (digits.size() >= 6) out += "-" + digits.substr(4, 2);
-  if (digits.size() >= 8) out += "-" + digits.substr(6, 2);
+  std::size_t n = 0;
+  while (n < ts.size() && std::isdigit(static_cast<unsigned char>(ts[n]))) ++n;
+  if (n < 4) return {};
+  std::string out;
+  out.reserve(10);
+  out.append(ts.substr(0, 4));
+  if (n >= 6) out.append(1, '-').append(ts.substr(4, 2));
+  if (n >= 8) out.append(1, '-').append(ts.substr(6, 2));
   // Month 13 or 31 February would make the Bundle invalid: unreadable instead.
   return fhir::check_primitive(fhir::Primitive::Date, out).empty() ? out : std::string();
 }
@@ -171,8 +192,8 @@ std::string v2_datetime(std::string_view ts, bool instant) {
   std::size_t i = 0;
   while (i < ts.size() && (std::isdigit(static_cast<unsigned char>(ts[i])) || ts[i] == '.')) ++i;
   std::string_view body = ts.substr(0, i), zone = ts.substr(i);
-  std::string digits(body.substr(0, body.find('.')));
-  std::string frac = body.find('.') == std::string_view::npos ? "" : std::string(body.substr(body.find('.')));
+  std::string_view digits = body.substr(0, body.find('.'));
+  std::string_view frac = body.find('.') == std::string_view::npos ? std::string_view() : body.substr(body.find('.'));
   if (digits.size() < 10) return instant ? "" : v2_date(ts);  // no time: a date (dateTime allows it)
   // Only digits reach here, and at most 4 at a time: no overflow.
   auto num = [&](std::size_t p, std::size_t n = 2) {
@@ -180,11 +201,14 @@ std::string v2_datetime(std::string_view ts, bool instant) {
     std::from_chars(digits.data() + p, digits.data() + p + n, v);
     return v;
   };
-  std::string out = v2_date(digits) + "T" + digits.substr(8, 2) + ":" + (digits.size() >= 12 ? digits.substr(10, 2) : "00") +
-                    ":" + (digits.size() >= 14 ? digits.substr(12, 2) : "00");
-  if (digits.size() >= 14 && frac.size() > 1) out += frac;
+  std::string out = v2_date(digits);
+  out.reserve(out.size() + 16 + frac.size());
+  out.append(1, 'T').append(digits.substr(8, 2)).append(1, ':');
+  out.append(digits.size() >= 12 ? digits.substr(10, 2) : "00").append(1, ':');
+  out.append(digits.size() >= 14 ? digits.substr(12, 2) : "00");
+  if (digits.size() >= 14 && frac.size() > 1) out.append(frac);
   if (zone.size() == 5 && (zone[0] == '+' || zone[0] == '-')) {
-    out += std::string(zone.substr(0, 3)) + ":" + std::string(zone.substr(3, 2));
+    out.append(zone.substr(0, 3)).append(1, ':').append(zone.substr(3, 2));
   } else {
     int off = uk_offset_minutes(num(0, 4), num(4), num(6), num(8));
     out += off ? "+01:00" : "+00:00";
@@ -196,7 +220,7 @@ std::string v2_datetime(std::string_view ts, bool instant) {
 Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2::Segment& seg, std::string_view text,
                         const MapSet& maps, JsonAlloc& a, const AuthorityTable* authorities) {
   Converted r;
-  Parts p{m, text};
+  Parts p(m, text);
   const std::string& t = f.type;
   const Conv k = f.conv;
   auto done = [&](JsonValue v) {
@@ -208,19 +232,19 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
   // as text; a required one takes the table's "unknown" code, or keeps its default.
   bool unknown = false;
   auto table_code = [&](const std::string& code, std::string& system) -> std::string {
-    auto it = maps.tables.find(f.table);
-    if (it == maps.tables.end()) return code;
-    system = it->second.system;
-    auto c = it->second.codes.find(code);
-    if (c == it->second.codes.end()) {
+    const CodeTable* table = f.table_map;
+    if (!table) return code;
+    system = table->system;
+    auto c = table->codes.find(code);
+    if (c == table->codes.end()) {
       std::string upper = code;
       for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-      c = it->second.codes.find(upper);
+      c = table->codes.find(upper);
     }
-    if (c != it->second.codes.end()) return c->second;
+    if (c != table->codes.end()) return c->second;
     unknown = true;
     r.warning = "code '" + code + "' is not in table " + f.table;
-    return it->second.unknown;
+    return table->unknown;
   };
   if (k == Conv::ST || k == Conv::FT) return done(str(m.unescape(text), a));
   if (k == Conv::DT) {
