@@ -124,7 +124,7 @@ std::optional<Message> parse(std::string_view text, ParseError& err, const Parse
       fail(err, "MSH appears again at segment " + std::to_string(seg_no) + ": one message per frame", seg_no, line_offset);
       return std::nullopt;
     }
-    s.fields.reserve(static_cast<std::size_t>(std::count(line.begin(), line.end(), fs)) + 2);
+    s.fields.reserve(std::min(line.size() / 3 + 3, limits.max_fields + 2));  // growth was a tenth of the parse
     if (msh) s.fields.push_back(line.substr(3, 1));  // MSH-1 is the field separator itself
     std::size_t f = 4;
     while (line.size() > 3 && f <= line.size()) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -140,7 +141,15 @@ const Def* definition(std::string_view structure) {
   return cache.emplace(std::string(structure), std::move(d)).first->second.get();
 }
 
-bool starts(const Def& m, std::string_view seg) { return std::find(m.first.begin(), m.first.end(), seg) != m.first.end(); }
+// Segment names are three characters: compared inline rather than through memcmp, as matching
+// asks this for every segment against every member that could come next.
+bool same_name(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.size() == 3 ? a[0] == b[0] && a[1] == b[1] && a[2] == b[2] : a == b);
+}
+bool listed(const std::vector<std::string>& names, std::string_view seg) {
+  return std::any_of(names.begin(), names.end(), [&](const std::string& n) { return same_name(n, seg); });
+}
+bool starts(const Def& m, std::string_view seg) { return listed(m.first, seg); }
 
 // Greedy match: consumes segments for group `g` from `pos`; a known segment that fits no
 // remaining member closes the group; segments the structure never names (Z-segments...)
@@ -154,8 +163,7 @@ std::size_t match(const Def& g, const Message& m, std::size_t pos, Group& out, c
     for (std::size_t j = k; j < g.members.size(); ++j)
       if (starts(g.members[j], seg)) { hit = j; break; }
     if (hit == g.members.size()) {
-      bool listed = std::find(known.begin(), known.end(), seg) != known.end();
-      if (listed || !first_taken) return pos;
+      if (listed(known, seg) || !first_taken) return pos;
       out.segments.push_back(pos++);
       continue;
     }
@@ -187,9 +195,9 @@ std::vector<std::size_t> Group::all() const {
 }
 
 std::string_view canonical_structure(std::string_view structure) {
-  for (auto [alias, target] : kAliases)
-    if (alias == structure) return target;
-  return structure;
+  static const std::unordered_map<std::string_view, std::string_view> kByAlias(std::begin(kAliases), std::end(kAliases));
+  auto it = kByAlias.find(structure);
+  return it == kByAlias.end() ? structure : it->second;
 }
 
 std::string_view structure_definition(std::string_view structure) {

@@ -15,6 +15,7 @@
 #include "mapping/engine/datatypes.hpp"
 #include "mapping/engine/encoding.hpp"
 #include "mapping/engine/json_path.hpp"
+#include "mapping/engine/pool_memory.hpp"
 
 namespace hidewire::mapping {
 namespace {
@@ -71,7 +72,7 @@ class Builder {
   }
 
  private:
-  JsonAlloc& a() { return doc_.GetAllocator(); }
+  JsonAlloc& a() { return pool_; }
 
   void find_patient_key(const ConvertOptions& opts) {
     const Segment* pid = m_.first("PID");
@@ -131,7 +132,7 @@ class Builder {
         if (rep.empty()) continue;
         Converted c;
         try {
-          c = convert_value(f, m_, seg, rep, maps_, a(), authorities_);
+          convert_value(c, f, m_, seg, rep, maps_, a(), authorities_);
         } catch (const std::out_of_range&) {  // a number too large for its FHIR type: the message's fault
           c.problem = "'" + std::string(rep) + "' is out of range for " + f.path;
         } catch (const std::exception& e) {
@@ -164,14 +165,19 @@ class Builder {
   // Segments named `name` within `scope` (its own segments) or the whole message.
   std::vector<std::size_t> segments(const std::string& map_name, const Group* scope) const {
     std::string_view name = segment_of(map_name);
+    // Names are three characters (the parser takes three): compared inline, not by memcmp.
+    auto named = [&](std::size_t i) {
+      std::string_view n = m_.segments[i].name;
+      return n.size() == name.size() && (n.size() == 3 ? n[0] == name[0] && n[1] == name[1] && n[2] == name[2] : n == name);
+    };
     std::vector<std::size_t> out;
     if (scope) {
       for (std::size_t i : scope->segments)
-        if (m_.segments[i].name == name) out.push_back(i);
+        if (named(i)) out.push_back(i);
       return out;
     }
     for (std::size_t i = 0; i < m_.segments.size(); ++i)
-      if (m_.segments[i].name == name) out.push_back(i);
+      if (named(i)) out.push_back(i);
     return out;
   }
 
@@ -367,7 +373,8 @@ class Builder {
   Conversion& out_;
   Where& where_;  // the field being converted, for the report of an unexpected failure
   std::string path_;  // a field's path with its choice suffix (valueQuantity)
-  rapidjson::Document doc_;
+  PoolMemory memory_;  // before pool_, which starts in it
+  JsonAlloc pool_{memory_.data(), memory_.size()};
   std::vector<Entry> entries_;
   std::vector<char> used_;                       // per segment: taken by a rule
   std::vector<const SegmentMap*> used_map_;      // per segment: the map it went through first

@@ -50,10 +50,9 @@ class Parts {
 const std::string* table_lookup(const MapSet& maps, const AuthorityTable* extra, const std::string& name) {
   if (extra)
     if (auto it = extra->find(name); it != extra->end()) return &it->second;
-  auto t = maps.tables.find(std::string_view("assigning-authority"));
-  if (t == maps.tables.end()) return nullptr;
-  auto it = t->second.codes.find(name);
-  return it == t->second.codes.end() ? nullptr : &it->second;
+  if (!maps.authorities) return nullptr;
+  auto it = maps.authorities->codes.find(name);
+  return it == maps.authorities->codes.end() ? nullptr : &it->second;
 }
 
 std::string coding_system(const std::string& v2_system, const std::string& fallback, const MapSet& maps,
@@ -217,16 +216,14 @@ std::string v2_datetime(std::string_view ts, bool instant) {
   return fhir::check_primitive(instant ? fhir::Primitive::Instant : fhir::Primitive::DateTime, out).empty() ? out : std::string();
 }
 
-Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2::Segment& seg, std::string_view text,
-                        const MapSet& maps, JsonAlloc& a, const AuthorityTable* authorities) {
-  Converted r;
+void convert_value(Converted& r, const FieldMap& f, const hl7v2::Message& m, const hl7v2::Segment& seg, std::string_view text,
+                   const MapSet& maps, JsonAlloc& a, const AuthorityTable* authorities) {
   Parts p(m, text);
   const std::string& t = f.type;
   const Conv k = f.conv;
   auto done = [&](JsonValue v) {
     r.value = std::move(v);
     r.empty = false;
-    return std::move(r);
   };
   // A code the table does not know is never a refusal: bindings that are not required keep it
   // as text; a required one takes the table's "unknown" code, or keeps its default.
@@ -249,12 +246,12 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
   if (k == Conv::ST || k == Conv::FT) return done(str(m.unescape(text), a));
   if (k == Conv::DT) {
     std::string d = v2_date(text);
-    if (d.empty()) { r.problem = "not a date: '" + std::string(text) + "'"; return r; }
+    if (d.empty()) { r.problem = "not a date: '" + std::string(text) + "'"; return; }
     return done(str(d, a));
   }
   if (k == Conv::DTM || k == Conv::DTM_INSTANT) {
     std::string d = v2_datetime(text, k == Conv::DTM_INSTANT);
-    if (d.empty()) { r.problem = "not a timestamp: '" + std::string(text) + "'"; return r; }
+    if (d.empty()) { r.problem = "not a timestamp: '" + std::string(text) + "'"; return; }
     return done(str(d, a));
   }
   if (k == Conv::TQ_START || k == Conv::TQ_END) {
@@ -262,24 +259,24 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     std::string d = v2_datetime(ts, true);
     if (d.empty()) {
       if (!ts.empty()) r.problem = "not a timestamp: '" + std::string(ts) + "'";
-      return r;
+      return;
     }
     return done(str(d, a));
   }
   if (k == Conv::NM_INT) {
     std::string v(text);
-    if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos) { r.problem = "not a whole number: '" + v + "'"; return r; }
+    if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos) { r.problem = "not a whole number: '" + v + "'"; return; }
     int n = 0;
     // FHIR integers are 32-bit; a longer run of digits is refused, not wrapped or thrown.
     if (std::from_chars(v.data(), v.data() + v.size(), n).ec != std::errc()) {
       r.problem = "whole number out of range (at most 2147483647): '" + v + "'";
-      return r;
+      return;
     }
     return done(JsonValue(n));
   }
   if (k == Conv::NM) {  // a decimal, its digits kept as sent (written as a JSON number)
     std::string v = fhir_decimal(text);
-    if (v.empty()) { r.problem = "not a number: '" + std::string(text) + "'"; return r; }
+    if (v.empty()) { r.problem = "not a number: '" + std::string(text) + "'"; return; }
     std::string raw = kRawNumber + v;
     JsonValue num;
     num.SetString(raw.c_str(), static_cast<rapidjson::SizeType>(raw.size()), a);
@@ -290,7 +287,7 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     return done(str(m.unescape(s), a));
   }
   if (k == Conv::YN) {
-    if (text != "Y" && text != "N") { r.problem = "expected Y or N, got '" + std::string(text) + "'"; return r; }
+    if (text != "Y" && text != "N") { r.problem = "expected Y or N, got '" + std::string(text) + "'"; return; }
     return done(JsonValue(text == "Y"));
   }
   if (k == Conv::ID || k == Conv::ID_CODING || k == Conv::ID_CODING_CC) {
@@ -300,7 +297,7 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     if (k == Conv::ID) {
       if (code.empty()) {
         r.warning += ": left at its default";
-        return r;
+        return;
       }
       if (unknown) r.warning += ": '" + code + "' instead";
       return done(str(code, a));
@@ -327,7 +324,7 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
   }
   if (k == Conv::CWE) {
     JsonValue cc = codeable(p, f.system, a, maps, authorities);
-    if (cc.ObjectEmpty()) return r;
+    if (cc.ObjectEmpty()) return;
     return done(std::move(cc));
   }
   if (k == Conv::CX) {
@@ -403,7 +400,7 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
   if (k == Conv::XTN) {
     JsonValue cp(rapidjson::kObjectType);
     std::string equip = p.c(3), value = p.c(1).empty() ? p.c(4) : p.c(1);
-    if (value.empty()) return r;
+    if (value.empty()) return;
     put(cp, "system", equip == "Internet" || equip == "X.400" ? "email" : equip == "FX" ? "fax" : "phone", a);
     put(cp, "value", value, a);
     put(cp, "use", equip == "CP" ? "mobile" : f.use, a);
@@ -502,7 +499,7 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     return done(str(m.unescape(text), a));
   }
   r.problem = "no converter for type " + t;
-  return r;
+  return;
 }
 
 }  // namespace hidewire::mapping

@@ -29,9 +29,10 @@ struct Converted {
 // node's configured table first, then the maps' (tables.json "assigning-authority").
 using AuthorityTable = std::map<std::string, std::string>;
 
-// One repetition of a field (`text`), within segment `seg` of message `m`.
-Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2::Segment& seg, std::string_view text,
-                        const MapSet& maps, JsonAlloc& a, const AuthorityTable* authorities = nullptr);
+// One repetition of a field (`text`), within segment `seg` of message `m`, into `out` (a fresh
+// Converted: filled in place, the result is not moved through its strings on every value).
+void convert_value(Converted& out, const FieldMap& f, const hl7v2::Message& m, const hl7v2::Segment& seg, std::string_view text,
+                   const MapSet& maps, JsonAlloc& a, const AuthorityTable* authorities = nullptr);
 
 // Percent-encodes every byte outside RFC 3986's unreserved set, so any name makes a valid URI.
 std::string percent_encode(std::string_view s);

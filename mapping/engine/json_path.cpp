@@ -185,6 +185,50 @@ void write_string(Out& out, const char* s, std::size_t n) {
   out.advance(p);
 }
 
+// A member name and its colon. Names are FHIR element names, 4 to 16 bytes nearly always: two
+// overlapping words are checked and copied, with no call; anything else goes the long way.
+inline void write_key(Out& out, const char* s, std::size_t n) {
+  if (n >= 4 && n <= 16) {
+    out.room(n + 3);
+    char* p = out.at();
+    bool plain;
+    if (n >= 8) {
+      std::uint64_t lo = load8(s), hi = load8(s + n - 8);
+      plain = !needs_escape(lo) && !needs_escape(hi);
+      if (plain) std::memcpy(p + 1, &lo, 8), std::memcpy(p + 1 + n - 8, &hi, 8);
+    } else {
+      std::uint32_t lo = load4(s), hi = load4(s + n - 4);
+      plain = !needs_escape(lo | static_cast<std::uint64_t>(hi) << 32);
+      if (plain) std::memcpy(p + 1, &lo, 4), std::memcpy(p + 1 + n - 4, &hi, 4);
+    }
+    if (plain) {
+      p[0] = '"', p[n + 1] = '"', p[n + 2] = ':';
+      out.advance(p + n + 3);
+      return;
+    }
+  }
+  write_string(out, s, n);
+  out.put(':');
+}
+
+void emit(const rapidjson::Value& v, Out& out);
+
+void emit_string(const rapidjson::Value& v, Out& out) {
+  std::string_view s(v.GetString(), v.GetStringLength());
+  // Only a number after the marker: text that merely starts with the control character (from a
+  // sender) is a string, escaped, never written raw into the JSON.
+  if (!s.empty() && s[0] == kRawNumber[0] && fhir::json::is_number_text(s.substr(kRawNumber.size())))
+    out.put(s.data() + kRawNumber.size(), s.size() - kRawNumber.size());
+  else
+    write_string(out, s.data(), s.size());
+}
+
+// Strings, most of the values, are written here rather than through another call of emit.
+inline void emit_member(const rapidjson::Value& v, Out& out) {
+  if (v.IsString()) emit_string(v, out);
+  else emit(v, out);
+}
+
 void emit(const rapidjson::Value& v, Out& out) {
   switch (v.GetType()) {
     case rapidjson::kObjectType: {
@@ -193,9 +237,8 @@ void emit(const rapidjson::Value& v, Out& out) {
       for (auto& m : v.GetObject()) {
         if (!first) out.put(',');
         first = false;
-        write_string(out, m.name.GetString(), m.name.GetStringLength());
-        out.put(':');
-        emit(m.value, out);
+        write_key(out, m.name.GetString(), m.name.GetStringLength());
+        emit_member(m.value, out);
       }
       out.put('}');
       break;
@@ -206,21 +249,12 @@ void emit(const rapidjson::Value& v, Out& out) {
       for (const auto& x : v.GetArray()) {
         if (!first) out.put(',');
         first = false;
-        emit(x, out);
+        emit_member(x, out);
       }
       out.put(']');
       break;
     }
-    case rapidjson::kStringType: {
-      std::string_view s(v.GetString(), v.GetStringLength());
-      // Only a number after the marker: text that merely starts with the control character (from a
-      // sender) is a string, escaped, never written raw into the JSON.
-      if (!s.empty() && s[0] == kRawNumber[0] && fhir::json::is_number_text(s.substr(kRawNumber.size())))
-        out.put(s.data() + kRawNumber.size(), s.size() - kRawNumber.size());
-      else
-        write_string(out, s.data(), s.size());
-      break;
-    }
+    case rapidjson::kStringType: emit_string(v, out); break;
     case rapidjson::kNullType: out.put("null", 4); break;
     case rapidjson::kTrueType: out.put("true", 4); break;
     case rapidjson::kFalseType: out.put("false", 5); break;

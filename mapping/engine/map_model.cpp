@@ -288,6 +288,7 @@ MapSet MapSet::load(const std::string& segments_json, const std::string& message
   };
   for (auto& [name, mm] : set.messages)
     for (ResourceRule& rule : mm.resources) resolve(rule);
+  if (auto t = set.tables.find(std::string_view("assigning-authority")); t != set.tables.end()) set.authorities = &t->second;
   for (auto& [name, sm] : set.segments)
     for (FieldMap& f : sm.fields)
       if (auto t = set.tables.find(f.table); !f.table.empty() && t != set.tables.end()) f.table_map = &t->second;

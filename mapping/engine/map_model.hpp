@@ -98,6 +98,7 @@ struct MapSet {
   std::map<std::string, MessageMap> messages;
   std::map<std::string, std::string> message_aliases;  // structure -> the structure whose map it uses ("same_as")
   std::map<std::string, CodeTable, std::less<>> tables;
+  const CodeTable* authorities = nullptr;  // tables "assigning-authority", resolved when read
 
   // The maps linked into the binary (mapping/v2), read once; thread-safe.
   static const MapSet& builtin();
