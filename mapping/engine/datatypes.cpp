@@ -72,8 +72,9 @@ JsonValue codeable(const Parts& p, const std::string& fallback_system, JsonAlloc
   JsonValue cc(rapidjson::kObjectType);
   JsonValue codings(rapidjson::kArrayType);
   for (int base : {1, 4}) {  // primary and alternate triplets
-    std::string code = p.c(base), display = p.c(base + 1), system = coding_system(p.c(base + 2), fallback_system, maps, extra);
-    if (code.empty()) continue;
+    std::string code = p.c(base);
+    if (code.empty()) continue;  // the alternate triplet is mostly absent: nothing else to read
+    std::string display = p.c(base + 1), system = coding_system(p.c(base + 2), fallback_system, maps, extra);
     JsonValue c(rapidjson::kObjectType);
     put(c, "system", system, a);
     put(c, "code", code, a);
@@ -368,23 +369,26 @@ void convert_value(Converted& r, const FieldMap& f, const hl7v2::Message& m, con
     JsonValue n(rapidjson::kObjectType);
     static const std::pair<const char*, const char*> kUse[] = {{"L", "official"}, {"D", "usual"}, {"M", "maiden"},
                                                                {"N", "nickname"}, {"A", "anonymous"}, {"B", "old"}};
+    // Each component unescaped once (a name's use was unescaped again for every use code).
+    const std::string use = p.c(7), surname = p.c(1, 1), prefix = p.c(5), suffix = p.c(4);
     for (auto [k, v] : kUse)
-      if (p.c(7) == k) put(n, "use", v, a);
-    put(n, "family", p.c(1, 1).empty() ? p.c(1) : p.c(1, 1), a);
+      if (use == k) put(n, "use", v, a);
+    put(n, "family", surname.empty() ? p.c(1) : surname, a);
     JsonValue given(rapidjson::kArrayType);
     for (int c : {2, 3})
-      if (!p.c(c).empty()) given.PushBack(str(p.c(c), a), a);
+      if (std::string g = p.c(c); !g.empty()) given.PushBack(str(g, a), a);
     if (!given.Empty()) n.AddMember("given", given, a);
-    if (!p.c(5).empty()) { JsonValue pre(rapidjson::kArrayType); pre.PushBack(str(p.c(5), a), a); n.AddMember("prefix", pre, a); }
-    if (!p.c(4).empty()) { JsonValue suf(rapidjson::kArrayType); suf.PushBack(str(p.c(4), a), a); n.AddMember("suffix", suf, a); }
+    if (!prefix.empty()) { JsonValue pre(rapidjson::kArrayType); pre.PushBack(str(prefix, a), a); n.AddMember("prefix", pre, a); }
+    if (!suffix.empty()) { JsonValue suf(rapidjson::kArrayType); suf.PushBack(str(suffix, a), a); n.AddMember("suffix", suf, a); }
     return done(std::move(n));
   }
   if (k == Conv::XPN_TEXT) return done(str(person_display(p, 1, 2, 5), a));
   if (k == Conv::XAD) {
     JsonValue ad(rapidjson::kObjectType);
     static const std::pair<const char*, const char*> kUse[] = {{"H", "home"}, {"B", "work"}, {"C", "temp"}, {"O", "work"}};
+    const std::string use = p.c(7);
     for (auto [k, v] : kUse)
-      if (p.c(7) == k) put(ad, "use", v, a);
+      if (use == k) put(ad, "use", v, a);
     JsonValue lines(rapidjson::kArrayType);
     for (int c : {1, 2}) {
       std::string l = p.c(c, 1).empty() ? p.c(c) : m.unescape(m.piece(text, 0, c));
@@ -424,9 +428,9 @@ void convert_value(Converted& r, const FieldMap& f, const hl7v2::Message& m, con
   if (k == Conv::XCN_REF) {
     JsonValue ref(rapidjson::kObjectType), id(rapidjson::kObjectType);
     put(ref, "type", f.reference_type, a);
-    if (!p.c(1).empty()) {
-      put(id, "system", practitioner_system(p.c(1)), a);
-      put(id, "value", p.c(1), a);
+    if (std::string code = p.c(1); !code.empty()) {
+      put(id, "system", practitioner_system(code), a);
+      put(id, "value", code, a);
       ref.AddMember("identifier", id, a);
     }
     put(ref, "display", person_display(p, 2, 3, 6), a);
