@@ -47,27 +47,6 @@ class Parts {
   int count_ = 0;
 };
 
-const std::string* table_lookup(const MapSet& maps, const AuthorityTable* extra, const std::string& name) {
-  if (extra)
-    if (auto it = extra->find(name); it != extra->end()) return &it->second;
-  if (!maps.authorities) return nullptr;
-  auto it = maps.authorities->codes.find(name);
-  return it == maps.authorities->codes.end() ? nullptr : &it->second;
-}
-
-std::string coding_system(const std::string& v2_system, const std::string& fallback, const MapSet& maps,
-                          const AuthorityTable* extra) {
-  if (v2_system == "SCT" || v2_system == "SNM" || v2_system == "SNOMED") return "http://snomed.info/sct";
-  if (v2_system == "LN" || v2_system == "LOINC") return "http://loinc.org";
-  if (v2_system == "I10" || v2_system == "ICD10") return "http://hl7.org/fhir/sid/icd-10";
-  if (v2_system == "UCUM") return "http://unitsofmeasure.org";
-  if (v2_system.size() >= 7 && v2_system.rfind("HL7", 0) == 0)  // HL70063 -> v2-0063
-    return "http://terminology.hl7.org/CodeSystem/v2-" + v2_system.substr(3);
-  if (const std::string* uri = table_lookup(maps, extra, v2_system)) return *uri;
-  if (!v2_system.empty()) return "urn:hidewire:codesystem:" + percent_encode(v2_system);  // local systems keep their name
-  return fallback;
-}
-
 JsonValue codeable(const Parts& p, const std::string& fallback_system, JsonAlloc& a, const MapSet& maps, const AuthorityTable* extra) {
   JsonValue cc(rapidjson::kObjectType);
   JsonValue codings(rapidjson::kArrayType);
@@ -120,102 +99,7 @@ std::string fhir_decimal(std::string_view v) {
   return std::isfinite(std::strtod(out.c_str(), nullptr)) ? out : std::string();
 }
 
-int uk_offset_minutes(int y, int mo, int d, int h) {
-  // BST runs from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October.
-  auto last_sunday = [](int year, int month) {
-    std::tm t{};
-    t.tm_year = year - 1900;
-    t.tm_mon = month;  // first day of the next month
-    t.tm_mday = 1;
-    t.tm_hour = 12;
-    std::time_t tt = timegm(&t) - 86400;
-    std::tm g{};
-    gmtime_r(&tt, &g);
-    return g.tm_mday - g.tm_wday;
-  };
-  if (mo < 3 || mo > 10) return 0;
-  if (mo > 3 && mo < 10) return 60;
-  int ls = last_sunday(y, mo);
-  if (mo == 3) return (d > ls || (d == ls && h >= 1)) ? 60 : 0;
-  return (d < ls || (d == ls && h < 1)) ? 60 : 0;
-}
-
 }  // namespace
-
-std::string percent_encode(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-std::string identifier_system(const std::string& ns, const std::string& uid, const std::string& uid_type, const MapSet& maps,
-                              const AuthorityTable* extra) {
-  if (!ns.empty())
-    if (const std::string* uri = table_lookup(maps, extra, ns)) return *uri;
-  if (!uid.empty()) {
-    if (const std::string* uri = table_lookup(maps, extra, uid)) return *uri;
-    bool oid = uid.find_first_not_of("0123456789.") == std::string::npos && uid.find("..") == std::string::npos &&
-               uid.front() != '.' && uid.back() != '.';
-    if (oid && (uid_type == "ISO" || uid_type.empty())) return "urn:oid:" + uid;
-    if ((uid_type == "URI" || uid_type == "URL") && uid.find_first_of(" \t\"<>") == std::string::npos &&
-        uid.find(':') != std::string::npos)
-      return uid;
-  }
-  return "urn:hidewire:identifier:" + percent_encode(ns.empty() ? (uid.empty() ? "local" : uid) : ns);
-}
-
-std::string v2_date(std::string_view ts) {
-  std::size_t n = 0;
-  while (n < ts.size() && std::isdigit(static_cast<unsigned char>(ts[n]))) ++n;
-  if (n < 4) return {};
-  std::string out;
-  out.reserve(10);
-  out.append(ts.substr(0, 4));
-  if (n >= 6) out.append(1, '-').append(ts.substr(4, 2));
-  if (n >= 8) out.append(1, '-').append(ts.substr(6, 2));
-  // Month 13 or 31 February would make the Bundle invalid: unreadable instead.
-  return fhir::check_primitive(fhir::Primitive::Date, out).empty() ? out : std::string();
-}
-
-std::string v2_datetime(std::string_view ts, bool instant) {
-  std::size_t i = 0;
-  while (i < ts.size() && (std::isdigit(static_cast<unsigned char>(ts[i])) || ts[i] == '.')) ++i;
-  std::string_view body = ts.substr(0, i), zone = ts.substr(i);
-  std::string_view digits = body.substr(0, body.find('.'));
-  std::string_view frac = body.find('.') == std::string_view::npos ? std::string_view() : body.substr(body.find('.'));
-  if (digits.size() < 10) return instant ? "" : v2_date(ts);  // no time: a date (dateTime allows it)
-  // Only digits reach here, and at most 4 at a time: no overflow.
-  auto num = [&](std::size_t p, std::size_t n = 2) {
-    int v = 0;
-    std::from_chars(digits.data() + p, digits.data() + p + n, v);
-    return v;
-  };
-  std::string out = v2_date(digits);
-  out.reserve(out.size() + 16 + frac.size());
-  out.append(1, 'T').append(digits.substr(8, 2)).append(1, ':');
-  out.append(digits.size() >= 12 ? digits.substr(10, 2) : "00").append(1, ':');
-  out.append(digits.size() >= 14 ? digits.substr(12, 2) : "00");
-  if (digits.size() >= 14 && frac.size() > 1) out.append(frac);
-  if (zone.size() == 5 && (zone[0] == '+' || zone[0] == '-')) {
-    out.append(zone.substr(0, 3)).append(1, ':').append(zone.substr(3, 2));
-  } else {
-    int off = uk_offset_minutes(num(0, 4), num(4), num(6), num(8));
-    out += off ? "+01:00" : "+00:00";
-  }
-  // Hour 25, a bad zone or fraction: unreadable rather than an invalid FHIR value.
-  return fhir::check_primitive(instant ? fhir::Primitive::Instant : fhir::Primitive::DateTime, out).empty() ? out : std::string();
-}
 
 void convert_value(Converted& r, const FieldMap& f, const hl7v2::Message& m, const hl7v2::Segment& seg, std::string_view text,
                    const MapSet& maps, JsonAlloc& a, const AuthorityTable* authorities) {
