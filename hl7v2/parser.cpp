@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cctype>
 
 #include "hl7v2/message.hpp"
@@ -72,13 +73,15 @@ std::optional<Message> parse(std::string_view text, ParseError& err, const Parse
   std::string& buf = *m.buffer_;
   buf.reserve(text.size() + 1);
   // One segment terminator, \r, whatever the sender used (\r, \n, \r\n).
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '\n') {
-      if (!buf.empty() && buf.back() == '\r' && i > 0 && text[i - 1] == '\r') continue;
-      c = '\r';
+  for (std::size_t i = 0; i < text.size();) {  // the runs between line feeds copied whole
+    std::size_t lf = text.find('\n', i);
+    if (lf == std::string_view::npos) {
+      buf.append(text.substr(i));
+      break;
     }
-    buf += c;
+    buf.append(text.substr(i, lf - i));
+    if (!(!buf.empty() && buf.back() == '\r' && lf > 0 && text[lf - 1] == '\r')) buf += '\r';
+    i = lf + 1;
   }
   // Files from Windows systems often start with a UTF-8 byte-order mark; whitespace and blank
   // lines before MSH carry nothing either.
@@ -91,6 +94,7 @@ std::optional<Message> parse(std::string_view text, ParseError& err, const Parse
   all.remove_prefix(lead);
   if (!check_delimiters(all, m.delims, err)) return std::nullopt;
   const char fs = m.delims.field;
+  m.segments.reserve(std::min<std::size_t>(static_cast<std::size_t>(std::count(buf.begin(), buf.end(), '\r')) + 1, limits.max_segments));
   std::size_t pos = lead;
   while (pos < buf.size()) {
     std::size_t end = buf.find('\r', pos);
@@ -120,6 +124,7 @@ std::optional<Message> parse(std::string_view text, ParseError& err, const Parse
       fail(err, "MSH appears again at segment " + std::to_string(seg_no) + ": one message per frame", seg_no, line_offset);
       return std::nullopt;
     }
+    s.fields.reserve(std::min(line.size() / 3 + 3, limits.max_fields + 2));  // growth was a tenth of the parse
     if (msh) s.fields.push_back(line.substr(3, 1));  // MSH-1 is the field separator itself
     std::size_t f = 4;
     while (line.size() > 3 && f <= line.size()) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -76,6 +77,7 @@ struct Def {
   bool group = false, optional = false, repeat = false;
   std::vector<Def> members;  // for groups
   std::vector<std::string> first;  // segment names that can start this member
+  std::vector<std::string> known;  // the root's: every segment name the structure names
 };
 
 void compute_first(Def& d) {
@@ -117,6 +119,11 @@ Def parse_def(std::string_view text, std::size_t& i, std::string name) {
   return g;
 }
 
+void collect_names(const Def& d, std::vector<std::string>& out) {
+  if (!d.group) out.push_back(d.name);
+  for (const Def& m : d.members) collect_names(m, out);
+}
+
 const Def* definition(std::string_view structure) {
   static std::mutex mu;
   static std::unordered_map<std::string, std::unique_ptr<Def>> cache;
@@ -129,11 +136,20 @@ const Def* definition(std::string_view structure) {
     std::size_t i = 0;
     d = std::make_unique<Def>(parse_def(text, i, "MESSAGE"));
     compute_first(*d);
+    collect_names(*d, d->known);
   }
   return cache.emplace(std::string(structure), std::move(d)).first->second.get();
 }
 
-bool starts(const Def& m, std::string_view seg) { return std::find(m.first.begin(), m.first.end(), seg) != m.first.end(); }
+// Segment names are three characters: compared inline rather than through memcmp, as matching
+// asks this for every segment against every member that could come next.
+bool same_name(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.size() == 3 ? a[0] == b[0] && a[1] == b[1] && a[2] == b[2] : a == b);
+}
+bool listed(const std::vector<std::string>& names, std::string_view seg) {
+  return std::any_of(names.begin(), names.end(), [&](const std::string& n) { return same_name(n, seg); });
+}
+bool starts(const Def& m, std::string_view seg) { return listed(m.first, seg); }
 
 // Greedy match: consumes segments for group `g` from `pos`; a known segment that fits no
 // remaining member closes the group; segments the structure never names (Z-segments...)
@@ -147,8 +163,7 @@ std::size_t match(const Def& g, const Message& m, std::size_t pos, Group& out, c
     for (std::size_t j = k; j < g.members.size(); ++j)
       if (starts(g.members[j], seg)) { hit = j; break; }
     if (hit == g.members.size()) {
-      bool listed = std::find(known.begin(), known.end(), seg) != known.end();
-      if (listed || !first_taken) return pos;
+      if (listed(known, seg) || !first_taken) return pos;
       out.segments.push_back(pos++);
       continue;
     }
@@ -167,11 +182,6 @@ std::size_t match(const Def& g, const Message& m, std::size_t pos, Group& out, c
   return pos;
 }
 
-void collect_names(const Def& d, std::vector<std::string>& out) {
-  if (!d.group) out.push_back(d.name);
-  for (const Def& m : d.members) collect_names(m, out);
-}
-
 }  // namespace
 
 std::vector<std::size_t> Group::all() const {
@@ -185,9 +195,9 @@ std::vector<std::size_t> Group::all() const {
 }
 
 std::string_view canonical_structure(std::string_view structure) {
-  for (auto [alias, target] : kAliases)
-    if (alias == structure) return target;
-  return structure;
+  static const std::unordered_map<std::string_view, std::string_view> kByAlias(std::begin(kAliases), std::end(kAliases));
+  auto it = kByAlias.find(structure);
+  return it == kByAlias.end() ? structure : it->second;
 }
 
 std::string_view structure_definition(std::string_view structure) {
@@ -205,8 +215,7 @@ void build_groups(Message& m) {
     for (std::size_t i = 0; i < m.segments.size(); ++i) m.root.segments.push_back(i);
     return;
   }
-  std::vector<std::string> known;
-  collect_names(*def, known);
+  const std::vector<std::string>& known = def->known;
   // A segment out of structure order is kept at the top level, and matching starts again after
   // it, so the groups that follow (the next ORDER...) are still found.
   for (std::size_t pos = match(*def, m, 0, m.root, known); pos < m.segments.size();

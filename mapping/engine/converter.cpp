@@ -15,6 +15,7 @@
 #include "mapping/engine/datatypes.hpp"
 #include "mapping/engine/encoding.hpp"
 #include "mapping/engine/json_path.hpp"
+#include "mapping/engine/pool_memory.hpp"
 
 namespace hidewire::mapping {
 namespace {
@@ -36,11 +37,21 @@ void find_groups(const Group& g, const std::string& name, std::vector<const Grou
   }
 }
 
+// The field being converted, for the report of an unexpected failure ("PID-3").
+struct Where {
+  const Segment* seg = nullptr;
+  int field = 0;
+  std::string text() const { return seg ? std::string(seg->name) + "-" + std::to_string(field) : std::string(); }
+};
+
 class Builder {
  public:
-  Builder(const Message& m, const MapSet& maps, Conversion& out, std::string& where)
+  Builder(const Message& m, const MapSet& maps, Conversion& out, Where& where)
       : m_(m), maps_(maps), out_(out), where_(where) {
     seed_ = std::string(m.sending_facility()) + "|" + std::string(m.control_id());
+    entries_.reserve(16);
+    used_.assign(m.segments.size(), 0);
+    used_map_.assign(m.segments.size(), nullptr);
   }
 
   void run(const MessageMap& mm, const ConvertOptions& opts) {
@@ -48,7 +59,7 @@ class Builder {
     authorities_ = opts.authorities;
     find_patient_key(opts);
     for (const ResourceRule& rule : mm.resources) apply_rule(rule, nullptr);
-    where_.clear();
+    where_ = {};
     link(mm);
     if (mm.merge_patients) merge_patients();
     report_unmapped();
@@ -61,7 +72,7 @@ class Builder {
   }
 
  private:
-  JsonAlloc& a() { return doc_.GetAllocator(); }
+  JsonAlloc& a() { return pool_; }
 
   void find_patient_key(const ConvertOptions& opts) {
     const Segment* pid = m_.first("PID");
@@ -98,82 +109,89 @@ class Builder {
     return entries_.size() - 1;
   }
 
-  void apply_segment(std::size_t entry, std::size_t seg_index, const std::string& map_name) {
+  // `sm` is never null: the maps are checked when read, every name a rule gives has a map.
+  void apply_segment(std::size_t entry, std::size_t seg_index, const SegmentMap* map) {
     const Segment& seg = m_.segments[seg_index];
-    used_.insert(seg_index);
-    used_map_.emplace(seg_index, &map_name);
-    auto it = maps_.segments.find(map_name);
-    if (it == maps_.segments.end()) return;
-    const SegmentMap& sm = it->second;
+    used(seg_index);
+    if (!used_map_[seg_index]) used_map_[seg_index] = map;
+    const SegmentMap& sm = *map;
     for (const FieldMap& f : sm.fields) {
       if (f.when_field && m_.piece(seg.field(static_cast<std::size_t>(f.when_field)), 1, 1) != f.when_equals) continue;
       std::string_view text = seg.field(static_cast<std::size_t>(f.field));
       if (text.empty() || text == "\"\"") continue;
-      std::string loc = std::string(seg.name) + "-" + std::to_string(f.field);
-      where_ = loc;
-      std::vector<std::string_view> reps = split_repetitions(text, m_.delims.repetition);
-      if (!f.repeat && reps.size() > 1) {
-        out_.unmapped.push_back(loc + " (repetitions after the first)");
-        reps.resize(1);
-      }
-      std::string path;
-      for (std::string_view rep : reps) {
+      // The location is written only when something is reported (most fields report nothing).
+      auto loc = [&] { return std::string(seg.name) + "-" + std::to_string(f.field); };
+      where_ = {&seg, f.field};
+      bool more = text.find(m_.delims.repetition) != std::string_view::npos;
+      if (!f.repeat && more) out_.unmapped.push_back(loc() + " (repetitions after the first)");
+      for (std::size_t start = 0; start != std::string_view::npos;) {
+        std::size_t end = f.repeat ? text.find(m_.delims.repetition, start) : std::string_view::npos;
+        std::string_view rep = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+        if (!f.repeat && more) rep = text.substr(0, text.find(m_.delims.repetition));
+        start = end == std::string_view::npos ? end : end + 1;
         if (rep.empty()) continue;
         Converted c;
         try {
-          c = convert_value(f, m_, seg, rep, maps_, a(), authorities_);
+          convert_value(c, f, m_, seg, rep, maps_, a(), authorities_);
         } catch (const std::out_of_range&) {  // a number too large for its FHIR type: the message's fault
           c.problem = "'" + std::string(rep) + "' is out of range for " + f.path;
         } catch (const std::exception& e) {
           c.problem = "cannot convert '" + std::string(rep) + "': " + e.what();
         }
         if (!c.problem.empty()) {
-          out_.diagnostics.error("value", loc, c.problem);
+          out_.diagnostics.error("value", loc(), c.problem);
           continue;
         }
-        if (!c.warning.empty()) out_.diagnostics.warning("value", loc, c.warning);
+        if (!c.warning.empty()) out_.diagnostics.warning("value", loc(), c.warning);
         if (c.empty) continue;
-        path.assign(f.path).append(c.suffix);
-        set_path(entries_[entry].res, path, std::move(c.value), a());
+        if (c.suffix.empty()) {
+          set_path(entries_[entry].res, f.path, std::move(c.value), a());
+        } else {
+          path_.assign(f.path).append(c.suffix);
+          set_path(entries_[entry].res, path_, std::move(c.value), a());
+        }
       }
     }
   }
 
   // `only_missing`: a merged segment's defaults fill what the resource does not have yet.
-  void apply_defaults(std::size_t entry, const std::string& segment, bool only_missing = false) {
-    auto it = maps_.segments.find(segment);
-    if (it == maps_.segments.end() || !it->second.defaults) return;
+  void apply_defaults(std::size_t entry, const SegmentMap* map, bool only_missing = false) {
+    if (!map->defaults) return;
     JsonValue& res = entries_[entry].res;
-    for (auto& m : it->second.defaults->GetObject())
+    for (auto& m : map->defaults->GetObject())
       if (!only_missing || !res.HasMember(m.name)) res.AddMember(JsonValue(m.name, a()), JsonValue(m.value, a()), a());
   }
 
   // Segments named `name` within `scope` (its own segments) or the whole message.
   std::vector<std::size_t> segments(const std::string& map_name, const Group* scope) const {
     std::string_view name = segment_of(map_name);
+    // Names are three characters (the parser takes three): compared inline, not by memcmp.
+    auto named = [&](std::size_t i) {
+      std::string_view n = m_.segments[i].name;
+      return n.size() == name.size() && (n.size() == 3 ? n[0] == name[0] && n[1] == name[1] && n[2] == name[2] : n == name);
+    };
     std::vector<std::size_t> out;
     if (scope) {
       for (std::size_t i : scope->segments)
-        if (m_.segments[i].name == name) out.push_back(i);
+        if (named(i)) out.push_back(i);
       return out;
     }
     for (std::size_t i = 0; i < m_.segments.size(); ++i)
-      if (m_.segments[i].name == name) out.push_back(i);
+      if (named(i)) out.push_back(i);
     return out;
   }
 
   std::size_t make(const ResourceRule& rule, std::size_t seg_index, const Group* scope) {
-    const SegmentMap& sm = maps_.segments.at(rule.from);
-    std::size_t e = new_entry(sm.resource);
-    apply_defaults(e, rule.from);
-    apply_segment(e, seg_index, rule.from);
-    for (const std::string& merge : rule.merge) {
-      std::vector<std::size_t> found = segments(merge, scope);
-      if (!found.empty()) apply_defaults(e, merge, true);
-      for (std::size_t i : found) apply_segment(e, i, merge);
+    std::size_t e = new_entry(rule.from_map->resource);
+    apply_defaults(e, rule.from_map);
+    apply_segment(e, seg_index, rule.from_map);
+    for (std::size_t k = 0; k < rule.merge.size(); ++k) {
+      std::vector<std::size_t> found = segments(rule.merge[k], scope);
+      if (!found.empty()) apply_defaults(e, rule.merge_maps[k], true);
+      for (std::size_t i : found) apply_segment(e, i, rule.merge_maps[k]);
     }
     if (!rule.notes.empty())
-      for (std::size_t i : segments(rule.notes, scope)) apply_segment(e, i, rule.notes);
+      for (std::size_t i : segments(rule.notes, scope)) apply_segment(e, i, rule.notes_map);
     if (!rule.content.empty()) attach_content(e, segments(rule.content, scope));
     if (!rule.reason_for.empty()) reasons_.emplace_back(rule.reason_for, e);
     return e;
@@ -182,7 +200,7 @@ class Builder {
   void attach_content(std::size_t e, const std::vector<std::size_t>& obx) {
     std::string text;
     for (std::size_t i : obx) {
-      used_.insert(i);
+      used(i);
       if (!text.empty()) text += "\n";
       text += m_.unescape(m_.segments[i].field(5));
     }
@@ -299,20 +317,21 @@ class Builder {
     to_old.AddMember("other", reference(old), a());
     to_old.AddMember("type", "replaces", a());
     set_path(entries_[0].res, "link[]", std::move(to_old), a());
-    used_.insert(static_cast<std::size_t>(mrg - m_.segments.data()));
+    used(static_cast<std::size_t>(mrg - m_.segments.data()));
   }
 
   void report_unmapped() {
     for (std::size_t i = 1; i < m_.segments.size(); ++i) {
       const Segment& s = m_.segments[i];
-      auto by = used_map_.find(i);  // the map it went through (a variant), else the segment's own
-      auto it = maps_.segments.find(by != used_map_.end() ? *by->second : std::string(s.name));
-      if (it == maps_.segments.end() || (!used_.count(i) && !it->second.fields.empty())) {
-        out_.unmapped.push_back(std::string(s.name) + (it == maps_.segments.end() ? " (no map for this segment)" : " (segment not used by this message type)"));
+      const SegmentMap* sm = used_map_[i];  // the map it went through (a variant), else the segment's own
+      if (!sm)
+        if (auto it = maps_.segments.find(s.name); it != maps_.segments.end()) sm = &it->second;
+      if (!sm || (!used_[i] && !sm->fields.empty())) {
+        out_.unmapped.push_back(std::string(s.name) + (!sm ? " (no map for this segment)" : " (segment not used by this message type)"));
         continue;
       }
       for (std::size_t f = 1; f < s.fields.size(); ++f)
-        if (!s.fields[f].empty() && !it->second.mapped(static_cast<int>(f)) && !it->second.ignored(static_cast<int>(f)))
+        if (!s.fields[f].empty() && !sm->accounted(static_cast<int>(f)))
           out_.unmapped.push_back(std::string(s.name) + "-" + std::to_string(f));
     }
   }
@@ -352,11 +371,14 @@ class Builder {
   const Message& m_;
   const MapSet& maps_;
   Conversion& out_;
-  std::string& where_;  // the field being converted, for the report of an unexpected failure
-  rapidjson::Document doc_;
+  Where& where_;  // the field being converted, for the report of an unexpected failure
+  std::string path_;  // a field's path with its choice suffix (valueQuantity)
+  PoolMemory memory_;  // before pool_, which starts in it
+  JsonAlloc pool_{memory_.data(), memory_.size()};
   std::vector<Entry> entries_;
-  std::set<std::size_t> used_;
-  std::map<std::size_t, const std::string*> used_map_;
+  std::vector<char> used_;                       // per segment: taken by a rule
+  std::vector<const SegmentMap*> used_map_;      // per segment: the map it went through first
+  void used(std::size_t i) { used_[i] = 1; }
   std::vector<std::pair<std::string, std::size_t>> reasons_;
   std::string seed_, old_nhs_, message_time_;
   bool update_patient_ = false;
@@ -378,7 +400,7 @@ Conversion convert(const hl7v2::Message& m, const MapSet& maps, const ConvertOpt
   // Nothing in a message may end the process: whatever escapes the builder (a value no check
   // foresaw, a map that contradicts itself, memory) refuses this message alone, which is kept
   // with its reason and can be replayed once the cause is fixed.
-  std::string where;
+  Where where;
   try {
     // The trigger event's own map first: a v2.5 structure is shared by events that make
     // different resources (ADT_A39 is A40's merge and A41's account merge, ADT_A21 is A29's
@@ -398,9 +420,9 @@ Conversion convert(const hl7v2::Message& m, const MapSet& maps, const ConvertOpt
     Builder b(m, maps, out, where);
     b.run(*mm, opts);
   } catch (const std::exception& e) {
-    fail(out, where, e.what());
+    fail(out, where.text(), e.what());
   } catch (...) {
-    fail(out, where, "unknown exception");
+    fail(out, where.text(), "unknown exception");
   }
   return out;
 }

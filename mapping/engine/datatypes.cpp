@@ -18,41 +18,42 @@ void put(JsonValue& obj, const char* key, std::string_view s, JsonAlloc& a) {
   obj.AddMember(rapidjson::StringRef(key), str(s, a), a);
 }
 
-// Pieces of one repetition, unescaped.
-struct Parts {
+// Pieces of one repetition, unescaped. The repetition is split into its components once: the
+// converters read a component several times, and splitting the text again for each read was a
+// tenth of a conversion.
+class Parts {
+ public:
+  Parts(const hl7v2::Message& m, std::string_view text) : m(m) {
+    std::size_t start = 0;
+    while (count_ < kMax) {
+      std::size_t end = text.find(m.delims.component, start);
+      comps_[count_++] = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+      if (end == std::string_view::npos) return;
+      start = end + 1;
+    }
+  }
+  // Component `comp` (1-based), or its subcomponent `sub` (1-based), as sent.
+  std::string_view raw(int comp, int sub = 0) const {
+    if (comp < 1 || comp > count_) return {};
+    std::string_view v = comps_[comp - 1];
+    return sub > 0 ? m.piece(v, 0, 0, sub) : v;
+  }
+  std::string c(int comp, int sub = 0) const { return m.unescape(raw(comp, sub)); }
   const hl7v2::Message& m;
-  std::string_view text;
-  std::string c(int comp, int sub = 0) const { return m.unescape(m.piece(text, 0, comp, sub)); }
+
+ private:
+  static constexpr int kMax = 16;  // no converter reads a component past 10
+  std::string_view comps_[kMax];
+  int count_ = 0;
 };
-
-const std::string* table_lookup(const MapSet& maps, const AuthorityTable* extra, const std::string& name) {
-  if (extra)
-    if (auto it = extra->find(name); it != extra->end()) return &it->second;
-  auto t = maps.tables.find("assigning-authority");
-  if (t == maps.tables.end()) return nullptr;
-  auto it = t->second.codes.find(name);
-  return it == t->second.codes.end() ? nullptr : &it->second;
-}
-
-std::string coding_system(const std::string& v2_system, const std::string& fallback, const MapSet& maps,
-                          const AuthorityTable* extra) {
-  if (v2_system == "SCT" || v2_system == "SNM" || v2_system == "SNOMED") return "http://snomed.info/sct";
-  if (v2_system == "LN" || v2_system == "LOINC") return "http://loinc.org";
-  if (v2_system == "I10" || v2_system == "ICD10") return "http://hl7.org/fhir/sid/icd-10";
-  if (v2_system == "UCUM") return "http://unitsofmeasure.org";
-  if (v2_system.size() >= 7 && v2_system.rfind("HL7", 0) == 0)  // HL70063 -> v2-0063
-    return "http://terminology.hl7.org/CodeSystem/v2-" + v2_system.substr(3);
-  if (const std::string* uri = table_lookup(maps, extra, v2_system)) return *uri;
-  if (!v2_system.empty()) return "urn:hidewire:codesystem:" + percent_encode(v2_system);  // local systems keep their name
-  return fallback;
-}
 
 JsonValue codeable(const Parts& p, const std::string& fallback_system, JsonAlloc& a, const MapSet& maps, const AuthorityTable* extra) {
   JsonValue cc(rapidjson::kObjectType);
   JsonValue codings(rapidjson::kArrayType);
   for (int base : {1, 4}) {  // primary and alternate triplets
-    std::string code = p.c(base), display = p.c(base + 1), system = coding_system(p.c(base + 2), fallback_system, maps, extra);
-    if (code.empty()) continue;
+    std::string code = p.c(base);
+    if (code.empty()) continue;  // the alternate triplet is mostly absent: nothing else to read
+    std::string display = p.c(base + 1), system = coding_system(p.c(base + 2), fallback_system, maps, extra);
     JsonValue c(rapidjson::kObjectType);
     put(c, "system", system, a);
     put(c, "code", code, a);
@@ -98,139 +99,44 @@ std::string fhir_decimal(std::string_view v) {
   return std::isfinite(std::strtod(out.c_str(), nullptr)) ? out : std::string();
 }
 
-int uk_offset_minutes(int y, int mo, int d, int h) {
-  // BST runs from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October.
-  auto last_sunday = [](int year, int month) {
-    std::tm t{};
-    t.tm_year = year - 1900;
-    t.tm_mon = month;  // first day of the next month
-    t.tm_mday = 1;
-    t.tm_hour = 12;
-    std::time_t tt = timegm(&t) - 86400;
-    std::tm g{};
-    gmtime_r(&tt, &g);
-    return g.tm_mday - g.tm_wday;
-  };
-  if (mo < 3 || mo > 10) return 0;
-  if (mo > 3 && mo < 10) return 60;
-  int ls = last_sunday(y, mo);
-  if (mo == 3) return (d > ls || (d == ls && h >= 1)) ? 60 : 0;
-  return (d < ls || (d == ls && h < 1)) ? 60 : 0;
-}
-
 }  // namespace
 
-std::string percent_encode(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-std::string identifier_system(const std::string& ns, const std::string& uid, const std::string& uid_type, const MapSet& maps,
-                              const AuthorityTable* extra) {
-  if (!ns.empty())
-    if (const std::string* uri = table_lookup(maps, extra, ns)) return *uri;
-  if (!uid.empty()) {
-    if (const std::string* uri = table_lookup(maps, extra, uid)) return *uri;
-    bool oid = uid.find_first_not_of("0123456789.") == std::string::npos && uid.find("..") == std::string::npos &&
-               uid.front() != '.' && uid.back() != '.';
-    if (oid && (uid_type == "ISO" || uid_type.empty())) return "urn:oid:" + uid;
-    if ((uid_type == "URI" || uid_type == "URL") && uid.find_first_of(" \t\"<>") == std::string::npos &&
-        uid.find(':') != std::string::npos)
-      return uid;
-  }
-  return "urn:hidewire:identifier:" + percent_encode(ns.empty() ? (uid.empty() ? "local" : uid) : ns);
-}
-
-std::string v2_date(std::string_view ts) {
-  std::string digits;
-  for (char c : ts) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) break;
-    digits += c;
-  }
-  if (digits.size() < 4) return {};
-  std::string out = digits.substr(0, 4);
-  if (digits.size() >= 6) out += "-" + digits.substr(4, 2);
-  if (digits.size() >= 8) out += "-" + digits.substr(6, 2);
-  // Month 13 or 31 February would make the Bundle invalid: unreadable instead.
-  return fhir::check_primitive(fhir::Primitive::Date, out).empty() ? out : std::string();
-}
-
-std::string v2_datetime(std::string_view ts, bool instant) {
-  std::size_t i = 0;
-  while (i < ts.size() && (std::isdigit(static_cast<unsigned char>(ts[i])) || ts[i] == '.')) ++i;
-  std::string_view body = ts.substr(0, i), zone = ts.substr(i);
-  std::string digits(body.substr(0, body.find('.')));
-  std::string frac = body.find('.') == std::string_view::npos ? "" : std::string(body.substr(body.find('.')));
-  if (digits.size() < 10) return instant ? "" : v2_date(ts);  // no time: a date (dateTime allows it)
-  // Only digits reach here, and at most 4 at a time: no overflow.
-  auto num = [&](std::size_t p, std::size_t n = 2) {
-    int v = 0;
-    std::from_chars(digits.data() + p, digits.data() + p + n, v);
-    return v;
-  };
-  std::string out = v2_date(digits) + "T" + digits.substr(8, 2) + ":" + (digits.size() >= 12 ? digits.substr(10, 2) : "00") +
-                    ":" + (digits.size() >= 14 ? digits.substr(12, 2) : "00");
-  if (digits.size() >= 14 && frac.size() > 1) out += frac;
-  if (zone.size() == 5 && (zone[0] == '+' || zone[0] == '-')) {
-    out += std::string(zone.substr(0, 3)) + ":" + std::string(zone.substr(3, 2));
-  } else {
-    int off = uk_offset_minutes(num(0, 4), num(4), num(6), num(8));
-    out += off ? "+01:00" : "+00:00";
-  }
-  // Hour 25, a bad zone or fraction: unreadable rather than an invalid FHIR value.
-  return fhir::check_primitive(instant ? fhir::Primitive::Instant : fhir::Primitive::DateTime, out).empty() ? out : std::string();
-}
-
-Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2::Segment& seg, std::string_view text,
-                        const MapSet& maps, JsonAlloc& a, const AuthorityTable* authorities) {
-  Converted r;
-  Parts p{m, text};
+void convert_value(Converted& r, const FieldMap& f, const hl7v2::Message& m, const hl7v2::Segment& seg, std::string_view text,
+                   const MapSet& maps, JsonAlloc& a, const AuthorityTable* authorities) {
+  Parts p(m, text);
   const std::string& t = f.type;
   const Conv k = f.conv;
   auto done = [&](JsonValue v) {
     r.value = std::move(v);
     r.empty = false;
-    return std::move(r);
   };
   // A code the table does not know is never a refusal: bindings that are not required keep it
   // as text; a required one takes the table's "unknown" code, or keeps its default.
   bool unknown = false;
   auto table_code = [&](const std::string& code, std::string& system) -> std::string {
-    auto it = maps.tables.find(f.table);
-    if (it == maps.tables.end()) return code;
-    system = it->second.system;
-    auto c = it->second.codes.find(code);
-    if (c == it->second.codes.end()) {
+    const CodeTable* table = f.table_map;
+    if (!table) return code;
+    system = table->system;
+    auto c = table->codes.find(code);
+    if (c == table->codes.end()) {
       std::string upper = code;
       for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-      c = it->second.codes.find(upper);
+      c = table->codes.find(upper);
     }
-    if (c != it->second.codes.end()) return c->second;
+    if (c != table->codes.end()) return c->second;
     unknown = true;
     r.warning = "code '" + code + "' is not in table " + f.table;
-    return it->second.unknown;
+    return table->unknown;
   };
   if (k == Conv::ST || k == Conv::FT) return done(str(m.unescape(text), a));
   if (k == Conv::DT) {
     std::string d = v2_date(text);
-    if (d.empty()) { r.problem = "not a date: '" + std::string(text) + "'"; return r; }
+    if (d.empty()) { r.problem = "not a date: '" + std::string(text) + "'"; return; }
     return done(str(d, a));
   }
   if (k == Conv::DTM || k == Conv::DTM_INSTANT) {
     std::string d = v2_datetime(text, k == Conv::DTM_INSTANT);
-    if (d.empty()) { r.problem = "not a timestamp: '" + std::string(text) + "'"; return r; }
+    if (d.empty()) { r.problem = "not a timestamp: '" + std::string(text) + "'"; return; }
     return done(str(d, a));
   }
   if (k == Conv::TQ_START || k == Conv::TQ_END) {
@@ -238,24 +144,24 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     std::string d = v2_datetime(ts, true);
     if (d.empty()) {
       if (!ts.empty()) r.problem = "not a timestamp: '" + std::string(ts) + "'";
-      return r;
+      return;
     }
     return done(str(d, a));
   }
   if (k == Conv::NM_INT) {
     std::string v(text);
-    if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos) { r.problem = "not a whole number: '" + v + "'"; return r; }
+    if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos) { r.problem = "not a whole number: '" + v + "'"; return; }
     int n = 0;
     // FHIR integers are 32-bit; a longer run of digits is refused, not wrapped or thrown.
     if (std::from_chars(v.data(), v.data() + v.size(), n).ec != std::errc()) {
       r.problem = "whole number out of range (at most 2147483647): '" + v + "'";
-      return r;
+      return;
     }
     return done(JsonValue(n));
   }
   if (k == Conv::NM) {  // a decimal, its digits kept as sent (written as a JSON number)
     std::string v = fhir_decimal(text);
-    if (v.empty()) { r.problem = "not a number: '" + std::string(text) + "'"; return r; }
+    if (v.empty()) { r.problem = "not a number: '" + std::string(text) + "'"; return; }
     std::string raw = kRawNumber + v;
     JsonValue num;
     num.SetString(raw.c_str(), static_cast<rapidjson::SizeType>(raw.size()), a);
@@ -266,7 +172,7 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     return done(str(m.unescape(s), a));
   }
   if (k == Conv::YN) {
-    if (text != "Y" && text != "N") { r.problem = "expected Y or N, got '" + std::string(text) + "'"; return r; }
+    if (text != "Y" && text != "N") { r.problem = "expected Y or N, got '" + std::string(text) + "'"; return; }
     return done(JsonValue(text == "Y"));
   }
   if (k == Conv::ID || k == Conv::ID_CODING || k == Conv::ID_CODING_CC) {
@@ -276,7 +182,7 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     if (k == Conv::ID) {
       if (code.empty()) {
         r.warning += ": left at its default";
-        return r;
+        return;
       }
       if (unknown) r.warning += ": '" + code + "' instead";
       return done(str(code, a));
@@ -303,7 +209,7 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
   }
   if (k == Conv::CWE) {
     JsonValue cc = codeable(p, f.system, a, maps, authorities);
-    if (cc.ObjectEmpty()) return r;
+    if (cc.ObjectEmpty()) return;
     return done(std::move(cc));
   }
   if (k == Conv::CX) {
@@ -347,23 +253,26 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     JsonValue n(rapidjson::kObjectType);
     static const std::pair<const char*, const char*> kUse[] = {{"L", "official"}, {"D", "usual"}, {"M", "maiden"},
                                                                {"N", "nickname"}, {"A", "anonymous"}, {"B", "old"}};
+    // Each component unescaped once (a name's use was unescaped again for every use code).
+    const std::string use = p.c(7), surname = p.c(1, 1), prefix = p.c(5), suffix = p.c(4);
     for (auto [k, v] : kUse)
-      if (p.c(7) == k) put(n, "use", v, a);
-    put(n, "family", p.c(1, 1).empty() ? p.c(1) : p.c(1, 1), a);
+      if (use == k) put(n, "use", v, a);
+    put(n, "family", surname.empty() ? p.c(1) : surname, a);
     JsonValue given(rapidjson::kArrayType);
     for (int c : {2, 3})
-      if (!p.c(c).empty()) given.PushBack(str(p.c(c), a), a);
+      if (std::string g = p.c(c); !g.empty()) given.PushBack(str(g, a), a);
     if (!given.Empty()) n.AddMember("given", given, a);
-    if (!p.c(5).empty()) { JsonValue pre(rapidjson::kArrayType); pre.PushBack(str(p.c(5), a), a); n.AddMember("prefix", pre, a); }
-    if (!p.c(4).empty()) { JsonValue suf(rapidjson::kArrayType); suf.PushBack(str(p.c(4), a), a); n.AddMember("suffix", suf, a); }
+    if (!prefix.empty()) { JsonValue pre(rapidjson::kArrayType); pre.PushBack(str(prefix, a), a); n.AddMember("prefix", pre, a); }
+    if (!suffix.empty()) { JsonValue suf(rapidjson::kArrayType); suf.PushBack(str(suffix, a), a); n.AddMember("suffix", suf, a); }
     return done(std::move(n));
   }
   if (k == Conv::XPN_TEXT) return done(str(person_display(p, 1, 2, 5), a));
   if (k == Conv::XAD) {
     JsonValue ad(rapidjson::kObjectType);
     static const std::pair<const char*, const char*> kUse[] = {{"H", "home"}, {"B", "work"}, {"C", "temp"}, {"O", "work"}};
+    const std::string use = p.c(7);
     for (auto [k, v] : kUse)
-      if (p.c(7) == k) put(ad, "use", v, a);
+      if (use == k) put(ad, "use", v, a);
     JsonValue lines(rapidjson::kArrayType);
     for (int c : {1, 2}) {
       std::string l = p.c(c, 1).empty() ? p.c(c) : m.unescape(m.piece(text, 0, c));
@@ -379,7 +288,7 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
   if (k == Conv::XTN) {
     JsonValue cp(rapidjson::kObjectType);
     std::string equip = p.c(3), value = p.c(1).empty() ? p.c(4) : p.c(1);
-    if (value.empty()) return r;
+    if (value.empty()) return;
     put(cp, "system", equip == "Internet" || equip == "X.400" ? "email" : equip == "FX" ? "fax" : "phone", a);
     put(cp, "value", value, a);
     put(cp, "use", equip == "CP" ? "mobile" : f.use, a);
@@ -403,9 +312,9 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
   if (k == Conv::XCN_REF) {
     JsonValue ref(rapidjson::kObjectType), id(rapidjson::kObjectType);
     put(ref, "type", f.reference_type, a);
-    if (!p.c(1).empty()) {
-      put(id, "system", practitioner_system(p.c(1)), a);
-      put(id, "value", p.c(1), a);
+    if (std::string code = p.c(1); !code.empty()) {
+      put(id, "system", practitioner_system(code), a);
+      put(id, "value", code, a);
       ref.AddMember("identifier", id, a);
     }
     put(ref, "display", person_display(p, 2, 3, 6), a);
@@ -478,7 +387,7 @@ Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2:
     return done(str(m.unescape(text), a));
   }
   r.problem = "no converter for type " + t;
-  return r;
+  return;
 }
 
 }  // namespace hidewire::mapping

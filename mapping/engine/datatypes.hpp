@@ -29,10 +29,16 @@ struct Converted {
 // node's configured table first, then the maps' (tables.json "assigning-authority").
 using AuthorityTable = std::map<std::string, std::string>;
 
-// One repetition of a field (`text`), within segment `seg` of message `m`.
-Converted convert_value(const FieldMap& f, const hl7v2::Message& m, const hl7v2::Segment& seg, std::string_view text,
-                        const MapSet& maps, JsonAlloc& a, const AuthorityTable* authorities = nullptr);
+// One repetition of a field (`text`), within segment `seg` of message `m`, into `out` (a fresh
+// Converted: filled in place, the result is not moved through its strings on every value).
+void convert_value(Converted& out, const FieldMap& f, const hl7v2::Message& m, const hl7v2::Segment& seg, std::string_view text,
+                   const MapSet& maps, JsonAlloc& a, const AuthorityTable* authorities = nullptr);
 
+// A coding system named in a message (CWE-3: SCT, LN, HL70063, a local name) as a URI: the
+// well-known ones, then the authority tables, else urn:hidewire:codesystem:NAME; `fallback`
+// (the map's system) when the message names none. (systems.cpp)
+std::string coding_system(const std::string& v2_system, const std::string& fallback, const MapSet& maps,
+                          const AuthorityTable* authorities);
 // Percent-encodes every byte outside RFC 3986's unreserved set, so any name makes a valid URI.
 std::string percent_encode(std::string_view s);
 // The identifier system for an assigning authority: the configured or mapped URI of its
@@ -42,7 +48,7 @@ std::string identifier_system(const std::string& namespace_id, const std::string
                               const MapSet& maps, const AuthorityTable* authorities);
 
 // v2 timestamps: YYYY[MM[DD[HH[MM[SS[.S+]]]]]][+/-ZZZZ] as a FHIR date or dateTime. A time with
-// no zone is taken as UK local time (GMT or BST for that date). Empty when unreadable.
+// no zone is taken as UK local time (GMT or BST for that date). Empty when unreadable. (timestamps.cpp)
 std::string v2_date(std::string_view ts);
 std::string v2_datetime(std::string_view ts, bool instant);
 

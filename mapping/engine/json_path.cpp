@@ -10,6 +10,10 @@
 #include <string>
 #include <vector>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "fhir/json_numbers.hpp"
 #include "mapping/engine/datatypes.hpp"
 
@@ -29,25 +33,89 @@ rapidjson::Value& member(rapidjson::Value& obj, std::string_view name, rapidjson
   return (obj.MemberEnd() - 1)->value;
 }
 
-// Whether any of the 8 bytes at p is a control character, '"' or '\\' (the bit tricks of
-// "Bit Twiddling Hacks": a byte below n, a byte equal to c).
-inline bool needs_escape8(const char* p) {
-  std::uint64_t x;
-  std::memcpy(&x, p, 8);
+// Whether any byte of x is a control character, '"' or '\\' (the bit tricks of "Bit Twiddling
+// Hacks": a byte below n, a byte equal to c).
+inline bool needs_escape(std::uint64_t x) {
   constexpr std::uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
   auto zero = [&](std::uint64_t v) { return (v - ones) & ~v & high; };
   std::uint64_t below_space = (x - ones * 0x20) & ~x & high;
   return (below_space | zero(x ^ (ones * '"')) | zero(x ^ (ones * '\\'))) != 0;
+}
+inline std::uint64_t load8(const char* p) {
+  std::uint64_t x;
+  std::memcpy(&x, p, 8);
+  return x;
+}
+inline std::uint32_t load4(const char* p) {
+  std::uint32_t x;
+  std::memcpy(&x, p, 4);
+  return x;
+}
+inline bool needs_escape8(const char* p) { return needs_escape(load8(p)); }
+
+// Copies s[0, n) to p when no byte needs escaping, reading and writing in words that overlap at
+// the end (most strings of a Bundle are keys and codes under 8 bytes: a byte loop was most of
+// the writing); false, having written nothing that counts, when one does.
+inline bool copy_plain(char* p, const char* s, std::size_t n) {
+#ifdef __SSE2__
+  if (n >= 16) {  // sixteen bytes a compare; the last block overlaps the one before
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), control = _mm_set1_epi8(0x1F);
+    auto plain = [&](const char* at) {
+      __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+      __m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+                                 _mm_cmpeq_epi8(_mm_min_epu8(x, control), x));  // min(x, 0x1F) == x: below a space
+      if (_mm_movemask_epi8(bad)) return false;
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(p + (at - s)), x);
+      return true;
+    };
+    for (std::size_t i = 0; i + 16 <= n; i += 16)
+      if (!plain(s + i)) return false;
+    return plain(s + n - 16);
+  }
+#endif
+  if (n >= 8) {
+    for (std::size_t i = 0; i + 8 <= n; i += 8) {
+      std::uint64_t x = load8(s + i);
+      if (needs_escape(x)) return false;
+      std::memcpy(p + i, &x, 8);
+    }
+    std::uint64_t tail = load8(s + n - 8);
+    if (needs_escape(tail)) return false;
+    std::memcpy(p + n - 8, &tail, 8);
+    return true;
+  }
+  if (n >= 4) {
+    std::uint32_t lo = load4(s), hi = load4(s + n - 4);
+    if (needs_escape(lo | static_cast<std::uint64_t>(hi) << 32)) return false;
+    std::memcpy(p, &lo, 4);
+    std::memcpy(p + n - 4, &hi, 4);
+    return true;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == '"' || c == '\\') return false;
+    p[i] = s[i];
+  }
+  return true;
 }
 
 // The output, written through a pointer with room made once per value: std::string's checks on
 // each small append were most of the writing, which was a third of the conversion.
 class Out {
  public:
-  Out() : buf_(8192) {}
+  // The buffer is the thread's own, kept from one Bundle to the next: its growth and zeroing
+  // were paid on every conversion.
+  Out() : buf_(buffer()) {}
+  ~Out() {  // a very large Bundle's room is not kept
+    if (buf_.size() > kKeep) {
+      buf_.resize(kKeep);
+      buf_.shrink_to_fit();
+    }
+  }
+  Out(const Out&) = delete;
+  Out& operator=(const Out&) = delete;
   void room(std::size_t n) {
-    if (static_cast<std::size_t>(buf_.size() - used_) >= n) return;
-    buf_.resize(std::max(buf_.size() * 2, used_ + n));
+    if (static_cast<std::size_t>(buf_.size() - used_) < n) grow(n);
   }
   char* at() { return buf_.data() + used_; }
   void advance(char* end) { used_ = static_cast<std::size_t>(end - buf_.data()); }
@@ -63,17 +131,21 @@ class Out {
   std::string str() const { return std::string(buf_.data(), used_); }
 
  private:
-  std::vector<char> buf_;
+  static std::vector<char>& buffer() {
+    thread_local std::vector<char> buf(16384);  // a typical Bundle is 4 kB
+    return buf;
+  }
+  [[gnu::noinline]] void grow(std::size_t n) { buf_.resize(std::max(buf_.size() * 2, used_ + n)); }
+  static constexpr std::size_t kKeep = 1u << 20;
+  std::vector<char>& buf_;
   std::size_t used_ = 0;
 };
 
-// JSON strings as rapidjson's Writer escapes them (", \\, control characters; \\uXXXX in upper
-// case), eight bytes at a time while none needs escaping.
-void write_string(Out& out, const char* s, std::size_t n) {
+// A string with something to escape, as rapidjson's Writer escapes it (", \\, control
+// characters; \\uXXXX in upper case), eight bytes at a time while none needs escaping. Kept
+// out of line: the plain path below is most strings and needs none of its registers.
+[[gnu::noinline]] char* write_escaped(char* p, const char* s, std::size_t n) {
   static const char* kHex = "0123456789ABCDEF";
-  out.room(n * 6 + 2);  // every byte escaped at worst (\u00XX)
-  char* p = out.at();
-  *p++ = '"';
   std::size_t i = 0;
   while (i < n) {
     if (i + 8 <= n && !needs_escape8(s + i)) {
@@ -101,8 +173,60 @@ void write_string(Out& out, const char* s, std::size_t n) {
         *p++ = kHex[c & 15];
     }
   }
+  return p;
+}
+
+void write_string(Out& out, const char* s, std::size_t n) {
+  out.room(n * 6 + 2);  // every byte escaped at worst (\u00XX)
+  char* p = out.at();
+  *p++ = '"';
+  p = copy_plain(p, s, n) ? p + n : write_escaped(p, s, n);
   *p++ = '"';
   out.advance(p);
+}
+
+// A member name and its colon. Names are FHIR element names, 4 to 16 bytes nearly always: two
+// overlapping words are checked and copied, with no call; anything else goes the long way.
+inline void write_key(Out& out, const char* s, std::size_t n) {
+  if (n >= 4 && n <= 16) {
+    out.room(n + 3);
+    char* p = out.at();
+    bool plain;
+    if (n >= 8) {
+      std::uint64_t lo = load8(s), hi = load8(s + n - 8);
+      plain = !needs_escape(lo) && !needs_escape(hi);
+      if (plain) std::memcpy(p + 1, &lo, 8), std::memcpy(p + 1 + n - 8, &hi, 8);
+    } else {
+      std::uint32_t lo = load4(s), hi = load4(s + n - 4);
+      plain = !needs_escape(lo | static_cast<std::uint64_t>(hi) << 32);
+      if (plain) std::memcpy(p + 1, &lo, 4), std::memcpy(p + 1 + n - 4, &hi, 4);
+    }
+    if (plain) {
+      p[0] = '"', p[n + 1] = '"', p[n + 2] = ':';
+      out.advance(p + n + 3);
+      return;
+    }
+  }
+  write_string(out, s, n);
+  out.put(':');
+}
+
+void emit(const rapidjson::Value& v, Out& out);
+
+void emit_string(const rapidjson::Value& v, Out& out) {
+  std::string_view s(v.GetString(), v.GetStringLength());
+  // Only a number after the marker: text that merely starts with the control character (from a
+  // sender) is a string, escaped, never written raw into the JSON.
+  if (!s.empty() && s[0] == kRawNumber[0] && fhir::json::is_number_text(s.substr(kRawNumber.size())))
+    out.put(s.data() + kRawNumber.size(), s.size() - kRawNumber.size());
+  else
+    write_string(out, s.data(), s.size());
+}
+
+// Strings, most of the values, are written here rather than through another call of emit.
+inline void emit_member(const rapidjson::Value& v, Out& out) {
+  if (v.IsString()) emit_string(v, out);
+  else emit(v, out);
 }
 
 void emit(const rapidjson::Value& v, Out& out) {
@@ -113,9 +237,8 @@ void emit(const rapidjson::Value& v, Out& out) {
       for (auto& m : v.GetObject()) {
         if (!first) out.put(',');
         first = false;
-        write_string(out, m.name.GetString(), m.name.GetStringLength());
-        out.put(':');
-        emit(m.value, out);
+        write_key(out, m.name.GetString(), m.name.GetStringLength());
+        emit_member(m.value, out);
       }
       out.put('}');
       break;
@@ -126,21 +249,12 @@ void emit(const rapidjson::Value& v, Out& out) {
       for (const auto& x : v.GetArray()) {
         if (!first) out.put(',');
         first = false;
-        emit(x, out);
+        emit_member(x, out);
       }
       out.put(']');
       break;
     }
-    case rapidjson::kStringType: {
-      std::string_view s(v.GetString(), v.GetStringLength());
-      // Only a number after the marker: text that merely starts with the control character (from a
-      // sender) is a string, escaped, never written raw into the JSON.
-      if (s.rfind(kRawNumber, 0) == 0 && fhir::json::is_number_text(s.substr(kRawNumber.size())))
-        out.put(s.data() + kRawNumber.size(), s.size() - kRawNumber.size());
-      else
-        write_string(out, s.data(), s.size());
-      break;
-    }
+    case rapidjson::kStringType: emit_string(v, out); break;
     case rapidjson::kNullType: out.put("null", 4); break;
     case rapidjson::kTrueType: out.put("true", 4); break;
     case rapidjson::kFalseType: out.put("false", 5); break;

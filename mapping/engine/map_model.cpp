@@ -187,6 +187,15 @@ MapSet MapSet::load(const std::string& segments_json, const std::string& message
     if (auto ig = m.value.FindMember("ignore"); ig != m.value.MemberEnd() && ig->value.IsArray())
       for (const Json& n : ig->value.GetArray())
         if (n.IsInt()) sm.ignore.push_back(n.GetInt());
+    for (int f : sm.ignore)
+      if (f >= 0) {
+        if (sm.accounted_.size() <= static_cast<std::size_t>(f)) sm.accounted_.resize(static_cast<std::size_t>(f) + 1);
+        sm.accounted_[static_cast<std::size_t>(f)] = true;
+      }
+    for (const FieldMap& fm : sm.fields) {
+      if (sm.accounted_.size() <= static_cast<std::size_t>(fm.field)) sm.accounted_.resize(static_cast<std::size_t>(fm.field) + 1);
+      sm.accounted_[static_cast<std::size_t>(fm.field)] = true;
+    }
     set.segments.emplace(name, std::move(sm));
   }
   rapidjson::Document tab = parse(tables_json, "tables.json");
@@ -266,6 +275,23 @@ MapSet MapSet::load(const std::string& segments_json, const std::string& message
     for (std::size_t i = 0; i < sm.fields.size(); ++i)
       if (!sm.fields[i].table.empty() && !set.tables.count(sm.fields[i].table))
         r.errors.push_back("segments." + name + ".fields[" + std::to_string(i) + "].table: no table '" + sm.fields[i].table + "'");
+  // Names resolved to the maps they stand for, once (map nodes keep their place when the set moves).
+  auto segment_map = [&](const std::string& name) -> const SegmentMap* {
+    auto it = set.segments.find(name);
+    return it == set.segments.end() ? nullptr : &it->second;
+  };
+  std::function<void(ResourceRule&)> resolve = [&](ResourceRule& rule) {
+    rule.from_map = segment_map(rule.from);
+    for (const std::string& seg : rule.merge) rule.merge_maps.push_back(segment_map(seg));
+    rule.notes_map = rule.notes.empty() ? nullptr : segment_map(rule.notes);
+    if (rule.children) resolve(*rule.children);
+  };
+  for (auto& [name, mm] : set.messages)
+    for (ResourceRule& rule : mm.resources) resolve(rule);
+  if (auto t = set.tables.find(std::string_view("assigning-authority")); t != set.tables.end()) set.authorities = &t->second;
+  for (auto& [name, sm] : set.segments)
+    for (FieldMap& f : sm.fields)
+      if (auto t = set.tables.find(f.table); !f.table.empty() && t != set.tables.end()) f.table_map = &t->second;
   if (!r.errors.empty()) {
     std::string all = "invalid HL7 v2 maps:";
     for (const std::string& e : r.errors) all += "\n  " + e;

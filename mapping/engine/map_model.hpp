@@ -24,6 +24,8 @@ struct MapError : std::runtime_error {
 enum class Conv : std::uint8_t { CX, XPN, XPN_TEXT, XAD, XTN, CWE, DT, DTM, DTM_INSTANT, ID, ID_CODING, ID_CODING_CC, ST, FT,
                                  NM_INT, NM, CWE_TEXT, YN, PL, XCN_REF, XON_ODS, EI, OBX_VALUE, TQ_START, TQ_END, None };
 
+struct CodeTable;
+
 struct FieldMap {
   int field = 0;
   std::string path;            // FHIR path: name, name.sub, name[] (append), name[0]
@@ -37,6 +39,7 @@ struct FieldMap {
   std::string id_type;         // identifier type code for EI
   int when_field = 0;          // map only when this field's first component...
   std::string when_equals;     // ...equals this (PRD-1 RP -> requester, RT -> performer)
+  const CodeTable* table_map = nullptr;  // `table`, resolved when the maps are read
 };
 
 struct SegmentMap {
@@ -48,6 +51,9 @@ struct SegmentMap {
   std::vector<int> ignore;
   bool ignored(int field) const;
   bool mapped(int field) const;
+  // Mapped or ignored: a field present that is neither is reported as not mapped.
+  bool accounted(int field) const { return field >= 0 && static_cast<std::size_t>(field) < accounted_.size() && accounted_[field]; }
+  std::vector<bool> accounted_;  // by field number, filled when the maps are read
 };
 
 // A segment map is named by its segment ("OBR") or by the segment and a variant ("OBR:order"),
@@ -66,6 +72,11 @@ struct ResourceRule {
   std::string reason_for;           // resource type this one is the reason of (reasonReference)
   std::vector<std::string> events;  // only for these trigger events (all when empty)
   std::unique_ptr<ResourceRule> children;
+  // The segment maps `from`, `merge` and `notes` name, resolved when the maps are read (the
+  // converter looked each up by name for every message).
+  const SegmentMap* from_map = nullptr;
+  std::vector<const SegmentMap*> merge_maps;
+  const SegmentMap* notes_map = nullptr;
 };
 
 struct MessageMap {
@@ -83,10 +94,11 @@ struct CodeTable {
 };
 
 struct MapSet {
-  std::map<std::string, SegmentMap> segments;
+  std::map<std::string, SegmentMap, std::less<>> segments;  // found by a segment's name as sent
   std::map<std::string, MessageMap> messages;
   std::map<std::string, std::string> message_aliases;  // structure -> the structure whose map it uses ("same_as")
-  std::map<std::string, CodeTable> tables;
+  std::map<std::string, CodeTable, std::less<>> tables;
+  const CodeTable* authorities = nullptr;  // tables "assigning-authority", resolved when read
 
   // The maps linked into the binary (mapping/v2), read once; thread-safe.
   static const MapSet& builtin();
