@@ -90,7 +90,8 @@ patient() {  # patient NHS_NUMBER FAMILY EXTRA_JSON
 }
 patient 9434765919 REGISTERED ''
 patient 9450301263 DECEASED ',"deceasedBoolean":true'
-gpc=(--gpc-patient 9434765919 --gpc-deceased 9450301263)
+patient 9434765927 SENSITIVE ',"meta":{"security":[{"system":"http://terminology.hl7.org/CodeSystem/v3-Confidentiality","code":"R"}]}'
+gpc=(--gpc-patient 9434765919 --gpc-deceased 9450301263 --gpc-sensitive 9434765927)
 # Who the suite acts as besides its own system: the node's clinician, the ambulance service, the patient.
 ids=(--jwt-iss conformance-suite --jwt-ods RCB --jwt-key "$work/suite-jwt.key" --org2-iss yas-epr --org2-ods RX8 --org2-key "$work/org2-jwt.key"
      --patient-iss patient-idp --patient-key "$work/idp.key")
@@ -110,7 +111,7 @@ status=0
   >"$work/node-run.txt" 2>&1 || status=$?
 [ "$status" = 0 ] || fail "hidewire's node did not pass the integration-engine pack (exit $status): $(cat "$work/node-run.txt")"
 for t in V2R-ACK-MSA2 V2R-NHS-INVALID V2R-RESEND V2R-UNREADABLE FHIR-METADATA FHIR-READ-MISSING FHIR-SEARCH FHIR-INVALID-CREATE \
-  FHIR-UNAUTHENTICATED GPC-PARAM-ERRORS GPC-UNKNOWN-PATIENT GPC-DECEASED GPC-RECORD GPC-NO-STORE ACCESS-AUDIT-VISIBLE \
+  FHIR-UNAUTHENTICATED GPC-PARAM-ERRORS GPC-UNKNOWN-PATIENT GPC-DECEASED GPC-SENSITIVE GPC-RECORD GPC-NO-STORE ACCESS-AUDIT-VISIBLE \
   ACCESS-DISSENT GPC-DISSENT ACCESS-BREAK-GLASS ACCESS-POINT-OF-CARE ACCESS-RESTRICTION ACCESS-OPTOUT-DIRECT-CARE ACCESS-AUDIT-ALL GPC-CONSUMER-PARTIAL GPC-CONSUMER-ERRORS \
   GPC-CONSUMER-REQUEST SND-V2-STRUCTURE SND-V2-NHS SND-DISCHARGE-TO-GP SND-REFERRAL-TO-GP SND-DISCHARGE-TIMELY SND-FHIR-PROFILES; do
   grep -q "^$t	pass" "$work/node-run.txt" || fail "$t did not pass against the node: $(cat "$work/node-run.txt")"
@@ -178,6 +179,7 @@ expect FHIR-UNAUTHENTICATED fail "answered 200, not 401"
 expect GPC-PARAM-ERRORS fail "an NHS number failing Modulus 11 was answered 200, not 400 INVALID_NHS_NUMBER"
 expect GPC-UNKNOWN-PATIENT fail "a patient the product does not hold was answered 200, not 404 PATIENT_NOT_FOUND"
 expect GPC-DECEASED fail "a deceased patient's record was answered 200, not 404"
+expect GPC-SENSITIVE fail "GP Connect: a sensitive patient's record was answered 200, not 404 PATIENT_NOT_FOUND"
 expect GPC-RECORD pass
 expect GPC-NO-STORE fail "carries Cache-Control '', not no-store"
 expect ACCESS-AUDIT-VISIBLE fail "the patient's access log, asked for as the patient, was answered 404, not 200"
@@ -197,7 +199,7 @@ expect SND-DISCHARGE-TO-GP fail "no discharge summary (MDM^T02 with TXA-2 DS, or
 expect SND-REFERRAL-TO-GP fail "no referral (REF^I12, or a FHIR ServiceRequest"
 expect SND-DISCHARGE-TIMELY fail "no discharge summary arrived within 6 s: its timeliness cannot be shown"
 expect SND-FHIR-PROFILES fail "patient.json: a Patient has no valid NHS number"
-[ "$(grep -c '	fail' "$work/stub-run.txt")" = 23 ] || fail "stub: not exactly twenty-three findings: $(cat "$work/stub-run.txt")"
+[ "$(grep -c '	fail' "$work/stub-run.txt")" = 24 ] || fail "stub: not exactly twenty-four findings: $(cat "$work/stub-run.txt")"
 grep -Eq '	(error|skip)' "$work/stub-run.txt" && fail "stub: an error or skip: $(cat "$work/stub-run.txt")"
 grep -q 'not passed' "$work/stub-run.txt" || fail "stub: no message saying the pack was not passed"
 "$bin" validate "$work/stub-report/TestReport.json" >"$work/validate.txt" 2>&1 || fail "the stub's TestReport is not valid R4: $(cat "$work/validate.txt")"
@@ -248,4 +250,4 @@ assert l["patient_level_messages"] == 16 and l["with_valid_nhs_number"] == 14 an
 PY
 grep -q "2 of 5" "$work/locality/locality.html" || fail "locality.html lacks the share"
 grep -q "9434765919" "$work/locality/"* && fail "an NHS number is in the locality report"
-echo "conformance suite: the node passes the integration-engine pack; the stub fails with exactly its twenty-three findings"
+echo "conformance suite: the node passes the integration-engine pack; the stub fails with exactly its twenty-four findings"

@@ -234,6 +234,10 @@ def main():
     mllp_port, http_port, send_to, folder = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     # The GP Connect test patient, held as any product holds its patients.
     patients['9434765919'] = {'resourceType': 'Patient', 'id': 'p0', 'identifier': [{'system': 'https://fhir.nhs.uk/Id/nhs-number', 'value': '9434765919'}]}
+    # A sensitive one (meta.security R), held and served like any other.
+    patients['9434765927'] = {'resourceType': 'Patient', 'id': 'p00', 'meta': {'security': [
+        {'system': 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', 'code': 'R'}]},
+        'identifier': [{'system': 'https://fhir.nhs.uk/Id/nhs-number', 'value': '9434765927'}]}
     gpc_url, cert, key, ca = sys.argv[5:9]
     socketserver.ThreadingTCPServer.allow_reuse_address = True
     mllp = socketserver.ThreadingTCPServer(('127.0.0.1', mllp_port), Mllp)

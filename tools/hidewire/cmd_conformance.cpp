@@ -21,7 +21,7 @@ namespace cs = conformance::suite;
 constexpr std::string_view kRunUsage =
     "hidewire conformance run --pack PACK [--milestone M] --report DIR [--target mllp://HOST:PORT|mllps://HOST:PORT] "
     "[--target http(s)://BASE] [--ca PEM] [--cert PEM --key PEM] [--token T|-|@FILE] [--facility MSH-4] [--timeout MS] "
-    "[--gpc-patient NHS] [--gpc-deceased NHS] [--patient-token T|-|@FILE] [--gp-ods CODE] "
+    "[--gpc-patient NHS] [--gpc-deceased NHS] [--gpc-sensitive NHS] [--patient-token T|-|@FILE] [--gp-ods CODE] "
     "[--org2-iss ISS --org2-ods CODE --org2-key PEM] [--jwt-iss ISS [--jwt-ods CODE] --jwt-key PEM] [--patient-iss ISS --patient-key PEM] "
     "[--record-query PATH] [--gpc-consumer-key PEM] "
     "[--listen mllp(s)://HOST:PORT] [--listen http(s)://HOST:PORT] [--gpc-listen https://HOST:PORT] [--listen-cert PEM --listen-key PEM [--listen-ca PEM]] "
@@ -114,6 +114,7 @@ int run(const Args& args) {
     else if (a == "--facility") o.target.facility = v;
     else if (a == "--gpc-patient") o.target.gpc_patient = v;
     else if (a == "--gpc-deceased") o.target.gpc_deceased = v;
+    else if (a == "--gpc-sensitive") o.target.gpc_sensitive = v;
     else if (a == "--patient-token") o.target.patient_token = v;
     else if (a == "--gp-ods") o.target.gp_ods = v;
     else if (a == "--gpc-listen" && v.rfind("https://", 0) == 0) o.gpc_listen = v.substr(8);
@@ -197,9 +198,9 @@ int run(const Args& args) {
     std::cerr << "hidewire conformance run: nothing to test: give a --target, --listen or --from-folder\n";
     return kUsage;
   }
-  for (const std::string* nhs : {&o.target.gpc_patient, &o.target.gpc_deceased})
+  for (const std::string* nhs : {&o.target.gpc_patient, &o.target.gpc_deceased, &o.target.gpc_sensitive})
     if (!nhs->empty() && !fhir::is_valid_nhs_number(*nhs)) {
-      std::cerr << "hidewire conformance run: --gpc-patient/--gpc-deceased: '" << *nhs << "' is not a valid NHS number\n";
+      std::cerr << "hidewire conformance run: --gpc-patient/--gpc-deceased/--gpc-sensitive: '" << *nhs << "' is not a valid NHS number\n";
       return kUsage;
     }
   std::string error;
