@@ -149,6 +149,27 @@ void break_glass(Context& ctx, Result& r) {
   granted(r, h, "an emergency request breaking the glass");
 }
 
+// Break-glass outside what the policy allows, the dissent still in force: for direct care (not an
+// emergency), and in an emergency with no reason or a reason of blanks. Each is refused as the
+// dissent says, not let through.
+void break_glass_refused(Context& ctx, Result& r) {
+  if (!ready(ctx, r)) return;
+  if (state(ctx).denied.empty()) return r.error("ACCESS-DISSENT did not record the patient's dissent");
+  struct Case {
+    const char* what;
+    const char* purpose;
+    const char* reason;
+  };
+  const Case cases[] = {{"a direct-care request giving a break-glass reason", "directcare", "conformance test: clinician wants to look, no emergency"},
+                        {"an emergency request giving no break-glass reason", "emergency", ""},
+                        {"an emergency request whose break-glass reason is blanks", "emergency", "   "}};
+  int n = 0;
+  for (const Case& c : cases)
+    refused_no_consent(r, ask_as_org2(ctx, r, std::string("the record, ") + c.what + ", the dissent in force",
+                                      "hwconf-" + ctx.run_id + "-break-glass-refused-" + std::to_string(++n), c.purpose, c.reason),
+                       c.what);
+}
+
 constexpr const char* kOptIn = R"({"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"OPTIN"})";
 
 void point_of_care(Context& ctx, Result& r) {
@@ -270,6 +291,9 @@ void add_consent_tests(std::vector<TestCase>& out) {
   out.push_back({"GPC-DISSENT", "GP Connect: the structured record of a patient who dissented is refused 403 NO_PATIENT_CONSENT to another organisation",
                  "gpconnect-provider", {"GPC-ASR-07"}, gpc_dissent});
   out.push_back({"ACCESS-BREAK-GLASS", "break-glass in an emergency overrides the dissent: the record is given", "access", {"MU-SHARE-01"}, break_glass});
+  out.push_back({"ACCESS-BREAK-GLASS-REFUSED",
+                 "break-glass where the policy does not allow it (not an emergency, no reason, a blank reason) is refused 403 NO_PATIENT_CONSENT",
+                 "access", {"MU-SHARE-01"}, break_glass_refused});
   out.push_back({"ACCESS-POINT-OF-CARE", "a point-of-care consent lets the organisation it names see the record despite the dissent", "access",
                  {"MU-SHARE-01"}, point_of_care});
   out.push_back({"ACCESS-RESTRICTION", "a restricted data class is withheld from the named recipient, the rest flows, and the answer says something was withheld",
