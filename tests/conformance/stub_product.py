@@ -102,10 +102,10 @@ class Http(BaseHTTPRequestHandler):
         url = urllib.parse.urlparse(self.path)
         if url.path == '/metadata':
             return self.send(200, CAPABILITY)
-        if url.path == '/Observation':  # every Observation of the patient, restricted or not
+        if url.path in ('/Observation', '/Condition'):  # every one of the patient's, restricted or not
             wanted = urllib.parse.parse_qs(url.query).get('patient', [''])[0]
             with lock:
-                found = [o for o in observations if o.get('subject', {}).get('reference') == wanted]
+                found = [o for o in observations if o.get('subject', {}).get('reference') == wanted and '/' + o['resourceType'] == url.path]
             return self.send(200, {'resourceType': 'Bundle', 'type': 'searchset', 'total': len(found), 'entry': [{'resource': o} for o in found]})
         if url.path in ('/Patient', '/Encounter'):
             query = urllib.parse.parse_qs(url.query)
@@ -135,7 +135,7 @@ class Http(BaseHTTPRequestHandler):
                 consents += 1
                 resource = dict(json.loads(body), id=f'c{consents}')
             return self.send(201, resource)
-        if self.path in ('/Observation', '/Patient'):
+        if self.path in ('/Observation', '/Condition', '/Patient'):
             resource = json.loads(body)
             if not re.fullmatch(r'(\d{4}-\d{2}-\d{2})?', resource.get('birthDate', '')):
                 return self.send(400, 'Bad request', 'text/plain')  # no OperationOutcome
