@@ -6,7 +6,9 @@
 // X-Request-ID of the suite's, by which the patient's access log must show each access.
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <ctime>
+#include <functional>
 
 #include "conformance/suite/probes.hpp"
 #include "conformance/suite/tokens.hpp"
@@ -24,6 +26,7 @@ struct State {
   std::string run_id, patient_id;
   std::vector<std::pair<std::string, std::string>> consents;  // id, body as recorded (for the withdrawal)
   std::string denied, broke_glass, granted;                  // X-Request-IDs
+  bool opted_out = false;                                    // the national data opt-out recorded
 };
 State& state(const Context& ctx) {
   static State s;
@@ -274,8 +277,48 @@ void opt_out_not_direct_care(Context& ctx, Result& r) {
                                    R"("category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],)";
   if (!record(ctx, r, "the national data opt-out", R"({"system":"urn:hidewire:consent-policy","code":"national-data-opt-out"})", R"({"type":"deny"})", research))
     return;
+  state(ctx).opted_out = true;
   granted(r, ask_as_org2(ctx, r, "the record for direct care, the patient having opted out of secondary use", "hwconf-" + ctx.run_id + "-opt-out", "directcare"),
           "a direct-care request from an organisation with consent, the national data opt-out in force");
+}
+
+// The NHS numbers of the Patients in a Bundle's entries.
+std::vector<std::string> nhs_numbers_in(const rapidjson::Document& d) {
+  std::vector<std::string> out;
+  if (!d.HasMember("entry") || !d["entry"].IsArray()) return out;
+  for (const auto& e : d["entry"].GetArray()) {
+    if (!e.IsObject() || !e.HasMember("resource") || !e["resource"].IsObject() || !e["resource"].HasMember("identifier") ||
+        !e["resource"]["identifier"].IsArray())
+      continue;
+    for (const auto& id : e["resource"]["identifier"].GetArray())
+      if (id.IsObject() && id.HasMember("system") && id["system"] == "https://fhir.nhs.uk/Id/nhs-number" && id.HasMember("value") && id["value"].IsString())
+        out.push_back(id["value"].GetString());
+  }
+  return out;
+}
+
+// A national data collection (MU-OPTOUT-01): the product's secondary-use export (--export-query),
+// asked for by the suite's clinician system with purpose secondary use, while the patient's
+// national data opt-out is in force, must leave them out and hold a patient without one.
+void export_without_opted_out(Context& ctx, Result& r) {
+  if (!ready(ctx, r)) return;
+  const Target& t = ctx.target;
+  if (!t.clinician.given()) return r.skip("no --jwt-iss/--jwt-key given: the suite cannot ask for the export as the product's own system");
+  if (!state(ctx).opted_out) return r.error("ACCESS-OPTOUT-DIRECT-CARE did not record the national data opt-out");
+  std::string present = nhs_number_from(std::hash<std::string>{}(ctx.run_id + "export-present"));
+  std::string body = R"({"resourceType":"Patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":")" + present +
+                     R"("}],"name":[{"family":"EXPORTED","given":["TEST"]}],"gender":"male","birthDate":"1972-03-08"})";
+  HttpAnswer p = http_call(t, "POST", "/Patient", body, true, "a patient without an opt-out (the suite's credentials)", r.evidence);
+  if (p.status != 200 && p.status != 201) return r.error("the suite could not record a patient without an opt-out (answered " + std::to_string(p.status) + ")");
+  Target as = as_bearer(t, organisation_token(t, t.clinician, "secondaryuse"));
+  HttpAnswer h = http_call(as, "GET", t.export_query, "", true, "the secondary-use export (as " + t.clinician.iss + ", secondary use)", r.evidence);
+  rapidjson::Document d;
+  if (h.status == 0) return r.error("no answer: " + h.error);
+  if (h.status != 200 || !parse_resource(h.body, "Bundle", d)) return r.fail("the secondary-use export was answered " + std::to_string(h.status) + ", not 200 with a Bundle");
+  std::vector<std::string> in = nhs_numbers_in(d);
+  auto holds = [&](const std::string& n) { return std::find(in.begin(), in.end(), n) != in.end(); };
+  if (holds(t.gpc_patient)) return r.fail("the patient who opted out (national data opt-out) is in the secondary-use export");
+  if (!holds(present)) r.fail("the patient without an opt-out is not in the secondary-use export: it leaves out more than the opted-out");
 }
 
 // An element of the array `field` of `v` with a coding whose code is `code`.
@@ -343,6 +386,8 @@ void add_consent_tests(std::vector<TestCase>& out) {
                  "access", {"MU-SHARE-01"}, restriction_by_class});
   out.push_back({"ACCESS-OPTOUT-DIRECT-CARE", "the national data opt-out does not stop direct care", "access", {"MU-SHARE-01"},
                  opt_out_not_direct_care});
+  out.push_back({"EXPORT-OPTOUT", "a national data collection (the secondary-use export) leaves out a patient with the national data opt-out, and holds one without",
+                 "access", {"MU-OPTOUT-01"}, export_without_opted_out});
   out.push_back({"ACCESS-AUDIT-ALL", "every access, refused, break-glass or granted, is audited as such and in the patient's access log", "access",
                  {"MU-SHARE-01", "MU-ONLINE-02"}, every_access_audited});
 }

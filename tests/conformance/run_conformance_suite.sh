@@ -35,6 +35,7 @@ usage "--org2-iss without its key" --pack gp-system --target http://127.0.0.1:9 
 usage "--patient-key that is not a key" --pack gp-system --target http://127.0.0.1:9 --patient-iss idp --patient-key /dev/null
 usage "--listen mllps:// without a certificate" --pack gp-system --listen mllps://127.0.0.1:9
 usage "--record-query that is not a path" --pack gp-system --target http://127.0.0.1:9 --record-query 'Patient/$x'
+usage "--export-query that is not a path" --pack gp-system --target http://127.0.0.1:9 --export-query 'Patient/$x'
 
 # --- hidewire's own node -------------------------------------------------------------------
 secret=$("$bin" token secret)
@@ -112,7 +113,7 @@ status=0
 [ "$status" = 0 ] || fail "hidewire's node did not pass the integration-engine pack (exit $status): $(cat "$work/node-run.txt")"
 for t in V2R-ACK-MSA2 V2R-NHS-INVALID V2R-RESEND V2R-UNREADABLE FHIR-METADATA FHIR-READ-MISSING FHIR-SEARCH FHIR-INVALID-CREATE \
   FHIR-UNAUTHENTICATED GPC-PARAM-ERRORS GPC-UNKNOWN-PATIENT GPC-DECEASED GPC-SENSITIVE GPC-RECORD GPC-NO-STORE ACCESS-AUDIT-VISIBLE \
-  ACCESS-DISSENT GPC-DISSENT ACCESS-BREAK-GLASS ACCESS-BREAK-GLASS-REFUSED ACCESS-POINT-OF-CARE ACCESS-RESTRICTION ACCESS-RESTRICTION-CLASS ACCESS-OPTOUT-DIRECT-CARE ACCESS-AUDIT-ALL GPC-CONSUMER-PARTIAL GPC-CONSUMER-ERRORS \
+  ACCESS-DISSENT GPC-DISSENT ACCESS-BREAK-GLASS ACCESS-BREAK-GLASS-REFUSED ACCESS-POINT-OF-CARE ACCESS-RESTRICTION ACCESS-RESTRICTION-CLASS ACCESS-OPTOUT-DIRECT-CARE EXPORT-OPTOUT ACCESS-AUDIT-ALL GPC-CONSUMER-PARTIAL GPC-CONSUMER-ERRORS \
   GPC-CONSUMER-REQUEST SND-V2-STRUCTURE SND-V2-NHS SND-DISCHARGE-TO-GP SND-REFERRAL-TO-GP SND-DISCHARGE-TIMELY SND-FHIR-PROFILES; do
   grep -q "^$t	pass" "$work/node-run.txt" || fail "$t did not pass against the node: $(cat "$work/node-run.txt")"
 done
@@ -132,6 +133,9 @@ consents=$(curl -sf -H "Authorization: Bearer $token" "$api/Consent?patient.iden
   consents=$(curl -sf -H "Authorization: Bearer $token" "$api/Consent") || fail "could not list the node's Consents"
 grep -q '"status":"inactive"' <<<"$consents" || fail "the suite's Consents were not withdrawn: $consents"
 grep -q '"status":"active"' <<<"$consents" && fail "a Consent the suite recorded is still active: $consents"
+# The node's secondary-use export is for that purpose only: the suite's opaque token (no purpose) is refused.
+code=$(curl -s -o "$work/export.json" -w '%{http_code}' -H "Authorization: Bearer $token" "$api/Patient/\$hidewire-export")
+[ "$code" = 403 ] && grep -q 'secondary-use' "$work/export.json" || fail "an export without purpose secondary-use: $code $(head -c 300 "$work/export.json")"
 # The node's GP Connect JWTs checked against a key that is not its own: the signature is refused.
 "$bin" conformance run --pack integration-engine --gpc-listen "https://127.0.0.1:$gpcport" --listen-cert "$work/suite.crt" --listen-key "$work/suite.key" \
   --listen-ca "$work/ca.crt" --gpc-consumer-key "$work/org2-jwt.pub" --window 3 --report "$work/signature-report" >"$work/signature-run.txt" 2>&1 || true
@@ -191,6 +195,7 @@ expect ACCESS-POINT-OF-CARE pass
 expect ACCESS-RESTRICTION fail "the restricted Observation (labelled SEX) was given to RX8"
 expect ACCESS-RESTRICTION-CLASS fail "the restricted Observation (category social-history) was given to RX8"
 expect ACCESS-OPTOUT-DIRECT-CARE pass
+expect EXPORT-OPTOUT fail "the patient who opted out (national data opt-out) is in the secondary-use export"
 expect ACCESS-AUDIT-ALL fail "the patient's access log, asked for as the patient, was answered 404, not a Bundle"
 expect GPC-CONSUMER-PARTIAL fail "a partial GP record: the product did not ask the GP's provider"
 expect GPC-CONSUMER-ERRORS fail "the GP answering NO_PATIENT_CONSENT: the product did not ask the GP's provider"
@@ -201,7 +206,7 @@ expect SND-DISCHARGE-TO-GP fail "no discharge summary (MDM^T02 with TXA-2 DS, or
 expect SND-REFERRAL-TO-GP fail "no referral (REF^I12, or a FHIR ServiceRequest"
 expect SND-DISCHARGE-TIMELY fail "no discharge summary arrived within 6 s: its timeliness cannot be shown"
 expect SND-FHIR-PROFILES fail "patient.json: a Patient has no valid NHS number"
-[ "$(grep -c '	fail' "$work/stub-run.txt")" = 26 ] || fail "stub: not exactly twenty-six findings: $(cat "$work/stub-run.txt")"
+[ "$(grep -c '	fail' "$work/stub-run.txt")" = 27 ] || fail "stub: not exactly twenty-seven findings: $(cat "$work/stub-run.txt")"
 grep -Eq '	(error|skip)' "$work/stub-run.txt" && fail "stub: an error or skip: $(cat "$work/stub-run.txt")"
 grep -q 'not passed' "$work/stub-run.txt" || fail "stub: no message saying the pack was not passed"
 "$bin" validate "$work/stub-report/TestReport.json" >"$work/validate.txt" 2>&1 || fail "the stub's TestReport is not valid R4: $(cat "$work/validate.txt")"
@@ -252,4 +257,4 @@ assert l["patient_level_messages"] == 16 and l["with_valid_nhs_number"] == 14 an
 PY
 grep -q "2 of 5" "$work/locality/locality.html" || fail "locality.html lacks the share"
 grep -q "9434765919" "$work/locality/"* && fail "an NHS number is in the locality report"
-echo "conformance suite: the node passes the integration-engine pack; the stub fails with exactly its twenty-six findings"
+echo "conformance suite: the node passes the integration-engine pack; the stub fails with exactly its twenty-seven findings"

@@ -107,6 +107,10 @@ class Http(BaseHTTPRequestHandler):
             with lock:
                 found = [o for o in observations if o.get('subject', {}).get('reference') == wanted and '/' + o['resourceType'] == url.path]
             return self.send(200, {'resourceType': 'Bundle', 'type': 'searchset', 'total': len(found), 'entry': [{'resource': o} for o in found]})
+        if url.path == '/Patient/$hidewire-export':  # a national data collection: everyone, opted out or not
+            with lock:
+                found = list(patients.values())
+            return self.send(200, {'resourceType': 'Bundle', 'type': 'collection', 'entry': [{'resource': p} for p in found]})
         if url.path in ('/Patient', '/Encounter'):
             query = urllib.parse.parse_qs(url.query)
             wanted = query.get('identifier', [''])[0].split('|')[-1]

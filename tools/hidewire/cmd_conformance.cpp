@@ -23,7 +23,7 @@ constexpr std::string_view kRunUsage =
     "[--target http(s)://BASE] [--ca PEM] [--cert PEM --key PEM] [--token T|-|@FILE] [--facility MSH-4] [--timeout MS] "
     "[--gpc-patient NHS] [--gpc-deceased NHS] [--gpc-sensitive NHS] [--patient-token T|-|@FILE] [--gp-ods CODE] "
     "[--org2-iss ISS --org2-ods CODE --org2-key PEM] [--jwt-iss ISS [--jwt-ods CODE] --jwt-key PEM] [--patient-iss ISS --patient-key PEM] "
-    "[--record-query PATH] [--gpc-consumer-key PEM] "
+    "[--record-query PATH] [--export-query PATH] [--gpc-consumer-key PEM] "
     "[--listen mllp(s)://HOST:PORT] [--listen http(s)://HOST:PORT] [--gpc-listen https://HOST:PORT] [--listen-cert PEM --listen-key PEM [--listen-ca PEM]] "
     "[--from-folder DIR] [--window SECONDS] [--ig DIR|PACKAGE ...] [--profile URL ...]";
 
@@ -133,9 +133,9 @@ int run(const Args& args) {
     else if (a == "--patient-iss") o.target.patient_idp.iss = v;
     else if (a == "--patient-key") o.target.patient_idp.key = v;
     else if (a == "--gpc-consumer-key") o.target.consumer_key = v;
-    else if (a == "--record-query") {
+    else if (a == "--record-query" || a == "--export-query") {
       ok = !v.empty() && v[0] == '/';
-      o.target.record_query = v;
+      (a == "--record-query" ? o.target.record_query : o.target.export_query) = v;
     }
     else if (a == "--listen" && v.rfind("mllp://", 0) == 0) o.listen = v.substr(7);
     else if (a == "--listen" && v.rfind("mllps://", 0) == 0) {
