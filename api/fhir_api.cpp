@@ -37,6 +37,7 @@ struct Action {
 Action action_of(const Request& req, const std::vector<std::string>& parts) {
   if (req.method == "GET") {
     if (parts.size() == 1) return {"search", "search-type"};
+    if (parts.size() == 2 && parts[0] == "Patient" && parts[1] == "$hidewire-export") return {"export", "operation"};
     if (parts.size() == 3 && parts[2] == "$everything") return {"operation", "operation"};
     if (parts.size() == 3) return {"read", "history-instance"};
     if (parts.size() == 4) return {"read", "vread"};
@@ -102,6 +103,8 @@ Response FhirApi::serve(const Request& req, const node::Caller& caller, AccessTr
       if (req.method == "POST") return write(req, caller, trail, type, "");
     } else if (parts.size() == 2 && req.method == "POST" && type == "Patient" && is_holder_operation(parts[1].substr(1))) {
       return holder_operation(req, caller, trail, parts[1].substr(1));
+    } else if (parts.size() == 2 && req.method == "GET" && type == "Patient" && parts[1] == "$hidewire-export") {
+      return export_patients(req, caller, trail);
     } else if (parts.size() == 2 && parts[1] == "$everything") {
       return operation_outcome(400, "invalid", "$everything needs a patient id: Patient/{id}/$everything");
     } else if (parts.size() == 2) {

@@ -84,6 +84,8 @@ class FhirApi {
                  const std::string& id);
   Response bundle(const Request& req, const node::Caller& caller, AccessTrail& trail);
   Response everything(const Request& req, const node::Caller& caller, AccessTrail& trail, const std::string& id);
+  // GET Patient/$hidewire-export: the secondary-use export (api/fhir_api_export.cpp).
+  Response export_patients(const Request& req, const node::Caller& caller, AccessTrail& trail);
   Response audit_search(const Request& req, const node::Caller& caller, AccessTrail& trail);
   Response capability(const Request& req);
   // The holder's federation operations (api/fhir_api_gpconnect.cpp): POST Patient/$NAME.

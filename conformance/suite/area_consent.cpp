@@ -6,7 +6,9 @@
 // X-Request-ID of the suite's, by which the patient's access log must show each access.
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <ctime>
+#include <functional>
 
 #include "conformance/suite/probes.hpp"
 #include "conformance/suite/tokens.hpp"
@@ -24,6 +26,7 @@ struct State {
   std::string run_id, patient_id;
   std::vector<std::pair<std::string, std::string>> consents;  // id, body as recorded (for the withdrawal)
   std::string denied, broke_glass, granted;                  // X-Request-IDs
+  bool opted_out = false;                                    // the national data opt-out recorded
 };
 State& state(const Context& ctx) {
   static State s;
@@ -149,6 +152,27 @@ void break_glass(Context& ctx, Result& r) {
   granted(r, h, "an emergency request breaking the glass");
 }
 
+// Break-glass outside what the policy allows, the dissent still in force: for direct care (not an
+// emergency), and in an emergency with no reason or a reason of blanks. Each is refused as the
+// dissent says, not let through.
+void break_glass_refused(Context& ctx, Result& r) {
+  if (!ready(ctx, r)) return;
+  if (state(ctx).denied.empty()) return r.error("ACCESS-DISSENT did not record the patient's dissent");
+  struct Case {
+    const char* what;
+    const char* purpose;
+    const char* reason;
+  };
+  const Case cases[] = {{"a direct-care request giving a break-glass reason", "directcare", "conformance test: clinician wants to look, no emergency"},
+                        {"an emergency request giving no break-glass reason", "emergency", ""},
+                        {"an emergency request whose break-glass reason is blanks", "emergency", "   "}};
+  int n = 0;
+  for (const Case& c : cases)
+    refused_no_consent(r, ask_as_org2(ctx, r, std::string("the record, ") + c.what + ", the dissent in force",
+                                      "hwconf-" + ctx.run_id + "-break-glass-refused-" + std::to_string(++n), c.purpose, c.reason),
+                       c.what);
+}
+
 constexpr const char* kOptIn = R"({"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"OPTIN"})";
 
 void point_of_care(Context& ctx, Result& r) {
@@ -163,33 +187,40 @@ void point_of_care(Context& ctx, Result& r) {
           "a direct-care request with a point-of-care consent in force");
 }
 
-// An Observation about the patient, labelled `label` (empty: none); its id, empty when not stored.
-std::string observe(Context& ctx, Result& r, const std::string& label, const std::string& text) {
-  State& s = state(ctx);
-  std::string meta = label.empty() ? "" : R"("meta":{"security":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":")" + label + R"("}]},)";
-  std::string body = R"({"resourceType":"Observation",)" + meta + R"("status":"final","code":{"coding":[{"system":"http://snomed.info/sct","code":"363788007","display":"Clinical history/examination observable"}]},"subject":)" +
-                     patient_ref(s) + R"(,"effectiveDateTime":")" + instant(std::time(nullptr)) + R"(","valueString":")" + text + R"("})";
-  HttpAnswer h = http_call(ctx.target, "POST", "/Observation", body, true, "an Observation for the patient" + (label.empty() ? "" : ", labelled " + label), r.evidence);
+// A resource of `type` about the patient (`fields`: its JSON members before the subject); its id,
+// empty when not stored.
+std::string store(Context& ctx, Result& r, const std::string& type, const std::string& fields, const std::string& what) {
+  std::string body = R"({"resourceType":")" + type + R"(",)" + fields + R"("subject":)" + patient_ref(state(ctx)) + "}";
+  HttpAnswer h = http_call(ctx.target, "POST", "/" + type, body, true, what, r.evidence);
   rapidjson::Document d;
-  if (h.status != 201 && h.status != 200) return r.error("the suite could not record an Observation (answered " + std::to_string(h.status) + ")"), "";
-  return parse_resource(h.body, "Observation", d) && d.HasMember("id") && d["id"].IsString() ? d["id"].GetString() : "";
+  if (h.status != 201 && h.status != 200) return r.error("the suite could not record " + what + " (answered " + std::to_string(h.status) + ")"), "";
+  return parse_resource(h.body, type, d) && d.HasMember("id") && d["id"].IsString() ? d["id"].GetString() : "";
 }
 
-void restriction(Context& ctx, Result& r) {
-  if (!ready(ctx, r)) return;
-  std::string hidden = observe(ctx, r, "SEX", "conformance test: sexual-health record, restricted");
-  std::string shown = observe(ctx, r, "", "conformance test: blood pressure taken, not restricted");
-  if (hidden.empty() || shown.empty()) return r.error("the suite's Observations were stored without an id");
-  std::string provision = R"({"type":"deny","actor":[)" + std::string(kRecipient) + ctx.target.org2.ods +
-                          R"("}}}],"securityLabel":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"SEX"}]})";
-  if (!record(ctx, r, "a restriction of sexual-health records from " + ctx.target.org2.ods,
-              R"({"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"OPTINR"})", provision))
-    return;
-  State& s = state(ctx);
-  HttpAnswer h = ask_as_org2(ctx, r, "the patient's Observations, one restricted from the caller", "hwconf-" + ctx.run_id + "-restriction", "directcare", "",
-                             "/Observation?patient=Patient/" + s.patient_id);
+// An Observation about the patient, labelled `label` (empty: none) and of `category` (an
+// observation-category code; empty: none); its id, empty when not stored.
+std::string observe(Context& ctx, Result& r, const std::string& label, const std::string& text, const std::string& category = {}) {
+  std::string meta = label.empty() ? "" : R"("meta":{"security":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":")" + label + R"("}]},)";
+  std::string cat = category.empty() ? "" : R"("category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":")" + category + R"("}]}],)";
+  return store(ctx, r, "Observation", meta + R"("status":"final",)" + cat + R"("code":{"coding":[{"system":"http://snomed.info/sct","code":"363788007","display":"Clinical history/examination observable"}]},"effectiveDateTime":")" +
+                   instant(std::time(nullptr)) + R"(","valueString":")" + text + R"(",)",
+               "an Observation for the patient" + (label.empty() ? "" : ", labelled " + label) + (category.empty() ? "" : ", category " + category));
+}
+
+// A restriction of `data` (provision members) from the second organisation, recorded as the patient.
+bool restrict_from_org2(Context& ctx, Result& r, const std::string& what, const std::string& data) {
+  std::string provision = R"({"type":"deny","actor":[)" + std::string(kRecipient) + ctx.target.org2.ods + R"("}}}],)" + data + "}";
+  return record(ctx, r, "a restriction of " + what + " from " + ctx.target.org2.ods,
+                R"({"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"OPTINR"})", provision);
+}
+
+// The second organisation searches `path`: `hidden` (the restricted `what`) must be left out and
+// not named, `shown` (when given) still there, and the answer must say something was withheld.
+void withheld(Context& ctx, Result& r, const std::string& path, const std::string& label, const std::string& hidden, const std::string& what,
+              const std::string& shown) {
+  HttpAnswer h = ask_as_org2(ctx, r, label, "hwconf-" + ctx.run_id + "-restriction-" + std::to_string(r.evidence.size()), "directcare", "", path);
   if (h.status == 0) return r.error("no answer: " + h.error);
-  if (h.status != 200) return r.fail("the patient's Observations were answered " + std::to_string(h.status) + ", not 200 with what is not restricted");
+  if (h.status != 200) return r.fail(label + " was answered " + std::to_string(h.status) + ", not 200 with what is not restricted");
   rapidjson::Document d;
   if (!parse_resource(h.body, "Bundle", d) || !d.HasMember("entry") || !d["entry"].IsArray()) return r.fail("the answer is not a searchset with entries");
   bool has_shown = false, has_hidden = false, marker = false;
@@ -201,10 +232,43 @@ void restriction(Context& ctx, Result& r) {
     has_hidden = has_hidden || id == hidden;
     marker = marker || (res.HasMember("resourceType") && res["resourceType"] == "OperationOutcome");
   }
-  if (has_hidden) return r.fail("the restricted Observation (labelled SEX) was given to " + ctx.target.org2.ods + ", whom the patient restricted it from");
-  if (!has_shown) return r.fail("the Observation that is not restricted was withheld too: the rest of the record must still flow");
+  if (has_hidden) return r.fail("the restricted " + what + " was given to " + ctx.target.org2.ods + ", whom the patient restricted it from");
+  if (!shown.empty() && !has_shown) return r.fail("the Observation that is not restricted was withheld too: the rest of the record must still flow");
   if (!marker) return r.fail("the answer does not say that something was withheld (an OperationOutcome entry, search mode outcome)");
-  if (h.body.find(hidden) != std::string::npos) r.fail("the answer names what was withheld (the restricted Observation's id)");
+  if (h.body.find(hidden) != std::string::npos) r.fail("the answer names what was withheld (the restricted " + what + "'s id)");
+}
+
+void restriction(Context& ctx, Result& r) {
+  if (!ready(ctx, r)) return;
+  std::string hidden = observe(ctx, r, "SEX", "conformance test: sexual-health record, restricted");
+  std::string shown = observe(ctx, r, "", "conformance test: blood pressure taken, not restricted");
+  if (hidden.empty() || shown.empty()) return r.error("the suite's Observations were stored without an id");
+  if (!restrict_from_org2(ctx, r, "sexual-health records", R"("securityLabel":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"SEX"}])"))
+    return;
+  withheld(ctx, r, "/Observation?patient=Patient/" + state(ctx).patient_id, "the patient's Observations, one restricted from the caller", hidden,
+           "Observation (labelled SEX)", shown);
+}
+
+// Restrictions by data class without a security label: by resource type (Conditions) and by
+// category (social-history Observations), each its own Consent; what neither covers still flows.
+void restriction_by_class(Context& ctx, Result& r) {
+  if (!ready(ctx, r)) return;
+  std::string social = observe(ctx, r, "", "conformance test: lives alone, restricted by category", "social-history");
+  std::string vitals = observe(ctx, r, "", "conformance test: pulse 72, not restricted", "vital-signs");
+  std::string condition = store(ctx, r, "Condition",
+                                R"("clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]},)"
+                                R"("code":{"coding":[{"system":"http://snomed.info/sct","code":"35489007","display":"Depressive disorder"}]},)",
+                                "a Condition for the patient");
+  if (social.empty() || vitals.empty() || condition.empty()) return r.error("the suite's Observations or Condition were stored without an id");
+  if (!restrict_from_org2(ctx, r, "Conditions (by resource type)", R"("class":[{"system":"http://hl7.org/fhir/resource-types","code":"Condition"}])") ||
+      !restrict_from_org2(ctx, r, "social-history Observations (by category)",
+                          R"("class":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"social-history"}])"))
+    return;
+  const std::string& id = state(ctx).patient_id;
+  withheld(ctx, r, "/Observation?patient=Patient/" + id, "the patient's Observations, one of a category restricted from the caller", social,
+           "Observation (category social-history)", vitals);
+  withheld(ctx, r, "/Condition?patient=Patient/" + id, "the patient's Conditions, a resource type restricted from the caller", condition,
+           "Condition (by resource type)", "");
 }
 
 void opt_out_not_direct_care(Context& ctx, Result& r) {
@@ -213,8 +277,48 @@ void opt_out_not_direct_care(Context& ctx, Result& r) {
                                    R"("category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],)";
   if (!record(ctx, r, "the national data opt-out", R"({"system":"urn:hidewire:consent-policy","code":"national-data-opt-out"})", R"({"type":"deny"})", research))
     return;
+  state(ctx).opted_out = true;
   granted(r, ask_as_org2(ctx, r, "the record for direct care, the patient having opted out of secondary use", "hwconf-" + ctx.run_id + "-opt-out", "directcare"),
           "a direct-care request from an organisation with consent, the national data opt-out in force");
+}
+
+// The NHS numbers of the Patients in a Bundle's entries.
+std::vector<std::string> nhs_numbers_in(const rapidjson::Document& d) {
+  std::vector<std::string> out;
+  if (!d.HasMember("entry") || !d["entry"].IsArray()) return out;
+  for (const auto& e : d["entry"].GetArray()) {
+    if (!e.IsObject() || !e.HasMember("resource") || !e["resource"].IsObject() || !e["resource"].HasMember("identifier") ||
+        !e["resource"]["identifier"].IsArray())
+      continue;
+    for (const auto& id : e["resource"]["identifier"].GetArray())
+      if (id.IsObject() && id.HasMember("system") && id["system"] == "https://fhir.nhs.uk/Id/nhs-number" && id.HasMember("value") && id["value"].IsString())
+        out.push_back(id["value"].GetString());
+  }
+  return out;
+}
+
+// A national data collection (MU-OPTOUT-01): the product's secondary-use export (--export-query),
+// asked for by the suite's clinician system with purpose secondary use, while the patient's
+// national data opt-out is in force, must leave them out and hold a patient without one.
+void export_without_opted_out(Context& ctx, Result& r) {
+  if (!ready(ctx, r)) return;
+  const Target& t = ctx.target;
+  if (!t.clinician.given()) return r.skip("no --jwt-iss/--jwt-key given: the suite cannot ask for the export as the product's own system");
+  if (!state(ctx).opted_out) return r.error("ACCESS-OPTOUT-DIRECT-CARE did not record the national data opt-out");
+  std::string present = nhs_number_from(std::hash<std::string>{}(ctx.run_id + "export-present"));
+  std::string body = R"({"resourceType":"Patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":")" + present +
+                     R"("}],"name":[{"family":"EXPORTED","given":["TEST"]}],"gender":"male","birthDate":"1972-03-08"})";
+  HttpAnswer p = http_call(t, "POST", "/Patient", body, true, "a patient without an opt-out (the suite's credentials)", r.evidence);
+  if (p.status != 200 && p.status != 201) return r.error("the suite could not record a patient without an opt-out (answered " + std::to_string(p.status) + ")");
+  Target as = as_bearer(t, organisation_token(t, t.clinician, "secondaryuse"));
+  HttpAnswer h = http_call(as, "GET", t.export_query, "", true, "the secondary-use export (as " + t.clinician.iss + ", secondary use)", r.evidence);
+  rapidjson::Document d;
+  if (h.status == 0) return r.error("no answer: " + h.error);
+  if (h.status != 200 || !parse_resource(h.body, "Bundle", d)) return r.fail("the secondary-use export was answered " + std::to_string(h.status) + ", not 200 with a Bundle");
+  std::vector<std::string> in = nhs_numbers_in(d);
+  auto holds = [&](const std::string& n) { return std::find(in.begin(), in.end(), n) != in.end(); };
+  if (holds(t.gpc_patient)) return r.fail("the patient who opted out (national data opt-out) is in the secondary-use export");
+  if (!holds(present)) r.fail("the patient without an opt-out is not in the secondary-use export: it leaves out more than the opted-out");
 }
 
 // An element of the array `field` of `v` with a coding whose code is `code`.
@@ -270,12 +374,20 @@ void add_consent_tests(std::vector<TestCase>& out) {
   out.push_back({"GPC-DISSENT", "GP Connect: the structured record of a patient who dissented is refused 403 NO_PATIENT_CONSENT to another organisation",
                  "gpconnect-provider", {"GPC-ASR-07"}, gpc_dissent});
   out.push_back({"ACCESS-BREAK-GLASS", "break-glass in an emergency overrides the dissent: the record is given", "access", {"MU-SHARE-01"}, break_glass});
+  out.push_back({"ACCESS-BREAK-GLASS-REFUSED",
+                 "break-glass where the policy does not allow it (not an emergency, no reason, a blank reason) is refused 403 NO_PATIENT_CONSENT",
+                 "access", {"MU-SHARE-01"}, break_glass_refused});
   out.push_back({"ACCESS-POINT-OF-CARE", "a point-of-care consent lets the organisation it names see the record despite the dissent", "access",
                  {"MU-SHARE-01"}, point_of_care});
   out.push_back({"ACCESS-RESTRICTION", "a restricted data class is withheld from the named recipient, the rest flows, and the answer says something was withheld",
                  "access", {"MU-SHARE-01"}, restriction});
+  out.push_back({"ACCESS-RESTRICTION-CLASS",
+                 "restrictions by resource type and by category (no security label) are withheld from the named recipient, the rest flows",
+                 "access", {"MU-SHARE-01"}, restriction_by_class});
   out.push_back({"ACCESS-OPTOUT-DIRECT-CARE", "the national data opt-out does not stop direct care", "access", {"MU-SHARE-01"},
                  opt_out_not_direct_care});
+  out.push_back({"EXPORT-OPTOUT", "a national data collection (the secondary-use export) leaves out a patient with the national data opt-out, and holds one without",
+                 "access", {"MU-OPTOUT-01"}, export_without_opted_out});
   out.push_back({"ACCESS-AUDIT-ALL", "every access, refused, break-glass or granted, is audited as such and in the patient's access log", "access",
                  {"MU-SHARE-01", "MU-ONLINE-02"}, every_access_audited});
 }

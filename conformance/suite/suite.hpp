@@ -96,12 +96,14 @@ struct Target {
   std::string token;          // --token: bearer token for the product's FHIR API
   std::string facility = "HWCONF";  // --facility: MSH-4 of what the suite sends
   std::chrono::milliseconds timeout{10000};
-  // GP Connect provider test patients the product holds (--gpc-patient, --gpc-deceased): a
-  // registered patient with a verified NHS number, and a deceased one.
-  std::string gpc_patient, gpc_deceased;
+  // GP Connect provider test patients the product holds (--gpc-patient, --gpc-deceased,
+  // --gpc-sensitive): a registered patient with a verified NHS number, a deceased one, and one
+  // whose record is sensitive (Patient.meta.security R, v3-Confidentiality).
+  std::string gpc_patient, gpc_deceased, gpc_sensitive;
   std::string patient_token;  // --patient-token: the --gpc-patient patient's own token, to read their access log
   std::string gp_ods;  // --gp-ods: the GP practice the suite stands for, to which discharge summaries go
   std::string record_query = "/Patient/$hidewire-federated-record";  // --record-query: the product's GP-record query (POST, Parameters)
+  std::string export_query = "/Patient/$hidewire-export";  // --export-query: the product's secondary-use export (GET, a Bundle of Patients)
   // Identities whose JWTs the suite signs (docs/CONFORMANCE.md): a second organisation
   // (--org2-iss/--org2-ods/--org2-key), the suite's own clinician for the product's record query
   // (--jwt-iss/--jwt-ods/--jwt-key), the patient's identity provider (--patient-iss/--patient-key).

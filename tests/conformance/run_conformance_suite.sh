@@ -35,6 +35,7 @@ usage "--org2-iss without its key" --pack gp-system --target http://127.0.0.1:9 
 usage "--patient-key that is not a key" --pack gp-system --target http://127.0.0.1:9 --patient-iss idp --patient-key /dev/null
 usage "--listen mllps:// without a certificate" --pack gp-system --listen mllps://127.0.0.1:9
 usage "--record-query that is not a path" --pack gp-system --target http://127.0.0.1:9 --record-query 'Patient/$x'
+usage "--export-query that is not a path" --pack gp-system --target http://127.0.0.1:9 --export-query 'Patient/$x'
 
 # --- hidewire's own node -------------------------------------------------------------------
 secret=$("$bin" token secret)
@@ -90,7 +91,8 @@ patient() {  # patient NHS_NUMBER FAMILY EXTRA_JSON
 }
 patient 9434765919 REGISTERED ''
 patient 9450301263 DECEASED ',"deceasedBoolean":true'
-gpc=(--gpc-patient 9434765919 --gpc-deceased 9450301263)
+patient 9434765927 SENSITIVE ',"meta":{"security":[{"system":"http://terminology.hl7.org/CodeSystem/v3-Confidentiality","code":"R"}]}'
+gpc=(--gpc-patient 9434765919 --gpc-deceased 9450301263 --gpc-sensitive 9434765927)
 # Who the suite acts as besides its own system: the node's clinician, the ambulance service, the patient.
 ids=(--jwt-iss conformance-suite --jwt-ods RCB --jwt-key "$work/suite-jwt.key" --org2-iss yas-epr --org2-ods RX8 --org2-key "$work/org2-jwt.key"
      --patient-iss patient-idp --patient-key "$work/idp.key")
@@ -110,8 +112,8 @@ status=0
   >"$work/node-run.txt" 2>&1 || status=$?
 [ "$status" = 0 ] || fail "hidewire's node did not pass the integration-engine pack (exit $status): $(cat "$work/node-run.txt")"
 for t in V2R-ACK-MSA2 V2R-NHS-INVALID V2R-RESEND V2R-UNREADABLE FHIR-METADATA FHIR-READ-MISSING FHIR-SEARCH FHIR-INVALID-CREATE \
-  FHIR-UNAUTHENTICATED GPC-PARAM-ERRORS GPC-UNKNOWN-PATIENT GPC-DECEASED GPC-RECORD GPC-NO-STORE ACCESS-AUDIT-VISIBLE \
-  ACCESS-DISSENT GPC-DISSENT ACCESS-BREAK-GLASS ACCESS-POINT-OF-CARE ACCESS-RESTRICTION ACCESS-OPTOUT-DIRECT-CARE ACCESS-AUDIT-ALL GPC-CONSUMER-PARTIAL GPC-CONSUMER-ERRORS \
+  FHIR-UNAUTHENTICATED GPC-PARAM-ERRORS GPC-UNKNOWN-PATIENT GPC-DECEASED GPC-SENSITIVE GPC-RECORD GPC-NO-STORE ACCESS-AUDIT-VISIBLE \
+  ACCESS-DISSENT GPC-DISSENT ACCESS-BREAK-GLASS ACCESS-BREAK-GLASS-REFUSED ACCESS-POINT-OF-CARE ACCESS-RESTRICTION ACCESS-RESTRICTION-CLASS ACCESS-OPTOUT-DIRECT-CARE EXPORT-OPTOUT ACCESS-AUDIT-ALL GPC-CONSUMER-PARTIAL GPC-CONSUMER-ERRORS \
   GPC-CONSUMER-REQUEST SND-V2-STRUCTURE SND-V2-NHS SND-DISCHARGE-TO-GP SND-REFERRAL-TO-GP SND-DISCHARGE-TIMELY SND-FHIR-PROFILES; do
   grep -q "^$t	pass" "$work/node-run.txt" || fail "$t did not pass against the node: $(cat "$work/node-run.txt")"
 done
@@ -131,6 +133,9 @@ consents=$(curl -sf -H "Authorization: Bearer $token" "$api/Consent?patient.iden
   consents=$(curl -sf -H "Authorization: Bearer $token" "$api/Consent") || fail "could not list the node's Consents"
 grep -q '"status":"inactive"' <<<"$consents" || fail "the suite's Consents were not withdrawn: $consents"
 grep -q '"status":"active"' <<<"$consents" && fail "a Consent the suite recorded is still active: $consents"
+# The node's secondary-use export is for that purpose only: the suite's opaque token (no purpose) is refused.
+code=$(curl -s -o "$work/export.json" -w '%{http_code}' -H "Authorization: Bearer $token" "$api/Patient/\$hidewire-export")
+[ "$code" = 403 ] && grep -q 'secondary-use' "$work/export.json" || fail "an export without purpose secondary-use: $code $(head -c 300 "$work/export.json")"
 # The node's GP Connect JWTs checked against a key that is not its own: the signature is refused.
 "$bin" conformance run --pack integration-engine --gpc-listen "https://127.0.0.1:$gpcport" --listen-cert "$work/suite.crt" --listen-key "$work/suite.key" \
   --listen-ca "$work/ca.crt" --gpc-consumer-key "$work/org2-jwt.pub" --window 3 --report "$work/signature-report" >"$work/signature-run.txt" 2>&1 || true
@@ -178,15 +183,19 @@ expect FHIR-UNAUTHENTICATED fail "answered 200, not 401"
 expect GPC-PARAM-ERRORS fail "an NHS number failing Modulus 11 was answered 200, not 400 INVALID_NHS_NUMBER"
 expect GPC-UNKNOWN-PATIENT fail "a patient the product does not hold was answered 200, not 404 PATIENT_NOT_FOUND"
 expect GPC-DECEASED fail "a deceased patient's record was answered 200, not 404"
+expect GPC-SENSITIVE fail "GP Connect: a sensitive patient's record was answered 200, not 404 PATIENT_NOT_FOUND"
 expect GPC-RECORD pass
 expect GPC-NO-STORE fail "carries Cache-Control '', not no-store"
 expect ACCESS-AUDIT-VISIBLE fail "the patient's access log, asked for as the patient, was answered 404, not 200"
 expect ACCESS-DISSENT fail "a direct-care request after the patient dissented was answered 200, not 403 NO_PATIENT_CONSENT"
 expect GPC-DISSENT fail "GP Connect: the record of a patient who dissented was answered 200, not 403 NO_PATIENT_CONSENT"
 expect ACCESS-BREAK-GLASS pass
+expect ACCESS-BREAK-GLASS-REFUSED fail "a direct-care request giving a break-glass reason was answered 200, not 403 NO_PATIENT_CONSENT"
 expect ACCESS-POINT-OF-CARE pass
 expect ACCESS-RESTRICTION fail "the restricted Observation (labelled SEX) was given to RX8"
+expect ACCESS-RESTRICTION-CLASS fail "the restricted Observation (category social-history) was given to RX8"
 expect ACCESS-OPTOUT-DIRECT-CARE pass
+expect EXPORT-OPTOUT fail "the patient who opted out (national data opt-out) is in the secondary-use export"
 expect ACCESS-AUDIT-ALL fail "the patient's access log, asked for as the patient, was answered 404, not a Bundle"
 expect GPC-CONSUMER-PARTIAL fail "a partial GP record: the product did not ask the GP's provider"
 expect GPC-CONSUMER-ERRORS fail "the GP answering NO_PATIENT_CONSENT: the product did not ask the GP's provider"
@@ -197,7 +206,7 @@ expect SND-DISCHARGE-TO-GP fail "no discharge summary (MDM^T02 with TXA-2 DS, or
 expect SND-REFERRAL-TO-GP fail "no referral (REF^I12, or a FHIR ServiceRequest"
 expect SND-DISCHARGE-TIMELY fail "no discharge summary arrived within 6 s: its timeliness cannot be shown"
 expect SND-FHIR-PROFILES fail "patient.json: a Patient has no valid NHS number"
-[ "$(grep -c '	fail' "$work/stub-run.txt")" = 23 ] || fail "stub: not exactly twenty-three findings: $(cat "$work/stub-run.txt")"
+[ "$(grep -c '	fail' "$work/stub-run.txt")" = 27 ] || fail "stub: not exactly twenty-seven findings: $(cat "$work/stub-run.txt")"
 grep -Eq '	(error|skip)' "$work/stub-run.txt" && fail "stub: an error or skip: $(cat "$work/stub-run.txt")"
 grep -q 'not passed' "$work/stub-run.txt" || fail "stub: no message saying the pack was not passed"
 "$bin" validate "$work/stub-report/TestReport.json" >"$work/validate.txt" 2>&1 || fail "the stub's TestReport is not valid R4: $(cat "$work/validate.txt")"
@@ -248,4 +257,4 @@ assert l["patient_level_messages"] == 16 and l["with_valid_nhs_number"] == 14 an
 PY
 grep -q "2 of 5" "$work/locality/locality.html" || fail "locality.html lacks the share"
 grep -q "9434765919" "$work/locality/"* && fail "an NHS number is in the locality report"
-echo "conformance suite: the node passes the integration-engine pack; the stub fails with exactly its twenty-three findings"
+echo "conformance suite: the node passes the integration-engine pack; the stub fails with exactly its twenty-seven findings"

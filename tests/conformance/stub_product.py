@@ -102,11 +102,15 @@ class Http(BaseHTTPRequestHandler):
         url = urllib.parse.urlparse(self.path)
         if url.path == '/metadata':
             return self.send(200, CAPABILITY)
-        if url.path == '/Observation':  # every Observation of the patient, restricted or not
+        if url.path in ('/Observation', '/Condition'):  # every one of the patient's, restricted or not
             wanted = urllib.parse.parse_qs(url.query).get('patient', [''])[0]
             with lock:
-                found = [o for o in observations if o.get('subject', {}).get('reference') == wanted]
+                found = [o for o in observations if o.get('subject', {}).get('reference') == wanted and '/' + o['resourceType'] == url.path]
             return self.send(200, {'resourceType': 'Bundle', 'type': 'searchset', 'total': len(found), 'entry': [{'resource': o} for o in found]})
+        if url.path == '/Patient/$hidewire-export':  # a national data collection: everyone, opted out or not
+            with lock:
+                found = list(patients.values())
+            return self.send(200, {'resourceType': 'Bundle', 'type': 'collection', 'entry': [{'resource': p} for p in found]})
         if url.path in ('/Patient', '/Encounter'):
             query = urllib.parse.parse_qs(url.query)
             wanted = query.get('identifier', [''])[0].split('|')[-1]
@@ -135,7 +139,7 @@ class Http(BaseHTTPRequestHandler):
                 consents += 1
                 resource = dict(json.loads(body), id=f'c{consents}')
             return self.send(201, resource)
-        if self.path in ('/Observation', '/Patient'):
+        if self.path in ('/Observation', '/Condition', '/Patient'):
             resource = json.loads(body)
             if not re.fullmatch(r'(\d{4}-\d{2}-\d{2})?', resource.get('birthDate', '')):
                 return self.send(400, 'Bad request', 'text/plain')  # no OperationOutcome
@@ -234,6 +238,10 @@ def main():
     mllp_port, http_port, send_to, folder = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     # The GP Connect test patient, held as any product holds its patients.
     patients['9434765919'] = {'resourceType': 'Patient', 'id': 'p0', 'identifier': [{'system': 'https://fhir.nhs.uk/Id/nhs-number', 'value': '9434765919'}]}
+    # A sensitive one (meta.security R), held and served like any other.
+    patients['9434765927'] = {'resourceType': 'Patient', 'id': 'p00', 'meta': {'security': [
+        {'system': 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', 'code': 'R'}]},
+        'identifier': [{'system': 'https://fhir.nhs.uk/Id/nhs-number', 'value': '9434765927'}]}
     gpc_url, cert, key, ca = sys.argv[5:9]
     socketserver.ThreadingTCPServer.allow_reuse_address = True
     mllp = socketserver.ThreadingTCPServer(('127.0.0.1', mllp_port), Mllp)

@@ -21,9 +21,9 @@ namespace cs = conformance::suite;
 constexpr std::string_view kRunUsage =
     "hidewire conformance run --pack PACK [--milestone M] --report DIR [--target mllp://HOST:PORT|mllps://HOST:PORT] "
     "[--target http(s)://BASE] [--ca PEM] [--cert PEM --key PEM] [--token T|-|@FILE] [--facility MSH-4] [--timeout MS] "
-    "[--gpc-patient NHS] [--gpc-deceased NHS] [--patient-token T|-|@FILE] [--gp-ods CODE] "
+    "[--gpc-patient NHS] [--gpc-deceased NHS] [--gpc-sensitive NHS] [--patient-token T|-|@FILE] [--gp-ods CODE] "
     "[--org2-iss ISS --org2-ods CODE --org2-key PEM] [--jwt-iss ISS [--jwt-ods CODE] --jwt-key PEM] [--patient-iss ISS --patient-key PEM] "
-    "[--record-query PATH] [--gpc-consumer-key PEM] "
+    "[--record-query PATH] [--export-query PATH] [--gpc-consumer-key PEM] "
     "[--listen mllp(s)://HOST:PORT] [--listen http(s)://HOST:PORT] [--gpc-listen https://HOST:PORT] [--listen-cert PEM --listen-key PEM [--listen-ca PEM]] "
     "[--from-folder DIR] [--window SECONDS] [--ig DIR|PACKAGE ...] [--profile URL ...]";
 
@@ -114,6 +114,7 @@ int run(const Args& args) {
     else if (a == "--facility") o.target.facility = v;
     else if (a == "--gpc-patient") o.target.gpc_patient = v;
     else if (a == "--gpc-deceased") o.target.gpc_deceased = v;
+    else if (a == "--gpc-sensitive") o.target.gpc_sensitive = v;
     else if (a == "--patient-token") o.target.patient_token = v;
     else if (a == "--gp-ods") o.target.gp_ods = v;
     else if (a == "--gpc-listen" && v.rfind("https://", 0) == 0) o.gpc_listen = v.substr(8);
@@ -132,9 +133,9 @@ int run(const Args& args) {
     else if (a == "--patient-iss") o.target.patient_idp.iss = v;
     else if (a == "--patient-key") o.target.patient_idp.key = v;
     else if (a == "--gpc-consumer-key") o.target.consumer_key = v;
-    else if (a == "--record-query") {
+    else if (a == "--record-query" || a == "--export-query") {
       ok = !v.empty() && v[0] == '/';
-      o.target.record_query = v;
+      (a == "--record-query" ? o.target.record_query : o.target.export_query) = v;
     }
     else if (a == "--listen" && v.rfind("mllp://", 0) == 0) o.listen = v.substr(7);
     else if (a == "--listen" && v.rfind("mllps://", 0) == 0) {
@@ -197,9 +198,9 @@ int run(const Args& args) {
     std::cerr << "hidewire conformance run: nothing to test: give a --target, --listen or --from-folder\n";
     return kUsage;
   }
-  for (const std::string* nhs : {&o.target.gpc_patient, &o.target.gpc_deceased})
+  for (const std::string* nhs : {&o.target.gpc_patient, &o.target.gpc_deceased, &o.target.gpc_sensitive})
     if (!nhs->empty() && !fhir::is_valid_nhs_number(*nhs)) {
-      std::cerr << "hidewire conformance run: --gpc-patient/--gpc-deceased: '" << *nhs << "' is not a valid NHS number\n";
+      std::cerr << "hidewire conformance run: --gpc-patient/--gpc-deceased/--gpc-sensitive: '" << *nhs << "' is not a valid NHS number\n";
       return kUsage;
     }
   std::string error;
