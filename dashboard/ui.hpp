@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 
 #include "api/admin.hpp"
@@ -39,6 +40,8 @@ struct UiContext {
   const node::Activity& activity;
   const federation::Federation* federation = nullptr;
   Sessions& sessions;
+  // Each started source's endpoint as bound (node::Source::endpoint): shown instead of port 0.
+  std::map<std::string, std::string> source_endpoints;
   bool tls = false;  // the admin listener is HTTPS: the cookie is Secure
   // Where the API's reads run (off the I/O threads); null: on the calling thread.
   boost::asio::thread_pool* work_pool = nullptr;

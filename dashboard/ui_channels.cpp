@@ -102,7 +102,9 @@ http::Response channels(Call& c) {
     // Sources refuse messages (AR, 503) while the journal cannot write; a folder is watched, not listened on.
     bool folder = type.find("file") != std::string::npos || type == name;
     write_string(w, "state", !writable ? "down" : folder ? "running" : "listening");
-    write_string(w, "endpoint", endpoint_of(named(cfg, "sources", name)));
+    auto bound = c.ctx.source_endpoints.find(name);
+    bool known = bound != c.ctx.source_endpoints.end() && !bound->second.empty();
+    write_string(w, "endpoint", known ? bound->second : endpoint_of(named(cfg, "sources", name)));
     const node::ChannelCounts& rc = per_channel[name];
     counters(w, {ch ? ch->stats().received.load() : 0, ch ? ch->stats().accepted.load() : 0, ch ? ch->stats().rejected.load() : 0,
                  ch ? ch->stats().duplicates.load() : 0, rc.routed, rc.delivered, rc.failed, rc.dead_lettered});

@@ -24,6 +24,9 @@ class Source {
   virtual void stop() = 0;
   // For the start-up log and the admin port: "MLLP on 127.0.0.1:2575".
   virtual std::string describe() const = 0;
+  // Where it is once started, for the dashboard: the address actually bound ("127.0.0.1:40123",
+  // not the configured port 0), or its folder; empty: the config's setting is shown.
+  virtual std::string endpoint() const { return ""; }
 };
 
 struct SourceContext {

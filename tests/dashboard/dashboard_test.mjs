@@ -3,7 +3,8 @@
 // viewer who cannot replay, keyboard-only use, no CSP violation, and axe-core's WCAG 2.1 A/AA
 // rules at 1280x800 and 768x1024. With SCREENSHOTS=DIR, writes a 1280x800 PNG of each view there.
 // Env: BASE (http://127.0.0.1:PORT), ADMIN_TOKEN, VIEWER_TOKEN, NHS (a patient the node holds),
-// ADMISSION (the control id of an accepted ADT^A01 of theirs),
+// ADMISSION (the control id of an accepted ADT^A01 of theirs), BREAK_GLASS_REASON (the reason
+// given by someone who broke glass to read that patient's record),
 // PEER (a peer's ODS code), CHROMIUM (default /usr/bin/chromium).
 import puppeteer from 'puppeteer-core';
 import {readFileSync} from 'node:fs';
@@ -12,7 +13,7 @@ import path from 'node:path';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const {BASE, ADMIN_TOKEN, VIEWER_TOKEN, NHS, ADMISSION, PEER, SCREENSHOTS} = process.env;
+const {BASE, ADMIN_TOKEN, VIEWER_TOKEN, NHS, ADMISSION, PEER, SCREENSHOTS, BREAK_GLASS_REASON} = process.env;
 const VIEWS = ['channels', 'messages', 'patient', 'federation', 'conformance', 'config'];
 let passed = 0, failed = 0;
 const urls = [];
@@ -126,6 +127,7 @@ async function main() {
     const src = rows.find((r) => r[0] === 'pas-adt');
     check(src && Number(src[4]) >= 2 && Number(src[6]) >= 1, `channels: the MLLP source counts received and rejected (${src})`);
     check(rows.some((r) => r[0] === 'store' && r[1].includes('destination')), 'channels: the store destination is listed');
+    check(src && /^127\.0\.0\.1:[1-9][0-9]*$/.test(src[3]), `channels: the source's endpoint is the port bound, not the configured :0 (${src && src[3]})`);
     check(await page.$$eval('svg.chart desc', (d) => d.length > 0 && d.every((x) => x.textContent.startsWith('Last 60 minutes') || x.textContent.startsWith('No '))),
       'channels: each chart has a text summary');
     const before = await text(page, '#view .muted');
@@ -212,8 +214,18 @@ async function main() {
     check(pt.includes('Access log') && (await page.$$('#access-log tbody tr')).length >= 1, 'patient: the access log lists who saw the record');
     const cons = await text(page, '.consent');
     check(cons.includes('X77'), `patient: the restriction in force is shown (${cons})`);
+    // The timeline names who did what: no "Unknown organisation", one admission for the stay.
+    const tl = await page.$$eval('.tl-item', (r) => r.map((x) => x.textContent));
+    check(tl.filter((t) => t.includes('Admitted to')).length === 1, `patient: one "Admitted to ..." entry for the stay (${tl.join(' | ')})`);
+    check(tl.every((t) => !t.includes('Unknown organisation')), 'patient: every timeline entry names its organisation');
+    // The paramedic's break-glass read: marked in words, a sign and the reason, not by colour alone.
     const bg = await page.$$eval('#access-log tr.break-glass', (r) => r.map((x) => x.textContent));
-    if (bg.length) check(bg.every((t) => t.includes('Break-glass')), 'patient: break-glass rows say so in words');
+    check(bg.length >= 1, `patient: the break-glass access is in the access log (${bg.length})`);
+    check(bg.length >= 1 && bg.every((t) => t.includes('Break-glass') && t.includes('⚠')), 'patient: break-glass rows say so in words and a sign');
+    check(bg.some((t) => t.includes(BREAK_GLASS_REASON) && t.includes('Jo Paramedic')), `patient: the row gives who broke glass and why (${bg[0]})`);
+    const band = await page.$eval('#access-log tr.break-glass td', (td) => getComputedStyle(td).boxShadow).catch(() => '');
+    check(band.includes('inset'), `patient: the break-glass row has a band at its start (${band})`);
+    check(/break-glass/.test(await text(page, '#al-h')), 'patient: the access log heading counts the break-glass accesses');
 
     await go(page, 'federation');
     await fill(page, 'federation');
@@ -253,6 +265,8 @@ async function main() {
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         check(overflow <= 0, `${v} (${w}x${hgt}): no horizontal page scroll (${overflow}px)`);
         if (SCREENSHOTS && w === 1280) await page.evaluate(() => { if (document.activeElement) document.activeElement.blur(); window.scrollTo(0, 0); });
+        // The patient's screenshot shows the break-glass row of the access log.
+        if (SCREENSHOTS && w === 1280 && v === 'patient') await page.$eval('#access-log tr.break-glass', (r) => r.scrollIntoView({block: 'end'})).catch(() => {});
         if (SCREENSHOTS && w === 1280) await page.screenshot({path: path.join(SCREENSHOTS, `${v}.png`)});
       }
     }

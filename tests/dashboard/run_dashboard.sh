@@ -18,29 +18,15 @@ if [ ! -f "$here/node_modules/puppeteer-core/package.json" ] || [ ! -f "$here/no
   (cd "$here" && npm ci --no-audit --no-fund --silent) || fail "npm ci in tests/dashboard failed"
 fi
 
-for who in admin viewer pas; do
-  "$bin" token secret >"$work/$who.secret"
-  sed -n 's/^token: //p' "$work/$who.secret" >"$work/$who.token"
-  sed -n 's/^token_sha256: //p' "$work/$who.secret" >"$work/$who.sha"
-done
+dashboard_secrets admin viewer pas
+# An ambulance service's ePR, a system of this node whose people sign their own JWTs: it has no
+# relationship with the patient, so its clinician reads her record by breaking glass.
+"$bin" token keygen --alg ES256 --out "$work/rx9-jwt" >/dev/null || fail "token keygen failed"
 gp_port=$(free_port)
 mkdir -p "$work/reports"
-cat >"$work/acute.json" <<JSON
-{"node": {"name": "st-james", "ods_code": "RR8", "kind": "acute-trust", "data_dir": "$work/acute"},
- "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
- "systems": [{"name": "pas", "token_sha256": "$(cat "$work/pas.sha")", "roles": ["clinical"], "write_types": ["*"], "facilities": ["RR8", "HWCONF"]},
-             {"name": "ops-admin", "token_sha256": "$(cat "$work/admin.sha")", "roles": ["admin"]},
-             {"name": "ops-viewer", "token_sha256": "$(cat "$work/viewer.sha")", "roles": ["viewer"]}],
- "access": {"type": "consent"},
- "peers": [{"ods_code": "B86010", "kind": "gp-practice", "url": "http://127.0.0.1:$gp_port/"}],
- "dashboard": {"conformance_reports": "$work/reports"},
- "sources": [{"name": "pas-adt", "type": "mllp-hl7v2", "listen": "127.0.0.1:0", "system": "pas"}],
- "destinations": [{"name": "store", "type": "fhir-store"},
-                  {"name": "gp", "type": "http-fhir", "url": "http://127.0.0.1:$gp_port/", "timeout_ms": 1000,
-                   "retry": {"max_attempts": 2, "initial_backoff_ms": 20, "max_backoff_ms": 40}}],
- "routes": [{"name": "results-to-gp", "match": {"message_types": ["ORU^R01"]}, "destinations": ["store", "gp"]}],
- "unmatched": {"destinations": ["store"]}}
-JSON
+dashboard_node "$work/acute.json" st-james "$work/acute" "$gp_port" \
+  "\"peers\": [{\"ods_code\": \"B86010\", \"kind\": \"gp-practice\", \"url\": \"http://127.0.0.1:$gp_port/\"}], \"dashboard\": {\"conformance_reports\": \"$work/reports\"}," \
+  ", {\"name\": \"ambulance-epr\", \"ods_code\": \"RX9\", \"kind\": \"ambulance-service\", \"roles\": [\"clinical\"], \"jwt_keys\": [\"$work/rx9-jwt.pub\"]}"
 receiving_node gp B86010 gp-practice "$gp_port"  # the GP practice node (lib.sh), started later
 start acute "$work/acute.json"
 admin_port=$(port_of acute 'admin on')
@@ -79,6 +65,12 @@ curl -sf -X POST "$api/Consent" -H "Authorization: Bearer $(cat "$work/pas.token
  "reference":{"identifier":{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"X77"}}}],
  "securityLabel":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"SEX"}]}]}}' \
   >"$work/consent.json" || fail "could not record the patient's restriction"
+# A paramedic breaks glass (an emergency, with a reason) to read her record: a highlighted row in her access log.
+bg=$("$bin" token make --key "$work/rx9-jwt.key" --alg ES256 --iss ambulance-epr --aud https://rr8.test/fhir --org RX9 \
+  --practitioner-id G8812345 --practitioner-name "Jo Paramedic" --sds-role R1450 --purpose emergency --break-glass "Collapsed at home, unresponsive") ||
+  fail "token make failed"
+code=$(curl -s -o "$work/bg.json" -w '%{http_code}' "$api/Patient/$pid" -H "Authorization: Bearer $bg")
+[ "$code" = 200 ] || fail "the break-glass read was refused: $code $(cat "$work/bg.json")"
 # A conformance run against the node's MLLP source: a report for the conformance view.
 "$bin" conformance run --pack integration-engine --target "mllp://$mllp" --target "$api" --token "@$work/pas.token" --report "$work/reports/st-james-v2" >"$work/conformance.txt" 2>&1 || true
 [ -s "$work/reports/st-james-v2/report.html" ] || fail "no conformance report: $(cat "$work/conformance.txt")"
@@ -87,5 +79,5 @@ start gp "$work/gp.json"
 
 if [ -n "${SCREENSHOTS:-}" ]; then mkdir -p "$SCREENSHOTS"; fi
 BASE="http://127.0.0.1:$admin_port" ADMIN_TOKEN="$(cat "$work/admin.token")" VIEWER_TOKEN="$(cat "$work/viewer.token")" \
-  NHS=9434765919 ADMISSION=MSG00001 PEER=B86010 CHROMIUM="$chromium" SCREENSHOTS="${SCREENSHOTS:-}" \
+  NHS=9434765919 BREAK_GLASS_REASON="Collapsed at home, unresponsive" ADMISSION=MSG00001 PEER=B86010 CHROMIUM="$chromium" SCREENSHOTS="${SCREENSHOTS:-}" \
   node "$here/dashboard_test.mjs"

@@ -73,3 +73,33 @@ ops_token() {
   ops_token=$(sed -n 's/^token: //p' "$work/ops.secret")
   ops_sha=$(sed -n 's/^token_sha256: //p' "$work/ops.secret")
 }
+# dashboard_secrets NAME...: a bearer token for each in $work/NAME.token, its SHA-256 in $work/NAME.sha.
+dashboard_secrets() {
+  for who in "$@"; do
+    "$bin" token secret >"$work/$who.secret" || fail "token secret failed"
+    sed -n 's/^token: //p' "$work/$who.secret" >"$work/$who.token"
+    sed -n 's/^token_sha256: //p' "$work/$who.secret" >"$work/$who.sha"
+  done
+}
+# dashboard_node FILE NAME DATA_DIR GP_PORT EXTRA [SYSTEMS]: the dashboard tests' acute trust (RR8,
+# JWT audience https://rr8.test/fhir), as JSON in FILE: the systems pas (clinical), ops-admin and
+# ops-viewer (their tokens from dashboard_secrets pas admin viewer), the consent policy, an MLLP
+# source pas-adt, the store and a GP's node at GP_PORT that results are routed to (two quick
+# tries, then dead-lettered). EXTRA: more top-level members, each followed by a comma
+# ("dashboard": {...}, "peers": [...],); SYSTEMS: more systems[], each preceded by a comma.
+dashboard_node() {
+  cat >"$1" <<JSON
+{"node": {"name": "$2", "ods_code": "RR8", "kind": "acute-trust", "data_dir": "$3", "audience": "https://rr8.test/fhir"},
+ "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
+ "access": {"type": "consent"}, $5
+ "systems": [{"name": "pas", "token_sha256": "$(cat "$work/pas.sha")", "roles": ["clinical"], "write_types": ["*"], "facilities": ["RR8", "HWCONF"]},
+             {"name": "ops-admin", "token_sha256": "$(cat "$work/admin.sha")", "roles": ["admin"]},
+             {"name": "ops-viewer", "token_sha256": "$(cat "$work/viewer.sha")", "roles": ["viewer"]}${6:-}],
+ "sources": [{"name": "pas-adt", "type": "mllp-hl7v2", "listen": "127.0.0.1:0", "system": "pas"}],
+ "destinations": [{"name": "store", "type": "fhir-store"},
+                  {"name": "gp", "type": "http-fhir", "url": "http://127.0.0.1:$4/", "timeout_ms": 1000,
+                   "retry": {"max_attempts": 2, "initial_backoff_ms": 20, "max_backoff_ms": 40}}],
+ "routes": [{"name": "results-to-gp", "match": {"message_types": ["ORU^R01"]}, "destinations": ["store", "gp"]}],
+ "unmatched": {"destinations": ["store"]}}
+JSON
+}

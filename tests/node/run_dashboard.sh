@@ -13,8 +13,7 @@ bin=$1
 data=$2
 source "$(dirname "$0")/lib.sh"
 nhs=9434765919
-secret() { "$bin" token secret >"$work/$1.secret"; sed -n 's/^token: //p' "$work/$1.secret" >"$work/$1.token"; sed -n 's/^token_sha256: //p' "$work/$1.secret" >"$work/$1.sha"; }
-secret pas; secret admin; secret viewer
+dashboard_secrets pas admin viewer
 gp_port=$(free_port)
 mkdir -p "$work/reports/run-1"
 # A report folder as `hidewire conformance run --report DIR` writes it (summary.json, report.html).
@@ -23,21 +22,7 @@ cat >"$work/reports/run-1/summary.json" <<'JSON'
  "tests":{"IE-01":"pass","IE-02":"pass","IE-03":"fail","IE-04":"skip"},"messages":{}}
 JSON
 echo '<!DOCTYPE html><html lang="en-GB"><head><title>Conformance</title><style>body{margin:2em}</style></head><body><h1>IE</h1></body></html>' >"$work/reports/run-1/report.html"
-cat >"$work/node.json" <<JSON
-{"node": {"name": "Leeds PAS hub", "ods_code": "RR8", "kind": "acute-trust", "data_dir": "$work/node"},
- "api": {"listen": "127.0.0.1:0"}, "admin": {"listen": "127.0.0.1:0"},
- "access": {"type": "consent"},
- "systems": [{"name": "pas", "token_sha256": "$(cat "$work/pas.sha")", "roles": ["clinical"], "write_types": ["*"]},
-             {"name": "ops-admin", "token_sha256": "$(cat "$work/admin.sha")", "roles": ["admin"]},
-             {"name": "ops-viewer", "token_sha256": "$(cat "$work/viewer.sha")", "roles": ["viewer"]}],
- "dashboard": {"conformance_reports": "$work/reports", "max_sessions": 8},
- "sources": [{"name": "pas-adt", "type": "mllp-hl7v2", "listen": "127.0.0.1:0", "system": "pas"}],
- "destinations": [{"name": "store", "type": "fhir-store"},
-                  {"name": "gp", "type": "http-fhir", "url": "http://127.0.0.1:$gp_port/", "timeout_ms": 1000,
-                   "retry": {"max_attempts": 2, "initial_backoff_ms": 20, "max_backoff_ms": 40}}],
- "routes": [{"name": "results-to-gp", "match": {"message_types": ["ORU^R01"]}, "destinations": ["store", "gp"]}],
- "unmatched": {"destinations": ["store"]}}
-JSON
+dashboard_node "$work/node.json" "Leeds PAS hub" "$work/node" "$gp_port" "\"dashboard\": {\"conformance_reports\": \"$work/reports\", \"max_sessions\": 8},"
 receiving_node gp B86010 gp-practice "$gp_port"
 start node "$work/node.json"
 ui="http://127.0.0.1:$(port_of node 'admin on')"
@@ -122,13 +107,13 @@ body | grep -q LAB-77731 || fail "the results were not dead-lettered: $(body)"
 
 # Channels: counters, queue depth, last error, 60 one-minute points with latency.
 s=$(req GET /ui/api/channels "${V[@]}"); expect "channels" 200 "$s" '"pas-adt"'
-python3 - "$work/b" <<'PY' || fail "channels JSON: $(body)"
+python3 - "$work/b" "$(port_of node 'source pas-adt')" <<'PY' || fail "channels JSON: $(body)"
 import json, sys
 d = json.load(open(sys.argv[1]))
 ch = {c["name"]: c for c in d["channels"]}
 src, gp, store = ch["pas-adt"], ch["gp"], ch["store"]
 assert src["kind"] == "source" and src["type"] == "mllp-hl7v2" and src["state"] == "listening", src
-assert src["endpoint"].startswith("127.0.0.1:"), src["endpoint"]
+assert src["endpoint"] == "127.0.0.1:" + sys.argv[2], (src["endpoint"], sys.argv[2])  # as bound, not the configured :0
 c = src["counters"]
 assert (c["received"], c["accepted"], c["rejected"], c["duplicates"]) == (3, 2, 1, 0), c
 assert c["routed"] == 2 and c["dead_lettered"] == 1, c
@@ -223,8 +208,18 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 p = d["patient"]
 assert p["nhs_number"] == "9434765919" and "SMITH" in p["name"] and p["birth_date"] == "1941-03-02" and p["gender"] == "female", p
-kinds = [e["kind"] for e in d["timeline"]]
+tl = d["timeline"]
+kinds = [e["kind"] for e in tl]
 assert "admission" in kinds and "result" in kinds, kinds
+# One entry for the stay (the results' PV1 made an Encounter of its own for the same ward), at
+# the admission's time, in words, with the organisation the messages came from (their Provenance).
+adm = [e for e in tl if e["kind"] == "admission"]
+assert len(adm) == 1, adm
+assert adm[0]["title"].startswith("Admitted to Ward 7") and adm[0]["at"].startswith("2026-11-24T08:50"), adm
+assert adm[0]["organisation"] == {"ods": "RR8", "name": ""}, adm
+assert all(e["organisation"] and e["organisation"]["ods"] == "RR8" for e in tl), [e for e in tl if not e["organisation"] or e["organisation"]["ods"] != "RR8"]
+res = [e for e in tl if e["kind"] == "result"]
+assert all(e["title"].startswith("Result: ") for e in res) and "Result: Potassium: 5.9 mmol/L" in [e["title"] for e in res], res
 assert all(a >= b for a, b in zip([e["at"] for e in d["timeline"]], [e["at"] for e in d["timeline"]][1:])), "timeline not newest first"
 log = d["access_log"]
 assert any(a["who"] == "pas" or "pas" in json.dumps(a) for a in log), log

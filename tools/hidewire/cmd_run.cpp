@@ -262,7 +262,8 @@ int run_node(const Args& args) {
                                      std::chrono::seconds(cfg.dashboard.absolute_timeout_s)});
     boost::asio::thread_pool ui_pool(2);  // the dashboard's reads, off the I/O threads
     dashboard::UiContext ui{admin_ctx, admin_guard, *store, plugins::builtin(), config_path, read_text(config_path), activity, fed.get(), ui_sessions,
-                            cfg.admin.tls.enabled(), &ui_pool};
+                            {}, cfg.admin.tls.enabled(), &ui_pool};
+    for (std::size_t i = 0; i < sources.size(); ++i) ui.source_endpoints[cfg.sources[i].name] = sources[i]->endpoint();
     auto admin = serve("admin", cfg.admin, http::AsyncHandler([&](const http::Request& r, std::function<void(http::Response)> reply) {
                          if (dashboard::is_ui_path(r.path)) return dashboard::ui_handle(ui, r, std::move(reply));
                          api::guarded_admin(admin_ctx, admin_guard, r, std::move(reply));

@@ -200,6 +200,7 @@ class FileDropSource final : public node::Source {
     poller_->timer.cancel();
   }
   std::string describe() const override { return "watching " + poller_->s.directory; }
+  std::string endpoint() const override { return poller_->s.directory; }
 
  private:
   std::shared_ptr<Poller> poller_;

@@ -93,6 +93,7 @@ class HttpFhirSource final : public node::Source {
     if (status == 401) out.headers["WWW-Authenticate"] = "Bearer";
     return out;
   }
+  std::string endpoint() const override { return s_.listen.host + ":" + std::to_string(server_ ? server_->port() : s_.listen.port); }
   std::string describe() const override {
     return std::string("HTTP") + (s_.tls.enabled() ? "S" : "") + " FHIR on " + s_.listen.host + ":" +
            std::to_string(server_ ? server_->port() : s_.listen.port);

@@ -51,6 +51,7 @@ class MllpSource final : public node::Source {
   void stop() override {
     if (server_) server_->stop();
   }
+  std::string endpoint() const override { return s_.listen.host + ":" + std::to_string(server_ ? server_->port() : s_.listen.port); }
   std::string describe() const override {
     return std::string("MLLP") + (s_.tls.enabled() ? " over TLS" : "") + " on " + s_.listen.host + ":" +
            std::to_string(server_ ? server_->port() : s_.listen.port);
