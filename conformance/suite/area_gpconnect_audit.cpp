@@ -1,5 +1,5 @@
 // Area: the GP Connect provider's audit (--target, --gpc-patient, --org2-*, the patient's identity
-// provider or --patient-token). After GPC-DISSENT's refused structured-record request and one
+// provider --patient-*). After GPC-DISSENT's refused structured-record request and one
 // granted of its own (both as the second organisation), the patient's access log must list each
 // with the requesting organisation, the interaction (a FHIR $operation) and the outcome as answered.
 // Runs after the consent area: GPC-DISSENT notes its request here (note_gpc_access).
@@ -65,7 +65,8 @@ void gpc_access_audited(Context& ctx, Result& r) {
   if (!t.has_fhir()) return r.skip("no --target http(s)://BASE given: the product's GP Connect audit was not exercised");
   if (t.gpc_patient.empty()) return r.skip("no --gpc-patient NHS_NUMBER given (a registered test patient)");
   if (!t.org2.given() || t.org2.ods.empty()) return r.skip("no second organisation given (--org2-iss, --org2-ods, --org2-key): nobody to ask as");
-  if (!t.patient_idp.given() && t.patient_token.empty()) return r.skip("no --patient-iss/--patient-key or --patient-token: the patient's access log cannot be read as the patient");
+  // As GPC-DISSENT needs (the patient records the dissent); --patient-token alone is spent by then.
+  if (!t.patient_idp.given()) return r.skip("no --patient-iss/--patient-key given: the suite cannot act as the patient");
   // GPC-DISSENT's request, refused when the product honours the dissent; whatever it was answered,
   // the log must say the same (a product that gave the record must not log a refusal, and the reverse).
   std::vector<GpcAccess> accesses = noted(ctx).accesses;
