@@ -140,6 +140,7 @@ void gpc_dissent(Context& ctx, Result& r) {
                            "the GP record of the patient who dissented (as " + ctx.target.org2.ods + ", directcare)", r.evidence,
                            {"Ssp-InteractionID: urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1",
                             "X-Request-ID: hwconf-" + ctx.run_id + "-gpc-dissent"});
+  if (h.status != 0) note_gpc_access(ctx, {"hwconf-" + ctx.run_id + "-gpc-dissent", ctx.target.org2.ods, h.status, header_value(h.headers, "X-Request-ID")});
   refused_no_consent(r, h, "GP Connect: the record of a patient who dissented");
 }
 

@@ -31,6 +31,7 @@ const std::vector<TestCase>& tests() {
     add_gpconnect_provider_tests(out);
     add_access_tests(out);
     add_consent_tests(out);
+    add_gpconnect_audit_tests(out);  // after GPC-DISSENT, whose refused request it looks for
     add_gpconnect_answer_tests(out);  // while the suite's GP Connect provider still listens: before the window is waited for
     add_gpconnect_consumer_tests(out);
     add_sender_tests(out);

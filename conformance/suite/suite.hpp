@@ -176,6 +176,7 @@ void add_fhir_server_tests(std::vector<TestCase>& out);
 void add_gpconnect_provider_tests(std::vector<TestCase>& out);
 void add_access_tests(std::vector<TestCase>& out);
 void add_consent_tests(std::vector<TestCase>& out);
+void add_gpconnect_audit_tests(std::vector<TestCase>& out);
 void add_gpconnect_answer_tests(std::vector<TestCase>& out);
 void add_gpconnect_consumer_tests(std::vector<TestCase>& out);
 void add_sender_tests(std::vector<TestCase>& out);

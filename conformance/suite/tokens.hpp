@@ -31,6 +31,15 @@ struct AccessLog {
   bool bundle = false;
 };
 AccessLog read_access_log(Context& ctx, const std::string& nhs, const std::vector<std::string>& request_ids, rapidjson::Document& d, Result& r);
+// A GP Connect structured-record request of the gpc-patient's made by a test (GPC-DISSENT), for
+// GPC-AUDIT to find in the patient's access log: its X-Request-ID, the requesting organisation's
+// ODS code, the status it was answered, the X-Request-ID the answer echoed (empty: none).
+struct GpcAccess {
+  std::string request_id, ods;
+  long status = 0;
+  std::string echoed;
+};
+void note_gpc_access(const Context& ctx, GpcAccess access);
 // 32 random hex digits.
 std::string random_hex();
 

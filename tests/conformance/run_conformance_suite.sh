@@ -113,7 +113,7 @@ status=0
 [ "$status" = 0 ] || fail "hidewire's node did not pass the integration-engine pack (exit $status): $(cat "$work/node-run.txt")"
 for t in V2R-ACK-MSA2 V2R-NHS-INVALID V2R-RESEND V2R-UNREADABLE FHIR-METADATA FHIR-READ-MISSING FHIR-SEARCH FHIR-INVALID-CREATE \
   FHIR-UNAUTHENTICATED GPC-PARAM-ERRORS GPC-UNKNOWN-PATIENT GPC-DECEASED GPC-SENSITIVE GPC-RECORD GPC-NO-STORE ACCESS-AUDIT-VISIBLE \
-  ACCESS-DISSENT GPC-DISSENT ACCESS-BREAK-GLASS ACCESS-BREAK-GLASS-REFUSED ACCESS-POINT-OF-CARE ACCESS-RESTRICTION ACCESS-RESTRICTION-CLASS ACCESS-OPTOUT-DIRECT-CARE EXPORT-OPTOUT ACCESS-AUDIT-ALL GPC-CONSUMER-PARTIAL GPC-CONSUMER-ERRORS \
+  ACCESS-DISSENT GPC-DISSENT ACCESS-BREAK-GLASS ACCESS-BREAK-GLASS-REFUSED ACCESS-POINT-OF-CARE ACCESS-RESTRICTION ACCESS-RESTRICTION-CLASS ACCESS-OPTOUT-DIRECT-CARE EXPORT-OPTOUT ACCESS-AUDIT-ALL GPC-AUDIT GPC-CONSUMER-PARTIAL GPC-CONSUMER-ERRORS \
   GPC-CONSUMER-REQUEST SND-V2-STRUCTURE SND-V2-NHS SND-DISCHARGE-TO-GP SND-REFERRAL-TO-GP SND-DISCHARGE-TIMELY SND-FHIR-PROFILES; do
   grep -q "^$t	pass" "$work/node-run.txt" || fail "$t did not pass against the node: $(cat "$work/node-run.txt")"
 done
@@ -197,6 +197,7 @@ expect ACCESS-RESTRICTION-CLASS fail "the restricted Observation (category socia
 expect ACCESS-OPTOUT-DIRECT-CARE pass
 expect EXPORT-OPTOUT fail "the patient who opted out (national data opt-out) is in the secondary-use export"
 expect ACCESS-AUDIT-ALL fail "the patient's access log, asked for as the patient, was answered 404, not a Bundle"
+expect GPC-AUDIT fail "the patient's access log, asked for as the patient, was answered 404, not a Bundle"
 expect GPC-CONSUMER-PARTIAL fail "a partial GP record: the product did not ask the GP's provider"
 expect GPC-CONSUMER-ERRORS fail "the GP answering NO_PATIENT_CONSENT: the product did not ask the GP's provider"
 expect GPC-CONSUMER-REQUEST fail "GP Connect call 1 from the product: Ssp-TraceID '' is not a UUID"
@@ -206,7 +207,7 @@ expect SND-DISCHARGE-TO-GP fail "no discharge summary (MDM^T02 with TXA-2 DS, or
 expect SND-REFERRAL-TO-GP fail "no referral (REF^I12, or a FHIR ServiceRequest"
 expect SND-DISCHARGE-TIMELY fail "no discharge summary arrived within 6 s: its timeliness cannot be shown"
 expect SND-FHIR-PROFILES fail "patient.json: a Patient has no valid NHS number"
-[ "$(grep -c '	fail' "$work/stub-run.txt")" = 27 ] || fail "stub: not exactly twenty-seven findings: $(cat "$work/stub-run.txt")"
+[ "$(grep -c '	fail' "$work/stub-run.txt")" = 28 ] || fail "stub: not exactly twenty-eight findings: $(cat "$work/stub-run.txt")"
 grep -Eq '	(error|skip)' "$work/stub-run.txt" && fail "stub: an error or skip: $(cat "$work/stub-run.txt")"
 grep -q 'not passed' "$work/stub-run.txt" || fail "stub: no message saying the pack was not passed"
 "$bin" validate "$work/stub-report/TestReport.json" >"$work/validate.txt" 2>&1 || fail "the stub's TestReport is not valid R4: $(cat "$work/validate.txt")"
@@ -244,7 +245,7 @@ assert l["urgent_care_nodes"] == 5 and l["urgent_care_reading_gp_records"] == 2,
 own = nodes["engine-counts"]["node_counts"]
 assert own["patient_level_messages"] >= 4 and own["with_valid_nhs_number"] == own["patient_level_messages"], own
 assert own["gp_record_reads"] >= 1 and nodes["engine-counts"]["reads_gp_records"], own
-assert own["gp_records_to_urgent_care"] == 1, own  # the ambulance service's read; the node's own systems' are not counted
+assert own["gp_records_to_urgent_care"] == 2, own  # the ambulance service's reads (GPC-AUDIT's, the one above); the node's own systems' are not counted
 assert nodes["unreachable"]["node_counts"] is None and not nodes["unreachable"]["reads_gp_records"], nodes["unreachable"]
 assert l["nodes_counting"] == 1 and l["node_patient_level_messages"] == own["patient_level_messages"], l
 assert nodes["engine"]["reads_gp_records"] and not nodes["stub"]["reads_gp_records"] and not nodes["silent"]["reads_gp_records"], nodes
@@ -257,4 +258,4 @@ assert l["patient_level_messages"] == 16 and l["with_valid_nhs_number"] == 14 an
 PY
 grep -q "2 of 5" "$work/locality/locality.html" || fail "locality.html lacks the share"
 grep -q "9434765919" "$work/locality/"* && fail "an NHS number is in the locality report"
-echo "conformance suite: the node passes the integration-engine pack; the stub fails with exactly its twenty-seven findings"
+echo "conformance suite: the node passes the integration-engine pack; the stub fails with exactly its twenty-eight findings"
