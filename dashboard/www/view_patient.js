@@ -34,11 +34,19 @@ function consent(c) {
     list('Proxies', c.proxies, (x) => x.text || JSON.stringify(x)));
 }
 
+// The server's titles stand alone ("Result: Potassium ..."); beside the kind's badge the same
+// word again would be read twice by a screen reader.
+function untitled(e) {
+  const label = KIND_LABEL[e.kind] || e.kind;
+  if (e.title === label) return '';
+  return e.title.startsWith(`${label}: `) ? e.title.slice(label.length + 2) : e.title;
+}
+
 function timeline(items) {
   if (!items.length) return h('p', {}, 'No events.');
   return h('ol', {class: 'timeline'}, items.map((e) => h('li', {class: `tl-item tl-${e.kind}`},
     h('p', {class: 'tl-when'}, h('time', {datetime: e.at}, fmtDate(e.at))),
-    h('p', {class: 'tl-what'}, badge(KIND_LABEL[e.kind] || e.kind, 'neutral'), ` ${e.title}`),
+    h('p', {class: 'tl-what'}, badge(KIND_LABEL[e.kind] || e.kind, 'neutral'), ` ${untitled(e)}`),
     h('p', {class: 'tl-where muted'}, org(e.organisation), e.resource ? ` · ${e.resource}` : ''))));
 }
 
