@@ -2,7 +2,6 @@
 
 #include <memory>
 
-
 #include "api/admin_match.hpp"
 #include "api/fhir_api.hpp"
 #include "audit/audit_event.hpp"
@@ -14,23 +13,29 @@ bool is_replay(const http::Request& r) {
   return r.method == "POST" && r.path.rfind("/messages/", 0) == 0 && r.path.ends_with("/replay");
 }
 
-// Audits the use, then answers; an use that cannot be audited is not answered with its data.
 void audited(const AdminGuard& g, const node::Caller& caller, const std::string& interaction, const http::Request& r, int outcome,
              const std::string& why, http::Response answer, const std::function<void(http::Response)>& reply) {
-  audit::Access a{caller};
   // A resolved match is found in the log by the patient it was keyed to (who-saw --nhs).
-  if (interaction == "match-resolve") a.patient_nhs = resolve_nhs_number(r.body);
+  std::string nhs = interaction == "match-resolve" ? resolve_nhs_number(r.body) : std::string();
+  audit_then_answer(g, caller, interaction, r.path, nhs, outcome, why, std::move(answer), reply);
+}
+
+}  // namespace
+
+void audit_then_answer(const AdminGuard& g, const node::Caller& caller, const std::string& interaction, const std::string& what,
+                       const std::string& patient_nhs, int outcome, const std::string& why, http::Response answer,
+                       std::function<void(http::Response)> reply) {
+  audit::Access a{caller};
+  a.patient_nhs = patient_nhs;
   a.interaction = interaction;
   a.resource_type = "";
-  a.resource_id = r.path;
+  a.resource_id = what;
   a.outcome = outcome;
   a.outcome_text = why;
   a.node_ods = g.node_ods;
   a.node_name = g.node_name;
-  http::answer_when_audited(g.audit, {audit::make_record(a)}, std::move(answer), reply);
+  http::answer_when_audited(g.audit, {audit::make_record(a)}, std::move(answer), std::move(reply));
 }
-
-}  // namespace
 
 void guarded_admin(const AdminContext& ctx, const AdminGuard& g, const http::Request& r, std::function<void(http::Response)> reply) {
   if (r.method == "GET" && r.path == "/health") return admin_handle_async(ctx, r, std::move(reply));

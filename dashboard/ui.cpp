@@ -8,7 +8,6 @@
 #include <memory>
 
 #include "api/fhir_api.hpp"
-#include "audit/audit_event.hpp"
 #include "auth/jwt.hpp"
 #include "auth/request_id.hpp"
 #include "dashboard/assets.hpp"
@@ -82,19 +81,12 @@ std::string session_body(const UiContext& ctx, const Session& s) {
   return b.GetString();
 }
 
-// Audits the call, then answers; one that cannot be audited is not answered with its data.
+// Audits the call (as the admin API's uses are), then answers with the dashboard's headers.
 void audited(const UiContext& ctx, const node::Caller& caller, const std::string& interaction, const http::Request& r, const std::string& nhs,
              http::Response answer, const std::function<void(http::Response)>& reply) {
-  audit::Access a{caller};
-  a.interaction = interaction;
-  a.resource_id = r.method + " " + r.path;
-  a.patient_nhs = nhs;
-  a.outcome = answer.status >= 500 ? 8 : answer.status >= 400 ? 4 : 0;
-  if (answer.status >= 400) a.outcome_text = "answered " + std::to_string(answer.status);
-  a.node_ods = ctx.guard.node_ods;
-  a.node_name = ctx.guard.node_name;
-  answer = secured(std::move(answer), true);
-  http::answer_when_audited(ctx.guard.audit, {audit::make_record(a)}, std::move(answer), [reply](http::Response out) {
+  int outcome = answer.status >= 500 ? 8 : answer.status >= 400 ? 4 : 0;
+  std::string why = answer.status >= 400 ? "answered " + std::to_string(answer.status) : std::string();
+  api::audit_then_answer(ctx.guard, caller, interaction, r.method + " " + r.path, nhs, outcome, why, std::move(answer), [reply](http::Response out) {
     reply(secured(std::move(out), true));  // the 503 of an audit that failed gets the headers too
   });
 }
