@@ -130,23 +130,26 @@ void route(const UiContext& ctx, std::shared_ptr<Call> c, const std::function<vo
   auto done = [&ctx, c, reply](const std::string& interaction, http::Response out) {
     audited(ctx, c->session.caller, interaction, c->r, c->patient_nhs, std::move(out), reply);
   };
-  // Reads run on the dashboard's own threads: a patient's whole record or a message converted
-  // again must not hold up the I/O threads that acknowledge messages.
-  auto answer = [&ctx, done](std::function<http::Response()> f) {
-    auto run = [done, f = std::move(f)] {
+  // Runs `f` on `pool` (inline without one) and answers with what it gives, or with `failed`
+  // (503 or 500) and the reason when it throws. Reads run on the dashboard's own threads: a
+  // patient's whole record or a message converted again must not hold up the I/O threads that
+  // acknowledge messages; replays on the admin API's replay pool (they wait for their outcome).
+  auto on_pool = [done](boost::asio::thread_pool* pool, std::string interaction, int failed, std::function<http::Response()> f) {
+    auto run = [done, interaction = std::move(interaction), failed, f = std::move(f)] {
       http::Response out;
       try {
         out = f();
       } catch (const node::StorageUnavailable& e) {
         out = error(503, std::string("storage cannot be read now: ") + e.what());
       } catch (const std::exception& e) {
-        out = error(500, e.what());
+        out = error(failed, e.what());
       }
-      done("dashboard", std::move(out));
+      done(interaction, std::move(out));
     };
-    if (!ctx.work_pool) return run();
-    boost::asio::post(*ctx.work_pool, std::move(run));
+    if (!pool) return run();
+    boost::asio::post(*pool, std::move(run));
   };
+  auto answer = [&ctx, on_pool](std::function<http::Response()> f) { on_pool(ctx.work_pool, "dashboard", 500, std::move(f)); };
   const bool get = r.method == "GET";
   if (p == "/ui/api/session" && get) {
     http::Response out;
@@ -167,18 +170,7 @@ void route(const UiContext& ctx, std::shared_ptr<Call> c, const std::function<vo
   if (p == "/ui/api/messages/replay" && r.method == "POST") {
     if (c->session.role != "admin" || !ctx.guard.policy.decide({c->session.caller, "replay", "", ""}).allowed)
       return done("replay", error(403, "replay needs the admin role"));
-    auto run = [c, done] {
-      http::Response out;
-      try {
-        out = messages_replay(*c);
-      } catch (const std::exception& e) {
-        out = error(503, e.what());
-      }
-      done("replay", std::move(out));
-    };
-    if (!ctx.admin.replay_pool) return run();
-    boost::asio::post(*ctx.admin.replay_pool, std::move(run));
-    return;
+    return on_pool(ctx.admin.replay_pool, "replay", 503, [c] { return messages_replay(*c); });
   }
   if (p.rfind("/ui/api/messages/", 0) == 0 && get) {
     std::int64_t id = id_in(p.substr(17));
